@@ -1,0 +1,38 @@
+// Stage 1: bytes of a file -> Unicode text (UTF-8).
+//
+// Contract:
+//  - UTF-8 with or without BOM, UTF-16 LE/BE with BOM, GB18030/GBK (detected
+//    with ICU's charset detector when the bytes are not valid UTF-8) are read;
+//    `encoding_override` (any ICU converter name) skips detection.
+//  - CRLF and lone CR line ends become LF; a BOM is dropped. Line numbers of the
+//    result are the line numbers of the file.
+//  - Bytes that are not text (NULs outside UTF-16, images, archives...) make
+//    decode() throw InputError naming the file.
+//  - Invalid bytes inside otherwise decodable text become U+FFFD, each run
+//    reported as a Warning with its byte offset in the file.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plancmp/diagnostic.h"
+
+namespace plancmp {
+
+struct DecodeOptions {
+  std::string encoding_override;  // empty: detect
+};
+
+struct DecodedText {
+  std::string utf8;      // the text, LF line ends, no BOM
+  std::string encoding;  // what was used: "UTF-8", "UTF-16LE", "GB18030", ...
+  std::vector<Warning> warnings;
+  // For every byte of `utf8`, the byte offset in the input file where the
+  // character it belongs to starts (size utf8.size() + 1; last = file size).
+  std::vector<long long> input_offset;
+};
+
+DecodedText decode(std::string_view bytes, const std::string& file_name,
+                   const DecodeOptions& options = {});
+
+}  // namespace plancmp

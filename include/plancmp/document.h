@@ -1,0 +1,77 @@
+// The data model of one extracted plan: what `plancmp extract` prints.
+// Field names follow ../shared/gold/SPEC.md (the output contract), plus
+// `schema`, `encoding`, `warnings` and position details.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plancmp/diagnostic.h"
+
+namespace plancmp {
+
+inline constexpr const char* kSchema = "plancmp/1";
+
+struct Section {
+  int n = 0;              // true ordinal, repaired
+  std::string printed;    // as printed ("" when the number is lost)
+  std::string title;
+  int line = 0;
+  int column = 0;
+};
+
+struct Clause {
+  int id = 0;                  // true number within its series, repaired
+  std::optional<int> parent;   // id of the enclosing numbered item
+  std::string printed;         // as printed, half-width; "" when missing
+  int section = 0;             // n of the enclosing section (0: before any)
+  std::string title;
+  int line = 0;
+  int column = 0;
+  int level = 0;               // numbering level: 2 = (一), 3 = 1., 4 = (1)
+  std::vector<std::string> lead;
+  std::vector<std::string> support;
+  // Internal: byte range of the clause (marker to next item) in the normalized
+  // text, and the index of the parent clause in Document::clauses (-1: none).
+  std::size_t text_begin = 0, text_end = 0;
+  int parent_index = -1;
+};
+
+struct Target {
+  std::optional<int> clause;
+  int section = 0;
+  std::string indicator;
+  std::string op;
+  double value = 0;
+  std::string unit;
+  std::optional<int> year;
+  std::optional<int> baseline_year;
+  int line = 0;
+  std::string quote;
+  std::string rule;            // id of the rule that produced it
+};
+
+struct Deadline {
+  std::optional<int> clause;
+  int section = 0;
+  std::string date;            // YYYY, YYYY-MM or YYYY-MM-DD
+  std::string kind;            // by | from | period
+  int line = 0;
+  std::string quote;
+  std::string rule;
+};
+
+struct Document {
+  std::string document;        // short id: the file stem
+  std::string source;          // file name as given
+  std::string encoding;
+  std::optional<std::string> city, province, title, issuer, date;
+  std::vector<Section> sections;
+  std::vector<Clause> clauses;
+  std::vector<std::string> implementers;
+  std::vector<Target> targets;
+  std::vector<Deadline> deadlines;
+  std::vector<Warning> warnings;
+};
+
+}  // namespace plancmp

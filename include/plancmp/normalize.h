@@ -1,0 +1,76 @@
+// Stage 2: decoded text -> the text rules see, with an offset map back to the source.
+//
+// Steps (each keeps the map, so every byte of text() points at the source
+// character it came from):
+//  1. conversion artefacts out: per-line page/segment markers ("12、" opening
+//     every line of an OCR dump), detected from their own running sequence, not
+//     a fixed list; the line breaks they sit on are soft (joined), and lines that
+//     are only a page number ("- 3 -", "第3页") are dropped;
+//  2. full-width ASCII (（）％０-９Ａ-Ｚ，：；) and the ideographic space fold to
+//     half-width; Roman numerals Ⅰ–Ⅻ are kept as they are;
+//  3. spaces OCR leaves inside Chinese text are removed ("市生 态环境局");
+//  4. Traditional -> Simplified (ICU), code point by code point, so one rule set
+//     serves both; display() keeps the original script.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plancmp/diagnostic.h"
+
+namespace plancmp {
+
+struct SourcePosition {
+  int line = 0;                  // 1-based
+  int column = 0;                // 1-based, in code points
+  std::size_t source_byte = 0;   // byte offset in the decoded source (UTF-8)
+};
+
+class NormalizedText {
+ public:
+  // `source` is the decoded UTF-8 (LF line ends). It is copied.
+  static NormalizedText build(std::string_view source);
+
+  // UTF-8; '\n' only at hard paragraph breaks.
+  const std::string& text() const { return text_; }
+  const std::string& source() const { return source_; }
+
+  // Byte offset in source() of the character at text byte `text_byte`
+  // (text().size() maps to the end of the last character).
+  std::size_t source_offset(std::size_t text_byte) const;
+  SourcePosition position(std::size_t text_byte) const;
+  SourcePosition source_position(std::size_t source_byte) const;
+
+  // The cleaned text of [begin, end) in its original script (folded, OCR spaces
+  // and artefacts removed, but not converted to Simplified).
+  std::string display(std::size_t begin, std::size_t end) const;
+  // The exact raw source substring covering text [begin, end), clipped to the
+  // source line where it starts (quotes are substrings of one raw line).
+  std::string quote(std::size_t begin, std::size_t end) const;
+  // The whole raw source line `line` (1-based), without its '\n'.
+  std::string_view source_line(int line) const;
+
+  bool had_page_markers() const { return had_page_markers_; }
+  const std::vector<Warning>& warnings() const { return warnings_; }
+
+ private:
+  std::string source_;
+  std::string text_;
+  std::vector<std::size_t> text_byte_to_cp_;   // text byte -> code point index
+  std::vector<std::size_t> cp_text_byte_;      // code point index -> text byte
+  std::vector<std::size_t> cp_source_byte_;    // code point index -> source byte
+  std::vector<std::size_t> cp_source_len_;     // source bytes of that character
+  std::u32string display_cps_;                 // original-script code points
+  std::vector<std::size_t> line_starts_;       // source byte of each line start
+  bool had_page_markers_ = false;
+  std::vector<Warning> warnings_;
+};
+
+// Exposed for tests and for other stages that need the same classification.
+bool is_han(char32_t c);
+bool is_cjk_punct(char32_t c);
+char32_t fold_fullwidth(char32_t c);
+
+}  // namespace plancmp

@@ -1,0 +1,31 @@
+// The whole extraction of one input: decode -> normalize -> structure ->
+// (extract -> canonicalize, next stages) -> Document.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "plancmp/decode.h"
+#include "plancmp/document.h"
+#include "plancmp/grammar.h"
+
+namespace plancmp {
+
+struct ExtractOptions {
+  DecodeOptions decode;
+  std::shared_ptr<const Grammar> grammar;  // null: Grammar::builtin()
+};
+
+// `display_name` is the file name reported in messages and in `source:`;
+// the document id is its stem. Throws InputError when the input is refused.
+Document extract_bytes(std::string_view bytes, const std::string& display_name,
+                       const ExtractOptions& options = {});
+
+// Reads `path` ("-" for standard input) and extracts it. Throws InputError
+// naming the file when it cannot be read or is refused.
+Document extract_file(const std::string& path, const ExtractOptions& options = {});
+
+// "dir/ankang-2023.txt" -> "ankang-2023"; "-" -> "stdin".
+std::string document_stem(const std::string& path);
+
+}  // namespace plancmp
