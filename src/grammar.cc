@@ -1,1 +1,206 @@
-// stub
+// Loading and compiling grammars/*.yaml. See include/plancmp/grammar.h and
+// grammars/README.md for the format.
+#include "plancmp/grammar.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "grammar_internal.h"
+#include "markers.h"
+#include "plancmp/diagnostic.h"
+#include "plancmp/normalize.h"
+
+namespace plancmp {
+
+namespace {
+
+// Reports `message` at the YAML node's position as file:line:col.
+[[noreturn]] void fail_at(const std::string& file, const std::string& text, const YAML::Mark& mark,
+                          const std::string& message) {
+  int line = mark.line >= 0 ? mark.line + 1 : 0;
+  int column = mark.column >= 0 ? mark.column + 1 : 0;
+  std::string source_line;
+  if (line > 0) {
+    std::istringstream in(text);
+    for (int i = 0; i < line && std::getline(in, source_line); ++i) {
+    }
+  }
+  throw InputError(file, message, line, column, source_line);
+}
+
+struct FileContext {
+  std::string path;  // for messages
+  std::string text;
+};
+
+std::string required_string(const FileContext& f, const YAML::Node& node, const char* key) {
+  const YAML::Node v = node[key];
+  if (!v || !v.IsScalar()) fail_at(f.path, f.text, node.Mark(), fmt::format("missing `{}`", key));
+  return v.as<std::string>();
+}
+
+std::string optional_string(const YAML::Node& node, const char* key, const std::string& fallback) {
+  const YAML::Node v = node[key];
+  return v && v.IsScalar() ? v.as<std::string>() : fallback;
+}
+
+std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
+  const YAML::Node pattern = node["pattern"];
+  if (!pattern || !pattern.IsScalar()) fail_at(f.path, f.text, node.Mark(), "missing `pattern`");
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto re = std::make_unique<RE2>(pattern.as<std::string>(), options);
+  if (!re->ok())
+    fail_at(f.path, f.text, pattern.Mark(), fmt::format("invalid pattern: {}", re->error()));
+  return re;
+}
+
+void collect_examples(const FileContext& f, const std::string& file_name, const YAML::Node& node,
+                      const std::string& id, std::vector<RuleExample>& out) {
+  for (const char* key : {"examples", "counterexamples"}) {
+    const YAML::Node list = node[key];
+    if (!list) continue;
+    if (!list.IsSequence()) fail_at(f.path, f.text, list.Mark(), fmt::format("`{}` must be a list", key));
+    for (const auto& e : list)
+      out.push_back({file_name, id, e.as<std::string>(), std::string(key) == "examples"});
+  }
+}
+
+MarkerPosition parse_position(const FileContext& f, const YAML::Node& node) {
+  std::string at = optional_string(node, "at", "boundary");
+  if (at == "line_start") return MarkerPosition::kLineStart;
+  if (at == "boundary") return MarkerPosition::kBoundary;
+  if (at == "anywhere") return MarkerPosition::kAnywhere;
+  if (at == "boundary_preferred") return MarkerPosition::kBoundaryPreferred;
+  fail_at(f.path, f.text, node["at"].Mark(),
+          fmt::format("`at` is `{}`; expected line_start, boundary, boundary_preferred or anywhere", at));
+}
+
+NumeralKind parse_numeral(const FileContext& f, const YAML::Node& node) {
+  std::string kind = optional_string(node, "numeral", "none");
+  if (kind == "chinese") return NumeralKind::kChinese;
+  if (kind == "arabic") return NumeralKind::kArabic;
+  if (kind == "circled") return NumeralKind::kCircled;
+  if (kind == "none") return NumeralKind::kNone;
+  fail_at(f.path, f.text, node["numeral"].Mark(),
+          fmt::format("`numeral` is `{}`; expected chinese, arabic, circled or none", kind));
+}
+
+Fragment parse_fragment(const FileContext& f, const YAML::Node& node) {
+  std::string kind = optional_string(node, "fragment", "exact");
+  if (kind == "exact") return Fragment::kExact;
+  if (kind == "prefix") return Fragment::kPrefix;
+  if (kind == "suffix") return Fragment::kSuffix;
+  fail_at(f.path, f.text, node["fragment"].Mark(),
+          fmt::format("`fragment` is `{}`; expected exact, prefix or suffix", kind));
+}
+
+void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl& g) {
+  const std::string file_name = "numbering.yaml";
+  if (const YAML::Node conf = root["confusables"]) {
+    if (!conf.IsMap()) fail_at(f.path, f.text, conf.Mark(), "`confusables` must be a map");
+    for (const auto& kv : conf)
+      g.confusables.emplace_back(kv.first.as<std::string>(), kv.second.as<std::string>());
+    std::stable_sort(g.confusables.begin(), g.confusables.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  }
+  if (const YAML::Node note = root["task_note"]) {
+    g.task_note.id = required_string(f, note, "id");
+    g.task_note.description = optional_string(note, "description", "");
+    g.task_note.re = compile(f, note);
+    collect_examples(f, file_name, note, g.task_note.id, g.examples);
+  }
+  const YAML::Node markers = root["markers"];
+  if (!markers || !markers.IsSequence())
+    fail_at(f.path, f.text, root.Mark(), "missing `markers` list");
+  for (const auto& node : markers) {
+    MarkerRule rule;
+    rule.id = required_string(f, node, "id");
+    rule.description = optional_string(node, "description", "");
+    const YAML::Node level = node["level"];
+    if (!level) fail_at(f.path, f.text, node.Mark(), "missing `level`");
+    rule.level = level.as<int>();
+    if (rule.level < 1 || rule.level > 9)
+      fail_at(f.path, f.text, level.Mark(), "`level` must be 1 to 9");
+    rule.re = compile(f, node);
+    rule.position = parse_position(f, node);
+    rule.numeral = parse_numeral(f, node);
+    rule.fragment = parse_fragment(f, node);
+    rule.weight = node["weight"] ? node["weight"].as<double>() : 1.0;
+    collect_examples(f, file_name, node, rule.id, g.examples);
+    g.markers.push_back(std::move(rule));
+  }
+}
+
+std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std::string>& files,
+                                                 const std::string& dir) {
+  auto g = std::make_shared<Grammar::Impl>();
+  auto source_of = [&](const std::string& name) -> FileContext {
+    auto it = files.find(name);
+    if (it != files.end()) return {dir + "/" + name, it->second};
+    return {"<built-in>/" + name, builtin_grammar_files().at(name)};
+  };
+  FileContext numbering = source_of("numbering.yaml");
+  try {
+    load_numbering(numbering, YAML::Load(numbering.text), *g);
+  } catch (const YAML::ParserException& e) {
+    fail_at(numbering.path, numbering.text, e.mark, e.msg);
+  } catch (const YAML::RepresentationException& e) {
+    fail_at(numbering.path, numbering.text, e.mark, e.msg);
+  }
+  return g;
+}
+
+}  // namespace
+
+std::shared_ptr<const Grammar> Grammar::from_files(const std::map<std::string, std::string>& files,
+                                                   const std::string& dir_for_messages) {
+  auto grammar = std::make_shared<Grammar>();
+  grammar->impl_ = compile_all(files, dir_for_messages);
+  return grammar;
+}
+
+std::shared_ptr<const Grammar> Grammar::builtin() {
+  static const std::shared_ptr<const Grammar> instance = from_files({}, "grammars");
+  return instance;
+}
+
+std::shared_ptr<const Grammar> Grammar::load(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw InputError(dir, "not a grammar directory");
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".yaml") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    if (!in) throw InputError(entry.path().string(), "cannot read grammar file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    files[entry.path().filename().string()] = text.str();
+  }
+  return from_files(files, dir);
+}
+
+std::vector<std::string> Grammar::rule_ids() const {
+  std::vector<std::string> ids;
+  if (!impl_->task_note.id.empty()) ids.push_back(impl_->task_note.id);
+  for (const auto& m : impl_->markers) ids.push_back(m.id);
+  return ids;
+}
+
+std::vector<RuleExample> Grammar::examples() const { return impl_->examples; }
+
+bool Grammar::rule_matches(const std::string& rule_id, std::string_view text) const {
+  NormalizedText normalized = NormalizedText::build(text);
+  if (rule_id == impl_->task_note.id)
+    return RE2::PartialMatch(normalized.text(), *impl_->task_note.re);
+  for (const MarkerMatch& m : find_markers(*impl_, normalized.text()))
+    if (m.rule->id == rule_id) return true;
+  return false;
+}
+
+}  // namespace plancmp

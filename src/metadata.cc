@@ -1,1 +1,73 @@
-// stub
+// Document metadata from the opening lines. See include/plancmp/metadata.h.
+#include "plancmp/metadata.h"
+
+#include <re2/re2.h>
+
+#include <string>
+#include <vector>
+
+#include "utf8_util.h"
+
+namespace plancmp {
+
+namespace {
+
+constexpr int kHeaderLines = 12;  // metadata lives in the first lines of a plan
+
+struct Line {
+  std::size_t begin, end;
+  std::string text;
+};
+
+std::vector<Line> first_lines(const std::string& text, int count) {
+  std::vector<Line> out;
+  std::size_t start = 0;
+  while (start < text.size() && static_cast<int>(out.size()) < count) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > start) out.push_back({start, nl, text.substr(start, nl - start)});
+    start = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void find_metadata(const NormalizedText& nt, Document& doc) {
+  const std::string& text = nt.text();
+  std::vector<Line> lines = first_lines(text, kHeaderLines);
+  // Title: a short line naming a plan document (…方案/规划/计划/意见/办法).
+  static const RE2 title_re(R"(^(\S{2,40}?(方案|规划|计划|意见|办法|纲要|措施|通知)))");
+  static const RE2 city_re(R"(^(\p{Han}{2,6}?(市|州|县|区|盟)))");
+  static const RE2 date_cn_re(R"(((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日)");
+  static const RE2 date_iso_re(R"(((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))");
+  static const RE2 issuer_re(R"(^(\p{Han}{2,30}(委员会|人民政府|办公室|办公厅|领导小组|局|委)))");
+  for (const Line& line : lines) {
+    if (utf8::length(line.text) > 60) continue;
+    std::string title, kind;
+    if (!doc.title && RE2::PartialMatch(line.text, title_re, &title, &kind) &&
+        title.size() == line.text.size()) {
+      doc.title = nt.display(line.begin, line.end);
+      std::string city, suffix;
+      if (RE2::PartialMatch(line.text, city_re, &city, &suffix)) doc.city = nt.display(line.begin, line.begin + city.size());
+    }
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    int y = 0, m = 0, d = 0;
+    if (RE2::PartialMatch(lines[i].text, date_cn_re, &y, &m, &d) ||
+        RE2::PartialMatch(lines[i].text, date_iso_re, &y, &m, &d)) {
+      if (m < 1 || m > 12 || d < 1 || d > 31) continue;
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+      doc.date = buf;
+      // An issuing body stands on the line just above a signature date.
+      std::string issuer, kind;
+      if (i > 0 && lines[i].text.size() < 30 &&
+          RE2::FullMatch(lines[i - 1].text, issuer_re, &issuer, &kind))
+        doc.issuer = nt.display(lines[i - 1].begin, lines[i - 1].end);
+      break;
+    }
+  }
+}
+
+}  // namespace plancmp

@@ -1,1 +1,293 @@
-// stub
+// Stage 2: normalization with an offset map. See include/plancmp/normalize.h.
+#include "plancmp/normalize.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "utf8_util.h"
+
+namespace plancmp {
+
+bool is_han(char32_t c) {
+  return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F) || c == 0x3007;
+}
+
+bool is_cjk_punct(char32_t c) {
+  return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+         (c >= 0x2010 && c <= 0x2027) || c == 0x00B7;
+}
+
+char32_t fold_fullwidth(char32_t c) {
+  if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFF01 + 0x21;
+  if (c == 0x3000) return U' ';
+  // Traditional-style corner quotes read as the Simplified curly quotes.
+  switch (c) {
+    case U'「': return U'“';
+    case U'」': return U'”';
+    case U'『': return U'‘';
+    case U'』': return U'’';
+    default: return c;
+  }
+}
+
+namespace {
+
+// One character of the working text.
+struct Char {
+  char32_t rule;     // what rules see
+  char32_t display;  // original script, folded
+  std::size_t src;   // byte offset in the source
+  std::size_t len;   // its length in source bytes
+  bool removed = false;
+};
+
+// Traditional -> Simplified for one code point; cached because the ICU
+// transliterator is slow per call and plans reuse a few thousand characters.
+char32_t to_simplified(char32_t c) {
+  static std::mutex mu;
+  static std::unordered_map<char32_t, char32_t> cache;
+  static std::unique_ptr<icu::Transliterator> t2s = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+        "Traditional-Simplified", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  if (!t2s || !is_han(c)) return c;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(c);
+  if (it != cache.end()) return it->second;
+  icu::UnicodeString s(static_cast<UChar32>(c));
+  t2s->transliterate(s);
+  char32_t out = (s.countChar32() == 1) ? static_cast<char32_t>(s.char32At(0)) : c;
+  cache.emplace(c, out);
+  return out;
+}
+
+bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == 0xA0; }
+bool is_ascii_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
+
+// Sentence-final punctuation: a line ending in one of these ends its paragraph.
+bool ends_sentence(char32_t c) {
+  return c == U'。' || c == U';' || c == U'!' || c == U'?' || c == U':' || c == U'”' ||
+         c == U')' || c == U'〕' || c == U'】' || c == U'.';
+}
+
+struct Line {
+  std::size_t begin, end;  // indices into chars (end excludes the '\n')
+};
+
+std::vector<Line> split_lines(const std::vector<Char>& chars) {
+  std::vector<Line> lines;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < chars.size(); ++i) {
+    if (chars[i].rule == U'\n') {
+      lines.push_back({start, i});
+      start = i + 1;
+    }
+  }
+  lines.push_back({start, chars.size()});
+  return lines;
+}
+
+// A leading segment number "12、" / "12." of a line: its value and length.
+std::optional<std::pair<int, std::size_t>> leading_number(const std::vector<Char>& chars,
+                                                          const Line& line) {
+  std::size_t i = line.begin;
+  while (i < line.end && is_space(chars[i].rule)) ++i;
+  std::size_t digits_begin = i;
+  int value = 0;
+  while (i < line.end && is_ascii_digit(chars[i].rule) && i - digits_begin < 4) {
+    value = value * 10 + static_cast<int>(chars[i].rule - U'0');
+    ++i;
+  }
+  if (i == digits_begin || i >= line.end) return std::nullopt;
+  if (chars[i].rule != U'、' && chars[i].rule != U'.') return std::nullopt;
+  ++i;
+  // "1.5" is a number, not a marker.
+  if (i < line.end && is_ascii_digit(chars[i].rule)) return std::nullopt;
+  while (i < line.end && is_space(chars[i].rule)) ++i;
+  return std::make_pair(value, i - line.begin);
+}
+
+// Page/segment markers of an OCR dump: nearly every line opens with a number
+// that runs 1, 2, 3... from line to line, and the text flows across the line
+// breaks (the line before a marker ends mid-sentence). A real numbered list
+// fails the second test: its items end their sentences.
+bool remove_page_markers(std::vector<Char>& chars, const std::vector<Line>& lines) {
+  std::vector<std::pair<std::size_t, std::size_t>> marks;  // (line index, marker length)
+  std::vector<int> values;
+  int non_empty = 0;
+  for (std::size_t li = 0; li < lines.size(); ++li) {
+    if (lines[li].begin == lines[li].end) continue;
+    ++non_empty;
+    if (auto n = leading_number(chars, lines[li])) {
+      marks.emplace_back(li, n->second);
+      values.push_back(n->first);
+    }
+  }
+  if (marks.size() < 3 || marks.size() * 10 < static_cast<std::size_t>(non_empty) * 8) return false;
+  std::size_t stepping = 0, flowing = 0;
+  for (std::size_t k = 1; k < marks.size(); ++k) {
+    if (values[k] == values[k - 1] + 1) ++stepping;
+    const Line& prev = lines[marks[k].first - 1];
+    if (prev.end > prev.begin && !ends_sentence(chars[prev.end - 1].rule)) ++flowing;
+  }
+  std::size_t pairs = marks.size() - 1;
+  if (stepping * 10 < pairs * 8 || flowing * 2 < pairs) return false;
+  for (std::size_t k = 0; k < marks.size(); ++k) {
+    const Line& line = lines[marks[k].first];
+    for (std::size_t i = line.begin; i < line.begin + marks[k].second; ++i) chars[i].removed = true;
+    // The break before a marker is a page cut, not a paragraph end.
+    if (line.begin > 0) chars[line.begin - 1].removed = true;
+  }
+  return true;
+}
+
+// Lines that are nothing but a page number: "- 3 -", "— 12 —", "第3页", "3/20".
+bool is_page_number_line(const std::vector<Char>& chars, const Line& line) {
+  std::u32string s;
+  for (std::size_t i = line.begin; i < line.end; ++i)
+    if (!is_space(chars[i].rule)) s.push_back(chars[i].rule);
+  if (s.empty()) return false;
+  std::size_t digits = std::count_if(s.begin(), s.end(), is_ascii_digit);
+  if (digits == 0 || digits > 4) return false;
+  std::u32string rest;
+  for (char32_t c : s)
+    if (!is_ascii_digit(c)) rest.push_back(c);
+  return rest == U"--" || rest == U"——" || rest == U"––" || rest == U"第页" ||
+         rest == U"/" || rest == U"第页共页";
+}
+
+}  // namespace
+
+NormalizedText NormalizedText::build(std::string_view source) {
+  NormalizedText out;
+  out.source_.assign(source);
+
+  std::vector<Char> chars;
+  chars.reserve(source.size() / 2 + 1);
+  for (std::size_t i = 0; i < source.size();) {
+    std::size_t start = i;
+    char32_t c = utf8::next(source, i);
+    chars.push_back({c, c, start, i - start});
+  }
+  out.line_starts_.push_back(0);
+  for (std::size_t i = 0; i < source.size(); ++i)
+    if (source[i] == '\n') out.line_starts_.push_back(i + 1);
+
+  // 1. Conversion artefacts (work on the folded form so "１２、" counts too).
+  for (Char& ch : chars) ch.rule = ch.display = fold_fullwidth(ch.rule);
+  std::vector<Line> lines = split_lines(chars);
+  if (remove_page_markers(chars, lines)) {
+    out.had_page_markers_ = true;
+    out.warnings_.push_back({"page-markers-removed",
+                             "every line opens with a running segment number (a page "
+                             "marker of the conversion); markers removed and lines joined",
+                             1, 1, -1});
+  }
+  for (const Line& line : lines)
+    if (is_page_number_line(chars, line))
+      for (std::size_t i = line.begin; i < line.end; ++i) chars[i].removed = true;
+
+  // 2./3. OCR spaces inside Chinese text: a run of spaces next to a Han
+  // character or CJK punctuation goes ("市生 态环境局", "建 设"). Spaces between
+  // Latin letters and digits stay ("1 .", "PM2.5 ").
+  std::vector<std::size_t> kept;
+  kept.reserve(chars.size());
+  for (std::size_t i = 0; i < chars.size(); ++i)
+    if (!chars[i].removed) kept.push_back(i);
+  for (std::size_t k = 0; k < kept.size();) {
+    if (!is_space(chars[kept[k]].rule)) { ++k; continue; }
+    std::size_t run_end = k;
+    while (run_end < kept.size() && is_space(chars[kept[run_end]].rule)) ++run_end;
+    auto cjk = [&](std::size_t idx) {
+      char32_t c = chars[kept[idx]].rule;
+      return is_han(c) || is_cjk_punct(c) || c == U'、' || c == U'。';
+    };
+    bool left_cjk = k > 0 && chars[kept[k - 1]].rule != U'\n' && cjk(k - 1);
+    bool right_cjk = run_end < kept.size() && chars[kept[run_end]].rule != U'\n' && cjk(run_end);
+    if (left_cjk || right_cjk)
+      for (std::size_t j = k; j < run_end; ++j) chars[kept[j]].removed = true;
+    k = run_end;
+  }
+
+  // 4. Traditional -> Simplified for the rules' view only.
+  for (Char& ch : chars)
+    if (!ch.removed) ch.rule = to_simplified(ch.rule);
+
+  for (const Char& ch : chars) {
+    if (ch.removed) continue;
+    std::size_t cp = out.cp_source_byte_.size();
+    out.cp_text_byte_.push_back(out.text_.size());
+    out.cp_source_byte_.push_back(ch.src);
+    out.cp_source_len_.push_back(ch.len);
+    out.display_cps_.push_back(ch.display);
+    std::size_t before = out.text_.size();
+    utf8::append(out.text_, ch.rule);
+    out.text_byte_to_cp_.insert(out.text_byte_to_cp_.end(), out.text_.size() - before, cp);
+  }
+  out.cp_text_byte_.push_back(out.text_.size());
+  out.cp_source_byte_.push_back(source.size());
+  out.cp_source_len_.push_back(0);
+  out.text_byte_to_cp_.push_back(out.cp_source_byte_.size() - 1);
+  return out;
+}
+
+std::size_t NormalizedText::source_offset(std::size_t text_byte) const {
+  text_byte = std::min(text_byte, text_.size());
+  return cp_source_byte_[text_byte_to_cp_[text_byte]];
+}
+
+SourcePosition NormalizedText::source_position(std::size_t source_byte) const {
+  source_byte = std::min(source_byte, source_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), source_byte);
+  std::size_t line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
+  std::size_t line_start = line_starts_[line_index];
+  int column = 1;
+  for (std::size_t i = line_start; i < source_byte; ++i)
+    if ((static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80) ++column;
+  return {static_cast<int>(line_index) + 1, column, source_byte};
+}
+
+SourcePosition NormalizedText::position(std::size_t text_byte) const {
+  return source_position(source_offset(text_byte));
+}
+
+std::string NormalizedText::display(std::size_t begin, std::size_t end) const {
+  std::string out;
+  if (begin >= end || begin >= text_.size()) return out;
+  end = std::min(end, text_.size());
+  std::size_t first = text_byte_to_cp_[begin], last = text_byte_to_cp_[end - 1];
+  for (std::size_t cp = first; cp <= last; ++cp) utf8::append(out, display_cps_[cp]);
+  return out;
+}
+
+std::string NormalizedText::quote(std::size_t begin, std::size_t end) const {
+  if (begin >= end || begin >= text_.size()) return {};
+  end = std::min(end, text_.size());
+  std::size_t first = text_byte_to_cp_[begin], last = text_byte_to_cp_[end - 1];
+  std::size_t src_begin = cp_source_byte_[first];
+  std::size_t src_end = cp_source_byte_[last] + cp_source_len_[last];
+  std::size_t line_end = source_.find('\n', src_begin);
+  if (line_end != std::string::npos) src_end = std::min(src_end, line_end);
+  return source_.substr(src_begin, src_end - src_begin);
+}
+
+std::string_view NormalizedText::source_line(int line) const {
+  if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return {};
+  std::size_t begin = line_starts_[line - 1];
+  std::size_t end = source_.find('\n', begin);
+  if (end == std::string::npos) end = source_.size();
+  return std::string_view(source_).substr(begin, end - begin);
+}
+
+}  // namespace plancmp

@@ -1,1 +1,432 @@
-// stub
+// Stage 3: sections and clauses with repaired numbering. See include/plancmp/structure.h.
+//
+// How it works:
+//  1. Candidates. Every marker the numbering grammar finds is a candidate item
+//     at its rule's level. Paragraphs without a marker can be items too: a short
+//     standalone heading line (level 1 or 2) and a task paragraph that ends with a
+//     unit note (the deepest level whose items open paragraphs).
+//  2. Sequence check, one level at a time, top down. A dynamic programme picks
+//     the chain of candidates whose numbers run 1, 2, 3... (restarting at 1 is
+//     allowed when the parent item changes), maximising the evidence: a marker
+//     read exactly scores its rule weight, a marker read as a truncated number
+//     ("(二十)" for 24) scores half, an unnumbered candidate scores little or
+//     nothing, and every number the chain skips costs kMissingPenalty.
+//  3. Items of one level are the parents of the next level's candidates.
+#include "plancmp/structure.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "grammar_internal.h"
+#include "markers.h"
+#include "utf8_util.h"
+
+namespace plancmp {
+
+namespace {
+
+constexpr int kMaxNumber = 120;
+constexpr double kMissingPenalty = 1.5;  // per number a chain skips
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+constexpr int kMaxHeadingChars = 40;
+constexpr int kMaxTitleChars = 30;
+
+struct Paragraph {
+  std::size_t begin, end;  // text bytes, end excludes '\n'
+};
+
+struct Candidate {
+  int level = 0;
+  std::size_t begin = 0;     // where the item starts (marker or paragraph start)
+  std::size_t body = 0;      // where its title starts
+  std::size_t para_end = 0;  // end of the paragraph it opens or sits in
+  std::string printed;
+  const MarkerMatch* marker = nullptr;  // null: an unnumbered paragraph
+  double weight = 0;                    // evidence when read as printed
+  bool heading_line = false;            // a short title alone on its line
+  int parent = -1;                      // index of the enclosing chosen item
+};
+
+// A chosen item of any level.
+struct Item {
+  Candidate cand;
+  int value = 0;
+  std::size_t end = 0;  // end of its range in the text
+};
+
+std::vector<Paragraph> split_paragraphs(const std::string& text) {
+  std::vector<Paragraph> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    out.push_back({start, nl});
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::size_t count_chars(std::string_view s) { return utf8::length(s); }
+
+std::string trim(std::string s) {
+  auto not_space = [](unsigned char c) { return c != ' ' && c != '\t'; };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+// A line that is only a heading: short, no sentence inside it, mostly Chinese.
+bool is_heading_line(std::string_view line) {
+  std::size_t chars = count_chars(line);
+  if (chars < 2 || chars > kMaxHeadingChars) return false;
+  if (line.find("。") != std::string_view::npos || line.find(':') != std::string_view::npos)
+    return false;
+  int han = 0, digits = 0;
+  for (std::size_t i = 0; i < line.size();) {
+    char32_t c = utf8::next(line, i);
+    han += is_han(c);
+    digits += (c >= U'0' && c <= U'9');
+  }
+  return han >= 2 && digits < 4;
+}
+
+// Where the title of an item that starts at `body` ends: at the first 。, the
+// end of the paragraph, or the next item; a heading that runs into its body
+// (its 。 lost) is cut at the first comma when it grows too long.
+std::size_t title_end(const std::string& text, std::size_t body, std::size_t limit, bool* run_in) {
+  std::size_t end = std::min(limit, text.find('\n', body));
+  std::size_t stop = text.find("。", body);
+  if (stop != std::string::npos && stop < end) end = stop;
+  *run_in = false;
+  if (count_chars(std::string_view(text).substr(body, end - body)) > kMaxTitleChars) {
+    for (const char* cut : {",", ";"}) {
+      std::size_t c = text.find(cut, body);
+      if (c != std::string::npos && c < end) {
+        end = c;
+        *run_in = true;
+      }
+    }
+  }
+  return end;
+}
+
+// The DP of step 2 over one level's candidates (sorted by position). Returns
+// (candidate index, number) pairs of the best chain.
+std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
+                                            bool restart_on_new_parent) {
+  const int m = static_cast<int>(cands.size());
+  if (m == 0) return {};
+  auto weight_at = [&](const Candidate& c, int v) -> std::optional<double> {
+    if (!c.marker) return c.weight;
+    const MarkerMatch& mm = *c.marker;
+    if (mm.value && *mm.value == v) return c.weight;
+    if (numeral_fragment_fits(mm, v)) return mm.number_text.empty() ? c.weight : c.weight * 0.5;
+    return std::nullopt;
+  };
+  const int V = kMaxNumber;
+  std::vector<std::vector<double>> best(m, std::vector<double>(V + 1, kNegInf));
+  std::vector<std::vector<std::pair<int, int>>> from(m, std::vector<std::pair<int, int>>(V + 1, {-1, -1}));
+  // gap_max[i][k]: max over u <= k of best[i][u] + penalty*u, with its u.
+  std::vector<std::vector<std::pair<double, int>>> gap_max(m);
+  std::vector<std::pair<double, int>> best_any(m, {kNegInf, -1});
+  for (int j = 0; j < m; ++j) {
+    for (int v = 1; v <= V; ++v) {
+      auto w = weight_at(cands[j], v);
+      if (!w) continue;
+      double score = *w - kMissingPenalty * (v - 1);  // start a chain here
+      std::pair<int, int> prev{-1, -1};
+      for (int i = 0; i < j; ++i) {
+        if (v >= 2 && best[i][v - 1] > kNegInf && best[i][v - 1] + *w > score) {
+          score = best[i][v - 1] + *w;
+          prev = {i, v - 1};
+        }
+        if (v >= 3) {
+          auto [g, u] = gap_max[i][v - 2];
+          double s = g - kMissingPenalty * (v - 1) + *w;
+          if (u >= 0 && s > score) {
+            score = s;
+            prev = {i, u};
+          }
+        }
+        if (restart_on_new_parent && cands[i].parent != cands[j].parent && best_any[i].second >= 0) {
+          double s = best_any[i].first + *w - kMissingPenalty * (v - 1);
+          if (s > score) {
+            score = s;
+            prev = {i, best_any[i].second};
+          }
+        }
+      }
+      best[j][v] = score;
+      from[j][v] = prev;
+    }
+    gap_max[j].assign(V + 1, {kNegInf, -1});
+    for (int u = 1; u <= V; ++u) {
+      gap_max[j][u] = gap_max[j][u - 1];
+      if (best[j][u] > kNegInf && best[j][u] + kMissingPenalty * u > gap_max[j][u].first)
+        gap_max[j][u] = {best[j][u] + kMissingPenalty * u, u};
+      if (best[j][u] > best_any[j].first) best_any[j] = {best[j][u], u};
+    }
+  }
+  double top = kNegInf;
+  std::pair<int, int> at{-1, -1};
+  for (int j = 0; j < m; ++j)
+    if (best_any[j].first > top) {
+      top = best_any[j].first;
+      at = {j, best_any[j].second};
+    }
+  std::vector<std::pair<int, int>> chain;
+  if (top <= 0) return chain;  // no evidence of a numbered series at this level
+  while (at.first >= 0) {
+    chain.push_back(at);
+    at = from[at.first][at.second];
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+class StructureFinder {
+ public:
+  StructureFinder(const NormalizedText& text, const Grammar::Impl& grammar)
+      : nt_(text), text_(text.text()), g_(grammar) {}
+
+  Structure run();
+
+ private:
+  void collect_candidates();
+  void weigh_heading_lines();
+  int enclosing_item(std::size_t pos, int below_level) const;
+  bool starts_paragraph(std::size_t pos) const { return pos == 0 || text_[pos - 1] == '\n'; }
+  void choose_level(int level, bool restart_on_new_parent);
+  void build_output(Structure& out);
+  std::string title_of(const Item& item, bool* run_in) const;
+
+  const NormalizedText& nt_;
+  const std::string& text_;
+  const Grammar::Impl& g_;
+  std::vector<Paragraph> paragraphs_;
+  std::vector<MarkerMatch> markers_;
+  std::vector<Candidate> candidates_;
+  std::vector<Item> items_;  // chosen, all levels, kept sorted by position
+};
+
+void StructureFinder::collect_candidates() {
+  paragraphs_ = split_paragraphs(text_);
+  markers_ = find_markers(g_, text_);
+  std::vector<bool> para_has_marker(paragraphs_.size(), false);
+  std::size_t pi = 0;
+  int paragraph_markers_by_level[10] = {0};
+  for (const MarkerMatch& m : markers_) {
+    while (pi + 1 < paragraphs_.size() && paragraphs_[pi].end < m.begin) ++pi;
+    Candidate c;
+    c.level = m.rule->level;
+    c.begin = m.begin;
+    c.body = m.body;
+    c.para_end = paragraphs_[pi].end;
+    c.printed = m.printed;
+    c.marker = &m;
+    c.weight = m.rule->weight;
+    if (m.rule->position == MarkerPosition::kBoundaryPreferred && !m.at_boundary) c.weight *= 0.5;
+    if (m.begin == paragraphs_[pi].begin) {
+      para_has_marker[pi] = true;
+      if (m.value && c.level < 10) ++paragraph_markers_by_level[c.level];
+    }
+    candidates_.push_back(c);
+  }
+  // Unnumbered task paragraphs join the deepest level whose items open paragraphs.
+  int task_level = 0;
+  for (int level = 2; level < 10; ++level)
+    if (paragraph_markers_by_level[level] >= 3) task_level = level;
+  for (std::size_t p = 0; p < paragraphs_.size(); ++p) {
+    if (para_has_marker[p]) continue;
+    const Paragraph& para = paragraphs_[p];
+    std::string line = trim(text_.substr(para.begin, para.end - para.begin));
+    if (line.empty()) continue;
+    Candidate c;
+    c.begin = c.body = para.begin;
+    c.para_end = para.end;
+    if (is_heading_line(line)) {
+      c.heading_line = true;
+      for (int level : {1, 2}) {
+        c.level = level;
+        candidates_.push_back(c);
+      }
+      continue;
+    }
+    if (task_level == 0) continue;
+    c.level = task_level;
+    std::size_t first_stop = line.find("。");
+    bool short_heading = first_stop != std::string::npos && first_stop + 3 < line.size() &&
+                         count_chars(line.substr(0, first_stop)) <= 25 &&
+                         line.substr(0, first_stop).find(',') == std::string::npos;
+    if (g_.task_note.re && RE2::PartialMatch(line, *g_.task_note.re))
+      c.weight = 1.0;
+    else if (short_heading)
+      c.weight = -0.2;  // only to fill a gap the numbering shows
+    else
+      continue;
+    candidates_.push_back(c);
+  }
+  std::stable_sort(candidates_.begin(), candidates_.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+  weigh_heading_lines();
+}
+
+// A heading line is the parent of the items after it when they carry their
+// text inline ("(三十)强化…。正文…"), and a peer when the next item is a bare
+// heading line too ("指导思想" before "(二)基本原则").
+void StructureFinder::weigh_heading_lines() {
+  for (std::size_t k = 0; k < candidates_.size(); ++k) {
+    Candidate& c = candidates_[k];
+    if (!c.heading_line) continue;
+    const Candidate* next = nullptr;
+    for (std::size_t n = k + 1; n < candidates_.size(); ++n) {
+      const Candidate& d = candidates_[n];
+      if (d.begin == c.begin) continue;
+      if (d.level == 1 && d.marker) break;
+      if (d.level >= 2 && (d.marker == nullptr || starts_paragraph(d.begin))) {
+        next = &d;
+        break;
+      }
+    }
+    bool next_inline = next && !next->heading_line &&
+                       count_chars(std::string_view(text_).substr(next->body, next->para_end - next->body)) >
+                           kMaxHeadingChars;
+    // As a clause it opens its section ("一、总体要求" then "指导思想") or fills a gap.
+    bool opens_section = false;
+    for (std::size_t p = k; p-- > 0;) {
+      const Candidate& d = candidates_[p];
+      if (d.begin == c.begin) continue;
+      opens_section = d.level == 1 && d.marker && starts_paragraph(d.begin);
+      break;
+    }
+    if (c.level == 1) c.weight = next_inline ? 1.0 : -0.5;
+    else c.weight = (!next_inline && opens_section) ? 0.5 : -0.3;
+  }
+}
+
+int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
+  int found = -1;
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    const Item& it = items_[i];
+    if (it.cand.level < below_level && it.cand.begin <= pos && pos < it.end &&
+        (found < 0 || it.cand.level > items_[found].cand.level))
+      found = static_cast<int>(i);
+  }
+  return found;
+}
+
+void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
+  std::vector<Candidate> cands;
+  const bool has_sections = !items_.empty();
+  for (const Candidate& c : candidates_) {
+    if (c.level != level) continue;
+    bool taken = std::any_of(items_.begin(), items_.end(),
+                             [&](const Item& it) { return it.cand.begin == c.begin; });
+    if (taken) continue;
+    Candidate copy = c;
+    copy.parent = enclosing_item(c.begin, level);
+    // Unnumbered text before the first section is preamble (addressees, title,
+    // signature), not an item.
+    if (!c.marker && level > 1 && copy.parent < 0 && has_sections) continue;
+    cands.push_back(copy);
+  }
+  auto chain = best_chain(cands, restart_on_new_parent);
+  for (auto [index, value] : chain) items_.push_back({cands[index], value, text_.size()});
+  std::stable_sort(items_.begin(), items_.end(),
+                   [](const Item& a, const Item& b) { return a.cand.begin < b.cand.begin; });
+  // An item runs to the next item of its level or above.
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    items_[i].end = text_.size();
+    for (std::size_t j = i + 1; j < items_.size(); ++j)
+      if (items_[j].cand.level <= items_[i].cand.level) {
+        items_[i].end = items_[j].cand.begin;
+        break;
+      }
+  }
+}
+
+std::string StructureFinder::title_of(const Item& item, bool* run_in) const {
+  std::size_t limit = item.end;
+  for (const Item& other : items_)
+    if (other.cand.begin > item.cand.begin) {
+      limit = std::min(limit, other.cand.begin);
+      break;
+    }
+  std::size_t end = title_end(text_, item.cand.body, limit, run_in);
+  return trim(nt_.display(item.cand.body, end));
+}
+
+void StructureFinder::build_output(Structure& out) {
+  std::vector<int> clause_index_of_item(items_.size(), -1);
+  int section_n = 0;
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    const Item& item = items_[i];
+    SourcePosition pos = nt_.position(item.cand.begin);
+    bool run_in = false;
+    std::string title = title_of(item, &run_in);
+    bool damaged = !item.cand.marker || !item.cand.marker->value || *item.cand.marker->value != item.value;
+    if (damaged) {
+      std::string printed = item.cand.printed.empty() ? "no number" : "\"" + item.cand.printed + "\"";
+      out.warnings.push_back({"numbering-repaired",
+                              fmt::format("{} item printed {} is number {} of its series: {}",
+                                          item.cand.level == 1 ? "section" : "clause", printed,
+                                          item.value, title),
+                              pos.line, pos.column, -1});
+    }
+    if (run_in)
+      out.warnings.push_back({"heading-runs-into-body",
+                              fmt::format("heading has no 。 before its body; title cut at the first comma: {}", title),
+                              pos.line, pos.column, -1});
+    if (item.cand.level == 1) {
+      section_n = item.value;
+      out.sections.push_back({item.value, item.cand.printed, title, pos.line, pos.column});
+      out.section_ranges.emplace_back(item.cand.begin, item.end);
+      continue;
+    }
+    Clause c;
+    c.id = item.value;
+    c.printed = item.cand.printed;
+    c.section = section_n;
+    c.title = title;
+    c.line = pos.line;
+    c.column = pos.column;
+    c.level = item.cand.level;
+    c.text_begin = item.cand.begin;
+    c.text_end = item.end;
+    // Parent: the innermost enclosing item below section level.
+    for (int j = static_cast<int>(i) - 1; j >= 0; --j) {
+      const Item& p = items_[j];
+      if (p.cand.level < item.cand.level && p.cand.begin <= item.cand.begin && item.cand.begin < p.end) {
+        if (p.cand.level >= 2) {
+          c.parent = p.value;
+          c.parent_index = clause_index_of_item[j];
+        }
+        break;
+      }
+    }
+    clause_index_of_item[i] = static_cast<int>(out.clauses.size());
+    out.clauses.push_back(std::move(c));
+  }
+}
+
+Structure StructureFinder::run() {
+  collect_candidates();
+  choose_level(1, /*restart_on_new_parent=*/false);
+  for (int level = 2; level < 10; ++level) choose_level(level, /*restart_on_new_parent=*/true);
+  Structure out;
+  build_output(out);
+  return out;
+}
+
+}  // namespace
+
+Structure find_structure(const NormalizedText& text, const Grammar& grammar) {
+  return StructureFinder(text, grammar.impl()).run();
+}
+
+}  // namespace plancmp

@@ -1,0 +1,50 @@
+// Small UTF-8 helpers shared by the stages (private to src/).
+#pragma once
+#include <string>
+#include <string_view>
+
+#include <unicode/utf8.h>
+
+namespace plancmp::utf8 {
+
+// Decodes the code point at `i` and advances `i`; invalid bytes give U+FFFD.
+inline char32_t next(std::string_view s, std::size_t& i) {
+  UChar32 c;
+  int32_t pos = static_cast<int32_t>(i);
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), pos, static_cast<int32_t>(s.size()), c);
+  i = static_cast<std::size_t>(pos);
+  return c < 0 ? U'\uFFFD' : static_cast<char32_t>(c);
+}
+
+inline void append(std::string& out, char32_t c) {
+  uint8_t buf[4];
+  int32_t len = 0;
+  UBool error = false;
+  U8_APPEND(buf, len, 4, static_cast<UChar32>(c), error);
+  if (error) {
+    out += "\xEF\xBF\xBD";
+    return;
+  }
+  out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(len));
+}
+
+inline std::u32string decode(std::string_view s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) out.push_back(next(s, i));
+  return out;
+}
+
+inline std::string encode(std::u32string_view s) {
+  std::string out;
+  for (char32_t c : s) append(out, c);
+  return out;
+}
+
+// Number of code points in s.
+inline std::size_t length(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace plancmp::utf8
