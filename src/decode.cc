@@ -1,1 +1,456 @@
-// stub
+// Stage 1: bytes -> UTF-8 text with a byte-offset map back into the file.
+//
+// Every encoding goes through one ICU conversion to UTF-16 (ucnv_toUnicode
+// with offsets), then one pass to UTF-8 that drops the BOM and folds line ends
+// while carrying the offsets along. Detection tries UTF-8 first, then
+// GB18030, then ICU's charset detector.
+#include "plancmp/decode.h"
+
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/ucsdet.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace plancmp {
+
+namespace {
+
+// Below this share of invalid bytes a decoding is "text with a few broken
+// bytes" rather than the wrong encoding.
+constexpr double kMaxInvalidShare = 0.02;
+// Above this share of C0 control bytes the input is not text.
+constexpr double kMaxControlShare = 0.10;
+// The detector only looks at the start of the input anyway.
+constexpr size_t kDetectorSampleBytes = 64 * 1024;
+// Below this the detector's guess of a non-GB CJK encoding is noise.
+constexpr int32_t kMinConfidence = 50;
+// Past this many runs a file is garbage; one summary beats a wall of warnings.
+constexpr size_t kMaxInvalidWarnings = 100;
+
+struct ConverterCloser {
+  void operator()(UConverter* c) const { ucnv_close(c); }
+};
+using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
+
+struct DetectorCloser {
+  void operator()(UCharsetDetector* d) const { ucsdet_close(d); }
+};
+
+// One run of consecutive invalid input bytes, replaced by a single U+FFFD.
+struct InvalidRun {
+  int32_t output_index = 0;  // index of its U+FFFD in the UTF-16 output
+  int32_t length = 0;        // invalid bytes in the run
+  long long byte = -1;       // input offset of the first invalid byte
+};
+
+// The UTF-16 result of one ICU conversion.
+struct Conversion {
+  std::vector<UChar> text;
+  std::vector<int32_t> offsets;  // per UTF-16 unit: input offset of its character
+  std::vector<InvalidRun> invalid;
+  long long invalid_bytes = 0;
+};
+
+// ---------------------------------------------------------------------------
+// ICU conversion
+
+ConverterPtr open_converter(const std::string& name) {
+  UErrorCode status = U_ZERO_ERROR;
+  ConverterPtr converter(ucnv_open(name.c_str(), &status));
+  if (U_FAILURE(status)) return nullptr;
+  return converter;
+}
+
+struct CallbackContext {
+  const UChar* target_start;
+  std::vector<InvalidRun>* runs;
+};
+
+// ToU callback: substitutes U+FFFD once per run of invalid bytes and records
+// where the run's U+FFFD went, so its input offset can be read from the
+// offsets array afterwards (ICU fixes up callback offsets for us).
+void U_CALLCONV record_invalid(const void* context, UConverterToUnicodeArgs* args,
+                               const char* /*code_units*/, int32_t length,
+                               UConverterCallbackReason reason, UErrorCode* err) {
+  if (reason > UCNV_IRREGULAR) return;  // reset/close/clone: nothing to repair
+  auto* ctx = static_cast<const CallbackContext*>(context);
+  const auto at = static_cast<int32_t>(args->target - ctx->target_start);
+  *err = U_ZERO_ERROR;
+  // Nothing written since the previous run's U+FFFD: the bytes are adjacent.
+  if (!ctx->runs->empty() && ctx->runs->back().output_index == at - 1) {
+    ctx->runs->back().length += length;
+    return;
+  }
+  ctx->runs->push_back({at, length, -1});
+  static const UChar kReplacement = 0xFFFD;
+  ucnv_cbToUWriteUChars(args, &kReplacement, 1, 0, err);
+}
+
+// Converts all of `bytes` to UTF-16 in one call so offsets are file offsets.
+Conversion convert(UConverter* converter, std::string_view bytes) {
+  Conversion out;
+  // One UTF-16 unit per input byte covers UTF-8, UTF-16/32 and GB18030;
+  // retry with more room for converters that expand further.
+  size_t capacity = bytes.size() + 16;
+  for (;;) {
+    out.text.assign(capacity, 0);
+    out.offsets.assign(capacity, -1);
+    out.invalid.clear();
+    CallbackContext context{out.text.data(), &out.invalid};
+    UErrorCode status = U_ZERO_ERROR;
+    ucnv_resetToUnicode(converter);
+    ucnv_setToUCallBack(converter, record_invalid, &context, nullptr, nullptr, &status);
+    UChar* target = out.text.data();
+    const char* source = bytes.data();
+    ucnv_toUnicode(converter, &target, target + capacity, &source, source + bytes.size(),
+                   out.offsets.data(), /*flush=*/true, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      capacity *= 2;
+      continue;
+    }
+    if (U_FAILURE(status)) throw std::runtime_error(u_errorName(status));
+    const auto written = static_cast<size_t>(target - out.text.data());
+    out.text.resize(written);
+    out.offsets.resize(written);
+    break;
+  }
+  for (InvalidRun& run : out.invalid) {
+    if (static_cast<size_t>(run.output_index) < out.offsets.size()) {
+      run.byte = out.offsets[static_cast<size_t>(run.output_index)];
+    }
+    out.invalid_bytes += run.length;
+  }
+  return out;
+}
+
+Conversion convert_named(const std::string& name, std::string_view bytes) {
+  ConverterPtr converter = open_converter(name);
+  if (!converter) throw std::runtime_error("ICU has no converter " + name);
+  return convert(converter.get(), bytes);
+}
+
+double invalid_share(const Conversion& c, std::string_view bytes) {
+  return bytes.empty() ? 0.0 : static_cast<double>(c.invalid_bytes) / bytes.size();
+}
+
+// Non-ASCII characters that decoded cleanly: evidence the encoding is right.
+size_t valid_non_ascii(const Conversion& c) {
+  size_t count = 0;
+  for (UChar u : c.text) count += (u >= 0x80 && !U16_IS_TRAIL(u)) ? 1 : 0;
+  return count - std::min(count, c.invalid.size());  // minus the U+FFFDs
+}
+
+// ---------------------------------------------------------------------------
+// Refusing what is not text
+
+std::string not_text(const std::string& reason) { return "not a text file: " + reason; }
+
+// Signatures of the binary formats a policy document is most likely to
+// arrive as by mistake.
+std::string binary_signature(std::string_view bytes) {
+  struct Magic {
+    std::string_view bytes;
+    const char* what;
+  };
+  static const Magic kMagics[] = {
+      {"\x89PNG\r\n\x1a\n", "a PNG image"},
+      {"\xFF\xD8\xFF", "a JPEG image"},
+      {"GIF87a", "a GIF image"},
+      {"GIF89a", "a GIF image"},
+      {"%PDF-", "a PDF document"},
+      {"PK\x03\x04", "a ZIP archive (or .docx/.xlsx)"},
+      {"PK\x05\x06", "a ZIP archive"},
+      {"\x1F\x8B", "a gzip archive"},
+      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an OLE2 document (.doc/.xls/.wps)"},
+      {"Rar!\x1A\x07", "a RAR archive"},
+      {"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"},
+      {"\x7F"
+       "ELF",
+       "an ELF executable"},
+  };
+  for (const Magic& magic : kMagics) {
+    if (bytes.substr(0, magic.bytes.size()) == magic.bytes) return magic.what;
+  }
+  return {};
+}
+
+bool is_text_control(unsigned c) { return c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+template <typename Unit>
+void check_control_share(const std::vector<Unit>& units, const std::string& file_name) {
+  size_t controls = 0;
+  for (Unit u : units) {
+    const auto c = static_cast<unsigned>(u);
+    controls += (c < 0x20 && !is_text_control(c)) ? 1 : 0;
+  }
+  if (units.empty() || controls <= kMaxControlShare * units.size()) return;
+  const int percent = static_cast<int>(100.0 * controls / units.size() + 0.5);
+  throw InputError(file_name,
+                   not_text(std::to_string(percent) + "% of it is control characters"));
+}
+
+// Checks for byte-oriented encodings (everything but UTF-16/32).
+void check_bytes_are_text(std::string_view bytes, const std::string& file_name) {
+  const size_t nul = bytes.find('\0');
+  if (nul != std::string_view::npos) {
+    throw InputError(file_name, not_text("NUL byte at byte " + std::to_string(nul) +
+                                         " (UTF-16 without a byte-order mark? give the "
+                                         "encoding explicitly)"));
+  }
+  check_control_share(std::vector<unsigned char>(bytes.begin(), bytes.end()), file_name);
+}
+
+// ---------------------------------------------------------------------------
+// Choosing the encoding
+
+// The encoding a byte-order mark announces, or empty.
+std::string bom_encoding(std::string_view bytes) {
+  auto starts = [&](std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; };
+  using namespace std::string_view_literals;
+  if (starts("\xEF\xBB\xBF"sv)) return "UTF-8";
+  if (starts("\xFF\xFE\0\0"sv)) return "UTF-32LE";
+  if (starts("\0\0\xFE\xFF"sv)) return "UTF-32BE";
+  if (starts("\xFF\xFE"sv)) return "UTF-16LE";
+  if (starts("\xFE\xFF"sv)) return "UTF-16BE";
+  return {};
+}
+
+std::string ascii_upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Names of the simplified-Chinese family GB18030 is a superset of.
+bool is_gb_family(const std::string& name) {
+  const std::string upper = ascii_upper(name);
+  return upper.rfind("GB", 0) == 0 || upper == "EUC-CN" || upper.find("936") != std::string::npos;
+}
+
+bool is_unicode_family(const std::string& name) { return ascii_upper(name).rfind("UTF", 0) == 0; }
+
+struct Detected {
+  std::string name;  // empty: no guess
+  int confidence = 0;
+};
+
+// ICU's best guess for the charset. Weak on short texts.
+Detected detect_charset(std::string_view bytes) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UCharsetDetector, DetectorCloser> detector(ucsdet_open(&status));
+  if (U_FAILURE(status)) return {};
+  const size_t sample = std::min(bytes.size(), kDetectorSampleBytes);
+  ucsdet_setText(detector.get(), bytes.data(), static_cast<int32_t>(sample), &status);
+  const UCharsetMatch* match = ucsdet_detect(detector.get(), &status);
+  if (U_FAILURE(status) || match == nullptr) return {};
+  const char* name = ucsdet_getName(match, &status);
+  const int32_t confidence = ucsdet_getConfidence(match, &status);
+  if (U_FAILURE(status) || name == nullptr) return {};
+  return {name, confidence};
+}
+
+// Big5, Shift_JIS and EUC text usually decodes "cleanly" as GB18030 too, as
+// mojibake; ICU's frequency statistics tell them apart when it is sure.
+bool is_confident_other_cjk(const Detected& d) {
+  static const std::string_view kOthers[] = {"Big5", "Shift_JIS", "EUC-JP", "EUC-KR"};
+  return d.confidence >= kMinConfidence &&
+         std::find(std::begin(kOthers), std::end(kOthers), d.name) != std::end(kOthers);
+}
+
+struct Chosen {
+  std::string encoding;
+  Conversion conversion;
+};
+
+// For bytes that are not valid UTF-8. UTF-8 with stray bytes is common (a
+// damaged download), so strong UTF-8 evidence wins; otherwise GB18030 is the
+// usual encoding of Chinese documents, and a clean GB18030 decoding beats the
+// detector's Latin guesses on short texts.
+Chosen choose_for_invalid_utf8(std::string_view bytes, Conversion utf8) {
+  const bool utf8_nearly_clean = invalid_share(utf8, bytes) < kMaxInvalidShare;
+  const size_t utf8_evidence = valid_non_ascii(utf8);
+  if (utf8_nearly_clean && utf8_evidence >= 4 * utf8.invalid.size()) {
+    return {"UTF-8", std::move(utf8)};
+  }
+  const Detected detected = detect_charset(bytes);
+  if (is_confident_other_cjk(detected)) {
+    Conversion other = convert_named(detected.name, bytes);
+    if (other.invalid_bytes == 0) return {detected.name, std::move(other)};
+  }
+  Conversion gb = convert_named("GB18030", bytes);
+  if (gb.invalid_bytes == 0 ||
+      (is_gb_family(detected.name) && gb.invalid_bytes < utf8.invalid_bytes)) {
+    return {"GB18030", std::move(gb)};
+  }
+  if (utf8_nearly_clean) return {"UTF-8", std::move(utf8)};
+  if (invalid_share(gb, bytes) < kMaxInvalidShare) return {"GB18030", std::move(gb)};
+  // A single-byte guess decodes anything, so it only wins when UTF-8 has less
+  // evidence for itself than against.
+  if (!detected.name.empty() && !is_unicode_family(detected.name) &&
+      utf8_evidence < utf8.invalid.size()) {
+    if (ConverterPtr other = open_converter(detected.name)) {
+      return {detected.name, convert(other.get(), bytes)};
+    }
+  }
+  return {"UTF-8", std::move(utf8)};
+}
+
+// ---------------------------------------------------------------------------
+// UTF-16 -> UTF-8 with offsets
+
+void append_utf8(UChar32 c, long long from, DecodedText& out) {
+  char buffer[U8_MAX_LENGTH];
+  int32_t length = 0;
+  U8_APPEND_UNSAFE(buffer, length, c);
+  out.utf8.append(buffer, static_cast<size_t>(length));
+  out.input_offset.insert(out.input_offset.end(), static_cast<size_t>(length), from);
+}
+
+// Drops a leading BOM and turns CRLF and lone CR into LF; a folded line end
+// maps to the offset of its CR.
+void to_utf8(const Conversion& c, size_t input_size, DecodedText& out) {
+  const size_t n = c.text.size();
+  out.utf8.reserve(n + n / 2);
+  out.input_offset.reserve(n + n / 2 + 1);
+  size_t i = (n > 0 && c.text[0] == 0xFEFF) ? 1 : 0;
+  long long last = 0;
+  while (i < n) {
+    // -1 means ICU could not tell; the previous character's start is close.
+    const long long from = c.offsets[i] >= 0 ? c.offsets[i] : last;
+    last = from;
+    UChar32 cp = c.text[i++];
+    if (U16_IS_LEAD(cp) && i < n && U16_IS_TRAIL(c.text[i])) {
+      cp = U16_GET_SUPPLEMENTARY(cp, c.text[i++]);
+    } else if (U16_IS_SURROGATE(cp)) {
+      cp = 0xFFFD;
+    }
+    if (cp == '\r') {
+      cp = '\n';
+      if (i < n && c.text[i] == '\n') ++i;
+    }
+    append_utf8(cp, from, out);
+  }
+  out.input_offset.push_back(static_cast<long long>(input_size));
+}
+
+// ---------------------------------------------------------------------------
+// Warnings
+
+Warning invalid_bytes_warning(const std::string& file_name, const std::string& encoding,
+                              long long byte) {
+  Warning w;
+  w.code = "invalid-bytes";
+  w.message = file_name + ": invalid " + encoding + " bytes at byte " + std::to_string(byte) +
+              " replaced with U+FFFD";
+  w.byte = byte;
+  return w;
+}
+
+// Fills in the 1-based line and code-point column where each warning's byte
+// landed in the output. Warnings are in input order, so one pass suffices.
+void locate_warnings(const DecodedText& text, std::vector<Warning>& warnings) {
+  const auto offsets_end = text.input_offset.end() - 1;  // last entry is the file size
+  size_t pos = 0;
+  int line = 1;
+  int column = 1;
+  for (Warning& w : warnings) {
+    const auto found = std::lower_bound(text.input_offset.begin(), offsets_end, w.byte);
+    const auto target = static_cast<size_t>(found - text.input_offset.begin());
+    for (; pos < target; ++pos) {
+      const auto b = static_cast<unsigned char>(text.utf8[pos]);
+      if (b == '\n') {
+        ++line;
+        column = 1;
+      } else if ((b & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    w.line = line;
+    w.column = column;
+  }
+}
+
+std::vector<Warning> invalid_warnings(const Conversion& c, const std::string& file_name,
+                                      const std::string& encoding) {
+  std::vector<Warning> warnings;
+  for (const InvalidRun& run : c.invalid) {
+    if (warnings.size() == kMaxInvalidWarnings) {
+      Warning more = invalid_bytes_warning(file_name, encoding, run.byte);
+      more.message = file_name + ": " + std::to_string(c.invalid.size() - kMaxInvalidWarnings) +
+                     " more runs of invalid " + encoding + " bytes from byte " +
+                     std::to_string(run.byte) + " replaced with U+FFFD";
+      warnings.push_back(std::move(more));
+      break;
+    }
+    warnings.push_back(invalid_bytes_warning(file_name, encoding, run.byte));
+  }
+  return warnings;
+}
+
+DecodedText finish(std::string encoding, const Conversion& c, std::string_view bytes,
+                   const std::string& file_name) {
+  DecodedText out;
+  out.encoding = std::move(encoding);
+  to_utf8(c, bytes.size(), out);
+  out.warnings = invalid_warnings(c, file_name, out.encoding);
+  locate_warnings(out, out.warnings);
+  return out;
+}
+
+// Multi-byte-unit encodings legitimately contain NULs and control bytes, so
+// they are judged on the decoded units instead.
+bool is_wide(UConverter* converter) { return ucnv_getMinCharSize(converter) > 1; }
+
+DecodedText decode_as(const std::string& name, std::string_view bytes,
+                      const std::string& file_name) {
+  ConverterPtr converter = open_converter(name);
+  if (!converter) throw InputError(file_name, "unknown encoding '" + name + "'");
+  const bool wide = is_wide(converter.get());
+  if (!wide) check_bytes_are_text(bytes, file_name);
+  Conversion c = convert(converter.get(), bytes);
+  if (wide) check_control_share(c.text, file_name);
+  return finish(name, c, bytes, file_name);
+}
+
+}  // namespace
+
+DecodedText decode(std::string_view bytes, const std::string& file_name,
+                   const DecodeOptions& options) {
+  const std::string& override_name = options.encoding_override;
+  if (!override_name.empty() && !open_converter(override_name)) {
+    throw InputError(file_name, "unknown encoding '" + override_name + "'");
+  }
+  if (bytes.empty()) {
+    DecodedText empty;
+    empty.encoding = override_name.empty() ? "UTF-8" : override_name;
+    empty.input_offset = {0};
+    return empty;
+  }
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
+    throw InputError(file_name, "file too large (over 2 GB)");
+  }
+  if (const std::string what = binary_signature(bytes); !what.empty()) {
+    throw InputError(file_name, not_text("looks like " + what));
+  }
+  if (!override_name.empty()) return decode_as(override_name, bytes, file_name);
+  if (const std::string bom = bom_encoding(bytes); !bom.empty()) {
+    return decode_as(bom, bytes, file_name);
+  }
+  check_bytes_are_text(bytes, file_name);
+  Conversion utf8 = convert_named("UTF-8", bytes);
+  if (utf8.invalid.empty()) return finish("UTF-8", utf8, bytes, file_name);
+  Chosen chosen = choose_for_invalid_utf8(bytes, std::move(utf8));
+  return finish(chosen.encoding, chosen.conversion, bytes, file_name);
+}
+
+}  // namespace plancmp

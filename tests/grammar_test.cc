@@ -1,0 +1,72 @@
+// Every rule's own examples must match and its counterexamples must not
+// (the OpenCC way: rules are data, and the data carries its tests).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "plancmp/diagnostic.h"
+#include "plancmp/grammar.h"
+
+using plancmp::Grammar;
+
+TEST_CASE("every built-in rule matches its examples and none of its counterexamples") {
+  auto g = Grammar::builtin();
+  auto examples = g->examples();
+  REQUIRE(examples.size() > 20);
+  for (const auto& e : examples) {
+    CAPTURE(e.file);
+    CAPTURE(e.rule_id);
+    CAPTURE(e.text);
+    CHECK(g->rule_matches(e.rule_id, e.text) == e.should_match);
+  }
+}
+
+TEST_CASE("every built-in rule has at least one example") {
+  auto g = Grammar::builtin();
+  auto examples = g->examples();
+  for (const auto& id : g->rule_ids()) {
+    bool has = false;
+    for (const auto& e : examples) has |= (e.rule_id == id && e.should_match);
+    CAPTURE(id);
+    CHECK(has);
+  }
+}
+
+TEST_CASE("an invalid pattern is reported as file:line:col with the line and a caret") {
+  std::string bad =
+      "markers:\n"
+      "  - id: broken\n"
+      "    level: 2\n"
+      "    pattern: '(?P<num>[一二'\n";
+  try {
+    Grammar::from_files({{"numbering.yaml", bad}}, "mygrammars");
+    FAIL("expected an error");
+  } catch (const plancmp::InputError& e) {
+    std::string msg = e.what();
+    CHECK(msg.find("mygrammars/numbering.yaml:4:14: error: invalid pattern") == 0);
+    CHECK(msg.find("pattern: '(?P<num>") != std::string::npos);
+    CHECK(msg.find('^') != std::string::npos);
+  }
+}
+
+TEST_CASE("malformed YAML and a missing key are reported with their position") {
+  CHECK_THROWS_WITH_AS(Grammar::from_files({{"numbering.yaml", "markers: [\n"}}, "g"),
+                       doctest::Contains("g/numbering.yaml:2:"), plancmp::InputError);
+  CHECK_THROWS_WITH_AS(
+      Grammar::from_files({{"numbering.yaml", "markers:\n  - id: x\n    pattern: 'a'\n"}}, "g"),
+      doctest::Contains("missing `level`"), plancmp::InputError);
+}
+
+TEST_CASE("a grammar directory replaces the built-in rules of the same file") {
+  std::string custom =
+      "markers:\n"
+      "  - id: section.chapter\n"
+      "    level: 1\n"
+      "    pattern: '第(?P<num>[一二三四五六七八九十]+)章'\n"
+      "    numeral: chinese\n"
+      "    at: boundary\n"
+      "    examples: ['第一章 总则']\n";
+  auto g = Grammar::from_files({{"numbering.yaml", custom}});
+  CHECK(g->rule_ids() == std::vector<std::string>{"section.chapter"});
+  CHECK(g->rule_matches("section.chapter", "第三章 保障措施"));
+}
