@@ -131,6 +131,7 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
     rule.numeral = parse_numeral(f, node);
     rule.fragment = parse_fragment(f, node);
     rule.weight = node["weight"] ? node["weight"].as<double>() : 1.0;
+    rule.damaged = node["damaged"] && node["damaged"].as<bool>();
     collect_examples(f, file_name, node, rule.id, g.examples);
     g.markers.push_back(std::move(rule));
   }

@@ -38,6 +38,7 @@ struct MarkerRule {
   NumeralKind numeral = NumeralKind::kNone;
   Fragment fragment = Fragment::kExact;
   double weight = 1.0;
+  bool damaged = false;  // the rule reads a damaged print: every match is a repair
 };
 
 struct PatternRule {

@@ -92,7 +92,11 @@ void match_at(const Grammar::Impl& g, const MarkerRule& rule, std::string_view t
   if (auto it = names.find("body"); it != names.end() && sub[it->second].data() != nullptr)
     m.body = static_cast<std::size_t>(sub[it->second].data() - text.data());
   if (auto it = names.find("num"); it != names.end() && sub[it->second].data() != nullptr)
-    m.number_text = apply_confusables(g, std::string(sub[it->second].data(), sub[it->second].size()));
+  {
+    std::string raw(sub[it->second].data(), sub[it->second].size());
+    m.number_text = apply_confusables(g, raw);
+    m.misread = m.number_text != raw;
+  }
   m.printed = std::string(text.substr(pos, m.body - pos));
   while (!m.printed.empty() && m.printed.back() == ' ') m.printed.pop_back();
   m.value = read_number(rule, m.number_text);

@@ -32,6 +32,7 @@ namespace {
 
 constexpr int kMaxNumber = 120;
 constexpr double kMissingPenalty = 1.5;  // per number a chain skips
+constexpr double kMaxStartPenalty = 4.5; // a series may open late (an excerpt)
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 constexpr int kMaxHeadingChars = 40;
 constexpr int kMaxTitleChars = 30;
@@ -58,6 +59,24 @@ struct Item {
   int value = 0;
   std::size_t end = 0;  // end of its range in the text
 };
+
+// Why an item's number differs from its print, or "" when the print is sound.
+std::string repair_reason(const Item& item) {
+  const MarkerMatch* m = item.cand.marker;
+  if (!m) return fmt::format("no number printed; the sequence makes it number {}", item.value);
+  if (m->misread && m->value && *m->value == item.value)
+    return fmt::format("printed \"{}\" is an OCR misreading of number {}", m->printed, item.value);
+  if (!m->value)
+    return fmt::format("printed \"{}\" lost its numeral; the sequence makes it number {}", m->printed,
+                       item.value);
+  if (*m->value != item.value)
+    return fmt::format("printed \"{}\" but it is number {} of its series (the print is damaged)",
+                       m->printed, item.value);
+  if (m->rule->damaged)
+    return fmt::format("printed \"{}\" is a damaged marker ({}); read as number {}", m->printed,
+                       m->rule->description, item.value);
+  return {};
+}
 
 std::vector<Paragraph> split_paragraphs(const std::string& text) {
   std::vector<Paragraph> out;
@@ -138,7 +157,8 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     for (int v = 1; v <= V; ++v) {
       auto w = weight_at(cands[j], v);
       if (!w) continue;
-      double score = *w - kMissingPenalty * (v - 1);  // start a chain here
+      const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
+      double score = *w - start_penalty;  // start a chain here
       std::pair<int, int> prev{-1, -1};
       for (int i = 0; i < j; ++i) {
         if (v >= 2 && best[i][v - 1] > kNegInf && best[i][v - 1] + *w > score) {
@@ -154,7 +174,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
           }
         }
         if (restart_on_new_parent && cands[i].parent != cands[j].parent && best_any[i].second >= 0) {
-          double s = best_any[i].first + *w - kMissingPenalty * (v - 1);
+          double s = best_any[i].first + *w - start_penalty;
           if (s > score) {
             score = s;
             prev = {i, best_any[i].second};
@@ -200,6 +220,11 @@ class StructureFinder {
   void collect_candidates();
   void weigh_heading_lines();
   int enclosing_item(std::size_t pos, int below_level) const;
+  // "(三)标题。正文…": the item's paragraph goes on after its title sentence.
+  bool has_body_after_title(const Candidate& c) const {
+    std::size_t stop = text_.find("。", c.body);
+    return stop != std::string::npos && stop + 3 < c.para_end;
+  }
   bool starts_paragraph(std::size_t pos) const { return pos == 0 || text_[pos - 1] == '\n'; }
   void choose_level(int level, bool restart_on_new_parent);
   void build_output(Structure& out);
@@ -293,9 +318,7 @@ void StructureFinder::weigh_heading_lines() {
         break;
       }
     }
-    bool next_inline = next && !next->heading_line &&
-                       count_chars(std::string_view(text_).substr(next->body, next->para_end - next->body)) >
-                           kMaxHeadingChars;
+    bool next_inline = next && !next->heading_line && has_body_after_title(*next);
     // As a clause it opens its section ("一、总体要求" then "指导思想") or fills a gap.
     bool opens_section = false;
     for (std::size_t p = k; p-- > 0;) {
@@ -369,15 +392,11 @@ void StructureFinder::build_output(Structure& out) {
     SourcePosition pos = nt_.position(item.cand.begin);
     bool run_in = false;
     std::string title = title_of(item, &run_in);
-    bool damaged = !item.cand.marker || !item.cand.marker->value || *item.cand.marker->value != item.value;
-    if (damaged) {
-      std::string printed = item.cand.printed.empty() ? "no number" : "\"" + item.cand.printed + "\"";
+    if (std::string why = repair_reason(item); !why.empty())
       out.warnings.push_back({"numbering-repaired",
-                              fmt::format("{} item printed {} is number {} of its series: {}",
-                                          item.cand.level == 1 ? "section" : "clause", printed,
-                                          item.value, title),
+                              fmt::format("{} \"{}\": {}", item.cand.level == 1 ? "section" : "clause",
+                                          title, why),
                               pos.line, pos.column, -1});
-    }
     if (run_in)
       out.warnings.push_back({"heading-runs-into-body",
                               fmt::format("heading has no 。 before its body; title cut at the first comma: {}", title),

@@ -1,0 +1,24 @@
+// `plancmp extract FILE... [-o DIR] [--format yaml|json] [--encoding NAME]
+//  [--grammars DIR] [--quiet]`: one Document per input, as YAML or JSON.
+#pragma once
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace plancmp::cli {
+
+struct ExtractArgs {
+  std::vector<std::string> files;  // "-" is standard input
+  std::string out_dir;             // empty: write to stdout
+  std::string format = "yaml";     // yaml | json
+  std::string encoding;            // empty: detect
+  std::string grammars;            // empty: built-in grammars
+  bool quiet = false;              // no warnings on stderr
+};
+
+// Extracts every input, writing documents to `out` (or to files under
+// args.out_dir) and messages to `err`. A refused input is reported and
+// skipped; the result is kExitInputError if any input failed, else kExitOk.
+int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace plancmp::cli
