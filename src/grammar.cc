@@ -2,6 +2,7 @@
 // grammars/README.md for the format.
 #include "plancmp/grammar.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -137,6 +138,53 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
   }
 }
 
+// The generic format (every file but numbering.yaml):
+//   sets:  {name: [ {id, description, pattern, examples, counterexamples, <attr>: scalar...} ]}
+//   lists: {name: [string, ...]}
+void load_rule_file(const FileContext& f, const std::string& file_name, const YAML::Node& root,
+                    Grammar::Impl& g) {
+  RuleFile& out = g.files[file_name];
+  if (!root.IsMap()) fail_at(f.path, f.text, root.Mark(), "a grammar file must be a map");
+  if (const YAML::Node lists = root["lists"]) {
+    if (!lists.IsMap()) fail_at(f.path, f.text, lists.Mark(), "`lists` must be a map of lists");
+    for (const auto& kv : lists) {
+      if (!kv.second.IsSequence())
+        fail_at(f.path, f.text, kv.second.Mark(), "each list must be a YAML sequence");
+      auto& list = out.lists[kv.first.as<std::string>()];
+      for (const auto& item : kv.second) list.push_back(item.as<std::string>());
+    }
+  }
+  const YAML::Node sets = root["sets"];
+  if (!sets) return;
+  if (!sets.IsMap()) fail_at(f.path, f.text, sets.Mark(), "`sets` must be a map of rule lists");
+  for (const auto& kv : sets) {
+    const std::string set_name = kv.first.as<std::string>();
+    if (!kv.second.IsSequence())
+      fail_at(f.path, f.text, kv.second.Mark(), fmt::format("set `{}` must be a list of rules", set_name));
+    RuleSet& rs = out.sets[set_name];
+    RE2::Options options;
+    options.set_log_errors(false);
+    rs.set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+    for (const auto& node : kv.second) {
+      PatternRule rule;
+      rule.id = required_string(f, node, "id");
+      rule.description = optional_string(node, "description", "");
+      rule.re = compile(f, node);
+      for (const auto& field : node) {
+        const std::string key = field.first.as<std::string>();
+        if (field.second.IsScalar() && key != "id" && key != "description" && key != "pattern")
+          rule.attrs[key] = field.second.as<std::string>();
+      }
+      std::string error;
+      if (rs.set->Add(node["pattern"].as<std::string>(), &error) < 0)
+        fail_at(f.path, f.text, node["pattern"].Mark(), fmt::format("invalid pattern: {}", error));
+      collect_examples(f, file_name, node, rule.id, g.examples);
+      rs.rules.push_back(std::move(rule));
+    }
+    if (!rs.set->Compile()) fail_at(f.path, f.text, kv.second.Mark(), "rule set too large to compile");
+  }
+}
+
 std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std::string>& files,
                                                  const std::string& dir) {
   auto g = std::make_shared<Grammar::Impl>();
@@ -145,13 +193,22 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
     if (it != files.end()) return {dir + "/" + name, it->second};
     return {"<built-in>/" + name, builtin_grammar_files().at(name)};
   };
-  FileContext numbering = source_of("numbering.yaml");
-  try {
-    load_numbering(numbering, YAML::Load(numbering.text), *g);
-  } catch (const YAML::ParserException& e) {
-    fail_at(numbering.path, numbering.text, e.mark, e.msg);
-  } catch (const YAML::RepresentationException& e) {
-    fail_at(numbering.path, numbering.text, e.mark, e.msg);
+  // Every built-in file, plus any extra file the directory brings.
+  std::vector<std::string> names;
+  for (const auto& [name, text] : builtin_grammar_files()) names.push_back(name);
+  for (const auto& [name, text] : files)
+    if (!builtin_grammar_files().count(name)) names.push_back(name);
+  for (const std::string& name : names) {
+    FileContext f = source_of(name);
+    try {
+      YAML::Node root = YAML::Load(f.text);
+      if (name == "numbering.yaml") load_numbering(f, root, *g);
+      else load_rule_file(f, name, root, *g);
+    } catch (const YAML::ParserException& e) {
+      fail_at(f.path, f.text, e.mark, e.msg);
+    } catch (const YAML::RepresentationException& e) {
+      fail_at(f.path, f.text, e.mark, e.msg);
+    }
   }
   return g;
 }
@@ -190,7 +247,33 @@ std::vector<std::string> Grammar::rule_ids() const {
   std::vector<std::string> ids;
   if (!impl_->task_note.id.empty()) ids.push_back(impl_->task_note.id);
   for (const auto& m : impl_->markers) ids.push_back(m.id);
+  for (const auto& [file, rf] : impl_->files)
+    for (const auto& [name, set] : rf.sets)
+      for (const auto& r : set.rules) ids.push_back(r.id);
   return ids;
+}
+
+std::vector<int> RuleSet::matching(std::string_view text) const {
+  std::vector<int> hits;
+  if (set && !rules.empty()) set->Match(re2::StringPiece(text.data(), text.size()), &hits);
+  std::sort(hits.begin(), hits.end());
+  return hits;
+}
+
+const RuleSet& Grammar::Impl::rule_set(const std::string& file, const std::string& set) const {
+  static const RuleSet empty;
+  auto f = files.find(file);
+  if (f == files.end()) return empty;
+  auto s = f->second.sets.find(set);
+  return s == f->second.sets.end() ? empty : s->second;
+}
+
+const std::vector<std::string>& Grammar::Impl::list(const std::string& file, const std::string& name) const {
+  static const std::vector<std::string> empty;
+  auto f = files.find(file);
+  if (f == files.end()) return empty;
+  auto l = f->second.lists.find(name);
+  return l == f->second.lists.end() ? empty : l->second;
 }
 
 std::vector<RuleExample> Grammar::examples() const { return impl_->examples; }
@@ -201,6 +284,10 @@ bool Grammar::rule_matches(const std::string& rule_id, std::string_view text) co
     return RE2::PartialMatch(normalized.text(), *impl_->task_note.re);
   for (const MarkerMatch& m : find_markers(*impl_, normalized.text()))
     if (m.rule->id == rule_id) return true;
+  for (const auto& [file, rf] : impl_->files)
+    for (const auto& [name, set] : rf.sets)
+      for (const auto& r : set.rules)
+        if (r.id == rule_id) return RE2::PartialMatch(normalized.text(), *r.re);
   return false;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "plancmp/grammar.h"
 
@@ -45,13 +46,41 @@ struct PatternRule {
   std::string id;
   std::string description;
   std::unique_ptr<RE2> re;
+  std::map<std::string, std::string> attrs;  // the rule's other scalar fields (op, kind, role…)
+
+  const std::string& attr(const std::string& key) const {
+    static const std::string empty;
+    auto it = attrs.find(key);
+    return it == attrs.end() ? empty : it->second;
+  }
+};
+
+// An ordered list of rules plus an RE2::Set over all of them, so one pass over
+// a text says which rules can match there (then each is run for its groups).
+struct RuleSet {
+  std::vector<PatternRule> rules;
+  std::unique_ptr<RE2::Set> set;
+
+  // Indices of the rules that match somewhere in `text`, in rule order.
+  std::vector<int> matching(std::string_view text) const;
+};
+
+// One grammar file in the generic format: named rule sets and string lists.
+struct RuleFile {
+  std::map<std::string, RuleSet> sets;
+  std::map<std::string, std::vector<std::string>> lists;
 };
 
 struct Grammar::Impl {
   std::vector<MarkerRule> markers;
   std::vector<std::pair<std::string, std::string>> confusables;  // longest key first
   PatternRule task_note;
+  std::map<std::string, RuleFile> files;  // every other grammars/*.yaml, by file name
   std::vector<RuleExample> examples;
+
+  // The rule set `set` of `file`; an empty set when the file or set is absent.
+  const RuleSet& rule_set(const std::string& file, const std::string& set) const;
+  const std::vector<std::string>& list(const std::string& file, const std::string& name) const;
 };
 
 }  // namespace plancmp

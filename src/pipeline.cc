@@ -7,6 +7,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "plancmp/extract.h"
 #include "plancmp/metadata.h"
 #include "plancmp/normalize.h"
 #include "plancmp/structure.h"
@@ -56,6 +57,10 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   find_metadata(text, doc);
   doc.sections = std::move(structure.sections);
   doc.clauses = std::move(structure.clauses);
+  extract_units(text, *grammar, doc);
+  std::vector<DateMention> dates = find_dates(text, *grammar);
+  extract_deadlines(text, dates, doc);
+  extract_targets(text, *grammar, dates, doc);
   append(doc.warnings, decoded.warnings);
   append(doc.warnings, text.warnings());
   append(doc.warnings, structure.warnings);

@@ -403,7 +403,8 @@ void StructureFinder::build_output(Structure& out) {
                               pos.line, pos.column, -1});
     if (item.cand.level == 1) {
       section_n = item.value;
-      out.sections.push_back({item.value, item.cand.printed, title, pos.line, pos.column});
+      out.sections.push_back({item.value, item.cand.printed, title, pos.line, pos.column,
+                              item.cand.begin, item.end});
       out.section_ranges.emplace_back(item.cand.begin, item.end);
       continue;
     }

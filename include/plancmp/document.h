@@ -18,6 +18,8 @@ struct Section {
   std::string title;
   int line = 0;
   int column = 0;
+  // Internal: byte range of the section in the normalized text.
+  std::size_t text_begin = 0, text_end = 0;
 };
 
 struct Clause {
