@@ -1,7 +1,665 @@
-// stub: see include/plancmp/extract.h
+// Stage 4c: quantified targets. See include/plancmp/extract.h; the patterns are
+// in grammars/targets.yaml.
+//
+// A plan states a target in one comma-separated segment: indicator, comparator,
+// value, qualifier ("细颗粒物年平均浓度 | 不高于 | 29微克/立方米"). For each region
+// (a paragraph, cut at clause starts, so a date in one task does not govern the
+// next) the extractor splits segments, finds the values, groups enumerations
+// ("分别削减3895吨、190吨"), reads the comparator before and the qualifier after,
+// takes the indicator from what is left, and gives each target the deadline of
+// the last "by" date before it in the region.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "grammar_internal.h"
 #include "plancmp/extract.h"
+#include "utf8_util.h"
+
 namespace plancmp {
-}  // namespace plancmp
-namespace plancmp {
-void extract_targets(const NormalizedText&, const Grammar&, const std::vector<DateMention>&, Document&) {}
+
+namespace {
+
+constexpr const char* kFile = "targets.yaml";
+constexpr std::size_t kFarReachBytes = 36;  // ~12 characters between comparator and value
+constexpr std::size_t kLongIndicatorChars = 16;
+
+struct Span {
+  std::size_t begin = 0, end = 0;
+  bool empty() const { return begin >= end; }
+};
+
+// A piece of text built from spans of the normalized text, with each byte's
+// origin, so what is cut from it still maps back to the source.
+struct Phrase {
+  std::string s;
+  std::vector<std::size_t> origin;  // text byte of each byte of s
+
+  void append(const std::string& text, Span span) {
+    for (std::size_t i = span.begin; i < span.end; ++i) {
+      s.push_back(text[i]);
+      origin.push_back(i);
+    }
+  }
+  Phrase sub(std::size_t b, std::size_t e) const {
+    Phrase p;
+    p.s = s.substr(b, e - b);
+    p.origin.assign(origin.begin() + static_cast<long>(b), origin.begin() + static_cast<long>(e));
+    return p;
+  }
+  bool empty() const { return s.empty(); }
+};
+
+std::size_t char_count(const std::string& s) { return utf8::length(s); }
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool ends_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+// "三" -> 3, "二十五" -> 25, "九十五点五" -> 95.5, "两" -> 2; nullopt when not a numeral.
+std::optional<double> chinese_number(std::string_view s) {
+  static const std::u32string digits = U"零一二三四五六七八九";
+  std::u32string u = utf8::decode(s);
+  double total = 0, section = 0, fraction = 0, scale = 0.1;
+  int digit = -1;
+  bool after_point = false;
+  for (char32_t c : u) {
+    if (c == U'两') c = U'二';
+    if (auto at = digits.find(c); at != std::u32string::npos) {
+      if (after_point) {
+        fraction += static_cast<double>(at) * scale;
+        scale /= 10;
+      } else {
+        digit = static_cast<int>(at);
+      }
+    } else if (c == U'点') {
+      after_point = true;
+    } else if (c == U'十' || c == U'百' || c == U'千') {
+      double unit = c == U'十' ? 10 : c == U'百' ? 100 : 1000;
+      section += (digit < 0 ? 1 : digit) * unit;
+      digit = -1;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digit > 0) section += digit;
+  total = section + fraction;
+  return total > 0 ? std::optional<double>(total) : std::nullopt;
+}
+
+int class_number(std::string_view cls) {
+  static const std::pair<const char*, int> table[] = {
+      {"Ⅰ", 1}, {"Ⅱ", 2}, {"Ⅲ", 3}, {"Ⅳ", 4}, {"Ⅴ", 5},
+      {"I", 1}, {"II", 2}, {"III", 3}, {"IV", 4}, {"V", 5}};
+  for (auto [name, n] : table)
+    if (cls == name) return n;
+  return 0;
+}
+
+struct ValueHit {
+  Span span;                 // the value and its unit
+  double value = 0;
+  std::string unit;
+  const PatternRule* rule = nullptr;
+  bool water_class = false;
+  bool unitless = false;
+  bool in_parens = false;    // inside "(…)" within its segment
+  Span verb;                 // water class: its holding verb
+};
+
+struct Group {
+  std::vector<ValueHit> hits;
+  Span qualifier;            // "以上" after the last value
+  const PatternRule* qualifier_rule = nullptr;
+};
+
+class TargetExtractor {
+ public:
+  TargetExtractor(const NormalizedText& nt, const Grammar::Impl& g, const std::vector<DateMention>& dates,
+                  Document& doc)
+      : nt_(nt), text_(nt.text()), g_(g), dates_(dates), doc_(doc) {}
+
+  void run();
+
+ private:
+  std::vector<Span> regions() const;
+  void mask_non_targets();
+  void segment_targets(Span region, Span segment);
+  std::vector<ValueHit> find_values(Span segment) const;
+  std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
+  void emit_group(Span region, Span segment, Span anchor, const Group& group);
+  std::optional<int> year_for(Span region, std::size_t pos) const;
+
+  bool in_list(const std::string& list, std::string_view s, bool suffix) const;
+  Phrase clean_indicator(Phrase p, std::optional<int>* baseline) const;
+  std::vector<Phrase> split_enumeration(const Phrase& p) const;
+  std::string show(const Phrase& p) const;
+
+  const NormalizedText& nt_;
+  const std::string& text_;
+  const Grammar::Impl& g_;
+  const std::vector<DateMention>& dates_;
+  Document& doc_;
+  std::vector<bool> masked_;
+  std::vector<ValueHit> segment_hits_;  // every value of the current segment
+};
+
+// Paragraphs, cut again wherever a clause or section starts.
+std::vector<Span> TargetExtractor::regions() const {
+  std::vector<std::size_t> cuts{0, text_.size()};
+  for (std::size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') cuts.push_back(i + 1);
+  for (const Clause& c : doc_.clauses) cuts.push_back(c.text_begin);
+  for (const Section& s : doc_.sections) cuts.push_back(s.text_begin);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  std::vector<Span> out;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
+    if (cuts[i] < cuts[i + 1]) out.push_back({cuts[i], cuts[i + 1]});
+  return out;
+}
+
+void TargetExtractor::mask_non_targets() {
+  masked_.assign(text_.size() + 1, false);
+  const RuleSet& rs = g_.rule_set(kFile, "not_targets");
+  re2::StringPiece input(text_);
+  for (const PatternRule& r : rs.rules) {
+    re2::StringPiece m;
+    std::size_t from = 0;
+    while (from < text_.size() && r.re->Match(input, from, text_.size(), RE2::UNANCHORED, &m, 1)) {
+      std::size_t b = static_cast<std::size_t>(m.data() - text_.data());
+      std::fill(masked_.begin() + static_cast<long>(b), masked_.begin() + static_cast<long>(b + m.size()), true);
+      from = b + std::max<std::size_t>(m.size(), 1);
+    }
+  }
+  for (const DateMention& d : dates_)
+    std::fill(masked_.begin() + static_cast<long>(d.begin), masked_.begin() + static_cast<long>(d.end), true);
+}
+
+std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
+  const RuleSet& rs = g_.rule_set(kFile, "values");
+  std::string_view view(text_);
+  std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
+  std::vector<ValueHit> hits;
+  for (int index : rs.matching(segment)) {
+    const PatternRule& r = rs.rules[static_cast<std::size_t>(index)];
+    const int n = r.re->NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> sub(static_cast<std::size_t>(n));
+    const auto& names = r.re->NamedCapturingGroups();
+    auto group = [&](const char* name) -> std::optional<Span> {
+      auto it = names.find(name);
+      if (it == names.end() || sub[static_cast<std::size_t>(it->second)].data() == nullptr) return std::nullopt;
+      const auto& g = sub[static_cast<std::size_t>(it->second)];
+      std::size_t b = static_cast<std::size_t>(g.data() - text_.data());
+      return Span{b, b + g.size()};
+    };
+    std::size_t from = seg.begin;
+    re2::StringPiece input(text_.data(), seg.end);
+    while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, sub.data(), n)) {
+      std::size_t b = static_cast<std::size_t>(sub[0].data() - text_.data());
+      std::size_t e = b + sub[0].size();
+      from = e > b ? e : b + 1;
+      ValueHit hit;
+      hit.rule = &r;
+      hit.span = {b, e};
+      auto num = group("num");
+      auto cn = group("cn");
+      auto cls = group("cls");
+      if (cls) {
+        hit.water_class = true;
+        hit.value = class_number(view.substr(cls->begin, cls->end - cls->begin));
+        hit.verb = group("verb").value_or(Span{});
+        hit.span.begin = cls->begin;
+      } else if (num) {
+        hit.value = std::stod(std::string(view.substr(num->begin, num->end - num->begin)));
+        // Digits glued to Latin letters, digits or a dot are part of a token ("VOCs2.0").
+        if (num->begin > 0) {
+          unsigned char before = static_cast<unsigned char>(text_[num->begin - 1]);
+          if (std::isalnum(before) || before == '.' || before == '/' || before == '-') continue;
+        }
+      } else if (cn) {
+        auto v = chinese_number(view.substr(cn->begin, cn->end - cn->begin));
+        if (!v) continue;
+        hit.value = *v;
+      } else {
+        continue;
+      }
+      if (auto u = group("unit")) hit.unit = nt_.display(u->begin, u->end);
+      hit.unit = r.attr("unit").empty() ? hit.unit + r.attr("unit_suffix") : r.attr("unit");
+      hit.unitless = r.attr("unitless") == "true";
+      bool masked = false;
+      for (std::size_t i = hit.span.begin; i < hit.span.end && !masked; ++i) masked = masked_[i];
+      if (masked) continue;
+      hits.push_back(hit);
+    }
+  }
+  // Overlaps: the earliest, then the longest, wins.
+  std::sort(hits.begin(), hits.end(), [](const ValueHit& a, const ValueHit& b) {
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return a.span.end > b.span.end;
+  });
+  std::vector<ValueHit> kept;
+  for (const ValueHit& h : hits)
+    if (kept.empty() || h.span.begin >= kept.back().span.end) kept.push_back(h);
+  // Which values sit inside parentheses of this segment.
+  for (ValueHit& h : kept) {
+    int depth = 0;
+    for (std::size_t i = seg.begin; i < h.span.begin; ++i) {
+      if (text_[i] == '(') ++depth;
+      if (text_[i] == ')' && depth > 0) --depth;
+    }
+    h.in_parens = depth > 0;
+  }
+  return kept;
+}
+
+bool TargetExtractor::in_list(const std::string& list, std::string_view s, bool suffix) const {
+  for (const std::string& w : g_.list(kFile, list))
+    if (suffix ? ends_with(s, w) : starts_with(s, w)) return true;
+  return false;
+}
+
+// Values separated only by an enumeration separator form one group
+// ("3895吨、190吨、800吨", "95%和80%"); a qualifier after the last applies to all.
+std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit> hits) const {
+  std::vector<Group> groups;
+  const RuleSet& quals = g_.rule_set(kFile, "qualifiers");
+  for (const ValueHit& h : hits) {
+    if (!groups.empty() && !h.water_class && !groups.back().hits.back().water_class &&
+        groups.back().hits.back().in_parens == h.in_parens) {
+      std::size_t gap_begin = groups.back().hits.back().span.end;
+      std::string between = text_.substr(gap_begin, h.span.begin - gap_begin);
+      // "95%以上、80%" still enumerates; a qualifier may sit between.
+      for (const PatternRule& q : quals.rules) {
+        re2::StringPiece m;
+        if (q.re->Match(between, 0, between.size(), RE2::ANCHOR_START, &m, 1)) {
+          between = between.substr(m.size());
+          break;
+        }
+      }
+      const auto& seps = g_.list(kFile, "enumeration_separators");
+      if (between.empty() || std::find(seps.begin(), seps.end(), between) != seps.end()) {
+        groups.back().hits.push_back(h);
+        continue;
+      }
+    }
+    groups.push_back({{h}, {}, nullptr});
+  }
+  for (Group& gr : groups) {
+    std::size_t after = gr.hits.back().span.end;
+    std::string rest = text_.substr(after, seg.end - after);
+    for (const PatternRule& q : quals.rules) {
+      re2::StringPiece m;
+      if (q.re->Match(rest, 0, rest.size(), RE2::ANCHOR_START, &m, 1)) {
+        gr.qualifier = {after, after + m.size()};
+        gr.qualifier_rule = &q;
+        break;
+      }
+    }
+  }
+  return groups;
+}
+
+// Strips leading filler, a leading date and trailing adverbs; cuts a baseline
+// ("比2020年") off the end and reports its year.
+Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) const {
+  static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
+  static const RE2 leading_date_re(R"(^(?:到|至|在|于|力争|展望)?(?:19|20)\d\d年(?:底|末)?(?:前)?)");
+  static const RE2 leading_junk_re(R"(^[,;:、。)\s]+)");
+  bool changed = true;
+  while (changed && !p.empty()) {
+    changed = false;
+    re2::StringPiece m;
+    for (const RE2* re : {&leading_junk_re, &leading_date_re}) {
+      if (re->Match(p.s, 0, p.s.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
+        p = p.sub(m.size(), p.s.size());
+        changed = true;
+      }
+    }
+    if (doc_.city && starts_with(p.s, *doc_.city) && p.s.size() > doc_.city->size() + 3) {
+      p = p.sub(doc_.city->size(), p.s.size());  // "磐石市党政机关…" names the plan's own city
+      changed = true;
+    }
+    for (const std::string& w : g_.list(kFile, "indicator_prefixes"))
+      if (starts_with(p.s, w) && p.s.size() > w.size() + 3) {
+        p = p.sub(w.size(), p.s.size());
+        changed = true;
+      }
+    int year = 0;
+    std::string whole;
+    if (RE2::PartialMatch(p.s, baseline_re, &year)) {
+      std::size_t at = p.s.rfind("年");
+      std::size_t cut = p.s.size();
+      for (const char* lead : {"相较于", "相较", "相比", "比", "较", "与"}) {
+        std::size_t pos = p.s.rfind(lead, at);
+        if (pos != std::string::npos) {
+          cut = pos;
+          break;
+        }
+      }
+      if (baseline) *baseline = year;
+      p = p.sub(0, cut);
+      changed = true;
+    }
+    for (const std::string& w : g_.list(kFile, "indicator_suffixes"))
+      if (ends_with(p.s, w) && p.s.size() > w.size()) {
+        p = p.sub(0, p.s.size() - w.size());
+        changed = true;
+      }
+  }
+  // A run-on indicator (its comma lost) starts after the last clause verb in it:
+  // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
+  if (char_count(p.s) > kLongIndicatorChars) {
+    std::size_t cut = 0;
+    for (const std::string& verb : g_.list(kFile, "clause_verbs")) {
+      std::size_t at = p.s.rfind(verb);
+      if (at != std::string::npos && at + verb.size() > cut) cut = at + verb.size();
+    }
+    if (cut > 0 && char_count(p.s.substr(cut)) >= 4 && in_list("measure_words", p.s.substr(cut), true))
+      p = p.sub(cut, p.s.size());
+  }
+  return p;
+}
+
+std::string TargetExtractor::show(const Phrase& p) const {
+  std::string out;
+  std::size_t i = 0;
+  while (i < p.origin.size()) {
+    std::size_t j = i + 1;
+    while (j < p.origin.size() && p.origin[j] == p.origin[j - 1] + 1) ++j;
+    out += nt_.display(p.origin[i], p.origin[j - 1] + 1);
+    i = j;
+  }
+  return out;
+}
+
+// "A、B" / "A和B" into parts, outside parentheses.
+std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
+  std::vector<Phrase> parts;
+  const auto& seps = g_.list(kFile, "enumeration_separators");
+  std::size_t start = 0, i = 0;
+  int depth = 0;
+  while (i < p.s.size()) {
+    if (p.s[i] == '(') ++depth;
+    if (p.s[i] == ')' && depth > 0) --depth;
+    bool cut = false;
+    if (depth == 0)
+      for (const std::string& sep : seps)
+        if (p.s.compare(i, sep.size(), sep) == 0 && !starts_with(std::string_view(p.s).substr(i + sep.size()), "以上") &&
+            !starts_with(std::string_view(p.s).substr(i + sep.size()), "以下")) {
+          parts.push_back(p.sub(start, i));
+          i += sep.size();
+          start = i;
+          cut = true;
+          break;
+        }
+    if (!cut) ++i;
+  }
+  parts.push_back(p.sub(start, p.s.size()));
+  return parts;
+}
+
+std::optional<int> TargetExtractor::year_for(Span region, std::size_t pos) const {
+  std::optional<int> year;
+  for (const DateMention& d : dates_)
+    if (d.kind == "by" && d.begin >= region.begin && d.begin < pos) year = d.year;
+  return year;
+}
+
+// Concatenates display pieces: `head` then `tail` (for shared heads/tails).
+Phrase join(const Phrase& a, const Phrase& b) {
+  Phrase out = a;
+  out.s += b.s;
+  out.origin.insert(out.origin.end(), b.origin.begin(), b.origin.end());
+  return out;
+}
+
+// The first `n` characters of s, in bytes.
+std::size_t char_bytes(const std::string& s, std::size_t n) {
+  std::size_t i = 0;
+  while (n-- > 0 && i < s.size()) utf8::next(s, i);
+  return i;
+}
+
+void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group& gr) {
+  const ValueHit& first = gr.hits.front();
+  // The text before the values: from the anchor, without parenthesised values.
+  Phrase pre;
+  {
+    // A "(…)" that holds a value of its own ("(达到或优于Ⅲ类)") is a note, not
+    // part of the indicator; "(PM2.5)" stays.
+    std::size_t run = anchor.begin, open = 0;
+    int depth = 0;
+    for (std::size_t i = anchor.begin; i < first.span.begin; ++i) {
+      if (text_[i] == '(' && depth++ == 0) open = i;
+      if (text_[i] == ')' && depth > 0 && --depth == 0) {
+        bool holds_value = std::any_of(segment_hits_.begin(), segment_hits_.end(), [&](const ValueHit& h) {
+          return h.span.begin > open && h.span.end <= i;
+        });
+        if (holds_value) {
+          pre.append(text_, {run, open});
+          run = i + 1;
+        }
+      }
+    }
+    pre.append(text_, {run, first.span.begin});
+  }
+  if (first.water_class) {  // the class's own verb is its comparator
+    pre = Phrase();
+    std::size_t b = anchor.begin;
+    std::size_t paren = text_.rfind('(', first.verb.begin);
+    if (first.in_parens && paren != std::string::npos && paren >= seg.begin) pre.append(text_, {seg.begin, paren});
+    else pre.append(text_, {b, first.verb.begin});
+  }
+
+  // Comparator: the rightmost in the pre-text that touches the value, or a
+  // two-character one a few characters before it.
+  std::string op;
+  std::string rule_ids = first.rule->id;
+  std::size_t indicator_end = pre.s.size();
+  std::string comparator_text;
+  bool comparator_touching = false;
+  if (first.water_class) {
+    op = "<=";
+  } else {
+    const RuleSet& cmps = g_.rule_set(kFile, "comparators");
+    std::size_t best_end = 0, best_begin = 0;
+    const PatternRule* best = nullptr;
+    for (int index : cmps.matching(pre.s)) {
+      const PatternRule& r = cmps.rules[static_cast<std::size_t>(index)];
+      re2::StringPiece m;
+      std::size_t from = 0;
+      while (from < pre.s.size() && r.re->Match(pre.s, from, pre.s.size(), RE2::UNANCHORED, &m, 1)) {
+        std::size_t b = static_cast<std::size_t>(m.data() - pre.s.data()), e = b + m.size();
+        from = e > b ? e : b + 1;
+        std::size_t gap = pre.s.size() - e;
+        bool touching = gap == 0;
+        bool far_ok = r.attr("reach") == "far" && char_count(std::string(m.data(), m.size())) >= 2 &&
+                      gap <= kFarReachBytes;
+        if (!touching && !far_ok) continue;
+        if (!best || e > best_end || (e == best_end && b < best_begin)) {
+          best = &r;
+          best_end = e;
+          best_begin = b;
+        }
+      }
+    }
+    if (best) {
+      comparator_touching = best_end == pre.s.size();
+      op = best->attr("op");
+      rule_ids += "+" + best->id;
+      comparator_text = pre.s.substr(best_begin, best_end - best_begin);
+      indicator_end = best_begin;
+    }
+  }
+  Phrase indicator = pre.sub(0, indicator_end);
+  // A comparator that opens the segment: the indicator is between it and the value.
+  if (!first.water_class && !op.empty()) {
+    Phrase probe = clean_indicator(indicator, nullptr);
+    if (probe.empty()) indicator = pre.sub(indicator_end + comparator_text.size(), pre.s.size());
+  }
+  // Verb-object-number: "创建绿色工厂5个".
+  if (op.empty()) {
+    const RuleSet& verbs = g_.rule_set(kFile, "create_verbs");
+    Phrase cleaned = clean_indicator(pre, nullptr);
+    for (const PatternRule& v : verbs.rules) {
+      re2::StringPiece m;
+      if (v.re->Match(cleaned.s, 0, cleaned.s.size(), RE2::ANCHOR_START, &m, 1)) {
+        op = v.attr("op");
+        rule_ids += "+" + v.id;
+        indicator = cleaned.sub(m.size(), cleaned.s.size());
+        break;
+      }
+    }
+  }
+  std::string qual_op = gr.qualifier_rule ? gr.qualifier_rule->attr("op") : "";
+  if (gr.qualifier_rule) rule_ids += "+" + gr.qualifier_rule->id;
+  const bool had_comparator = !op.empty();
+
+  std::optional<int> baseline;
+  indicator = clean_indicator(indicator, &baseline);
+  // "95%以上的自然村…": the indicator follows the value.
+  std::size_t tail_end = gr.qualifier.empty() ? gr.hits.back().span.end : gr.qualifier.end;
+  if (indicator.empty() && text_.compare(tail_end, 3, "的") == 0) {
+    Phrase after;
+    after.append(text_, {tail_end + 3, seg.end});
+    indicator = clean_indicator(after, nullptr);
+    tail_end = seg.end;
+  } else if (text_.compare(tail_end, 3, "的") == 0) {
+    return;  // "20%的企业": the value modifies a noun
+  }
+  if (indicator.empty()) return;
+
+  // Threshold that only scopes a rule: "20平方公里以上河流", "35蒸吨以下燃煤锅炉".
+  if (!comparator_touching && !gr.qualifier.empty() && qual_op != "~" && tail_end < seg.end) {
+    std::size_t i = tail_end;
+    char32_t next = utf8::next(text_, i);
+    if (is_han(next)) return;
+  }
+  // Plausibility: a comparator, a qualifier, or a measured indicator with a level.
+  const bool measured = in_list("measure_words", indicator.s, /*suffix=*/true);
+  if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured) return;
+  if (first.unitless && !in_list("unitless_indicators", indicator.s, /*suffix=*/true)) return;
+
+  // Op from comparator and qualifier.
+  if (qual_op == "~") op = "~";
+  else if (op.empty() || (op == "=" && !qual_op.empty())) op = qual_op.empty() ? "=" : qual_op;
+  if (op == ">=" && (comparator_text == "达到" || comparator_text == "达") &&
+      [&] {
+        for (const std::string& w : g_.list(kFile, "lower_is_better"))
+          if (indicator.s.find(w) != std::string::npos) return true;
+        return false;
+      }())
+    op = "<=";
+
+  // Indicators for each value.
+  std::vector<Phrase> indicators;
+  std::vector<Phrase> parts = split_enumeration(indicator);
+  bool all_long = std::all_of(parts.begin(), parts.end(), [](const Phrase& p) { return char_count(p.s) >= 2; });
+  if (gr.hits.size() > 1 && parts.size() == gr.hits.size() && all_long) {
+    indicators = parts;
+  } else if (gr.hits.size() == 1 && parts.size() > 1 && all_long &&
+             indicator.s.find("的") == std::string::npos) {
+    indicators = parts;  // shared-tail case handled below
+  } else if (gr.hits.size() == 1 && parts.size() == 2 && all_long &&
+             in_list("measure_words", parts[0].s, true) && in_list("measure_words", parts[1].s, true) &&
+             char_count(parts[1].s) <= 4 && char_count(parts[0].s) > char_count(parts[1].s)) {
+    // "公众对…的满意度和参与度": later parts share the first part's head.
+    std::size_t head = char_bytes(parts[0].s, char_count(parts[0].s) - char_count(parts[1].s));
+    indicators = {parts[0], join(parts[0].sub(0, head), parts[1])};
+  } else {
+    indicators = {indicator};
+  }
+  // Shared tail: "废旧放射源、放射性废物收贮率" -> 废旧放射源收贮率, 放射性废物收贮率.
+  if (indicators.size() > 1) {
+    const Phrase& last = indicators.back();
+    bool earlier_unmeasured = true;
+    std::size_t longest = 0;
+    for (std::size_t k = 0; k + 1 < indicators.size(); ++k) {
+      earlier_unmeasured &= !in_list("measure_words", indicators[k].s, true);
+      longest = std::max(longest, char_count(indicators[k].s));
+    }
+    if (earlier_unmeasured && in_list("measure_words", last.s, true) && char_count(last.s) > longest) {
+      Phrase tail = last.sub(char_bytes(last.s, longest), last.s.size());
+      for (std::size_t k = 0; k + 1 < indicators.size(); ++k) indicators[k] = join(indicators[k], tail);
+    }
+    if (gr.hits.size() == 1 && !earlier_unmeasured) {
+      // Several measured indicators, one value: keep them apart only when each is measured.
+      bool each_measured = std::all_of(indicators.begin(), indicators.end(),
+                                       [&](const Phrase& p) { return in_list("measure_words", p.s, true); });
+      if (!each_measured) indicators = {indicator};
+    }
+  }
+
+  std::size_t quote_begin = indicator.origin.empty() ? first.span.begin : indicator.origin.front();
+  if (!pre.origin.empty()) quote_begin = std::min(quote_begin, pre.origin.front());
+  std::string quote = nt_.quote(quote_begin, tail_end);
+  SourcePosition pos = nt_.position(first.span.begin);
+  Location loc = locate(doc_, first.span.begin);
+  std::optional<int> year = year_for(region, first.span.begin);
+  for (std::size_t k = 0; k < gr.hits.size() || k < indicators.size(); ++k) {
+    const ValueHit& hit = gr.hits[std::min(k, gr.hits.size() - 1)];
+    const Phrase& ind = indicators[std::min(k, indicators.size() - 1)];
+    Target t;
+    t.clause = loc.clause;
+    t.section = loc.section;
+    t.indicator = show(ind);
+    t.op = op;
+    t.value = hit.value;
+    t.unit = hit.unit;
+    t.year = year;
+    t.baseline_year = baseline;
+    t.line = pos.line;
+    t.quote = quote;
+    t.rule = rule_ids;
+    doc_.targets.push_back(std::move(t));
+  }
+}
+
+void TargetExtractor::segment_targets(Span region, Span seg) {
+  std::vector<ValueHit> hits = find_values(seg);
+  if (hits.empty()) return;
+  segment_hits_ = hits;
+  std::vector<Group> groups = group_values(seg, std::move(hits));
+  Span anchor{seg.begin, seg.end};
+  for (const Group& gr : groups) {
+    emit_group(region, seg, anchor, gr);
+    // The next group's indicator starts after this one, unless this one sat in
+    // parentheses (a note on the indicator that follows it).
+    if (!gr.hits.front().in_parens)
+      anchor.begin = gr.qualifier.empty() ? gr.hits.back().span.end : gr.qualifier.end;
+  }
+}
+
+void TargetExtractor::run() {
+  mask_non_targets();
+  static const RE2 segment_end(R"([,;。!?:]|o\()");  // "o(" is OCR for "。("
+  for (Span region : regions()) {
+    std::size_t start = region.begin;
+    re2::StringPiece input(text_.data(), region.end);
+    re2::StringPiece m;
+    while (start < region.end) {
+      std::size_t end = region.end;
+      if (segment_end.Match(input, start, region.end, RE2::UNANCHORED, &m, 1))
+        end = static_cast<std::size_t>(m.data() - text_.data());
+      if (end > start) segment_targets(region, {start, end});
+      start = end + std::max<std::size_t>(m.size(), 1);
+      if (end == region.end) break;
+    }
+  }
+}
+
+}  // namespace
+
+void extract_targets(const NormalizedText& text, const Grammar& grammar,
+                     const std::vector<DateMention>& dates, Document& doc) {
+  TargetExtractor(text, grammar.impl(), dates, doc).run();
+}
+
 }  // namespace plancmp

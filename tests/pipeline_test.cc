@@ -72,7 +72,8 @@ const char* kStems[] = {"ankang-2023", "maanshan-2023", "panshi-2022"};
 
 TEST_CASE("GB18030, UTF-16 and CRLF copies of a plan give the same document as the UTF-8 original") {
   for (const char* stem : kStems) {
-    CAPTURE(stem);
+    const std::string document = stem;
+    CAPTURE(document);
     const std::string utf8 = corpus(stem);
     const std::string name = std::string(stem) + ".txt";
     const std::string expected = yaml_without_encoding(extract_bytes(utf8, name));
@@ -87,7 +88,8 @@ TEST_CASE("GB18030, UTF-16 and CRLF copies of a plan give the same document as t
 
 TEST_CASE("a Traditional copy of a plan gives the same clauses, titles in its own script") {
   for (const char* stem : kStems) {
-    CAPTURE(stem);
+    const std::string document = stem;
+    CAPTURE(document);
     const std::string utf8 = corpus(stem);
     const std::string name = std::string(stem) + ".txt";
     const Document simplified = extract_bytes(utf8, name);
@@ -112,7 +114,8 @@ TEST_CASE("the bundled corpus extracts to its golden files") {
   // Golden files are plancmp's own reviewed output (tests/golden/README.md);
   // regenerate with tests/update_golden.sh after an intended change.
   for (const char* stem : kStems) {
-    CAPTURE(stem);
+    const std::string document = stem;
+    CAPTURE(document);
     const std::string golden_path = std::string(PLANCMP_SOURCE_DIR) + "/tests/golden/" + stem + ".yaml";
     REQUIRE(std::filesystem::exists(golden_path));
     const Document doc = extract_bytes(corpus(stem), std::string(stem) + ".txt");
