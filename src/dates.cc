@@ -1,8 +1,187 @@
-// stub: see include/plancmp/extract.h
+// Date phrases and deadlines. See include/plancmp/extract.h and grammars/dates.yaml.
+//
+// Every rule of the `dates` set is run over each paragraph (the RE2::Set says
+// which can match there). Overlapping candidates are resolved greedily: the one
+// that starts first, then the longest, then the earlier rule. Rules of kind
+// `none` only block (a publication date, "截至2022年底"); they are not returned.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "grammar_internal.h"
 #include "plancmp/extract.h"
+#include "utf8_util.h"
+
 namespace plancmp {
-}  // namespace plancmp
-namespace plancmp {
-std::vector<DateMention> find_dates(const NormalizedText&, const Grammar&) { return {}; }
-void extract_deadlines(const NormalizedText&, const std::vector<DateMention>&, Document&) {}
+
+namespace {
+
+constexpr const char* kFile = "dates.yaml";
+
+struct Candidate {
+  std::size_t begin, end;
+  int rule;
+  int year = 0, month = 0, day = 0;
+};
+
+int to_int(std::string_view s) {
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+int chinese_digit(char32_t c) {
+  switch (c) {
+    case U'〇': case U'零': case U'○': return 0;
+    case U'一': return 1; case U'二': return 2; case U'三': return 3;
+    case U'四': return 4; case U'五': return 5; case U'六': return 6;
+    case U'七': return 7; case U'八': return 8; case U'九': return 9;
+    default: return -1;
+  }
+}
+
+// "二〇二五" -> 2025 (digit by digit).
+int chinese_year(std::string_view s) {
+  int v = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    int d = chinese_digit(utf8::next(s, i));
+    if (d < 0) return 0;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+// The ordinal of a five-year plan ("十四") -> its last year (2025).
+int five_year_plan_end(std::string_view s) {
+  int n = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t c = utf8::next(s, i);
+    if (c == U'十') n += 10;
+    else if (int d = chinese_digit(c); d > 0) n += d;
+  }
+  if (n == 0 || n > 30) return 0;
+  return 1955 + 5 * n;  // the 1st plan ran 1953-1957
+}
+
+std::string format_date(int y, int m, int d) {
+  char buf[48];
+  if (d > 0) std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  else if (m > 0) std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+  else std::snprintf(buf, sizeof buf, "%04d", y);
+  return buf;
+}
+
+// Reads the date groups of one match; false when the match names no valid date.
+bool read_date(const RE2& re, const std::vector<re2::StringPiece>& g, Candidate& c) {
+  auto group = [&](const char* name) -> std::string_view {
+    auto it = re.NamedCapturingGroups().find(name);
+    if (it == re.NamedCapturingGroups().end()) return {};
+    const re2::StringPiece& s = g[static_cast<std::size_t>(it->second)];
+    return s.data() ? std::string_view(s.data(), s.size()) : std::string_view();
+  };
+  auto first = [&](const char* a, const char* b) {
+    std::string_view v = group(a);
+    return v.empty() ? group(b) : v;
+  };
+  if (auto y = first("y", "y2"); !y.empty()) c.year = to_int(y);
+  else if (auto yc = group("yc"); !yc.empty()) c.year = chinese_year(yc);
+  else if (auto f = group("fyp"); !f.empty()) c.year = five_year_plan_end(f);
+  if (c.year < 1900 || c.year > 2100) return false;
+  c.month = to_int(first("m", "m2"));
+  c.day = to_int(first("d", "d2"));
+  if (!first("ye", "ye2").empty()) c.month = 12;
+  if (c.month < 0 || c.month > 12 || c.day < 0 || c.day > 31) return false;
+  if (c.month == 0) c.day = 0;
+  if (auto y1 = group("y1"); !y1.empty() && to_int(y1) > c.year) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& grammar) {
+  const RuleSet& rules = grammar.impl().rule_set(kFile, "dates");
+  std::vector<DateMention> out;
+  if (rules.rules.empty()) return out;
+  const std::string& text = nt.text();
+  std::vector<Candidate> cands;
+  for (std::size_t pb = 0; pb < text.size();) {
+    std::size_t pe = text.find('\n', pb);
+    if (pe == std::string::npos) pe = text.size();
+    std::string_view para(text.data() + pb, pe - pb);
+    for (int idx : rules.matching(para)) {
+      const RE2& re = *rules.rules[static_cast<std::size_t>(idx)].re;
+      int ngroups = re.NumberOfCapturingGroups() + 1;
+      std::vector<re2::StringPiece> g(static_cast<std::size_t>(ngroups));
+      auto q_it = re.NamedCapturingGroups().find("q");
+      std::size_t pos = 0;
+      while (pos <= para.size() && re.Match(re2::StringPiece(para.data(), para.size()), pos,
+                                            para.size(), RE2::UNANCHORED, g.data(), ngroups)) {
+        const re2::StringPiece* span = &g[0];
+        if (q_it != re.NamedCapturingGroups().end() && g[static_cast<std::size_t>(q_it->second)].data())
+          span = &g[static_cast<std::size_t>(q_it->second)];
+        Candidate c{static_cast<std::size_t>(span->data() - text.data()), 0, idx};
+        c.end = c.begin + span->size();
+        if (read_date(re, g, c) && c.end > c.begin) cands.push_back(c);
+        std::size_t next = static_cast<std::size_t>(g[0].data() - para.data()) + g[0].size();
+        // Rescan from inside the match: another rule's phrase may start there,
+        // and this rule's own next phrase may share a context character.
+        std::size_t inner = static_cast<std::size_t>(span->data() - para.data()) + 1;
+        pos = std::max(pos + 1, std::min(next, inner));
+      }
+    }
+    pb = pe + 1;
+  }
+  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    if (a.end != b.end) return a.end > b.end;
+    return a.rule < b.rule;
+  });
+  std::size_t taken_end = 0;
+  for (const Candidate& c : cands) {
+    if (c.begin < taken_end) continue;
+    taken_end = c.end;
+    const PatternRule& rule = rules.rules[static_cast<std::size_t>(c.rule)];
+    const std::string& kind = rule.attr("kind");
+    if (kind.empty() || kind == "none") continue;
+    DateMention m;
+    m.begin = c.begin;
+    m.end = c.end;
+    m.year = c.year;
+    m.date = format_date(c.year, c.month, c.day);
+    m.kind = kind;
+    m.commitment = rule.attr("commitment") == "true";
+    m.rule = rule.id;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void extract_deadlines(const NormalizedText& nt, const std::vector<DateMention>& dates, Document& doc) {
+  // A plan does not commit to what was due before it was issued: such dates
+  // describe the past ("2020年,全市…").
+  int issued = 0;
+  if (doc.date && doc.date->size() >= 4) issued = to_int(std::string_view(*doc.date).substr(0, 4));
+  for (const DateMention& m : dates) {
+    if (!m.commitment) continue;
+    if (issued > 0 && m.year < issued) continue;
+    Location loc = locate(doc, m.begin);
+    Deadline d;
+    d.clause = loc.clause;
+    d.section = loc.section;
+    d.date = m.date;
+    d.kind = m.kind;
+    d.line = nt.position(m.begin).line;
+    d.quote = nt.quote(m.begin, m.end);
+    d.rule = m.rule;
+    doc.deadlines.push_back(std::move(d));
+  }
+}
+
 }  // namespace plancmp

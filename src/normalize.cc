@@ -167,6 +167,51 @@ bool is_page_number_line(const std::vector<Char>& chars, const Line& line) {
          rest == U"/" || rest == U"第页共页";
 }
 
+// Does the line open with an item number ("一、", "(二)", "3.", "(4)")? A
+// wrapped line never does; a new item always does.
+bool opens_with_item_number(const std::vector<Char>& chars, const Line& line) {
+  static const std::u32string numerals = U"一二三四五六七八九十";
+  std::size_t i = line.begin;
+  while (i < line.end && is_space(chars[i].rule)) ++i;
+  if (i >= line.end) return false;
+  char32_t c = chars[i].rule;
+  if (c == U'(' || c == U'（' || c == U'第' || c == U'—' || c == U'-' || c == U'●' || c == U'•') return true;
+  std::size_t j = i;
+  while (j < line.end && (numerals.find(chars[j].rule) != std::u32string::npos || is_ascii_digit(chars[j].rule))) ++j;
+  return j > i && j < line.end &&
+         (chars[j].rule == U'、' || chars[j].rule == U'.' || chars[j].rule == U'．' || chars[j].rule == U')');
+}
+
+// PDF text dumps wrap paragraphs at a fixed width: most long lines end
+// mid-sentence at about the same length. Such breaks are soft. Never joined:
+// across a blank line, after a sentence end, or before a numbered line.
+bool join_wrapped_lines(std::vector<Char>& chars, const std::vector<Line>& lines) {
+  std::vector<std::size_t> lengths;
+  for (const Line& l : lines)
+    if (l.end > l.begin) lengths.push_back(l.end - l.begin);
+  if (lengths.size() < 6) return false;
+  std::vector<std::size_t> sorted = lengths;
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t width = sorted[sorted.size() * 8 / 10];
+  if (width < 15) return false;
+  auto full_width_line = [&](const Line& l) { return (l.end - l.begin) * 100 >= width * 85; };
+  std::vector<std::size_t> soft;
+  std::size_t full = 0;
+  for (std::size_t k = 0; k + 1 < lines.size(); ++k) {
+    const Line& l = lines[k];
+    if (l.end == l.begin || !full_width_line(l)) continue;
+    ++full;
+    const Line& next = lines[k + 1];
+    if (next.end == next.begin || ends_sentence(chars[l.end - 1].rule) || opens_with_item_number(chars, next))
+      continue;
+    soft.push_back(l.end);  // index of the '\n'
+  }
+  // Most full-width lines must run on, or this is not a wrapped dump.
+  if (full < 5 || soft.size() * 10 < full * 6) return false;
+  for (std::size_t nl : soft) chars[nl].removed = true;
+  return true;
+}
+
 }  // namespace
 
 NormalizedText NormalizedText::build(std::string_view source) {
@@ -197,6 +242,11 @@ NormalizedText NormalizedText::build(std::string_view source) {
   for (const Line& line : lines)
     if (is_page_number_line(chars, line))
       for (std::size_t i = line.begin; i < line.end; ++i) chars[i].removed = true;
+  if (!out.had_page_markers_ && join_wrapped_lines(chars, lines))
+    out.warnings_.push_back({"wrapped-lines-joined",
+                             "lines are wrapped at a fixed width (a PDF text dump); line breaks "
+                             "inside paragraphs joined",
+                             1, 1, -1});
 
   // 2./3. OCR spaces inside Chinese text: a run of spaces next to a Han
   // character or CJK punctuation goes ("市生 态环境局", "建 设"). Spaces between

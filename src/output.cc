@@ -386,6 +386,8 @@ std::string to_yaml(const Document& doc) {
     emit_string(out, s.title);
     out << YAML::Key << "line" << YAML::Value << s.line;
     out << YAML::Key << "column" << YAML::Value << s.column;
+    out << YAML::Key << "rule" << YAML::Value;
+    emit_string(out, s.rule);
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
@@ -404,6 +406,8 @@ std::string to_yaml(const Document& doc) {
     out << YAML::Key << "line" << YAML::Value << c.line;
     out << YAML::Key << "column" << YAML::Value << c.column;
     out << YAML::Key << "level" << YAML::Value << c.level;
+    out << YAML::Key << "rule" << YAML::Value;
+    emit_string(out, c.rule);
     out << YAML::Key << "lead" << YAML::Value;
     emit_string_list(out, c.lead);
     out << YAML::Key << "support" << YAML::Value;
@@ -434,6 +438,7 @@ std::string to_yaml(const Document& doc) {
     out << YAML::Key << "baseline_year" << YAML::Value;
     emit_opt_int(out, t.baseline_year);
     out << YAML::Key << "line" << YAML::Value << t.line;
+    out << YAML::Key << "column" << YAML::Value << t.column;
     out << YAML::Key << "quote" << YAML::Value;
     emit_string(out, t.quote, true);
     out << YAML::Key << "rule" << YAML::Value;
@@ -453,6 +458,7 @@ std::string to_yaml(const Document& doc) {
     out << YAML::Key << "kind" << YAML::Value;
     emit_string(out, d.kind);
     out << YAML::Key << "line" << YAML::Value << d.line;
+    out << YAML::Key << "column" << YAML::Value << d.column;
     out << YAML::Key << "quote" << YAML::Value;
     emit_string(out, d.quote, true);
     out << YAML::Key << "rule" << YAML::Value;
@@ -517,6 +523,8 @@ std::string to_json(const Document& doc) {
     w.integer(s.line);
     w.key("column");
     w.integer(s.column);
+    w.key("rule");
+    w.string(s.rule);
     w.end_object();
   }
   w.end_array();
@@ -541,6 +549,8 @@ std::string to_json(const Document& doc) {
     w.integer(c.column);
     w.key("level");
     w.integer(c.level);
+    w.key("rule");
+    w.string(c.rule);
     w.key("lead");
     w.string_list(c.lead);
     w.key("support");
@@ -574,6 +584,8 @@ std::string to_json(const Document& doc) {
     w.opt_int(t.baseline_year);
     w.key("line");
     w.integer(t.line);
+    w.key("column");
+    w.integer(t.column);
     w.key("quote");
     w.string(t.quote);
     w.key("rule");
@@ -596,6 +608,8 @@ std::string to_json(const Document& doc) {
     w.string(d.kind);
     w.key("line");
     w.integer(d.line);
+    w.key("column");
+    w.integer(d.column);
     w.key("quote");
     w.string(d.quote);
     w.key("rule");

@@ -78,6 +78,11 @@ std::string repair_reason(const Item& item) {
   return {};
 }
 
+std::string rule_of(const Item& item) {
+  if (item.cand.marker) return item.cand.marker->rule->id;
+  return item.cand.heading_line ? "heading-line" : "task-paragraph";
+}
+
 std::vector<Paragraph> split_paragraphs(const std::string& text) {
   std::vector<Paragraph> out;
   std::size_t start = 0;
@@ -404,7 +409,7 @@ void StructureFinder::build_output(Structure& out) {
     if (item.cand.level == 1) {
       section_n = item.value;
       out.sections.push_back({item.value, item.cand.printed, title, pos.line, pos.column,
-                              item.cand.begin, item.end});
+                              rule_of(item), item.cand.begin, item.end});
       out.section_ranges.emplace_back(item.cand.begin, item.end);
       continue;
     }
@@ -416,6 +421,7 @@ void StructureFinder::build_output(Structure& out) {
     c.line = pos.line;
     c.column = pos.column;
     c.level = item.cand.level;
+    c.rule = rule_of(item);
     c.text_begin = item.cand.begin;
     c.text_end = item.end;
     // Parent: the innermost enclosing item below section level.

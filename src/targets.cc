@@ -230,7 +230,8 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
       } else {
         continue;
       }
-      if (auto u = group("unit")) hit.unit = nt_.display(u->begin, u->end);
+      // Units are categories, not quotes: kept in the rules' (Simplified) form.
+      if (auto u = group("unit")) hit.unit = text_.substr(u->begin, u->end - u->begin);
       hit.unit = r.attr("unit").empty() ? hit.unit + r.attr("unit_suffix") : r.attr("unit");
       hit.unitless = r.attr("unitless") == "true";
       bool masked = false;
@@ -465,6 +466,7 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   std::size_t indicator_end = pre.s.size();
   std::string comparator_text;
   bool comparator_touching = false;
+  bool counted_after = false;  // the indicator follows the value
   if (first.water_class) {
     op = "<=";
   } else {
@@ -514,6 +516,13 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         op = v.attr("op");
         rule_ids += "+" + v.id;
         indicator = cleaned.sub(m.size(), cleaned.s.size());
+        // Verb-number-object: "建成10个美丽示范村" names what it counts after the value.
+        std::size_t after = gr.hits.back().span.end;
+        if (indicator.empty() && gr.hits.size() == 1 && gr.qualifier.empty() && after < seg.end &&
+            text_[after] != '(') {
+          indicator.append(text_, {after, seg.end});
+          counted_after = true;
+        }
         break;
       }
     }
@@ -526,7 +535,9 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   indicator = clean_indicator(indicator, &baseline);
   // "95%以上的自然村…": the indicator follows the value.
   std::size_t tail_end = gr.qualifier.empty() ? gr.hits.back().span.end : gr.qualifier.end;
-  if (indicator.empty() && text_.compare(tail_end, 3, "的") == 0) {
+  if (counted_after) {
+    tail_end = seg.end;
+  } else if (indicator.empty() && text_.compare(tail_end, 3, "的") == 0) {
     Phrase after;
     after.append(text_, {tail_end + 3, seg.end});
     indicator = clean_indicator(after, nullptr);
@@ -537,7 +548,7 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   if (indicator.empty()) return;
 
   // Threshold that only scopes a rule: "20平方公里以上河流", "35蒸吨以下燃煤锅炉".
-  if (!comparator_touching && !gr.qualifier.empty() && qual_op != "~" && tail_end < seg.end) {
+  if (!comparator_touching && !counted_after && !gr.qualifier.empty() && qual_op != "~" && tail_end < seg.end) {
     std::size_t i = tail_end;
     char32_t next = utf8::next(text_, i);
     if (is_han(next)) return;
@@ -616,6 +627,7 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     t.year = year;
     t.baseline_year = baseline;
     t.line = pos.line;
+    t.column = nt_.source_position(nt_.source_offset(quote_begin)).column;
     t.quote = quote;
     t.rule = rule_ids;
     doc_.targets.push_back(std::move(t));

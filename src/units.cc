@@ -1,7 +1,594 @@
-// stub: see include/plancmp/extract.h
+// Unit notes -> clause lead/support and document-wide implementers.
+// See include/plancmp/extract.h and grammars/units.yaml.
+//
+// The text is cut into segments (paragraphs, further cut where a numbered item
+// or a section starts). In each segment the `notes` rules find note bodies:
+// bracketed spans anywhere, and the segment's last sentence (a note that lost
+// its brackets). The `roles` rules read a body; every match names a list of
+// units next to a keyword. The list is split into names on separators and at
+// glued boundaries, then read from the keyword outwards: a name that does not
+// look like a unit ends the list, and a sentence fragment glued to the far end
+// ("…达到90%以上市生态环境分局") is trimmed off.
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "grammar_internal.h"
 #include "plancmp/extract.h"
+#include "utf8_util.h"
+
 namespace plancmp {
-}  // namespace plancmp
-namespace plancmp {
-void extract_units(const NormalizedText&, const Grammar&, Document&) {}
+
+namespace {
+
+constexpr const char* kFile = "units.yaml";
+constexpr std::size_t kMaxUnitChars = 25;   // longest plausible unit name, in code points
+constexpr std::size_t kShortUnitChars = 6;  // a name this short may start anyhow ("发改局")
+
+struct Lexicon {
+  const std::vector<std::string>& suffixes;
+  const std::vector<std::string>& glue_starts;
+  const std::vector<std::string>& unit_starts;
+  const std::vector<std::string>& not_in_unit;
+  const std::vector<std::string>& soft_separators;
+  const std::vector<std::string>& strip_leading;
+  const std::vector<std::string>& strip_trailing;
+  const std::vector<std::string>& shared_suffixes;
+  const std::vector<std::string>& place_endings;
+
+  explicit Lexicon(const Grammar::Impl& g)
+      : suffixes(g.list(kFile, "suffixes")),
+        glue_starts(g.list(kFile, "glue_starts")),
+        unit_starts(g.list(kFile, "unit_starts")),
+        not_in_unit(g.list(kFile, "not_in_unit")),
+        soft_separators(g.list(kFile, "soft_separators")),
+        strip_leading(g.list(kFile, "strip_leading")),
+        strip_trailing(g.list(kFile, "strip_trailing")),
+        shared_suffixes(g.list(kFile, "shared_suffixes")),
+        place_endings(g.list(kFile, "place_endings")) {}
+};
+
+// A candidate unit name: bytes [b, e) of the normalized text. `weak` when what
+// stands to its left is a sentence (not a list separator, bracket or label), so
+// a fragment of that sentence may be glued to it.
+struct Piece {
+  std::size_t b = 0, e = 0;
+  bool weak = false;
+};
+
+bool starts_with_at(std::string_view s, std::size_t pos, std::string_view w) {
+  return pos + w.size() <= s.size() && s.compare(pos, w.size(), w) == 0;
+}
+
+bool ends_with_at(std::string_view s, std::size_t end, std::size_t begin, std::string_view w) {
+  return end >= begin + w.size() && s.compare(end - w.size(), w.size(), w) == 0;
+}
+
+std::size_t code_points(std::string_view s, std::size_t b, std::size_t e) {
+  return utf8::length(s.substr(b, e - b));
+}
+
+// Byte offsets of the code point starts in [b, e), plus e.
+std::vector<std::size_t> boundaries(std::string_view s, std::size_t b, std::size_t e) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = b; i < e;) {
+    out.push_back(i);
+    utf8::next(s, i);
+  }
+  out.push_back(e);
+  return out;
+}
+
+class UnitReader {
+ public:
+  UnitReader(std::string_view text, const Lexicon& lex) : t_(text), lex_(lex) {}
+
+  // Names read elsewhere in the document; a fragment glued to one of them can
+  // be trimmed even when it starts with no unit prefix ("…要求发改局").
+  void set_known(std::set<std::string> known) { known_ = std::move(known); }
+
+  bool has_suffix(const Piece& p) const {
+    for (const auto& w : lex_.suffixes)
+      if (ends_with_at(t_, p.e, p.b, w)) return true;
+    return false;
+  }
+  bool starts_unit(const Piece& p) const {
+    for (const auto& w : lex_.unit_starts)
+      if (p.b + w.size() < p.e && starts_with_at(t_, p.b, w)) return true;
+    return false;
+  }
+  std::size_t chars(const Piece& p) const { return code_points(t_, p.b, p.e); }
+
+  // Looks like one unit name: short, no digits or sentence punctuation, no
+  // role or sentence words, parentheses balanced.
+  bool plausible(const Piece& p) const {
+    std::size_t n = chars(p);
+    if (n < 2 || n > kMaxUnitChars) return false;
+    int depth = 0;
+    for (std::size_t i = p.b; i < p.e;) {
+      char32_t c = utf8::next(t_, i);
+      if (c == U'(') {
+        ++depth;
+      } else if (c == U')') {
+        if (--depth < 0) return false;
+      } else if (c < 0x80) {
+        if (!((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'))) return false;
+      } else if (is_cjk_punct(c) && depth == 0) {
+        return false;
+      }
+    }
+    if (depth != 0) return false;
+    std::string_view s = t_.substr(p.b, p.e - p.b);
+    for (const auto& w : lex_.not_in_unit)
+      if (s.find(w) != std::string_view::npos) return false;
+    return true;
+  }
+
+  // Strips spaces, quotes, stray brackets and the strip_* words from the edges.
+  Piece clean(Piece p) const {
+    bool changed = true;
+    while (changed && p.b < p.e) {
+      changed = false;
+      std::size_t i = p.b;
+      char32_t c = utf8::next(t_, i);
+      if (c == U' ' || c == U'\t' || c == U'“' || c == U'”' || c == U'"' || c == U'‘' ||
+          c == U'’' || c == U'《' || c == U'》' ||
+          (c == U'(' && t_.substr(i, p.e - i).find(')') == std::string_view::npos)) {
+        p.b = i;
+        changed = true;
+        continue;
+      }
+      std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
+      std::size_t last = cps.size() >= 2 ? cps[cps.size() - 2] : p.b;
+      std::size_t j = last;
+      char32_t d = utf8::next(t_, j);
+      if (d == U' ' || d == U'\t' || d == U'“' || d == U'”' || d == U'"' || d == U'‘' ||
+          d == U'’' || d == U'《' || d == U'》' ||
+          (d == U')' && t_.substr(p.b, last - p.b).find('(') == std::string_view::npos)) {
+        p.e = last;
+        changed = true;
+        continue;
+      }
+      for (const auto& w : lex_.strip_leading)
+        if (p.b + w.size() < p.e && starts_with_at(t_, p.b, w)) {
+          p.b += w.size();
+          changed = true;
+          break;
+        }
+      if (changed) continue;
+      for (const auto& w : lex_.strip_trailing)
+        if (p.e >= p.b + w.size() + 1 && ends_with_at(t_, p.e, p.b, w)) {
+          p.e -= w.size();
+          changed = true;
+          break;
+        }
+    }
+    return p;
+  }
+
+  // The list in [b, e) as pieces: split at 、 , ; and spaces outside
+  // parentheses, then at glued name boundaries and at 及/和 between names.
+  // `weak_start`: the list's left edge is a sentence, not a bracket or label.
+  std::vector<Piece> split(std::size_t b, std::size_t e, bool weak_start) const {
+    std::vector<Piece> raw;
+    int depth = 0;
+    std::size_t start = b;
+    bool weak = weak_start;
+    for (std::size_t i = b; i < e;) {
+      std::size_t at = i;
+      char32_t c = utf8::next(t_, i);
+      if (c == U'(') ++depth;
+      if (c == U')' && depth > 0) --depth;
+      if (depth > 0) continue;
+      if (c == U'、' || c == U',' || c == U';' || c == U' ' || c == U'\t') {
+        raw.push_back({start, at, weak});
+        start = i;
+        weak = (c == U',');
+      }
+    }
+    raw.push_back({start, e, weak});
+    std::vector<Piece> out;
+    for (Piece p : raw) {
+      p = clean(p);
+      if (p.b >= p.e) continue;
+      for (const Piece& q : split_soft(p))
+        for (const Piece& r : split_glued(q)) out.push_back(clean(r));
+    }
+    return out;
+  }
+
+  // "市自然资源局市财政局" -> two names: a suffix followed by a name start.
+  std::vector<Piece> split_glued(Piece p) const {
+    std::vector<Piece> out;
+    std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
+    int depth = 0;
+    std::size_t start = p.b;
+    for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
+      std::size_t prev = cps[k - 1];
+      char32_t c = utf8::next(t_, prev);
+      if (c == U'(') ++depth;
+      if (c == U')' && depth > 0) --depth;
+      if (depth > 0) continue;
+      std::size_t at = cps[k];
+      if (code_points(t_, start, at) < 2 || code_points(t_, at, p.e) < 2) continue;
+      bool suffix = false;
+      for (const auto& w : lex_.suffixes) suffix |= ends_with_at(t_, at, start, w);
+      if (!suffix) continue;
+      bool glue = false;
+      for (const auto& w : lex_.glue_starts) glue |= starts_with_at(t_, at, w) && at + w.size() < p.e;
+      if (!glue) continue;
+      out.push_back({start, at, start == p.b ? p.weak : false});
+      start = at;
+    }
+    out.push_back({start, p.e, start == p.b ? p.weak : false});
+    return out;
+  }
+
+  // "…管委会及各县(市、区)人民政府" -> two names, but "市经济和信息化局" stays.
+  std::vector<Piece> split_soft(Piece p) const {
+    std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
+    int depth = 0;
+    for (std::size_t k = 0; k + 1 < cps.size(); ++k) {
+      std::size_t at = cps[k];
+      std::size_t after = at;
+      char32_t c = utf8::next(t_, after);
+      if (c == U'(') ++depth;
+      if (c == U')' && depth > 0) --depth;
+      if (depth > 0 || at == p.b) continue;
+      for (const auto& w : lex_.soft_separators) {
+        if (!starts_with_at(t_, at, w) || at + w.size() >= p.e) continue;
+        Piece left{p.b, at, p.weak}, right{at + w.size(), p.e, false};
+        if (has_suffix(left) && plausible(right)) {
+          std::vector<Piece> out{left};
+          for (const Piece& r : split_soft(right)) out.push_back(r);
+          return out;
+        }
+      }
+    }
+    return {p};
+  }
+
+  // The longest tail of p that starts like a unit and is a whole unit name;
+  // else the longest tail that is a name known from the rest of the document.
+  std::optional<Piece> trim(const Piece& p) const {
+    std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
+    for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
+      Piece q{cps[k], p.e, false};
+      if (starts_unit(q) && plausible(q) && has_suffix(q)) return q;
+    }
+    for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
+      Piece q{cps[k], p.e, false};
+      if (known_.count(std::string(t_.substr(q.b, q.e - q.b))) && plausible(q) && has_suffix(q))
+        return q;
+    }
+    // A short name right after the last thing no name holds ("…要求发改局").
+    std::size_t cut = p.b;
+    for (std::size_t k = 0; k + 1 < cps.size(); ++k) {
+      std::size_t i = cps[k];
+      char32_t c = utf8::next(t_, i);
+      if (c < 0x80 || is_cjk_punct(c)) cut = cps[k + 1];
+      for (const auto& w : lex_.not_in_unit)
+        if (starts_with_at(t_, cps[k], w) && cps[k] + w.size() <= p.e) cut = std::max(cut, cps[k] + w.size());
+    }
+    if (cut > p.b && cut < p.e) {
+      Piece q{cut, p.e, false};
+      if (plausible(q) && has_suffix(q) && chars(q) <= kShortUnitChars) return q;
+    }
+    return std::nullopt;
+  }
+
+  // The longest head of p that is a whole unit name: a label's list that runs
+  // into the next label with no separator ("市生态环境局配合单位").
+  std::optional<Piece> trim_right(const Piece& p) const {
+    std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
+    for (std::size_t k = cps.size() - 1; k-- > 1;) {
+      Piece q{p.b, cps[k], p.weak};
+      if (plausible(q) && has_suffix(q)) return q;
+    }
+    return std::nullopt;
+  }
+
+  // Whole piece accepted as a name? `nearest`: next to the keyword (a list
+  // ends with a complete name, so it needs a suffix).
+  bool accept(const Piece& p, bool nearest) const {
+    if (!plausible(p)) return false;
+    if (nearest && !has_suffix(p)) return false;
+    if (p.weak && !starts_unit(p) && chars(p) > kShortUnitChars) return false;
+    return true;
+  }
+
+  // Reads the names of a list: from the keyword outwards (`from_right`: the
+  // keyword follows the list) until something is not a name.
+  std::vector<Piece> read(const std::vector<Piece>& pieces, bool from_right) const {
+    std::vector<Piece> kept;
+    std::size_t n = pieces.size();
+    for (std::size_t step = 0; step < n; ++step) {
+      const Piece& p = pieces[from_right ? n - 1 - step : step];
+      bool nearest = from_right && step == 0;
+      if (from_right ? accept(p, nearest) : plausible(p) && (has_suffix(p) || starts_unit(p))) {
+        kept.push_back(p);
+        continue;
+      }
+      if (auto q = from_right ? trim(p) : trim_right(p)) kept.push_back(*q);
+      break;
+    }
+    std::sort(kept.begin(), kept.end(), [](const Piece& a, const Piece& b) { return a.b < b.b; });
+    return kept;
+  }
+
+  // Names with "A、B、C管委会" distributed: A and B (places without a suffix)
+  // take C's shared suffix.
+  std::vector<std::string> names(const std::vector<Piece>& kept, const NormalizedText& nt) const {
+    std::vector<std::string> out;
+    for (const Piece& p : kept) out.push_back(nt.display(p.b, p.e));
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      const Piece& p = kept[i];
+      for (const auto& s : lex_.shared_suffixes) {
+        if (!ends_with_at(t_, p.e, p.b, s)) continue;
+        Piece stem{p.b, p.e - s.size(), false};
+        if (!ends_in_place(stem)) break;
+        for (std::size_t j = i; j-- > 0;) {
+          const Piece& q = kept[j];
+          if (has_suffix(q) || !ends_in_place(q) || !separated_by_list_mark(q.e, kept[j + 1].b))
+            break;
+          out[j] = nt.display(q.b, q.e) + nt.display(p.e - s.size(), p.e);
+        }
+        break;
+      }
+    }
+    return out;
+  }
+
+ private:
+  bool ends_in_place(const Piece& p) const {
+    for (const auto& w : lex_.place_endings)
+      if (p.e > p.b + w.size() && ends_with_at(t_, p.e, p.b, w)) return true;
+    return false;
+  }
+  bool separated_by_list_mark(std::size_t a, std::size_t b) const {
+    std::string_view between = t_.substr(a, b - a);
+    return between == "、" || between == ",";
+  }
+
+  std::string_view t_;
+  const Lexicon& lex_;
+  std::set<std::string> known_;
+};
+
+struct Found {
+  std::size_t pos;
+  std::string name;
+};
+
+struct NoteBody {
+  std::size_t b, e;
+  bool tail;
+};
+
+// Where notes are looked for: paragraphs, cut where an item or section starts.
+std::vector<std::pair<std::size_t, std::size_t>> segments(const std::string& text, const Document& doc) {
+  std::vector<std::size_t> cuts{0, text.size()};
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') cuts.push_back(i);
+  for (const Clause& c : doc.clauses) cuts.push_back(c.text_begin);
+  for (const Section& s : doc.sections) cuts.push_back(s.text_begin);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+    std::size_t b = cuts[k], e = std::min(cuts[k + 1], text.size());
+    if (b < text.size() && text[b] == '\n') ++b;
+    if (b < e) out.emplace_back(b, e);
+  }
+  return out;
+}
+
+// Is the text just left of `pos` a sentence (so the list there may carry a
+// glued fragment) rather than a bracket, label or list separator?
+bool weak_left(std::string_view text, std::size_t pos, std::size_t body_begin, bool tail) {
+  if (pos == body_begin) return tail;
+  std::size_t i = pos;
+  // Step back one code point.
+  do {
+    --i;
+  } while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
+  std::size_t j = i;
+  char32_t c = utf8::next(text, j);
+  return !(c == U'(' || c == U'〔' || c == U'【' || c == U':' || c == U';' || c == U'、');
+}
+
+struct RoleMatch {
+  int rule;
+  std::size_t b, e;          // whole match
+  std::size_t kw_b, kw_e;    // keyword
+  std::size_t units_b, units_e;
+};
+
+// A label's list ("牵头单位:A,B配合") ends before the name another keyword
+// speaks for: at the last list separator before that keyword.
+std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m,
+                            const std::vector<RoleMatch>& all) {
+  std::size_t end = m.units_e;
+  for (const RoleMatch& o : all) {
+    if (&o == &m || o.kw_b <= m.units_b || o.kw_b >= end) continue;
+    std::size_t cut = m.units_b;
+    for (std::size_t i = m.units_b; i < o.kw_b;) {
+      char32_t c = utf8::next(text, i);
+      if (c == U'、' || c == U',' || c == U';') cut = i;
+    }
+    if (cut > m.units_b) {
+      // Exclude the separator itself.
+      std::size_t j = cut;
+      do {
+        --j;
+      } while (j > m.units_b && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80);
+      end = j;
+    } else {
+      end = m.units_b;
+    }
+  }
+  return end;
+}
+
+std::vector<RoleMatch> role_matches(const RuleSet& roles, std::string_view text, std::size_t b,
+                                    std::size_t e) {
+  std::vector<RoleMatch> out;
+  std::string_view body = text.substr(b, e - b);
+  for (int idx : roles.matching(body)) {
+    const RE2& re = *roles.rules[idx].re;
+    const auto& names = re.NamedCapturingGroups();
+    auto units_it = names.find("units"), kw_it = names.find("kw");
+    if (units_it == names.end() || kw_it == names.end()) continue;
+    int ngroups = re.NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> g(ngroups);
+    std::size_t pos = 0;
+    while (pos <= body.size() &&
+           re.Match(re2::StringPiece(body.data(), body.size()), pos, body.size(), RE2::UNANCHORED,
+                    g.data(), ngroups)) {
+      const re2::StringPiece& units = g[units_it->second];
+      const re2::StringPiece& kw = g[kw_it->second];
+      auto off = [&](const re2::StringPiece& s) { return static_cast<std::size_t>(s.data() - text.data()); };
+      if (units.data() && kw.data())
+        out.push_back({idx, off(g[0]), off(g[0]) + g[0].size(), off(kw), off(kw) + kw.size(),
+                       off(units), off(units) + units.size()});
+      std::size_t next = static_cast<std::size_t>(g[0].data() - body.data()) + g[0].size();
+      pos = next > pos ? next : pos + 1;
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const RoleMatch& a, const RoleMatch& b) {
+    return a.rule != b.rule ? a.rule < b.rule : a.b < b.b;
+  });
+  // Priority: a keyword already claimed by an earlier rule is not read again.
+  std::vector<RoleMatch> kept;
+  for (const RoleMatch& m : out) {
+    bool overlap = false;
+    for (const RoleMatch& k : kept) overlap |= m.kw_b < k.kw_e && k.kw_b < m.kw_e;
+    if (!overlap) kept.push_back(m);
+  }
+  return kept;
+}
+
+}  // namespace
+
+namespace {
+
+struct Readings {
+  std::vector<std::vector<Found>> lead, support;
+  std::vector<Found> implementers;
+  std::set<std::string> names;  // every name read, as normalized text
+};
+
+Readings read_notes(const NormalizedText& nt, const RuleSet& notes, const RuleSet& roles,
+                    const UnitReader& reader, const Document& doc) {
+  const std::string& text = nt.text();
+  Readings out;
+  out.lead.resize(doc.clauses.size());
+  out.support.resize(doc.clauses.size());
+  for (auto [sb, se] : segments(text, doc)) {
+    std::string_view seg(text.data() + sb, se - sb);
+    // Note bodies: brackets first, then the tail sentence unless a bracket
+    // note already covers it.
+    std::vector<NoteBody> bodies;
+    for (int idx : notes.matching(seg)) {
+      const PatternRule& rule = notes.rules[static_cast<std::size_t>(idx)];
+      const RE2& re = *rule.re;
+      auto it = re.NamedCapturingGroups().find("body");
+      if (it == re.NamedCapturingGroups().end()) continue;
+      int ngroups = re.NumberOfCapturingGroups() + 1;
+      std::vector<re2::StringPiece> gr(static_cast<std::size_t>(ngroups));
+      bool tail = rule.attr("tail") == "true";
+      std::size_t pos = 0;
+      while (pos <= seg.size() && re.Match(re2::StringPiece(seg.data(), seg.size()), pos, seg.size(),
+                                           RE2::UNANCHORED, gr.data(), ngroups)) {
+        const re2::StringPiece& body = gr[static_cast<std::size_t>(it->second)];
+        if (body.data() && !body.empty()) {
+          std::size_t b = static_cast<std::size_t>(body.data() - text.data());
+          bodies.push_back({b, b + body.size(), tail});
+        }
+        if (tail) break;
+        std::size_t next = static_cast<std::size_t>(gr[0].data() - seg.data()) + gr[0].size();
+        pos = next > pos ? next : pos + 1;
+      }
+    }
+    std::stable_sort(bodies.begin(), bodies.end(),
+                     [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; });
+    std::vector<NoteBody> read;
+    for (const NoteBody& body : bodies) {
+      bool covered = false;
+      for (const NoteBody& r : read) covered |= body.b < r.e && r.b < body.e;
+      if (covered) continue;
+      std::vector<RoleMatch> matches = role_matches(roles, text, body.b, body.e);
+      if (matches.empty()) continue;
+      if (body.tail) {
+        // A sentence is a note only when a role keyword closes it.
+        bool closes = false;
+        for (const RoleMatch& m : matches) closes |= m.e == body.e;
+        if (!closes) continue;
+      }
+      Location loc = locate(doc, body.b);
+      bool any = false;
+      for (const RoleMatch& m : matches) {
+        const PatternRule& rule = roles.rules[static_cast<std::size_t>(m.rule)];
+        bool from_right = rule.attr("anchor") != "left";
+        bool weak = weak_left(text, m.units_b, body.b, body.tail);
+        std::size_t units_e = from_right ? m.units_e : clip_at_keyword(text, m, matches);
+        std::vector<Piece> kept = reader.read(reader.split(m.units_b, units_e, weak), from_right);
+        if (kept.empty()) continue;
+        any = true;
+        std::vector<std::string> names = reader.names(kept, nt);
+        const std::string& role = rule.attr("role");
+        for (std::size_t i = 0; i < kept.size(); ++i) {
+          out.names.insert(text.substr(kept[i].b, kept[i].e - kept[i].b));
+          if (role == "implementers") {
+            out.implementers.push_back({kept[i].b, names[i]});
+          } else if (loc.clause_index >= 0) {
+            auto& into = role == "support" ? out.support : out.lead;
+            into[static_cast<std::size_t>(loc.clause_index)].push_back({kept[i].b, names[i]});
+          }
+        }
+      }
+      if (any) read.push_back(body);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> ordered(std::vector<Found> v) {
+  std::stable_sort(v.begin(), v.end(), [](const Found& a, const Found& b) { return a.pos < b.pos; });
+  std::vector<std::string> out;
+  for (const Found& f : v)
+    if (std::find(out.begin(), out.end(), f.name) == out.end()) out.push_back(f.name);
+  return out;
+}
+
+}  // namespace
+
+void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& doc) {
+  const Grammar::Impl& g = grammar.impl();
+  const RuleSet& notes = g.rule_set(kFile, "notes");
+  const RuleSet& roles = g.rule_set(kFile, "roles");
+  if (notes.rules.empty() || roles.rules.empty()) return;
+  Lexicon lex(g);
+  UnitReader reader(nt.text(), lex);
+  // Two passes: the second knows every name the first read, so a name glued
+  // to a sentence without any unit prefix can still be cut out.
+  Readings first = read_notes(nt, notes, roles, reader, doc);
+  reader.set_known(first.names);
+  Readings r = read_notes(nt, notes, roles, reader, doc);
+
+  for (std::size_t i = 0; i < doc.clauses.size(); ++i) {
+    Clause& c = doc.clauses[i];
+    c.lead = ordered(r.lead[i]);
+    c.support.clear();
+    for (const std::string& s : ordered(r.support[i]))
+      if (std::find(c.lead.begin(), c.lead.end(), s) == c.lead.end()) c.support.push_back(s);
+  }
+  doc.implementers = ordered(r.implementers);
+}
+
 }  // namespace plancmp

@@ -18,6 +18,7 @@ struct Section {
   std::string title;
   int line = 0;
   int column = 0;
+  std::string rule;       // id of the marker rule (or heading-line) that found it
   // Internal: byte range of the section in the normalized text.
   std::size_t text_begin = 0, text_end = 0;
 };
@@ -31,6 +32,9 @@ struct Clause {
   int line = 0;
   int column = 0;
   int level = 0;               // numbering level: 2 = (一), 3 = 1., 4 = (1)
+  std::string rule;            // marker rule id, heading-line or task-paragraph
+  std::string units_rule;      // rule of the unit note that gave lead/support
+  std::string units_quote;     // that note, exact raw text
   std::vector<std::string> lead;
   std::vector<std::string> support;
   // Internal: byte range of the clause (marker to next item) in the normalized
@@ -49,6 +53,7 @@ struct Target {
   std::optional<int> year;
   std::optional<int> baseline_year;
   int line = 0;
+  int column = 0;
   std::string quote;
   std::string rule;            // id of the rule that produced it
 };
@@ -59,6 +64,7 @@ struct Deadline {
   std::string date;            // YYYY, YYYY-MM or YYYY-MM-DD
   std::string kind;            // by | from | period
   int line = 0;
+  int column = 0;
   std::string quote;
   std::string rule;
 };

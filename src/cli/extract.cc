@@ -48,6 +48,31 @@ std::string indent_lines(const std::string& text) {
   return out;
 }
 
+// --explain: one line per extracted item, `file:line:col: kind [rule] what`,
+// the rule id that produced it and where it stands in the source.
+void explain(std::ostream& err, const std::string& file, const Document& doc) {
+  auto at = [&](int line, int column) { return file + ":" + std::to_string(line) + ":" + std::to_string(column); };
+  for (const Section& s : doc.sections)
+    err << at(s.line, s.column) << ": section " << s.n << " [" << s.rule << "] printed \"" << s.printed
+        << "\" " << s.title << '\n';
+  for (const Clause& c : doc.clauses) {
+    err << at(c.line, c.column) << ": clause " << c.id << " [" << c.rule << "] printed \"" << c.printed
+        << "\" " << c.title << '\n';
+    if (!c.units_rule.empty())
+      err << at(c.line, c.column) << ":   units [" << c.units_rule << "] \"" << c.units_quote << "\"\n";
+  }
+  for (const Target& t : doc.targets) {
+    err << at(t.line, t.column) << ": target [" << t.rule << "] " << t.indicator << ' ' << t.op << ' '
+        << t.value << t.unit;
+    if (t.year) err << " by " << *t.year;
+    if (t.baseline_year) err << " from " << *t.baseline_year;
+    err << " \"" << t.quote << "\"\n";
+  }
+  for (const Deadline& d : doc.deadlines)
+    err << at(d.line, d.column) << ": deadline [" << d.rule << "] " << d.kind << ' ' << d.date << " \""
+        << d.quote << "\"\n";
+}
+
 std::string strip_final_newline(std::string s) {
   while (!s.empty() && s.back() == '\n') s.pop_back();
   return s;
@@ -104,6 +129,7 @@ int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
       const std::string& name = doc.source.empty() ? path : doc.source;
       for (const auto& w : doc.warnings) print_warning(err, name, w);
     }
+    if (args.explain) explain(err, doc.source.empty() ? path : doc.source, doc);
 
     const std::string text = render(doc, format);
     if (!args.out_dir.empty()) {
@@ -160,6 +186,9 @@ void add_extract_command(CLI::App& app, int& status) {
                   "Load rule files from DIR; they replace the built-in grammars of the same name")
       ->type_name("DIR");
   sub->add_flag("-q,--quiet", args->quiet, "Do not print warnings on stderr");
+  sub->add_flag("--explain", args->explain,
+                "Print on stderr, for every extracted item, the rule that produced it and "
+                "where it stands (file:line:col and the exact source text)");
   sub->footer(
       "Without -o, documents go to stdout: YAML documents separated by '---' lines;\n"
       "JSON as one object, or an array of objects when several files are given.\n"
@@ -170,6 +199,7 @@ void add_extract_command(CLI::App& app, int& status) {
       "  plancmp extract corpus/ankang-2023.txt\n"
       "  plancmp extract corpus/*.txt -o out/\n"
       "  plancmp extract --format json plan.txt > plan.json\n"
+      "  plancmp extract --explain --quiet plan.txt > /dev/null   # why each item was found\n"
       "  iconv -f GBK -t UTF-8 plan.txt | plancmp extract -\n"
       "  plancmp extract --encoding GB18030 --grammars my-grammars/ plan.txt");
   sub->callback([args, &status] { status = run_extract(*args, std::cout, std::cerr); });

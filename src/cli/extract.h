@@ -1,5 +1,5 @@
 // `plancmp extract FILE... [-o DIR] [--format yaml|json] [--encoding NAME]
-//  [--grammars DIR] [--quiet]`: one Document per input, as YAML or JSON.
+//  [--grammars DIR] [--quiet] [--explain]`: one Document per input, as YAML or JSON.
 #pragma once
 #include <iosfwd>
 #include <string>
@@ -14,6 +14,7 @@ struct ExtractArgs {
   std::string encoding;            // empty: detect
   std::string grammars;            // empty: built-in grammars
   bool quiet = false;              // no warnings on stderr
+  bool explain = false;            // each item's rule and source on stderr
 };
 
 // Extracts every input, writing documents to `out` (or to files under

@@ -1,0 +1,162 @@
+// Targets: what a plan sentence commits to, read as indicator/op/value/unit.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "plancmp/pipeline.h"
+
+using namespace plancmp;
+
+namespace {
+
+// The targets of a one-clause plan whose clause body is `body`.
+std::vector<Target> targets_of(const std::string& body) {
+  return extract_bytes("一、重点任务\n(一)加强治理。" + body + "\n", "t.txt").targets;
+}
+
+const Target* find(const std::vector<Target>& ts, double value) {
+  for (const auto& t : ts)
+    if (t.value == value) return &t;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("comparator wordings map to their ops") {
+  struct Case {
+    const char* text;
+    const char* op;
+  } cases[] = {
+      {"空气质量优良天数比率不低于88%。", ">="},     {"二氧化硫浓度不超过12微克/立方米。", "<="},
+      {"单位能耗控制在0.5吨标准煤以内。", "<="},      {"臭氧浓度降至150微克/立方米以下。", "<="},
+      {"绿化覆盖率达到42%以上。", ">="},              {"清洁能源占比提高到60%。", ">="},
+      {"水质达标率保持100%。", "="},                  {"非化石能源比重达到20%左右。", "~"},
+      {"碳排放强度下降18%。", "-"},                   {"主要污染物削减3000吨。", "-"},
+      {"新增造林面积2万亩。", "+"},                   {"绿色出行比例提升5个百分点。", "+"},
+      {"生活垃圾回收利用率约35%。", "~"},
+  };
+  for (const auto& c : cases) {
+    const std::string sentence = c.text;
+    CAPTURE(sentence);
+    auto ts = targets_of(c.text);
+    REQUIRE(ts.size() == 1);
+    CHECK(ts[0].op == c.op);
+  }
+}
+
+TEST_CASE("reaching a level is a ceiling for lower-is-better indicators") {
+  auto ts = targets_of("细颗粒物年均浓度达到30微克/立方米。");
+  REQUIRE(ts.size() == 1);
+  CHECK(ts[0].op == "<=");
+}
+
+TEST_CASE("a deadline opening the paragraph governs the targets after it; a baseline is read") {
+  auto ts = targets_of("到2025年,单位生产总值二氧化碳排放比2020年下降18%,森林覆盖率达到60%。");
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].indicator == "单位生产总值二氧化碳排放");
+  CHECK(ts[0].baseline_year == 2020);
+  CHECK(ts[0].year == 2025);
+  CHECK(ts[1].year == 2025);
+  CHECK_FALSE(ts[1].baseline_year.has_value());
+}
+
+TEST_CASE("an enumeration with 分别 gives one target per indicator and value") {
+  auto ts = targets_of("化学需氧量、氨氮、总磷分别削减1200吨、80吨、15吨。");
+  REQUIRE(ts.size() == 3);
+  CHECK(ts[0].indicator == "化学需氧量");
+  CHECK(ts[1].indicator == "氨氮");
+  CHECK(ts[2].indicator == "总磷");
+  CHECK(ts[2].value == 15);
+  CHECK(ts[2].unit == "吨");
+  for (const auto& t : ts) CHECK(t.op == "-");
+}
+
+TEST_CASE("two indicators with two values joined by 和 pair up, the qualifier applies to both") {
+  auto ts = targets_of("城市生活垃圾无害化处理率和农村生活垃圾收运率达到98%和85%以上。");
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].indicator == "城市生活垃圾无害化处理率");
+  CHECK(ts[0].value == 98);
+  CHECK(ts[1].indicator == "农村生活垃圾收运率");
+  CHECK(ts[1].op == ">=");
+}
+
+TEST_CASE("one value shared by listed indicators gives one target each") {
+  auto ts = targets_of("医疗废物、危险废物处置率100%。");
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].indicator == "医疗废物处置率");
+  CHECK(ts[1].indicator == "危险废物处置率");
+}
+
+TEST_CASE("water-quality classes are values with unit 类") {
+  auto ts = targets_of("出境断面水质保持Ⅱ类标准,重点河流达到或优于Ⅲ类,全域无劣Ⅴ类水体。");
+  REQUIRE(ts.size() == 3);
+  CHECK(ts[0].value == 2);
+  CHECK(ts[1].value == 3);
+  CHECK(ts[2].value == 5);
+  for (const auto& t : ts) {
+    CHECK(t.unit == "类");
+    CHECK(t.op == "<=");
+  }
+}
+
+TEST_CASE("counts to create and areas to add are increases with their object") {
+  auto ts = targets_of("创建省级生态园区3个,建成10个美丽示范村,新增湿地面积1.5万亩。");
+  REQUIRE(ts.size() == 3);
+  CHECK(ts[0].indicator == "省级生态园区");
+  CHECK(ts[1].indicator == "美丽示范村");
+  CHECK(ts[2].indicator == "湿地面积");
+  CHECK(ts[2].unit == "万亩");
+  for (const auto& t : ts) CHECK(t.op == "+");
+}
+
+TEST_CASE("percentages in words and unit-first concentrations are read") {
+  auto ts = targets_of("污水收集率达到百分之七十五,PM2.5浓度降至每立方米35微克以下。");
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].value == 75);
+  CHECK(ts[0].unit == "%");
+  CHECK(ts[1].value == 35);
+  CHECK(ts[1].unit == "微克/立方米");
+}
+
+TEST_CASE("document numbers, years, names with numbers and scoping thresholds are not targets") {
+  auto ts = targets_of(
+      "根据《意见》(环发〔2022〕15号)要求,推进“1+N”政策体系,执行“六个百分之百”,"
+      "淘汰35蒸吨/小时以下燃煤锅炉,划定20平方公里以上河流管理范围,建设5G基站,推广国六b车辆,"
+      "PM2.5与臭氧协同控制,2023年启动。");
+  CHECK(ts.empty());
+}
+
+TEST_CASE("a value that modifies a noun is not a target, but 以上的 introduces one") {
+  CHECK(targets_of("安排30%的资金用于治理。").empty());
+  auto ts = targets_of("90%以上的行政村生活污水得到有效治理。");
+  REQUIRE(ts.size() == 1);
+  CHECK(ts[0].indicator == "行政村生活污水得到有效治理");
+  CHECK(ts[0].op == ">=");
+}
+
+TEST_CASE("a unitless coefficient is a target only after a coefficient indicator") {
+  auto ts = targets_of("农田灌溉水有效利用系数提高到0.62,推广3.0版标准。");
+  REQUIRE(ts.size() == 1);
+  CHECK(ts[0].value == doctest::Approx(0.62));
+  CHECK(ts[0].unit == "");
+}
+
+TEST_CASE("a target's quote is the exact raw source and its line is the source line") {
+  Document doc = extract_bytes("一、目标\n(一)治理。到2025年，城市污水处理率达到 95％以上。\n", "q.txt");
+  REQUIRE(doc.targets.size() == 1);
+  const Target& t = doc.targets[0];
+  CHECK(t.line == 2);
+  CHECK(t.quote == "城市污水处理率达到 95％以上");
+  CHECK(t.unit == "%");
+  CHECK(t.clause == 1);
+  CHECK(t.section == 1);
+}
+
+TEST_CASE("a Traditional sentence gives the same target, its indicator in its own script") {
+  auto ts = targets_of("森林覆蓋率達到45%以上。");
+  REQUIRE(ts.size() == 1);
+  CHECK(ts[0].indicator == "森林覆蓋率");
+  CHECK(ts[0].op == ">=");
+  CHECK(ts[0].value == 45);
+}

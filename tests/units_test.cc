@@ -1,0 +1,165 @@
+// Unit notes: lead/support per clause, document-wide implementers
+// (src/units.cc, grammars/units.yaml). Small made-up plans run through the
+// whole pipeline, so clause assignment is checked too.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "plancmp/pipeline.h"
+
+using namespace plancmp;
+using Units = std::vector<std::string>;
+
+namespace {
+
+Document run(const std::string& text) { return extract_bytes(text, "plan.txt"); }
+
+const Clause& clause(const Document& doc, const std::string& title) {
+  for (const Clause& c : doc.clauses)
+    if (c.title == title) return c;
+  FAIL("no clause titled " << title);
+  static Clause none;
+  return none;
+}
+
+// A plan with one section holding the given task paragraphs.
+std::string plan(const std::string& tasks) {
+  return "某县环境整治方案\n一、重点任务\n" + tasks;
+}
+
+}  // namespace
+
+TEST_CASE("a bracketed 按职责分工负责 note makes every listed unit lead") {
+  Document doc = run(plan("(一)加强水体治理。推进治理。〔县水务局、县气象局、县文化局按职责分工负责〕\n"));
+  const Clause& c = clause(doc, "加强水体治理");
+  CHECK(c.lead == Units{"县水务局", "县气象局", "县文化局"});
+  CHECK(c.support.empty());
+}
+
+TEST_CASE("X牵头 with Y配合 or Y参与 puts Y under support") {
+  Document doc = run(plan(
+      "(一)加强水体治理。推进治理。(县水务局牵头,县气象局配合)\n"
+      "(二)加强大气治理。推进治理。(县环保局牵头,县应急指挥部成员单位参与)\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局"});
+  CHECK(clause(doc, "加强水体治理").support == Units{"县气象局"});
+  CHECK(clause(doc, "加强大气治理").lead == Units{"县环保局"});
+  CHECK(clause(doc, "加强大气治理").support == Units{"县应急指挥部成员单位"});
+}
+
+TEST_CASE("labelled notes: 牵头单位/责任单位 lead, 配合单位/协办单位 support") {
+  Document doc = run(plan(
+      "(一)加强水体治理。推进治理。(牵头单位:县水务局,配合单位:县财政局、县审计局)\n"
+      "(二)加强大气治理。推进治理。责任单位:县环保局;协办单位:县气象局\n"
+      "(三)加强土壤治理。推进治理。【牵头部门】县农业局、县林业局\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局"});
+  CHECK(clause(doc, "加强水体治理").support == Units{"县财政局", "县审计局"});
+  CHECK(clause(doc, "加强大气治理").lead == Units{"县环保局"});
+  CHECK(clause(doc, "加强大气治理").support == Units{"县气象局"});
+  CHECK(clause(doc, "加强土壤治理").lead == Units{"县农业局", "县林业局"});
+}
+
+TEST_CASE("X牵头 then Y按职责分工负责, and A牵头、B、C等按职责分工负责, make every unit lead") {
+  Document doc = run(plan(
+      "(一)加强水体治理。推进治理。县水务局、县气象局牵头,县财政局、县审计局按职责分工负责\n"
+      "(二)加强大气治理。推进治理。县环保局牵头、县气象局、县交通局等按职责分工负责\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局", "县气象局", "县财政局", "县审计局"});
+  CHECK(clause(doc, "加强水体治理").support.empty());
+  CHECK(clause(doc, "加强大气治理").lead == Units{"县环保局", "县气象局", "县交通局"});
+}
+
+TEST_CASE("a note that lost its brackets, or one of them, is read at the end of the paragraph") {
+  Document doc = run(plan(
+      "(一)加强水体治理。推进治理。县水务局、县气象局按职责分工负责\n"
+      "(二)加强大气治理。推进治理。(县环保局、县交通局按职责分工负责\n"
+      "(三)加强土壤治理。推进治理。县农业局、县林业局按职责分工负责)。\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局", "县气象局"});
+  CHECK(clause(doc, "加强大气治理").lead == Units{"县环保局", "县交通局"});
+  CHECK(clause(doc, "加强土壤治理").lead == Units{"县农业局", "县林业局"});
+}
+
+TEST_CASE("a unit list glued to the previous sentence is trimmed to where the units start") {
+  Document doc = run(plan(
+      "(一)加强水体治理。推进治理,到2025年水质达标率达到80%以上县水务局、县气象局按职责分工负责\n"
+      "(二)加强大气治理。推进治理,落实上级要求住建局、县交通局按职责分工负责\n"
+      "(三)加强监管。提升“智慧监管”县环保局负责\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局", "县气象局"});
+  CHECK(clause(doc, "加强大气治理").lead == Units{"住建局", "县交通局"});
+  CHECK(clause(doc, "加强监管").lead == Units{"县环保局"});
+}
+
+TEST_CASE("two names glued without a separator are split at an institution suffix") {
+  Document doc = run(plan("(一)加强水体治理。推进治理。县水务局县财政局、县委办县政府办按职责分工负责\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局", "县财政局", "县委办", "县政府办"});
+}
+
+TEST_CASE("names keep their inner 和 and parentheses; 及 splits between whole names") {
+  Document doc = run(plan(
+      "(一)加强水体治理。推进治理。〔县经济和信息化局、县自然资源和规划局及各乡(镇、街道)人民政府按职责分工负责〕\n"));
+  CHECK(clause(doc, "加强水体治理").lead ==
+        Units{"县经济和信息化局", "县自然资源和规划局", "各乡(镇、街道)人民政府"});
+}
+
+TEST_CASE("trailing 等 is stripped and abbreviations are kept as printed") {
+  Document doc = run(plan("(一)加强水体治理。推进治理。(发改局、县水务局等按职责分工负责)\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"发改局", "县水务局"});
+}
+
+TEST_CASE("a document-wide implementer note goes to implementers once, not to the clause") {
+  Document doc = run(plan(
+      "(一)加强水体治理。推进治理。〔县水务局按职责分工负责;甲新区、乙园区管委会及各乡(镇、街道)人民政府落实,下同,不再一一列出〕\n"
+      "(二)加强大气治理。推进治理。(牵头单位:县环保局;均需各乡镇人民政府、开发区管委会负责落实,以下不再列出)\n"
+      "(三)加强土壤治理。推进治理。〔县农业局牵头负责;甲新区、乙园区管委会落实,下同〕\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局"});
+  CHECK(clause(doc, "加强大气治理").lead == Units{"县环保局"});
+  CHECK(clause(doc, "加强土壤治理").lead == Units{"县农业局"});
+  // The shared suffix is distributed over the places that lack one.
+  CHECK(doc.implementers == Units{"甲新区管委会", "乙园区管委会", "各乡(镇、街道)人民政府",
+                                  "各乡镇人民政府", "开发区管委会"});
+}
+
+TEST_CASE("a general 各…负责落实 note closing a note is an implementer note") {
+  Document doc = run(plan("(一)加强水体治理。推进治理。(县水务局牵头,各乡镇政府负责落实)\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局"});
+  CHECK(doc.implementers == Units{"各乡镇政府"});
+}
+
+TEST_CASE("X负责 closes a task as a lead note; 负责 in prose is no note") {
+  Document doc = run(plan(
+      "(一)加强水体治理。推进治理。县水务局负责\n"
+      "(二)加强大气治理。各级政府对本地空气质量负责\n"
+      "(三)加强协作。各部门要密切配合,形成合力。\n"));
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县水务局"});
+  CHECK(clause(doc, "加强大气治理").lead.empty());
+  CHECK(clause(doc, "加强协作").support.empty());
+}
+
+TEST_CASE("a note belongs to the innermost clause whose text holds it") {
+  // One line holding a group and its numbered tasks, as in a web copy.
+  Document doc = run(
+      "某县环境整治方案\n一、重点任务\n"
+      "(一)健全制度1.压实责任。落实责任制。(牵头单位:县委办)2.加强考核。完善考核。(牵头单位:县审计局)"
+      "(二)改善环境3.治理水体。推进治理。(牵头单位:县水务局)\n");
+  CHECK(clause(doc, "压实责任").lead == Units{"县委办"});
+  CHECK(clause(doc, "加强考核").lead == Units{"县审计局"});
+  CHECK(clause(doc, "治理水体").lead == Units{"县水务局"});
+  CHECK(clause(doc, "健全制度").lead.empty());
+  CHECK(clause(doc, "改善环境").lead.empty());
+}
+
+TEST_CASE("a note in section text outside every clause is not given to a clause") {
+  Document doc = run(
+      "某县环境整治方案\n一、重点任务\n统筹推进各项工作(县水务局负责)。全面开展。\n"
+      "(一)加强水体治理。推进治理。〔县气象局按职责分工负责〕\n");
+  CHECK(clause(doc, "加强水体治理").lead == Units{"县气象局"});
+  for (const Clause& c : doc.clauses)
+    CHECK(std::find(c.lead.begin(), c.lead.end(), "县水务局") == c.lead.end());
+}
+
+TEST_CASE("full-width punctuation, OCR spaces and Traditional script are read; names keep their script") {
+  Document doc = run(plan("(一)加強水體治理。推進治理。（縣水務局牽頭，縣氣 象局配合）\n"));
+  REQUIRE(doc.clauses.size() == 1);
+  CHECK(doc.clauses[0].lead == Units{"縣水務局"});
+  CHECK(doc.clauses[0].support == Units{"縣氣象局"});
+}
