@@ -3,12 +3,14 @@
 // Every encoding goes through one ICU conversion to UTF-16 (ucnv_toUnicode
 // with offsets), then one pass to UTF-8 that drops the BOM and folds line ends
 // while carrying the offsets along. Detection tries UTF-8 first, then
-// GB18030, then ICU's charset detector.
+// GB18030, then ICU's charset detector. Lines of mojibake (Chinese once read
+// as windows-1252) are then repaired in the UTF-8 text.
 #include "plancmp/decode.h"
 
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucsdet.h>
+#include <unicode/uscript.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
@@ -17,9 +19,11 @@
 #include <climits>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace plancmp {
@@ -316,14 +320,13 @@ void append_utf8(UChar32 c, long long from, DecodedText& out) {
   out.input_offset.insert(out.input_offset.end(), static_cast<size_t>(length), from);
 }
 
-// Drops a leading BOM and turns CRLF and lone CR into LF; a folded line end
+// Appends `c` (offsets already input offsets) to `out`. Drops a BOM at the
+// start of the text and turns CRLF and lone CR into LF; a folded line end
 // maps to the offset of its CR.
-void to_utf8(const Conversion& c, size_t input_size, DecodedText& out) {
+void append_utf16(const Conversion& c, DecodedText& out) {
   const size_t n = c.text.size();
-  out.utf8.reserve(n + n / 2);
-  out.input_offset.reserve(n + n / 2 + 1);
-  size_t i = (n > 0 && c.text[0] == 0xFEFF) ? 1 : 0;
-  long long last = 0;
+  size_t i = (n > 0 && c.text[0] == 0xFEFF && out.utf8.empty()) ? 1 : 0;
+  long long last = out.input_offset.empty() ? 0 : out.input_offset.back();
   while (i < n) {
     // -1 means ICU could not tell; the previous character's start is close.
     const long long from = c.offsets[i] >= 0 ? c.offsets[i] : last;
@@ -340,6 +343,13 @@ void to_utf8(const Conversion& c, size_t input_size, DecodedText& out) {
     }
     append_utf8(cp, from, out);
   }
+}
+
+void to_utf8(const Conversion& c, size_t input_size, DecodedText& out) {
+  const size_t n = c.text.size();
+  out.utf8.reserve(n + n / 2);
+  out.input_offset.reserve(n + n / 2 + 1);
+  append_utf16(c, out);
   out.input_offset.push_back(static_cast<long long>(input_size));
 }
 
@@ -397,13 +407,295 @@ std::vector<Warning> invalid_warnings(const Conversion& c, const std::string& fi
   return warnings;
 }
 
+// ---------------------------------------------------------------------------
+// Mojibake repair
+//
+// Chinese text whose bytes were once read as windows-1252 or ISO-8859-1 and
+// saved again shows up as Latin-1 letters ("å®‰åº·" for 安康). Such a line is
+// mapped back to the bytes that reader saw and decoded again; the repair is
+// kept only when the result is clearly Chinese, so Latin text stays as it is.
+// Lines are the unit: mis-reading never touches '\n', and a line holding
+// characters no single-byte reader produces (Han, say) was not mis-read whole.
+
+// Encodings whose bytes are tried, strictest first: random bytes are rarely
+// valid UTF-8, while GB18030 pairs up almost any two high bytes.
+constexpr const char* kMisreadSources[] = {"UTF-8", "GB18030"};
+// Lost characters (U+FFFD) a repair may contain, per Han character: "nearly"
+// clean, for pages where a few bytes did not survive.
+constexpr size_t kHanPerLostCharacter = 20;
+
+// windows-1252 bytes 0x80-0x9F that are not C1 controls; its five unassigned
+// bytes read as C1 controls, as browsers and ICU do.
+struct SpecialByte {
+  UChar32 code_point;
+  unsigned char byte;
+};
+constexpr SpecialByte kWindows1252Specials[] = {
+    {0x20AC, 0x80}, {0x201A, 0x82}, {0x0192, 0x83}, {0x201E, 0x84}, {0x2026, 0x85},
+    {0x2020, 0x86}, {0x2021, 0x87}, {0x02C6, 0x88}, {0x2030, 0x89}, {0x0160, 0x8A},
+    {0x2039, 0x8B}, {0x0152, 0x8C}, {0x017D, 0x8E}, {0x2018, 0x91}, {0x2019, 0x92},
+    {0x201C, 0x93}, {0x201D, 0x94}, {0x2022, 0x95}, {0x2013, 0x96}, {0x2014, 0x97},
+    {0x02DC, 0x98}, {0x2122, 0x99}, {0x0161, 0x9A}, {0x203A, 0x9B}, {0x0153, 0x9C},
+    {0x017E, 0x9E}, {0x0178, 0x9F},
+};
+
+// The byte a windows-1252/ISO-8859-1 reader turned into `c`, or -1.
+int misread_byte(UChar32 c) {
+  if (c >= 0 && c <= 0xFF) return c;
+  if (c == 0xFFFD) return 0xFF;  // a byte the reader dropped stays lost
+  for (const SpecialByte& s : kWindows1252Specials) {
+    if (s.code_point == c) return s.byte;
+  }
+  return -1;
+}
+
+bool is_ascii_letter(UChar32 c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+struct LineScan {
+  size_t latin = 0;  // U+0080-U+00FF and windows-1252 specials
+  size_t ascii_letters = 0;
+  bool non_ascii = false;
+  bool unmappable = false;  // holds a character no single-byte reader makes
+  bool c1 = false;          // U+0080-U+009F: maybe an ISO-8859-1 reader
+  bool special = false;     // only a windows-1252 reader makes these
+};
+
+LineScan scan_line(std::string_view line) {
+  LineScan s;
+  const auto n = static_cast<int32_t>(line.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(line.data(), i, n, c);
+    if (c >= 0 && c < 0x80) {
+      s.ascii_letters += is_ascii_letter(c) ? 1 : 0;
+      continue;
+    }
+    s.non_ascii = true;
+    if (c == 0xFFFD) continue;
+    if (misread_byte(c) < 0) {
+      s.unmappable = true;
+      continue;
+    }
+    ++s.latin;
+    s.c1 |= c < 0xA0;
+    s.special |= c > 0xFF;
+  }
+  return s;
+}
+
+// Latin-1 outnumbers ASCII letters: Chinese turns into 2-3 Latin-1
+// characters each, while French or German stays mostly ASCII.
+bool may_be_mojibake(const LineScan& s) {
+  return !s.unmappable && s.latin >= 2 && s.latin >= s.ascii_letters;
+}
+
+// The bytes the mis-reader saw, each with the input offset of the character
+// it became.
+struct MisreadBytes {
+  std::string bytes;
+  std::vector<long long> from;
+};
+
+MisreadBytes unread(std::string_view line, const long long* offsets) {
+  MisreadBytes out;
+  const auto n = static_cast<int32_t>(line.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(line.data(), i, n, c);
+    out.bytes.push_back(static_cast<char>(misread_byte(c)));
+    out.from.push_back(offsets[start]);
+  }
+  return out;
+}
+
+// CJK and general punctuation (、。“”—…) read the same in Chinese and Latin
+// text, so they count for neither.
+bool is_neutral(UChar32 c) {
+  if (c < 0x80) return !is_ascii_letter(c);
+  return c == 0xFFFD || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+         (c >= 0x2010 && c <= 0x203B);
+}
+
+// At least two different Han characters, twice as many as anything else
+// (letters, symbols) and next to no lost bytes. Repeated leader dots or a
+// few accented capitals can decode to one or two Han by chance; a sentence
+// cannot.
+bool reads_as_chinese(const Conversion& c) {
+  size_t han = 0, other = 0;
+  UChar32 first_han = -1;
+  bool distinct = false;
+  const auto n = static_cast<int32_t>(c.text.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 cp;
+    U16_NEXT(c.text.data(), i, n, cp);
+    if (is_neutral(cp)) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    if (uscript_getScript(cp, &status) != USCRIPT_HAN) {
+      ++other;
+      continue;
+    }
+    ++han;
+    if (first_han < 0) first_han = cp;
+    distinct |= cp != first_han;
+  }
+  return distinct && han >= 2 * other && c.invalid.size() * kHanPerLostCharacter <= han;
+}
+
+// Converters for the encodings in kMisreadSources, opened on first use.
+class Unmisreader {
+ public:
+  struct Repair {
+    Conversion text;  // offsets are input offsets
+    size_t source;    // index into kMisreadSources
+  };
+  std::optional<Repair> repair(std::string_view line, const long long* offsets);
+
+ private:
+  ConverterPtr converters_[std::size(kMisreadSources)];
+};
+
+std::optional<Unmisreader::Repair> Unmisreader::repair(std::string_view line,
+                                                       const long long* offsets) {
+  const MisreadBytes raw = unread(line, offsets);
+  for (size_t s = 0; s < std::size(kMisreadSources); ++s) {
+    if (!converters_[s]) converters_[s] = open_converter(kMisreadSources[s]);
+    if (!converters_[s]) continue;
+    Conversion c = convert(converters_[s].get(), raw.bytes);
+    if (!reads_as_chinese(c)) continue;
+    for (int32_t& o : c.offsets) {
+      if (o >= 0) o = static_cast<int32_t>(raw.from[static_cast<size_t>(o)]);
+    }
+    return Repair{std::move(c), s};
+  }
+  return std::nullopt;
+}
+
+// One warning per run of repaired lines from the same source encoding. Lines
+// without non-ASCII characters in between do not end a run: they read the
+// same either way.
+class RepairRuns {
+ public:
+  explicit RepairRuns(const std::string& file_name) : file_name_(file_name) {}
+  void repaired(int line, long long byte, size_t source, const LineScan& scan);
+  void untouched(const LineScan& scan) {
+    if (scan.non_ascii) close();
+  }
+  std::vector<Warning> finish() {
+    close();
+    return std::move(warnings_);
+  }
+
+ private:
+  void close();
+
+  const std::string& file_name_;
+  std::vector<Warning> warnings_;
+  bool open_ = false;
+  Warning run_;
+  int last_line_ = 0;
+  size_t source_ = 0;
+  bool c1_ = false, special_ = false;
+};
+
+void RepairRuns::repaired(int line, long long byte, size_t source, const LineScan& scan) {
+  if (open_ && source != source_) close();
+  if (!open_) {
+    open_ = true;
+    run_ = Warning{"mojibake-repaired", {}, line, 1, byte};
+    source_ = source;
+    c1_ = special_ = false;
+  }
+  last_line_ = line;
+  c1_ |= scan.c1;
+  special_ |= scan.special;
+}
+
+void RepairRuns::close() {
+  if (!open_) return;
+  open_ = false;
+  // C1 controls without windows-1252's specials point at an ISO-8859-1 reader;
+  // with neither, both readers give the same text and windows-1252 is likelier.
+  const char* reader = (c1_ && !special_) ? "ISO-8859-1" : "windows-1252";
+  const std::string lines = last_line_ == run_.line
+                                ? "line " + std::to_string(run_.line)
+                                : "lines " + std::to_string(run_.line) + "-" +
+                                      std::to_string(last_line_);
+  run_.message = file_name_ + ": " + lines + ": repaired mojibake (" +
+                 kMisreadSources[source_] + " read as " + reader + ")";
+  warnings_.push_back(std::move(run_));
+}
+
+struct RepairedLine {
+  size_t begin = 0, end = 0;  // byte range of the line in the text
+  Conversion text;
+};
+
+// Replaces each repaired line of `text`, keeping everything else byte for byte.
+void splice(DecodedText& text, const std::vector<RepairedLine>& repairs) {
+  DecodedText out;
+  out.utf8.reserve(text.utf8.size());
+  out.input_offset.reserve(text.input_offset.size());
+  size_t copied = 0;
+  auto copy_to = [&](size_t end) {
+    out.utf8.append(text.utf8, copied, end - copied);
+    out.input_offset.insert(out.input_offset.end(), text.input_offset.begin() + copied,
+                            text.input_offset.begin() + end);
+  };
+  for (const RepairedLine& r : repairs) {
+    copy_to(r.begin);
+    append_utf16(r.text, out);
+    copied = r.end;
+  }
+  copy_to(text.utf8.size());
+  out.input_offset.push_back(text.input_offset.back());
+  text.utf8 = std::move(out.utf8);
+  text.input_offset = std::move(out.input_offset);
+}
+
+// Repairs mis-read lines in place; returns one warning per run of them.
+std::vector<Warning> repair_mojibake(DecodedText& text, const std::string& file_name) {
+  Unmisreader unmisreader;
+  RepairRuns runs(file_name);
+  std::vector<RepairedLine> repairs;
+  const std::string_view all = text.utf8;
+  int line = 1;
+  for (size_t begin = 0; begin < all.size(); ++line) {
+    const size_t end = std::min(all.find('\n', begin), all.size());
+    const std::string_view content = all.substr(begin, end - begin);
+    const LineScan scan = scan_line(content);
+    const long long* offsets = text.input_offset.data() + begin;
+    auto repair = may_be_mojibake(scan) ? unmisreader.repair(content, offsets) : std::nullopt;
+    if (repair) {
+      runs.repaired(line, offsets[0], repair->source, scan);
+      repairs.push_back({begin, end, std::move(repair->text)});
+    } else {
+      runs.untouched(scan);
+    }
+    begin = end + 1;
+  }
+  if (!repairs.empty()) splice(text, repairs);
+  return runs.finish();
+}
+
+// Readers go through warnings top to bottom, whatever stage found them.
+void merge_by_line(std::vector<Warning>& warnings, std::vector<Warning> more) {
+  warnings.insert(warnings.end(), std::make_move_iterator(more.begin()),
+                  std::make_move_iterator(more.end()));
+  std::stable_sort(warnings.begin(), warnings.end(), [](const Warning& a, const Warning& b) {
+    return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+  });
+}
+
 DecodedText finish(std::string encoding, const Conversion& c, std::string_view bytes,
                    const std::string& file_name) {
   DecodedText out;
   out.encoding = std::move(encoding);
   to_utf8(c, bytes.size(), out);
+  std::vector<Warning> repaired = repair_mojibake(out, file_name);
   out.warnings = invalid_warnings(c, file_name, out.encoding);
   locate_warnings(out, out.warnings);
+  merge_by_line(out.warnings, std::move(repaired));
   return out;
 }
 

@@ -200,6 +200,8 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
     if (!builtin_grammar_files().count(name)) names.push_back(name);
   for (const std::string& name : names) {
     FileContext f = source_of(name);
+    g->raw_files[name] = f.text;
+    g->file_paths[name] = f.path;
     try {
       YAML::Node root = YAML::Load(f.text);
       if (name == "numbering.yaml") load_numbering(f, root, *g);

@@ -76,6 +76,11 @@ struct Grammar::Impl {
   std::vector<std::pair<std::string, std::string>> confusables;  // longest key first
   PatternRule task_note;
   std::map<std::string, RuleFile> files;  // every other grammars/*.yaml, by file name
+  // The text of every grammar file and the name to report it by
+  // ("grammars/x.yaml", "<built-in>/x.yaml"), by file name: for files in a
+  // format of their own (indicators.yaml, read by src/canonicalize.cc).
+  std::map<std::string, std::string> raw_files;
+  std::map<std::string, std::string> file_paths;
   std::vector<RuleExample> examples;
 
   // The rule set `set` of `file`; an empty set when the file or set is absent.

@@ -259,6 +259,23 @@ NormalizedText NormalizedText::build(std::string_view source) {
     if (!is_space(chars[kept[k]].rule)) { ++k; continue; }
     std::size_t run_end = k;
     while (run_end < kept.size() && is_space(chars[kept[run_end]].rule)) ++run_end;
+    // A tab or a run of spaces inside a line is a column gap (a table dump),
+    // not OCR noise: it stays, as one tab. Leading indentation goes.
+    const bool at_line_start = k == 0 || chars[kept[k - 1]].rule == U'\n';
+    const bool at_line_end = run_end == kept.size() || chars[kept[run_end]].rule == U'\n';
+    bool has_tab = false;
+    for (std::size_t j = k; j < run_end; ++j) has_tab |= chars[kept[j]].rule == U'\t';
+    if (!at_line_start && !at_line_end && (has_tab || run_end - k >= 2)) {
+      chars[kept[k]].rule = U'\t';
+      for (std::size_t j = k + 1; j < run_end; ++j) chars[kept[j]].removed = true;
+      k = run_end;
+      continue;
+    }
+    if (at_line_start || at_line_end) {
+      for (std::size_t j = k; j < run_end; ++j) chars[kept[j]].removed = true;
+      k = run_end;
+      continue;
+    }
     auto cjk = [&](std::size_t idx) {
       char32_t c = chars[kept[idx]].rule;
       return is_han(c) || is_cjk_punct(c) || c == U'、' || c == U'。';
@@ -295,6 +312,11 @@ NormalizedText NormalizedText::build(std::string_view source) {
 std::size_t NormalizedText::source_offset(std::size_t text_byte) const {
   text_byte = std::min(text_byte, text_.size());
   return cp_source_byte_[text_byte_to_cp_[text_byte]];
+}
+
+std::size_t NormalizedText::text_offset(std::size_t source_byte) const {
+  auto it = std::lower_bound(cp_source_byte_.begin(), cp_source_byte_.end(), source_byte);
+  return cp_text_byte_[static_cast<std::size_t>(it - cp_source_byte_.begin())];
 }
 
 SourcePosition NormalizedText::source_position(std::size_t source_byte) const {

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "plancmp/canonicalize.h"
 #include "plancmp/extract.h"
 #include "plancmp/metadata.h"
 #include "plancmp/normalize.h"
@@ -61,6 +62,8 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   std::vector<DateMention> dates = find_dates(text, *grammar);
   extract_deadlines(text, dates, doc);
   extract_targets(text, *grammar, dates, doc);
+  // Stage 5: catalogue ids (the catalogue is built once per grammar and cached).
+  canonicalize(*Catalogue::from_grammar(*grammar), doc);
   append(doc.warnings, decoded.warnings);
   append(doc.warnings, text.warnings());
   append(doc.warnings, structure.warnings);

@@ -116,7 +116,9 @@ bool is_heading_line(std::string_view line) {
     han += is_han(c);
     digits += (c >= U'0' && c <= U'9');
   }
-  return han >= 2 && digits < 4;
+  // Captions of tables and figures ("表1 主要指标") head no item.
+  static const RE2 caption(R"(^(?:附?表|图)\s*[0-9一二三四五六七八九十]+)");
+  return han >= 2 && digits < 4 && !RE2::PartialMatch(line, caption);
 }
 
 // Where the title of an item that starts at `body` ends: at the first 。, the
@@ -333,7 +335,7 @@ void StructureFinder::weigh_heading_lines() {
       break;
     }
     if (c.level == 1) c.weight = next_inline ? 1.0 : -0.5;
-    else c.weight = (!next_inline && opens_section) ? 0.5 : -0.3;
+    else c.weight = (next && !next_inline && opens_section) ? 0.5 : -0.3;
   }
 }
 
@@ -434,6 +436,23 @@ void StructureFinder::build_output(Structure& out) {
         }
         break;
       }
+    }
+    // A number the series skips ("(一)" then "(三)") is reported, not invented.
+    for (int j = static_cast<int>(i) - 1; j >= 0; --j) {
+      const Item& prev = items_[j];
+      if (prev.cand.level < item.cand.level) break;  // first item under its parent
+      if (prev.cand.level != item.cand.level) continue;
+      if (item.value > prev.value + 1)
+        out.warnings.push_back({"numbering-gap",
+                                fmt::format("clause \"{}\" is number {}, but number{} {} of its series "
+                                            "{} missing",
+                                            title, item.value, item.value - prev.value > 2 ? "s" : "",
+                                            item.value - prev.value > 2
+                                                ? fmt::format("{}–{}", prev.value + 1, item.value - 1)
+                                                : std::to_string(prev.value + 1),
+                                            item.value - prev.value > 2 ? "are" : "is"),
+                                pos.line, pos.column, -1});
+      break;
     }
     clause_index_of_item[i] = static_cast<int>(out.clauses.size());
     out.clauses.push_back(std::move(c));

@@ -19,6 +19,7 @@
 
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
+#include "targets_internal.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -650,9 +651,13 @@ void TargetExtractor::segment_targets(Span region, Span seg) {
 }
 
 void TargetExtractor::run() {
+  std::vector<bool> table_lines;
+  extract_table_targets(nt_, g_, g_.list(kFile, "lower_is_better"), doc_, table_lines);
   mask_non_targets();
   static const RE2 segment_end(R"([,;。!?:]|o\()");  // "o(" is OCR for "。("
   for (Span region : regions()) {
+    const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
+    if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
     std::size_t start = region.begin;
     re2::StringPiece input(text_.data(), region.end);
     re2::StringPiece m;

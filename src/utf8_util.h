@@ -16,6 +16,20 @@ inline char32_t next(std::string_view s, std::size_t& i) {
   return c < 0 ? U'\uFFFD' : static_cast<char32_t>(c);
 }
 
+// Like next(), but returns -1 for an invalid or truncated sequence and then
+// advances one byte only, so each bad byte is seen (and replaced) on its own.
+inline int32_t next_or_invalid(std::string_view s, std::size_t& i) {
+  UChar32 c;
+  int32_t pos = static_cast<int32_t>(i);
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), pos, static_cast<int32_t>(s.size()), c);
+  if (c < 0) {
+    ++i;
+    return -1;
+  }
+  i = static_cast<std::size_t>(pos);
+  return c;
+}
+
 inline void append(std::string& out, char32_t c) {
   uint8_t buf[4];
   int32_t len = 0;

@@ -47,11 +47,43 @@ size_t line_start(const std::string& text, int line) {
   return pos;
 }
 
+// Lines of `text`, the last one counted even without a line end.
+int line_count(const std::string& text) {
+  const auto ends = std::count(text.begin(), text.end(), '\n');
+  return static_cast<int>(ends) + (!text.empty() && text.back() != '\n' ? 1 : 0);
+}
+
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
     text.replace(pos, from.size(), to);
   }
   return text;
+}
+
+// `bytes` read as `charset` and saved as UTF-8, as a mis-configured scraper
+// or PDF converter does.
+std::string misread(const std::string& bytes, const char* charset) {
+  std::string out(bytes.size() * 3 + 16, '\0');
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t length = ucnv_convert("UTF-8", charset, out.data(), static_cast<int32_t>(out.size()),
+                                      bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+  REQUIRE(U_SUCCESS(status));
+  out.resize(static_cast<size_t>(length));
+  return out;
+}
+
+// Chinese `utf8` stored as `source`, then mis-read as `reader`.
+std::string mojibake(const std::string& utf8, const char* source, const char* reader = "windows-1252") {
+  return misread(encode(utf8, source), reader);
+}
+
+// `text` with its 1-based lines `first`..`last` turned into mojibake.
+std::string damage_lines(const std::string& text, int first, int last, const char* source,
+                         const char* reader = "windows-1252") {
+  const size_t begin = line_start(text, first);
+  const size_t end = line_start(text, last + 1);
+  return text.substr(0, begin) + mojibake(text.substr(begin, end - begin), source, reader) +
+         text.substr(end);
 }
 
 // Invariants every decode result has, whatever the encoding.
@@ -374,4 +406,131 @@ TEST_CASE("decode refuses an unknown encoding override even for an empty file") 
   DecodeOptions options;
   options.encoding_override = "no-such-encoding";
   CHECK_THROWS_AS(decode("", "empty.txt", options), InputError);
+}
+
+// One damaged line comes back as the original with one warning at the line,
+// and its characters map to the damaged characters they were rebuilt from.
+void check_line_repaired(const char* source, const char* reader, const std::string& chain) {
+  const int line = 10;
+  const std::string bytes = damage_lines(ankang(), line, line, source, reader);
+  REQUIRE(bytes != ankang());
+  const DecodedText d = decode(bytes, "ankang.txt");
+  CHECK(d.encoding == "UTF-8");
+  CHECK(d.utf8 == ankang());
+  REQUIRE(d.warnings.size() == 1);
+  const plancmp::Warning& w = d.warnings[0];
+  CHECK(w.code == "mojibake-repaired");
+  CHECK(w.message == "ankang.txt: line 10: repaired mojibake (" + chain + ")");
+  CHECK(w.line == line);
+  CHECK(w.column == 1);
+  CHECK(w.byte == static_cast<long long>(line_start(bytes, line)));
+  check_offsets_sane(d, bytes);
+  const size_t start = line_start(ankang(), line);
+  const std::string first_char = ankang().substr(start, 3);  // 二
+  CHECK(d.input_offset[start] == static_cast<long long>(line_start(bytes, line)));
+  CHECK(d.input_offset[start + 3] ==
+        static_cast<long long>(line_start(bytes, line) + mojibake(first_char, source, reader).size()));
+  CHECK(d.input_offset[line_start(ankang(), line + 1)] ==
+        static_cast<long long>(line_start(bytes, line + 1)));
+}
+
+TEST_CASE("a line of UTF-8 read as windows-1252 is repaired with one warning at that line") {
+  check_line_repaired("UTF-8", "windows-1252", "UTF-8 read as windows-1252");
+}
+
+TEST_CASE("a line of GB18030 read as windows-1252 is repaired with one warning at that line") {
+  check_line_repaired("GB18030", "windows-1252", "GB18030 read as windows-1252");
+}
+
+TEST_CASE("a line of UTF-8 read as ISO-8859-1 is repaired and the warning names ISO-8859-1") {
+  check_line_repaired("UTF-8", "ISO-8859-1", "UTF-8 read as ISO-8859-1");
+}
+
+TEST_CASE("a whole file of mojibake is repaired with one warning for all its lines") {
+  for (const char* source : {"UTF-8", "GB18030"}) {
+    CAPTURE(source);
+    const std::string bytes = mojibake(ankang(), source);
+    const DecodedText d = decode(bytes, "ankang.txt");
+    CHECK(d.encoding == "UTF-8");
+    CHECK(d.utf8 == ankang());
+    REQUIRE(d.warnings.size() == 1);
+    const std::string lines = "lines 1-" + std::to_string(line_count(ankang()));
+    CHECK(d.warnings[0].message ==
+          "ankang.txt: " + lines + ": repaired mojibake (" + std::string(source) + " read as windows-1252)");
+    CHECK(d.warnings[0].line == 1);
+    CHECK(d.warnings[0].byte == 0);
+    check_offsets_sane(d, bytes);
+  }
+}
+
+TEST_CASE("a mis-read UTF-8 byte-order mark is dropped with the rest of the repair") {
+  const std::string bytes = misread("\xEF\xBB\xBF" + ankang(), "windows-1252");
+  REQUIRE(bytes.rfind("\xC3\xAF\xC2\xBB\xC2\xBF", 0) == 0);  // "ï»¿"
+  const DecodedText d = decode(bytes, "bom.txt");
+  CHECK(d.utf8 == ankang());
+  CHECK(d.warnings.size() == 1);
+  check_offsets_sane(d, bytes);
+}
+
+TEST_CASE("French, German and Spanish text and Latin-1 symbol lines are left alone") {
+  const std::string text =
+      "Le café de la gare a été rénové en été ; très agréable à visiter.\n"
+      "Ça, c\u2019est « déjà vu » \u2014 naïve façade, cœur, Noël.\n"
+      "Größe, Straße, Übergänge: schön und gemütlich.\n"
+      "¿Qué pasó? Él comió piña.\n"
+      "Résumé\n"
+      "··········\n"
+      "××××××\n"
+      "± 0,5 °C — © 2023\n";
+  const DecodedText d = decode(text, "latin.txt");
+  CHECK(d.utf8 == text);
+  CHECK(d.warnings.empty());
+  const DecodedText latin1 = decode(encode(text, "windows-1252"), "latin1.txt");
+  CHECK(latin1.utf8 == text);
+  CHECK(latin1.warnings.empty());
+}
+
+TEST_CASE("a line mixing a few accented letters with Chinese is left alone") {
+  const std::string line = "安康市咖啡馆(café)和“crème brûlée”试点,Société Générale 参与。\n";
+  const std::string text = ankang().substr(0, line_start(ankang(), 5)) + line +
+                           "Zürich, Genève, Besançon\n" + ankang().substr(line_start(ankang(), 5));
+  const DecodedText d = decode(text, "mixed.txt");
+  CHECK(d.utf8 == text);
+  CHECK(d.warnings.empty());
+}
+
+TEST_CASE("repaired runs keep offsets monotonic and line numbers unchanged") {
+  std::string text = replace_all(ankang(), "\n", "\r\n");
+  text = damage_lines(text, 3, 5, "UTF-8");
+  text = damage_lines(text, 20, 20, "GB18030");
+  text = damage_lines(text, 21, 22, "UTF-8");
+  const DecodedText d = decode(text, "runs.txt");
+  CHECK(d.utf8 == ankang());
+  CHECK(line_count(d.utf8) == line_count(text));
+  check_offsets_sane(d, text);
+  for (int line = 1; line <= line_count(ankang()); ++line) {
+    CAPTURE(line);
+    CHECK(d.input_offset[line_start(ankang(), line)] == static_cast<long long>(line_start(text, line)));
+  }
+  REQUIRE(d.warnings.size() == 3);
+  CHECK(d.warnings[0].message == "runs.txt: lines 3-5: repaired mojibake (UTF-8 read as windows-1252)");
+  CHECK(d.warnings[1].message == "runs.txt: line 20: repaired mojibake (GB18030 read as windows-1252)");
+  CHECK(d.warnings[2].message == "runs.txt: lines 21-22: repaired mojibake (UTF-8 read as windows-1252)");
+  CHECK(d.warnings[1].line == 20);
+  CHECK(d.warnings[1].byte == static_cast<long long>(line_start(text, 20)));
+}
+
+TEST_CASE("warnings for invalid bytes and repaired mojibake come in line order") {
+  std::string bytes = damage_lines(ankang(), 12, 12, "UTF-8");
+  bytes.insert(line_start(bytes, 30), "\xFF");
+  bytes.insert(line_start(bytes, 2), "\xFF");
+  const DecodedText d = decode(bytes, "a.txt");
+  REQUIRE(d.warnings.size() == 3);
+  CHECK(d.warnings[0].code == "invalid-bytes");
+  CHECK(d.warnings[0].line == 2);
+  CHECK(d.warnings[1].code == "mojibake-repaired");
+  CHECK(d.warnings[1].line == 12);
+  CHECK(d.warnings[2].code == "invalid-bytes");
+  CHECK(d.warnings[2].line == 30);
+  check_offsets_sane(d, bytes);
 }

@@ -18,7 +18,7 @@ TEST_CASE("Roman numerals used for water classes are kept") {
 }
 
 TEST_CASE("spaces OCR leaves inside Chinese text are removed, Latin spacing stays") {
-  auto nt = NormalizedText::build("市生 态环境局 牵头  负责。 1 .加强 VOCs 治理");
+  auto nt = NormalizedText::build("市生 态环境局 牵头 负责。 1 .加强 VOCs 治理");
   CHECK(nt.text() == "市生态环境局牵头负责。1 .加强VOCs治理");
 }
 
@@ -75,4 +75,9 @@ TEST_CASE("lines that are only a page number are dropped") {
   CHECK(nt.text().find('3') == std::string::npos);
   CHECK(nt.text().find('4') == std::string::npos);
   CHECK(nt.text().find("推进治理") != std::string::npos);
+}
+
+TEST_CASE("a tab or a run of spaces inside a line is a column gap and stays as one tab") {
+  auto nt = NormalizedText::build("　　细颗粒物浓度\t微克/立方米    35   30 \n");
+  CHECK(nt.text() == "细颗粒物浓度\t微克/立方米\t35\t30\n");
 }

@@ -160,3 +160,31 @@ TEST_CASE("a Traditional sentence gives the same target, its indicator in its ow
   CHECK(ts[0].op == ">=");
   CHECK(ts[0].value == 45);
 }
+
+TEST_CASE("rows of an indicator table give targets from the header's target column and year") {
+  Document doc = extract_bytes(
+      "一、主要指标\n"
+      "序号\t指标名称\t单位\t2020年现状值\t2025年目标值\t指标属性\n"
+      "1\t细颗粒物(PM2.5)浓度\t微克/立方米\t35\t30\t约束性\n"
+      "2\t空气质量优良天数比率\t%\t85.2\t≥88\t约束性\n"
+      "3  |  森林覆盖率(%)  |  40.1  |  42  |  预期性\n",
+      "table.txt");
+  REQUIRE(doc.targets.size() == 3);
+  CHECK(doc.targets[0].indicator == "细颗粒物(PM2.5)浓度");
+  CHECK(doc.targets[0].value == 30);
+  CHECK(doc.targets[0].unit == "微克/立方米");
+  CHECK(doc.targets[0].op == "<=");  // a concentration: lower is better
+  CHECK(doc.targets[0].year == 2025);
+  CHECK(doc.targets[1].op == ">=");
+  CHECK(doc.targets[1].value == 88);
+  CHECK(doc.targets[2].indicator == "森林覆盖率");  // "(%)" is its unit
+  CHECK(doc.targets[2].unit == "%");
+  CHECK(doc.targets[2].value == 42);
+  CHECK(doc.clauses.empty());  // row numbers are not clauses
+}
+
+TEST_CASE("prose with double spaces is not read as a table") {
+  Document doc = extract_bytes(
+      "一、任务\n(一)治理。加强大气污染防治  推进重点行业深度治理  完善监测网络。\n", "prose.txt");
+  CHECK(doc.targets.empty());
+}

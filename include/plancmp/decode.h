@@ -10,6 +10,14 @@
 //    decode() throw InputError naming the file.
 //  - Invalid bytes inside otherwise decodable text become U+FFFD, each run
 //    reported as a Warning with its byte offset in the file.
+//  - Mojibake lines -- Chinese whose UTF-8 or GB18030 bytes were once read as
+//    windows-1252/ISO-8859-1 and saved again ("å®‰åº·" for 安康) -- are
+//    repaired when those bytes decode (nearly) cleanly to mostly Han text,
+//    also after an encoding override. Each run of repaired lines is one
+//    Warning "mojibake-repaired" at its first line, column 1. Latin text and
+//    lines that also hold CJK characters are never touched; line numbers and
+//    `encoding` (the file's) are unchanged, and repaired characters map to the
+//    offsets of the mis-read characters they were rebuilt from.
 #pragma once
 #include <string>
 #include <string_view>

@@ -47,6 +47,7 @@ struct Target {
   std::optional<int> clause;
   int section = 0;
   std::string indicator;
+  std::optional<std::string> indicator_id;  // catalogue id (canonicalize), null when unmatched
   std::string op;
   double value = 0;
   std::string unit;

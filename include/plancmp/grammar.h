@@ -45,5 +45,7 @@ class Grammar {
 
 // The embedded grammars/*.yaml, by file name (generated at build time).
 const std::map<std::string, std::string>& builtin_grammar_files();
+// The embedded grammars/profiles/*.yaml (check profiles), by file name.
+const std::map<std::string, std::string>& builtin_profile_files();
 
 }  // namespace plancmp

@@ -40,6 +40,9 @@ class NormalizedText {
   // Byte offset in source() of the character at text byte `text_byte`
   // (text().size() maps to the end of the last character).
   std::size_t source_offset(std::size_t text_byte) const;
+  // The first text byte whose character comes from `source_byte` or later.
+  std::size_t text_offset(std::size_t source_byte) const;
+  int line_count() const { return static_cast<int>(line_starts_.size()); }
   SourcePosition position(std::size_t text_byte) const;
   SourcePosition source_position(std::size_t source_byte) const;
 

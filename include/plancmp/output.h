@@ -1,13 +1,18 @@
-// Writers for `plancmp extract`: one Document as YAML or JSON. Both carry the
-// same fields (SPEC.md names, plus schema, encoding, warnings, columns).
+// Output of `plancmp extract`: one Document as YAML or JSON. Both carry the
+// same fields (SPEC.md names, plus schema, encoding, warnings, columns), listed
+// once by document_value.
 #pragma once
 #include <string>
 
 #include "plancmp/document.h"
+#include "plancmp/value.h"
 
 namespace plancmp {
 
 enum class OutputFormat { kYaml, kJson };
+
+// The Document as a Value tree, keys in output order.
+Value document_value(const Document& doc);
 
 std::string to_yaml(const Document& doc);
 std::string to_json(const Document& doc);

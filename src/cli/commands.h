@@ -6,5 +6,8 @@
 namespace plancmp::cli {
 
 void add_extract_command(CLI::App& app, int& status);
+void add_indicators_command(CLI::App& app, int& status);
+void add_compare_command(CLI::App& app, int& status);
+void add_check_command(CLI::App& app, int& status);
 
 }  // namespace plancmp::cli

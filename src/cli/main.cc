@@ -9,8 +9,10 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "plancmp: extract the structure of Chinese policy plans (sections, numbered\n"
-      "clauses, lead/support units, quantified targets, deadlines) as YAML or JSON.",
+      "plancmp: read Chinese policy plans as data. extract: sections, numbered\n"
+      "clauses, lead/support units, quantified targets, deadlines as YAML or JSON;\n"
+      "compare: line up equivalent targets across plans; check: gate a draft on\n"
+      "required indicators (text, JSON, SARIF, JUnit, GitHub annotations).",
       "plancmp"};
   app.set_version_flag("--version", "plancmp " PLANCMP_VERSION);
   app.require_subcommand(1);
@@ -18,10 +20,16 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  plancmp extract corpus/ankang-2023.txt\n"
       "  plancmp extract corpus/*.txt -o out/ --format json\n"
+      "  plancmp compare corpus/*.txt --format html -o report.html\n"
+      "  plancmp indicators --format json\n"
+      "  plancmp check draft.txt --profile national-2025 --format sarif\n"
       "  plancmp extract --help");
 
   int status = plancmp::kExitOk;
   plancmp::cli::add_extract_command(app, status);
+  plancmp::cli::add_indicators_command(app, status);
+  plancmp::cli::add_compare_command(app, status);
+  plancmp::cli::add_check_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,113 @@
+// `plancmp check FILE... --profile P`: a CI gate for plan drafts.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "plancmp/canonicalize.h"
+#include "plancmp/check.h"
+#include "plancmp/diagnostic.h"
+#include "plancmp/document_reader.h"
+#include "plancmp/grammar.h"
+
+namespace plancmp::cli {
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> files;
+  std::vector<std::string> profiles;
+  std::string format = "text";
+  std::string fail_level = "error";
+  std::string output;
+  std::string grammars;
+  std::string encoding;
+};
+
+CheckFormat format_of(const std::string& name) {
+  if (name == "json") return CheckFormat::kJson;
+  if (name == "sarif") return CheckFormat::kSarif;
+  if (name == "junit") return CheckFormat::kJunit;
+  if (name == "github") return CheckFormat::kGithub;
+  return CheckFormat::kText;
+}
+
+int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
+  ExtractOptions options;
+  options.decode.encoding_override = args.encoding;
+  std::vector<Profile> profiles;
+  std::shared_ptr<const Catalogue> catalogue;
+  try {
+    options.grammar = args.grammars.empty() ? Grammar::builtin() : Grammar::load(args.grammars);
+    catalogue = Catalogue::from_grammar(*options.grammar);
+    for (const std::string& p : args.profiles) profiles.push_back(load_profile(p, *catalogue));
+  } catch (const InputError& e) {
+    err << "plancmp: " << e.what() << '\n';
+    return kExitInputError;
+  }
+  bool input_error = false;
+  std::vector<CheckResult> results;
+  for (const std::string& path : args.files) {
+    try {
+      results.push_back(check(load_document(path, options), path, profiles, *catalogue));
+    } catch (const InputError& e) {
+      err << "plancmp: " << e.what() << '\n';  // reported; the other plans are still checked
+      input_error = true;
+    }
+  }
+  const std::string text = render(results, format_of(args.format));
+  if (args.output.empty()) {
+    out << text;
+  } else {
+    std::ofstream file(args.output, std::ios::binary | std::ios::trunc);
+    file << text;
+    if (!file) {
+      err << "plancmp: " << args.output << ": error: cannot write\n";
+      return kExitInputError;
+    }
+  }
+  if (input_error) return kExitInputError;
+  if (args.fail_level == "never") return kExitOk;
+  const Severity threshold = *parse_severity(args.fail_level);
+  for (const CheckResult& r : results)
+    for (const auto& [req, findings] : r.outcomes)
+      for (const Finding& f : findings)
+        if (f.severity >= threshold) return kExitFindings;
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, int& status) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* sub = app.add_subcommand("check", "Check plans against profiles of required indicators (a CI gate)");
+  sub->add_option("files", args->files, "Plan texts, or YAML/JSON written by plancmp extract")
+      ->required()
+      ->type_name("FILE");
+  sub->add_option("-p,--profile", args->profiles,
+                  "A built-in profile (national-2025, structure) or a profile YAML file; repeatable")
+      ->required()
+      ->type_name("PROFILE");
+  sub->add_option("-f,--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}))
+      ->capture_default_str();
+  sub->add_option("--fail-level", args->fail_level, "Exit 1 when a finding is at or above this severity")
+      ->check(CLI::IsMember({"error", "warning", "notice", "never"}))
+      ->capture_default_str();
+  sub->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout")->type_name("FILE");
+  sub->add_option("--encoding", args->encoding, "Read plan texts in this encoding")->type_name("NAME");
+  sub->add_option("--grammars", args->grammars, "Load rule files (and indicators.yaml) from DIR")->type_name("DIR");
+  sub->footer(
+      "Exit status: 0 when no finding reaches --fail-level, 1 when one does, 2 on a usage\n"
+      "or input error (missing or malformed profile, unreadable plan).\n"
+      "Profile format: grammars/profiles/README.md.\n"
+      "\n"
+      "Examples:\n"
+      "  plancmp check draft.txt --profile national-2025 --profile structure\n"
+      "  plancmp check draft.txt --profile required.yaml --format sarif -o plancmp.sarif\n"
+      "  plancmp check plans/*.txt --profile national-2025 --format github --fail-level warning");
+  sub->callback([args, &status] { status = run_check(*args, std::cout, std::cerr); });
+}
+
+}  // namespace plancmp::cli

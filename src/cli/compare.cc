@@ -1,0 +1,98 @@
+// `plancmp compare FILE...`: line up equivalent targets across plans.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "plancmp/canonicalize.h"
+#include "plancmp/compare.h"
+#include "plancmp/diagnostic.h"
+#include "plancmp/document_reader.h"
+#include "plancmp/grammar.h"
+
+namespace plancmp::cli {
+namespace {
+
+struct CompareArgs {
+  std::vector<std::string> files;
+  std::string format = "table";
+  std::string output;    // file to write; empty: stdout
+  std::string grammars;
+  std::string encoding;
+};
+
+CompareFormat format_of(const std::string& name) {
+  if (name == "yaml") return CompareFormat::kYaml;
+  if (name == "json") return CompareFormat::kJson;
+  if (name == "csv") return CompareFormat::kCsv;
+  if (name == "md") return CompareFormat::kMarkdown;
+  if (name == "html") return CompareFormat::kHtml;
+  return CompareFormat::kTable;
+}
+
+int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
+  ExtractOptions options;
+  options.decode.encoding_override = args.encoding;
+  try {
+    options.grammar = args.grammars.empty() ? Grammar::builtin() : Grammar::load(args.grammars);
+  } catch (const InputError& e) {
+    err << "plancmp: " << e.what() << '\n';
+    return kExitInputError;
+  }
+  int status = kExitOk;
+  std::vector<Document> documents;
+  for (const std::string& path : args.files) {
+    try {
+      documents.push_back(load_document(path, options));
+    } catch (const InputError& e) {
+      // A bad file is reported and left out; the others are still compared.
+      err << "plancmp: " << e.what() << '\n';
+      status = kExitInputError;
+    }
+  }
+  if (documents.empty()) return kExitInputError;
+  const Comparison comparison = compare(documents, *Catalogue::from_grammar(*options.grammar));
+  const std::string text = render(comparison, format_of(args.format));
+  if (args.output.empty()) {
+    out << text;
+  } else {
+    std::ofstream file(args.output, std::ios::binary | std::ios::trunc);
+    file << text;
+    if (!file) {
+      err << "plancmp: " << args.output << ": error: cannot write\n";
+      return kExitInputError;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+void add_compare_command(CLI::App& app, int& status) {
+  auto args = std::make_shared<CompareArgs>();
+  CLI::App* sub = app.add_subcommand("compare", "Line up equivalent targets across plans and say which is stricter");
+  sub->add_option("files", args->files, "Plan texts, or YAML/JSON written by plancmp extract")
+      ->required()
+      ->type_name("FILE");
+  sub->add_option("-f,--format", args->format, "Output format")
+      ->check(CLI::IsMember({"table", "yaml", "json", "csv", "md", "html"}))
+      ->capture_default_str();
+  sub->add_option("-o,--output", args->output, "Write to FILE instead of stdout")->type_name("FILE");
+  sub->add_option("--encoding", args->encoding, "Read plan texts in this encoding")->type_name("NAME");
+  sub->add_option("--grammars", args->grammars, "Load rule files (and indicators.yaml) from DIR")->type_name("DIR");
+  sub->footer(
+      "One row per indicator (catalogue id, or the plan's own wording when the catalogue\n"
+      "has no match); per plan the targets it sets; a verdict naming the strictest and\n"
+      "loosest plan by the indicator's better direction, after unit conversion.\n"
+      "\n"
+      "Examples:\n"
+      "  plancmp compare corpus/*.txt\n"
+      "  plancmp compare out/ankang-2023.yaml out/panshi-2022.yaml --format json\n"
+      "  plancmp compare corpus/*.txt --format html -o report.html");
+  sub->callback([args, &status] { status = run_compare(*args, std::cout, std::cerr); });
+}
+
+}  // namespace plancmp::cli

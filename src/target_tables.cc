@@ -1,0 +1,253 @@
+// Targets from indicator tables, as text dumps keep them: one row per line,
+// cells separated by tabs, "|" or runs of spaces. Patterns: grammars/tables.yaml.
+//
+// A header row ("指标名称 | 单位 | 2020年现状值 | 2025年目标值 | 属性") says which
+// column holds the target and its year; without one, the last number of a row
+// is its target. Rows must look like table rows (short cells beside one
+// indicator cell) so that prose with double spaces is never read as a table.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "grammar_internal.h"
+#include "plancmp/extract.h"
+#include "targets_internal.h"
+#include "utf8_util.h"
+
+namespace plancmp {
+
+namespace {
+
+constexpr const char* kFile = "tables.yaml";
+constexpr std::size_t kMaxIndicatorChars = 40;
+constexpr std::size_t kMaxOtherCellChars = 14;
+
+struct Cell {
+  std::size_t begin = 0, end = 0;  // bytes in the raw line
+  std::string raw;
+  std::string text;                // normalized (folded, Simplified)
+};
+
+bool is_cell_gap(std::string_view line, std::size_t i, std::size_t* len) {
+  if (line[i] == '\t' || line[i] == '|') {
+    *len = 1;
+    return true;
+  }
+  if (line.compare(i, 3, "│") == 0 || line.compare(i, 3, "｜") == 0) {
+    *len = 3;
+    return true;
+  }
+  // Two or more spaces (ASCII or ideographic) separate cells; one does not.
+  std::size_t j = i;
+  int spaces = 0;
+  while (j < line.size()) {
+    if (line[j] == ' ') {
+      ++j;
+      ++spaces;
+    } else if (line.compare(j, 3, "\u3000") == 0) {
+      j += 3;
+      spaces += 2;
+    } else {
+      break;
+    }
+  }
+  *len = j - i;
+  return spaces >= 2;
+}
+
+std::vector<Cell> split_cells(std::string_view line) {
+  std::vector<Cell> cells;
+  std::size_t start = 0, i = 0, gap = 0;
+  auto flush = [&](std::size_t end) {
+    std::size_t b = start, e = end;
+    while (b < e && (line[b] == ' ')) ++b;
+    while (e > b && (line[e - 1] == ' ')) --e;
+    if (e > b) cells.push_back({b, e, std::string(line.substr(b, e - b)), {}});
+  };
+  while (i < line.size()) {
+    if (is_cell_gap(line, i, &gap)) {
+      flush(i);
+      i += gap;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  flush(line.size());
+  for (Cell& c : cells) c.text = NormalizedText::build(c.raw).text();
+  return cells;
+}
+
+int han_count(std::string_view s) {
+  int n = 0;
+  for (std::size_t i = 0; i < s.size();) n += is_han(utf8::next(s, i));
+  return n;
+}
+
+bool matches(const RuleSet& rs, const std::string& id, const std::string& text) {
+  for (const PatternRule& r : rs.rules)
+    if (r.id == id) return RE2::PartialMatch(text, *r.re);
+  return false;
+}
+
+// What a header row says about its columns.
+struct Header {
+  std::vector<std::string> roles;      // per column: indicator, unit, target, current, attribute, ""
+  std::vector<std::optional<int>> years;
+
+  std::optional<int> target_year() const {
+    for (std::size_t k = 0; k < roles.size(); ++k)
+      if (roles[k] == "target" && years[k]) return years[k];
+    return std::nullopt;
+  }
+};
+
+std::optional<Header> read_header(const RuleSet& headers, const std::vector<Cell>& cells) {
+  Header h;
+  int known = 0;
+  for (const Cell& c : cells) {
+    std::string role;
+    std::optional<int> year;
+    for (const PatternRule& r : headers.rules) {
+      int y = 0;
+      if (RE2::PartialMatch(c.text, *r.re)) {
+        role = r.attr("column");
+        const auto& names = r.re->NamedCapturingGroups();
+        if (names.count("y")) {
+          std::string ys;
+          RE2::Arg arg(&ys);
+          if (RE2::PartialMatch(c.text, *r.re, &ys) && !ys.empty()) y = std::stoi(ys);
+        }
+        if (y > 0) year = y;
+        break;
+      }
+    }
+    known += !role.empty();
+    h.roles.push_back(role);
+    h.years.push_back(year);
+  }
+  if (known < 2) return std::nullopt;
+  // Several year columns: the latest is the target, earlier ones are baselines.
+  std::optional<int> latest;
+  for (std::size_t k = 0; k < h.roles.size(); ++k)
+    if (h.roles[k] == "target" && h.years[k] && (!latest || *h.years[k] > *latest)) latest = h.years[k];
+  for (std::size_t k = 0; k < h.roles.size(); ++k)
+    if (h.roles[k] == "target" && latest && h.years[k] && *h.years[k] < *latest) h.roles[k] = "current";
+  return h;
+}
+
+}  // namespace
+
+void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
+                           const std::vector<std::string>& lower_is_better, Document& doc,
+                           std::vector<bool>& table_lines) {
+  const RuleSet& headers = g.rule_set(kFile, "headers");
+  const RuleSet& cells_rs = g.rule_set(kFile, "cells");
+  if (headers.rules.empty() || cells_rs.rules.empty()) return;
+  const PatternRule* value_rule = nullptr;
+  for (const PatternRule& r : cells_rs.rules)
+    if (r.id == "cell.value") value_rule = &r;
+  if (!value_rule) return;
+
+  table_lines.assign(static_cast<std::size_t>(nt.line_count()) + 1, false);
+  std::optional<Header> header;
+  for (int line = 1; line <= nt.line_count(); ++line) {
+    std::string_view raw = nt.source_line(line);
+    std::vector<Cell> cells = split_cells(raw);
+    if (cells.size() < 3) {
+      if (!raw.empty()) header.reset();  // a prose line ends the table
+      continue;
+    }
+    if (auto h = read_header(headers, cells)) {
+      header = h;
+      table_lines[static_cast<std::size_t>(line)] = true;
+      continue;
+    }
+    // The indicator: the one cell with Chinese text that is no unit or attribute.
+    int indicator = -1;
+    bool table_like = true;
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      const std::string& t = cells[k].text;
+      bool other = matches(cells_rs, "cell.value", t) || matches(cells_rs, "cell.unit", t) ||
+                   matches(cells_rs, "cell.attribute", t);
+      if (!other && han_count(t) >= 2 && indicator < 0 && utf8::length(t) <= kMaxIndicatorChars)
+        indicator = static_cast<int>(k);
+      else if (utf8::length(t) > kMaxOtherCellChars)
+        table_like = false;
+    }
+    if (indicator < 0 || !table_like) continue;
+
+    // The value column: the header's target column, else the last number.
+    int value_col = -1;
+    std::optional<int> year;
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      if (static_cast<int>(k) == indicator || !matches(cells_rs, "cell.value", cells[k].text)) continue;
+      // A row whose cells line up with the header reads by the header.
+      if (header && cells.size() == header->roles.size()) {
+        if (header->roles[k] == "target") {
+          value_col = static_cast<int>(k);
+          year = header->years[k];
+        }
+      } else {
+        value_col = static_cast<int>(k);
+        year = header ? header->target_year() : std::nullopt;
+      }
+    }
+    if (value_col < 0) continue;
+
+    std::string sign, num, unit, qual;
+    RE2::FullMatch(cells[static_cast<std::size_t>(value_col)].text, *value_rule->re, &sign, &num, &unit, &qual);
+    // The unit: the value's own, a unit cell, or "(单位)" closing the indicator.
+    std::string indicator_text = cells[static_cast<std::size_t>(indicator)].text;
+    for (std::size_t k = 0; unit.empty() && k < cells.size(); ++k)
+      if (matches(cells_rs, "cell.unit", cells[k].text)) unit = cells[k].text;
+    std::size_t open = indicator_text.rfind('(');
+    if (open != std::string::npos && indicator_text.back() == ')') {
+      std::string inner = indicator_text.substr(open + 1, indicator_text.size() - open - 2);
+      if (matches(cells_rs, "cell.unit", inner)) {
+        if (unit.empty()) unit = inner;
+        indicator_text.erase(open);
+      }
+    }
+    // Leading row numbers ("1", "1.", "(一)") are not part of the name.
+    static const RE2 row_number(R"(^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、.]?\s*))");
+    RE2::Replace(&indicator_text, row_number, "");
+
+    std::string op;
+    if (sign == "≥" || sign == ">" || sign == "不低于" || sign == "大于" || qual == "以上") op = ">=";
+    else if (sign == "≤" || sign == "<" || sign == "不高于" || sign == "不超过" || sign == "小于" ||
+             qual == "以下" || qual == "以内")
+      op = "<=";
+    else if (qual == "左右") op = "~";
+    else
+      op = std::any_of(lower_is_better.begin(), lower_is_better.end(),
+                       [&](const std::string& w) { return indicator_text.find(w) != std::string::npos; })
+               ? "<="
+               : ">=";
+
+    const Cell& ind = cells[static_cast<std::size_t>(indicator)];
+    const Cell& val = cells[static_cast<std::size_t>(value_col)];
+    std::size_t line_start = static_cast<std::size_t>(raw.data() - nt.source().data());
+    Location loc = locate(doc, nt.text_offset(line_start));
+    Target t;
+    t.clause = loc.clause;
+    t.section = loc.section;
+    t.indicator = indicator_text;  // rules' form; tables are short and rarely Traditional
+    t.op = op;
+    t.value = std::stod(num);
+    t.unit = unit;
+    t.year = year;
+    t.line = line;
+    t.column = nt.source_position(line_start + ind.begin).column;
+    t.quote = std::string(raw.substr(std::min(ind.begin, val.begin),
+                                     std::max(ind.end, val.end) - std::min(ind.begin, val.begin)));
+    t.rule = std::string("table.row") + (header ? "+header.target" : "");
+    doc.targets.push_back(std::move(t));
+    table_lines[static_cast<std::size_t>(line)] = true;
+  }
+}
+
+}  // namespace plancmp
