@@ -139,6 +139,35 @@ void judge(CompareRow& row, const std::vector<std::string>& documents) {
     }
 }
 
+// Character-bigram Dice coefficient of two normalized phrases.
+double dice(const std::string& a, const std::string& b) {
+  std::u32string x = utf8::decode(a), y = utf8::decode(b);
+  if (x.size() < 2 || y.size() < 2) return x == y ? 1.0 : 0.0;
+  std::map<std::u32string, int> pool;
+  for (std::size_t i = 0; i + 1 < y.size(); ++i) pool[y.substr(i, 2)]++;
+  int hit = 0;
+  for (std::size_t i = 0; i + 1 < x.size(); ++i)
+    if (auto it = pool.find(x.substr(i, 2)); it != pool.end() && it->second > 0) {
+      --it->second;
+      ++hit;
+    }
+  return 2.0 * hit / static_cast<double>(x.size() + y.size() - 2);
+}
+
+constexpr double kSameWording = 0.5;
+
+// A row must not hold two different indicators of one plan. When one plan's
+// cells in a row are worded clearly apart ("汉江出陕断面水质" and "国、省、市控
+// 断面水质" both read as a section water class), the row is split by wording.
+bool mixes_indicators(const CompareRow& row, const Catalogue& catalogue) {
+  for (const auto& [doc, cells] : row.cells)
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      for (std::size_t j = i + 1; j < cells.size(); ++j)
+        if (dice(catalogue.normalize(cells[i].indicator), catalogue.normalize(cells[j].indicator)) < kSameWording)
+          return true;
+  return false;
+}
+
 }  // namespace
 
 Comparison compare(const std::vector<Document>& documents, const Catalogue& catalogue) {
@@ -171,7 +200,27 @@ Comparison compare(const std::vector<Document>& documents, const Catalogue& cata
       row.cells[doc.document].push_back(cell);
     }
   }
+  std::map<std::string, CompareRow> split;
+  for (auto it = rows.begin(); it != rows.end();) {
+    if (!it->second.indicator || !mixes_indicators(it->second, catalogue)) {
+      ++it;
+      continue;
+    }
+    for (const auto& [doc, cells] : it->second.cells)
+      for (const CompareCell& cell : cells) {
+        CompareRow& part = split[it->first + "/" + wording_key(cell.indicator)];
+        if (part.cells.empty()) {
+          part = it->second;
+          part.cells.clear();
+          part.name = cell.indicator;
+          part.indicator.reset();  // a wording row now, with the catalogue's unit and direction
+        }
+        part.cells[doc].push_back(cell);
+      }
+    it = rows.erase(it);
+  }
   for (auto& [key, row] : rows) judge(row, out.documents);
+  for (auto& [key, row] : split) judge(row, out.documents);
 
   std::vector<const CompareRow*> catalogued;
   for (const auto& [key, row] : rows)
@@ -182,6 +231,7 @@ Comparison compare(const std::vector<Document>& documents, const Catalogue& cata
   });
   for (const CompareRow* r : catalogued) out.rows.push_back(*r);
   for (const std::string& key : first_seen) out.rows.push_back(rows[key]);
+  for (const auto& [key, row] : split) out.rows.push_back(row);
 
   for (const CompareRow& row : out.rows)
     if (row.indicator)

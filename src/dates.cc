@@ -177,7 +177,9 @@ void extract_deadlines(const NormalizedText& nt, const std::vector<DateMention>&
     d.section = loc.section;
     d.date = m.date;
     d.kind = m.kind;
-    d.line = nt.position(m.begin).line;
+    const SourcePosition pos = nt.position(m.begin);
+    d.line = pos.line;
+    d.column = pos.column;
     d.quote = nt.quote(m.begin, m.end);
     d.rule = m.rule;
     doc.deadlines.push_back(std::move(d));

@@ -118,3 +118,13 @@ TEST_CASE("terminal width counts Chinese characters as two columns") {
   CHECK(display_width("森林覆盖率") == 10);
   CHECK(display_width("≥60%") == 4);
 }
+
+TEST_CASE("a row never holds two differently worded indicators of one plan") {
+  auto a = plan("a", "长江干流断面水质保持Ⅱ类,城市内河监测断面水质达到或优于Ⅲ类。");
+  REQUIRE(a.targets.size() == 2);
+  Comparison c = compare({a}, catalogue());
+  for (const CompareRow& r : c.rows) {
+    auto it = r.cells.find("a");
+    if (it != r.cells.end()) CHECK(it->second.size() == 1);
+  }
+}

@@ -141,6 +141,7 @@ TEST_CASE("deadlines carry clause, section, line and the exact raw quote") {
   CHECK(from.kind == "from");
   CHECK(from.date == "2025-07-01");
   CHECK(from.line == 6);
+  CHECK(from.column == 11);  // 10 characters of "（一）加强水体治理。" before it
   CHECK(from.quote == "2025年7月1日起");
   const Deadline& period = doc.deadlines[2];
   CHECK(*period.clause == 2);
