@@ -270,20 +270,21 @@ Profile load_profile(const std::string& name_or_path, const Catalogue& catalogue
     text << in.rdbuf();
     f = {name_or_path, text.str()};
   }
-  YAML::Node root;
+  // Any yaml-cpp error (syntax, or a value of the wrong shape) becomes a
+  // positioned InputError: a profile is user input.
   try {
-    root = YAML::Load(f.text);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(f.path, e.msg, e.mark.line + 1, e.mark.column + 1);
+    YAML::Node root = YAML::Load(f.text);
+    if (!root.IsMap()) f.fail(root, "a profile must be a map with `requirements`");
+    Profile p;
+    p.name = root["name"] ? root["name"].as<std::string>() : std::filesystem::path(name_or_path).stem().string();
+    if (root["description"]) p.description = root["description"].as<std::string>();
+    const YAML::Node reqs = root["requirements"];
+    if (!reqs || !reqs.IsSequence()) f.fail(root, "a profile needs a `requirements` list");
+    for (const auto& node : reqs) p.requirements.push_back(parse_requirement(f, node, p.name, catalogue));
+    return p;
+  } catch (const YAML::Exception& e) {
+    throw InputError(f.path, e.msg, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0);
   }
-  if (!root.IsMap()) f.fail(root, "a profile must be a map with `requirements`");
-  Profile p;
-  p.name = root["name"] ? root["name"].as<std::string>() : std::filesystem::path(name_or_path).stem().string();
-  if (root["description"]) p.description = root["description"].as<std::string>();
-  const YAML::Node reqs = root["requirements"];
-  if (!reqs || !reqs.IsSequence()) f.fail(root, "a profile needs a `requirements` list");
-  for (const auto& node : reqs) p.requirements.push_back(parse_requirement(f, node, p.name, catalogue));
-  return p;
 }
 
 CheckResult check(const Document& doc, const std::string& file, const std::vector<Profile>& profiles,

@@ -25,6 +25,7 @@ struct Reader {
   }
   std::string str(const YAML::Node& n, const char* key) const {
     const YAML::Node v = n[key];
+    if (v && !v.IsNull() && !v.IsScalar()) fail(v, fmt::format("`{}` must be text", key));
     return v && v.IsScalar() ? v.as<std::string>() : std::string();
   }
   std::optional<std::string> opt_str(const YAML::Node& n, const char* key) const {
@@ -72,20 +73,8 @@ struct Reader {
   }
 };
 
-}  // namespace
-
-bool is_extraction_file(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  return ext == ".yaml" || ext == ".yml" || ext == ".json";
-}
-
-Document read_extraction(const std::string& text, const std::string& name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(name, "not valid YAML/JSON: " + e.msg, e.mark.line + 1, e.mark.column + 1);
-  }
+// The fields of a plancmp/1 document; throws InputError or YAML::Exception.
+Document read_extraction_node(const YAML::Node& root, const std::string& text, const std::string& name) {
   Reader r{name, text};
   if (!root.IsMap() || r.str(root, "schema") != kSchema)
     r.fail(root, fmt::format("not a plancmp extraction (expected `schema: {}`)", kSchema));
@@ -158,6 +147,22 @@ Document read_extraction(const std::string& text, const std::string& name) {
     doc.warnings.push_back({r.str(n, "code"), r.str(n, "message"), r.integer(n, "line"), r.integer(n, "column"), -1});
   });
   return doc;
+}
+
+}  // namespace
+
+bool is_extraction_file(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+Document read_extraction(const std::string& text, const std::string& name) {
+  try {
+    return read_extraction_node(YAML::Load(text), text, name);
+  } catch (const YAML::Exception& e) {  // syntax, or a value of the wrong shape
+    throw InputError(name, "not a valid extraction: " + e.msg, e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                     e.mark.column >= 0 ? e.mark.column + 1 : 0);
+  }
 }
 
 Document load_document(const std::string& path, const ExtractOptions& options) {

@@ -126,6 +126,9 @@ TEST_CASE("a malformed profile is reported as file:line:col") {
   CHECK_THROWS_WITH_AS(profile("name: x\nrequirements:\n  - indicator: 森林覆盖率\n    severity: fatal\n"),
                        doctest::Contains(":4:15: error: `severity`"), InputError);
   CHECK_THROWS_AS(load_profile("no-such-profile", catalogue()), InputError);
+  // A value of the wrong shape (found by fuzz/profile_fuzz) is an input error too.
+  CHECK_THROWS_WITH_AS(profile("name: x\nrequirements:\n  - indicator: 森林覆盖率\n    message: [a, b]\n"),
+                       doctest::Contains(":4:"), InputError);
 }
 
 TEST_CASE("SARIF, JUnit, GitHub and JSON outputs carry every finding") {

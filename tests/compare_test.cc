@@ -96,6 +96,8 @@ TEST_CASE("compare reads extraction output back as well as plan texts") {
   CHECK(back.targets[0].value == 60);
   CHECK(back.targets[0].indicator == a.targets[0].indicator);
   CHECK_THROWS_AS(read_extraction("schema: other/1\n", "x.yaml"), InputError);
+  CHECK_THROWS_AS(read_extraction("schema: plancmp/1\ntargets:\n  - value: [1]\n", "x.yaml"), InputError);
+  CHECK_THROWS_AS(read_extraction("schema: plancmp/1\ndocument: {a: 1}\n", "x.yaml"), InputError);
 }
 
 TEST_CASE("every output format renders the rows") {
