@@ -3,6 +3,8 @@
 // include/plancmp/canonicalize.h and grammars/README.md ("indicators.yaml").
 #include "plancmp/canonicalize.h"
 
+#include "yaml_error.h"
+
 #include <algorithm>
 #include <map>
 #include <mutex>
@@ -52,10 +54,7 @@ std::string to_simplified(const std::string& utf8) {
   return out;
 }
 
-// NFKC with case folding (full-width -> half-width, "PM₂.₅" -> "pm2.5").
-std::string nfkc_casefold(const std::string& utf8) {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+std::string normalize_with(const icu::Normalizer2* n, UErrorCode status, const std::string& utf8) {
   if (U_FAILURE(status)) return utf8;
   icu::UnicodeString out = n->normalize(icu::UnicodeString::fromUTF8(utf8), status);
   if (U_FAILURE(status)) return utf8;
@@ -64,16 +63,18 @@ std::string nfkc_casefold(const std::string& utf8) {
   return s;
 }
 
+// NFKC with case folding (full-width -> half-width, "PM₂.₅" -> "pm2.5").
+std::string nfkc_casefold(const std::string& utf8) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  return normalize_with(n, status, utf8);
+}
+
 // NFKC only (units keep their case: "mg/L").
 std::string nfkc(const std::string& utf8) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
-  if (U_FAILURE(status)) return utf8;
-  icu::UnicodeString out = n->normalize(icu::UnicodeString::fromUTF8(utf8), status);
-  if (U_FAILURE(status)) return utf8;
-  std::string s;
-  out.toUTF8String(s);
-  return s;
+  return normalize_with(n, status, utf8);
 }
 
 // Unicode Roman numerals Ⅰ–Ⅻ / ⅰ–ⅻ as Arabic digits (water classes: Ⅲ类 -> 3类).
@@ -188,24 +189,12 @@ double similar(const std::u32string& a, const std::vector<std::u32string>& ba, c
 
 // ------------------------------------------------------------ YAML errors
 
-[[noreturn]] void fail_at(const std::string& file, const std::string& text, const YAML::Mark& mark,
-                          const std::string& message) {
-  int line = mark.line >= 0 ? mark.line + 1 : 0;
-  int column = mark.column >= 0 ? mark.column + 1 : 0;
-  std::string source_line;
-  if (line > 0) {
-    std::istringstream in(text);
-    for (int i = 0; i < line && std::getline(in, source_line); ++i) {
-    }
-  }
-  throw InputError(file, message, line, column, source_line);
-}
 
 struct Source {
   std::string path;
   std::string text;
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
-    fail_at(path, text, node.Mark(), message);
+    throw_at_mark(path, text, node.Mark(), message);
   }
 };
 
@@ -216,7 +205,7 @@ void check_keys(const Source& f, const YAML::Node& node, std::initializer_list<c
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      fail_at(f.path, f.text, kv.first.Mark(), fmt::format("unknown key `{}` in {}; expected {}", key, what, list));
+      throw_at_mark(f.path, f.text, kv.first.Mark(), fmt::format("unknown key `{}` in {}; expected {}", key, what, list));
     }
   }
 }
@@ -308,7 +297,7 @@ std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, c
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    fail_at(path, text, e.mark, e.msg);
+    throw_at_mark(path, text, e.mark, e.msg);
   }
   auto cat = std::make_shared<Catalogue>();
   auto data = std::make_shared<Data>();
@@ -488,7 +477,7 @@ std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, c
       cat->indicators_.push_back(std::move(ind));
     }
   } catch (const YAML::RepresentationException& e) {
-    fail_at(path, text, e.mark, e.msg);
+    throw_at_mark(path, text, e.mark, e.msg);
   }
   cat->data_ = std::move(data);
   return cat;

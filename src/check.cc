@@ -13,6 +13,7 @@
 
 #include "plancmp/diagnostic.h"
 #include "plancmp/grammar.h"
+#include "yaml_error.h"
 
 namespace plancmp {
 
@@ -42,15 +43,7 @@ struct ProfileFile {
   std::string text;
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
-    const YAML::Mark m = node.Mark();
-    int line = m.line >= 0 ? m.line + 1 : 0;
-    std::string source_line;
-    if (line > 0) {
-      std::istringstream in(text);
-      for (int i = 0; i < line && std::getline(in, source_line); ++i) {
-      }
-    }
-    throw InputError(path, message, line, m.column >= 0 ? m.column + 1 : 0, source_line);
+    throw_at_mark(path, text, node.Mark(), message);
   }
 };
 
@@ -283,7 +276,7 @@ Profile load_profile(const std::string& name_or_path, const Catalogue& catalogue
     for (const auto& node : reqs) p.requirements.push_back(parse_requirement(f, node, p.name, catalogue));
     return p;
   } catch (const YAML::Exception& e) {
-    throw InputError(f.path, e.msg, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0);
+    throw_at_mark(f.path, f.text, e.mark, e.msg);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "markup.h"
 #include "plancmp/check.h"
 #include "plancmp/value.h"
 
@@ -109,22 +110,6 @@ std::string render_sarif(const std::vector<CheckResult>& results) {
                                                                .set("results", std::move(out_results)))));
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters even escaped.
-        if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\n' || ch == '\t') out += ch;
-    }
-  }
-  return out;
-}
 
 std::string render_junit(const std::vector<CheckResult>& results) {
   std::size_t tests = 0, failures = 0;
@@ -136,7 +121,7 @@ std::string render_junit(const std::vector<CheckResult>& results) {
       // A requirement fails its testcase when a finding reaches warning; notices are output.
       bool failed = std::any_of(findings.begin(), findings.end(),
                                 [](const Finding& f) { return f.severity != Severity::kNotice; });
-      cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", xml_escape(r.file), xml_escape(req.id));
+      cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", escape_markup(r.file), escape_markup(req.id));
       if (findings.empty()) {
         cases += "/>\n";
         continue;
@@ -148,17 +133,17 @@ std::string render_junit(const std::vector<CheckResult>& results) {
       if (failed) {
         ++suite_failures;
         cases += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-                             xml_escape(full_message(findings.front())), severity_name(findings.front().severity),
-                             xml_escape(detail));
+                             escape_markup(full_message(findings.front())), severity_name(findings.front().severity),
+                             escape_markup(detail));
       } else {
-        cases += fmt::format("      <system-out>{}</system-out>\n", xml_escape(detail));
+        cases += fmt::format("      <system-out>{}</system-out>\n", escape_markup(detail));
       }
       cases += "    </testcase>\n";
     }
     tests += r.outcomes.size();
     failures += suite_failures;
     suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n{}  </testsuite>\n",
-                          xml_escape(r.file), r.outcomes.size(), suite_failures, cases);
+                          escape_markup(r.file), r.outcomes.size(), suite_failures, cases);
   }
   return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"plancmp check\" tests=\"{}\" "
                      "failures=\"{}\">\n{}</testsuites>\n",

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "markup.h"
 #include "plancmp/compare.h"
 #include "utf8_util.h"
 
@@ -157,19 +158,6 @@ std::string render_markdown(const Comparison& c) {
   return out;
 }
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
 
 // One horizontal bar per plan value (in the row's unit); strictest green,
 // loosest red. Pure SVG: the report needs no script, font or network.
@@ -193,7 +181,7 @@ std::string svg_chart(const CompareRow& r, const std::vector<std::string>& docum
   const int height = static_cast<int>(bars.size()) * row_h + 10;
   std::string svg = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\">",
-      width, height, html_escape(r.name));
+      width, height, escape_markup(r.name));
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];
     const auto& v = r.verdict;
@@ -202,10 +190,10 @@ std::string svg_chart(const CompareRow& r, const std::vector<std::string>& docum
                                                                                   : "#607d8b";
     int y = static_cast<int>(i) * row_h + 5;
     int w = std::max(2, static_cast<int>(std::fabs(b.value) / max * bar_w));
-    svg += fmt::format("<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text>", y + 16, html_escape(b.doc));
+    svg += fmt::format("<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text>", y + 16, escape_markup(b.doc));
     svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" fill=\"{}\"/>", label_w, y + 2, w, color);
     svg += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"13\">{}</text>", label_w + w + 6, y + 16,
-                       html_escape(b.label));
+                       escape_markup(b.label));
   }
   return svg + "</svg>";
 }
@@ -220,32 +208,32 @@ std::string render_html(const Comparison& c) {
        "th{background:#eceff1}\n.strictest{background:#e8f5e9}\n.loosest{background:#ffebee}\n"
        ".missing{color:#999}\nsection{margin:1em 0}\nh3{margin:.2em 0}\n"
        "</style>\n</head>\n<body>\n<h1>Targets compared</h1>\n<table>\n<tr><th>indicator</th>";
-  for (const auto& d : c.documents) h << "<th>" << html_escape(d) << "</th>";
+  for (const auto& d : c.documents) h << "<th>" << escape_markup(d) << "</th>";
   h << "<th>verdict</th></tr>\n";
   for (const CompareRow& r : c.rows) {
-    h << "<tr><td>" << html_escape(row_label(r)) << "</td>";
+    h << "<tr><td>" << escape_markup(row_label(r)) << "</td>";
     for (const auto& d : c.documents) {
       const auto& v = r.verdict;
       std::string cls = !r.cells.count(d)                                              ? "missing"
                         : std::count(v.strictest.begin(), v.strictest.end(), d)        ? "strictest"
                         : std::count(v.loosest.begin(), v.loosest.end(), d)            ? "loosest"
                                                                                        : "";
-      h << "<td" << (cls.empty() ? "" : " class=\"" + cls + "\"") << ">" << html_escape(cells_text(r, d)) << "</td>";
+      h << "<td" << (cls.empty() ? "" : " class=\"" + cls + "\"") << ">" << escape_markup(cells_text(r, d)) << "</td>";
     }
-    h << "<td>" << html_escape(verdict_text(r.verdict)) << "</td></tr>\n";
+    h << "<td>" << escape_markup(verdict_text(r.verdict)) << "</td></tr>\n";
   }
   h << "</table>\n";
   if (!c.lacking.empty()) {
     h << "<h2>Coverage</h2>\n<ul>\n";
     for (const auto& [doc, ids] : c.lacking)
-      h << "<li><b>" << html_escape(doc) << "</b> sets no target for: " << html_escape(names_of(c, ids)) << "</li>\n";
+      h << "<li><b>" << escape_markup(doc) << "</b> sets no target for: " << escape_markup(names_of(c, ids)) << "</li>\n";
     h << "</ul>\n";
   }
   h << "<h2>Charts</h2>\n";
   for (const CompareRow& r : c.rows) {
     std::string svg = svg_chart(r, c.documents);
     if (svg.empty()) continue;
-    h << "<section><h3>" << html_escape(row_label(r)) << "</h3>\n" << svg << "\n</section>\n";
+    h << "<section><h3>" << escape_markup(row_label(r)) << "</h3>\n" << svg << "\n</section>\n";
   }
   h << "</body>\n</html>\n";
   return h.str();

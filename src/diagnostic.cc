@@ -83,4 +83,21 @@ InputError::InputError(const std::string& file, const std::string& message, int 
       file_(file),
       line_(line) {}
 
+InputError error_in_text(const std::string& file, std::string_view text, int line, int column,
+                         const std::string& message) {
+  std::string_view source_line;
+  if (line > 0) {
+    std::size_t start = 0;
+    for (int i = 1; i < line && start != std::string_view::npos; ++i) {
+      start = text.find('\n', start);
+      if (start != std::string_view::npos) ++start;
+    }
+    if (start != std::string_view::npos && start <= text.size()) {
+      std::size_t end = text.find('\n', start);
+      source_line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    }
+  }
+  return InputError(file, message, line, column, std::string(source_line));
+}
+
 }  // namespace plancmp

@@ -10,6 +10,7 @@
 
 #include "plancmp/canonicalize.h"
 #include "plancmp/diagnostic.h"
+#include "yaml_error.h"
 
 namespace plancmp {
 
@@ -20,8 +21,7 @@ struct Reader {
   const std::string& text;
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
-    const YAML::Mark m = node.Mark();
-    throw InputError(name, message, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0);
+    throw_at_mark(name, text, node.Mark(), message);
   }
   std::string str(const YAML::Node& n, const char* key) const {
     const YAML::Node v = n[key];
@@ -160,8 +160,7 @@ Document read_extraction(const std::string& text, const std::string& name) {
   try {
     return read_extraction_node(YAML::Load(text), text, name);
   } catch (const YAML::Exception& e) {  // syntax, or a value of the wrong shape
-    throw InputError(name, "not a valid extraction: " + e.msg, e.mark.line >= 0 ? e.mark.line + 1 : 0,
-                     e.mark.column >= 0 ? e.mark.column + 1 : 0);
+    throw_at_mark(name, text, e.mark, "not a valid extraction: " + e.msg);
   }
 }
 

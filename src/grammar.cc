@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "grammar_internal.h"
+#include "yaml_error.h"
 #include "markers.h"
 #include "plancmp/diagnostic.h"
 #include "plancmp/normalize.h"
@@ -19,19 +20,6 @@ namespace plancmp {
 
 namespace {
 
-// Reports `message` at the YAML node's position as file:line:col.
-[[noreturn]] void fail_at(const std::string& file, const std::string& text, const YAML::Mark& mark,
-                          const std::string& message) {
-  int line = mark.line >= 0 ? mark.line + 1 : 0;
-  int column = mark.column >= 0 ? mark.column + 1 : 0;
-  std::string source_line;
-  if (line > 0) {
-    std::istringstream in(text);
-    for (int i = 0; i < line && std::getline(in, source_line); ++i) {
-    }
-  }
-  throw InputError(file, message, line, column, source_line);
-}
 
 struct FileContext {
   std::string path;  // for messages
@@ -40,7 +28,7 @@ struct FileContext {
 
 std::string required_string(const FileContext& f, const YAML::Node& node, const char* key) {
   const YAML::Node v = node[key];
-  if (!v || !v.IsScalar()) fail_at(f.path, f.text, node.Mark(), fmt::format("missing `{}`", key));
+  if (!v || !v.IsScalar()) throw_at_mark(f.path, f.text, node.Mark(), fmt::format("missing `{}`", key));
   return v.as<std::string>();
 }
 
@@ -51,12 +39,12 @@ std::string optional_string(const YAML::Node& node, const char* key, const std::
 
 std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
   const YAML::Node pattern = node["pattern"];
-  if (!pattern || !pattern.IsScalar()) fail_at(f.path, f.text, node.Mark(), "missing `pattern`");
+  if (!pattern || !pattern.IsScalar()) throw_at_mark(f.path, f.text, node.Mark(), "missing `pattern`");
   RE2::Options options;
   options.set_log_errors(false);
   auto re = std::make_unique<RE2>(pattern.as<std::string>(), options);
   if (!re->ok())
-    fail_at(f.path, f.text, pattern.Mark(), fmt::format("invalid pattern: {}", re->error()));
+    throw_at_mark(f.path, f.text, pattern.Mark(), fmt::format("invalid pattern: {}", re->error()));
   return re;
 }
 
@@ -65,7 +53,7 @@ void collect_examples(const FileContext& f, const std::string& file_name, const 
   for (const char* key : {"examples", "counterexamples"}) {
     const YAML::Node list = node[key];
     if (!list) continue;
-    if (!list.IsSequence()) fail_at(f.path, f.text, list.Mark(), fmt::format("`{}` must be a list", key));
+    if (!list.IsSequence()) throw_at_mark(f.path, f.text, list.Mark(), fmt::format("`{}` must be a list", key));
     for (const auto& e : list)
       out.push_back({file_name, id, e.as<std::string>(), std::string(key) == "examples"});
   }
@@ -77,7 +65,7 @@ MarkerPosition parse_position(const FileContext& f, const YAML::Node& node) {
   if (at == "boundary") return MarkerPosition::kBoundary;
   if (at == "anywhere") return MarkerPosition::kAnywhere;
   if (at == "boundary_preferred") return MarkerPosition::kBoundaryPreferred;
-  fail_at(f.path, f.text, node["at"].Mark(),
+  throw_at_mark(f.path, f.text, node["at"].Mark(),
           fmt::format("`at` is `{}`; expected line_start, boundary, boundary_preferred or anywhere", at));
 }
 
@@ -87,7 +75,7 @@ NumeralKind parse_numeral(const FileContext& f, const YAML::Node& node) {
   if (kind == "arabic") return NumeralKind::kArabic;
   if (kind == "circled") return NumeralKind::kCircled;
   if (kind == "none") return NumeralKind::kNone;
-  fail_at(f.path, f.text, node["numeral"].Mark(),
+  throw_at_mark(f.path, f.text, node["numeral"].Mark(),
           fmt::format("`numeral` is `{}`; expected chinese, arabic, circled or none", kind));
 }
 
@@ -96,14 +84,14 @@ Fragment parse_fragment(const FileContext& f, const YAML::Node& node) {
   if (kind == "exact") return Fragment::kExact;
   if (kind == "prefix") return Fragment::kPrefix;
   if (kind == "suffix") return Fragment::kSuffix;
-  fail_at(f.path, f.text, node["fragment"].Mark(),
+  throw_at_mark(f.path, f.text, node["fragment"].Mark(),
           fmt::format("`fragment` is `{}`; expected exact, prefix or suffix", kind));
 }
 
 void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl& g) {
   const std::string file_name = "numbering.yaml";
   if (const YAML::Node conf = root["confusables"]) {
-    if (!conf.IsMap()) fail_at(f.path, f.text, conf.Mark(), "`confusables` must be a map");
+    if (!conf.IsMap()) throw_at_mark(f.path, f.text, conf.Mark(), "`confusables` must be a map");
     for (const auto& kv : conf)
       g.confusables.emplace_back(kv.first.as<std::string>(), kv.second.as<std::string>());
     std::stable_sort(g.confusables.begin(), g.confusables.end(),
@@ -117,16 +105,16 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
   }
   const YAML::Node markers = root["markers"];
   if (!markers || !markers.IsSequence())
-    fail_at(f.path, f.text, root.Mark(), "missing `markers` list");
+    throw_at_mark(f.path, f.text, root.Mark(), "missing `markers` list");
   for (const auto& node : markers) {
     MarkerRule rule;
     rule.id = required_string(f, node, "id");
     rule.description = optional_string(node, "description", "");
     const YAML::Node level = node["level"];
-    if (!level) fail_at(f.path, f.text, node.Mark(), "missing `level`");
+    if (!level) throw_at_mark(f.path, f.text, node.Mark(), "missing `level`");
     rule.level = level.as<int>();
     if (rule.level < 1 || rule.level > 9)
-      fail_at(f.path, f.text, level.Mark(), "`level` must be 1 to 9");
+      throw_at_mark(f.path, f.text, level.Mark(), "`level` must be 1 to 9");
     rule.re = compile(f, node);
     rule.position = parse_position(f, node);
     rule.numeral = parse_numeral(f, node);
@@ -144,23 +132,23 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
 void load_rule_file(const FileContext& f, const std::string& file_name, const YAML::Node& root,
                     Grammar::Impl& g) {
   RuleFile& out = g.files[file_name];
-  if (!root.IsMap()) fail_at(f.path, f.text, root.Mark(), "a grammar file must be a map");
+  if (!root.IsMap()) throw_at_mark(f.path, f.text, root.Mark(), "a grammar file must be a map");
   if (const YAML::Node lists = root["lists"]) {
-    if (!lists.IsMap()) fail_at(f.path, f.text, lists.Mark(), "`lists` must be a map of lists");
+    if (!lists.IsMap()) throw_at_mark(f.path, f.text, lists.Mark(), "`lists` must be a map of lists");
     for (const auto& kv : lists) {
       if (!kv.second.IsSequence())
-        fail_at(f.path, f.text, kv.second.Mark(), "each list must be a YAML sequence");
+        throw_at_mark(f.path, f.text, kv.second.Mark(), "each list must be a YAML sequence");
       auto& list = out.lists[kv.first.as<std::string>()];
       for (const auto& item : kv.second) list.push_back(item.as<std::string>());
     }
   }
   const YAML::Node sets = root["sets"];
   if (!sets) return;
-  if (!sets.IsMap()) fail_at(f.path, f.text, sets.Mark(), "`sets` must be a map of rule lists");
+  if (!sets.IsMap()) throw_at_mark(f.path, f.text, sets.Mark(), "`sets` must be a map of rule lists");
   for (const auto& kv : sets) {
     const std::string set_name = kv.first.as<std::string>();
     if (!kv.second.IsSequence())
-      fail_at(f.path, f.text, kv.second.Mark(), fmt::format("set `{}` must be a list of rules", set_name));
+      throw_at_mark(f.path, f.text, kv.second.Mark(), fmt::format("set `{}` must be a list of rules", set_name));
     RuleSet& rs = out.sets[set_name];
     RE2::Options options;
     options.set_log_errors(false);
@@ -177,11 +165,11 @@ void load_rule_file(const FileContext& f, const std::string& file_name, const YA
       }
       std::string error;
       if (rs.set->Add(node["pattern"].as<std::string>(), &error) < 0)
-        fail_at(f.path, f.text, node["pattern"].Mark(), fmt::format("invalid pattern: {}", error));
+        throw_at_mark(f.path, f.text, node["pattern"].Mark(), fmt::format("invalid pattern: {}", error));
       collect_examples(f, file_name, node, rule.id, g.examples);
       rs.rules.push_back(std::move(rule));
     }
-    if (!rs.set->Compile()) fail_at(f.path, f.text, kv.second.Mark(), "rule set too large to compile");
+    if (!rs.set->Compile()) throw_at_mark(f.path, f.text, kv.second.Mark(), "rule set too large to compile");
   }
 }
 
@@ -207,9 +195,9 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
       if (name == "numbering.yaml") load_numbering(f, root, *g);
       else load_rule_file(f, name, root, *g);
     } catch (const YAML::ParserException& e) {
-      fail_at(f.path, f.text, e.mark, e.msg);
+      throw_at_mark(f.path, f.text, e.mark, e.msg);
     } catch (const YAML::RepresentationException& e) {
-      fail_at(f.path, f.text, e.mark, e.msg);
+      throw_at_mark(f.path, f.text, e.mark, e.msg);
     }
   }
   return g;

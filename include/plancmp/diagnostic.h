@@ -3,6 +3,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace plancmp {
@@ -35,6 +36,11 @@ class InputError : public std::runtime_error {
 // offending line and a caret under the column, as ninja and compilers print.
 std::string format_error(const std::string& file, int line, int column,
                          const std::string& message, const std::string& source_line = {});
+
+// An InputError at `line`:`column` (1-based; 0 = unknown) of `text`, the
+// contents of `file`, quoting that line with a caret under the column.
+InputError error_in_text(const std::string& file, std::string_view text, int line, int column,
+                         const std::string& message);
 
 // Exit statuses of the plancmp command.
 inline constexpr int kExitOk = 0;

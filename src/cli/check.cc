@@ -1,11 +1,11 @@
 // `plancmp check FILE... --profile P`: a CI gate for plan drafts.
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "common.h"
 #include "plancmp/canonicalize.h"
 #include "plancmp/check.h"
 #include "plancmp/diagnostic.h"
@@ -35,12 +35,10 @@ CheckFormat format_of(const std::string& name) {
 
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   ExtractOptions options;
-  options.decode.encoding_override = args.encoding;
+  if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
   std::vector<Profile> profiles;
-  std::shared_ptr<const Catalogue> catalogue;
+  std::shared_ptr<const Catalogue> catalogue = Catalogue::from_grammar(*options.grammar);
   try {
-    options.grammar = args.grammars.empty() ? Grammar::builtin() : Grammar::load(args.grammars);
-    catalogue = Catalogue::from_grammar(*options.grammar);
     for (const std::string& p : args.profiles) profiles.push_back(load_profile(p, *catalogue));
   } catch (const InputError& e) {
     err << "plancmp: " << e.what() << '\n';
@@ -57,16 +55,7 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
     }
   }
   const std::string text = render(results, format_of(args.format));
-  if (args.output.empty()) {
-    out << text;
-  } else {
-    std::ofstream file(args.output, std::ios::binary | std::ios::trunc);
-    file << text;
-    if (!file) {
-      err << "plancmp: " << args.output << ": error: cannot write\n";
-      return kExitInputError;
-    }
-  }
+  if (write_report(text, args.output, out, err) != kExitOk) return kExitInputError;
   if (input_error) return kExitInputError;
   if (args.fail_level == "never") return kExitOk;
   const Severity threshold = *parse_severity(args.fail_level);

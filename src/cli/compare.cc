@@ -1,12 +1,12 @@
 // `plancmp compare FILE...`: line up equivalent targets across plans.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "common.h"
 #include "plancmp/canonicalize.h"
 #include "plancmp/compare.h"
 #include "plancmp/diagnostic.h"
@@ -35,13 +35,7 @@ CompareFormat format_of(const std::string& name) {
 
 int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
   ExtractOptions options;
-  options.decode.encoding_override = args.encoding;
-  try {
-    options.grammar = args.grammars.empty() ? Grammar::builtin() : Grammar::load(args.grammars);
-  } catch (const InputError& e) {
-    err << "plancmp: " << e.what() << '\n';
-    return kExitInputError;
-  }
+  if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
   int status = kExitOk;
   std::vector<Document> documents;
   for (const std::string& path : args.files) {
@@ -56,16 +50,7 @@ int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
   if (documents.empty()) return kExitInputError;
   const Comparison comparison = compare(documents, *Catalogue::from_grammar(*options.grammar));
   const std::string text = render(comparison, format_of(args.format));
-  if (args.output.empty()) {
-    out << text;
-  } else {
-    std::ofstream file(args.output, std::ios::binary | std::ios::trunc);
-    file << text;
-    if (!file) {
-      err << "plancmp: " << args.output << ": error: cannot write\n";
-      return kExitInputError;
-    }
-  }
+  if (write_report(text, args.output, out, err) != kExitOk) return kExitInputError;
   return status;
 }
 
