@@ -100,7 +100,6 @@ std::string render_sarif(const std::vector<CheckResult>& results) {
   Value driver = Value::object()
                      .set("name", "plancmp")
                      .set("version", PLANCMP_VERSION)
-                     .set("informationUri", "https://github.com/plancmp/plancmp")
                      .set("rules", std::move(rules));
   return to_json_text(Value::object()
                           .set("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
