@@ -157,6 +157,7 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
     m.date = format_date(c.year, c.month, c.day);
     m.kind = kind;
     m.commitment = rule.attr("commitment") == "true";
+    m.scopes_targets = kind == "by" || rule.attr("scopes") == "true";
     m.rule = rule.id;
     out.push_back(std::move(m));
   }

@@ -185,10 +185,27 @@ bool opens_with_item_number(const std::vector<Char>& chars, const Line& line) {
 // PDF text dumps wrap paragraphs at a fixed width: most long lines end
 // mid-sentence at about the same length. Such breaks are soft. Never joined:
 // across a blank line, after a sentence end, or before a numbered line.
+// A table row keeps column gaps: a tab, or a run of spaces inside the line.
+bool is_table_row(const std::vector<Char>& chars, const Line& line) {
+  int run = 0;
+  bool text_seen = false;
+  for (std::size_t i = line.begin; i < line.end; ++i) {
+    char32_t c = chars[i].rule;
+    if (c == U'\t' && text_seen) return true;
+    if (c == U' ' || c == 0x3000) {
+      if (++run >= 2 && text_seen && i + 1 < line.end && !is_space(chars[i + 1].rule)) return true;
+    } else {
+      run = 0;
+      text_seen = true;
+    }
+  }
+  return false;
+}
+
 bool join_wrapped_lines(std::vector<Char>& chars, const std::vector<Line>& lines) {
   std::vector<std::size_t> lengths;
   for (const Line& l : lines)
-    if (l.end > l.begin) lengths.push_back(l.end - l.begin);
+    if (l.end > l.begin && !is_table_row(chars, l)) lengths.push_back(l.end - l.begin);
   if (lengths.size() < 6) return false;
   std::vector<std::size_t> sorted = lengths;
   std::sort(sorted.begin(), sorted.end());
@@ -199,10 +216,11 @@ bool join_wrapped_lines(std::vector<Char>& chars, const std::vector<Line>& lines
   std::size_t full = 0;
   for (std::size_t k = 0; k + 1 < lines.size(); ++k) {
     const Line& l = lines[k];
-    if (l.end == l.begin || !full_width_line(l)) continue;
+    if (l.end == l.begin || is_table_row(chars, l) || !full_width_line(l)) continue;
     ++full;
     const Line& next = lines[k + 1];
-    if (next.end == next.begin || ends_sentence(chars[l.end - 1].rule) || opens_with_item_number(chars, next))
+    if (next.end == next.begin || ends_sentence(chars[l.end - 1].rule) || opens_with_item_number(chars, next) ||
+        is_table_row(chars, next))
       continue;
     soft.push_back(l.end);  // index of the '\n'
   }

@@ -6,6 +6,7 @@
 // is its target. Rows must look like table rows (short cells beside one
 // indicator cell) so that prose with double spaces is never read as a table.
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,6 +99,11 @@ struct Header {
   std::vector<std::string> roles;      // per column: indicator, unit, target, current, attribute, ""
   std::vector<std::optional<int>> years;
 
+  std::optional<int> current_year() const {
+    for (std::size_t k = 0; k < roles.size(); ++k)
+      if (roles[k] == "current" && years[k]) return years[k];
+    return std::nullopt;
+  }
   std::optional<int> target_year() const {
     for (std::size_t k = 0; k < roles.size(); ++k)
       if (roles[k] == "target" && years[k]) return years[k];
@@ -120,6 +126,8 @@ std::optional<Header> read_header(const RuleSet& headers, const std::vector<Cell
           std::string ys;
           RE2::Arg arg(&ys);
           if (RE2::PartialMatch(c.text, *r.re, &ys) && !ys.empty()) y = std::stoi(ys);
+        }
+        if (y == 0 && RE2::PartialMatch(c.text, R"(((?:19|20)\d\d)年)", &y)) {
         }
         if (y > 0) year = y;
         break;
@@ -166,16 +174,24 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
       table_lines[static_cast<std::size_t>(line)] = true;
       continue;
     }
-    // The indicator: the one cell with Chinese text that is no unit or attribute.
+    // The indicator: the header's indicator column when the row lines up with
+    // it, else the longest cell of Chinese text that is no value, class, unit
+    // or attribute (a category column such as "大气" is shorter).
+    const bool aligned = header && cells.size() == header->roles.size();
     int indicator = -1;
     bool table_like = true;
     for (std::size_t k = 0; k < cells.size(); ++k) {
       const std::string& t = cells[k].text;
-      bool other = matches(cells_rs, "cell.value", t) || matches(cells_rs, "cell.unit", t) ||
-                   matches(cells_rs, "cell.attribute", t);
-      if (!other && han_count(t) >= 2 && indicator < 0 && utf8::length(t) <= kMaxIndicatorChars)
+      bool other = matches(cells_rs, "cell.value", t) || matches(cells_rs, "cell.class", t) ||
+                   matches(cells_rs, "cell.unit", t) || matches(cells_rs, "cell.attribute", t);
+      bool text_cell = !other && han_count(t) >= 2 && utf8::length(t) <= kMaxIndicatorChars;
+      if (text_cell && aligned && header->roles[k] == "indicator") {
         indicator = static_cast<int>(k);
-      else if (utf8::length(t) > kMaxOtherCellChars)
+        break;
+      }
+      if (text_cell && (indicator < 0 || utf8::length(t) > utf8::length(cells[static_cast<std::size_t>(indicator)].text)))
+        indicator = static_cast<int>(k);
+      else if (!text_cell && utf8::length(t) > kMaxOtherCellChars)
         table_like = false;
     }
     if (indicator < 0 || !table_like) continue;
@@ -184,9 +200,11 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
     int value_col = -1;
     std::optional<int> year;
     for (std::size_t k = 0; k < cells.size(); ++k) {
-      if (static_cast<int>(k) == indicator || !matches(cells_rs, "cell.value", cells[k].text)) continue;
+      if (static_cast<int>(k) == indicator ||
+          !(matches(cells_rs, "cell.value", cells[k].text) || matches(cells_rs, "cell.class", cells[k].text)))
+        continue;
       // A row whose cells line up with the header reads by the header.
-      if (header && cells.size() == header->roles.size()) {
+      if (aligned) {
         if (header->roles[k] == "target") {
           value_col = static_cast<int>(k);
           year = header->years[k];
@@ -198,12 +216,24 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
     }
     if (value_col < 0) continue;
 
-    std::string sign, num, unit, qual;
-    RE2::FullMatch(cells[static_cast<std::size_t>(value_col)].text, *value_rule->re, &sign, &num, &unit, &qual);
+    std::string sign, total, num, unit, qual, cls;
+    const std::string& value_text = cells[static_cast<std::size_t>(value_col)].text;
+    if (!RE2::FullMatch(value_text, *value_rule->re, &sign, &total, &num, &unit, &qual)) {
+      for (const PatternRule& r : cells_rs.rules)
+        if (r.id == "cell.class") RE2::FullMatch(value_text, *r.re, &cls);
+      static const std::map<std::string, int> classes = {{"Ⅰ", 1}, {"Ⅱ", 2}, {"Ⅲ", 3}, {"Ⅳ", 4}, {"Ⅴ", 5},
+                                                          {"I", 1}, {"II", 2}, {"III", 3}, {"IV", 4}, {"V", 5}};
+      auto it = classes.find(cls);
+      if (it == classes.end()) continue;
+      num = std::to_string(it->second);
+      unit = "类";
+      sign = "≤";  // a class is reached when the water is that good or better
+    }
     // The unit: the value's own, a unit cell, or "(单位)" closing the indicator.
     std::string indicator_text = cells[static_cast<std::size_t>(indicator)].text;
     for (std::size_t k = 0; unit.empty() && k < cells.size(); ++k)
       if (matches(cells_rs, "cell.unit", cells[k].text)) unit = cells[k].text;
+    if (unit == "—" || unit == "-" || unit == "/") unit.clear();
     std::size_t open = indicator_text.rfind('(');
     if (open != std::string::npos && indicator_text.back() == ')') {
       std::string inner = indicator_text.substr(open + 1, indicator_text.size() - open - 2);
@@ -216,8 +246,15 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
     static const RE2 row_number(R"(^(?:\(?[0-9一二三四五六七八九十]{1,3}[).、.]?\s*))");
     RE2::Replace(&indicator_text, row_number, "");
 
+    // A falling indicator with a bare or bracketed number: a decrease since the baseline column.
+    const auto& falls = g.list(kFile, "decrease_words");
+    const bool decrease = sign.empty() && qual.empty() &&
+                          std::any_of(falls.begin(), falls.end(), [&](const std::string& w) {
+                            return indicator_text.find(w) != std::string::npos;
+                          });
     std::string op;
-    if (sign == "≥" || sign == ">" || sign == "不低于" || sign == "大于" || qual == "以上") op = ">=";
+    if (decrease) op = "-";
+    else if (sign == "≥" || sign == ">" || sign == "不低于" || sign == "大于" || qual == "以上") op = ">=";
     else if (sign == "≤" || sign == "<" || sign == "不高于" || sign == "不超过" || sign == "小于" ||
              qual == "以下" || qual == "以内")
       op = "<=";
@@ -240,6 +277,7 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
     t.value = std::stod(num);
     t.unit = unit;
     t.year = year;
+    if (decrease && header) t.baseline_year = header->current_year();
     t.line = line;
     t.column = nt.source_position(line_start + ind.begin).column;
     t.quote = std::string(raw.substr(std::min(ind.begin, val.begin),

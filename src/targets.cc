@@ -134,7 +134,7 @@ class TargetExtractor {
   void segment_targets(Span region, Span segment);
   std::vector<ValueHit> find_values(Span segment) const;
   std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
-  void emit_group(Span region, Span segment, Span anchor, const Group& group);
+  bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
 
   bool in_list(const std::string& list, std::string_view s, bool suffix) const;
@@ -149,6 +149,12 @@ class TargetExtractor {
   Document& doc_;
   std::vector<bool> masked_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
+  // Carried from the previous target of the region: its indicator (for "…提升
+  // 10个百分点,达到75%以上") and whether a creating verb opened it (for
+  // "创建A30家、B5个").
+  Phrase last_indicator_;
+  Span last_region_;
+  bool last_by_verb_ = false;
 };
 
 // Paragraphs, cut again wherever a clause or section starts.
@@ -231,8 +237,9 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
       } else {
         continue;
       }
-      // Units are categories, not quotes: kept in the rules' (Simplified) form.
-      if (auto u = group("unit")) hit.unit = text_.substr(u->begin, u->end - u->begin);
+      // As printed (SPEC): a Traditional plan keeps 萬噸, which is also what
+      // scale folding (萬/万) in consumers expects to see.
+      if (auto u = group("unit")) hit.unit = nt_.display(u->begin, u->end);
       hit.unit = r.attr("unit").empty() ? hit.unit + r.attr("unit_suffix") : r.attr("unit");
       hit.unitless = r.attr("unitless") == "true";
       bool masked = false;
@@ -312,13 +319,14 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
 // ("比2020年") off the end and reports its year.
 Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) const {
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
-  static const RE2 leading_date_re(R"(^(?:到|至|在|于|力争|展望)?(?:19|20)\d\d年(?:底|末)?(?:前)?)");
   static const RE2 leading_junk_re(R"(^[,;:、。)\s]+)");
+  std::vector<const RE2*> leads{&leading_junk_re};
+  for (const PatternRule& r : g_.rule_set(kFile, "indicator_leads").rules) leads.push_back(r.re.get());
   bool changed = true;
   while (changed && !p.empty()) {
     changed = false;
     re2::StringPiece m;
-    for (const RE2* re : {&leading_junk_re, &leading_date_re}) {
+    for (const RE2* re : leads) {
       if (re->Match(p.s, 0, p.s.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
         p = p.sub(m.size(), p.s.size());
         changed = true;
@@ -410,7 +418,7 @@ std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
 std::optional<int> TargetExtractor::year_for(Span region, std::size_t pos) const {
   std::optional<int> year;
   for (const DateMention& d : dates_)
-    if (d.kind == "by" && d.begin >= region.begin && d.begin < pos) year = d.year;
+    if (d.scopes_targets && d.begin >= region.begin && d.begin < pos) year = d.year;
   return year;
 }
 
@@ -429,7 +437,7 @@ std::size_t char_bytes(const std::string& s, std::size_t n) {
   return i;
 }
 
-void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group& gr) {
+bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group& gr) {
   const ValueHit& first = gr.hits.front();
   // The text before the values: from the anchor, without parenthesised values.
   Phrase pre;
@@ -470,6 +478,7 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   bool counted_after = false;  // the indicator follows the value
   if (first.water_class) {
     op = "<=";
+    comparator_touching = true;  // its holding verb ("保持", "达到或优于") is the comparator
   } else {
     const RuleSet& cmps = g_.rule_set(kFile, "comparators");
     std::size_t best_end = 0, best_begin = 0;
@@ -507,6 +516,14 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     Phrase probe = clean_indicator(indicator, nullptr);
     if (probe.empty()) indicator = pre.sub(indicator_end + comparator_text.size(), pre.s.size());
   }
+  // "创建A30家、B5个": a verb carries over an enumeration of counts.
+  const bool same_region = last_region_.begin == region.begin && last_region_.end == region.end;
+  if (op.empty() && last_by_verb_ && same_region && starts_with(pre.s, "、")) {
+    op = "+";
+    rule_ids += "+verb.carried";
+    indicator = clean_indicator(pre, nullptr);
+  }
+  bool by_verb = false;
   // Verb-object-number: "创建绿色工厂5个".
   if (op.empty()) {
     const RuleSet& verbs = g_.rule_set(kFile, "create_verbs");
@@ -516,6 +533,7 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       if (v.re->Match(cleaned.s, 0, cleaned.s.size(), RE2::ANCHOR_START, &m, 1)) {
         op = v.attr("op");
         rule_ids += "+" + v.id;
+        by_verb = true;
         indicator = cleaned.sub(m.size(), cleaned.s.size());
         // Verb-number-object: "建成10个美丽示范村" names what it counts after the value.
         std::size_t after = gr.hits.back().span.end;
@@ -544,20 +562,34 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     indicator = clean_indicator(after, nullptr);
     tail_end = seg.end;
   } else if (text_.compare(tail_end, 3, "的") == 0) {
-    return;  // "20%的企业": the value modifies a noun
+    return false;  // "20%的企业": the value modifies a noun
   }
-  if (indicator.empty()) return;
+  // "…较2020年提升10个百分点,达到75%以上": the indicator of the target before.
+  if (indicator.empty() && had_comparator && same_region && !last_indicator_.empty()) {
+    indicator = last_indicator_;
+    rule_ids += "+indicator.carried";
+  }
+  if (indicator.empty()) return false;
 
   // Threshold that only scopes a rule: "20平方公里以上河流", "35蒸吨以下燃煤锅炉".
   if (!comparator_touching && !counted_after && !gr.qualifier.empty() && qual_op != "~" && tail_end < seg.end) {
     std::size_t i = tail_end;
     char32_t next = utf8::next(text_, i);
-    if (is_han(next)) return;
+    if (is_han(next)) return false;
+  }
+  // A count that modifies the noun after it is no target: "完成沿海5个县(区)排查".
+  if (!comparator_touching && !counted_after && gr.qualifier.empty() && tail_end < seg.end) {
+    std::size_t i = tail_end;
+    if (is_han(utf8::next(text_, i))) return false;
   }
   // Plausibility: a comparator, a qualifier, or a measured indicator with a level.
   const bool measured = in_list("measure_words", indicator.s, /*suffix=*/true);
-  if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured) return;
-  if (first.unitless && !in_list("unitless_indicators", indicator.s, /*suffix=*/true)) return;
+  if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured) return false;
+  // A bare number needs an indicator that takes one: 系数, 指数, or an acronym "(PUE)".
+  static const RE2 acronym(R"(\([A-Za-z][A-Za-z0-9.]*\)$)");
+  if (first.unitless && !in_list("unitless_indicators", indicator.s, /*suffix=*/true) &&
+      !RE2::PartialMatch(indicator.s, acronym))
+    return false;
 
   // Op from comparator and qualifier.
   if (qual_op == "~") op = "~";
@@ -576,8 +608,11 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   bool all_long = std::all_of(parts.begin(), parts.end(), [](const Phrase& p) { return char_count(p.s) >= 2; });
   if (gr.hits.size() > 1 && parts.size() == gr.hits.size() && all_long) {
     indicators = parts;
-  } else if (gr.hits.size() == 1 && parts.size() > 1 && all_long &&
-             indicator.s.find("的") == std::string::npos) {
+  } else if (gr.hits.size() == 1 && parts.size() > 1 && all_long && indicator.s.find("的") == std::string::npos &&
+             indicator.s.find("等") == std::string::npos &&
+             std::all_of(parts.begin(), parts.end() - 1, [](const Phrase& p) { return char_count(p.s) >= 3; })) {
+    // "医疗废物、危险废物处置率": objects of 3+ characters sharing a measure. An
+    // aggregate ("国考、省考断面…", "黄柏河、香溪河等…") stays one target.
     indicators = parts;  // shared-tail case handled below
   } else if (gr.hits.size() == 1 && parts.size() == 2 && all_long &&
              in_list("measure_words", parts[0].s, true) && in_list("measure_words", parts[1].s, true) &&
@@ -633,6 +668,10 @@ void TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     t.rule = rule_ids;
     doc_.targets.push_back(std::move(t));
   }
+  last_indicator_ = indicator;
+  last_region_ = region;
+  last_by_verb_ = by_verb || rule_ids.find("verb.carried") != std::string::npos;
+  return true;
 }
 
 void TargetExtractor::segment_targets(Span region, Span seg) {
@@ -642,10 +681,10 @@ void TargetExtractor::segment_targets(Span region, Span seg) {
   std::vector<Group> groups = group_values(seg, std::move(hits));
   Span anchor{seg.begin, seg.end};
   for (const Group& gr : groups) {
-    emit_group(region, seg, anchor, gr);
-    // The next group's indicator starts after this one, unless this one sat in
-    // parentheses (a note on the indicator that follows it).
-    if (!gr.hits.front().in_parens)
+    // The next group's indicator starts after this target, unless it sat in
+    // parentheses (a note on the indicator that follows it). A value that was
+    // no target ("100户以上" in "…的100户以上自然村寨120个") stays in the text.
+    if (emit_group(region, seg, anchor, gr) && !gr.hits.front().in_parens)
       anchor.begin = gr.qualifier.empty() ? gr.hits.back().span.end : gr.qualifier.end;
   }
 }

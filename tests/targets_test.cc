@@ -188,3 +188,72 @@ TEST_CASE("prose with double spaces is not read as a table") {
       "一、任务\n(一)治理。加强大气污染防治  推进重点行业深度治理  完善监测网络。\n", "prose.txt");
   CHECK(doc.targets.empty());
 }
+
+TEST_CASE("compound units are read whole, with a qualifier after them") {
+  auto ts = targets_of("焚烧处理能力达到600吨/日左右,供电煤耗降至300克标准煤/千瓦时以下。");
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].unit == "吨/日");
+  CHECK(ts[0].op == "~");
+  CHECK(ts[1].unit == "克标准煤/千瓦时");
+  CHECK(ts[1].op == "<=");
+}
+
+TEST_CASE("a comparator without an indicator takes the indicator of the target before it") {
+  auto ts = targets_of("城市生活污水集中收集率较2020年提升10个百分点,达到75%以上。");
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].op == "+");
+  CHECK(ts[0].baseline_year == 2020);
+  CHECK(ts[1].indicator == "城市生活污水集中收集率");
+  CHECK(ts[1].value == 75);
+}
+
+TEST_CASE("a creating verb carries over an enumeration of counts, with its prefixes") {
+  auto ts = targets_of("累计创建国家级绿色工厂30家、省级绿色园区5个。");
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].indicator == "国家级绿色工厂");
+  CHECK(ts[1].indicator == "省级绿色园区");
+  for (const auto& t : ts) CHECK(t.op == "+");
+}
+
+TEST_CASE("counts to remove are decreases") {
+  auto ts = targets_of("淘汰老旧柴油货车4500辆。");
+  REQUIRE(ts.size() == 1);
+  CHECK(ts[0].op == "-");
+  CHECK(ts[0].unit == "辆");
+}
+
+TEST_CASE("a count that modifies the noun after it is not a target") {
+  CHECK(targets_of("完成沿海5个县(区)风险源排查。").empty());
+}
+
+TEST_CASE("a plan period opening a commitment gives its targets the plan's last year") {
+  auto ts = targets_of("“十四五”期间,新增磷石膏综合利用项目10个。");
+  REQUIRE(ts.size() == 1);
+  CHECK(ts[0].indicator == "磷石膏综合利用项目");
+  CHECK(ts[0].year == 2025);
+}
+
+TEST_CASE("tables: a category column is not the indicator; bracketed totals of a falling indicator are decreases") {
+  Document doc = extract_bytes(
+      "一、主要指标\n"
+      "类别\t指标\t单位\t2020年\t2025年目标\n"
+      "大气\t空气质量优良天数比率\t%\t88.2\t≥90.5\n"
+      "水\t出境断面水质\t—\tⅢ类\tⅡ类\n"
+      "减排\t单位地区生产总值能源消耗降低\t%\t—\t〔15〕\n",
+      "t.txt");
+  REQUIRE(doc.targets.size() == 3);
+  CHECK(doc.targets[0].indicator == "空气质量优良天数比率");
+  CHECK(doc.targets[1].value == 2);
+  CHECK(doc.targets[1].unit == "类");
+  CHECK(doc.targets[1].op == "<=");
+  CHECK(doc.targets[2].op == "-");
+  CHECK(doc.targets[2].value == 15);
+  CHECK(doc.targets[2].baseline_year == 2020);
+  CHECK(doc.targets[2].year == 2025);
+}
+
+TEST_CASE("units stay as printed in a Traditional plan") {
+  auto ts = targets_of("危險廢物集中利用處置能力達到30萬噸/年。");
+  REQUIRE(ts.size() == 1);
+  CHECK(ts[0].unit == "萬噸/年");
+}

@@ -20,6 +20,8 @@ struct DateMention {
   int year = 0;
   std::string kind;                // by | from | period | baseline
   bool commitment = false;         // true: listed under deadlines
+  bool scopes_targets = false;     // targets after it in its paragraph take its year
+                                   // (every "by"; a rule may add `scopes: "true"`)
   std::string rule;                // id of the rule that found it
 };
 
