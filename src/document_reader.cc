@@ -114,6 +114,9 @@ Document read_extraction_node(const YAML::Node& root, const std::string& text, c
     doc.clauses.push_back(c);
   });
   doc.implementers = r.strings(root, "implementers");
+  r.each(root, "units", [&](const YAML::Node& n) {
+    doc.units.push_back({r.str(n, "unit"), r.str(n, "role"), r.integer(n, "line"), r.integer(n, "section")});
+  });
   r.each(root, "targets", [&](const YAML::Node& n) {
     Target t;
     t.clause = r.opt_int(n, "clause");

@@ -175,7 +175,13 @@ bool opens_with_item_number(const std::vector<Char>& chars, const Line& line) {
   while (i < line.end && is_space(chars[i].rule)) ++i;
   if (i >= line.end) return false;
   char32_t c = chars[i].rule;
-  if (c == U'(' || c == U'（' || c == U'第' || c == U'—' || c == U'-' || c == U'●' || c == U'•') return true;
+  if (c == U'第' || c == U'—' || c == U'-' || c == U'●' || c == U'•') return true;
+  if (c == U'(' || c == U'（') {
+    // "(一)", "(3)" open an item; "(市生态环境局牵头…" continues a sentence.
+    std::size_t j = i + 1;
+    while (j < line.end && (numerals.find(chars[j].rule) != std::u32string::npos || is_ascii_digit(chars[j].rule))) ++j;
+    return j > i + 1 && j < line.end && (chars[j].rule == U')' || chars[j].rule == U'）');
+  }
   std::size_t j = i;
   while (j < line.end && (numerals.find(chars[j].rule) != std::u32string::npos || is_ascii_digit(chars[j].rule))) ++j;
   return j > i && j < line.end &&

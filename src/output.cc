@@ -82,6 +82,10 @@ Value warning_value(const Warning& w) {
   return v;
 }
 
+Value unit_value(const UnitMention& u) {
+  return Value::object().set("unit", u.unit).set("role", u.role).set("line", u.line).set("section", u.section);
+}
+
 }  // namespace
 
 Value document_value(const Document& doc) {
@@ -98,6 +102,7 @@ Value document_value(const Document& doc) {
       .set("sections", list(doc.sections, section_value))
       .set("clauses", list(doc.clauses, clause_value))
       .set("implementers", doc.implementers)
+      .set("units", list(doc.units, unit_value))
       .set("targets", list(doc.targets, target_value))
       .set("deadlines", list(doc.deadlines, deadline_value))
       .set("warnings", list(doc.warnings, warning_value));

@@ -479,6 +479,8 @@ namespace {
 
 struct Readings {
   std::vector<std::vector<Found>> lead, support;
+  std::vector<std::pair<std::string, std::string>> note;  // per clause: first note's rule and quote
+  std::vector<std::pair<Found, std::string>> loose;       // outside clauses: (unit, role)
   std::vector<Found> implementers;
   std::set<std::string> names;  // every name read, as normalized text
 };
@@ -489,6 +491,7 @@ Readings read_notes(const NormalizedText& nt, const RuleSet& notes, const RuleSe
   Readings out;
   out.lead.resize(doc.clauses.size());
   out.support.resize(doc.clauses.size());
+  out.note.resize(doc.clauses.size());
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
     // Note bodies: brackets first, then the tail sentence unless a bracket
@@ -549,6 +552,10 @@ Readings read_notes(const NormalizedText& nt, const RuleSet& notes, const RuleSe
           } else if (loc.clause_index >= 0) {
             auto& into = role == "support" ? out.support : out.lead;
             into[static_cast<std::size_t>(loc.clause_index)].push_back({kept[i].b, names[i]});
+            auto& note = out.note[static_cast<std::size_t>(loc.clause_index)];
+            if (note.first.empty()) note = {rule.id, nt.quote(body.b, body.e)};
+          } else {
+            out.loose.push_back({{kept[i].b, names[i]}, role});
           }
         }
       }
@@ -588,7 +595,16 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
     for (const std::string& s : ordered(r.support[i]))
       if (std::find(c.lead.begin(), c.lead.end(), s) == c.lead.end()) c.support.push_back(s);
   }
+  for (std::size_t i = 0; i < doc.clauses.size(); ++i) {
+    doc.clauses[i].units_rule = r.note[i].first;
+    doc.clauses[i].units_quote = r.note[i].second;
+  }
   doc.implementers = ordered(r.implementers);
+  doc.units.clear();
+  for (const auto& [found, role] : r.loose) {
+    Location loc = locate(doc, found.pos);
+    doc.units.push_back({found.name, role, nt.position(found.pos).line, loc.section});
+  }
 }
 
 }  // namespace plancmp

@@ -219,7 +219,7 @@ std::vector<std::string> top_level_keys(const YAML::Node& y) {
 
 const std::vector<std::string> kTopLevelKeys = {
     "schema", "document", "source",   "encoding", "city",         "province",
-    "title",  "issuer",   "date",     "sections", "clauses",      "implementers",
+    "title",  "issuer",   "date",     "sections", "clauses",      "implementers", "units",
     "targets", "deadlines", "warnings"};
 
 // PyYAML is YAML 1.1: it reads yes/no/on/off, 1:30 and dates as non-strings,

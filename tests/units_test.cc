@@ -163,3 +163,16 @@ TEST_CASE("full-width punctuation, OCR spaces and Traditional script are read; n
   CHECK(doc.clauses[0].lead == Units{"縣水務局"});
   CHECK(doc.clauses[0].support == Units{"縣氣象局"});
 }
+
+TEST_CASE("a note outside every clause is kept under the document's units with its role and line") {
+  Document doc = extract_bytes(
+      "到2025年,全市森林覆盖率达到60%。\n"
+      "(市林业局牵头,市自然资源局配合)\n",
+      "excerpt.txt");
+  REQUIRE(doc.units.size() == 2);
+  CHECK(doc.units[0].unit == "市林业局");
+  CHECK(doc.units[0].role == "lead");
+  CHECK(doc.units[0].line == 2);
+  CHECK(doc.units[1].unit == "市自然资源局");
+  CHECK(doc.units[1].role == "support");
+}

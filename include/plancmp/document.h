@@ -70,6 +70,15 @@ struct Deadline {
   std::string rule;
 };
 
+// A unit named by a note that stands outside every clause (an excerpt, or a
+// section's own text): SPEC has no clause to hold it, so it is kept here.
+struct UnitMention {
+  std::string unit;
+  std::string role;  // lead | support
+  int line = 0;
+  int section = 0;
+};
+
 struct Document {
   std::string document;        // short id: the file stem
   std::string source;          // file name as given
@@ -78,6 +87,7 @@ struct Document {
   std::vector<Section> sections;
   std::vector<Clause> clauses;
   std::vector<std::string> implementers;
+  std::vector<UnitMention> units;  // notes outside clauses
   std::vector<Target> targets;
   std::vector<Deadline> deadlines;
   std::vector<Warning> warnings;
