@@ -3,9 +3,12 @@
 
 #include <re2/re2.h>
 
+#include <optional>
+
 #include <string>
 #include <vector>
 
+#include "grammar_internal.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -33,7 +36,23 @@ std::vector<Line> first_lines(const std::string& text, int count) {
 
 }  // namespace
 
-void find_metadata(const NormalizedText& nt, Document& doc) {
+// The provincial-level name the text mentions most often.
+std::optional<std::string> most_named_province(const std::string& text, const Grammar& grammar) {
+  std::optional<std::string> best;
+  std::size_t best_count = 0;
+  for (const std::string& name : grammar.impl().list("places.yaml", "provinces")) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + name.size())) ++count;
+    if (count > best_count) {
+      best = name;
+      best_count = count;
+    }
+  }
+  return best;
+}
+
+void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& doc) {
+  doc.province = most_named_province(nt.text(), grammar);
   const std::string& text = nt.text();
   std::vector<Line> lines = first_lines(text, kHeaderLines);
   // Title: a short line naming a plan document (…方案/规划/计划/意见/办法).

@@ -55,7 +55,7 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   doc.document = document_stem(display_name);
   doc.source = display_name == "-" ? "-" : std::filesystem::path(display_name).filename().string();
   doc.encoding = decoded.encoding;
-  find_metadata(text, doc);
+  find_metadata(text, *grammar, doc);
   doc.sections = std::move(structure.sections);
   doc.clauses = std::move(structure.clauses);
   extract_units(text, *grammar, doc);
