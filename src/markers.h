@@ -17,8 +17,8 @@ struct MarkerMatch {
   std::string printed;        // the marker as printed (half-width)
   std::string number_text;    // the `num` group after OCR confusables
   std::optional<int> value;   // the number it reads as, when it reads at all
-  bool at_boundary = false;
-  bool misread = false;       // an OCR confusable was mapped ("H" -> "11")   // at a paragraph start or after a sentence/note end
+  bool at_boundary = false;   // at a paragraph start or after a sentence/note end
+  bool misread = false;       // an OCR confusable was mapped ("H" -> "11")
 };
 
 // Every match of every marker rule, honouring each rule's position, sorted by

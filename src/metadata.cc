@@ -67,8 +67,13 @@ void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& d
     if (!doc.title && RE2::PartialMatch(line.text, title_re, &title, &kind) &&
         title.size() == line.text.size()) {
       doc.title = nt.display(line.begin, line.end);
+      // "吉林省磐石市…方案": the city follows the province, when one is printed.
+      std::size_t start = line.begin;
+      for (const std::string& province : grammar.impl().list("places.yaml", "provinces"))
+        if (line.text.rfind(province, 0) == 0) start += province.size();
       std::string city, suffix;
-      if (RE2::PartialMatch(line.text, city_re, &city, &suffix)) doc.city = nt.display(line.begin, line.begin + city.size());
+      if (RE2::PartialMatch(text.substr(start, line.end - start), city_re, &city, &suffix))
+        doc.city = nt.display(start, start + city.size());
     }
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -30,7 +30,8 @@ namespace plancmp {
 
 namespace {
 
-constexpr int kMaxNumber = 120;
+constexpr int kMinNumberRange = 120;  // numbers a series may reach beyond what is printed
+constexpr int kNumberSlack = 20;
 constexpr double kMissingPenalty = 1.5;  // per number a chain skips
 constexpr double kMaxStartPenalty = 4.5; // a series may open late (an excerpt)
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
@@ -154,7 +155,10 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     if (numeral_fragment_fits(mm, v)) return mm.number_text.empty() ? c.weight : c.weight * 0.5;
     return std::nullopt;
   };
-  const int V = kMaxNumber;
+  // Long project lists run past 100: the range follows the largest printed number.
+  int V = kMinNumberRange;
+  for (const Candidate& c : cands)
+    if (c.marker && c.marker->value) V = std::max(V, *c.marker->value + kNumberSlack);
   std::vector<std::vector<double>> best(m, std::vector<double>(V + 1, kNegInf));
   std::vector<std::vector<std::pair<int, int>>> from(m, std::vector<std::pair<int, int>>(V + 1, {-1, -1}));
   // gap_max[i][k]: max over u <= k of best[i][u] + penalty*u, with its u.
@@ -412,7 +416,6 @@ void StructureFinder::build_output(Structure& out) {
       section_n = item.value;
       out.sections.push_back({item.value, item.cand.printed, title, pos.line, pos.column,
                               rule_of(item), item.cand.begin, item.end});
-      out.section_ranges.emplace_back(item.cand.begin, item.end);
       continue;
     }
     Clause c;

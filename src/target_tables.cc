@@ -14,6 +14,7 @@
 #include <re2/re2.h>
 
 #include "grammar_internal.h"
+#include "numbers.h"
 #include "plancmp/extract.h"
 #include "targets_internal.h"
 #include "utf8_util.h"
@@ -78,8 +79,22 @@ std::vector<Cell> split_cells(std::string_view line) {
     }
   }
   flush(line.size());
-  for (Cell& c : cells) c.text = NormalizedText::build(c.raw).text();
+  // Only a row of three or more cells is read; only then is it worth normalizing.
+  if (cells.size() >= 3)
+    for (Cell& c : cells) c.text = NormalizedText::build(c.raw).text();
   return cells;
+}
+
+// The named groups of a whole-text match of `re`, or nullopt when it does not match.
+std::optional<std::map<std::string, std::string>> full_match_groups(const RE2& re, const std::string& text) {
+  std::vector<re2::StringPiece> sub(static_cast<std::size_t>(re.NumberOfCapturingGroups() + 1));
+  if (!re.Match(text, 0, text.size(), RE2::ANCHOR_BOTH, sub.data(), static_cast<int>(sub.size()))) return std::nullopt;
+  std::map<std::string, std::string> out;
+  for (const auto& [name, index] : re.NamedCapturingGroups()) {
+    const re2::StringPiece& g = sub[static_cast<std::size_t>(index)];
+    out[name] = g.data() ? std::string(g.data(), g.size()) : std::string();
+  }
+  return out;
 }
 
 int han_count(std::string_view s) {
@@ -122,13 +137,17 @@ std::optional<Header> read_header(const RuleSet& headers, const std::vector<Cell
       if (RE2::PartialMatch(c.text, *r.re)) {
         role = r.attr("column");
         const auto& names = r.re->NamedCapturingGroups();
-        if (names.count("y")) {
-          std::string ys;
-          RE2::Arg arg(&ys);
-          if (RE2::PartialMatch(c.text, *r.re, &ys) && !ys.empty()) y = std::stoi(ys);
+        // The header's year: the rule's `y` group, or any year in the cell ("2020年现状值").
+        if (auto it = names.find("y"); it != names.end()) {
+          std::vector<re2::StringPiece> sub(static_cast<std::size_t>(r.re->NumberOfCapturingGroups() + 1));
+          if (r.re->Match(c.text, 0, c.text.size(), RE2::UNANCHORED, sub.data(), static_cast<int>(sub.size())) &&
+              sub[static_cast<std::size_t>(it->second)].data())
+            y = static_cast<int>(parse_number(std::string(sub[static_cast<std::size_t>(it->second)].data(),
+                                                          sub[static_cast<std::size_t>(it->second)].size()))
+                                     .value_or(0));
         }
-        if (y == 0 && RE2::PartialMatch(c.text, R"(((?:19|20)\d\d)年)", &y)) {
-        }
+        static const RE2 any_year(R"(((?:19|20)\d\d)年)");
+        if (y == 0) RE2::PartialMatch(c.text, any_year, &y);
         if (y > 0) year = y;
         break;
       }
@@ -216,11 +235,17 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
     }
     if (value_col < 0) continue;
 
-    std::string sign, total, num, unit, qual, cls;
+    std::string sign, num, unit, qual, cls;
     const std::string& value_text = cells[static_cast<std::size_t>(value_col)].text;
-    if (!RE2::FullMatch(value_text, *value_rule->re, &sign, &total, &num, &unit, &qual)) {
+    if (auto g = full_match_groups(*value_rule->re, value_text)) {
+      sign = (*g)["sign"];
+      num = (*g)["num"];
+      unit = (*g)["unit"];
+      qual = (*g)["qual"];
+    } else {
       for (const PatternRule& r : cells_rs.rules)
-        if (r.id == "cell.class") RE2::FullMatch(value_text, *r.re, &cls);
+        if (r.id == "cell.class")
+          if (auto c = full_match_groups(*r.re, value_text)) cls = (*c)["cls"];
       static const std::map<std::string, int> classes = {{"Ⅰ", 1}, {"Ⅱ", 2}, {"Ⅲ", 3}, {"Ⅳ", 4}, {"Ⅴ", 5},
                                                           {"I", 1}, {"II", 2}, {"III", 3}, {"IV", 4}, {"V", 5}};
       auto it = classes.find(cls);
@@ -274,7 +299,9 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
     t.section = loc.section;
     t.indicator = indicator_text;  // rules' form; tables are short and rarely Traditional
     t.op = op;
-    t.value = std::stod(num);
+    auto value = parse_number(num);
+    if (!value) continue;
+    t.value = *value;
     t.unit = unit;
     t.year = year;
     if (decrease && header) t.baseline_year = header->current_year();

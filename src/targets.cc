@@ -18,6 +18,7 @@
 #include <re2/re2.h>
 
 #include "grammar_internal.h"
+#include "numbers.h"
 #include "plancmp/extract.h"
 #include "targets_internal.h"
 #include "utf8_util.h"
@@ -27,7 +28,7 @@ namespace plancmp {
 namespace {
 
 constexpr const char* kFile = "targets.yaml";
-constexpr std::size_t kFarReachBytes = 36;  // ~12 characters between comparator and value
+constexpr std::size_t kFarReachChars = 12;  // characters between a far comparator and its value
 constexpr std::size_t kLongIndicatorChars = 16;
 
 struct Span {
@@ -124,7 +125,9 @@ class TargetExtractor {
  public:
   TargetExtractor(const NormalizedText& nt, const Grammar::Impl& g, const std::vector<DateMention>& dates,
                   Document& doc)
-      : nt_(nt), text_(nt.text()), g_(g), dates_(dates), doc_(doc) {}
+      : nt_(nt), text_(nt.text()), g_(g), dates_(dates), doc_(doc),
+        // The plan's city as rules see it (Simplified), to strip from indicators.
+        city_(doc.city ? NormalizedText::build(*doc.city).text() : std::string()) {}
 
   void run();
 
@@ -138,6 +141,12 @@ class TargetExtractor {
   std::optional<int> year_for(Span region, std::size_t pos) const;
 
   bool in_list(const std::string& list, std::string_view s, bool suffix) const;
+  // A comma between a digit and exactly three digits ("1,200") groups thousands.
+  bool is_thousands_comma(std::size_t at) const {
+    auto digit = [&](std::size_t i) { return i < text_.size() && text_[i] >= '0' && text_[i] <= '9'; };
+    return text_[at] == ',' && at > 0 && digit(at - 1) && digit(at + 1) && digit(at + 2) && digit(at + 3) &&
+           !digit(at + 4);
+  }
   Phrase clean_indicator(Phrase p, std::optional<int>* baseline) const;
   std::vector<Phrase> split_enumeration(const Phrase& p) const;
   std::string show(const Phrase& p) const;
@@ -147,6 +156,7 @@ class TargetExtractor {
   const Grammar::Impl& g_;
   const std::vector<DateMention>& dates_;
   Document& doc_;
+  const std::string city_;
   std::vector<bool> masked_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
   // Carried from the previous target of the region: its indicator (for "…提升
@@ -224,7 +234,9 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
         hit.verb = group("verb").value_or(Span{});
         hit.span.begin = cls->begin;
       } else if (num) {
-        hit.value = std::stod(std::string(view.substr(num->begin, num->end - num->begin)));
+        auto v = parse_number(view.substr(num->begin, num->end - num->begin));
+        if (!v) continue;
+        hit.value = *v;
         // Digits glued to Latin letters, digits or a dot are part of a token ("VOCs2.0").
         if (num->begin > 0) {
           unsigned char before = static_cast<unsigned char>(text_[num->begin - 1]);
@@ -319,7 +331,7 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
 // ("比2020年") off the end and reports its year.
 Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) const {
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
-  static const RE2 leading_junk_re(R"(^[,;:、。)\s]+)");
+  static const RE2 leading_junk_re(R"(^[,;:、。)“”"'\s]+)");
   std::vector<const RE2*> leads{&leading_junk_re};
   for (const PatternRule& r : g_.rule_set(kFile, "indicator_leads").rules) leads.push_back(r.re.get());
   bool changed = true;
@@ -332,8 +344,8 @@ Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) 
         changed = true;
       }
     }
-    if (doc_.city && starts_with(p.s, *doc_.city) && p.s.size() > doc_.city->size() + 3) {
-      p = p.sub(doc_.city->size(), p.s.size());  // "磐石市党政机关…" names the plan's own city
+    if (!city_.empty() && starts_with(p.s, city_) && p.s.size() > city_.size() + 3) {
+      p = p.sub(city_.size(), p.s.size());  // "磐石市党政机关…" names the plan's own city
       changed = true;
     }
     for (const std::string& w : g_.list(kFile, "indicator_prefixes"))
@@ -341,20 +353,15 @@ Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) 
         p = p.sub(w.size(), p.s.size());
         changed = true;
       }
-    int year = 0;
-    std::string whole;
-    if (RE2::PartialMatch(p.s, baseline_re, &year)) {
-      std::size_t at = p.s.rfind("年");
-      std::size_t cut = p.s.size();
-      for (const char* lead : {"相较于", "相较", "相比", "比", "较", "与"}) {
-        std::size_t pos = p.s.rfind(lead, at);
-        if (pos != std::string::npos) {
-          cut = pos;
-          break;
-        }
-      }
-      if (baseline) *baseline = year;
-      p = p.sub(0, cut);
+    // Cut where the baseline phrase starts ("铁路货运量占比|较2020年"), not
+    // at a lead word found elsewhere ("占比" holds a 比 too).
+    re2::StringPiece whole, year_text;
+    re2::StringPiece groups[2];
+    if (baseline_re.Match(p.s, 0, p.s.size(), RE2::UNANCHORED, groups, 2)) {
+      whole = groups[0];
+      year_text = groups[1];
+      if (baseline) *baseline = static_cast<int>(parse_number(std::string(year_text.data(), year_text.size())).value_or(0));
+      p = p.sub(0, static_cast<std::size_t>(whole.data() - p.s.data()));
       changed = true;
     }
     for (const std::string& w : g_.list(kFile, "indicator_suffixes"))
@@ -474,6 +481,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   std::string rule_ids = first.rule->id;
   std::size_t indicator_end = pre.s.size();
   std::string comparator_text;
+  const PatternRule* comparator_rule = nullptr;
   bool comparator_touching = false;
   bool counted_after = false;  // the indicator follows the value
   if (first.water_class) {
@@ -492,8 +500,13 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         from = e > b ? e : b + 1;
         std::size_t gap = pre.s.size() - e;
         bool touching = gap == 0;
+        // A comparator a few characters before its value ("达到旱田播种面积50%")
+        // needs an indicator before it and no 的 in the gap: "低于标准的企业整改率"
+        // opens a modifier, not a comparison.
+        const std::string gap_text = pre.s.substr(e);
         bool far_ok = r.attr("reach") == "far" && char_count(std::string(m.data(), m.size())) >= 2 &&
-                      gap <= kFarReachBytes;
+                      char_count(gap_text) <= kFarReachChars && gap_text.find("的") == std::string::npos &&
+                      !clean_indicator(pre.sub(0, b), nullptr).empty();
         if (!touching && !far_ok) continue;
         if (!best || e > best_end || (e == best_end && b < best_begin)) {
           best = &r;
@@ -504,6 +517,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     }
     if (best) {
       comparator_touching = best_end == pre.s.size();
+      comparator_rule = best;
       op = best->attr("op");
       rule_ids += "+" + best->id;
       comparator_text = pre.s.substr(best_begin, best_end - best_begin);
@@ -594,13 +608,13 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   // Op from comparator and qualifier.
   if (qual_op == "~") op = "~";
   else if (op.empty() || (op == "=" && !qual_op.empty())) op = qual_op.empty() ? "=" : qual_op;
-  if (op == ">=" && (comparator_text == "达到" || comparator_text == "达") &&
+  if (comparator_rule && !comparator_rule->attr("op_if_lower_better").empty() && op == comparator_rule->attr("op") &&
       [&] {
         for (const std::string& w : g_.list(kFile, "lower_is_better"))
           if (indicator.s.find(w) != std::string::npos) return true;
         return false;
       }())
-    op = "<=";
+    op = comparator_rule->attr("op_if_lower_better");
 
   // Indicators for each value.
   std::vector<Phrase> indicators;
@@ -693,7 +707,7 @@ void TargetExtractor::run() {
   std::vector<bool> table_lines;
   extract_table_targets(nt_, g_, g_.list(kFile, "lower_is_better"), doc_, table_lines);
   mask_non_targets();
-  static const RE2 segment_end(R"([,;。!?:]|o\()");  // "o(" is OCR for "。("
+  static const RE2 segment_end(R"([,;。!?:])");
   for (Span region : regions()) {
     const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
     if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
@@ -702,8 +716,12 @@ void TargetExtractor::run() {
     re2::StringPiece m;
     while (start < region.end) {
       std::size_t end = region.end;
-      if (segment_end.Match(input, start, region.end, RE2::UNANCHORED, &m, 1))
+      for (std::size_t from = start; segment_end.Match(input, from, region.end, RE2::UNANCHORED, &m, 1);) {
         end = static_cast<std::size_t>(m.data() - text_.data());
+        if (!is_thousands_comma(end)) break;
+        end = region.end;  // "1,200": the comma is inside a number
+        from = static_cast<std::size_t>(m.data() - text_.data()) + 1;
+      }
       if (end > start) segment_targets(region, {start, end});
       start = end + std::max<std::size_t>(m.size(), 1);
       if (end == region.end) break;

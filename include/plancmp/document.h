@@ -2,6 +2,7 @@
 // Field names follow ../shared/gold/SPEC.md (the output contract), plus
 // `schema`, `encoding`, `warnings` and position details.
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>

@@ -20,8 +20,6 @@ struct Structure {
   std::vector<Section> sections;
   std::vector<Clause> clauses;     // document order
   std::vector<Warning> warnings;
-  // Byte range in the normalized text of every section (parallel to sections).
-  std::vector<std::pair<std::size_t, std::size_t>> section_ranges;
 };
 
 Structure find_structure(const NormalizedText& text, const Grammar& grammar);

@@ -37,8 +37,9 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   ExtractOptions options;
   if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
   std::vector<Profile> profiles;
-  std::shared_ptr<const Catalogue> catalogue = Catalogue::from_grammar(*options.grammar);
+  std::shared_ptr<const Catalogue> catalogue;
   try {
+    catalogue = Catalogue::from_grammar(*options.grammar);  // a bad indicators.yaml is an input error
     for (const std::string& p : args.profiles) profiles.push_back(load_profile(p, *catalogue));
   } catch (const InputError& e) {
     err << "plancmp: " << e.what() << '\n';
@@ -51,6 +52,9 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
       results.push_back(check(load_document(path, options), path, profiles, *catalogue));
     } catch (const InputError& e) {
       err << "plancmp: " << e.what() << '\n';  // reported; the other plans are still checked
+      input_error = true;
+    } catch (const std::exception& e) {
+      err << "plancmp: " << path << ": error: internal error: " << e.what() << '\n';
       input_error = true;
     }
   }

@@ -45,10 +45,20 @@ int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
       // A bad file is reported and left out; the others are still compared.
       err << "plancmp: " << e.what() << '\n';
       status = kExitInputError;
+    } catch (const std::exception& e) {
+      err << "plancmp: " << path << ": error: internal error: " << e.what() << '\n';
+      status = kExitInputError;
     }
   }
   if (documents.empty()) return kExitInputError;
-  const Comparison comparison = compare(documents, *Catalogue::from_grammar(*options.grammar));
+  std::shared_ptr<const Catalogue> catalogue;
+  try {
+    catalogue = Catalogue::from_grammar(*options.grammar);
+  } catch (const InputError& e) {
+    err << "plancmp: " << e.what() << '\n';
+    return kExitInputError;
+  }
+  const Comparison comparison = compare(documents, *catalogue);
   const std::string text = render(comparison, format_of(args.format));
   if (write_report(text, args.output, out, err) != kExitOk) return kExitInputError;
   return status;
