@@ -22,3 +22,9 @@ TEST_CASE("the province is the provincial-level name the text mentions most, or 
   Document none = extract_bytes("为落实省委省政府部署,制定本方案。\n", "b.txt");
   CHECK_FALSE(none.province.has_value());
 }
+
+TEST_CASE("a province printed before the city in the title is not part of the city") {
+  Document doc = extract_bytes("吉林省磐石市生态环境保护规划\n一、总体要求\n", "p.txt");
+  CHECK(doc.city == "磐石市");
+  CHECK(doc.province == "吉林省");
+}

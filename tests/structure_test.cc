@@ -143,3 +143,14 @@ TEST_CASE("years, decimals, document numbers and inline lists are not items") {
   CHECK(s.sections.size() == 1);
   CHECK(s.clauses.empty());
 }
+
+TEST_CASE("a project list numbered past 100 keeps every number") {
+  std::string text = "一、项目清单\n";
+  for (int i = 1; i <= 130; ++i) text += std::to_string(i) + ".实施第" + std::to_string(i) + "号项目。\n";
+  auto s = structure_of(text);
+  REQUIRE(s.clauses.size() == 130);
+  CHECK(s.clauses[99].id == 100);
+  CHECK(s.clauses[99].printed == "100.");
+  CHECK(s.clauses[129].id == 130);
+  CHECK(s.warnings.empty());
+}

@@ -257,3 +257,18 @@ TEST_CASE("units stay as printed in a Traditional plan") {
   REQUIRE(ts.size() == 1);
   CHECK(ts[0].unit == "萬噸/年");
 }
+
+TEST_CASE("review regressions: baselines, thousands, huge numbers, modifiers, names with 100%") {
+  auto rail = targets_of("铁路货运量占比较2020年提升0.5个百分点。");
+  REQUIRE(rail.size() == 1);
+  CHECK(rail[0].indicator == "铁路货运量占比");  // the 比 of 占比 is not the baseline's
+  CHECK(rail[0].baseline_year == 2020);
+  auto cod = targets_of("化学需氧量削减1,200吨。");
+  REQUIRE(cod.size() == 1);
+  CHECK(cod[0].value == 1200);
+  CHECK(targets_of("化学需氧量削减" + std::string(400, '9') + "吨。").empty());  // out of range: skipped
+  auto modifier = targets_of("低于标准的企业整改率100%。");
+  REQUIRE(modifier.size() == 1);
+  CHECK(modifier[0].op == "=");  // 低于 opens a modifier here, not a comparison
+  CHECK(targets_of("严格落实扬尘治理“8个100%”。").empty());
+}
