@@ -159,63 +159,99 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   int V = kMinNumberRange;
   for (const Candidate& c : cands)
     if (c.marker && c.marker->value) V = std::max(V, *c.marker->value + kNumberSlack);
-  std::vector<std::vector<double>> best(m, std::vector<double>(V + 1, kNegInf));
-  std::vector<std::vector<std::pair<int, int>>> from(m, std::vector<std::pair<int, int>>(V + 1, {-1, -1}));
-  // gap_max[i][k]: max over u <= k of best[i][u] + penalty*u, with its u.
-  std::vector<std::vector<std::pair<double, int>>> gap_max(m);
-  std::vector<std::pair<double, int>> best_any(m, {kNegInf, -1});
+
+  // One state per (candidate, number it is read as), kept sparse: a printed
+  // number allows few readings.
+  struct State {
+    int v;
+    double score;
+    std::pair<int, int> prev;  // (candidate, number) before it, (-1,-1) at a chain start
+  };
+  std::vector<std::vector<State>> states(static_cast<std::size_t>(m));
+  // Best over the candidates processed so far (all i < j), so each transition
+  // costs O(1) instead of a scan over every earlier candidate:
+  //   column[v]    best state reading number v (continue with v + 1);
+  //   gap_prefix[k] best over u <= k of score + penalty * u (skip numbers);
+  //   top/second   best chain ends under two different parents (restart at a new parent).
+  struct Best {
+    double score = kNegInf;
+    int i = -1, v = -1;
+  };
+  std::vector<Best> column(static_cast<std::size_t>(V) + 1), gap_prefix(static_cast<std::size_t>(V) + 1);
+  struct End {
+    double score = kNegInf;
+    int i = -1, v = -1, parent = -2;
+  };
+  End top, second;
+  End overall;
+
   for (int j = 0; j < m; ++j) {
+    const int parent = cands[static_cast<std::size_t>(j)].parent;
+    const End& other_parent = top.parent != parent ? top : second;
+    End row_best;
     for (int v = 1; v <= V; ++v) {
-      auto w = weight_at(cands[j], v);
+      auto w = weight_at(cands[static_cast<std::size_t>(j)], v);
       if (!w) continue;
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
       double score = *w - start_penalty;  // start a chain here
       std::pair<int, int> prev{-1, -1};
-      for (int i = 0; i < j; ++i) {
-        if (v >= 2 && best[i][v - 1] > kNegInf && best[i][v - 1] + *w > score) {
-          score = best[i][v - 1] + *w;
-          prev = {i, v - 1};
-        }
-        if (v >= 3) {
-          auto [g, u] = gap_max[i][v - 2];
-          double s = g - kMissingPenalty * (v - 1) + *w;
-          if (u >= 0 && s > score) {
-            score = s;
-            prev = {i, u};
-          }
-        }
-        if (restart_on_new_parent && cands[i].parent != cands[j].parent && best_any[i].second >= 0) {
-          double s = best_any[i].first + *w - start_penalty;
-          if (s > score) {
-            score = s;
-            prev = {i, best_any[i].second};
-          }
+      if (v >= 2 && column[static_cast<std::size_t>(v) - 1].i >= 0 &&
+          column[static_cast<std::size_t>(v) - 1].score + *w > score) {
+        score = column[static_cast<std::size_t>(v) - 1].score + *w;
+        prev = {column[static_cast<std::size_t>(v) - 1].i, v - 1};
+      }
+      if (v >= 3 && gap_prefix[static_cast<std::size_t>(v) - 2].i >= 0) {
+        const Best& g = gap_prefix[static_cast<std::size_t>(v) - 2];
+        double sc = g.score - kMissingPenalty * (v - 1) + *w;
+        if (sc > score) {
+          score = sc;
+          prev = {g.i, g.v};
         }
       }
-      best[j][v] = score;
-      from[j][v] = prev;
+      if (restart_on_new_parent && other_parent.i >= 0 && other_parent.score + *w - start_penalty > score) {
+        score = other_parent.score + *w - start_penalty;
+        prev = {other_parent.i, other_parent.v};
+      }
+      states[static_cast<std::size_t>(j)].push_back({v, score, prev});
+      if (score > row_best.score) row_best = {score, j, v, parent};
     }
-    gap_max[j].assign(V + 1, {kNegInf, -1});
-    for (int u = 1; u <= V; ++u) {
-      gap_max[j][u] = gap_max[j][u - 1];
-      if (best[j][u] > kNegInf && best[j][u] + kMissingPenalty * u > gap_max[j][u].first)
-        gap_max[j][u] = {best[j][u] + kMissingPenalty * u, u};
-      if (best[j][u] > best_any[j].first) best_any[j] = {best[j][u], u};
+    // Fold row j into the running bests.
+    bool column_changed = false;
+    for (const State& st : states[static_cast<std::size_t>(j)]) {
+      Best& c = column[static_cast<std::size_t>(st.v)];
+      if (st.score > c.score) {
+        c = {st.score, j, st.v};
+        column_changed = true;
+      }
+    }
+    if (column_changed) {
+      Best running;
+      for (int u = 1; u <= V; ++u) {
+        const Best& c = column[static_cast<std::size_t>(u)];
+        if (c.i >= 0 && c.score + kMissingPenalty * u > running.score) running = {c.score + kMissingPenalty * u, c.i, u};
+        gap_prefix[static_cast<std::size_t>(u)] = running;
+      }
+    }
+    if (row_best.i >= 0) {
+      if (row_best.score > overall.score) overall = row_best;
+      if (row_best.parent == top.parent) {
+        if (row_best.score > top.score) top = row_best;
+      } else if (row_best.score > top.score) {
+        second = top;
+        top = row_best;
+      } else if (row_best.score > second.score) {
+        second = row_best;
+      }
     }
   }
-  double top = kNegInf;
-  std::pair<int, int> at{-1, -1};
-  for (int j = 0; j < m; ++j)
-    if (best_any[j].first > top) {
-      top = best_any[j].first;
-      at = {j, best_any[j].second};
-    }
   std::vector<std::pair<int, int>> chain;
-  if (top <= 0) return chain;  // no evidence of a numbered series at this level
-  while (at.first >= 0) {
+  if (overall.score <= 0) return chain;  // no evidence of a numbered series at this level
+  auto state_of = [&](int i, int v) -> const State& {
+    const auto& row = states[static_cast<std::size_t>(i)];
+    return *std::lower_bound(row.begin(), row.end(), v, [](const State& st, int x) { return st.v < x; });
+  };
+  for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0; at = state_of(at.first, at.second).prev)
     chain.push_back(at);
-    at = from[at.first][at.second];
-  }
   std::reverse(chain.begin(), chain.end());
   return chain;
 }
