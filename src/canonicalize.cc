@@ -6,6 +6,7 @@
 #include "yaml_error.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
@@ -149,38 +150,46 @@ std::u32string base_form(const std::string& phrase) {
   return out;
 }
 
-std::vector<std::u32string> bigrams(const std::u32string& s) {
-  std::vector<std::u32string> out;
+// Character bigrams, each packed into one integer and sorted, so the Dice
+// count below is a merge: no allocation per comparison (it runs for every
+// alias of every target).
+using Grams = std::vector<std::uint64_t>;
+
+Grams bigrams(const std::u32string& s) {
+  Grams out;
   if (s.size() < 2) {
-    out.push_back(s);
+    if (!s.empty()) out.push_back(static_cast<std::uint64_t>(s[0]) << 32);
     return out;
   }
-  for (std::size_t i = 0; i + 1 < s.size(); ++i) out.push_back(s.substr(i, 2));
+  for (std::size_t i = 0; i + 1 < s.size(); ++i)
+    out.push_back((static_cast<std::uint64_t>(s[i]) << 32) | static_cast<std::uint64_t>(s[i + 1]));
+  std::sort(out.begin(), out.end());
   return out;
 }
 
 // Character-bigram Dice coefficient of two normalized strings, as
 // ../shared/tools/score.py's dice() (bigrams counted as a multiset).
-double dice(const std::u32string& a, const std::vector<std::u32string>& ba, const std::u32string& b,
-            const std::vector<std::u32string>& bb) {
+double dice(const std::u32string& a, const Grams& ba, const std::u32string& b, const Grams& bb) {
   if (a.empty() || b.empty()) return 0.0;
   if (a == b) return 1.0;
-  std::map<std::u32string, int> pool;
-  for (const auto& g : bb) ++pool[g];
+  std::size_t i = 0, j = 0;
   int hit = 0;
-  for (const auto& g : ba) {
-    auto it = pool.find(g);
-    if (it != pool.end() && it->second > 0) {
-      --it->second;
+  while (i < ba.size() && j < bb.size()) {
+    if (ba[i] == bb[j]) {
       ++hit;
+      ++i;
+      ++j;
+    } else if (ba[i] < bb[j]) {
+      ++i;
+    } else {
+      ++j;
     }
   }
   return 2.0 * hit / static_cast<double>(ba.size() + bb.size());
 }
 
 // score.py's similar(): Dice, or at least 0.75 when one contains the other.
-double similar(const std::u32string& a, const std::vector<std::u32string>& ba, const std::u32string& b,
-               const std::vector<std::u32string>& bb) {
+double similar(const std::u32string& a, const Grams& ba, const std::u32string& b, const Grams& bb) {
   if (a.empty() || b.empty()) return 0.0;
   double d = dice(a, ba, b, bb);
   if (a.find(b) != std::u32string::npos || b.find(a) != std::u32string::npos) return std::max(0.75, d);
@@ -252,7 +261,7 @@ struct Catalogue::Data {
   std::map<std::string, std::string> unit_family;                // unit -> family
   struct Alias {
     std::u32string text;
-    std::vector<std::u32string> grams;
+    Grams grams;
     int indicator = 0;
   };
   std::vector<Alias> aliases;                                 // every alias and name, normalized
@@ -559,7 +568,7 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
   }
 
   // 2. Fuzzy: each indicator's best alias score; excludes and units veto.
-  const std::vector<std::u32string> grams = bigrams(n);
+  const Grams grams = bigrams(n);
   std::vector<double> best(indicators_.size(), -1.0);
   for (std::size_t i = 0; i < indicators_.size(); ++i) {
     bool vetoed = !compatible(static_cast<int>(i));
