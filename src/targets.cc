@@ -499,7 +499,9 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         std::size_t b = static_cast<std::size_t>(m.data() - pre.s.data()), e = b + m.size();
         from = e > b ? e : b + 1;
         std::size_t gap = pre.s.size() - e;
-        bool touching = gap == 0;
+        // "达每日30公吨": a per-period word between comparator and value still touches.
+        const auto& per_period = g_.list(kFile, "per_period_words");
+        bool touching = gap == 0 || std::find(per_period.begin(), per_period.end(), pre.s.substr(e)) != per_period.end();
         // A comparator a few characters before its value ("达到旱田播种面积50%")
         // needs an indicator before it and no 的 in the gap: "低于标准的企业整改率"
         // opens a modifier, not a comparison.
@@ -516,7 +518,13 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       }
     }
     if (best) {
-      comparator_touching = best_end == pre.s.size();
+      comparator_touching = true;  // recomputed below: far comparators do not touch
+      {
+        const auto& per_period = g_.list(kFile, "per_period_words");
+        const std::string gap_text = pre.s.substr(best_end);
+        comparator_touching = gap_text.empty() ||
+                              std::find(per_period.begin(), per_period.end(), gap_text) != per_period.end();
+      }
       comparator_rule = best;
       op = best->attr("op");
       rule_ids += "+" + best->id;

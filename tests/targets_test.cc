@@ -272,3 +272,23 @@ TEST_CASE("review regressions: baselines, thousands, huge numbers, modifiers, na
   CHECK(modifier[0].op == "=");  // 低于 opens a modifier here, not a comparison
   CHECK(targets_of("严格落实扬尘治理“8个100%”。").empty());
 }
+
+TEST_CASE("per-period words, cuts by verb, index levels and counts with alternative classifiers") {
+  auto daily = targets_of("厨余回收量达每日30公吨。");
+  REQUIRE(daily.size() == 1);
+  CHECK(daily[0].value == 30);
+  CHECK(daily[0].unit == "公吨");
+  auto cut = targets_of("累计压减焦化产能60万吨。");
+  REQUIRE(cut.size() == 1);
+  CHECK(cut[0].op == "-");
+  CHECK(cut[0].indicator == "焦化产能");
+  auto index = targets_of("生态环境状况指数保持在80以上。");
+  REQUIRE(index.size() == 1);
+  CHECK(index[0].value == 80);
+  CHECK(index[0].unit == "");
+  auto rivers = targets_of("累计建成省级美丽河湖15条(个)、市级美丽河湖30条(个)。");
+  REQUIRE(rivers.size() == 2);
+  CHECK(rivers[1].indicator == "市级美丽河湖");
+  CHECK(rivers[1].unit == "条(个)");
+  CHECK(targets_of("推广3.0版标准,落实2号文件。").empty());  // bare numbers need an index indicator
+}
