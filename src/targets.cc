@@ -139,6 +139,7 @@ class TargetExtractor {
   std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
   bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
+  void note_lead_in(Span region);
 
   bool in_list(const std::string& list, std::string_view s, bool suffix) const;
   // A comma between a digit and exactly three digits ("1,200") groups thousands.
@@ -165,6 +166,10 @@ class TargetExtractor {
   Phrase last_indicator_;
   Span last_region_;
   bool last_by_verb_ = false;
+  struct LeadIn {
+    std::optional<int> year;
+    int section = -1;
+  } lead_in_;  // the dated lead-in ("…要求如下:") of the items being read
 };
 
 // Paragraphs, cut again wherever a clause or section starts.
@@ -426,7 +431,21 @@ std::optional<int> TargetExtractor::year_for(Span region, std::size_t pos) const
   std::optional<int> year;
   for (const DateMention& d : dates_)
     if (d.scopes_targets && d.begin >= region.begin && d.begin < pos) year = d.year;
+  // "到2025年,…要求如下:" ending a paragraph dates the items listed under it.
+  if (!year && lead_in_.year && lead_in_.section == locate(doc_, region.begin).section) year = lead_in_.year;
   return year;
+}
+
+// After a region: a paragraph that ends with a colon and carries a scoping
+// date introduces the items below it; a new section ends that.
+void TargetExtractor::note_lead_in(Span region) {
+  const int section = locate(doc_, region.begin).section;
+  if (section != lead_in_.section) lead_in_ = {};
+  std::size_t end = region.end;
+  while (end > region.begin && (text_[end - 1] == '\n' || text_[end - 1] == ' ')) --end;
+  if (end == region.begin || text_[end - 1] != ':') return;
+  for (const DateMention& d : dates_)
+    if (d.scopes_targets && d.begin >= region.begin && d.begin < end) lead_in_ = {d.year, section};
 }
 
 // Concatenates display pieces: `head` then `tail` (for shared heads/tails).
@@ -719,6 +738,7 @@ void TargetExtractor::run() {
   for (Span region : regions()) {
     const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
     if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
+    note_lead_in(region);
     std::size_t start = region.begin;
     re2::StringPiece input(text_.data(), region.end);
     re2::StringPiece m;

@@ -292,3 +292,16 @@ TEST_CASE("per-period words, cuts by verb, index levels and counts with alternat
   CHECK(rivers[1].unit == "条(个)");
   CHECK(targets_of("推广3.0版标准,落实2号文件。").empty());  // bare numbers need an index indicator
 }
+
+TEST_CASE("a dated lead-in ending with a colon gives its year to the items listed under it") {
+  Document doc = extract_bytes(
+      "一、主要目标\n到2025年,全市生态环境质量明显改善,具体要求如下:\n"
+      "(一)空气。空气质量优良天数比率达到90%。\n"
+      "(二)水。城市污水处理率达到97%。\n"
+      "二、保障措施\n(三)考核。考核优秀率达到60%。\n",
+      "lead-in.txt");
+  REQUIRE(doc.targets.size() == 3);
+  CHECK(doc.targets[0].year == 2025);
+  CHECK(doc.targets[1].year == 2025);
+  CHECK_FALSE(doc.targets[2].year.has_value());  // another section: the lead-in ends
+}

@@ -176,3 +176,10 @@ TEST_CASE("a note outside every clause is kept under the document's units with i
   CHECK(doc.units[1].unit == "市自然资源局");
   CHECK(doc.units[1].role == "support");
 }
+
+TEST_CASE("a 协作部门 label names supporting units") {
+  Document doc = extract_bytes("一、任务\n(一)治理。推进治理。(牵头单位:市水务局;协作部门:市环保局、市农业局)\n", "x.txt");
+  REQUIRE(doc.clauses.size() == 1);
+  CHECK(doc.clauses[0].lead == std::vector<std::string>{"市水务局"});
+  CHECK(doc.clauses[0].support == std::vector<std::string>{"市环保局", "市农业局"});
+}
