@@ -521,6 +521,11 @@ std::shared_ptr<const Catalogue> Catalogue::from_grammar(const Grammar& grammar)
   return built;
 }
 
+double Catalogue::similarity(const std::string& a, const std::string& b) const {
+  const std::u32string na = utf8::decode(normalize(a)), nb = utf8::decode(normalize(b));
+  return similar(na, bigrams(na), nb, bigrams(nb));
+}
+
 std::string Catalogue::normalize(const std::string& phrase) const {
   if (!data_) return utf8::encode(base_form(phrase));
   return utf8::encode(data_->normalize(phrase));

@@ -139,21 +139,6 @@ void judge(CompareRow& row, const std::vector<std::string>& documents) {
     }
 }
 
-// Character-bigram Dice coefficient of two normalized phrases.
-double dice(const std::string& a, const std::string& b) {
-  std::u32string x = utf8::decode(a), y = utf8::decode(b);
-  if (x.size() < 2 || y.size() < 2) return x == y ? 1.0 : 0.0;
-  std::map<std::u32string, int> pool;
-  for (std::size_t i = 0; i + 1 < y.size(); ++i) pool[y.substr(i, 2)]++;
-  int hit = 0;
-  for (std::size_t i = 0; i + 1 < x.size(); ++i)
-    if (auto it = pool.find(x.substr(i, 2)); it != pool.end() && it->second > 0) {
-      --it->second;
-      ++hit;
-    }
-  return 2.0 * hit / static_cast<double>(x.size() + y.size() - 2);
-}
-
 constexpr double kSameWording = 0.5;
 
 // A row must not hold two different indicators of one plan. When one plan's
@@ -163,7 +148,7 @@ bool mixes_indicators(const CompareRow& row, const Catalogue& catalogue) {
   for (const auto& [doc, cells] : row.cells)
     for (std::size_t i = 0; i < cells.size(); ++i)
       for (std::size_t j = i + 1; j < cells.size(); ++j)
-        if (dice(catalogue.normalize(cells[i].indicator), catalogue.normalize(cells[j].indicator)) < kSameWording)
+        if (catalogue.similarity(cells[i].indicator, cells[j].indicator) < kSameWording)
           return true;
   return false;
 }

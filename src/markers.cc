@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "numbers.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -108,25 +109,9 @@ void match_at(const Grammar::Impl& g, const MarkerRule& rule, std::string_view t
 }  // namespace
 
 std::optional<int> parse_chinese_numeral(std::string_view s) {
-  std::u32string u = utf8::decode(s);
-  if (u.empty()) return std::nullopt;
-  int total = 0, digit = -1;
-  bool seen_ten = false;
-  for (char32_t c : u) {
-    if (c == U'十') {
-      if (seen_ten) return std::nullopt;
-      total += (digit < 0 ? 1 : digit) * 10;
-      digit = -1;
-      seen_ten = true;
-    } else if (auto at = kChineseDigits.find(c); at != std::u32string::npos) {
-      if (digit >= 0) return std::nullopt;  // two digits in a row: not a numeral
-      digit = static_cast<int>(at);
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (digit >= 0) total += digit;
-  return total > 0 ? std::optional<int>(total) : std::nullopt;
+  auto v = parse_chinese_number(s);
+  if (!v || *v != static_cast<int>(*v)) return std::nullopt;  // item numbers are whole
+  return static_cast<int>(*v);
 }
 
 std::string chinese_numeral(int value) {

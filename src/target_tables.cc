@@ -246,11 +246,9 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
       for (const PatternRule& r : cells_rs.rules)
         if (r.id == "cell.class")
           if (auto c = full_match_groups(*r.re, value_text)) cls = (*c)["cls"];
-      static const std::map<std::string, int> classes = {{"Ⅰ", 1}, {"Ⅱ", 2}, {"Ⅲ", 3}, {"Ⅳ", 4}, {"Ⅴ", 5},
-                                                          {"I", 1}, {"II", 2}, {"III", 3}, {"IV", 4}, {"V", 5}};
-      auto it = classes.find(cls);
-      if (it == classes.end()) continue;
-      num = std::to_string(it->second);
+      const int n = water_class_number(cls);
+      if (n == 0) continue;
+      num = std::to_string(n);
       unit = "类";
       sign = "≤";  // a class is reached when the water is that good or better
     }

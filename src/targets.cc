@@ -64,46 +64,6 @@ bool ends_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
 
-// "三" -> 3, "二十五" -> 25, "九十五点五" -> 95.5, "两" -> 2; nullopt when not a numeral.
-std::optional<double> chinese_number(std::string_view s) {
-  static const std::u32string digits = U"零一二三四五六七八九";
-  std::u32string u = utf8::decode(s);
-  double total = 0, section = 0, fraction = 0, scale = 0.1;
-  int digit = -1;
-  bool after_point = false;
-  for (char32_t c : u) {
-    if (c == U'两') c = U'二';
-    if (auto at = digits.find(c); at != std::u32string::npos) {
-      if (after_point) {
-        fraction += static_cast<double>(at) * scale;
-        scale /= 10;
-      } else {
-        digit = static_cast<int>(at);
-      }
-    } else if (c == U'点') {
-      after_point = true;
-    } else if (c == U'十' || c == U'百' || c == U'千') {
-      double unit = c == U'十' ? 10 : c == U'百' ? 100 : 1000;
-      section += (digit < 0 ? 1 : digit) * unit;
-      digit = -1;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (digit > 0) section += digit;
-  total = section + fraction;
-  return total > 0 ? std::optional<double>(total) : std::nullopt;
-}
-
-int class_number(std::string_view cls) {
-  static const std::pair<const char*, int> table[] = {
-      {"Ⅰ", 1}, {"Ⅱ", 2}, {"Ⅲ", 3}, {"Ⅳ", 4}, {"Ⅴ", 5},
-      {"I", 1}, {"II", 2}, {"III", 3}, {"IV", 4}, {"V", 5}};
-  for (auto [name, n] : table)
-    if (cls == name) return n;
-  return 0;
-}
-
 struct ValueHit {
   Span span;                 // the value and its unit
   double value = 0;
@@ -235,7 +195,7 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
       auto cls = group("cls");
       if (cls) {
         hit.water_class = true;
-        hit.value = class_number(view.substr(cls->begin, cls->end - cls->begin));
+        hit.value = water_class_number(view.substr(cls->begin, cls->end - cls->begin));
         hit.verb = group("verb").value_or(Span{});
         hit.span.begin = cls->begin;
       } else if (num) {
@@ -248,7 +208,7 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
           if (std::isalnum(before) || before == '.' || before == '/' || before == '-') continue;
         }
       } else if (cn) {
-        auto v = chinese_number(view.substr(cn->begin, cn->end - cn->begin));
+        auto v = parse_chinese_number(view.substr(cn->begin, cn->end - cn->begin));
         if (!v) continue;
         hit.value = *v;
       } else {

@@ -94,6 +94,9 @@ class Catalogue {
   // The form phrases and aliases are compared in (Simplified, NFKC, lower
   // case, no punctuation, scope prefixes stripped, folds applied).
   std::string normalize(const std::string& phrase) const;
+  // How alike two indicator phrases are (0..1): bigram Dice of their
+  // normalized forms, at least 0.75 when one contains the other.
+  double similarity(const std::string& a, const std::string& b) const;
   // Can a value in `unit` (as printed) be a value of `ind`?
   bool unit_compatible(const Indicator& ind, const std::string& unit) const;
   double threshold() const { return threshold_; }
