@@ -1,9 +1,7 @@
-// Value and its two serializers: YAML through yaml-cpp's Emitter, JSON by a
-// small pretty-printer. Both write invalid UTF-8 as U+FFFD, integers without
+// Value and its two serializers, YAML and JSON, each a small writer into a
+// string. Both write invalid UTF-8 as U+FFFD, integers without
 // ".0" and doubles in their shortest round-trip form without an exponent.
 #include "plancmp/value.h"
-
-#include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cmath>
@@ -174,56 +172,166 @@ bool plain_is_safe(std::string_view s, bool is_key) {
   for (unsigned char c : s) {
     if (yaml_indicator(c)) return false;
   }
+  // C1 controls (NEL is a line break to YAML 1.1), NBSP and the BOM: readers
+  // differ on them, and a double-quoted string escapes them visibly.
+  for (std::size_t i = 0; i < s.size();) {
+    const int32_t cp = utf8::next_or_invalid(s, i);
+    if ((cp >= 0x80 && cp <= 0xA0) || cp == 0xFEFF) return false;
+  }
   return true;
 }
 
-void emit_string(YAML::Emitter& out, std::string_view raw, bool force_quotes, bool is_key) {
-  const std::string s = yaml_clean(raw);
-  if (force_quotes || !plain_is_safe(s, is_key)) out << YAML::DoubleQuoted;
-  out << s;
-}
-
-void emit_number(YAML::Emitter& out, double v) {
-  if (std::isnan(v)) {
-    out << ".nan";
-  } else if (std::isinf(v)) {
-    out << (v > 0 ? ".inf" : "-.inf");
-  } else {
-    out << format_number(v);  // digits only: plain, read back as a number
+// Double-quoted YAML scalar, escaped as yaml-cpp escapes it (so outputs stay
+// byte-identical to the yaml-cpp emitter this writer replaced): the quote,
+// backslash and common controls by name, other controls, C1 controls, NBSP
+// and the BOM as \x / \u escapes; everything else raw UTF-8.
+void yaml_double_quoted(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t start = i;
+    const int32_t cp = utf8::next_or_invalid(s, i);  // `s` is clean: never -1
+    switch (cp) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\b': out += "\\b"; continue;
+      default: break;
+    }
+    if (cp < 0x20 || (cp >= 0x80 && cp <= 0xA0) || cp == 0xFEFF) {
+      const int digits = cp <= 0xFF ? 2 : 4;
+      out += digits == 2 ? "\\x" : "\\u";
+      for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
+    } else {
+      out.append(s.substr(start, i - start));
+    }
   }
+  out += '"';
 }
 
-void emit(YAML::Emitter& out, const Value& v);
+// Block-style YAML with 2-space indentation, written straight into a string.
+// The layout is yaml-cpp's (which plancmp used before; tests/value_test.cc
+// checks the two agree byte for byte): `- ` items with maps continuing on the
+// item's line, nested blocks on the next line indented by two, arrays of
+// scalars in flow style, empty containers as [] / {}.
+class YamlWriter {
+ public:
+  std::string take() { return std::move(out_); }
 
-void emit_array(YAML::Emitter& out, const Value& v) {
-  if (all_scalars(v) && (v.size() > 0 || v.is_scalar_array())) out << YAML::Flow;
-  out << YAML::BeginSeq;
-  for (std::size_t i = 0; i < v.size(); ++i) emit(out, v[i]);
-  out << YAML::EndSeq;
-}
-
-void emit_object(YAML::Emitter& out, const Value& v) {
-  out << YAML::BeginMap;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    out << YAML::Key;
-    emit_string(out, v.key(i), false, /*is_key=*/true);
-    out << YAML::Value;
-    emit(out, v[i]);
+  // A value at the top of the document.
+  void document(const Value& v) {
+    if (is_block(v)) {
+      block(v, 0);
+    } else {
+      inline_value(v);
+    }
   }
-  out << YAML::EndMap;
-}
 
-void emit(YAML::Emitter& out, const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull: out << YAML::Null; break;
-    case Value::Kind::kBool: out << v.as_bool(); break;
-    case Value::Kind::kInteger: out << v.as_integer(); break;
-    case Value::Kind::kNumber: emit_number(out, v.as_number()); break;
-    case Value::Kind::kString: emit_string(out, v.as_string(), v.is_quoted(), false); break;
-    case Value::Kind::kArray: emit_array(out, v); break;
-    case Value::Kind::kObject: emit_object(out, v); break;
+ private:
+  static bool is_flow_array(const Value& v) {
+    return v.is_array() && all_scalars(v) && (v.size() > 0 || v.is_scalar_array());
   }
-}
+  // Containers written over several lines (non-empty, not flow).
+  static bool is_block(const Value& v) {
+    return (v.is_object() && v.size() > 0) || (v.is_array() && v.size() > 0 && !is_flow_array(v));
+  }
+
+  // An empty container not in flow style: it goes on a line of its own.
+  static bool is_empty_block(const Value& v) { return !v.is_scalar() && v.size() == 0 && !is_flow_array(v); }
+
+  void indent(int n) { out_.append(static_cast<std::size_t>(n), ' '); }
+
+  void scalar_string(std::string_view raw, bool force_quotes, bool is_key) {
+    const std::string s = yaml_clean(raw);
+    if (force_quotes || !plain_is_safe(s, is_key)) {
+      yaml_double_quoted(out_, s);
+    } else {
+      out_ += s;
+    }
+  }
+
+  void number(double v) {
+    if (std::isnan(v)) {
+      out_ += ".nan";
+    } else if (std::isinf(v)) {
+      out_ += v > 0 ? ".inf" : "-.inf";
+    } else {
+      out_ += format_number(v);  // digits only: plain, read back as a number
+    }
+  }
+
+  // A scalar, a flow array or an empty container, on the current line.
+  void inline_value(const Value& v) {
+    switch (v.kind()) {
+      case Value::Kind::kNull: out_ += "null"; break;
+      case Value::Kind::kBool: out_ += v.as_bool() ? "true" : "false"; break;
+      case Value::Kind::kInteger: out_ += std::to_string(v.as_integer()); break;
+      case Value::Kind::kNumber: number(v.as_number()); break;
+      case Value::Kind::kString: scalar_string(v.as_string(), v.is_quoted(), false); break;
+      case Value::Kind::kArray:
+        out_ += '[';
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          if (i) out_ += ", ";
+          inline_value(v[i]);
+        }
+        out_ += ']';
+        break;
+      case Value::Kind::kObject: out_ += "{}"; break;  // only ever empty here
+    }
+  }
+
+  // A block container whose first line starts at the current position (after
+  // `- ` or at column `column`); later lines are indented to `column`.
+  void block(const Value& v, int column) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) {
+        out_ += '\n';
+        indent(column);
+      }
+      if (v.is_object()) {
+        scalar_string(v.key(i), false, /*is_key=*/true);
+        out_ += ':';
+        member(v[i], column);
+      } else if (v[i].is_array() && !is_flow_array(v[i])) {
+        out_ += "-\n";  // yaml-cpp starts a nested block list on the next line
+        indent(column + 2);
+        item(v[i], column + 2);
+      } else {
+        out_ += "- ";
+        item(v[i], column + 2);
+      }
+    }
+  }
+
+  // The value after `key:`: inline on the same line, or a block below it.
+  void member(const Value& v, int column) {
+    if (is_block(v)) {
+      out_ += '\n';
+      indent(column + 2);
+      block(v, column + 2);
+    } else if (is_empty_block(v)) {
+      out_ += '\n';  // an empty block container goes on its own line
+      indent(column + 2);
+      inline_value(v);
+    } else {
+      out_ += ' ';
+      inline_value(v);
+    }
+  }
+
+  // A sequence item after `- `.
+  void item(const Value& v, int column) {
+    if (is_block(v)) {
+      block(v, column);
+    } else {
+      inline_value(v);
+    }
+  }
+
+  std::string out_;
+};
 
 // ---------------------------------------------------------------- JSON
 
@@ -316,12 +424,9 @@ class JsonWriter {
 }  // namespace
 
 std::string to_yaml_text(const Value& v) {
-  YAML::Emitter out;
-  out.SetIndent(2);
-  out.SetNullFormat(YAML::LowerNull);
-  out.SetOutputCharset(YAML::EmitNonAscii);
-  emit(out, v);
-  std::string text(out.c_str(), out.size());
+  YamlWriter w;
+  w.document(v);
+  std::string text = w.take();
   text += '\n';
   return text;
 }
