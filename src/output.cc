@@ -113,7 +113,12 @@ std::string to_yaml(const Document& doc) { return to_yaml_text(document_value(do
 std::string to_json(const Document& doc) { return to_json_text(document_value(doc)); }
 
 std::string render(const Document& doc, OutputFormat format) {
-  return format == OutputFormat::kJson ? to_json(doc) : to_yaml(doc);
+  switch (format) {
+    case OutputFormat::kJson: return to_json(doc);
+    case OutputFormat::kJsonLines: return to_json_text(document_value(doc), 0);
+    case OutputFormat::kYaml: break;
+  }
+  return to_yaml(doc);
 }
 
 }  // namespace plancmp

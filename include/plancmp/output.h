@@ -9,7 +9,8 @@
 
 namespace plancmp {
 
-enum class OutputFormat { kYaml, kJson };
+// kJsonLines: the JSON object on one line (JSON Lines: one document per line).
+enum class OutputFormat { kYaml, kJson, kJsonLines };
 
 // The Document as a Value tree, keys in output order.
 Value document_value(const Document& doc);

@@ -1,18 +1,23 @@
 // `plancmp extract`: see extract.h.
 #include "extract.h"
 
-#include <cerrno>
-#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
+#include <set>
+#include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include "commands.h"
+#include "common.h"
+#include "inputs.h"
+#include "ordered_runner.h"
+#include "output_file.h"
+#include "progress.h"
 #include "plancmp/diagnostic.h"
 #include "plancmp/document.h"
 #include "plancmp/grammar.h"
@@ -80,84 +85,163 @@ std::string strip_final_newline(std::string s) {
 
 }  // namespace
 
+namespace {
+
+// What one worker hands back for one input.
+struct ExtractResult {
+  bool ok = false;
+  std::string output;    // the rendered document, for stdout (empty with -o)
+  std::string messages;  // warnings, --explain lines and errors, for stderr
+};
+
+// Where each input's output goes under -o DIR: DIR/<output_name>.<ext>, made
+// unique (a second "plan" becomes "plan.2") and never an input file.
+struct OutputPlan {
+  std::vector<std::string> paths;  // empty string: nothing may be written
+  std::vector<std::string> notes;  // per input, a message for stderr
+};
+
+OutputPlan plan_outputs(const std::vector<Input>& inputs, const std::string& dir, const char* extension) {
+  OutputPlan plan;
+  std::set<std::string> taken;
+  for (const Input& in : inputs) {
+    std::string note;
+    fs::path target = fs::path(dir) / (in.output_name + extension);
+    for (int n = 2; !taken.insert(target.lexically_normal().string()).second; ++n) {
+      const fs::path again = fs::path(dir) / (in.output_name + "." + std::to_string(n) + extension);
+      note = "plancmp: " + in.path + ": warning: " + target.string() + " is the output of an earlier input; writing " +
+             again.string() + "\n";
+      target = again;
+    }
+    for (const Input& other : inputs) {
+      if (other.path != "-" && same_file(other.path, target.string())) {
+        note = "plancmp: " + in.path + ": error: output " + target.string() +
+               " is an input file; not overwritten\n";
+        target.clear();
+        break;
+      }
+    }
+    plan.paths.push_back(target.string());
+    plan.notes.push_back(note);
+  }
+  return plan;
+}
+
+// Creates DIR and every folder below it the outputs need (on one thread,
+// before the workers start). Returns an error message or "".
+std::string make_output_folders(const std::string& dir, const OutputPlan& plan) {
+  std::set<fs::path> folders{fs::path(dir)};
+  for (const std::string& p : plan.paths)
+    if (!p.empty()) folders.insert(fs::path(p).parent_path());
+  for (const fs::path& folder : folders) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec || !fs::is_directory(folder))
+      return "plancmp: " + folder.string() + ": error: cannot create output directory" +
+             (ec ? ": " + ec.message() : std::string()) + "\n";
+  }
+  return "";
+}
+
+OutputFormat format_of(const std::string& name) {
+  if (name == "json") return OutputFormat::kJson;
+  if (name == "jsonl") return OutputFormat::kJsonLines;
+  return OutputFormat::kYaml;
+}
+
+}  // namespace
+
+int default_jobs() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
 int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
-  const OutputFormat format = args.format == "json" ? OutputFormat::kJson : OutputFormat::kYaml;
-  const char* extension = format == OutputFormat::kJson ? ".json" : ".yaml";
+  const OutputFormat format = format_of(args.format);
+  const char* extension = format == OutputFormat::kYaml ? ".yaml" : ".json";
+  if (format == OutputFormat::kJsonLines && !args.out_dir.empty()) {
+    err << "plancmp: error: --format jsonl streams to stdout; use --format json with -o DIR\n";
+    return kExitInputError;
+  }
 
   ExtractOptions options;
-  options.decode.encoding_override = args.encoding;
-  if (!args.grammars.empty()) {
-    try {
-      options.grammar = Grammar::load(args.grammars);
-    } catch (const InputError& e) {
-      err << "plancmp: " << e.what() << '\n';
-      return kExitInputError;
-    }
-  }
-
-  if (!args.out_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(args.out_dir, ec);
-    if (ec || !fs::is_directory(args.out_dir)) {
-      err << "plancmp: " << args.out_dir << ": error: cannot create output directory"
-          << (ec ? ": " + ec.message() : std::string()) << '\n';
-      return kExitInputError;
-    }
-  }
+  if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
 
   int status = kExitOk;
-  const bool json_array = format == OutputFormat::kJson && args.files.size() > 1;
-  int printed = 0;                              // documents written to `out`
-  std::map<std::string, std::string> written;  // output file -> input that made it
-  if (json_array && args.out_dir.empty()) out << '[';
+  const InputList list = expand_inputs(args.files, plan_text_filter());
+  for (const std::string& e : list.errors) err << "plancmp: " << e << '\n';
+  if (!list.errors.empty()) status = kExitInputError;
+  const std::vector<Input>& inputs = list.inputs;
+  if (inputs.empty()) return kExitInputError;
 
-  for (const auto& path : args.files) {
-    Document doc;
+  OutputPlan plan;
+  if (!args.out_dir.empty()) {
+    plan = plan_outputs(inputs, args.out_dir, extension);
+    if (std::string e = make_output_folders(args.out_dir, plan); !e.empty()) {
+      err << e;
+      return kExitInputError;
+    }
+    remove_temporaries_on_signals();
+  }
+
+  std::uintmax_t total_bytes = 0;
+  for (const Input& in : inputs) total_bytes += in.size;
+  Progress progress(err, !args.quiet && inputs.size() > 1, inputs.size(), total_bytes);
+
+  auto work = [&](std::size_t i) {
+    const Input& in = inputs[i];
+    ExtractResult r;
+    std::ostringstream messages;
+    if (!args.out_dir.empty()) messages << plan.notes[i];
     try {
-      doc = extract_file(path, options);
+      const Document doc = extract_file(in.path, options);
+      const std::string& name = doc.source.empty() ? in.path : doc.source;
+      if (!args.quiet)
+        for (const Warning& w : doc.warnings) print_warning(messages, name, w);
+      if (args.explain) explain(messages, name, doc);
+      std::string text = render(doc, format);
+      if (args.out_dir.empty()) {
+        r.output = std::move(text);
+        r.ok = true;
+      } else if (!plan.paths[i].empty()) {
+        const std::string error = write_atomically(plan.paths[i], text);
+        r.ok = error.empty();
+        if (!r.ok) messages << "plancmp: " << plan.paths[i] << ": error: cannot write: " << error << '\n';
+      }
     } catch (const InputError& e) {
-      err << "plancmp: " << e.what() << '\n';
-      status = kExitInputError;
-      continue;
+      messages << "plancmp: " << e.what() << '\n';
     } catch (const std::exception& e) {
-      err << "plancmp: " << path << ": error: internal error: " << e.what() << '\n';
-      status = kExitInputError;
-      continue;
+      messages << "plancmp: " << in.path << ": error: internal error: " << e.what() << '\n';
     }
+    r.messages = messages.str();
+    progress.finished(in.size);
+    return r;
+  };
 
-    if (!args.quiet) {
-      const std::string& name = doc.source.empty() ? path : doc.source;
-      for (const auto& w : doc.warnings) print_warning(err, name, w);
+  // stdout: YAML documents separated by "---"; JSON one object, or an array
+  // of them for several inputs; JSON Lines one object per line.
+  const bool json_array = format == OutputFormat::kJson && inputs.size() > 1;
+  int printed = 0;
+  if (json_array && args.out_dir.empty()) out << '[';
+  auto consume = [&](std::size_t, ExtractResult& r) {
+    if (!r.messages.empty()) {
+      progress.clear();
+      err << r.messages << std::flush;
     }
-    if (args.explain) explain(err, doc.source.empty() ? path : doc.source, doc);
-
-    const std::string text = render(doc, format);
-    if (!args.out_dir.empty()) {
-      const fs::path target = fs::path(args.out_dir) / (document_stem(path) + extension);
-      const std::string key = target.lexically_normal().string();
-      if (auto it = written.find(key); it != written.end()) {
-        err << "plancmp: " << path << ": warning: output " << target.string()
-            << " overwrites the output of " << it->second << '\n';
-      }
-      written[key] = path;
-      std::ofstream file(target, std::ios::binary | std::ios::trunc);
-      file << text;
-      file.close();
-      if (!file) {
-        err << "plancmp: " << target.string() << ": error: cannot write: "
-            << std::strerror(errno) << '\n';
-        status = kExitInputError;
-      }
-    } else if (json_array) {
-      out << (printed ? ",\n" : "\n") << indent_lines(strip_final_newline(text));
-      ++printed;
+    if (!r.ok) status = kExitInputError;
+    if (r.output.empty()) return;
+    if (json_array) {
+      out << (printed ? ",\n" : "\n") << indent_lines(strip_final_newline(r.output));
     } else {
       if (printed && format == OutputFormat::kYaml) out << "---\n";
-      out << text;
-      ++printed;
+      out << r.output;
     }
-    out.flush();
-  }
+    ++printed;
+    if (format == OutputFormat::kJsonLines) out.flush();  // a stream: each line as soon as it is ready
+  };
+  run_in_order<ExtractResult>(inputs.size(), args.jobs > 0 ? args.jobs : default_jobs(), work, consume,
+                              [&] { progress.tick(); });
+  progress.clear();
 
   if (json_array && args.out_dir.empty()) out << (printed ? "\n]\n" : "]\n");
   out.flush();
@@ -168,16 +252,22 @@ void add_extract_command(CLI::App& app, int& status) {
   auto args = std::make_shared<ExtractArgs>();
   CLI::App* sub = app.add_subcommand(
       "extract", "Extract sections, clauses, units, targets and deadlines from plan texts");
-  sub->add_option("files", args->files, "Plan text files (UTF-8, UTF-16 or GB18030); - reads stdin")
+  sub->add_option("files", args->files,
+                  "Plan texts (UTF-8, UTF-16 or GB18030), folders (every .txt/.text/.md below) or "
+                  "quoted patterns ('plans/**/*.txt'); - reads stdin")
       ->required()
       ->type_name("FILE");
   sub->add_option("-o,--output", args->out_dir,
                   "Write one <stem>.yaml / <stem>.json per input into DIR (created if missing) "
                   "instead of stdout")
       ->type_name("DIR");
-  sub->add_option("-f,--format", args->format, "Output format")
-      ->check(CLI::IsMember({"yaml", "json"}))
+  sub->add_option("-f,--format", args->format,
+                  "Output format; jsonl streams one JSON object per line to stdout")
+      ->check(CLI::IsMember({"yaml", "json", "jsonl"}))
       ->capture_default_str();
+  sub->add_option("-j,--jobs", args->jobs, "Worker threads (default: one per core)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
   sub->add_option("--encoding", args->encoding,
                   "Read inputs in this encoding (any ICU converter name, e.g. GB18030) "
                   "instead of detecting it")
@@ -185,19 +275,24 @@ void add_extract_command(CLI::App& app, int& status) {
   sub->add_option("--grammars", args->grammars,
                   "Load rule files from DIR; they replace the built-in grammars of the same name")
       ->type_name("DIR");
-  sub->add_flag("-q,--quiet", args->quiet, "Do not print warnings on stderr");
+  sub->add_flag("-q,--quiet", args->quiet, "Do not print warnings or progress on stderr");
   sub->add_flag("--explain", args->explain,
                 "Print on stderr, for every extracted item, the rule that produced it and "
                 "where it stands (file:line:col and the exact source text)");
   sub->footer(
-      "Without -o, documents go to stdout: YAML documents separated by '---' lines;\n"
-      "JSON as one object, or an array of objects when several files are given.\n"
+      "Without -o, documents go to stdout in input order: YAML documents separated by\n"
+      "'---' lines; JSON as one object, or an array of objects when several files are\n"
+      "given; JSON Lines one object per line. With -o, each output is written to a\n"
+      "temporary file and renamed into place; folders keep their layout under DIR.\n"
       "Refused inputs (missing, unreadable, not text) are reported on stderr and\n"
-      "skipped; the exit status is then 2.\n"
+      "skipped, the others are still written; the exit status is then 2.\n"
+      "On a terminal, batches show progress (files, MB/s, time left) on stderr.\n"
       "\n"
       "Examples:\n"
       "  plancmp extract corpus/ankang-2023.txt\n"
       "  plancmp extract corpus/*.txt -o out/\n"
+      "  plancmp extract plans/ -j 8 -o out/            # every plan below plans/\n"
+      "  plancmp extract 'plans/**/*.txt' --format jsonl | jq .targets\n"
       "  plancmp extract --format json plan.txt > plan.json\n"
       "  plancmp extract --explain --quiet plan.txt > /dev/null   # why each item was found\n"
       "  iconv -f GBK -t UTF-8 plan.txt | plancmp extract -\n"

@@ -1,0 +1,117 @@
+// See output_file.h.
+#include "output_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+namespace plancmp::cli {
+namespace {
+
+// Paths of temporary files being written, readable from a signal handler:
+// fixed buffers, each claimed through an atomic flag. A writer that finds no
+// free slot still writes atomically, only without cleanup on a signal.
+constexpr std::size_t kSlots = 256;
+constexpr std::size_t kPathMax = 4096;
+struct Slot {
+  std::atomic<bool> claimed{false};
+  std::atomic<bool> live{false};  // `path` names a file that exists
+  char path[kPathMax];
+};
+std::array<Slot, kSlots> slots;
+
+Slot* claim_slot() {
+  for (Slot& s : slots) {
+    bool expected = false;
+    if (s.claimed.compare_exchange_strong(expected, true)) return &s;
+  }
+  return nullptr;
+}
+
+void release_slot(Slot* s) {
+  if (!s) return;
+  s->live.store(false);
+  s->claimed.store(false);
+}
+
+extern "C" void on_fatal_signal(int sig) {
+  for (Slot& s : slots)
+    if (s.live.load()) unlink(s.path);  // async-signal-safe
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+mode_t default_file_mode() {
+  // umask can only be read by setting it: done once, before threads start
+  // writing (remove_temporaries_on_signals is called first), then restored.
+  static const mode_t mode = [] {
+    const mode_t mask = umask(022);
+    umask(mask);
+    return static_cast<mode_t>(0666 & ~mask);
+  }();
+  return mode;
+}
+
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = write(fd, text.data(), text.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+void remove_temporaries_on_signals() {
+  (void)default_file_mode();
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_fatal_signal);
+}
+
+std::string write_atomically(const std::string& path, std::string_view text) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string temp_name = ".";  // built by appends: GCC 12 warns falsely on "." + string
+  temp_name += target.filename().string();
+  temp_name += ".tmp-XXXXXX";
+  const std::string temp = (folder / temp_name).string();
+  if (temp.size() >= kPathMax) return "path too long";
+
+  Slot* slot = claim_slot();
+  char local[kPathMax];
+  char* name = slot ? slot->path : local;
+  std::memcpy(name, temp.c_str(), temp.size() + 1);
+  const int fd = mkstemp(name);
+  if (fd < 0) {
+    const std::string why = std::strerror(errno);
+    release_slot(slot);
+    return why;
+  }
+  if (slot) slot->live.store(true);
+
+  std::string error;
+  if (fchmod(fd, default_file_mode()) != 0 || !write_all(fd, text)) error = std::strerror(errno);
+  if (close(fd) != 0 && error.empty()) error = std::strerror(errno);
+  if (error.empty() && std::rename(name, path.c_str()) != 0) error = std::strerror(errno);
+  if (!error.empty()) unlink(name);
+  release_slot(slot);
+  return error;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec) && !ec;
+}
+
+}  // namespace plancmp::cli
