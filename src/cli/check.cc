@@ -23,6 +23,7 @@ struct CheckArgs {
   std::string output;
   std::string grammars;
   std::string encoding;
+  int jobs = 0;  // threads reading the inputs; 0: one per core
 };
 
 CheckFormat format_of(const std::string& name) {
@@ -45,19 +46,10 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
     err << "plancmp: " << e.what() << '\n';
     return kExitInputError;
   }
-  bool input_error = false;
+  const LoadedDocuments loaded = load_documents(args.files, options, args.jobs, err);
+  const bool input_error = loaded.any_error;
   std::vector<CheckResult> results;
-  for (const std::string& path : args.files) {
-    try {
-      results.push_back(check(load_document(path, options), path, profiles, *catalogue));
-    } catch (const InputError& e) {
-      err << "plancmp: " << e.what() << '\n';  // reported; the other plans are still checked
-      input_error = true;
-    } catch (const std::exception& e) {
-      err << "plancmp: " << path << ": error: internal error: " << e.what() << '\n';
-      input_error = true;
-    }
-  }
+  for (const auto& [path, doc] : loaded.documents) results.push_back(check(doc, path, profiles, *catalogue));
   const std::string text = render(results, format_of(args.format));
   if (write_report(text, args.output, out, err) != kExitOk) return kExitInputError;
   if (input_error) return kExitInputError;
@@ -75,7 +67,9 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
 void add_check_command(CLI::App& app, int& status) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* sub = app.add_subcommand("check", "Check plans against profiles of required indicators (a CI gate)");
-  sub->add_option("files", args->files, "Plan texts, or YAML/JSON written by plancmp extract")
+  sub->add_option("files", args->files,
+                  "Plan texts, or YAML/JSON written by plancmp extract; folders and quoted patterns "
+                  "are expanded")
       ->required()
       ->type_name("FILE");
   sub->add_option("-p,--profile", args->profiles,
@@ -89,6 +83,9 @@ void add_check_command(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"error", "warning", "notice", "never"}))
       ->capture_default_str();
   sub->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout")->type_name("FILE");
+  sub->add_option("-j,--jobs", args->jobs, "Threads reading the inputs (default: one per core)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
   sub->add_option("--encoding", args->encoding, "Read plan texts in this encoding")->type_name("NAME");
   sub->add_option("--grammars", args->grammars, "Load rule files (and indicators.yaml) from DIR")->type_name("DIR");
   sub->footer(

@@ -2,6 +2,10 @@
 #pragma once
 #include <iosfwd>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "plancmp/document.h"
 
 #include "plancmp/pipeline.h"
 
@@ -12,8 +16,24 @@ namespace plancmp::cli {
 bool load_options(const std::string& grammars, const std::string& encoding, ExtractOptions& options,
                   std::ostream& err);
 
-// Writes `text` to `path`, or to `out` when path is empty. Returns kExitOk, or
-// kExitInputError after printing why the file could not be written.
+// Writes `text` to `path` (atomically: see output_file.h), or to `out` when
+// path is empty. Returns kExitOk, or kExitInputError after printing why the
+// file could not be written.
 int write_report(const std::string& text, const std::string& path, std::ostream& out, std::ostream& err);
+
+// Documents read by compare and check, in input order.
+struct LoadedDocuments {
+  std::vector<std::pair<std::string, Document>> documents;  // (path, document)
+  bool any_error = false;  // some argument or input was refused (and reported)
+};
+
+// Reads every input (plan texts or plancmp's YAML/JSON; folders and patterns
+// expanded, see inputs.h) on `jobs` threads (0: one per core). A refused input
+// is reported on `err` and left out.
+LoadedDocuments load_documents(const std::vector<std::string>& args, const ExtractOptions& options, int jobs,
+                               std::ostream& err);
+
+// The number of cores (at least 1).
+int default_jobs();
 
 }  // namespace plancmp::cli

@@ -22,6 +22,7 @@ struct CompareArgs {
   std::string output;    // file to write; empty: stdout
   std::string grammars;
   std::string encoding;
+  int jobs = 0;          // threads reading the inputs; 0: one per core
 };
 
 CompareFormat format_of(const std::string& name) {
@@ -36,20 +37,10 @@ CompareFormat format_of(const std::string& name) {
 int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
   ExtractOptions options;
   if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
-  int status = kExitOk;
+  LoadedDocuments loaded = load_documents(args.files, options, args.jobs, err);
+  int status = loaded.any_error ? kExitInputError : kExitOk;
   std::vector<Document> documents;
-  for (const std::string& path : args.files) {
-    try {
-      documents.push_back(load_document(path, options));
-    } catch (const InputError& e) {
-      // A bad file is reported and left out; the others are still compared.
-      err << "plancmp: " << e.what() << '\n';
-      status = kExitInputError;
-    } catch (const std::exception& e) {
-      err << "plancmp: " << path << ": error: internal error: " << e.what() << '\n';
-      status = kExitInputError;
-    }
-  }
+  for (auto& [path, doc] : loaded.documents) documents.push_back(std::move(doc));
   if (documents.empty()) return kExitInputError;
   std::shared_ptr<const Catalogue> catalogue;
   try {
@@ -69,13 +60,18 @@ int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
 void add_compare_command(CLI::App& app, int& status) {
   auto args = std::make_shared<CompareArgs>();
   CLI::App* sub = app.add_subcommand("compare", "Line up equivalent targets across plans and say which is stricter");
-  sub->add_option("files", args->files, "Plan texts, or YAML/JSON written by plancmp extract")
+  sub->add_option("files", args->files,
+                  "Plan texts, or YAML/JSON written by plancmp extract; folders and quoted patterns "
+                  "are expanded")
       ->required()
       ->type_name("FILE");
   sub->add_option("-f,--format", args->format, "Output format")
       ->check(CLI::IsMember({"table", "yaml", "json", "csv", "md", "html"}))
       ->capture_default_str();
   sub->add_option("-o,--output", args->output, "Write to FILE instead of stdout")->type_name("FILE");
+  sub->add_option("-j,--jobs", args->jobs, "Threads reading the inputs (default: one per core)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
   sub->add_option("--encoding", args->encoding, "Read plan texts in this encoding")->type_name("NAME");
   sub->add_option("--grammars", args->grammars, "Load rule files (and indicators.yaml) from DIR")->type_name("DIR");
   sub->footer(

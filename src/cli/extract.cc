@@ -10,7 +10,6 @@
 #include <sstream>
 #include <string>
 #include <system_error>
-#include <thread>
 
 #include "commands.h"
 #include "common.h"
@@ -150,11 +149,6 @@ OutputFormat format_of(const std::string& name) {
 }
 
 }  // namespace
-
-int default_jobs() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
-}
 
 int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
   const OutputFormat format = format_of(args.format);

@@ -24,7 +24,4 @@ struct ExtractArgs {
 // skipped; the result is kExitInputError if any input failed, else kExitOk.
 int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err);
 
-// The number of cores (at least 1).
-int default_jobs();
-
 }  // namespace plancmp::cli
