@@ -15,13 +15,13 @@
 
 #include <fmt/format.h>
 #include <unicode/normalizer2.h>
-#include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <yaml-cpp/yaml.h>
 
 #include "grammar_internal.h"
 #include "plancmp/diagnostic.h"
+#include "t2s.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -32,27 +32,12 @@ constexpr const char* kFileName = "indicators.yaml";
 
 // ------------------------------------------------------------ text helpers
 
-// Traditional -> Simplified for a whole phrase (ICU; phrase-level, so
-// multi-character conversions apply). Serialized: ICU transliterators keep
-// state between calls.
+// Traditional -> Simplified for a whole phrase (ICU's rules, phrase-level, so
+// multi-character conversions apply; tabled at build time: see t2s.h).
 std::string to_simplified(const std::string& utf8) {
-  static std::mutex mu;
-  static std::unique_ptr<icu::Transliterator> t2s = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(
-        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
   bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) { return (c & 0x80) == 0; });
-  if (!t2s || ascii) return utf8;
-  icu::UnicodeString s = icu::UnicodeString::fromUTF8(utf8);
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    t2s->transliterate(s);
-  }
-  std::string out;
-  s.toUTF8String(out);
-  return out;
+  if (ascii) return utf8;
+  return t2s::convert_utf8(utf8);
 }
 
 std::string normalize_with(const icu::Normalizer2* n, UErrorCode status, const std::string& utf8) {

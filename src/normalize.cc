@@ -1,17 +1,14 @@
 // Stage 2: normalization with an offset map. See include/plancmp/normalize.h.
 #include "plancmp/normalize.h"
 
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
-#include <mutex>
 #include <optional>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "t2s.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -50,27 +47,9 @@ struct Char {
   bool removed = false;
 };
 
-// Traditional -> Simplified for one code point; cached because the ICU
-// transliterator is slow per call and plans reuse a few thousand characters.
-char32_t to_simplified(char32_t c) {
-  static std::mutex mu;
-  static std::unordered_map<char32_t, char32_t> cache;
-  static std::unique_ptr<icu::Transliterator> t2s = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        "Traditional-Simplified", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
-  if (!t2s || !is_han(c)) return c;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = cache.find(c);
-  if (it != cache.end()) return it->second;
-  icu::UnicodeString s(static_cast<UChar32>(c));
-  t2s->transliterate(s);
-  char32_t out = (s.countChar32() == 1) ? static_cast<char32_t>(s.char32At(0)) : c;
-  cache.emplace(c, out);
-  return out;
-}
+// Traditional -> Simplified for one code point (ICU's rules, tabled at build
+// time: see t2s.h).
+char32_t to_simplified(char32_t c) { return is_han(c) ? t2s::convert_char(c) : c; }
 
 bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == 0xA0; }
 bool is_ascii_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
