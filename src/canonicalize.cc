@@ -482,28 +482,15 @@ std::shared_ptr<const Catalogue> Catalogue::from_grammar(const Grammar& grammar)
   auto text_it = impl.raw_files.find(kFileName);
   static const std::shared_ptr<const Catalogue> empty = std::make_shared<Catalogue>();
   if (text_it == impl.raw_files.end()) return empty;
-  const std::string& text = text_it->second;
-  auto path_it = impl.file_paths.find(kFileName);
-  const std::string path = path_it == impl.file_paths.end() ? std::string("grammars/") + kFileName : path_it->second;
-
-  // Cached per grammar. The text is compared too: a Grammar::Impl freed and
-  // another allocated at the same address must not reuse a stale catalogue.
-  struct Entry {
-    std::string text;
-    std::shared_ptr<const Catalogue> catalogue;
-  };
-  static std::mutex mu;
-  static std::map<const Grammar::Impl*, Entry> cache;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache.find(&impl);
-    if (it != cache.end() && it->second.text == text) return it->second.catalogue;
-  }
-  std::shared_ptr<const Catalogue> built = from_text(text, path);
-  std::lock_guard<std::mutex> lock(mu);
-  if (cache.size() >= 64) cache.clear();  // tests build many grammars; keep it bounded
-  cache[&impl] = Entry{text, built};
-  return built;
+  // Cached in the grammar: built once (call_once; a throw leaves it unbuilt,
+  // so the error is raised again next time), immutable afterwards.
+  std::call_once(impl.catalogue_once, [&] {
+    auto path_it = impl.file_paths.find(kFileName);
+    const std::string path =
+        path_it == impl.file_paths.end() ? std::string("grammars/") + kFileName : path_it->second;
+    impl.catalogue = from_text(text_it->second, path);
+  });
+  return impl.catalogue;
 }
 
 double Catalogue::similarity(const std::string& a, const std::string& b) const {

@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "plancmp/grammar.h"
 
 namespace plancmp {
+
+class Catalogue;
 
 // Where a marker may stand.
 enum class MarkerPosition {
@@ -82,6 +85,11 @@ struct Grammar::Impl {
   std::map<std::string, std::string> raw_files;
   std::map<std::string, std::string> file_paths;
   std::vector<RuleExample> examples;
+
+  // The catalogue of indicators.yaml, built on first use (canonicalize.cc):
+  // once, under call_once, and immutable afterwards.
+  mutable std::once_flag catalogue_once;
+  mutable std::shared_ptr<const Catalogue> catalogue;
 
   // The rule set `set` of `file`; an empty set when the file or set is absent.
   const RuleSet& rule_set(const std::string& file, const std::string& set) const;

@@ -63,7 +63,11 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   extract_deadlines(text, dates, doc);
   extract_targets(text, *grammar, dates, doc);
   // Stage 5: catalogue ids (the catalogue is built once per grammar and cached).
-  canonicalize(*Catalogue::from_grammar(*grammar), doc);
+  // With no targets there is nothing to match: the built-in catalogue is then
+  // not even built (start-up); a replacement one is, so a broken file is
+  // still reported for every document.
+  if (!doc.targets.empty() || grammar != Grammar::builtin())
+    canonicalize(*Catalogue::from_grammar(*grammar), doc);
   append(doc.warnings, decoded.warnings);
   append(doc.warnings, text.warnings());
   append(doc.warnings, structure.warnings);
