@@ -91,6 +91,8 @@ class UnitReader {
   // Names read elsewhere in the document; a fragment glued to one of them can
   // be trimmed even when it starts with no unit prefix ("…要求发改局").
   void set_known(std::set<std::string> known) { known_ = std::move(known); }
+  // Has trim() looked a name up in the known names (whatever they were)?
+  bool consulted_known() const { return consulted_known_; }
 
   bool has_suffix(const Piece& p) const {
     for (const auto& w : lex_.suffixes)
@@ -261,6 +263,7 @@ class UnitReader {
       Piece q{cps[k], p.e, false};
       if (starts_unit(q) && plausible(q) && has_suffix(q)) return q;
     }
+    consulted_known_ = true;
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       Piece q{cps[k], p.e, false};
       if (known_.count(std::string(t_.substr(q.b, q.e - q.b))) && plausible(q) && has_suffix(q))
@@ -358,6 +361,7 @@ class UnitReader {
   std::string_view t_;
   const Lexicon& lex_;
   std::set<std::string> known_;
+  mutable bool consulted_known_ = false;  // this reader is local to one document
 };
 
 struct Found {
@@ -485,13 +489,15 @@ struct Readings {
   std::set<std::string> names;  // every name read, as normalized text
 };
 
-Readings read_notes(const NormalizedText& nt, const RuleSet& notes, const RuleSet& roles,
-                    const UnitReader& reader, const Document& doc) {
-  const std::string& text = nt.text();
-  Readings out;
-  out.lead.resize(doc.clauses.size());
-  out.support.resize(doc.clauses.size());
-  out.note.resize(doc.clauses.size());
+// The regex work of read_notes, done once and shared by both passes: the note
+// bodies of each segment, and the role matches of a body once it is read.
+struct SegmentNotes {
+  std::vector<NoteBody> bodies;
+  std::vector<std::optional<std::vector<RoleMatch>>> matches;  // per body, on demand
+};
+
+std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSet& notes, const Document& doc) {
+  std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
     // Note bodies: brackets first, then the tail sentence unless a bracket
@@ -518,14 +524,33 @@ Readings read_notes(const NormalizedText& nt, const RuleSet& notes, const RuleSe
         pos = next > pos ? next : pos + 1;
       }
     }
+    if (bodies.empty()) continue;
     std::stable_sort(bodies.begin(), bodies.end(),
                      [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; });
+    SegmentNotes sn;
+    sn.matches.resize(bodies.size());
+    sn.bodies = std::move(bodies);
+    out.push_back(std::move(sn));
+  }
+  return out;
+}
+
+Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, const RuleSet& roles,
+                    const UnitReader& reader, const Document& doc) {
+  const std::string& text = nt.text();
+  Readings out;
+  out.lead.resize(doc.clauses.size());
+  out.support.resize(doc.clauses.size());
+  out.note.resize(doc.clauses.size());
+  for (SegmentNotes& sn : found) {
     std::vector<NoteBody> read;
-    for (const NoteBody& body : bodies) {
+    for (std::size_t bi = 0; bi < sn.bodies.size(); ++bi) {
+      const NoteBody& body = sn.bodies[bi];
       bool covered = false;
       for (const NoteBody& r : read) covered |= body.b < r.e && r.b < body.e;
       if (covered) continue;
-      std::vector<RoleMatch> matches = role_matches(roles, text, body.b, body.e);
+      if (!sn.matches[bi]) sn.matches[bi] = role_matches(roles, text, body.b, body.e);
+      const std::vector<RoleMatch>& matches = *sn.matches[bi];
       if (matches.empty()) continue;
       if (body.tail) {
         // A sentence is a note only when a role keyword closes it.
@@ -583,10 +608,15 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   Lexicon lex(g);
   UnitReader reader(nt.text(), lex);
   // Two passes: the second knows every name the first read, so a name glued
-  // to a sentence without any unit prefix can still be cut out.
-  Readings first = read_notes(nt, notes, roles, reader, doc);
-  reader.set_known(first.names);
-  Readings r = read_notes(nt, notes, roles, reader, doc);
+  // to a sentence without any unit prefix can still be cut out. The regex work
+  // is shared; when the first pass never looked for a known name, the second
+  // would read exactly the same.
+  std::vector<SegmentNotes> found = find_note_bodies(nt.text(), notes, doc);
+  Readings r = read_notes(nt, found, roles, reader, doc);
+  if (reader.consulted_known()) {
+    reader.set_known(std::move(r.names));
+    r = read_notes(nt, found, roles, reader, doc);
+  }
 
   for (std::size_t i = 0; i < doc.clauses.size(); ++i) {
     Clause& c = doc.clauses[i];
