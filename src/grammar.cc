@@ -205,6 +205,9 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
       throw_at_mark(f.path, f.text, e.mark, e.msg);
     }
   }
+  for (const auto& [file, rf] : g->files)
+    for (const auto& [name, words] : rf.lists)
+      g->alternations[file + "/" + name] = std::make_unique<Grammar::Impl::LazyAlternation>();
   return g;
 }
 
@@ -269,6 +272,24 @@ const std::vector<std::string>& Grammar::Impl::list(const std::string& file, con
   if (f == files.end()) return empty;
   auto l = f->second.lists.find(name);
   return l == f->second.lists.end() ? empty : l->second;
+}
+
+const RE2* Grammar::Impl::list_alternation(const std::string& file, const std::string& name) const {
+  auto it = alternations.find(file + "/" + name);
+  if (it == alternations.end()) return nullptr;
+  LazyAlternation& lazy = *it->second;
+  std::call_once(lazy.once, [&] {
+    const std::vector<std::string>& words = list(file, name);
+    if (words.empty()) return;
+    std::string pattern;
+    for (const std::string& w : words) pattern += (pattern.empty() ? "" : "|") + RE2::QuoteMeta(w);
+    RE2::Options options;
+    options.set_encoding(RE2::Options::EncodingLatin1);  // bytes, like std::string::find
+    options.set_log_errors(false);
+    auto re = std::make_unique<RE2>(pattern, options);
+    if (re->ok()) lazy.re = std::move(re);
+  });
+  return lazy.re.get();
 }
 
 std::vector<RuleExample> Grammar::examples() const { return impl_->examples; }
