@@ -131,6 +131,13 @@ class UnitReader {
     return true;
   }
 
+  // Byte offset of the last code point of a non-empty piece.
+  std::size_t last_char_start(const Piece& p) const {
+    std::size_t i = p.e - 1;
+    while (i > p.b && (static_cast<unsigned char>(t_[i]) & 0xC0) == 0x80) --i;
+    return i;
+  }
+
   // Strips spaces, quotes, stray brackets and the strip_* words from the edges.
   Piece clean(Piece p) const {
     bool changed = true;
@@ -145,8 +152,7 @@ class UnitReader {
         changed = true;
         continue;
       }
-      std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
-      std::size_t last = cps.size() >= 2 ? cps[cps.size() - 2] : p.b;
+      std::size_t last = last_char_start(p);
       std::size_t j = last;
       char32_t d = utf8::next(t_, j);
       if (d == U' ' || d == U'\t' || d == U'“' || d == U'”' || d == U'"' || d == U'‘' ||
@@ -209,7 +215,8 @@ class UnitReader {
     std::vector<Piece> out;
     std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
     int depth = 0;
-    std::size_t start = p.b;
+    std::size_t start = p.b, start_k = 0;  // start == cps[start_k]
+    const std::size_t total = cps.size() - 1;  // code points in p
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       std::size_t prev = cps[k - 1];
       char32_t c = utf8::next(t_, prev);
@@ -217,15 +224,17 @@ class UnitReader {
       if (c == U')' && depth > 0) --depth;
       if (depth > 0) continue;
       std::size_t at = cps[k];
-      if (code_points(t_, start, at) < 2 || code_points(t_, at, p.e) < 2) continue;
-      bool suffix = false;
-      for (const auto& w : lex_.suffixes) suffix |= ends_with_at(t_, at, start, w);
-      if (!suffix) continue;
+      if (k - start_k < 2 || total - k < 2) continue;
+      // Both tests must hold; the glue start is the rarer and cheaper one.
       bool glue = false;
       for (const auto& w : lex_.glue_starts) glue |= starts_with_at(t_, at, w) && at + w.size() < p.e;
       if (!glue) continue;
+      bool suffix = false;
+      for (const auto& w : lex_.suffixes) suffix |= ends_with_at(t_, at, start, w);
+      if (!suffix) continue;
       out.push_back({start, at, start == p.b ? p.weak : false});
       start = at;
+      start_k = k;
     }
     out.push_back({start, p.e, start == p.b ? p.weak : false});
     return out;
