@@ -282,7 +282,10 @@ const RE2* Grammar::Impl::list_alternation(const std::string& file, const std::s
     const std::vector<std::string>& words = list(file, name);
     if (words.empty()) return;
     std::string pattern;
-    for (const std::string& w : words) pattern += (pattern.empty() ? "" : "|") + RE2::QuoteMeta(w);
+    for (const std::string& w : words) {
+      if (!pattern.empty()) pattern += '|';
+      pattern += RE2::QuoteMeta(w);
+    }
     RE2::Options options;
     options.set_encoding(RE2::Options::EncodingLatin1);  // bytes, like std::string::find
     options.set_log_errors(false);
