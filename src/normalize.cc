@@ -39,13 +39,12 @@ char32_t fold_fullwidth(char32_t c) {
 
 namespace {
 
-// One character of the working text (16 bytes: a 10 MB plan has millions).
+// One character of the working text (8 bytes: a 10 MB plan has millions).
+// Its original-script form is not kept: display() reads it from the source.
 struct Char {
-  char32_t rule;       // what rules see
-  char32_t display;    // original script, folded
-  std::uint32_t src;   // byte offset in the source
-  std::uint8_t len;    // its length in source bytes
-  bool removed = false;
+  char32_t rule;            // what rules see
+  std::uint32_t src : 31;   // byte offset in the source
+  std::uint32_t removed : 1;
 };
 
 constexpr std::size_t kCheckpoint = 256;  // source bytes between column checkpoints
@@ -237,14 +236,14 @@ NormalizedText NormalizedText::build_from(std::string&& source) {
 void NormalizedText::build_from_source() {
   NormalizedText& out = *this;
   const std::string_view source = source_;
-  if (source.size() >= UINT32_MAX) throw std::length_error("text too large to normalize (over 4 GB)");
+  if (source.size() >= (1u << 31)) throw std::length_error("text too large to normalize (over 2 GB)");
 
   std::vector<Char> chars;
   chars.reserve(source.size() / 2 + 1);
   for (std::size_t i = 0; i < source.size();) {
     std::size_t start = i;
     char32_t c = utf8::next(source, i);
-    chars.push_back({c, c, static_cast<std::uint32_t>(start), static_cast<std::uint8_t>(i - start)});
+    chars.push_back({c, static_cast<std::uint32_t>(start), 0});
   }
   // Checkpoint k: code points (non-continuation bytes) before byte k * kCheckpoint.
   out.cp_checkpoints_.reserve(source.size() / kCheckpoint + 1);
@@ -258,7 +257,7 @@ void NormalizedText::build_from_source() {
     if (source[i] == '\n') out.line_starts_.push_back(i + 1);
 
   // 1. Conversion artefacts (work on the folded form so "１２、" counts too).
-  for (Char& ch : chars) ch.rule = ch.display = fold_fullwidth(ch.rule);
+  for (Char& ch : chars) ch.rule = fold_fullwidth(ch.rule);
   std::vector<Line> lines = split_lines(chars);
   if (remove_page_markers(chars, lines)) {
     out.had_page_markers_ = true;
@@ -324,19 +323,14 @@ void NormalizedText::build_from_source() {
   out.text_.reserve(source.size());
   out.cp_text_byte_.reserve(kept_count + 1);
   out.cp_source_byte_.reserve(kept_count + 1);
-  out.cp_source_len_.reserve(kept_count + 1);
-  out.display_cps_.reserve(kept_count);
   for (const Char& ch : chars) {
     if (ch.removed) continue;
     out.cp_text_byte_.push_back(static_cast<std::uint32_t>(out.text_.size()));
     out.cp_source_byte_.push_back(ch.src);
-    out.cp_source_len_.push_back(ch.len);
-    out.display_cps_.push_back(ch.display);
     utf8::append(out.text_, ch.rule);
   }
   out.cp_text_byte_.push_back(static_cast<std::uint32_t>(out.text_.size()));
   out.cp_source_byte_.push_back(static_cast<std::uint32_t>(source.size()));
-  out.cp_source_len_.push_back(0);
 }
 
 std::size_t NormalizedText::cp_of(std::size_t text_byte) const {
@@ -382,7 +376,11 @@ std::string NormalizedText::display(std::size_t begin, std::size_t end) const {
   if (begin >= end || begin >= text_.size()) return out;
   end = std::min(end, text_.size());
   std::size_t first = cp_of(begin), last = cp_of(end - 1);
-  for (std::size_t cp = first; cp <= last; ++cp) utf8::append(out, display_cps_[cp]);
+  // The original script, folded (as the character was read in build()).
+  for (std::size_t cp = first; cp <= last; ++cp) {
+    std::size_t i = cp_source_byte_[cp];
+    utf8::append(out, fold_fullwidth(utf8::next(source_, i)));
+  }
   return out;
 }
 
@@ -391,7 +389,8 @@ std::string NormalizedText::quote(std::size_t begin, std::size_t end) const {
   end = std::min(end, text_.size());
   std::size_t first = cp_of(begin), last = cp_of(end - 1);
   std::size_t src_begin = cp_source_byte_[first];
-  std::size_t src_end = cp_source_byte_[last] + cp_source_len_[last];
+  std::size_t src_end = cp_source_byte_[last];
+  utf8::next(source_, src_end);  // past the last character
   std::size_t line_end = source_.find('\n', src_begin);
   if (line_end != std::string::npos) src_end = std::min(src_end, line_end);
   return source_.substr(src_begin, src_end - src_begin);

@@ -67,14 +67,12 @@ class NormalizedText {
   // Code points in source_[0, source_byte).
   std::size_t source_cps_before(std::size_t source_byte) const;
 
-  // Offsets are 32-bit (decode refuses inputs over 2 GB): the maps cost about
-  // 13 bytes per character.
+  // Offsets are 32-bit (decode refuses inputs over 2 GB): the maps cost 8
+  // bytes per character. The original script is read back from source_.
   std::string source_;
   std::string text_;
   std::vector<std::uint32_t> cp_text_byte_;    // code point index -> text byte (+ end)
   std::vector<std::uint32_t> cp_source_byte_;  // code point index -> source byte (+ end)
-  std::vector<std::uint8_t> cp_source_len_;    // source bytes of that character
-  std::u32string display_cps_;                 // original-script code points
   std::vector<std::size_t> line_starts_;       // source byte of each line start
   std::vector<std::uint32_t> cp_checkpoints_;  // code points in source_ before each kCheckpoint bytes
   bool had_page_markers_ = false;
