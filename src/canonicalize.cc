@@ -619,7 +619,13 @@ std::optional<double> Catalogue::to_canonical(const Indicator& ind, double value
 }
 
 void canonicalize(const Catalogue& catalogue, Document& doc) {
-  for (Target& t : doc.targets) t.indicator_id = catalogue.match(t.indicator, t.unit);
+  // A plan repeats its indicators: each distinct (phrase, unit) is matched once.
+  std::map<std::pair<std::string, std::string>, std::optional<std::string>> seen;
+  for (Target& t : doc.targets) {
+    auto [it, fresh] = seen.try_emplace({t.indicator, t.unit});
+    if (fresh) it->second = catalogue.match(t.indicator, t.unit);
+    t.indicator_id = it->second;
+  }
 }
 
 }  // namespace plancmp
