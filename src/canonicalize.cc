@@ -15,13 +15,13 @@
 
 #include <fmt/format.h>
 #include <unicode/normalizer2.h>
-#include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <yaml-cpp/yaml.h>
 
 #include "grammar_internal.h"
 #include "plancmp/diagnostic.h"
+#include "t2s.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -32,27 +32,12 @@ constexpr const char* kFileName = "indicators.yaml";
 
 // ------------------------------------------------------------ text helpers
 
-// Traditional -> Simplified for a whole phrase (ICU; phrase-level, so
-// multi-character conversions apply). Serialized: ICU transliterators keep
-// state between calls.
+// Traditional -> Simplified for a whole phrase (ICU's rules, phrase-level, so
+// multi-character conversions apply; tabled at build time: see t2s.h).
 std::string to_simplified(const std::string& utf8) {
-  static std::mutex mu;
-  static std::unique_ptr<icu::Transliterator> t2s = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(
-        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
   bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) { return (c & 0x80) == 0; });
-  if (!t2s || ascii) return utf8;
-  icu::UnicodeString s = icu::UnicodeString::fromUTF8(utf8);
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    t2s->transliterate(s);
-  }
-  std::string out;
-  s.toUTF8String(out);
-  return out;
+  if (ascii) return utf8;
+  return t2s::convert_utf8(utf8);
 }
 
 std::string normalize_with(const icu::Normalizer2* n, UErrorCode status, const std::string& utf8) {
@@ -497,28 +482,15 @@ std::shared_ptr<const Catalogue> Catalogue::from_grammar(const Grammar& grammar)
   auto text_it = impl.raw_files.find(kFileName);
   static const std::shared_ptr<const Catalogue> empty = std::make_shared<Catalogue>();
   if (text_it == impl.raw_files.end()) return empty;
-  const std::string& text = text_it->second;
-  auto path_it = impl.file_paths.find(kFileName);
-  const std::string path = path_it == impl.file_paths.end() ? std::string("grammars/") + kFileName : path_it->second;
-
-  // Cached per grammar. The text is compared too: a Grammar::Impl freed and
-  // another allocated at the same address must not reuse a stale catalogue.
-  struct Entry {
-    std::string text;
-    std::shared_ptr<const Catalogue> catalogue;
-  };
-  static std::mutex mu;
-  static std::map<const Grammar::Impl*, Entry> cache;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache.find(&impl);
-    if (it != cache.end() && it->second.text == text) return it->second.catalogue;
-  }
-  std::shared_ptr<const Catalogue> built = from_text(text, path);
-  std::lock_guard<std::mutex> lock(mu);
-  if (cache.size() >= 64) cache.clear();  // tests build many grammars; keep it bounded
-  cache[&impl] = Entry{text, built};
-  return built;
+  // Cached in the grammar: built once (call_once; a throw leaves it unbuilt,
+  // so the error is raised again next time), immutable afterwards.
+  std::call_once(impl.catalogue_once, [&] {
+    auto path_it = impl.file_paths.find(kFileName);
+    const std::string path =
+        path_it == impl.file_paths.end() ? std::string("grammars/") + kFileName : path_it->second;
+    impl.catalogue = from_text(text_it->second, path);
+  });
+  return impl.catalogue;
 }
 
 double Catalogue::similarity(const std::string& a, const std::string& b) const {
@@ -647,7 +619,13 @@ std::optional<double> Catalogue::to_canonical(const Indicator& ind, double value
 }
 
 void canonicalize(const Catalogue& catalogue, Document& doc) {
-  for (Target& t : doc.targets) t.indicator_id = catalogue.match(t.indicator, t.unit);
+  // A plan repeats its indicators: each distinct (phrase, unit) is matched once.
+  std::map<std::pair<std::string, std::string>, std::optional<std::string>> seen;
+  for (Target& t : doc.targets) {
+    auto [it, fresh] = seen.try_emplace({t.indicator, t.unit});
+    if (fresh) it->second = catalogue.match(t.indicator, t.unit);
+    t.indicator_id = it->second;
+  }
 }
 
 }  // namespace plancmp

@@ -212,7 +212,15 @@ void check_bytes_are_text(std::string_view bytes, const std::string& file_name) 
                                          " (UTF-16 without a byte-order mark? give the "
                                          "encoding explicitly)"));
   }
-  check_control_share(std::vector<unsigned char>(bytes.begin(), bytes.end()), file_name);
+  size_t controls = 0;
+  for (char b : bytes) {
+    const auto c = static_cast<unsigned char>(b);
+    controls += (c < 0x20 && !is_text_control(c)) ? 1 : 0;
+  }
+  if (controls <= kMaxControlShare * bytes.size()) return;
+  const int percent = static_cast<int>(100.0 * controls / bytes.size() + 0.5);
+  throw InputError(file_name,
+                   not_text(std::to_string(percent) + "% of it is control characters"));
 }
 
 // ---------------------------------------------------------------------------
@@ -354,6 +362,51 @@ void to_utf8(const Conversion& c, size_t input_size, DecodedText& out) {
 }
 
 // ---------------------------------------------------------------------------
+// Valid UTF-8 (the usual input): no conversion needed
+
+// Strictly well-formed UTF-8 (ICU's own check: no overlongs, surrogates or
+// values past U+10FFFF), which ICU's converter reads without a single
+// replacement.
+bool is_valid_utf8(std::string_view bytes) {
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const auto n = static_cast<int32_t>(bytes.size());
+  for (int32_t i = 0; i < n;) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+// What to_utf8() makes of ICU's conversion of valid UTF-8: the same bytes,
+// CRLF and lone CR as LF (at the CR's offset), each byte mapped to the offset
+// of its character.
+void copy_utf8(std::string_view bytes, DecodedText& out) {
+  out.utf8.reserve(bytes.size());
+  out.input_offset.reserve(bytes.size() + 1);
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const size_t n = bytes.size();
+  for (size_t i = 0; i < n;) {
+    const auto from = static_cast<long long>(i);
+    if (p[i] == '\r') {
+      out.utf8.push_back('\n');
+      out.input_offset.push_back(from);
+      i += (i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
+      continue;
+    }
+    const size_t len = p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
+    out.utf8.append(bytes.data() + i, len);
+    out.input_offset.insert(out.input_offset.end(), len, from);
+    i += len;
+  }
+  out.input_offset.push_back(static_cast<long long>(n));
+}
+
+// ---------------------------------------------------------------------------
 // Warnings
 
 Warning invalid_bytes_warning(const std::string& file_name, const std::string& encoding,
@@ -473,8 +526,9 @@ LineScan scan_line(std::string_view line) {
     s.non_ascii = true;
     if (c == 0xFFFD) continue;
     if (misread_byte(c) < 0) {
+      // No mojibake then: the rest of the scan cannot change the verdict.
       s.unmappable = true;
-      continue;
+      break;
     }
     ++s.latin;
     s.c1 |= c < 0xA0;
@@ -739,6 +793,14 @@ DecodedText decode(std::string_view bytes, const std::string& file_name,
     return decode_as(bom, bytes, file_name);
   }
   check_bytes_are_text(bytes, file_name);
+  if (is_valid_utf8(bytes)) {
+    // As finish() with a clean UTF-8 conversion: no invalid-byte warnings.
+    DecodedText out;
+    out.encoding = "UTF-8";
+    copy_utf8(bytes, out);
+    merge_by_line(out.warnings, repair_mojibake(out, file_name));
+    return out;
+  }
   Conversion utf8 = convert_named("UTF-8", bytes);
   if (utf8.invalid.empty()) return finish("UTF-8", utf8, bytes, file_name);
   Chosen chosen = choose_for_invalid_utf8(bytes, std::move(utf8));

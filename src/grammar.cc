@@ -190,6 +190,11 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
     FileContext f = source_of(name);
     g->raw_files[name] = f.text;
     g->file_paths[name] = f.path;
+    // indicators.yaml has a format of its own, read by the catalogue
+    // (canonicalize.cc) when first needed; the built-in copy is known to be
+    // valid YAML, so start-up does not parse it (a replacement still is, so a
+    // broken file is reported on load).
+    if (name == "indicators.yaml" && !files.count(name)) continue;
     try {
       YAML::Node root = YAML::Load(f.text);
       if (name == "numbering.yaml") load_numbering(f, root, *g);
@@ -200,6 +205,9 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
       throw_at_mark(f.path, f.text, e.mark, e.msg);
     }
   }
+  for (const auto& [file, rf] : g->files)
+    for (const auto& [name, words] : rf.lists)
+      g->alternations[file + "/" + name] = std::make_unique<Grammar::Impl::LazyAlternation>();
   return g;
 }
 
@@ -264,6 +272,27 @@ const std::vector<std::string>& Grammar::Impl::list(const std::string& file, con
   if (f == files.end()) return empty;
   auto l = f->second.lists.find(name);
   return l == f->second.lists.end() ? empty : l->second;
+}
+
+const RE2* Grammar::Impl::list_alternation(const std::string& file, const std::string& name) const {
+  auto it = alternations.find(file + "/" + name);
+  if (it == alternations.end()) return nullptr;
+  LazyAlternation& lazy = *it->second;
+  std::call_once(lazy.once, [&] {
+    const std::vector<std::string>& words = list(file, name);
+    if (words.empty()) return;
+    std::string pattern;
+    for (const std::string& w : words) {
+      if (!pattern.empty()) pattern += '|';
+      pattern += RE2::QuoteMeta(w);
+    }
+    RE2::Options options;
+    options.set_encoding(RE2::Options::EncodingLatin1);  // bytes, like std::string::find
+    options.set_log_errors(false);
+    auto re = std::make_unique<RE2>(pattern, options);
+    if (re->ok()) lazy.re = std::move(re);
+  });
+  return lazy.re.get();
 }
 
 std::vector<RuleExample> Grammar::examples() const { return impl_->examples; }

@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "plancmp/grammar.h"
 
 namespace plancmp {
+
+class Catalogue;
 
 // Where a marker may stand.
 enum class MarkerPosition {
@@ -83,9 +86,25 @@ struct Grammar::Impl {
   std::map<std::string, std::string> file_paths;
   std::vector<RuleExample> examples;
 
+  // The catalogue of indicators.yaml, built on first use (canonicalize.cc):
+  // once, under call_once, and immutable afterwards.
+  mutable std::once_flag catalogue_once;
+  mutable std::shared_ptr<const Catalogue> catalogue;
+
   // The rule set `set` of `file`; an empty set when the file or set is absent.
   const RuleSet& rule_set(const std::string& file, const std::string& set) const;
   const std::vector<std::string>& list(const std::string& file, const std::string& name) const;
+  // The words of that list as one RE2 alternation matching the bytes exactly
+  // (as std::string::find would), compiled on first use; null for a missing or
+  // empty list.
+  const RE2* list_alternation(const std::string& file, const std::string& name) const;
+
+  // One per list of every file, created at load; compiled under call_once.
+  struct LazyAlternation {
+    std::once_flag once;
+    std::unique_ptr<RE2> re;
+  };
+  std::map<std::string, std::unique_ptr<LazyAlternation>> alternations;  // by "file/list"
 };
 
 }  // namespace plancmp

@@ -127,8 +127,15 @@ std::string chinese_numeral(int value) {
 bool numeral_fragment_fits(const MarkerMatch& m, int value) {
   if (m.value && *m.value == value) return true;
   if (m.number_text.empty()) return true;  // nothing printed: any number fits
-  std::string full = m.rule->numeral == NumeralKind::kChinese ? chinese_numeral(value)
-                                                               : std::to_string(value);
+  // The DP asks for every number of a range: the Chinese forms are tabled once.
+  static const std::vector<std::string> kChinese = [] {
+    std::vector<std::string> t(100);
+    for (int v = 1; v < 100; ++v) t[static_cast<std::size_t>(v)] = chinese_numeral(v);
+    return t;
+  }();
+  std::string full = m.rule->numeral != NumeralKind::kChinese ? std::to_string(value)
+                     : (value > 0 && value < 100)             ? kChinese[static_cast<std::size_t>(value)]
+                                                              : chinese_numeral(value);
   const std::string& part = m.number_text;
   if (part.size() >= full.size()) return false;
   bool prefix = full.compare(0, part.size(), part) == 0;

@@ -36,18 +36,34 @@ std::vector<Line> first_lines(const std::string& text, int count) {
 
 }  // namespace
 
-// The provincial-level name the text mentions most often.
+// The provincial-level name the text mentions most often: for each name, its
+// non-overlapping occurrences (as repeated std::string::find counts them),
+// found in one pass over the text for all names.
 std::optional<std::string> most_named_province(const std::string& text, const Grammar& grammar) {
-  std::optional<std::string> best;
-  std::size_t best_count = 0;
-  for (const std::string& name : grammar.impl().list("places.yaml", "provinces")) {
-    std::size_t count = 0;
-    for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + name.size())) ++count;
-    if (count > best_count) {
-      best = name;
-      best_count = count;
+  const auto& names = grammar.impl().list("places.yaml", "provinces");
+  const RE2* any = grammar.impl().list_alternation("places.yaml", "provinces");
+  std::vector<std::size_t> counts(names.size(), 0), free_from(names.size(), 0);
+  if (any) {
+    const re2::StringPiece input(text);
+    re2::StringPiece m;
+    for (std::size_t from = 0; from < text.size() && any->Match(input, from, text.size(), RE2::UNANCHORED, &m, 1);) {
+      const auto at = static_cast<std::size_t>(m.data() - text.data());
+      // Every name that starts here (the alternation reports one).
+      for (std::size_t k = 0; k < names.size(); ++k)
+        if (at >= free_from[k] && text.compare(at, names[k].size(), names[k]) == 0) {
+          ++counts[k];
+          free_from[k] = at + names[k].size();
+        }
+      from = at + 1;
     }
   }
+  std::optional<std::string> best;
+  std::size_t best_count = 0;
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (counts[k] > best_count) {
+      best = names[k];
+      best_count = counts[k];
+    }
   return best;
 }
 
@@ -55,14 +71,12 @@ void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& d
   doc.province = most_named_province(nt.text(), grammar);
   const std::string& text = nt.text();
   std::vector<Line> lines = first_lines(text, kHeaderLines);
-  // Title: a short line naming a plan document (…方案/规划/计划/意见/办法).
-  static const RE2 title_re(R"(^(\S{2,40}?(方案|规划|计划|意见|办法|纲要|措施|通知)))");
-  static const RE2 city_re(R"(^(\p{Han}{2,6}?(市|州|县|区|盟)))");
-  static const RE2 date_cn_re(R"(((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日)");
-  static const RE2 date_iso_re(R"(((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))");
-  static const RE2 issuer_re(R"(^(\p{Han}{2,30}(委员会|人民政府|办公室|办公厅|领导小组|局|委)))");
+  // The patterns are compiled where first needed (start-up of a run that
+  // never gets there stays cheap).
   for (const Line& line : lines) {
     if (utf8::length(line.text) > 60) continue;
+    // Title: a short line naming a plan document (…方案/规划/计划/意见/办法).
+    static const RE2 title_re(R"(^(\S{2,40}?(方案|规划|计划|意见|办法|纲要|措施|通知)))");
     std::string title, kind;
     if (!doc.title && RE2::PartialMatch(line.text, title_re, &title, &kind) &&
         title.size() == line.text.size()) {
@@ -71,12 +85,15 @@ void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& d
       std::size_t start = line.begin;
       for (const std::string& province : grammar.impl().list("places.yaml", "provinces"))
         if (line.text.rfind(province, 0) == 0) start += province.size();
+      static const RE2 city_re(R"(^(\p{Han}{2,6}?(市|州|县|区|盟)))");
       std::string city, suffix;
       if (RE2::PartialMatch(text.substr(start, line.end - start), city_re, &city, &suffix))
         doc.city = nt.display(start, start + city.size());
     }
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
+    static const RE2 date_cn_re(R"(((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日)");
+    static const RE2 date_iso_re(R"(((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))");
     int y = 0, m = 0, d = 0;
     if (RE2::PartialMatch(lines[i].text, date_cn_re, &y, &m, &d) ||
         RE2::PartialMatch(lines[i].text, date_iso_re, &y, &m, &d)) {
@@ -85,9 +102,13 @@ void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& d
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
       doc.date = buf;
       // An issuing body stands on the line just above a signature date.
-      std::string issuer, kind;
-      if (i > 0 && lines[i].text.size() < 30 &&
-          RE2::FullMatch(lines[i - 1].text, issuer_re, &issuer, &kind))
+      // Han{2,30} then an issuer suffix, as two small patterns (a repeated
+      // \p{Han} class is slow to compile): all Han, and 2-30 characters before
+      // the suffix.
+      static const RE2 all_han_re(R"(\p{Han}+)");
+      static const RE2 issuer_re(R"(.{2,30}(?:委员会|人民政府|办公室|办公厅|领导小组|局|委))");
+      if (i > 0 && lines[i].text.size() < 30 && RE2::FullMatch(lines[i - 1].text, all_han_re) &&
+          RE2::FullMatch(lines[i - 1].text, issuer_re))
         doc.issuer = nt.display(lines[i - 1].begin, lines[i - 1].end);
       break;
     }

@@ -1,17 +1,15 @@
 // Stage 2: normalization with an offset map. See include/plancmp/normalize.h.
 #include "plancmp/normalize.h"
 
-#include <unicode/translit.h>
-#include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
-#include <mutex>
 #include <optional>
-#include <unordered_map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "t2s.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -41,36 +39,19 @@ char32_t fold_fullwidth(char32_t c) {
 
 namespace {
 
-// One character of the working text.
+// One character of the working text (8 bytes: a 10 MB plan has millions).
+// Its original-script form is not kept: display() reads it from the source.
 struct Char {
-  char32_t rule;     // what rules see
-  char32_t display;  // original script, folded
-  std::size_t src;   // byte offset in the source
-  std::size_t len;   // its length in source bytes
-  bool removed = false;
+  char32_t rule;            // what rules see
+  std::uint32_t src : 31;   // byte offset in the source
+  std::uint32_t removed : 1;
 };
 
-// Traditional -> Simplified for one code point; cached because the ICU
-// transliterator is slow per call and plans reuse a few thousand characters.
-char32_t to_simplified(char32_t c) {
-  static std::mutex mu;
-  static std::unordered_map<char32_t, char32_t> cache;
-  static std::unique_ptr<icu::Transliterator> t2s = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        "Traditional-Simplified", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
-  if (!t2s || !is_han(c)) return c;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = cache.find(c);
-  if (it != cache.end()) return it->second;
-  icu::UnicodeString s(static_cast<UChar32>(c));
-  t2s->transliterate(s);
-  char32_t out = (s.countChar32() == 1) ? static_cast<char32_t>(s.char32At(0)) : c;
-  cache.emplace(c, out);
-  return out;
-}
+constexpr std::size_t kCheckpoint = 256;  // source bytes between column checkpoints
+
+// Traditional -> Simplified for one code point (ICU's rules, tabled at build
+// time: see t2s.h).
+char32_t to_simplified(char32_t c) { return is_han(c) ? t2s::convert_char(c) : c; }
 
 bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == 0xA0; }
 bool is_ascii_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
@@ -241,20 +222,42 @@ bool join_wrapped_lines(std::vector<Char>& chars, const std::vector<Line>& lines
 NormalizedText NormalizedText::build(std::string_view source) {
   NormalizedText out;
   out.source_.assign(source);
+  out.build_from_source();
+  return out;
+}
+
+NormalizedText NormalizedText::build_from(std::string&& source) {
+  NormalizedText out;
+  out.source_ = std::move(source);
+  out.build_from_source();
+  return out;
+}
+
+void NormalizedText::build_from_source() {
+  NormalizedText& out = *this;
+  const std::string_view source = source_;
+  if (source.size() >= (1u << 31)) throw std::length_error("text too large to normalize (over 2 GB)");
 
   std::vector<Char> chars;
   chars.reserve(source.size() / 2 + 1);
   for (std::size_t i = 0; i < source.size();) {
     std::size_t start = i;
     char32_t c = utf8::next(source, i);
-    chars.push_back({c, c, start, i - start});
+    chars.push_back({c, static_cast<std::uint32_t>(start), 0});
+  }
+  // Checkpoint k: code points (non-continuation bytes) before byte k * kCheckpoint.
+  out.cp_checkpoints_.reserve(source.size() / kCheckpoint + 1);
+  std::uint32_t lead_bytes = 0;
+  for (std::size_t b = 0; b <= source.size(); ++b) {
+    if (b % kCheckpoint == 0) out.cp_checkpoints_.push_back(lead_bytes);
+    if (b < source.size()) lead_bytes += (static_cast<unsigned char>(source[b]) & 0xC0) != 0x80;
   }
   out.line_starts_.push_back(0);
   for (std::size_t i = 0; i < source.size(); ++i)
     if (source[i] == '\n') out.line_starts_.push_back(i + 1);
 
   // 1. Conversion artefacts (work on the folded form so "１２、" counts too).
-  for (Char& ch : chars) ch.rule = ch.display = fold_fullwidth(ch.rule);
+  for (Char& ch : chars) ch.rule = fold_fullwidth(ch.rule);
   std::vector<Line> lines = split_lines(chars);
   if (remove_page_markers(chars, lines)) {
     out.had_page_markers_ = true;
@@ -275,7 +278,7 @@ NormalizedText NormalizedText::build(std::string_view source) {
   // 2./3. OCR spaces inside Chinese text: a run of spaces next to a Han
   // character or CJK punctuation goes ("市生 态环境局", "建 设"). Spaces between
   // Latin letters and digits stay ("1 .", "PM2.5 ").
-  std::vector<std::size_t> kept;
+  std::vector<std::uint32_t> kept;
   kept.reserve(chars.size());
   for (std::size_t i = 0; i < chars.size(); ++i)
     if (!chars[i].removed) kept.push_back(i);
@@ -315,27 +318,38 @@ NormalizedText NormalizedText::build(std::string_view source) {
   for (Char& ch : chars)
     if (!ch.removed) ch.rule = to_simplified(ch.rule);
 
+  const std::size_t kept_count = kept.size();
+  std::vector<std::uint32_t>().swap(kept);
+  out.text_.reserve(source.size());
+  out.cp_text_byte_.reserve(kept_count + 1);
+  out.cp_source_byte_.reserve(kept_count + 1);
   for (const Char& ch : chars) {
     if (ch.removed) continue;
-    std::size_t cp = out.cp_source_byte_.size();
-    out.cp_text_byte_.push_back(out.text_.size());
+    out.cp_text_byte_.push_back(static_cast<std::uint32_t>(out.text_.size()));
     out.cp_source_byte_.push_back(ch.src);
-    out.cp_source_len_.push_back(ch.len);
-    out.display_cps_.push_back(ch.display);
-    std::size_t before = out.text_.size();
     utf8::append(out.text_, ch.rule);
-    out.text_byte_to_cp_.insert(out.text_byte_to_cp_.end(), out.text_.size() - before, cp);
   }
-  out.cp_text_byte_.push_back(out.text_.size());
-  out.cp_source_byte_.push_back(source.size());
-  out.cp_source_len_.push_back(0);
-  out.text_byte_to_cp_.push_back(out.cp_source_byte_.size() - 1);
-  return out;
+  out.cp_text_byte_.push_back(static_cast<std::uint32_t>(out.text_.size()));
+  out.cp_source_byte_.push_back(static_cast<std::uint32_t>(source.size()));
+}
+
+std::size_t NormalizedText::cp_of(std::size_t text_byte) const {
+  // Every code point has at least one text byte: the starts are increasing.
+  auto it = std::upper_bound(cp_text_byte_.begin(), cp_text_byte_.end(), text_byte);
+  return static_cast<std::size_t>(it - cp_text_byte_.begin()) - 1;
+}
+
+std::size_t NormalizedText::source_cps_before(std::size_t source_byte) const {
+  const std::size_t k = std::min(source_byte / kCheckpoint, cp_checkpoints_.size() - 1);
+  std::size_t n = cp_checkpoints_[k];
+  for (std::size_t i = k * kCheckpoint; i < source_byte; ++i)
+    n += (static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80;
+  return n;
 }
 
 std::size_t NormalizedText::source_offset(std::size_t text_byte) const {
   text_byte = std::min(text_byte, text_.size());
-  return cp_source_byte_[text_byte_to_cp_[text_byte]];
+  return cp_source_byte_[cp_of(text_byte)];
 }
 
 std::size_t NormalizedText::text_offset(std::size_t source_byte) const {
@@ -348,9 +362,8 @@ SourcePosition NormalizedText::source_position(std::size_t source_byte) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), source_byte);
   std::size_t line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   std::size_t line_start = line_starts_[line_index];
-  int column = 1;
-  for (std::size_t i = line_start; i < source_byte; ++i)
-    if ((static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80) ++column;
+  // Code points from the line start (checkpointed: long lines cost no rescans).
+  int column = 1 + static_cast<int>(source_cps_before(source_byte) - source_cps_before(line_start));
   return {static_cast<int>(line_index) + 1, column, source_byte};
 }
 
@@ -362,17 +375,22 @@ std::string NormalizedText::display(std::size_t begin, std::size_t end) const {
   std::string out;
   if (begin >= end || begin >= text_.size()) return out;
   end = std::min(end, text_.size());
-  std::size_t first = text_byte_to_cp_[begin], last = text_byte_to_cp_[end - 1];
-  for (std::size_t cp = first; cp <= last; ++cp) utf8::append(out, display_cps_[cp]);
+  std::size_t first = cp_of(begin), last = cp_of(end - 1);
+  // The original script, folded (as the character was read in build()).
+  for (std::size_t cp = first; cp <= last; ++cp) {
+    std::size_t i = cp_source_byte_[cp];
+    utf8::append(out, fold_fullwidth(utf8::next(source_, i)));
+  }
   return out;
 }
 
 std::string NormalizedText::quote(std::size_t begin, std::size_t end) const {
   if (begin >= end || begin >= text_.size()) return {};
   end = std::min(end, text_.size());
-  std::size_t first = text_byte_to_cp_[begin], last = text_byte_to_cp_[end - 1];
+  std::size_t first = cp_of(begin), last = cp_of(end - 1);
   std::size_t src_begin = cp_source_byte_[first];
-  std::size_t src_end = cp_source_byte_[last] + cp_source_len_[last];
+  std::size_t src_end = cp_source_byte_[last];
+  utf8::next(source_, src_end);  // past the last character
   std::size_t line_end = source_.find('\n', src_begin);
   if (line_end != std::string::npos) src_end = std::min(src_end, line_end);
   return source_.substr(src_begin, src_end - src_begin);

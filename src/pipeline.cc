@@ -47,7 +47,10 @@ std::string document_stem(const std::string& path) {
 Document extract_bytes(std::string_view bytes, const std::string& display_name,
                        const ExtractOptions& options) {
   DecodedText decoded = decode(bytes, display_name, options.decode);
-  NormalizedText text = NormalizedText::build(decoded.utf8);
+  // The offset map of decode is not used here; its memory (8 bytes per byte)
+  // goes before normalization builds its own, and the text is moved, not copied.
+  std::vector<long long>().swap(decoded.input_offset);
+  NormalizedText text = NormalizedText::build_from(std::move(decoded.utf8));
   std::shared_ptr<const Grammar> grammar = options.grammar ? options.grammar : Grammar::builtin();
   Structure structure = find_structure(text, *grammar);
 
@@ -63,7 +66,11 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   extract_deadlines(text, dates, doc);
   extract_targets(text, *grammar, dates, doc);
   // Stage 5: catalogue ids (the catalogue is built once per grammar and cached).
-  canonicalize(*Catalogue::from_grammar(*grammar), doc);
+  // With no targets there is nothing to match: the built-in catalogue is then
+  // not even built (start-up); a replacement one is, so a broken file is
+  // still reported for every document.
+  if (!doc.targets.empty() || grammar != Grammar::builtin())
+    canonicalize(*Catalogue::from_grammar(*grammar), doc);
   append(doc.warnings, decoded.warnings);
   append(doc.warnings, text.warnings());
   append(doc.warnings, structure.warnings);

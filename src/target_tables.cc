@@ -34,6 +34,13 @@ struct Cell {
 };
 
 bool is_cell_gap(std::string_view line, std::size_t i, std::size_t* len) {
+  // Fast path: every gap opens with a tab, '|', a space, or the lead byte of
+  // │ ｜ or the ideographic space.
+  const auto lead = static_cast<unsigned char>(line[i]);
+  if (lead != '\t' && lead != '|' && lead != ' ' && lead != 0xE2 && lead != 0xE3 && lead != 0xEF) {
+    *len = 0;
+    return false;
+  }
   if (line[i] == '\t' || line[i] == '|') {
     *len = 1;
     return true;

@@ -91,6 +91,8 @@ class UnitReader {
   // Names read elsewhere in the document; a fragment glued to one of them can
   // be trimmed even when it starts with no unit prefix ("…要求发改局").
   void set_known(std::set<std::string> known) { known_ = std::move(known); }
+  // Has trim() looked a name up in the known names (whatever they were)?
+  bool consulted_known() const { return consulted_known_; }
 
   bool has_suffix(const Piece& p) const {
     for (const auto& w : lex_.suffixes)
@@ -129,6 +131,13 @@ class UnitReader {
     return true;
   }
 
+  // Byte offset of the last code point of a non-empty piece.
+  std::size_t last_char_start(const Piece& p) const {
+    std::size_t i = p.e - 1;
+    while (i > p.b && (static_cast<unsigned char>(t_[i]) & 0xC0) == 0x80) --i;
+    return i;
+  }
+
   // Strips spaces, quotes, stray brackets and the strip_* words from the edges.
   Piece clean(Piece p) const {
     bool changed = true;
@@ -143,8 +152,7 @@ class UnitReader {
         changed = true;
         continue;
       }
-      std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
-      std::size_t last = cps.size() >= 2 ? cps[cps.size() - 2] : p.b;
+      std::size_t last = last_char_start(p);
       std::size_t j = last;
       char32_t d = utf8::next(t_, j);
       if (d == U' ' || d == U'\t' || d == U'“' || d == U'”' || d == U'"' || d == U'‘' ||
@@ -207,7 +215,8 @@ class UnitReader {
     std::vector<Piece> out;
     std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
     int depth = 0;
-    std::size_t start = p.b;
+    std::size_t start = p.b, start_k = 0;  // start == cps[start_k]
+    const std::size_t total = cps.size() - 1;  // code points in p
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       std::size_t prev = cps[k - 1];
       char32_t c = utf8::next(t_, prev);
@@ -215,15 +224,17 @@ class UnitReader {
       if (c == U')' && depth > 0) --depth;
       if (depth > 0) continue;
       std::size_t at = cps[k];
-      if (code_points(t_, start, at) < 2 || code_points(t_, at, p.e) < 2) continue;
-      bool suffix = false;
-      for (const auto& w : lex_.suffixes) suffix |= ends_with_at(t_, at, start, w);
-      if (!suffix) continue;
+      if (k - start_k < 2 || total - k < 2) continue;
+      // Both tests must hold; the glue start is the rarer and cheaper one.
       bool glue = false;
       for (const auto& w : lex_.glue_starts) glue |= starts_with_at(t_, at, w) && at + w.size() < p.e;
       if (!glue) continue;
+      bool suffix = false;
+      for (const auto& w : lex_.suffixes) suffix |= ends_with_at(t_, at, start, w);
+      if (!suffix) continue;
       out.push_back({start, at, start == p.b ? p.weak : false});
       start = at;
+      start_k = k;
     }
     out.push_back({start, p.e, start == p.b ? p.weak : false});
     return out;
@@ -261,6 +272,7 @@ class UnitReader {
       Piece q{cps[k], p.e, false};
       if (starts_unit(q) && plausible(q) && has_suffix(q)) return q;
     }
+    consulted_known_ = true;
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       Piece q{cps[k], p.e, false};
       if (known_.count(std::string(t_.substr(q.b, q.e - q.b))) && plausible(q) && has_suffix(q))
@@ -358,6 +370,7 @@ class UnitReader {
   std::string_view t_;
   const Lexicon& lex_;
   std::set<std::string> known_;
+  mutable bool consulted_known_ = false;  // this reader is local to one document
 };
 
 struct Found {
@@ -485,13 +498,15 @@ struct Readings {
   std::set<std::string> names;  // every name read, as normalized text
 };
 
-Readings read_notes(const NormalizedText& nt, const RuleSet& notes, const RuleSet& roles,
-                    const UnitReader& reader, const Document& doc) {
-  const std::string& text = nt.text();
-  Readings out;
-  out.lead.resize(doc.clauses.size());
-  out.support.resize(doc.clauses.size());
-  out.note.resize(doc.clauses.size());
+// The regex work of read_notes, done once and shared by both passes: the note
+// bodies of each segment, and the role matches of a body once it is read.
+struct SegmentNotes {
+  std::vector<NoteBody> bodies;
+  std::vector<std::optional<std::vector<RoleMatch>>> matches;  // per body, on demand
+};
+
+std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSet& notes, const Document& doc) {
+  std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
     // Note bodies: brackets first, then the tail sentence unless a bracket
@@ -518,14 +533,33 @@ Readings read_notes(const NormalizedText& nt, const RuleSet& notes, const RuleSe
         pos = next > pos ? next : pos + 1;
       }
     }
+    if (bodies.empty()) continue;
     std::stable_sort(bodies.begin(), bodies.end(),
                      [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; });
+    SegmentNotes sn;
+    sn.matches.resize(bodies.size());
+    sn.bodies = std::move(bodies);
+    out.push_back(std::move(sn));
+  }
+  return out;
+}
+
+Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, const RuleSet& roles,
+                    const UnitReader& reader, const Document& doc) {
+  const std::string& text = nt.text();
+  Readings out;
+  out.lead.resize(doc.clauses.size());
+  out.support.resize(doc.clauses.size());
+  out.note.resize(doc.clauses.size());
+  for (SegmentNotes& sn : found) {
     std::vector<NoteBody> read;
-    for (const NoteBody& body : bodies) {
+    for (std::size_t bi = 0; bi < sn.bodies.size(); ++bi) {
+      const NoteBody& body = sn.bodies[bi];
       bool covered = false;
       for (const NoteBody& r : read) covered |= body.b < r.e && r.b < body.e;
       if (covered) continue;
-      std::vector<RoleMatch> matches = role_matches(roles, text, body.b, body.e);
+      if (!sn.matches[bi]) sn.matches[bi] = role_matches(roles, text, body.b, body.e);
+      const std::vector<RoleMatch>& matches = *sn.matches[bi];
       if (matches.empty()) continue;
       if (body.tail) {
         // A sentence is a note only when a role keyword closes it.
@@ -583,10 +617,15 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   Lexicon lex(g);
   UnitReader reader(nt.text(), lex);
   // Two passes: the second knows every name the first read, so a name glued
-  // to a sentence without any unit prefix can still be cut out.
-  Readings first = read_notes(nt, notes, roles, reader, doc);
-  reader.set_known(first.names);
-  Readings r = read_notes(nt, notes, roles, reader, doc);
+  // to a sentence without any unit prefix can still be cut out. The regex work
+  // is shared; when the first pass never looked for a known name, the second
+  // would read exactly the same.
+  std::vector<SegmentNotes> found = find_note_bodies(nt.text(), notes, doc);
+  Readings r = read_notes(nt, found, roles, reader, doc);
+  if (reader.consulted_known()) {
+    reader.set_known(std::move(r.names));
+    r = read_notes(nt, found, roles, reader, doc);
+  }
 
   for (std::size_t i = 0; i < doc.clauses.size(); ++i) {
     Clause& c = doc.clauses[i];

@@ -13,6 +13,7 @@
 //     serves both; display() keeps the original script.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,8 +31,9 @@ struct SourcePosition {
 
 class NormalizedText {
  public:
-  // `source` is the decoded UTF-8 (LF line ends). It is copied.
+  // `source` is the decoded UTF-8 (LF line ends). It is copied (or moved in).
   static NormalizedText build(std::string_view source);
+  static NormalizedText build_from(std::string&& source);  // takes the string over
 
   // UTF-8; '\n' only at hard paragraph breaks.
   const std::string& text() const { return text_; }
@@ -59,14 +61,20 @@ class NormalizedText {
   const std::vector<Warning>& warnings() const { return warnings_; }
 
  private:
+  void build_from_source();
+  // Index of the code point whose text bytes hold `text_byte` (<= text size).
+  std::size_t cp_of(std::size_t text_byte) const;
+  // Code points in source_[0, source_byte).
+  std::size_t source_cps_before(std::size_t source_byte) const;
+
+  // Offsets are 32-bit (decode refuses inputs over 2 GB): the maps cost 8
+  // bytes per character. The original script is read back from source_.
   std::string source_;
   std::string text_;
-  std::vector<std::size_t> text_byte_to_cp_;   // text byte -> code point index
-  std::vector<std::size_t> cp_text_byte_;      // code point index -> text byte
-  std::vector<std::size_t> cp_source_byte_;    // code point index -> source byte
-  std::vector<std::size_t> cp_source_len_;     // source bytes of that character
-  std::u32string display_cps_;                 // original-script code points
+  std::vector<std::uint32_t> cp_text_byte_;    // code point index -> text byte (+ end)
+  std::vector<std::uint32_t> cp_source_byte_;  // code point index -> source byte (+ end)
   std::vector<std::size_t> line_starts_;       // source byte of each line start
+  std::vector<std::uint32_t> cp_checkpoints_;  // code points in source_ before each kCheckpoint bytes
   bool had_page_markers_ = false;
   std::vector<Warning> warnings_;
 };
