@@ -179,8 +179,10 @@ class UnitReader {
     return p;
   }
 
-  // The list in [b, e) as pieces: split at 、 , ; and spaces outside
-  // parentheses, then at glued name boundaries and at 及/和 between names.
+  // The list in [b, e) as raw pieces: split at 、 , ; and spaces outside
+  // parentheses. refine() splits each further; read() refines only the raw
+  // pieces it reaches (a long sentence before a note's keyword is mostly
+  // never read, so splitting all of it would be wasted).
   // `weak_start`: the list's left edge is a sentence, not a bracket or label.
   std::vector<Piece> split(std::size_t b, std::size_t e, bool weak_start) const {
     std::vector<Piece> raw;
@@ -200,13 +202,17 @@ class UnitReader {
       }
     }
     raw.push_back({start, e, weak});
+    return raw;
+  }
+
+  // A raw piece as names: cleaned, then split at glued name boundaries and
+  // at 及/和 between names.
+  std::vector<Piece> refine(Piece p) const {
     std::vector<Piece> out;
-    for (Piece p : raw) {
-      p = clean(p);
-      if (p.b >= p.e) continue;
-      for (const Piece& q : split_soft(p))
-        for (const Piece& r : split_glued(q)) out.push_back(clean(r));
-    }
+    p = clean(p);
+    if (p.b >= p.e) return out;
+    for (const Piece& q : split_soft(p))
+      for (const Piece& r : split_glued(q)) out.push_back(clean(r));
     return out;
   }
 
@@ -316,21 +322,29 @@ class UnitReader {
 
   // Reads the names of a list: from the keyword outwards (`from_right`: the
   // keyword follows the list) until something is not a name.
-  std::vector<Piece> read(const std::vector<Piece>& pieces, bool from_right) const {
+  // `raw`: split()'s pieces, refined here one at a time from the keyword's side.
+  std::vector<Piece> read(const std::vector<Piece>& raw, bool from_right) const {
     std::vector<Piece> kept;
-    std::size_t n = pieces.size();
-    for (std::size_t step = 0; step < n; ++step) {
-      const Piece& p = pieces[from_right ? n - 1 - step : step];
-      bool nearest = from_right && step == 0;
-      if (from_right ? accept(p, nearest) : plausible(p) && (has_suffix(p) || starts_unit(p))) {
-        kept.push_back(p);
-        continue;
+    std::size_t step = 0;  // pieces looked at so far
+    auto done = [&] {
+      std::sort(kept.begin(), kept.end(), [](const Piece& a, const Piece& b) { return a.b < b.b; });
+      return kept;
+    };
+    for (std::size_t r = 0; r < raw.size(); ++r) {
+      std::vector<Piece> pieces = refine(raw[from_right ? raw.size() - 1 - r : r]);
+      const std::size_t n = pieces.size();
+      for (std::size_t k = 0; k < n; ++k, ++step) {
+        const Piece& p = pieces[from_right ? n - 1 - k : k];
+        bool nearest = from_right && step == 0;
+        if (from_right ? accept(p, nearest) : plausible(p) && (has_suffix(p) || starts_unit(p))) {
+          kept.push_back(p);
+          continue;
+        }
+        if (auto q = from_right ? trim(p) : trim_right(p)) kept.push_back(*q);
+        return done();
       }
-      if (auto q = from_right ? trim(p) : trim_right(p)) kept.push_back(*q);
-      break;
     }
-    std::sort(kept.begin(), kept.end(), [](const Piece& a, const Piece& b) { return a.b < b.b; });
-    return kept;
+    return done();
   }
 
   // Names with "A、B、C管委会" distributed: A and B (places without a suffix)
