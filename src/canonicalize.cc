@@ -250,6 +250,12 @@ struct Catalogue::Data {
     int indicator = 0;
   };
   std::vector<Alias> aliases;                                 // every alias and name, normalized
+  // (bigram, alias) pairs, sorted: the aliases a phrase shares a bigram with.
+  // An alias sharing none scores 0 (no Dice hit, and neither string contains
+  // the other), so fuzzy matching scores only these, plus the one-character
+  // aliases, which have no bigram.
+  std::vector<std::pair<std::uint64_t, int>> gram_aliases;
+  std::vector<int> short_aliases;
   std::unordered_map<std::string, int> alias_index;           // normalized UTF-8 -> indicator
   std::unordered_map<std::string, int> id_index;
   std::vector<std::vector<std::u32string>> excludes;          // per indicator, normalized
@@ -473,6 +479,16 @@ std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, c
   } catch (const YAML::RepresentationException& e) {
     throw_at_mark(path, text, e.mark, e.msg);
   }
+  for (std::size_t k = 0; k < data->aliases.size(); ++k) {
+    const Data::Alias& a = data->aliases[k];
+    if (a.text.size() < 2) {
+      data->short_aliases.push_back(static_cast<int>(k));
+      continue;
+    }
+    for (std::size_t g = 0; g < a.grams.size(); ++g)
+      if (g == 0 || a.grams[g] != a.grams[g - 1]) data->gram_aliases.emplace_back(a.grams[g], static_cast<int>(k));
+  }
+  std::sort(data->gram_aliases.begin(), data->gram_aliases.end());
   cat->data_ = std::move(data);
   return cat;
 }
@@ -533,7 +549,12 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
     result.why = "empty";
     return result;
   }
-  auto compatible = [&](int i) { return unit_compatible(indicators_[static_cast<std::size_t>(i)], unit); };
+  // unit_compatible(), with the unit folded once rather than per indicator.
+  const std::string folded_unit = data_->fold_unit(unit);
+  const std::string unit_family = folded_unit.empty() ? std::string() : data_->family(folded_unit);
+  auto compatible = [&](int i) {
+    return folded_unit.empty() || data_->families[static_cast<std::size_t>(i)].count(unit_family) > 0;
+  };
 
   // 1. An alias, exactly (its unit permitting).
   if (auto it = data_->alias_index.find(utf8::encode(n)); it != data_->alias_index.end() && compatible(it->second)) {
@@ -560,11 +581,37 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
   // inside[i]: the phrase is part of one of indicator i's wordings (a
   // truncated or generic phrase, "安全利用率").
   std::vector<char> inside(indicators_.size(), 0);
-  for (const auto& a : data_->aliases) {
+  auto score = [&](const Data::Alias& a) {
     const auto i = static_cast<std::size_t>(a.indicator);
-    if (best[i] < -1.5) continue;
+    if (best[i] < -1.5) return;
     best[i] = std::max(best[i], similar(n, grams, a.text, a.grams));
     if (a.text.find(n) != std::u32string::npos) inside[i] = 1;
+  };
+  if (n.size() < 2) {
+    for (const auto& a : data_->aliases) score(a);
+  } else {
+    // Every alias scores at least 0; only those sharing a bigram (or of one
+    // character) can score more, or contain the phrase.
+    for (const auto& a : data_->aliases) {
+      double& b = best[static_cast<std::size_t>(a.indicator)];
+      if (b > -1.5) b = std::max(b, 0.0);
+    }
+    std::vector<char> done(data_->aliases.size(), 0);
+    for (int k : data_->short_aliases) {
+      done[static_cast<std::size_t>(k)] = 1;
+      score(data_->aliases[static_cast<std::size_t>(k)]);
+    }
+    for (std::size_t g = 0; g < grams.size(); ++g) {
+      if (g > 0 && grams[g] == grams[g - 1]) continue;
+      auto it = std::lower_bound(data_->gram_aliases.begin(), data_->gram_aliases.end(),
+                                 std::pair<std::uint64_t, int>(grams[g], -1));
+      for (; it != data_->gram_aliases.end() && it->first == grams[g]; ++it) {
+        auto k = static_cast<std::size_t>(it->second);
+        if (done[k]) continue;
+        done[k] = 1;
+        score(data_->aliases[k]);
+      }
+    }
   }
   int top = -1, second = -1;
   for (int i = 0; i < static_cast<int>(best.size()); ++i) {
