@@ -116,6 +116,12 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
     if (rule.level < 1 || rule.level > 9)
       throw_at_mark(f.path, f.text, level.Mark(), "`level` must be 1 to 9");
     rule.re = compile(f, node);
+    // Every match is non-empty and lies in [min, max], so its first byte lies
+    // in [min[0], max[0]]: find_markers skips positions starting otherwise.
+    if (std::string min, max; rule.re->PossibleMatchRange(&min, &max, 8) && !min.empty()) {
+      rule.first_byte_min = static_cast<unsigned char>(min[0]);
+      rule.first_byte_max = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
+    }
     rule.position = parse_position(f, node);
     rule.numeral = parse_numeral(f, node);
     rule.fragment = parse_fragment(f, node);

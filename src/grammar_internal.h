@@ -43,6 +43,9 @@ struct MarkerRule {
   Fragment fragment = Fragment::kExact;
   double weight = 1.0;
   bool damaged = false;  // the rule reads a damaged print: every match is a repair
+  // The bytes a match can start with (from RE2's PossibleMatchRange): a cheap
+  // test before the regex is tried at a position.
+  unsigned char first_byte_min = 0, first_byte_max = 0xFF;
 };
 
 struct PatternRule {

@@ -78,6 +78,10 @@ std::optional<int> read_number(const MarkerRule& rule, const std::string& digits
 
 void match_at(const Grammar::Impl& g, const MarkerRule& rule, std::string_view text,
               std::size_t pos, std::vector<MarkerMatch>& out) {
+  if (pos < text.size()) {
+    const auto first = static_cast<unsigned char>(text[pos]);
+    if (first < rule.first_byte_min || first > rule.first_byte_max) return;  // no match can start here
+  }
   if (!position_allowed(rule, text, pos)) return;
   const int groups = rule.re->NumberOfCapturingGroups() + 1;
   std::vector<re2::StringPiece> sub(groups);
