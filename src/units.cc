@@ -92,7 +92,10 @@ class UnitReader {
   // be trimmed even when it starts with no unit prefix ("…要求发改局").
   void set_known(std::set<std::string> known) { known_ = std::move(known); }
   // Has trim() looked a name up in the known names (whatever they were)?
-  bool consulted_known() const { return consulted_known_; }
+  bool consulted_known() const { return consults_ > 0; }
+  // How often it has: a read() that leaves this unchanged did not depend on
+  // the known names.
+  std::size_t consults() const { return consults_; }
 
   bool has_suffix(const Piece& p) const {
     for (const auto& w : lex_.suffixes)
@@ -278,7 +281,7 @@ class UnitReader {
       Piece q{cps[k], p.e, false};
       if (starts_unit(q) && plausible(q) && has_suffix(q)) return q;
     }
-    consulted_known_ = true;
+    ++consults_;
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       Piece q{cps[k], p.e, false};
       if (known_.count(std::string(t_.substr(q.b, q.e - q.b))) && plausible(q) && has_suffix(q))
@@ -384,7 +387,7 @@ class UnitReader {
   std::string_view t_;
   const Lexicon& lex_;
   std::set<std::string> known_;
-  mutable bool consulted_known_ = false;  // this reader is local to one document
+  mutable std::size_t consults_ = 0;  // this reader is local to one document
 };
 
 struct Found {
@@ -514,9 +517,18 @@ struct Readings {
 
 // The regex work of read_notes, done once and shared by both passes: the note
 // bodies of each segment, and the role matches of a body once it is read.
+// The reader's work on one role match is shared too, unless it depended on
+// the names known from the first pass.
+struct Reading {
+  std::vector<Piece> kept;
+  std::vector<std::string> names;
+  bool used_known = false;
+};
+
 struct SegmentNotes {
   std::vector<NoteBody> bodies;
   std::vector<std::optional<std::vector<RoleMatch>>> matches;  // per body, on demand
+  std::vector<std::vector<std::optional<Reading>>> readings;    // per body, per match
 };
 
 std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSet& notes, const Document& doc) {
@@ -552,6 +564,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
                      [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; });
     SegmentNotes sn;
     sn.matches.resize(bodies.size());
+    sn.readings.resize(bodies.size());
     sn.bodies = std::move(bodies);
     out.push_back(std::move(sn));
   }
@@ -583,15 +596,25 @@ Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, 
       }
       Location loc = locate(doc, body.b);
       bool any = false;
-      for (const RoleMatch& m : matches) {
+      std::vector<std::optional<Reading>>& readings = sn.readings[bi];
+      readings.resize(matches.size());
+      for (std::size_t mi = 0; mi < matches.size(); ++mi) {
+        const RoleMatch& m = matches[mi];
         const PatternRule& rule = roles.rules[static_cast<std::size_t>(m.rule)];
         bool from_right = rule.attr("anchor") != "left";
-        bool weak = weak_left(text, m.units_b, body.b, body.tail);
-        std::size_t units_e = from_right ? m.units_e : clip_at_keyword(text, m, matches);
-        std::vector<Piece> kept = reader.read(reader.split(m.units_b, units_e, weak), from_right);
+        std::optional<Reading>& reading = readings[mi];
+        if (!reading || reading->used_known) {
+          bool weak = weak_left(text, m.units_b, body.b, body.tail);
+          std::size_t units_e = from_right ? m.units_e : clip_at_keyword(text, m, matches);
+          const std::size_t consults = reader.consults();
+          reading = Reading{reader.read(reader.split(m.units_b, units_e, weak), from_right), {}, false};
+          reading->used_known = reader.consults() != consults;
+          if (!reading->kept.empty()) reading->names = reader.names(reading->kept, nt);
+        }
+        const std::vector<Piece>& kept = reading->kept;
         if (kept.empty()) continue;
         any = true;
-        std::vector<std::string> names = reader.names(kept, nt);
+        const std::vector<std::string>& names = reading->names;
         const std::string& role = rule.attr("role");
         for (std::size_t i = 0; i < kept.size(); ++i) {
           out.names.insert(text.substr(kept[i].b, kept[i].e - kept[i].b));
