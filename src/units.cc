@@ -10,6 +10,7 @@
 // look like a unit ends the list, and a sentence fragment glued to the far end
 // ("…达到90%以上市生态环境分局") is trimmed off.
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -29,6 +30,44 @@ namespace {
 constexpr const char* kFile = "units.yaml";
 constexpr std::size_t kMaxUnitChars = 25;   // longest plausible unit name, in code points
 constexpr std::size_t kShortUnitChars = 6;  // a name this short may start anyhow ("发改局")
+
+// A list of words, indexed by their first two bytes, to ask "does any occur
+// in this short span" by checking each position against the few words that
+// can start there (rather than one find() per word).
+class WordIndex {
+ public:
+  explicit WordIndex(const std::vector<std::string>& words) : words_(words) {
+    for (const std::string& w : words) {
+      if (w.size() < 2) short_word_ = true;
+      else keyed_.emplace_back(key(w, 0), w);
+    }
+    std::sort(keyed_.begin(), keyed_.end());
+  }
+
+  // Does any of the words occur in s?
+  bool any_in(std::string_view s) const {
+    if (short_word_) {
+      for (const auto& w : words_)
+        if (s.find(w) != std::string_view::npos) return true;
+      return false;
+    }
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+      const std::uint16_t k = key(s, i);
+      auto it = std::lower_bound(keyed_.begin(), keyed_.end(), std::pair<std::uint16_t, std::string_view>(k, {}));
+      for (; it != keyed_.end() && it->first == k; ++it)
+        if (s.compare(i, it->second.size(), it->second) == 0) return true;
+    }
+    return false;
+  }
+
+ private:
+  static std::uint16_t key(std::string_view s, std::size_t i) {
+    return static_cast<std::uint16_t>((static_cast<unsigned char>(s[i]) << 8) | static_cast<unsigned char>(s[i + 1]));
+  }
+  const std::vector<std::string>& words_;
+  std::vector<std::pair<std::uint16_t, std::string_view>> keyed_;  // sorted
+  bool short_word_ = false;  // a word of under two bytes: plain find()s
+};
 
 struct Lexicon {
   const std::vector<std::string>& suffixes;
@@ -50,7 +89,9 @@ struct Lexicon {
         strip_leading(g.list(kFile, "strip_leading")),
         strip_trailing(g.list(kFile, "strip_trailing")),
         shared_suffixes(g.list(kFile, "shared_suffixes")),
-        place_endings(g.list(kFile, "place_endings")) {}
+        place_endings(g.list(kFile, "place_endings")),
+        not_in_unit_index(not_in_unit) {}
+  WordIndex not_in_unit_index;
 };
 
 // A candidate unit name: bytes [b, e) of the normalized text. `weak` when what
@@ -128,10 +169,7 @@ class UnitReader {
       }
     }
     if (depth != 0) return false;
-    std::string_view s = t_.substr(p.b, p.e - p.b);
-    for (const auto& w : lex_.not_in_unit)
-      if (s.find(w) != std::string_view::npos) return false;
-    return true;
+    return !lex_.not_in_unit_index.any_in(t_.substr(p.b, p.e - p.b));
   }
 
   // Byte offset of the last code point of a non-empty piece.
@@ -251,11 +289,8 @@ class UnitReader {
 
   // "…管委会及各县(市、区)人民政府" -> two names, but "市经济和信息化局" stays.
   std::vector<Piece> split_soft(Piece p) const {
-    std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
     int depth = 0;
-    for (std::size_t k = 0; k + 1 < cps.size(); ++k) {
-      std::size_t at = cps[k];
-      std::size_t after = at;
+    for (std::size_t at = p.b, after = p.b; at < p.e; at = after) {
       char32_t c = utf8::next(t_, after);
       if (c == U'(') ++depth;
       if (c == U')' && depth > 0) --depth;
