@@ -3,6 +3,8 @@
 #include "plancmp/grammar.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,6 +48,32 @@ std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
   if (!re->ok())
     throw_at_mark(f.path, f.text, pattern.Mark(), fmt::format("invalid pattern: {}", re->error()));
   return re;
+}
+
+// See RuleSet::context_free. A scan of the pattern text that skips escapes
+// and character classes; anything unclear counts as not context-free.
+bool context_free(const std::string& p) {
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (!in_class && i + 1 < p.size() && std::strchr("bBAz", p[i + 1]) != nullptr) return false;
+      ++i;
+    } else if (in_class) {
+      if (c == '[') return false;  // [:alpha:] and the like: not worth parsing
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
+    } else if (c == '^' || c == '$') {
+      return false;
+    } else if (c == '(' && i + 1 < p.size() && p[i + 1] == '?') {
+      for (std::size_t j = i + 2; j < p.size() && (std::isalpha(static_cast<unsigned char>(p[j])) || p[j] == '-'); ++j)
+        if (p[j] == 'm') return false;  // multi-line: ^ and $ at line breaks
+    }
+  }
+  return true;
 }
 
 void collect_examples(const FileContext& f, const std::string& file_name, const YAML::Node& node,
@@ -170,6 +198,7 @@ void load_rule_file(const FileContext& f, const std::string& file_name, const YA
           rule.attrs[key] = field.second.as<std::string>();
       }
       std::string error;
+      rs.context_free = rs.context_free && context_free(node["pattern"].as<std::string>());
       if (rs.set->Add(node["pattern"].as<std::string>(), &error) < 0)
         throw_at_mark(f.path, f.text, node["pattern"].Mark(), fmt::format("invalid pattern: {}", error));
       collect_examples(f, file_name, node, rule.id, g.examples);

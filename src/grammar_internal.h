@@ -66,6 +66,10 @@ struct PatternRule {
 struct RuleSet {
   std::vector<PatternRule> rules;
   std::unique_ptr<RE2::Set> set;
+  // No rule asserts anything about its surroundings (^ $ \b \B \A \z, (?m)):
+  // a match inside a span is then a match inside any larger span, so a set
+  // that matches nowhere in a paragraph matches nowhere in any part of it.
+  bool context_free = true;
 
   // Indices of the rules that match somewhere in `text`, in rule order.
   std::vector<int> matching(std::string_view text) const;

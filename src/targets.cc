@@ -706,10 +706,16 @@ void TargetExtractor::run() {
   std::vector<bool> table_lines;
   extract_table_targets(nt_, g_, g_.list(kFile, "lower_is_better"), doc_, table_lines);
   mask_non_targets();
+  const RuleSet& values = g_.rule_set(kFile, "values");
   for (Span region : regions()) {
     const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
     if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
     note_lead_in(region);
+    // One set pass over the paragraph rather than one per segment, when it
+    // finds no value anywhere (most paragraphs hold none).
+    if (values.context_free &&
+        values.matching(std::string_view(text_).substr(region.begin, region.end - region.begin)).empty())
+      continue;
     std::size_t start = region.begin;
     while (start < region.end) {
       std::size_t end = region.end, separator = 1;
