@@ -87,7 +87,22 @@ class TargetExtractor {
                   Document& doc)
       : nt_(nt), text_(nt.text()), g_(g), dates_(dates), doc_(doc),
         // The plan's city as rules see it (Simplified), to strip from indicators.
-        city_(doc.city ? NormalizedText::build(*doc.city).text() : std::string()) {}
+        city_(doc.city ? NormalizedText::build(*doc.city).text() : std::string()),
+        // The grammar's sets and lists, looked up once (not per segment or phrase).
+        values_(g.rule_set(kFile, "values")),
+        not_targets_(g.rule_set(kFile, "not_targets")),
+        qualifiers_(g.rule_set(kFile, "qualifiers")),
+        indicator_leads_(g.rule_set(kFile, "indicator_leads")),
+        comparators_(g.rule_set(kFile, "comparators")),
+        create_verbs_(g.rule_set(kFile, "create_verbs")),
+        enumeration_separators_(g.list(kFile, "enumeration_separators")),
+        indicator_prefixes_(g.list(kFile, "indicator_prefixes")),
+        indicator_suffixes_(g.list(kFile, "indicator_suffixes")),
+        clause_verbs_(g.list(kFile, "clause_verbs")),
+        per_period_words_(g.list(kFile, "per_period_words")),
+        measure_words_(g.list(kFile, "measure_words")),
+        unitless_indicators_(g.list(kFile, "unitless_indicators")),
+        lower_is_better_(g.list(kFile, "lower_is_better")) {}
 
   void run();
 
@@ -101,7 +116,7 @@ class TargetExtractor {
   std::optional<int> year_for(Span region, std::size_t pos) const;
   void note_lead_in(Span region);
 
-  bool in_list(const std::string& list, std::string_view s, bool suffix) const;
+  bool in_list(const std::vector<std::string>& words, std::string_view s, bool suffix) const;
   // A comma between a digit and exactly three digits ("1,200") groups thousands.
   bool is_thousands_comma(std::size_t at) const {
     auto digit = [&](std::size_t i) { return i < text_.size() && text_[i] >= '0' && text_[i] <= '9'; };
@@ -118,6 +133,20 @@ class TargetExtractor {
   const std::vector<DateMention>& dates_;
   Document& doc_;
   const std::string city_;
+  const RuleSet& values_;
+  const RuleSet& not_targets_;
+  const RuleSet& qualifiers_;
+  const RuleSet& indicator_leads_;
+  const RuleSet& comparators_;
+  const RuleSet& create_verbs_;
+  const std::vector<std::string>& enumeration_separators_;
+  const std::vector<std::string>& indicator_prefixes_;
+  const std::vector<std::string>& indicator_suffixes_;
+  const std::vector<std::string>& clause_verbs_;
+  const std::vector<std::string>& per_period_words_;
+  const std::vector<std::string>& measure_words_;
+  const std::vector<std::string>& unitless_indicators_;
+  const std::vector<std::string>& lower_is_better_;
   std::vector<bool> masked_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
   // Carried from the previous target of the region: its indicator (for "…提升
@@ -149,7 +178,7 @@ std::vector<Span> TargetExtractor::regions() const {
 
 void TargetExtractor::mask_non_targets() {
   masked_.assign(text_.size() + 1, false);
-  const RuleSet& rs = g_.rule_set(kFile, "not_targets");
+  const RuleSet& rs = not_targets_;
   re2::StringPiece input(text_);
   for (const PatternRule& r : rs.rules) {
     re2::StringPiece m;
@@ -165,7 +194,7 @@ void TargetExtractor::mask_non_targets() {
 }
 
 std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
-  const RuleSet& rs = g_.rule_set(kFile, "values");
+  const RuleSet& rs = values_;
   std::string_view view(text_);
   std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
   std::vector<ValueHit> hits;
@@ -245,8 +274,8 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
   return kept;
 }
 
-bool TargetExtractor::in_list(const std::string& list, std::string_view s, bool suffix) const {
-  for (const std::string& w : g_.list(kFile, list))
+bool TargetExtractor::in_list(const std::vector<std::string>& words, std::string_view s, bool suffix) const {
+  for (const std::string& w : words)
     if (suffix ? ends_with(s, w) : starts_with(s, w)) return true;
   return false;
 }
@@ -255,7 +284,7 @@ bool TargetExtractor::in_list(const std::string& list, std::string_view s, bool 
 // ("3895吨、190吨、800吨", "95%和80%"); a qualifier after the last applies to all.
 std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit> hits) const {
   std::vector<Group> groups;
-  const RuleSet& quals = g_.rule_set(kFile, "qualifiers");
+  const RuleSet& quals = qualifiers_;
   for (const ValueHit& h : hits) {
     if (!groups.empty() && !h.water_class && !groups.back().hits.back().water_class &&
         groups.back().hits.back().in_parens == h.in_parens) {
@@ -269,7 +298,7 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
           break;
         }
       }
-      const auto& seps = g_.list(kFile, "enumeration_separators");
+      const auto& seps = enumeration_separators_;
       if (between.empty() || std::find(seps.begin(), seps.end(), between) != seps.end()) {
         groups.back().hits.push_back(h);
         continue;
@@ -297,23 +326,23 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
 Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) const {
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
   static const RE2 leading_junk_re(R"(^[,;:、。)“”"'\s]+)");
-  std::vector<const RE2*> leads{&leading_junk_re};
-  for (const PatternRule& r : g_.rule_set(kFile, "indicator_leads").rules) leads.push_back(r.re.get());
   bool changed = true;
   while (changed && !p.empty()) {
     changed = false;
     re2::StringPiece m;
-    for (const RE2* re : leads) {
-      if (re->Match(p.s, 0, p.s.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
+    auto strip_lead = [&](const RE2& re) {
+      if (re.Match(p.s, 0, p.s.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
         p = p.sub(m.size(), p.s.size());
         changed = true;
       }
-    }
+    };
+    strip_lead(leading_junk_re);
+    for (const PatternRule& r : indicator_leads_.rules) strip_lead(*r.re);
     if (!city_.empty() && starts_with(p.s, city_) && p.s.size() > city_.size() + 3) {
       p = p.sub(city_.size(), p.s.size());  // "磐石市党政机关…" names the plan's own city
       changed = true;
     }
-    for (const std::string& w : g_.list(kFile, "indicator_prefixes"))
+    for (const std::string& w : indicator_prefixes_)
       if (starts_with(p.s, w) && p.s.size() > w.size() + 3) {
         p = p.sub(w.size(), p.s.size());
         changed = true;
@@ -329,7 +358,7 @@ Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) 
       p = p.sub(0, static_cast<std::size_t>(whole.data() - p.s.data()));
       changed = true;
     }
-    for (const std::string& w : g_.list(kFile, "indicator_suffixes"))
+    for (const std::string& w : indicator_suffixes_)
       if (ends_with(p.s, w) && p.s.size() > w.size()) {
         p = p.sub(0, p.s.size() - w.size());
         changed = true;
@@ -339,11 +368,11 @@ Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) 
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
   if (char_count(p.s) > kLongIndicatorChars) {
     std::size_t cut = 0;
-    for (const std::string& verb : g_.list(kFile, "clause_verbs")) {
+    for (const std::string& verb : clause_verbs_) {
       std::size_t at = p.s.rfind(verb);
       if (at != std::string::npos && at + verb.size() > cut) cut = at + verb.size();
     }
-    if (cut > 0 && char_count(p.s.substr(cut)) >= 4 && in_list("measure_words", p.s.substr(cut), true))
+    if (cut > 0 && char_count(p.s.substr(cut)) >= 4 && in_list(measure_words_, p.s.substr(cut), true))
       p = p.sub(cut, p.s.size());
   }
   return p;
@@ -364,7 +393,7 @@ std::string TargetExtractor::show(const Phrase& p) const {
 // "A、B" / "A和B" into parts, outside parentheses.
 std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
   std::vector<Phrase> parts;
-  const auto& seps = g_.list(kFile, "enumeration_separators");
+  const auto& seps = enumeration_separators_;
   std::size_t start = 0, i = 0;
   int depth = 0;
   while (i < p.s.size()) {
@@ -479,7 +508,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     op = "<=";
     comparator_touching = true;  // its holding verb ("保持", "达到或优于") is the comparator
   } else {
-    const RuleSet& cmps = g_.rule_set(kFile, "comparators");
+    const RuleSet& cmps = comparators_;
     std::size_t best_end = 0, best_begin = 0;
     const PatternRule* best = nullptr;
     for (int index : cmps.matching(pre.s)) {
@@ -491,7 +520,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         from = e > b ? e : b + 1;
         std::size_t gap = pre.s.size() - e;
         // "达每日30公吨": a per-period word between comparator and value still touches.
-        const auto& per_period = g_.list(kFile, "per_period_words");
+        const auto& per_period = per_period_words_;
         bool touching = gap == 0 || std::find(per_period.begin(), per_period.end(), pre.s.substr(e)) != per_period.end();
         // A comparator a few characters before its value ("达到旱田播种面积50%")
         // needs an indicator before it and no 的 in the gap: "低于标准的企业整改率"
@@ -511,7 +540,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     if (best) {
       comparator_touching = true;  // recomputed below: far comparators do not touch
       {
-        const auto& per_period = g_.list(kFile, "per_period_words");
+        const auto& per_period = per_period_words_;
         const std::string gap_text = pre.s.substr(best_end);
         comparator_touching = gap_text.empty() ||
                               std::find(per_period.begin(), per_period.end(), gap_text) != per_period.end();
@@ -539,7 +568,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   bool by_verb = false;
   // Verb-object-number: "创建绿色工厂5个".
   if (op.empty()) {
-    const RuleSet& verbs = g_.rule_set(kFile, "create_verbs");
+    const RuleSet& verbs = create_verbs_;
     Phrase cleaned = clean_indicator(pre, nullptr);
     for (const PatternRule& v : verbs.rules) {
       re2::StringPiece m;
@@ -596,11 +625,11 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     if (is_han(utf8::next(text_, i))) return false;
   }
   // Plausibility: a comparator, a qualifier, or a measured indicator with a level.
-  const bool measured = in_list("measure_words", indicator.s, /*suffix=*/true);
+  const bool measured = in_list(measure_words_, indicator.s, /*suffix=*/true);
   if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured) return false;
   // A bare number needs an indicator that takes one: 系数, 指数, or an acronym "(PUE)".
   static const RE2 acronym(R"(\([A-Za-z][A-Za-z0-9.]*\)$)");
-  if (first.unitless && !in_list("unitless_indicators", indicator.s, /*suffix=*/true) &&
+  if (first.unitless && !in_list(unitless_indicators_, indicator.s, /*suffix=*/true) &&
       !RE2::PartialMatch(indicator.s, acronym))
     return false;
 
@@ -609,7 +638,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   else if (op.empty() || (op == "=" && !qual_op.empty())) op = qual_op.empty() ? "=" : qual_op;
   if (comparator_rule && !comparator_rule->attr("op_if_lower_better").empty() && op == comparator_rule->attr("op") &&
       [&] {
-        for (const std::string& w : g_.list(kFile, "lower_is_better"))
+        for (const std::string& w : lower_is_better_)
           if (indicator.s.find(w) != std::string::npos) return true;
         return false;
       }())
@@ -628,7 +657,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     // aggregate ("国考、省考断面…", "黄柏河、香溪河等…") stays one target.
     indicators = parts;  // shared-tail case handled below
   } else if (gr.hits.size() == 1 && parts.size() == 2 && all_long &&
-             in_list("measure_words", parts[0].s, true) && in_list("measure_words", parts[1].s, true) &&
+             in_list(measure_words_, parts[0].s, true) && in_list(measure_words_, parts[1].s, true) &&
              char_count(parts[1].s) <= 4 && char_count(parts[0].s) > char_count(parts[1].s)) {
     // "公众对…的满意度和参与度": later parts share the first part's head.
     std::size_t head = char_bytes(parts[0].s, char_count(parts[0].s) - char_count(parts[1].s));
@@ -642,17 +671,17 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     bool earlier_unmeasured = true;
     std::size_t longest = 0;
     for (std::size_t k = 0; k + 1 < indicators.size(); ++k) {
-      earlier_unmeasured &= !in_list("measure_words", indicators[k].s, true);
+      earlier_unmeasured &= !in_list(measure_words_, indicators[k].s, true);
       longest = std::max(longest, char_count(indicators[k].s));
     }
-    if (earlier_unmeasured && in_list("measure_words", last.s, true) && char_count(last.s) > longest) {
+    if (earlier_unmeasured && in_list(measure_words_, last.s, true) && char_count(last.s) > longest) {
       Phrase tail = last.sub(char_bytes(last.s, longest), last.s.size());
       for (std::size_t k = 0; k + 1 < indicators.size(); ++k) indicators[k] = join(indicators[k], tail);
     }
     if (gr.hits.size() == 1 && !earlier_unmeasured) {
       // Several measured indicators, one value: keep them apart only when each is measured.
       bool each_measured = std::all_of(indicators.begin(), indicators.end(),
-                                       [&](const Phrase& p) { return in_list("measure_words", p.s, true); });
+                                       [&](const Phrase& p) { return in_list(measure_words_, p.s, true); });
       if (!each_measured) indicators = {indicator};
     }
   }
@@ -704,17 +733,16 @@ void TargetExtractor::segment_targets(Span region, Span seg) {
 
 void TargetExtractor::run() {
   std::vector<bool> table_lines;
-  extract_table_targets(nt_, g_, g_.list(kFile, "lower_is_better"), doc_, table_lines);
+  extract_table_targets(nt_, g_, lower_is_better_, doc_, table_lines);
   mask_non_targets();
-  const RuleSet& values = g_.rule_set(kFile, "values");
   for (Span region : regions()) {
     const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
     if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
     note_lead_in(region);
     // One set pass over the paragraph rather than one per segment, when it
     // finds no value anywhere (most paragraphs hold none).
-    if (values.context_free &&
-        values.matching(std::string_view(text_).substr(region.begin, region.end - region.begin)).empty())
+    if (values_.context_free &&
+        values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin)).empty())
       continue;
     std::size_t start = region.begin;
     while (start < region.end) {
