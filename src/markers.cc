@@ -131,16 +131,25 @@ std::string chinese_numeral(int value) {
 bool numeral_fragment_fits(const MarkerMatch& m, int value) {
   if (m.value && *m.value == value) return true;
   if (m.number_text.empty()) return true;  // nothing printed: any number fits
-  // The DP asks for every number of a range: the Chinese forms are tabled once.
+  // The DP asks for every number of a range: the forms under 1000 are tabled once.
+  constexpr int kTabled = 1000;
   static const std::vector<std::string> kChinese = [] {
-    std::vector<std::string> t(100);
-    for (int v = 1; v < 100; ++v) t[static_cast<std::size_t>(v)] = chinese_numeral(v);
+    std::vector<std::string> t(kTabled);
+    for (int v = 1; v < kTabled; ++v) t[static_cast<std::size_t>(v)] = chinese_numeral(v);
     return t;
   }();
-  std::string full = m.rule->numeral != NumeralKind::kChinese ? std::to_string(value)
-                     : (value > 0 && value < 100)             ? kChinese[static_cast<std::size_t>(value)]
-                                                              : chinese_numeral(value);
-  const std::string& part = m.number_text;
+  static const std::vector<std::string> kArabic = [] {
+    std::vector<std::string> t(kTabled);
+    for (int v = 0; v < kTabled; ++v) t[static_cast<std::size_t>(v)] = std::to_string(v);
+    return t;
+  }();
+  const bool chinese = m.rule->numeral == NumeralKind::kChinese;
+  std::string computed;
+  if (value <= 0 || value >= kTabled) computed = chinese ? chinese_numeral(value) : std::to_string(value);
+  const std::string_view full = (value <= 0 || value >= kTabled) ? std::string_view(computed)
+                                : chinese ? std::string_view(kChinese[static_cast<std::size_t>(value)])
+                                          : std::string_view(kArabic[static_cast<std::size_t>(value)]);
+  const std::string_view part = m.number_text;
   if (part.size() >= full.size()) return false;
   bool prefix = full.compare(0, part.size(), part) == 0;
   bool suffix = full.compare(full.size() - part.size(), part.size(), part) == 0;
