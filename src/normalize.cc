@@ -248,13 +248,13 @@ void NormalizedText::build_from_source() {
   // Checkpoint k: code points (non-continuation bytes) before byte k * kCheckpoint.
   out.cp_checkpoints_.reserve(source.size() / kCheckpoint + 1);
   std::uint32_t lead_bytes = 0;
-  for (std::size_t b = 0; b <= source.size(); ++b) {
-    if (b % kCheckpoint == 0) out.cp_checkpoints_.push_back(lead_bytes);
-    if (b < source.size()) lead_bytes += (static_cast<unsigned char>(source[b]) & 0xC0) != 0x80;
+  for (std::size_t b = 0; b <= source.size(); b += kCheckpoint) {
+    out.cp_checkpoints_.push_back(lead_bytes);
+    lead_bytes += static_cast<std::uint32_t>(utf8::length(source.substr(b, kCheckpoint)));
   }
   out.line_starts_.push_back(0);
-  for (std::size_t i = 0; i < source.size(); ++i)
-    if (source[i] == '\n') out.line_starts_.push_back(i + 1);
+  for (std::size_t i = source.find('\n'); i != std::string_view::npos; i = source.find('\n', i + 1))
+    out.line_starts_.push_back(i + 1);
 
   // 1. Conversion artefacts (work on the folded form so "１２、" counts too).
   for (Char& ch : chars) ch.rule = fold_fullwidth(ch.rule);
@@ -341,10 +341,8 @@ std::size_t NormalizedText::cp_of(std::size_t text_byte) const {
 
 std::size_t NormalizedText::source_cps_before(std::size_t source_byte) const {
   const std::size_t k = std::min(source_byte / kCheckpoint, cp_checkpoints_.size() - 1);
-  std::size_t n = cp_checkpoints_[k];
-  for (std::size_t i = k * kCheckpoint; i < source_byte; ++i)
-    n += (static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80;
-  return n;
+  const std::size_t from = k * kCheckpoint;
+  return cp_checkpoints_[k] + utf8::length(std::string_view(source_).substr(from, source_byte - from));
 }
 
 std::size_t NormalizedText::source_offset(std::size_t text_byte) const {

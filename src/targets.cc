@@ -164,8 +164,8 @@ class TargetExtractor {
 // Paragraphs, cut again wherever a clause or section starts.
 std::vector<Span> TargetExtractor::regions() const {
   std::vector<std::size_t> cuts{0, text_.size()};
-  for (std::size_t i = 0; i < text_.size(); ++i)
-    if (text_[i] == '\n') cuts.push_back(i + 1);
+  for (std::size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1))
+    cuts.push_back(i + 1);
   for (const Clause& c : doc_.clauses) cuts.push_back(c.text_begin);
   for (const Section& s : doc_.sections) cuts.push_back(s.text_begin);
   std::sort(cuts.begin(), cuts.end());

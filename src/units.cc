@@ -438,8 +438,8 @@ struct NoteBody {
 // Where notes are looked for: paragraphs, cut where an item or section starts.
 std::vector<std::pair<std::size_t, std::size_t>> segments(const std::string& text, const Document& doc) {
   std::vector<std::size_t> cuts{0, text.size()};
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n') cuts.push_back(i);
+  for (std::size_t i = text.find('\n'); i != std::string::npos; i = text.find('\n', i + 1))
+    cuts.push_back(i);
   for (const Clause& c : doc.clauses) cuts.push_back(c.text_begin);
   for (const Section& s : doc.sections) cuts.push_back(s.text_begin);
   std::sort(cuts.begin(), cuts.end());

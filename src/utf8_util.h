@@ -1,5 +1,8 @@
 // Small UTF-8 helpers shared by the stages (private to src/).
 #pragma once
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -54,11 +57,17 @@ inline std::string encode(std::u32string_view s) {
   return out;
 }
 
-// Number of code points in s.
+// Number of code points in s: its bytes less the continuation bytes
+// (10xxxxxx), counted eight at a time.
 inline std::size_t length(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
+  std::size_t continuation = 0, i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    continuation += static_cast<std::size_t>(std::popcount(w & ~(w << 1) & 0x8080808080808080ULL));
+  }
+  for (; i < s.size(); ++i) continuation += (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+  return s.size() - continuation;
 }
 
 }  // namespace plancmp::utf8
