@@ -76,6 +76,51 @@ bool context_free(const std::string& p) {
   return true;
 }
 
+// The pattern with every assertion on its surroundings (^ $ \b \B \A \z
+// outside character classes) replaced by an empty group, or "" when the
+// pattern holds something this scan does not follow (\Q quoting, nested
+// brackets such as [:alpha:]). See RuleSet::may_match_within.
+std::string loosened(const std::string& p) {
+  std::string out;
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 >= p.size()) return "";
+      const char e = p[i + 1];
+      if (e == 'Q') return "";
+      if (!in_class && std::strchr("bBAz", e) != nullptr) {
+        out += "(?:)";
+        ++i;
+        continue;
+      }
+      out += c;
+      out += e;
+      ++i;
+      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < p.size() && p[i + 1] == '{') {
+        const std::size_t close = p.find('}', i + 1);  // \p{^Han}: its ^ is no anchor
+        if (close == std::string::npos) return "";
+        out.append(p, i + 1, close - i);
+        i = close;
+      }
+    } else if (in_class) {
+      if (c == '[') return "";
+      if (c == ']') in_class = false;
+      out += c;
+    } else if (c == '[') {
+      in_class = true;
+      out += c;
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];  // a leading ] is literal
+    } else if (c == '^' || c == '$') {
+      out += "(?:)";
+    } else {
+      out += c;
+    }
+  }
+  return in_class ? "" : out;
+}
+
 void collect_examples(const FileContext& f, const std::string& file_name, const YAML::Node& node,
                       const std::string& id, std::vector<RuleExample>& out) {
   for (const char* key : {"examples", "counterexamples"}) {
@@ -291,6 +336,23 @@ std::vector<int> RuleSet::matching(std::string_view text) const {
   if (set && !rules.empty()) set->Match(re2::StringPiece(text.data(), text.size()), &hits);
   std::sort(hits.begin(), hits.end());
   return hits;
+}
+
+bool RuleSet::may_match_within(std::string_view text) const {
+  if (rules.empty()) return false;
+  if (context_free) return !matching(text).empty();
+  std::call_once(loose->once, [&] {
+    RE2::Options options;
+    options.set_log_errors(false);
+    auto s = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+    for (const PatternRule& r : rules) {
+      const std::string p = loosened(r.re->pattern());
+      if (p.empty() || s->Add(p, nullptr) < 0) return;
+    }
+    if (s->Compile()) loose->set = std::move(s);
+  });
+  if (!loose->set) return true;  // no looser set: no test
+  return loose->set->Match(re2::StringPiece(text.data(), text.size()), nullptr);
 }
 
 const RuleSet& Grammar::Impl::rule_set(const std::string& file, const std::string& set) const {

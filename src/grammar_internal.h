@@ -73,6 +73,18 @@ struct RuleSet {
 
   // Indices of the rules that match somewhere in `text`, in rule order.
   std::vector<int> matching(std::string_view text) const;
+
+  // Could a rule match inside some part of `text`, whatever that part's
+  // surroundings? False only when certainly not: a cheap test before costlier
+  // work on the parts. Uses the set with every assertion on the surroundings
+  // dropped (a looser set: each match of a rule is a match of its loosened
+  // form), built on first use.
+  bool may_match_within(std::string_view text) const;
+  struct LazySet {
+    std::once_flag once;
+    std::unique_ptr<RE2::Set> set;  // null when a pattern could not be loosened
+  };
+  std::unique_ptr<LazySet> loose = std::make_unique<LazySet>();
 };
 
 // One grammar file in the generic format: named rule sets and string lists.

@@ -566,7 +566,8 @@ struct SegmentNotes {
   std::vector<std::vector<std::optional<Reading>>> readings;    // per body, per match
 };
 
-std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSet& notes, const Document& doc) {
+std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSet& notes, const RuleSet& roles,
+                                           const Document& doc) {
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
@@ -582,6 +583,15 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
       std::vector<re2::StringPiece> gr(static_cast<std::size_t>(ngroups));
       bool tail = rule.attr("tail") == "true";
       std::size_t pos = 0;
+      if (tail) {
+        // A tail body only counts when a role note closes it. When no role
+        // rule can match anywhere in the tail's whole match (found by the
+        // DFA alone), the costly capture of the body is not worth doing.
+        re2::StringPiece whole;
+        if (!re.Match(re2::StringPiece(seg.data(), seg.size()), 0, seg.size(), RE2::UNANCHORED, &whole, 1) ||
+            !roles.may_match_within(std::string_view(whole.data(), whole.size())))
+          continue;
+      }
       while (pos <= seg.size() && re.Match(re2::StringPiece(seg.data(), seg.size()), pos, seg.size(),
                                            RE2::UNANCHORED, gr.data(), ngroups)) {
         const re2::StringPiece& body = gr[static_cast<std::size_t>(it->second)];
@@ -692,7 +702,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   // to a sentence without any unit prefix can still be cut out. The regex work
   // is shared; when the first pass never looked for a known name, the second
   // would read exactly the same.
-  std::vector<SegmentNotes> found = find_note_bodies(nt.text(), notes, doc);
+  std::vector<SegmentNotes> found = find_note_bodies(nt.text(), notes, roles, doc);
   Readings r = read_notes(nt, found, roles, reader, doc);
   if (reader.consulted_known()) {
     reader.set_known(std::move(r.names));
