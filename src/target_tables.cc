@@ -74,7 +74,7 @@ std::vector<Cell> split_cells(std::string_view line) {
     std::size_t b = start, e = end;
     while (b < e && (line[b] == ' ')) ++b;
     while (e > b && (line[e - 1] == ' ')) --e;
-    if (e > b) cells.push_back({b, e, std::string(line.substr(b, e - b)), {}});
+    if (e > b) cells.push_back({b, e, {}, {}});
   };
   while (i < line.size()) {
     if (is_cell_gap(line, i, &gap)) {
@@ -82,13 +82,19 @@ std::vector<Cell> split_cells(std::string_view line) {
       i += gap;
       start = i;
     } else {
+      // No gap starts on a continuation byte: step over the whole character.
       ++i;
+      while (i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) ++i;
     }
   }
   flush(line.size());
-  // Only a row of three or more cells is read; only then is it worth normalizing.
+  // Only a row of three or more cells is read; only then is it worth copying
+  // and normalizing the cells' text (most lines are prose: one cell).
   if (cells.size() >= 3)
-    for (Cell& c : cells) c.text = NormalizedText::build(c.raw).text();
+    for (Cell& c : cells) {
+      c.raw = std::string(line.substr(c.begin, c.end - c.begin));
+      c.text = NormalizedText::build(c.raw).text();
+    }
   return cells;
 }
 
