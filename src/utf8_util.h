@@ -1,6 +1,5 @@
 // Small UTF-8 helpers shared by the stages (private to src/).
 #pragma once
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -64,7 +63,10 @@ inline std::size_t length(std::string_view s) {
   for (; i + 8 <= s.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    continuation += static_cast<std::size_t>(std::popcount(w & ~(w << 1) & 0x8080808080808080ULL));
+    // Bit 7 of each byte: set for 10xxxxxx. Summed by one multiply (each
+    // byte holds 0 or 1, so the top byte gets the count).
+    const std::uint64_t marks = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
+    continuation += static_cast<std::size_t>((marks * 0x0101010101010101ULL) >> 56);
   }
   for (; i < s.size(); ++i) continuation += (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
   return s.size() - continuation;
