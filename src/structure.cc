@@ -395,8 +395,10 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   const bool has_sections = !items_.empty();
   for (const Candidate& c : candidates_) {
     if (c.level != level) continue;
-    bool taken = std::any_of(items_.begin(), items_.end(),
-                             [&](const Item& it) { return it.cand.begin == c.begin; });
+    // items_ is sorted by position: a binary search, not a scan per candidate.
+    auto at = std::lower_bound(items_.begin(), items_.end(), c.begin,
+                               [](const Item& it, std::size_t pos) { return it.cand.begin < pos; });
+    bool taken = at != items_.end() && at->cand.begin == c.begin;
     if (taken) continue;
     Candidate copy = c;
     copy.parent = enclosing_item(c.begin, level);
