@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cstring>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -386,6 +387,19 @@ bool is_valid_utf8(std::string_view bytes) {
 // CRLF and lone CR as LF (at the CR's offset), each byte mapped to the offset
 // of its character.
 void copy_utf8(std::string_view bytes, DecodedText& out) {
+  if (std::memchr(bytes.data(), '\r', bytes.size()) == nullptr) {
+    // No line end to rewrite (the usual case): the text is the bytes, and each
+    // byte maps to the start of its character (bytes is valid UTF-8).
+    out.utf8.assign(bytes);
+    out.input_offset.resize(bytes.size() + 1);
+    long long start = 0;
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      if ((static_cast<unsigned char>(bytes[i]) & 0xC0) != 0x80) start = static_cast<long long>(i);
+      out.input_offset[i] = start;
+    }
+    out.input_offset[bytes.size()] = static_cast<long long>(bytes.size());
+    return;
+  }
   out.utf8.reserve(bytes.size());
   out.input_offset.reserve(bytes.size() + 1);
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
