@@ -203,7 +203,7 @@ bool join_wrapped_lines(std::vector<Char>& chars, const std::vector<Line>& lines
   std::size_t full = 0;
   for (std::size_t k = 0; k + 1 < lines.size(); ++k) {
     const Line& l = lines[k];
-    if (l.end == l.begin || is_table_row(chars, l) || !full_width_line(l)) continue;
+    if (l.end == l.begin || !full_width_line(l) || is_table_row(chars, l)) continue;  // cheap test first
     ++full;
     const Line& next = lines[k + 1];
     if (next.end == next.begin || ends_sentence(chars[l.end - 1].rule) || opens_with_item_number(chars, next) ||
