@@ -338,9 +338,13 @@ std::vector<int> RuleSet::matching(std::string_view text) const {
   return hits;
 }
 
+bool RuleSet::any(std::string_view text) const {
+  return set && !rules.empty() && set->Match(re2::StringPiece(text.data(), text.size()), nullptr);
+}
+
 bool RuleSet::may_match_within(std::string_view text) const {
   if (rules.empty()) return false;
-  if (context_free) return !matching(text).empty();
+  if (context_free) return any(text);
   std::call_once(loose->once, [&] {
     RE2::Options options;
     options.set_log_errors(false);

@@ -73,6 +73,8 @@ struct RuleSet {
 
   // Indices of the rules that match somewhere in `text`, in rule order.
   std::vector<int> matching(std::string_view text) const;
+  // Does any rule match somewhere in `text`? (No list of which: cheaper.)
+  bool any(std::string_view text) const;
 
   // Could a rule match inside some part of `text`, whatever that part's
   // surroundings? False only when certainly not: a cheap test before costlier

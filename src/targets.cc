@@ -741,8 +741,7 @@ void TargetExtractor::run() {
     note_lead_in(region);
     // One set pass over the paragraph rather than one per segment, when it
     // finds no value anywhere (most paragraphs hold none).
-    if (values_.context_free &&
-        values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin)).empty())
+    if (values_.context_free && !values_.any(std::string_view(text_).substr(region.begin, region.end - region.begin)))
       continue;
     std::size_t start = region.begin;
     while (start < region.end) {
