@@ -198,6 +198,7 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
   std::string_view view(text_);
   std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
   std::vector<ValueHit> hits;
+  if (!rs.any(segment)) return hits;  // most segments hold no value: a yes/no pass, no match list
   for (int index : rs.matching(segment)) {
     const PatternRule& r = rs.rules[static_cast<std::size_t>(index)];
     const int n = r.re->NumberOfCapturingGroups() + 1;
