@@ -320,14 +320,21 @@ void NormalizedText::build_from_source() {
 
   const std::size_t kept_count = kept.size();
   std::vector<std::uint32_t>().swap(kept);
-  out.text_.reserve(source.size());
+  // Encoded straight into a buffer of the exact size (a string append per
+  // code point costs several times the encoding itself).
+  std::size_t text_bytes = 0;
+  for (const Char& ch : chars)
+    if (!ch.removed) text_bytes += utf8::encoded_size(ch.rule);
+  out.text_.resize(text_bytes);
   out.cp_text_byte_.reserve(kept_count + 1);
   out.cp_source_byte_.reserve(kept_count + 1);
+  char* const base = out.text_.data();
+  char* w = base;
   for (const Char& ch : chars) {
     if (ch.removed) continue;
-    out.cp_text_byte_.push_back(static_cast<std::uint32_t>(out.text_.size()));
+    out.cp_text_byte_.push_back(static_cast<std::uint32_t>(w - base));
     out.cp_source_byte_.push_back(ch.src);
-    utf8::append(out.text_, ch.rule);
+    w = utf8::encode_to(w, ch.rule);
   }
   out.cp_text_byte_.push_back(static_cast<std::uint32_t>(out.text_.size()));
   out.cp_source_byte_.push_back(static_cast<std::uint32_t>(source.size()));

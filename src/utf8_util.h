@@ -44,6 +44,38 @@ inline void append(std::string& out, char32_t c) {
   out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(len));
 }
 
+// append() into a buffer with room: writes c's UTF-8 bytes (U+FFFD for a
+// surrogate or a value past U+10FFFF, as append() does) and returns the end.
+inline char* encode_to(char* out, char32_t c) {
+  if (c < 0x80) {
+    *out++ = static_cast<char>(c);
+    return out;
+  }
+  if (c < 0x800) {
+    *out++ = static_cast<char>(0xC0 | (c >> 6));
+    *out++ = static_cast<char>(0x80 | (c & 0x3F));
+    return out;
+  }
+  if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
+  if (c < 0x10000) {
+    *out++ = static_cast<char>(0xE0 | (c >> 12));
+  } else {
+    *out++ = static_cast<char>(0xF0 | (c >> 18));
+    *out++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+  }
+  *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+  *out++ = static_cast<char>(0x80 | (c & 0x3F));
+  return out;
+}
+
+// How many bytes encode_to() writes for c.
+inline std::size_t encoded_size(char32_t c) {
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (c >= 0x10000 && c <= 0x10FFFF) return 4;
+  return 3;  // the BMP rest, and U+FFFD for what cannot be encoded
+}
+
 inline std::u32string decode(std::string_view s) {
   std::u32string out;
   for (std::size_t i = 0; i < s.size();) out.push_back(next(s, i));
