@@ -3,7 +3,6 @@
 #include "plancmp/grammar.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -50,32 +49,6 @@ std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
   return re;
 }
 
-// See RuleSet::context_free. A scan of the pattern text that skips escapes
-// and character classes; anything unclear counts as not context-free.
-bool context_free(const std::string& p) {
-  bool in_class = false;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      if (!in_class && i + 1 < p.size() && std::strchr("bBAz", p[i + 1]) != nullptr) return false;
-      ++i;
-    } else if (in_class) {
-      if (c == '[') return false;  // [:alpha:] and the like: not worth parsing
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
-    } else if (c == '^' || c == '$') {
-      return false;
-    } else if (c == '(' && i + 1 < p.size() && p[i + 1] == '?') {
-      for (std::size_t j = i + 2; j < p.size() && (std::isalpha(static_cast<unsigned char>(p[j])) || p[j] == '-'); ++j)
-        if (p[j] == 'm') return false;  // multi-line: ^ and $ at line breaks
-    }
-  }
-  return true;
-}
-
 // The pattern with every assertion on its surroundings (^ $ \b \B \A \z
 // outside character classes) replaced by an empty group, or "" when the
 // pattern holds something this scan does not follow (\Q quoting, nested
@@ -119,6 +92,13 @@ std::string loosened(const std::string& p) {
     }
   }
   return in_class ? "" : out;
+}
+
+// See RuleSet::context_free: nothing for loosened() to drop (nor anything it
+// cannot follow).
+bool context_free(const std::string& p) {
+  const std::string loose = loosened(p);
+  return !loose.empty() && loose == p;
 }
 
 void collect_examples(const FileContext& f, const std::string& file_name, const YAML::Node& node,
