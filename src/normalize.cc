@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -252,6 +253,11 @@ NormalizedText NormalizedText::build(std::string_view source) {
   out.line_starts_.push_back(0);
   for (std::size_t i = 0; i < source.size(); ++i)
     if (source[i] == '\n') out.line_starts_.push_back(i + 1);
+  out.lead_checkpoints_.reserve(source.size() / kColumnStride + 1);
+  for (std::size_t i = 0, leads = 0; i <= source.size(); ++i) {
+    if (i % kColumnStride == 0) out.lead_checkpoints_.push_back(leads);
+    if (i < source.size()) leads += (static_cast<unsigned char>(source[i]) & 0xC0) != 0x80;
+  }
 
   // 1. Conversion artefacts (work on the folded form so "１２、" counts too).
   for (Char& ch : chars) ch.rule = ch.display = fold_fullwidth(ch.rule);
@@ -348,9 +354,22 @@ SourcePosition NormalizedText::source_position(std::size_t source_byte) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), source_byte);
   std::size_t line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   std::size_t line_start = line_starts_[line_index];
+  // Code points before `byte` (UTF-8 lead bytes), from the nearest checkpoint:
+  // O(kColumnStride) per call however long the line (a 10 MB one-line dump).
+  auto leads_before = [&](std::size_t byte) {
+    std::size_t k = byte / kColumnStride;
+    std::size_t count = lead_checkpoints_[k];
+    for (std::size_t i = k * kColumnStride; i < byte; ++i)
+      count += (static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80;
+    return count;
+  };
   int column = 1;
-  for (std::size_t i = line_start; i < source_byte; ++i)
-    if ((static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80) ++column;
+  if (source_byte - line_start < kColumnStride) {
+    for (std::size_t i = line_start; i < source_byte; ++i)
+      if ((static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80) ++column;
+  } else {
+    column += static_cast<int>(leads_before(source_byte) - leads_before(line_start));
+  }
   return {static_cast<int>(line_index) + 1, column, source_byte};
 }
 
@@ -373,8 +392,9 @@ std::string NormalizedText::quote(std::size_t begin, std::size_t end) const {
   std::size_t first = text_byte_to_cp_[begin], last = text_byte_to_cp_[end - 1];
   std::size_t src_begin = cp_source_byte_[first];
   std::size_t src_end = cp_source_byte_[last] + cp_source_len_[last];
-  std::size_t line_end = source_.find('\n', src_begin);
-  if (line_end != std::string::npos) src_end = std::min(src_end, line_end);
+  // Only [src_begin, src_end) can hold the line end (no scan to the end of a long line).
+  const void* line_end = std::memchr(source_.data() + src_begin, '\n', src_end - src_begin);
+  if (line_end) src_end = static_cast<std::size_t>(static_cast<const char*>(line_end) - source_.data());
   return source_.substr(src_begin, src_end - src_begin);
 }
 

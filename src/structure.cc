@@ -144,10 +144,15 @@ std::size_t title_end(const std::string& text, std::size_t body, std::size_t lim
 
 // The DP of step 2 over one level's candidates (sorted by position). Returns
 // (candidate index, number) pairs of the best chain.
+// Gives up (empty chain, *over_budget set) once it would keep more than
+// `max_states` (candidate, number) states: each costs memory until the end.
 std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
-                                            bool restart_on_new_parent) {
+                                            bool restart_on_new_parent, std::size_t max_states,
+                                            bool* over_budget) {
+  *over_budget = false;
   const int m = static_cast<int>(cands.size());
   if (m == 0) return {};
+  std::size_t state_count = 0;
   auto weight_at = [&](const Candidate& c, int v) -> std::optional<double> {
     if (!c.marker) return c.weight;
     const MarkerMatch& mm = *c.marker;
@@ -212,6 +217,10 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         score = other_parent.score + *w - start_penalty;
         prev = {other_parent.i, other_parent.v};
       }
+      if (++state_count > max_states) {
+        *over_budget = true;
+        return {};
+      }
       states[static_cast<std::size_t>(j)].push_back({v, score, prev});
       if (score > row_best.score) row_best = {score, j, v, parent};
     }
@@ -258,8 +267,8 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
 
 class StructureFinder {
  public:
-  StructureFinder(const NormalizedText& text, const Grammar::Impl& grammar)
-      : nt_(text), text_(text.text()), g_(grammar) {}
+  StructureFinder(const NormalizedText& text, const Grammar::Impl& grammar, std::size_t max_states)
+      : nt_(text), text_(text.text()), g_(grammar), max_states_(max_states) {}
 
   Structure run();
 
@@ -280,6 +289,8 @@ class StructureFinder {
   const NormalizedText& nt_;
   const std::string& text_;
   const Grammar::Impl& g_;
+  const std::size_t max_states_;     // see best_chain()
+  std::vector<Warning> limit_warnings_;
   std::vector<Paragraph> paragraphs_;
   std::vector<MarkerMatch> markers_;
   std::vector<Candidate> candidates_;
@@ -395,8 +406,10 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   const bool has_sections = !items_.empty();
   for (const Candidate& c : candidates_) {
     if (c.level != level) continue;
-    bool taken = std::any_of(items_.begin(), items_.end(),
-                             [&](const Item& it) { return it.cand.begin == c.begin; });
+    // items_ is sorted by position: a binary search, not a scan per candidate.
+    auto at = std::lower_bound(items_.begin(), items_.end(), c.begin,
+                               [](const Item& it, std::size_t pos) { return it.cand.begin < pos; });
+    bool taken = at != items_.end() && at->cand.begin == c.begin;
     if (taken) continue;
     Candidate copy = c;
     copy.parent = enclosing_item(c.begin, level);
@@ -405,7 +418,28 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     if (!c.marker && level > 1 && copy.parent < 0 && has_sections) continue;
     cands.push_back(copy);
   }
-  auto chain = best_chain(cands, restart_on_new_parent);
+  bool over_budget = false;
+  auto chain = best_chain(cands, restart_on_new_parent, max_states_, &over_budget);
+  if (over_budget) {
+    // Too many readings to weigh (tens of thousands of unnumbered or damaged
+    // candidates): keep the items whose number is printed and readable.
+    const std::size_t all = cands.size();
+    cands.erase(std::remove_if(cands.begin(), cands.end(),
+                               [](const Candidate& c) { return !c.marker || !c.marker->value; }),
+                cands.end());
+    chain = best_chain(cands, restart_on_new_parent, max_states_, &over_budget);
+    limit_warnings_.push_back(
+        {"numbering-limit",
+         over_budget ? fmt::format("level {} has {} candidate items, more than the numbering check can "
+                                   "weigh ({} states); no items of this level were read",
+                                   level, all, max_states_)
+                     : fmt::format("level {} has {} candidate items, more than the numbering check can "
+                                   "weigh ({} states); only the {} with a readable printed number were "
+                                   "considered",
+                                   level, all, max_states_, cands.size()),
+         0, 0, -1});
+    if (over_budget) chain.clear();
+  }
   for (auto [index, value] : chain) items_.push_back({cands[index], value, text_.size()});
   std::stable_sort(items_.begin(), items_.end(),
                    [](const Item& a, const Item& b) { return a.cand.begin < b.cand.begin; });
@@ -504,13 +538,14 @@ Structure StructureFinder::run() {
   for (int level = 2; level < 10; ++level) choose_level(level, /*restart_on_new_parent=*/true);
   Structure out;
   build_output(out);
+  out.warnings.insert(out.warnings.end(), limit_warnings_.begin(), limit_warnings_.end());
   return out;
 }
 
 }  // namespace
 
-Structure find_structure(const NormalizedText& text, const Grammar& grammar) {
-  return StructureFinder(text, grammar.impl()).run();
+Structure find_structure(const NormalizedText& text, const Grammar& grammar, std::size_t max_states) {
+  return StructureFinder(text, grammar.impl(), max_states).run();
 }
 
 }  // namespace plancmp
