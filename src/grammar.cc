@@ -12,6 +12,7 @@
 
 #include "grammar_internal.h"
 #include "yaml_error.h"
+#include "yaml_load.h"
 #include "markers.h"
 #include "plancmp/diagnostic.h"
 #include "plancmp/normalize.h"
@@ -20,6 +21,10 @@ namespace plancmp {
 
 namespace {
 
+// Memory RE2 may use for one compiled pattern (and its DFA cache): a pattern
+// whose repetitions blow past it ("\\pL{1000}") is refused as "pattern too
+// large", never compiled into gigabytes.
+constexpr int64_t kPatternMaxMem = 8 << 20;
 
 struct FileContext {
   std::string path;  // for messages
@@ -42,6 +47,7 @@ std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
   if (!pattern || !pattern.IsScalar()) throw_at_mark(f.path, f.text, node.Mark(), "missing `pattern`");
   RE2::Options options;
   options.set_log_errors(false);
+  options.set_max_mem(kPatternMaxMem);
   auto re = std::make_unique<RE2>(pattern.as<std::string>(), options);
   if (!re->ok())
     throw_at_mark(f.path, f.text, pattern.Mark(), fmt::format("invalid pattern: {}", re->error()));
@@ -152,6 +158,7 @@ void load_rule_file(const FileContext& f, const std::string& file_name, const YA
     RuleSet& rs = out.sets[set_name];
     RE2::Options options;
     options.set_log_errors(false);
+    options.set_max_mem(kPatternMaxMem);
     rs.set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
     for (const auto& node : kv.second) {
       PatternRule rule;
@@ -191,7 +198,7 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
     g->raw_files[name] = f.text;
     g->file_paths[name] = f.path;
     try {
-      YAML::Node root = YAML::Load(f.text);
+      YAML::Node root = load_yaml_bounded(f.path, f.text);
       if (name == "numbering.yaml") load_numbering(f, root, *g);
       else load_rule_file(f, name, root, *g);
     } catch (const YAML::ParserException& e) {
@@ -224,11 +231,12 @@ std::shared_ptr<const Grammar> Grammar::load(const std::string& dir) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.path().extension() != ".yaml") continue;
+    if (!fs::is_regular_file(entry.path(), ec))
+      throw InputError(entry.path().string(), "cannot read grammar file: not a regular file");
     std::ifstream in(entry.path(), std::ios::binary);
     if (!in) throw InputError(entry.path().string(), "cannot read grammar file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    files[entry.path().filename().string()] = text.str();
+    files[entry.path().filename().string()] =
+        read_bounded(in, entry.path().string(), YamlLimits{}.max_file_bytes);
   }
   return from_files(files, dir);
 }
