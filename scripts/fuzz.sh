@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and runs
+# each for a bounded time, seeded from corpus/ and grammars/. Fails on any crash,
+# leak, timeout or out-of-memory. See fuzz/README.md.
+#
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   FUZZ_SECONDS=60 FUZZ_JOBS=2 scripts/fuzz.sh
+#
+# SECONDS_PER_TARGET (or FUZZ_SECONDS) defaults to 60. Crash inputs are saved in
+# build-fuzz/artifacts/<target>/; the per-target summary (executions, crashes)
+# goes to build-fuzz/fuzz-summary.txt and stdout.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-60}}
+shift || true
+TARGETS=("$@")
+if [ ${#TARGETS[@]} -eq 0 ]; then
+  TARGETS=(decode_fuzz structure_fuzz extract_fuzz grammar_fuzz profile_fuzz)
+fi
+BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+JOBS=${FUZZ_JOBS:-2}
+
+need_packages=()
+command -v clang++ >/dev/null || need_packages+=(clang)
+# libFuzzer's runtime (libclang_rt.fuzzer) comes with Debian's libclang-rt-dev.
+if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  need_packages+=(libclang-rt-dev)
+fi
+for pkg in cmake pkg-config libicu-dev libre2-dev libcli11-dev libfmt-dev libyaml-cpp-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_packages+=("$pkg")
+done
+if [ ${#need_packages[@]} -gt 0 ]; then
+  echo "fuzz.sh: installing ${need_packages[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}"
+fi
+
+CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPLANCMP_BUILD_FUZZ=ON -DPLANCMP_BUILD_TESTS=OFF >/dev/null
+cmake --build "$BUILD" -j"$JOBS" --target "${TARGETS[@]}"
+
+# Seeds. The grammar target's first byte picks the file the rest replaces
+# (index in name order of grammars/*.yaml, as builtin_grammar_files() sorts).
+SEEDS=$BUILD/seeds
+rm -rf "$SEEDS"
+mkdir -p "$SEEDS/text" "$SEEDS/grammar" "$SEEDS/profile"
+cp corpus/*.txt "$SEEDS/text/"
+# A few damaged forms of each plan: GB18030, UTF-16 with BOM, CRLF, truncated.
+for f in corpus/*.txt; do
+  b=$(basename "$f" .txt)
+  iconv -f UTF-8 -t GB18030 "$f" >"$SEEDS/text/$b.gb18030" 2>/dev/null || true
+  { printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$f"; } >"$SEEDS/text/$b.utf16" 2>/dev/null || true
+  sed 's/$/\r/' "$f" >"$SEEDS/text/$b.crlf"
+  head -c 4001 "$f" >"$SEEDS/text/$b.cut"
+done
+i=0
+for f in $(ls grammars/*.yaml | LC_ALL=C sort); do
+  { printf "\\$(printf '%03o' "$i")"; cat "$f"; } >"$SEEDS/grammar/$(basename "$f")"
+  i=$((i + 1))
+done
+cp grammars/profiles/*.yaml "$SEEDS/profile/"
+
+# Longer inputs only slow each execution down: the first 8 KB of a plan hold
+# its title, issuer and first sections; a grammar file is read whole.
+max_len() {
+  case $1 in
+    grammar_fuzz) echo 65536 ;;
+    *) echo 8192 ;;
+  esac
+}
+
+seed_dir() {
+  case $1 in
+    grammar_fuzz) echo "$SEEDS/grammar" ;;
+    profile_fuzz) echo "$SEEDS/profile" ;;
+    *) echo "$SEEDS/text" ;;
+  esac
+}
+
+SUMMARY=$BUILD/fuzz-summary.txt
+: >"$SUMMARY"
+failed=0
+for t in "${TARGETS[@]}"; do
+  work=$BUILD/fuzz-corpus/$t       # what the fuzzer learns; kept between runs
+  art=$BUILD/artifacts/$t
+  rm -rf "$art"
+  mkdir -p "$work" "$art"
+  log=$BUILD/$t.log
+  echo "== $t: ${SECONDS_PER_TARGET}s"
+  set +e
+  # -rss_limit_mb / -malloc_limit_mb: an input that needs more memory is a
+  # finding (unbounded allocation); -timeout: one input running 10 s is a hang.
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$BUILD/fuzz/$t" "$work" "$(seed_dir "$t")" \
+    -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+    -max_len="$(max_len "$t")" -print_final_stats=1 -artifact_prefix="$art/" >"$log" 2>&1
+  rc=$?
+  set -e
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  crashes=$(ls "$art" | wc -l)
+  echo "$t: executions=${execs:-0} crashes=$crashes exit=$rc" | tee -a "$SUMMARY"
+  if [ $rc -ne 0 ] || [ "$crashes" -ne 0 ]; then
+    failed=1
+    echo "--- $t failed; last lines of $log:"
+    tail -40 "$log"
+  fi
+done
+cat "$SUMMARY"
+if [ $failed -ne 0 ]; then
+  echo "fuzz.sh: FAILED (inputs in $BUILD/artifacts/)"
+  exit 1
+fi
+echo "fuzz.sh: all ${#TARGETS[@]} targets ran ${SECONDS_PER_TARGET}s each without a crash"
