@@ -32,6 +32,7 @@ namespace {
 
 constexpr int kMinNumberRange = 120;  // numbers a series may reach beyond what is printed
 constexpr int kNumberSlack = 20;
+constexpr int kMaxSeriesNumber = 10000;  // no plan numbers a series past this
 constexpr double kMissingPenalty = 1.5;  // per number a chain skips
 constexpr double kMaxStartPenalty = 4.5; // a series may open late (an excerpt)
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
@@ -164,6 +165,9 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   int V = kMinNumberRange;
   for (const Candidate& c : cands)
     if (c.marker && c.marker->value) V = std::max(V, *c.marker->value + kNumberSlack);
+  // A custom grammar may read any digit string as an item number; the tables
+  // below are O(V), so a printed "123456789." must not size them.
+  V = std::min(V, kMaxSeriesNumber);
 
   // One state per (candidate, number it is read as), kept sparse: a printed
   // number allows few readings.
@@ -295,6 +299,8 @@ class StructureFinder {
   std::vector<MarkerMatch> markers_;
   std::vector<Candidate> candidates_;
   std::vector<Item> items_;  // chosen, all levels, kept sorted by position
+  static constexpr std::size_t kLevels = 10;  // marker levels are 1-9
+  std::vector<std::vector<int>> by_level_;    // see choose_level()
 };
 
 void StructureFinder::collect_candidates() {
@@ -391,6 +397,20 @@ void StructureFinder::weigh_heading_lines() {
 }
 
 int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
+  // Items of one level do not overlap (each runs to the next item of its level
+  // or above), so the innermost enclosing item is, for the deepest level that
+  // has one, the last item of that level starting at or before `pos`: one
+  // binary search per level instead of a scan of every item per candidate.
+  if (by_level_.size() == kLevels) {
+    for (int level = std::min(below_level, static_cast<int>(kLevels)) - 1; level >= 0; --level) {
+      const std::vector<int>& at_level = by_level_[static_cast<std::size_t>(level)];
+      auto it = std::upper_bound(at_level.begin(), at_level.end(), pos, [&](std::size_t p, int i) {
+        return p < items_[static_cast<std::size_t>(i)].cand.begin;
+      });
+      if (it != at_level.begin() && pos < items_[static_cast<std::size_t>(*(it - 1))].end) return *(it - 1);
+    }
+    return -1;
+  }
   int found = -1;
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const Item& it = items_[i];
@@ -404,6 +424,16 @@ int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
 void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   std::vector<Candidate> cands;
   const bool has_sections = !items_.empty();
+  // Indices of the chosen items by level, in position order (enclosing_item()).
+  by_level_.assign(kLevels, {});
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    const int l = items_[i].cand.level;
+    if (l < 0 || l >= static_cast<int>(kLevels)) {
+      by_level_.clear();  // not expected: fall back to the plain scan
+      break;
+    }
+    by_level_[static_cast<std::size_t>(l)].push_back(static_cast<int>(i));
+  }
   for (const Candidate& c : candidates_) {
     if (c.level != level) continue;
     // items_ is sorted by position: a binary search, not a scan per candidate.
@@ -456,11 +486,10 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
 
 std::string StructureFinder::title_of(const Item& item, bool* run_in) const {
   std::size_t limit = item.end;
-  for (const Item& other : items_)
-    if (other.cand.begin > item.cand.begin) {
-      limit = std::min(limit, other.cand.begin);
-      break;
-    }
+  // The first item after this one (items_ is sorted by position).
+  auto next = std::upper_bound(items_.begin(), items_.end(), item.cand.begin,
+                               [](std::size_t pos, const Item& other) { return pos < other.cand.begin; });
+  if (next != items_.end()) limit = std::min(limit, next->cand.begin);
   std::size_t end = title_end(text_, item.cand.body, limit, run_in);
   return trim(nt_.display(item.cand.body, end));
 }

@@ -164,3 +164,28 @@ TEST_CASE("profile: the command exits 2 on an alias bomb profile, naming it") {
   CHECK(contains(r.err, "bomb.yaml:"));
   CHECK(contains(r.err, "aliases expand"));
 }
+
+TEST_CASE("grammar: a marker rule reading nine-digit numbers does not size the numbering check by them") {
+  // Regression: the numbering check's tables had one entry per number up to the
+  // largest printed one; "123456789." from a custom rule meant gigabytes.
+  const std::string numbering =
+      "markers:\n"
+      "  - id: section.chinese\n"
+      "    level: 1\n"
+      "    pattern: '(?P<num>[一二三四五六七八九十]{1,3})、(?P<body>[^、])'\n"
+      "    numeral: chinese\n"
+      "    at: line_start\n"
+      "  - id: task.long\n"
+      "    level: 3\n"
+      "    pattern: '(?P<num>[0-9]{1,9})\\.(?P<body>[^0-9])'\n"
+      "    numeral: arabic\n"
+      "    at: line_start\n";
+  ExtractOptions options;
+  options.grammar = Grammar::from_files({{"numbering.yaml", numbering}}, "g");
+  const Document doc = extract_bytes(
+      "一、任务\n1.推进甲。\n2.推进乙。\n123456789.推进丙。\n3.推进丁。\n", "long.txt", options);
+  REQUIRE(doc.sections.size() == 1);
+  REQUIRE(doc.clauses.size() >= 3);
+  CHECK(doc.clauses[0].title == "推进甲");
+  CHECK(doc.clauses[1].title == "推进乙");
+}
