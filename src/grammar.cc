@@ -253,7 +253,18 @@ std::vector<std::string> Grammar::rule_ids() const {
 
 std::vector<int> RuleSet::matching(std::string_view text) const {
   std::vector<int> hits;
-  if (set && !rules.empty()) set->Match(re2::StringPiece(text.data(), text.size()), &hits);
+  if (set && !rules.empty()) {
+    RE2::Set::ErrorInfo error;
+    if (!set->Match(re2::StringPiece(text.data(), text.size()), &hits, &error) &&
+        error.kind != RE2::Set::kNoError) {
+      // The set's DFA gave up (out of memory on a huge paragraph): ask each
+      // rule instead (RE2 falls back to its NFA) rather than silently find none.
+      hits.clear();
+      for (std::size_t i = 0; i < rules.size(); ++i)
+        if (rules[i].re && RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *rules[i].re))
+          hits.push_back(static_cast<int>(i));
+    }
+  }
   std::sort(hits.begin(), hits.end());
   return hits;
 }
