@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and runs
+# Builds the libFuzzer targets with clang (ASan + UBSan) in build-asan/ and runs
 # each for a bounded time, seeded from corpus/ and grammars/. Fails on any crash,
 # leak, timeout or out-of-memory. See fuzz/README.md.
 #
@@ -7,8 +7,8 @@
 #   FUZZ_SECONDS=60 FUZZ_JOBS=2 scripts/fuzz.sh
 #
 # SECONDS_PER_TARGET (or FUZZ_SECONDS) defaults to 60. Crash inputs are saved in
-# build-fuzz/artifacts/<target>/; the per-target summary (executions, crashes)
-# goes to build-fuzz/fuzz-summary.txt and stdout.
+# build-asan/artifacts/<target>/; the per-target summary (executions, crashes)
+# goes to build-asan/fuzz-summary.txt and stdout.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -19,25 +19,12 @@ TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(decode_fuzz structure_fuzz extract_fuzz grammar_fuzz profile_fuzz)
 fi
-BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-asan}
 JOBS=${FUZZ_JOBS:-2}
 
-need_packages=()
-command -v clang++ >/dev/null || need_packages+=(clang)
-# libFuzzer's runtime (libclang_rt.fuzzer) comes with Debian's libclang-rt-dev.
-if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
-  need_packages+=(libclang-rt-dev)
-fi
-for pkg in cmake pkg-config libicu-dev libre2-dev libcli11-dev libfmt-dev libyaml-cpp-dev; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_packages+=("$pkg")
-done
-if [ ${#need_packages[@]} -gt 0 ]; then
-  echo "fuzz.sh: installing ${need_packages[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}"
-fi
-
-CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPLANCMP_BUILD_FUZZ=ON -DPLANCMP_BUILD_TESTS=OFF >/dev/null
+. "$ROOT/scripts/asan_build.sh"
+# The same clang ASan+UBSan build as scripts/sanitize.sh: after it, nothing to compile.
+configure_asan_build "$ROOT" "$BUILD" clang++
 cmake --build "$BUILD" -j"$JOBS" --target "${TARGETS[@]}"
 
 # Seeds. The grammar target's first byte picks the file the rest replaces

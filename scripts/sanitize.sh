@@ -4,8 +4,8 @@
 # runs the whole ctest suite under it, then extracts every corpus/ plan (YAML
 # and JSON) and checks them against the profiles. See fuzz/README.md.
 #
-#   scripts/sanitize.sh            # g++ (default)
-#   SANITIZE_CXX=clang++ scripts/sanitize.sh
+#   scripts/sanitize.sh            # clang++ (default): also builds the fuzz targets
+#   SANITIZE_CXX=g++ scripts/sanitize.sh
 #   SANITIZE_JOBS=2 SANITIZE_BUILD_DIR=build-asan scripts/sanitize.sh
 set -euo pipefail
 
@@ -13,26 +13,13 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${SANITIZE_BUILD_DIR:-$ROOT/build-asan}
 JOBS=${SANITIZE_JOBS:-2}
-CXX_COMPILER=${SANITIZE_CXX:-g++}
+CXX_COMPILER=${SANITIZE_CXX:-clang++}
 
-need_packages=()
-command -v "$CXX_COMPILER" >/dev/null || need_packages+=("$([ "$CXX_COMPILER" = clang++ ] && echo clang || echo g++)")
-if [ "$CXX_COMPILER" = clang++ ] &&
-   ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1; then
-  need_packages+=(libclang-rt-dev)
-fi
-for pkg in cmake pkg-config libicu-dev libre2-dev libcli11-dev libfmt-dev libyaml-cpp-dev doctest-dev; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_packages+=("$pkg")
-done
-if [ ${#need_packages[@]} -gt 0 ]; then
-  echo "sanitize.sh: installing ${need_packages[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}"
-fi
+. "$ROOT/scripts/asan_build.sh"
 
 start=$(date +%s)
-FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$CXX_COMPILER" \
-  -DCMAKE_CXX_FLAGS="$FLAGS" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+configure_asan_build "$ROOT" "$BUILD" "$CXX_COMPILER"
+# Everything: the CLI, the tests and (with clang) the fuzz targets scripts/fuzz.sh runs.
 cmake --build "$BUILD" -j"$JOBS"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
