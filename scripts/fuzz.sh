@@ -67,14 +67,12 @@ seed_dir() {
 
 SUMMARY=$BUILD/fuzz-summary.txt
 : >"$SUMMARY"
-failed=0
-for t in "${TARGETS[@]}"; do
-  work=$BUILD/fuzz-corpus/$t       # what the fuzzer learns; kept between runs
-  art=$BUILD/artifacts/$t
+
+# run_target T : fuzzes T for SECONDS_PER_TARGET, writes $BUILD/T.result.
+run_target() {
+  local t=$1 work=$BUILD/fuzz-corpus/$1 art=$BUILD/artifacts/$1 log=$BUILD/$1.log rc execs crashes
   rm -rf "$art"
-  mkdir -p "$work" "$art"
-  log=$BUILD/$t.log
-  echo "== $t: ${SECONDS_PER_TARGET}s"
+  mkdir -p "$work" "$art"   # $work: what the fuzzer learns, kept between runs
   set +e
   # -rss_limit_mb / -malloc_limit_mb: an input that needs more memory is a
   # finding (unbounded allocation); -timeout: one input running 10 s is a hang.
@@ -86,12 +84,33 @@ for t in "${TARGETS[@]}"; do
   rc=$?
   set -e
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  crashes=$(ls "$art" | wc -l)
-  echo "$t: executions=${execs:-0} crashes=$crashes exit=$rc" | tee -a "$SUMMARY"
-  if [ $rc -ne 0 ] || [ "$crashes" -ne 0 ]; then
+  crashes=$(find "$art" -type f | wc -l)
+  echo "$t: executions=${execs:-0} crashes=$crashes exit=$rc" >"$BUILD/$t.result"
+}
+
+# FUZZ_PARALLEL targets at a time (default 2, one per core).
+PARALLEL=${FUZZ_PARALLEL:-2}
+running=0
+for t in "${TARGETS[@]}"; do
+  echo "== $t: ${SECONDS_PER_TARGET}s"
+  rm -f "$BUILD/$t.result"
+  run_target "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$PARALLEL" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait || true
+
+failed=0
+for t in "${TARGETS[@]}"; do
+  result=$(cat "$BUILD/$t.result" 2>/dev/null || echo "$t: no result exit=1")
+  echo "$result" >>"$SUMMARY"
+  if ! [[ $result =~ crashes=0\ exit=0$ ]]; then
     failed=1
-    echo "--- $t failed; last lines of $log:"
-    tail -40 "$log"
+    echo "--- $t failed; last lines of $BUILD/$t.log:"
+    tail -40 "$BUILD/$t.log" || true
   fi
 done
 cat "$SUMMARY"
