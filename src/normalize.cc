@@ -253,11 +253,6 @@ NormalizedText NormalizedText::build(std::string_view source) {
   out.line_starts_.push_back(0);
   for (std::size_t i = 0; i < source.size(); ++i)
     if (source[i] == '\n') out.line_starts_.push_back(i + 1);
-  out.lead_checkpoints_.reserve(source.size() / kColumnStride + 1);
-  for (std::size_t i = 0, leads = 0; i <= source.size(); ++i) {
-    if (i % kColumnStride == 0) out.lead_checkpoints_.push_back(leads);
-    if (i < source.size()) leads += (static_cast<unsigned char>(source[i]) & 0xC0) != 0x80;
-  }
 
   // 1. Conversion artefacts (work on the folded form so "１２、" counts too).
   for (Char& ch : chars) ch.rule = ch.display = fold_fullwidth(ch.rule);
@@ -354,22 +349,9 @@ SourcePosition NormalizedText::source_position(std::size_t source_byte) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), source_byte);
   std::size_t line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   std::size_t line_start = line_starts_[line_index];
-  // Code points before `byte` (UTF-8 lead bytes), from the nearest checkpoint:
-  // O(kColumnStride) per call however long the line (a 10 MB one-line dump).
-  auto leads_before = [&](std::size_t byte) {
-    std::size_t k = byte / kColumnStride;
-    std::size_t count = lead_checkpoints_[k];
-    for (std::size_t i = k * kColumnStride; i < byte; ++i)
-      count += (static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80;
-    return count;
-  };
   int column = 1;
-  if (source_byte - line_start < kColumnStride) {
-    for (std::size_t i = line_start; i < source_byte; ++i)
-      if ((static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80) ++column;
-  } else {
-    column += static_cast<int>(leads_before(source_byte) - leads_before(line_start));
-  }
+  for (std::size_t i = line_start; i < source_byte; ++i)
+    if ((static_cast<unsigned char>(source_[i]) & 0xC0) != 0x80) ++column;
   return {static_cast<int>(line_index) + 1, column, source_byte};
 }
 

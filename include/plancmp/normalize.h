@@ -67,10 +67,6 @@ class NormalizedText {
   std::vector<std::size_t> cp_source_len_;     // source bytes of that character
   std::u32string display_cps_;                 // original-script code points
   std::vector<std::size_t> line_starts_;       // source byte of each line start
-  // UTF-8 lead bytes in source_[0, k * kColumnStride), so a column is found
-  // without counting from the start of a long line.
-  static constexpr std::size_t kColumnStride = 4096;
-  std::vector<std::size_t> lead_checkpoints_;
   bool had_page_markers_ = false;
   std::vector<Warning> warnings_;
 };
