@@ -6,7 +6,6 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
-#include <cstring>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -374,9 +373,9 @@ std::string NormalizedText::quote(std::size_t begin, std::size_t end) const {
   std::size_t first = text_byte_to_cp_[begin], last = text_byte_to_cp_[end - 1];
   std::size_t src_begin = cp_source_byte_[first];
   std::size_t src_end = cp_source_byte_[last] + cp_source_len_[last];
-  // Only [src_begin, src_end) can hold the line end (no scan to the end of a long line).
-  const void* line_end = std::memchr(source_.data() + src_begin, '\n', src_end - src_begin);
-  if (line_end) src_end = static_cast<std::size_t>(static_cast<const char*>(line_end) - source_.data());
+  // Only [src_begin, src_end) matters: no scan to the end of a long line.
+  std::size_t line_end = std::string_view(source_).substr(0, src_end).find('\n', src_begin);
+  if (line_end != std::string::npos) src_end = std::min(src_end, line_end);
   return source_.substr(src_begin, src_end - src_begin);
 }
 
