@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include "plancmp/canonicalize.h"
 #include "plancmp/check.h"
@@ -12,7 +13,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static auto catalogue = plancmp::Catalogue::from_grammar(*plancmp::Grammar::builtin());
-  const std::string path = "/tmp/plancmp-profile-fuzz.yaml";
+  // Per process: fuzz jobs and other checkouts may run at the same time.
+  static const std::string path = "/tmp/plancmp-profile-fuzz-" + std::to_string(::getpid()) + ".yaml";
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data), static_cast<long>(size));
   try {
     (void)plancmp::load_profile(path, *catalogue);

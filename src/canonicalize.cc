@@ -4,6 +4,7 @@
 #include "plancmp/canonicalize.h"
 
 #include "yaml_error.h"
+#include "yaml_load.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -295,7 +296,7 @@ std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, c
   const Source f{path, text};
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = load_yaml_bounded(path, text);
   } catch (const YAML::ParserException& e) {
     throw_at_mark(path, text, e.mark, e.msg);
   }

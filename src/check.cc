@@ -14,6 +14,7 @@
 #include "plancmp/diagnostic.h"
 #include "plancmp/grammar.h"
 #include "yaml_error.h"
+#include "yaml_load.h"
 
 namespace plancmp {
 
@@ -259,14 +260,12 @@ Profile load_profile(const std::string& name_or_path, const Catalogue& catalogue
       for (const auto& n : builtin_profile_names()) known += (known.empty() ? "" : ", ") + n;
       throw InputError(name_or_path, "no such profile (built-in profiles: " + known + ")");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    f = {name_or_path, text.str()};
+    f = {name_or_path, read_bounded(in, name_or_path, YamlLimits{}.max_file_bytes)};
   }
   // Any yaml-cpp error (syntax, or a value of the wrong shape) becomes a
   // positioned InputError: a profile is user input.
   try {
-    YAML::Node root = YAML::Load(f.text);
+    YAML::Node root = load_yaml_bounded(f.path, f.text);
     if (!root.IsMap()) f.fail(root, "a profile must be a map with `requirements`");
     Profile p;
     p.name = root["name"] ? root["name"].as<std::string>() : std::filesystem::path(name_or_path).stem().string();

@@ -796,6 +796,11 @@ DecodedText decode(std::string_view bytes, const std::string& file_name,
     empty.input_offset = {0};
     return empty;
   }
+  if (options.max_input_bytes > 0 && bytes.size() > options.max_input_bytes) {
+    throw InputError(file_name, "file too large: " + std::to_string(bytes.size()) +
+                                    " bytes, over the input size limit of " +
+                                    std::to_string(options.max_input_bytes) + " bytes");
+  }
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
     throw InputError(file_name, "file too large (over 2 GB)");
   }

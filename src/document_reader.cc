@@ -11,6 +11,7 @@
 #include "plancmp/canonicalize.h"
 #include "plancmp/diagnostic.h"
 #include "yaml_error.h"
+#include "yaml_load.h"
 
 namespace plancmp {
 
@@ -161,7 +162,9 @@ bool is_extraction_file(const std::string& path) {
 
 Document read_extraction(const std::string& text, const std::string& name) {
   try {
-    return read_extraction_node(YAML::Load(text), text, name);
+    YamlLimits limits;
+    limits.max_file_bytes = 0;  // plancmp's own output for a large plan runs to tens of MB
+    return read_extraction_node(load_yaml_bounded(name, text, limits), text, name);
   } catch (const YAML::Exception& e) {  // syntax, or a value of the wrong shape
     throw_at_mark(name, text, e.mark, "not a valid extraction: " + e.msg);
   }

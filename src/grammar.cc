@@ -13,6 +13,7 @@
 
 #include "grammar_internal.h"
 #include "yaml_error.h"
+#include "yaml_load.h"
 #include "markers.h"
 #include "plancmp/diagnostic.h"
 #include "plancmp/normalize.h"
@@ -21,6 +22,10 @@ namespace plancmp {
 
 namespace {
 
+// Memory RE2 may use for one compiled pattern (and its DFA cache): a pattern
+// whose repetitions blow past it ("\\pL{1000}") is refused as "pattern too
+// large", never compiled into gigabytes.
+constexpr int64_t kPatternMaxMem = 8 << 20;
 
 struct FileContext {
   std::string path;  // for messages
@@ -43,6 +48,7 @@ std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
   if (!pattern || !pattern.IsScalar()) throw_at_mark(f.path, f.text, node.Mark(), "missing `pattern`");
   RE2::Options options;
   options.set_log_errors(false);
+  options.set_max_mem(kPatternMaxMem);
   auto re = std::make_unique<RE2>(pattern.as<std::string>(), options);
   if (!re->ok())
     throw_at_mark(f.path, f.text, pattern.Mark(), fmt::format("invalid pattern: {}", re->error()));
@@ -211,6 +217,7 @@ void load_rule_file(const FileContext& f, const std::string& file_name, const YA
     RuleSet& rs = out.sets[set_name];
     RE2::Options options;
     options.set_log_errors(false);
+    options.set_max_mem(kPatternMaxMem);
     rs.set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
     for (const auto& node : kv.second) {
       PatternRule rule;
@@ -256,7 +263,7 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
     // broken file is reported on load).
     if (name == "indicators.yaml" && !files.count(name)) continue;
     try {
-      YAML::Node root = YAML::Load(f.text);
+      YAML::Node root = load_yaml_bounded(f.path, f.text);
       if (name == "numbering.yaml") load_numbering(f, root, *g);
       else load_rule_file(f, name, root, *g);
     } catch (const YAML::ParserException& e) {
@@ -292,11 +299,12 @@ std::shared_ptr<const Grammar> Grammar::load(const std::string& dir) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.path().extension() != ".yaml") continue;
+    if (!fs::is_regular_file(entry.path(), ec))
+      throw InputError(entry.path().string(), "cannot read grammar file: not a regular file");
     std::ifstream in(entry.path(), std::ios::binary);
     if (!in) throw InputError(entry.path().string(), "cannot read grammar file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    files[entry.path().filename().string()] = text.str();
+    files[entry.path().filename().string()] =
+        read_bounded(in, entry.path().string(), YamlLimits{}.max_file_bytes);
   }
   return from_files(files, dir);
 }
@@ -313,7 +321,18 @@ std::vector<std::string> Grammar::rule_ids() const {
 
 std::vector<int> RuleSet::matching(std::string_view text) const {
   std::vector<int> hits;
-  if (set && !rules.empty()) set->Match(re2::StringPiece(text.data(), text.size()), &hits);
+  if (set && !rules.empty()) {
+    RE2::Set::ErrorInfo error;
+    if (!set->Match(re2::StringPiece(text.data(), text.size()), &hits, &error) &&
+        error.kind != RE2::Set::kNoError) {
+      // The set's DFA gave up (out of memory on a huge paragraph): ask each
+      // rule instead (RE2 falls back to its NFA) rather than silently find none.
+      hits.clear();
+      for (std::size_t i = 0; i < rules.size(); ++i)
+        if (rules[i].re && RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *rules[i].re))
+          hits.push_back(static_cast<int>(i));
+    }
+  }
   std::sort(hits.begin(), hits.end());
   return hits;
 }

@@ -396,7 +396,8 @@ std::string NormalizedText::quote(std::size_t begin, std::size_t end) const {
   std::size_t src_begin = cp_source_byte_[first];
   std::size_t src_end = cp_source_byte_[last];
   utf8::next(source_, src_end);  // past the last character
-  std::size_t line_end = source_.find('\n', src_begin);
+  // Only [src_begin, src_end) matters: no scan to the end of a long line.
+  std::size_t line_end = std::string_view(source_).substr(0, src_end).find('\n', src_begin);
   if (line_end != std::string::npos) src_end = std::min(src_end, line_end);
   return source_.substr(src_begin, src_end - src_begin);
 }

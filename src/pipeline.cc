@@ -6,6 +6,8 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <climits>
+#include <cstdint>
 
 #include "plancmp/canonicalize.h"
 #include "plancmp/extract.h"
@@ -17,20 +19,38 @@ namespace plancmp {
 
 namespace {
 
-std::string read_all(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream text;
-    text << std::cin.rdbuf();
-    return text.str();
+[[noreturn]] void too_large(const std::string& path, const std::string& size, std::size_t limit) {
+  throw InputError(path, "file too large: " + size + " bytes, over the input size limit of " +
+                             std::to_string(limit) + " bytes");
+}
+
+// Reads at most `limit` bytes (0: up to 2 GiB) and refuses anything longer, so a
+// huge file, /dev/zero or an endless pipe never fills memory.
+std::string read_bounded(std::istream& in, const std::string& path, std::size_t limit) {
+  if (limit == 0) limit = static_cast<std::size_t>(INT32_MAX);
+  std::string text;
+  char buffer[1 << 16];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (text.size() + got > limit) too_large(path, "more than " + std::to_string(limit), limit);
+    text.append(buffer, got);
   }
+  if (in.bad()) throw InputError(path, "read error");
+  return text;
+}
+
+std::string read_all(const std::string& path, std::size_t limit) {
+  if (path == "-") return read_bounded(std::cin, path, limit);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw InputError(path, "is a directory, not a plan text");
+  if (std::filesystem::is_regular_file(path, ec)) {
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && limit > 0 && size > limit) too_large(path, std::to_string(size), limit);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path, "read error");
-  return text.str();
+  return read_bounded(in, path, limit);
 }
 
 void append(std::vector<Warning>& to, const std::vector<Warning>& from) {
@@ -52,7 +72,7 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   std::vector<long long>().swap(decoded.input_offset);
   NormalizedText text = NormalizedText::build_from(std::move(decoded.utf8));
   std::shared_ptr<const Grammar> grammar = options.grammar ? options.grammar : Grammar::builtin();
-  Structure structure = find_structure(text, *grammar);
+  Structure structure = find_structure(text, *grammar, options.max_numbering_states);
 
   Document doc;
   doc.document = document_stem(display_name);
@@ -78,7 +98,7 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
 }
 
 Document extract_file(const std::string& path, const ExtractOptions& options) {
-  return extract_bytes(read_all(path), path, options);
+  return extract_bytes(read_all(path, options.decode.max_input_bytes), path, options);
 }
 
 }  // namespace plancmp

@@ -32,6 +32,7 @@ namespace {
 
 constexpr int kMinNumberRange = 120;  // numbers a series may reach beyond what is printed
 constexpr int kNumberSlack = 20;
+constexpr int kMaxSeriesNumber = 10000;  // no plan numbers a series past this
 constexpr double kMissingPenalty = 1.5;  // per number a chain skips
 constexpr double kMaxStartPenalty = 4.5; // a series may open late (an excerpt)
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
@@ -144,10 +145,15 @@ std::size_t title_end(const std::string& text, std::size_t body, std::size_t lim
 
 // The DP of step 2 over one level's candidates (sorted by position). Returns
 // (candidate index, number) pairs of the best chain.
+// Gives up (empty chain, *over_budget set) once it would keep more than
+// `max_states` (candidate, number) states: each costs memory until the end.
 std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
-                                            bool restart_on_new_parent) {
+                                            bool restart_on_new_parent, std::size_t max_states,
+                                            bool* over_budget) {
+  *over_budget = false;
   const int m = static_cast<int>(cands.size());
   if (m == 0) return {};
+  std::size_t state_count = 0;
   auto weight_at = [&](const Candidate& c, int v) -> std::optional<double> {
     if (!c.marker) return c.weight;
     const MarkerMatch& mm = *c.marker;
@@ -159,6 +165,9 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   int V = kMinNumberRange;
   for (const Candidate& c : cands)
     if (c.marker && c.marker->value) V = std::max(V, *c.marker->value + kNumberSlack);
+  // A custom grammar may read any digit string as an item number; the tables
+  // below are O(V), so a printed "123456789." must not size them.
+  V = std::min(V, kMaxSeriesNumber);
 
   // One state per (candidate, number it is read as), kept sparse: a printed
   // number allows few readings.
@@ -212,6 +221,10 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         score = other_parent.score + *w - start_penalty;
         prev = {other_parent.i, other_parent.v};
       }
+      if (++state_count > max_states) {
+        *over_budget = true;
+        return {};
+      }
       states[static_cast<std::size_t>(j)].push_back({v, score, prev});
       if (score > row_best.score) row_best = {score, j, v, parent};
     }
@@ -258,8 +271,8 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
 
 class StructureFinder {
  public:
-  StructureFinder(const NormalizedText& text, const Grammar::Impl& grammar)
-      : nt_(text), text_(text.text()), g_(grammar) {}
+  StructureFinder(const NormalizedText& text, const Grammar::Impl& grammar, std::size_t max_states)
+      : nt_(text), text_(text.text()), g_(grammar), max_states_(max_states) {}
 
   Structure run();
 
@@ -280,10 +293,14 @@ class StructureFinder {
   const NormalizedText& nt_;
   const std::string& text_;
   const Grammar::Impl& g_;
+  const std::size_t max_states_;     // see best_chain()
+  std::vector<Warning> limit_warnings_;
   std::vector<Paragraph> paragraphs_;
   std::vector<MarkerMatch> markers_;
   std::vector<Candidate> candidates_;
   std::vector<Item> items_;  // chosen, all levels, kept sorted by position
+  static constexpr std::size_t kLevels = 10;  // marker levels are 1-9
+  std::vector<std::vector<int>> by_level_;    // see choose_level()
 };
 
 void StructureFinder::collect_candidates() {
@@ -380,6 +397,20 @@ void StructureFinder::weigh_heading_lines() {
 }
 
 int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
+  // Items of one level do not overlap (each runs to the next item of its level
+  // or above), so the innermost enclosing item is, for the deepest level that
+  // has one, the last item of that level starting at or before `pos`: one
+  // binary search per level instead of a scan of every item per candidate.
+  if (by_level_.size() == kLevels) {
+    for (int level = std::min(below_level, static_cast<int>(kLevels)) - 1; level >= 0; --level) {
+      const std::vector<int>& at_level = by_level_[static_cast<std::size_t>(level)];
+      auto it = std::upper_bound(at_level.begin(), at_level.end(), pos, [&](std::size_t p, int i) {
+        return p < items_[static_cast<std::size_t>(i)].cand.begin;
+      });
+      if (it != at_level.begin() && pos < items_[static_cast<std::size_t>(*(it - 1))].end) return *(it - 1);
+    }
+    return -1;
+  }
   int found = -1;
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const Item& it = items_[i];
@@ -393,6 +424,16 @@ int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
 void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   std::vector<Candidate> cands;
   const bool has_sections = !items_.empty();
+  // Indices of the chosen items by level, in position order (enclosing_item()).
+  by_level_.assign(kLevels, {});
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    const int l = items_[i].cand.level;
+    if (l < 0 || l >= static_cast<int>(kLevels)) {
+      by_level_.clear();  // not expected: fall back to the plain scan
+      break;
+    }
+    by_level_[static_cast<std::size_t>(l)].push_back(static_cast<int>(i));
+  }
   for (const Candidate& c : candidates_) {
     if (c.level != level) continue;
     // items_ is sorted by position: a binary search, not a scan per candidate.
@@ -407,7 +448,28 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     if (!c.marker && level > 1 && copy.parent < 0 && has_sections) continue;
     cands.push_back(copy);
   }
-  auto chain = best_chain(cands, restart_on_new_parent);
+  bool over_budget = false;
+  auto chain = best_chain(cands, restart_on_new_parent, max_states_, &over_budget);
+  if (over_budget) {
+    // Too many readings to weigh (tens of thousands of unnumbered or damaged
+    // candidates): keep the items whose number is printed and readable.
+    const std::size_t all = cands.size();
+    cands.erase(std::remove_if(cands.begin(), cands.end(),
+                               [](const Candidate& c) { return !c.marker || !c.marker->value; }),
+                cands.end());
+    chain = best_chain(cands, restart_on_new_parent, max_states_, &over_budget);
+    limit_warnings_.push_back(
+        {"numbering-limit",
+         over_budget ? fmt::format("level {} has {} candidate items, more than the numbering check can "
+                                   "weigh ({} states); no items of this level were read",
+                                   level, all, max_states_)
+                     : fmt::format("level {} has {} candidate items, more than the numbering check can "
+                                   "weigh ({} states); only the {} with a readable printed number were "
+                                   "considered",
+                                   level, all, max_states_, cands.size()),
+         0, 0, -1});
+    if (over_budget) chain.clear();
+  }
   for (auto [index, value] : chain) items_.push_back({cands[index], value, text_.size()});
   std::stable_sort(items_.begin(), items_.end(),
                    [](const Item& a, const Item& b) { return a.cand.begin < b.cand.begin; });
@@ -424,11 +486,10 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
 
 std::string StructureFinder::title_of(const Item& item, bool* run_in) const {
   std::size_t limit = item.end;
-  for (const Item& other : items_)
-    if (other.cand.begin > item.cand.begin) {
-      limit = std::min(limit, other.cand.begin);
-      break;
-    }
+  // The first item after this one (items_ is sorted by position).
+  auto next = std::upper_bound(items_.begin(), items_.end(), item.cand.begin,
+                               [](std::size_t pos, const Item& other) { return pos < other.cand.begin; });
+  if (next != items_.end()) limit = std::min(limit, next->cand.begin);
   std::size_t end = title_end(text_, item.cand.body, limit, run_in);
   return trim(nt_.display(item.cand.body, end));
 }
@@ -506,13 +567,14 @@ Structure StructureFinder::run() {
   for (int level = 2; level < 10; ++level) choose_level(level, /*restart_on_new_parent=*/true);
   Structure out;
   build_output(out);
+  out.warnings.insert(out.warnings.end(), limit_warnings_.begin(), limit_warnings_.end());
   return out;
 }
 
 }  // namespace
 
-Structure find_structure(const NormalizedText& text, const Grammar& grammar) {
-  return StructureFinder(text, grammar.impl()).run();
+Structure find_structure(const NormalizedText& text, const Grammar& grammar, std::size_t max_states) {
+  return StructureFinder(text, grammar.impl(), max_states).run();
 }
 
 }  // namespace plancmp

@@ -102,7 +102,16 @@ class TargetExtractor {
         per_period_words_(g.list(kFile, "per_period_words")),
         measure_words_(g.list(kFile, "measure_words")),
         unitless_indicators_(g.list(kFile, "unitless_indicators")),
-        lower_is_better_(g.list(kFile, "lower_is_better")) {}
+        lower_is_better_(g.list(kFile, "lower_is_better")) {
+    // For last_scoping_date(): dates come sorted by position from find_dates().
+    dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
+                                   [](const DateMention& a, const DateMention& b) { return a.begin < b.begin; });
+    int last = -1;
+    for (std::size_t i = 0; i < dates_.size(); ++i) {
+      if (dates_[i].scopes_targets) last = static_cast<int>(i);
+      last_scoping_.push_back(last);
+    }
+  }
 
   void run();
 
@@ -114,6 +123,9 @@ class TargetExtractor {
   std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
   bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
+  // The last date that scopes targets and starts in [from, to), or null. A
+  // binary search, not a scan of every date: a one-line dump has 10^5 of them.
+  const DateMention* last_scoping_date(std::size_t from, std::size_t to) const;
   void note_lead_in(Span region);
 
   bool in_list(const std::vector<std::string>& words, std::string_view s, bool suffix) const;
@@ -131,6 +143,8 @@ class TargetExtractor {
   const std::string& text_;
   const Grammar::Impl& g_;
   const std::vector<DateMention>& dates_;
+  bool dates_sorted_ = false;
+  std::vector<int> last_scoping_;  // per date: index of the last scoping date up to it, -1 if none
   Document& doc_;
   const std::string city_;
   const RuleSet& values_;
@@ -417,10 +431,24 @@ std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
   return parts;
 }
 
+const DateMention* TargetExtractor::last_scoping_date(std::size_t from, std::size_t to) const {
+  if (!dates_sorted_) {
+    const DateMention* found = nullptr;
+    for (const DateMention& d : dates_)
+      if (d.scopes_targets && d.begin >= from && d.begin < to) found = &d;
+    return found;
+  }
+  auto end = std::lower_bound(dates_.begin(), dates_.end(), to,
+                              [](const DateMention& d, std::size_t p) { return d.begin < p; });
+  if (end == dates_.begin()) return nullptr;
+  const int k = last_scoping_[static_cast<std::size_t>(end - dates_.begin()) - 1];
+  if (k < 0 || dates_[static_cast<std::size_t>(k)].begin < from) return nullptr;
+  return &dates_[static_cast<std::size_t>(k)];
+}
+
 std::optional<int> TargetExtractor::year_for(Span region, std::size_t pos) const {
   std::optional<int> year;
-  for (const DateMention& d : dates_)
-    if (d.scopes_targets && d.begin >= region.begin && d.begin < pos) year = d.year;
+  if (const DateMention* d = last_scoping_date(region.begin, pos)) year = d->year;
   // "到2025年,…要求如下:" ending a paragraph dates the items listed under it.
   if (!year && lead_in_.year && lead_in_.section == locate(doc_, region.begin).section) year = lead_in_.year;
   return year;
@@ -434,8 +462,7 @@ void TargetExtractor::note_lead_in(Span region) {
   std::size_t end = region.end;
   while (end > region.begin && (text_[end - 1] == '\n' || text_[end - 1] == ' ')) --end;
   if (end == region.begin || text_[end - 1] != ':') return;
-  for (const DateMention& d : dates_)
-    if (d.scopes_targets && d.begin >= region.begin && d.begin < end) lead_in_ = {d.year, section};
+  if (const DateMention* d = last_scoping_date(region.begin, end)) lead_in_ = {d->year, section};
 }
 
 // The first segment separator (, ; 。 ! ? :) in [from, end) of the normalized

@@ -365,7 +365,9 @@ TEST_CASE("distinct indicators stay distinct: city vs county, forest vs forest-g
       {"单位国内生产总值二氧化碳排放", "单位国内生产总值能耗"},
       {"二氧化硫排放量", "二氧化碳排放总量"},
   };
-  for (const auto& [a, b] : pairs) {
+  for (const auto& pair : pairs) {
+    const auto& a = pair.first;  // not a structured binding: clang 14's CAPTURE cannot see those
+    const auto& b = pair.second;
     CAPTURE(a);
     CAPTURE(b);
     const std::string ia = id_of(a), ib = id_of(b);

@@ -2,8 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include "plancmp/canonicalize.h"
 #include "plancmp/check.h"
@@ -23,9 +25,17 @@ Document plan(const std::string& body) {
   return extract_bytes("一、主要目标\n(一)目标。" + body + "〔市生态环境局牵头负责〕\n", "draft.txt");
 }
 
+// A directory of this process's own: ctest -j runs test cases as parallel
+// processes, and other checkouts may run their tests at the same time.
+std::string scratch_dir() {
+  const std::string dir = "/tmp/plancmp-check-test-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 // A profile from YAML text, through a temporary file (load_profile reads paths).
 Profile profile(const std::string& yaml) {
-  const std::string path = "/tmp/plancmp-check-test-profile.yaml";
+  const std::string path = scratch_dir() + "/plancmp-check-test-profile.yaml";
   std::ofstream(path) << yaml;
   Profile p = load_profile(path, catalogue());
   std::remove(path.c_str());
@@ -162,7 +172,7 @@ TEST_CASE("GitHub output adds a summary when findings exceed what a step shows")
 
 TEST_CASE("check exits 1 on findings at the fail level, 0 below it, 2 on a missing profile") {
   const std::string bin = PLANCMP_BINARY;
-  const std::string draft = "/tmp/plancmp-check-draft.txt";
+  const std::string draft = scratch_dir() + "/plancmp-check-draft.txt";
   std::ofstream(draft) << "一、目标\n(一)空气。到2025年,空气质量优良天数比率达到85%。〔市生态环境局牵头负责〕\n";
   auto run = [&](const std::string& args) {
     int rc = std::system((bin + " check " + draft + " " + args + " >/dev/null 2>&1").c_str());

@@ -19,6 +19,7 @@
 //    `encoding` (the file's) are unchanged, and repaired characters map to the
 //    offsets of the mis-read characters they were rebuilt from.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,13 @@
 
 namespace plancmp {
 
+// Inputs larger than this are refused (InputError naming the file) before any
+// work: plancmp needs roughly 80 bytes of memory per input byte.
+inline constexpr std::size_t kDefaultMaxInputBytes = 16u << 20;  // 16 MiB
+
 struct DecodeOptions {
   std::string encoding_override;  // empty: detect
+  std::size_t max_input_bytes = kDefaultMaxInputBytes;  // 0: no limit but 2 GiB
 };
 
 struct DecodedText {

@@ -8,12 +8,15 @@
 #include "plancmp/decode.h"
 #include "plancmp/document.h"
 #include "plancmp/grammar.h"
+#include "plancmp/structure.h"
 
 namespace plancmp {
 
 struct ExtractOptions {
-  DecodeOptions decode;
+  DecodeOptions decode;  // decode.max_input_bytes also bounds what extract_file reads
   std::shared_ptr<const Grammar> grammar;  // null: Grammar::builtin()
+  // Bound on the numbering check's work per level (see find_structure()).
+  std::size_t max_numbering_states = kDefaultMaxNumberingStates;
 };
 
 // `display_name` is the file name reported in messages and in `source:`;

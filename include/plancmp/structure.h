@@ -8,6 +8,7 @@
 // fragments compatible with several numbers, and counting unnumbered headings
 // or task paragraphs in where the sequence needs them. Every repair is a Warning.
 #pragma once
+#include <cstddef>
 #include <vector>
 
 #include "plancmp/document.h"
@@ -22,6 +23,13 @@ struct Structure {
   std::vector<Warning> warnings;
 };
 
-Structure find_structure(const NormalizedText& text, const Grammar& grammar);
+// The numbering check weighs every (candidate item, number) reading; past
+// `max_states` readings on one level (tens of thousands of unnumbered or
+// damaged candidates) it keeps only items with a readable printed number and
+// adds a "numbering-limit" warning, so memory stays bounded (~24 bytes each).
+inline constexpr std::size_t kDefaultMaxNumberingStates = 4'000'000;
+
+Structure find_structure(const NormalizedText& text, const Grammar& grammar,
+                         std::size_t max_states = kDefaultMaxNumberingStates);
 
 }  // namespace plancmp
