@@ -208,3 +208,17 @@ TEST_CASE("progress stays off when stderr is not a terminal") {
   CHECK_FALSE(contains(r.err, "files,"));
   CHECK_FALSE(contains(r.err, "\r"));
 }
+
+TEST_CASE("--max-input-mb refuses a larger input by name with status 2 and still writes the others") {
+  TempDir dir;
+  dir.write("small.txt", plan_for("甲市"));
+  std::string big = plan_for("乙市");
+  while (big.size() < 1'200'000) big += big;
+  dir.write("big.txt", big);
+  const Result r = run(dir, "extract small.txt big.txt --max-input-mb 1 -o out --quiet");
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "big.txt: error: file too large"));
+  CHECK(files_below(dir.path / "out") == std::vector<std::string>{"small.yaml"});
+  const Result allowed = run(dir, "extract big.txt --max-input-mb 2 -o out2 --quiet");
+  CHECK(allowed.status == 0);
+}

@@ -23,6 +23,7 @@ struct CheckArgs {
   std::string output;
   std::string grammars;
   std::string encoding;
+  InputLimits limits;
   int jobs = 0;  // threads reading the inputs; 0: one per core
 };
 
@@ -37,6 +38,7 @@ CheckFormat format_of(const std::string& name) {
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   ExtractOptions options;
   if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
+  apply_limits(args.limits, options);
   std::vector<Profile> profiles;
   std::shared_ptr<const Catalogue> catalogue;
   try {
@@ -83,6 +85,7 @@ void add_check_command(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"error", "warning", "notice", "never"}))
       ->capture_default_str();
   sub->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout")->type_name("FILE");
+  add_limit_flags(sub, args->limits);
   sub->add_option("-j,--jobs", args->jobs, "Threads reading the inputs (default: one per core)")
       ->check(CLI::PositiveNumber)
       ->type_name("N");

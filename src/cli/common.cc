@@ -1,6 +1,8 @@
 // See common.h.
 #include "common.h"
 
+#include <CLI/CLI.hpp>
+
 #include <optional>
 #include <ostream>
 #include <thread>
@@ -36,6 +38,26 @@ int write_report(const std::string& text, const std::string& path, std::ostream&
     return kExitInputError;
   }
   return kExitOk;
+}
+
+void add_limit_flags(CLI::App* sub, InputLimits& limits) {
+  sub->add_option("--max-input-mb", limits.max_input_mb,
+                  "Refuse inputs larger than this many MiB (exit 2, file named); plancmp needs "
+                  "about 10-15 bytes of memory per input byte")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->type_name("MB");
+  sub->add_option("--max-numbering-states", limits.max_numbering_states,
+                  "Bound on the numbering check's work per level; past it only printed numbers "
+                  "are kept, with a warning")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->type_name("N");
+}
+
+void apply_limits(const InputLimits& limits, ExtractOptions& options) {
+  options.decode.max_input_bytes = static_cast<std::size_t>(limits.max_input_mb * (1 << 20));
+  options.max_numbering_states = limits.max_numbering_states;
 }
 
 int default_jobs() {

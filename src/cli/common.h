@@ -6,6 +6,11 @@
 #include <vector>
 
 #include "plancmp/document.h"
+#include "plancmp/structure.h"
+
+namespace CLI {
+class App;
+}
 
 #include "plancmp/pipeline.h"
 
@@ -20,6 +25,15 @@ bool load_options(const std::string& grammars, const std::string& encoding, Extr
 // path is empty. Returns kExitOk, or kExitInputError after printing why the
 // file could not be written.
 int write_report(const std::string& text, const std::string& path, std::ostream& out, std::ostream& err);
+
+// Limits on one input's work and memory, shared by the subcommands that read
+// plans (--max-input-mb, --max-numbering-states).
+struct InputLimits {
+  double max_input_mb = static_cast<double>(kDefaultMaxInputBytes) / (1 << 20);
+  std::size_t max_numbering_states = kDefaultMaxNumberingStates;
+};
+void add_limit_flags(CLI::App* sub, InputLimits& limits);
+void apply_limits(const InputLimits& limits, ExtractOptions& options);
 
 // Documents read by compare and check, in input order.
 struct LoadedDocuments {

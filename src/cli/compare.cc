@@ -22,6 +22,7 @@ struct CompareArgs {
   std::string output;    // file to write; empty: stdout
   std::string grammars;
   std::string encoding;
+  InputLimits limits;
   int jobs = 0;          // threads reading the inputs; 0: one per core
 };
 
@@ -37,6 +38,7 @@ CompareFormat format_of(const std::string& name) {
 int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
   ExtractOptions options;
   if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
+  apply_limits(args.limits, options);
   LoadedDocuments loaded = load_documents(args.files, options, args.jobs, err);
   int status = loaded.any_error ? kExitInputError : kExitOk;
   std::vector<Document> documents;
@@ -69,6 +71,7 @@ void add_compare_command(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"table", "yaml", "json", "csv", "md", "html"}))
       ->capture_default_str();
   sub->add_option("-o,--output", args->output, "Write to FILE instead of stdout")->type_name("FILE");
+  add_limit_flags(sub, args->limits);
   sub->add_option("-j,--jobs", args->jobs, "Threads reading the inputs (default: one per core)")
       ->check(CLI::PositiveNumber)
       ->type_name("N");

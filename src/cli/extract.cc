@@ -160,6 +160,7 @@ int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
 
   ExtractOptions options;
   if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
+  apply_limits(args.limits, options);
 
   int status = kExitOk;
   const InputList list = expand_inputs(args.files, plan_text_filter());
@@ -259,6 +260,7 @@ void add_extract_command(CLI::App& app, int& status) {
                   "Output format; jsonl streams one JSON object per line to stdout")
       ->check(CLI::IsMember({"yaml", "json", "jsonl"}))
       ->capture_default_str();
+  add_limit_flags(sub, args->limits);
   sub->add_option("-j,--jobs", args->jobs, "Worker threads (default: one per core)")
       ->check(CLI::PositiveNumber)
       ->type_name("N");

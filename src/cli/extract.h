@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "common.h"
+
 namespace plancmp::cli {
 
 struct ExtractArgs {
@@ -12,6 +14,7 @@ struct ExtractArgs {
   std::string out_dir;             // empty: write to stdout
   std::string format = "yaml";     // yaml | json | jsonl
   int jobs = 0;                    // worker threads; 0: one per core
+  InputLimits limits;              // --max-input-mb, --max-numbering-states
   std::string encoding;            // empty: detect
   std::string grammars;            // empty: built-in grammars
   bool quiet = false;              // no warnings on stderr
