@@ -89,6 +89,10 @@ bool yaml_unwritable(int32_t cp) {
 
 bool yaml_clean_already(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x7F) {  // ASCII but DEL: always fine
+      ++i;
+      continue;
+    }
     const int32_t cp = utf8::next_or_invalid(s, i);
     if (cp < 0 || yaml_unwritable(cp)) return false;
   }
@@ -174,9 +178,11 @@ bool plain_is_safe(std::string_view s, bool is_key) {
   }
   // C1 controls (NEL is a line break to YAML 1.1), NBSP and the BOM: readers
   // differ on them, and a double-quoted string escapes them visibly.
-  for (std::size_t i = 0; i < s.size();) {
-    const int32_t cp = utf8::next_or_invalid(s, i);
-    if ((cp >= 0x80 && cp <= 0xA0) || cp == 0xFEFF) return false;
+  // (Byte checks suffice: `s` is valid UTF-8; U+0080..U+00A0 is C2 80..C2 A0.)
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) <= 0xA0) return false;
+    if (c == 0xEF && s.substr(i, 3) == "\xEF\xBB\xBF") return false;
   }
   return true;
 }
@@ -188,26 +194,47 @@ bool plain_is_safe(std::string_view s, bool is_key) {
 void yaml_double_quoted(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t start = i;
-    const int32_t cp = utf8::next_or_invalid(s, i);  // `s` is clean: never -1
-    switch (cp) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\t': out += "\\t"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\b': out += "\\b"; continue;
-      default: break;
-    }
-    if (cp < 0x20 || (cp >= 0x80 && cp <= 0xA0) || cp == 0xFEFF) {
-      const int digits = cp <= 0xFF ? 2 : 4;
-      out += digits == 2 ? "\\x" : "\\u";
-      for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
+  std::size_t run = 0;  // start of the bytes not yet copied
+  auto flush = [&](std::size_t to) {
+    out.append(s.data() + run, to - run);
+  };
+  // Byte by byte: `s` is valid UTF-8, so a byte >= 0x80 is never mistaken
+  // for ASCII, and the only escaped multi-byte characters are C2 80..C2 A0
+  // (C1 controls, NBSP) and EF BB BF (BOM).
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int32_t cp;
+    std::size_t len = 1;
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0xA0) {
+      cp = static_cast<unsigned char>(s[i + 1]);
+      len = 2;
+    } else if (c == 0xEF && s.substr(i, 3) == "\xEF\xBB\xBF") {
+      cp = 0xFEFF;
+      len = 3;
+    } else if (c >= 0x80) {
+      continue;
     } else {
-      out.append(s.substr(start, i - start));
+      cp = c;
     }
+    flush(i);
+    switch (cp) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\b': out += "\\b"; break;
+      default: {
+        const int digits = cp <= 0xFF ? 2 : 4;
+        out += digits == 2 ? "\\x" : "\\u";
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
+      }
+    }
+    i += len - 1;
+    run = i + 1;
   }
+  flush(s.size());
   out += '"';
 }
 
@@ -244,7 +271,9 @@ class YamlWriter {
   void indent(int n) { out_.append(static_cast<std::size_t>(n), ' '); }
 
   void scalar_string(std::string_view raw, bool force_quotes, bool is_key) {
-    const std::string s = yaml_clean(raw);
+    std::string cleaned;  // only when `raw` needs repair (rare): no copy otherwise
+    std::string_view s = raw;
+    if (!yaml_clean_already(raw)) s = cleaned = yaml_clean(raw);
     if (force_quotes || !plain_is_safe(s, is_key)) {
       yaml_double_quoted(out_, s);
     } else {
