@@ -16,7 +16,7 @@
 #include "cli/ordered_runner.h"
 #include "cli/output_file.h"
 #include "cli/progress.h"
-#include "cli_run.h"
+#include "test_support.h"
 
 using namespace plancmp_test;
 namespace cli = plancmp::cli;

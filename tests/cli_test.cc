@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "cli_run.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace plancmp_test;

@@ -13,6 +13,23 @@ namespace plancmp_test {
 
 namespace fs = std::filesystem;
 
+// A short plan in the shape of the corpus: title, sections 一、二、, numbered
+// clauses with unit notes, a target and deadlines, issuer and date.
+inline const char* kPlanText =
+    "测试市人民政府办公室关于印发测试市大气污染防治行动方案的通知\n"
+    "各县(区)人民政府,市政府各部门:\n"
+    "现将《测试市大气污染防治行动方案》印发给你们,请认真贯彻落实。\n"
+    "测试市人民政府办公室\n"
+    "2023年5月10日\n"
+    "测试市大气污染防治行动方案\n"
+    "一、总体要求\n"
+    "到2025年,细颗粒物(PM2.5)年平均浓度不高于30微克/立方米,空气质量优良天数比率达到90%以上。\n"
+    "二、重点任务\n"
+    "(一)推进工业污染治理。加快淘汰落后产能。(市工信局牵头,市生态环境局配合)\n"
+    "(二)加强扬尘管控。2024年6月底前完成整治。(市住建局负责)\n"
+    "三、保障措施\n"
+    "(三)强化督查考核。每年开展考核。(市生态环境局牵头)\n";
+
 // A fresh directory under the system temp dir, removed at scope exit.
 struct TempDir {
   fs::path path;
@@ -53,15 +70,16 @@ struct RunResult {
   std::string out, err;
 };
 
-// Runs `plancmp ARGS` (ARGS already shell-quoted) in `dir`, stdin from /dev/null.
-inline RunResult run_plancmp(const TempDir& dir, const std::string& args) {
+// Runs `plancmp ARGS` (ARGS already shell-quoted) in `dir`, stdin from
+// `stdin_file` (default /dev/null), capturing stdout and stderr.
+inline RunResult run_plancmp(const TempDir& dir, const std::string& args, const std::string& stdin_file = {}) {
   const fs::path out = dir.path / "stdout.txt";
   const fs::path err = dir.path / "stderr.txt";
   // exec: the status seen is the binary's own, a signal included.
   const std::string cmd = "cd " + shell_quote(dir.path.string()) + " && exec " +
                           shell_quote(PLANCMP_BINARY) + " " + args + " >" +
-                          shell_quote(out.string()) + " 2>" + shell_quote(err.string()) +
-                          " </dev/null";
+                          shell_quote(out.string()) + " 2>" + shell_quote(err.string()) + " <" +
+                          (stdin_file.empty() ? std::string("/dev/null") : shell_quote(stdin_file));
   const int rc = std::system(cmd.c_str());
   RunResult r;
   if (WIFEXITED(rc)) {
@@ -75,6 +93,13 @@ inline RunResult run_plancmp(const TempDir& dir, const std::string& args) {
   r.err = slurp(err);
   return r;
 }
+
+// Shorter names the CLI tests use.
+using Result = RunResult;
+inline RunResult run(const TempDir& dir, const std::string& args, const std::string& stdin_file = {}) {
+  return run_plancmp(dir, args, stdin_file);
+}
+inline std::string quote(const std::string& s) { return shell_quote(s); }
 
 inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
