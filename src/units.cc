@@ -583,6 +583,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
       std::vector<re2::StringPiece> gr(static_cast<std::size_t>(ngroups));
       bool tail = rule.attr("tail") == "true";
       std::size_t pos = 0;
+      RE2::Anchor anchor = RE2::UNANCHORED;
       if (tail) {
         // A tail body only counts when a role note closes it. When no role
         // rule can match anywhere in the tail's whole match (found by the
@@ -591,9 +592,13 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
         if (!re.Match(re2::StringPiece(seg.data(), seg.size()), 0, seg.size(), RE2::UNANCHORED, &whole, 1) ||
             !roles.may_match_within(std::string_view(whole.data(), whole.size())))
           continue;
+        // The capture starts where the whole match does (the leftmost start,
+        // so the same match): the segment before it is not scanned again.
+        pos = static_cast<std::size_t>(whole.data() - seg.data());
+        anchor = RE2::ANCHOR_START;
       }
       while (pos <= seg.size() && re.Match(re2::StringPiece(seg.data(), seg.size()), pos, seg.size(),
-                                           RE2::UNANCHORED, gr.data(), ngroups)) {
+                                           anchor, gr.data(), ngroups)) {
         const re2::StringPiece& body = gr[static_cast<std::size_t>(it->second)];
         if (body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
