@@ -358,6 +358,56 @@ bool RuleSet::may_match_within(std::string_view text) const {
   return loose->set->Match(re2::StringPiece(text.data(), text.size()), nullptr);
 }
 
+namespace {
+
+// See RuleSet::closing_group. A scan of the pattern's brackets (escapes and
+// character classes skipped); "" when in doubt.
+std::string closing_group_of(const RE2& re) {
+  const std::string& p = re.pattern();
+  std::vector<std::size_t> open;
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == 'Q') return "";  // \Q…\E quoting: not followed
+      ++i;
+    } else if (in_class) {
+      if (c == '[') return "";  // [:alpha:] and the like: not followed
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
+    } else if (c == '(') {
+      open.push_back(i);
+    } else if (c == ')') {
+      if (open.empty()) return "";
+      const std::size_t o = open.back();
+      open.pop_back();
+      const std::string rest = p.substr(i + 1);
+      if (p.compare(o, 4, "(?P<") != 0 || !(rest.empty() || rest == "$")) continue;
+      const std::size_t name_end = p.find('>', o);
+      if (name_end == std::string::npos || name_end > i) return "";
+      // Never empty: the group's own pattern does not match "".
+      RE2::Options options = re.options();
+      options.set_never_capture(true);
+      const RE2 group("(?:" + p.substr(name_end + 1, i - name_end - 1) + ")", options);
+      if (!group.ok() || RE2::FullMatch("", group)) return "";
+      return p.substr(o + 4, name_end - o - 4);
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+const std::string& RuleSet::closing_group(std::size_t rule) const {
+  std::call_once(closing->once, [&] {
+    for (const PatternRule& r : rules) closing->names.push_back(closing_group_of(*r.re));
+  });
+  return closing->names[rule];
+}
+
 const RuleSet& Grammar::Impl::rule_set(const std::string& file, const std::string& set) const {
   static const RuleSet empty;
   auto f = files.find(file);

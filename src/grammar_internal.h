@@ -87,6 +87,17 @@ struct RuleSet {
     std::unique_ptr<RE2::Set> set;  // null when a pattern could not be loosened
   };
   std::unique_ptr<LazySet> loose = std::make_unique<LazySet>();
+
+  // The named group rule `rule` ends with, when every match that sets it ends
+  // where the group ends and the group is never empty (the pattern closes
+  // with the group, then nothing or only `$`); "" otherwise. Read from the
+  // patterns on first use.
+  const std::string& closing_group(std::size_t rule) const;
+  struct LazyNames {
+    std::once_flag once;
+    std::vector<std::string> names;
+  };
+  std::unique_ptr<LazyNames> closing = std::make_unique<LazyNames>();
 };
 
 // One grammar file in the generic format: named rule sets and string lists.

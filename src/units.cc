@@ -502,38 +502,47 @@ std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m,
 
 std::vector<RoleMatch> role_matches(const RuleSet& roles, std::string_view text, std::size_t b,
                                     std::size_t e) {
-  std::vector<RoleMatch> out;
   std::string_view body = text.substr(b, e - b);
+  const re2::StringPiece input(body.data(), body.size());
+  auto off = [&](const re2::StringPiece& s) { return static_cast<std::size_t>(s.data() - text.data()); };
+  // Priority: a keyword already claimed by an earlier rule is not read again.
+  // Rules come in order and each rule's matches left to right, so `kept`
+  // grows in priority order.
+  std::vector<RoleMatch> kept;
   for (int idx : roles.matching(body)) {
     const RE2& re = *roles.rules[idx].re;
     const auto& names = re.NamedCapturingGroups();
     auto units_it = names.find("units"), kw_it = names.find("kw");
     if (units_it == names.end() || kw_it == names.end()) continue;
+    // The keyword ends every match of the rule ("…负责$"): a match that ends
+    // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
+    // its groups (the costly part: the units group spans the clause).
+    const bool kw_closes = roles.closing_group(static_cast<std::size_t>(idx)) == "kw";
     int ngroups = re.NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> g(ngroups);
+    re2::StringPiece whole;
     std::size_t pos = 0;
-    while (pos <= body.size() &&
-           re.Match(re2::StringPiece(body.data(), body.size()), pos, body.size(), RE2::UNANCHORED,
-                    g.data(), ngroups)) {
-      const re2::StringPiece& units = g[units_it->second];
-      const re2::StringPiece& kw = g[kw_it->second];
-      auto off = [&](const re2::StringPiece& s) { return static_cast<std::size_t>(s.data() - text.data()); };
-      if (units.data() && kw.data())
-        out.push_back({idx, off(g[0]), off(g[0]) + g[0].size(), off(kw), off(kw) + kw.size(),
-                       off(units), off(units) + units.size()});
-      std::size_t next = static_cast<std::size_t>(g[0].data() - body.data()) + g[0].size();
+    while (pos <= body.size() && re.Match(input, pos, body.size(), RE2::UNANCHORED, &whole, 1)) {
+      const std::size_t start = static_cast<std::size_t>(whole.data() - body.data());
+      const std::size_t end = off(whole) + whole.size();
+      bool dropped = false;
+      if (kw_closes)
+        for (const RoleMatch& k : kept) dropped |= k.kw_b < end && end <= k.kw_e;
+      // The same match as the unanchored search's: it starts where that one does.
+      if (!dropped && re.Match(input, start, body.size(), RE2::ANCHOR_START, g.data(), ngroups)) {
+        const re2::StringPiece& units = g[units_it->second];
+        const re2::StringPiece& kw = g[kw_it->second];
+        if (units.data() && kw.data()) {
+          RoleMatch m{idx, off(g[0]), off(g[0]) + g[0].size(), off(kw), off(kw) + kw.size(),
+                      off(units), off(units) + units.size()};
+          bool overlap = false;
+          for (const RoleMatch& k : kept) overlap |= m.kw_b < k.kw_e && k.kw_b < m.kw_e;
+          if (!overlap) kept.push_back(m);
+        }
+      }
+      std::size_t next = start + whole.size();
       pos = next > pos ? next : pos + 1;
     }
-  }
-  std::sort(out.begin(), out.end(), [](const RoleMatch& a, const RoleMatch& b) {
-    return a.rule != b.rule ? a.rule < b.rule : a.b < b.b;
-  });
-  // Priority: a keyword already claimed by an earlier rule is not read again.
-  std::vector<RoleMatch> kept;
-  for (const RoleMatch& m : out) {
-    bool overlap = false;
-    for (const RoleMatch& k : kept) overlap |= m.kw_b < k.kw_e && k.kw_b < m.kw_e;
-    if (!overlap) kept.push_back(m);
   }
   return kept;
 }
@@ -583,6 +592,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
       std::vector<re2::StringPiece> gr(static_cast<std::size_t>(ngroups));
       bool tail = rule.attr("tail") == "true";
       std::size_t pos = 0;
+      RE2::Anchor anchor = RE2::UNANCHORED;
       if (tail) {
         // A tail body only counts when a role note closes it. When no role
         // rule can match anywhere in the tail's whole match (found by the
@@ -591,9 +601,13 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
         if (!re.Match(re2::StringPiece(seg.data(), seg.size()), 0, seg.size(), RE2::UNANCHORED, &whole, 1) ||
             !roles.may_match_within(std::string_view(whole.data(), whole.size())))
           continue;
+        // The capture starts where the whole match does (the leftmost start,
+        // so the same match): the segment before it is not scanned again.
+        pos = static_cast<std::size_t>(whole.data() - seg.data());
+        anchor = RE2::ANCHOR_START;
       }
       while (pos <= seg.size() && re.Match(re2::StringPiece(seg.data(), seg.size()), pos, seg.size(),
-                                           RE2::UNANCHORED, gr.data(), ngroups)) {
+                                           anchor, gr.data(), ngroups)) {
         const re2::StringPiece& body = gr[static_cast<std::size_t>(it->second)];
         if (body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
