@@ -23,15 +23,11 @@ using plancmp_test::TempDir;
 
 namespace {
 
-const char* kPlan =
-    "测试市大气污染防治行动方案\n"
-    "一、总体要求\n"
-    "到2025年,细颗粒物(PM2.5)年平均浓度不高于30微克/立方米,空气质量优良天数比率达到90%以上。\n"
-    "二、重点任务\n"
-    "(一)推进工业污染治理。加快淘汰落后产能。(市工信局牵头,市生态环境局配合)\n"
-    "(二)加强扬尘管控。2024年6月底前完成整治。(市住建局负责)\n"
-    "三、保障措施\n"
-    "(三)强化督查考核。每年开展考核。(市生态环境局牵头)\n";
+// The body of the shared test plan (test_support.h), from its title line on.
+const std::string kPlan = [] {
+  const std::string text = plancmp_test::kPlanText;
+  return text.substr(text.find("测试市大气污染防治行动方案\n一、"));
+}();
 
 std::string gb18030(const std::string& utf8) {
   UErrorCode status = U_ZERO_ERROR;
