@@ -292,11 +292,12 @@ struct Catalogue::Data {
   }
 };
 
-std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, const std::string& path) {
+std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, const std::string& path,
+                                                     bool embedded) {
   const Source f{path, text};
   YAML::Node root;
   try {
-    root = load_yaml_bounded(path, text);
+    root = embedded ? load_yaml_builtin(text) : load_yaml_bounded(path, text);
   } catch (const YAML::ParserException& e) {
     throw_at_mark(path, text, e.mark, e.msg);
   }
@@ -505,7 +506,7 @@ std::shared_ptr<const Catalogue> Catalogue::from_grammar(const Grammar& grammar)
     auto path_it = impl.file_paths.find(kFileName);
     const std::string path =
         path_it == impl.file_paths.end() ? std::string("grammars/") + kFileName : path_it->second;
-    impl.catalogue = from_text(text_it->second, path);
+    impl.catalogue = from_text(text_it->second, path, impl.builtin_files.count(kFileName) > 0);
   });
   return impl.catalogue;
 }

@@ -257,13 +257,15 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
     FileContext f = source_of(name);
     g->raw_files[name] = f.text;
     g->file_paths[name] = f.path;
+    const bool builtin = !files.count(name);
+    if (builtin) g->builtin_files.insert(name);
     // indicators.yaml has a format of its own, read by the catalogue
     // (canonicalize.cc) when first needed; the built-in copy is known to be
     // valid YAML, so start-up does not parse it (a replacement still is, so a
     // broken file is reported on load).
-    if (name == "indicators.yaml" && !files.count(name)) continue;
+    if (name == "indicators.yaml" && builtin) continue;
     try {
-      YAML::Node root = load_yaml_bounded(f.path, f.text);
+      YAML::Node root = builtin ? load_yaml_builtin(f.text) : load_yaml_bounded(f.path, f.text);
       if (name == "numbering.yaml") load_numbering(f, root, *g);
       else load_rule_file(f, name, root, *g);
     } catch (const YAML::ParserException& e) {

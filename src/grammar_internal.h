@@ -1,6 +1,7 @@
 // The compiled form of a Grammar, shared by the stages (private to src/).
 #pragma once
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -116,6 +117,8 @@ struct Grammar::Impl {
   // format of their own (indicators.yaml, read by src/canonicalize.cc).
   std::map<std::string, std::string> raw_files;
   std::map<std::string, std::string> file_paths;
+  // Files taken from the embedded defaults (not from a --grammars folder).
+  std::set<std::string> builtin_files;
   std::vector<RuleExample> examples;
 
   // The catalogue of indicators.yaml, built on first use (canonicalize.cc):

@@ -138,6 +138,11 @@ inline std::string read_bounded(std::istream& in, const std::string& path, std::
 // YAML::Load(text) after the budget check. Throws InputError (file:line:col)
 // for a file over the limits, and yaml-cpp's exceptions for malformed YAML, as
 // YAML::Load does (callers already turn those into positioned InputErrors).
+// plancmp's own embedded grammar files (built in at compile time, tested with
+// every build) skip the budget pass, which would double their parsing cost at
+// every start-up; anything read from disk goes through load_yaml_bounded.
+inline YAML::Node load_yaml_builtin(const std::string& text) { return YAML::Load(text); }
+
 inline YAML::Node load_yaml_bounded(const std::string& path, const std::string& text,
                                     const YamlLimits& limits = {}) {
   if (limits.max_file_bytes > 0 && text.size() > limits.max_file_bytes)

@@ -77,7 +77,10 @@ class Catalogue {
   // throws InputError with `file:line:col: error: ...`.
   static std::shared_ptr<const Catalogue> from_grammar(const Grammar& grammar);
   // From the text of an indicators.yaml; `path` names it in messages.
-  static std::shared_ptr<const Catalogue> from_text(const std::string& text, const std::string& path);
+  // `embedded` is for plancmp's own built-in file only: it skips the YAML
+  // alias-budget pass that guards files read from disk.
+  static std::shared_ptr<const Catalogue> from_text(const std::string& text, const std::string& path,
+                                                    bool embedded = false);
 
   const std::vector<Indicator>& indicators() const { return indicators_; }
   const Indicator* find(const std::string& id_or_alias) const;
