@@ -103,6 +103,10 @@ struct OutputPlan {
 OutputPlan plan_outputs(const std::vector<Input>& inputs, const std::string& dir, const char* extension) {
   OutputPlan plan;
   std::set<std::string> taken;
+  std::vector<std::string> input_paths;
+  for (const Input& in : inputs)
+    if (in.path != "-") input_paths.push_back(in.path);
+  const FileIdentities input_files(input_paths);  // one stat per input, not one per pair
   for (const Input& in : inputs) {
     std::string note;
     fs::path target = fs::path(dir) / (in.output_name + extension);
@@ -112,13 +116,9 @@ OutputPlan plan_outputs(const std::vector<Input>& inputs, const std::string& dir
              again.string() + "\n";
       target = again;
     }
-    for (const Input& other : inputs) {
-      if (other.path != "-" && same_file(other.path, target.string())) {
-        note = "plancmp: " + in.path + ": error: output " + target.string() +
-               " is an input file; not overwritten\n";
-        target.clear();
-        break;
-      }
+    if (input_files.contains(target.string())) {
+      note = "plancmp: " + in.path + ": error: output " + target.string() + " is an input file; not overwritten\n";
+      target.clear();
     }
     plan.paths.push_back(target.string());
     plan.notes.push_back(note);

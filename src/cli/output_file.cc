@@ -109,9 +109,16 @@ std::string write_atomically(const std::string& path, std::string_view text) {
   return error;
 }
 
-bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  return std::filesystem::equivalent(a, b, ec) && !ec;
+FileIdentities::FileIdentities(const std::vector<std::string>& paths) {
+  for (const std::string& p : paths) {
+    struct stat st {};
+    if (stat(p.c_str(), &st) == 0) ids_.emplace(st.st_dev, st.st_ino);
+  }
+}
+
+bool FileIdentities::contains(const std::string& path) const {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && ids_.count({st.st_dev, st.st_ino}) > 0;
 }
 
 }  // namespace plancmp::cli

@@ -2,8 +2,11 @@
 // in the same folder and a rename, so a reader never sees half a file and an
 // interrupted run leaves the old file (or none), never a fragment.
 #pragma once
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace plancmp::cli {
 
@@ -18,7 +21,16 @@ std::string write_atomically(const std::string& path, std::string_view text);
 // before starting threads that write.
 void remove_temporaries_on_signals();
 
-// Whether `a` and `b` name the same existing file (after links).
-bool same_file(const std::string& a, const std::string& b);
+// The existing files among `paths` (after links), so that an output path
+// can be checked against all of them with one stat: contains(p) is whether
+// `p` names one of them.
+class FileIdentities {
+ public:
+  explicit FileIdentities(const std::vector<std::string>& paths);
+  bool contains(const std::string& path) const;
+
+ private:
+  std::set<std::pair<unsigned long long, unsigned long long>> ids_;  // (device, inode)
+};
 
 }  // namespace plancmp::cli
