@@ -82,10 +82,6 @@ std::string strip_final_newline(std::string s) {
   return s;
 }
 
-}  // namespace
-
-namespace {
-
 // What one worker hands back for one input.
 struct ExtractResult {
   bool ok = false;
