@@ -21,10 +21,7 @@ struct CheckArgs {
   std::string format = "text";
   std::string fail_level = "error";
   std::string output;
-  std::string grammars;
-  std::string encoding;
-  InputLimits limits;
-  int jobs = 0;  // threads reading the inputs; 0: one per core
+  ReadFlags read;  // --encoding, --grammars, limits, -j
 };
 
 CheckFormat format_of(const std::string& name) {
@@ -37,8 +34,7 @@ CheckFormat format_of(const std::string& name) {
 
 int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   ExtractOptions options;
-  if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
-  apply_limits(args.limits, options);
+  if (!make_extract_options(args.read, options, err)) return kExitInputError;
   std::vector<Profile> profiles;
   std::shared_ptr<const Catalogue> catalogue;
   try {
@@ -48,7 +44,7 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err) {
     err << "plancmp: " << e.what() << '\n';
     return kExitInputError;
   }
-  const LoadedDocuments loaded = load_documents(args.files, options, args.jobs, err);
+  const LoadedDocuments loaded = load_documents(args.files, options, args.read.jobs, err);
   const bool input_error = loaded.any_error;
   std::vector<CheckResult> results;
   for (const auto& [path, doc] : loaded.documents) results.push_back(check(doc, path, profiles, *catalogue));
@@ -85,12 +81,7 @@ void add_check_command(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"error", "warning", "notice", "never"}))
       ->capture_default_str();
   sub->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout")->type_name("FILE");
-  add_limit_flags(sub, args->limits);
-  sub->add_option("-j,--jobs", args->jobs, "Threads reading the inputs (default: one per core)")
-      ->check(CLI::PositiveNumber)
-      ->type_name("N");
-  sub->add_option("--encoding", args->encoding, "Read plan texts in this encoding")->type_name("NAME");
-  sub->add_option("--grammars", args->grammars, "Load rule files (and indicators.yaml) from DIR")->type_name("DIR");
+  add_read_flags(sub, args->read, "Threads reading the inputs");
   sub->footer(
       "Exit status: 0 when no finding reaches --fail-level, 1 when one does, 2 on a usage\n"
       "or input error (missing or malformed profile, unreadable plan).\n"

@@ -16,11 +16,12 @@
 
 namespace plancmp::cli {
 
-bool load_options(const std::string& grammars, const std::string& encoding, ExtractOptions& options,
-                  std::ostream& err) {
-  options.decode.encoding_override = encoding;
+bool make_extract_options(const ReadFlags& flags, ExtractOptions& options, std::ostream& err) {
+  options.decode.encoding_override = flags.encoding;
+  options.decode.max_input_bytes = static_cast<std::size_t>(flags.max_input_mb * (1 << 20));
+  options.max_numbering_states = flags.max_numbering_states;
   try {
-    options.grammar = grammars.empty() ? Grammar::builtin() : Grammar::load(grammars);
+    options.grammar = flags.grammars.empty() ? Grammar::builtin() : Grammar::load(flags.grammars);
   } catch (const InputError& e) {
     err << "plancmp: " << e.what() << '\n';
     return false;
@@ -40,24 +41,30 @@ int write_report(const std::string& text, const std::string& path, std::ostream&
   return kExitOk;
 }
 
-void add_limit_flags(CLI::App* sub, InputLimits& limits) {
-  sub->add_option("--max-input-mb", limits.max_input_mb,
+void add_read_flags(CLI::App* sub, ReadFlags& flags, const std::string& jobs_help) {
+  sub->add_option("-j,--jobs", flags.jobs, jobs_help + " (default: one per core)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  sub->add_option("--encoding", flags.encoding,
+                  "Read plan texts in this encoding (any ICU converter name, e.g. GB18030) "
+                  "instead of detecting it")
+      ->type_name("NAME");
+  sub->add_option("--grammars", flags.grammars,
+                  "Load rule files (and indicators.yaml) from DIR; they replace the built-in "
+                  "files of the same name")
+      ->type_name("DIR");
+  sub->add_option("--max-input-mb", flags.max_input_mb,
                   "Refuse inputs larger than this many MiB (exit 2, file named); plancmp needs "
                   "about 10-15 bytes of memory per input byte")
       ->check(CLI::PositiveNumber)
       ->capture_default_str()
       ->type_name("MB");
-  sub->add_option("--max-numbering-states", limits.max_numbering_states,
+  sub->add_option("--max-numbering-states", flags.max_numbering_states,
                   "Bound on the numbering check's work per level; past it only printed numbers "
                   "are kept, with a warning")
       ->check(CLI::PositiveNumber)
       ->capture_default_str()
       ->type_name("N");
-}
-
-void apply_limits(const InputLimits& limits, ExtractOptions& options) {
-  options.decode.max_input_bytes = static_cast<std::size_t>(limits.max_input_mb * (1 << 20));
-  options.max_numbering_states = limits.max_numbering_states;
 }
 
 int default_jobs() {

@@ -16,24 +16,26 @@ class App;
 
 namespace plancmp::cli {
 
-// Fills options from --grammars DIR and --encoding NAME. On a bad grammar
-// directory prints the error to `err` and returns false.
-bool load_options(const std::string& grammars, const std::string& encoding, ExtractOptions& options,
-                  std::ostream& err);
-
 // Writes `text` to `path` (atomically: see output_file.h), or to `out` when
 // path is empty. Returns kExitOk, or kExitInputError after printing why the
 // file could not be written.
 int write_report(const std::string& text, const std::string& path, std::ostream& out, std::ostream& err);
 
-// Limits on one input's work and memory, shared by the subcommands that read
-// plans (--max-input-mb, --max-numbering-states).
-struct InputLimits {
+// How the subcommands that read plans read them: --encoding, --grammars,
+// --max-input-mb, --max-numbering-states and -j, registered and applied here
+// once for extract, compare and check.
+struct ReadFlags {
+  std::string encoding;  // empty: detect
+  std::string grammars;  // empty: built-in grammars
   double max_input_mb = static_cast<double>(kDefaultMaxInputBytes) / (1 << 20);
   std::size_t max_numbering_states = kDefaultMaxNumberingStates;
+  int jobs = 0;          // threads; 0: one per core
 };
-void add_limit_flags(CLI::App* sub, InputLimits& limits);
-void apply_limits(const InputLimits& limits, ExtractOptions& options);
+// `jobs_help` says what the threads do in this subcommand.
+void add_read_flags(CLI::App* sub, ReadFlags& flags, const std::string& jobs_help);
+// Fills `options` from the flags (loading --grammars DIR). On a bad grammar
+// directory prints the error to `err` and returns false.
+bool make_extract_options(const ReadFlags& flags, ExtractOptions& options, std::ostream& err);
 
 // Documents read by compare and check, in input order.
 struct LoadedDocuments {

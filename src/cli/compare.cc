@@ -20,10 +20,7 @@ struct CompareArgs {
   std::vector<std::string> files;
   std::string format = "table";
   std::string output;    // file to write; empty: stdout
-  std::string grammars;
-  std::string encoding;
-  InputLimits limits;
-  int jobs = 0;          // threads reading the inputs; 0: one per core
+  ReadFlags read;  // --encoding, --grammars, limits, -j
 };
 
 CompareFormat format_of(const std::string& name) {
@@ -37,9 +34,8 @@ CompareFormat format_of(const std::string& name) {
 
 int run_compare(const CompareArgs& args, std::ostream& out, std::ostream& err) {
   ExtractOptions options;
-  if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
-  apply_limits(args.limits, options);
-  LoadedDocuments loaded = load_documents(args.files, options, args.jobs, err);
+  if (!make_extract_options(args.read, options, err)) return kExitInputError;
+  LoadedDocuments loaded = load_documents(args.files, options, args.read.jobs, err);
   int status = loaded.any_error ? kExitInputError : kExitOk;
   std::vector<Document> documents;
   for (auto& [path, doc] : loaded.documents) documents.push_back(std::move(doc));
@@ -71,12 +67,7 @@ void add_compare_command(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"table", "yaml", "json", "csv", "md", "html"}))
       ->capture_default_str();
   sub->add_option("-o,--output", args->output, "Write to FILE instead of stdout")->type_name("FILE");
-  add_limit_flags(sub, args->limits);
-  sub->add_option("-j,--jobs", args->jobs, "Threads reading the inputs (default: one per core)")
-      ->check(CLI::PositiveNumber)
-      ->type_name("N");
-  sub->add_option("--encoding", args->encoding, "Read plan texts in this encoding")->type_name("NAME");
-  sub->add_option("--grammars", args->grammars, "Load rule files (and indicators.yaml) from DIR")->type_name("DIR");
+  add_read_flags(sub, args->read, "Threads reading the inputs");
   sub->footer(
       "One row per indicator (catalogue id, or the plan's own wording when the catalogue\n"
       "has no match); per plan the targets it sets; a verdict naming the strictest and\n"

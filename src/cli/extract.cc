@@ -155,8 +155,7 @@ int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
   }
 
   ExtractOptions options;
-  if (!load_options(args.grammars, args.encoding, options, err)) return kExitInputError;
-  apply_limits(args.limits, options);
+  if (!make_extract_options(args.read, options, err)) return kExitInputError;
 
   int status = kExitOk;
   const InputList list = expand_inputs(args.files, plan_text_filter());
@@ -230,7 +229,7 @@ int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
     ++printed;
     if (format == OutputFormat::kJsonLines) out.flush();  // a stream: each line as soon as it is ready
   };
-  run_in_order<ExtractResult>(inputs.size(), args.jobs > 0 ? args.jobs : default_jobs(), work, consume,
+  run_in_order<ExtractResult>(inputs.size(), args.read.jobs > 0 ? args.read.jobs : default_jobs(), work, consume,
                               [&] { progress.tick(); });
   progress.clear();
 
@@ -256,17 +255,7 @@ void add_extract_command(CLI::App& app, int& status) {
                   "Output format; jsonl streams one JSON object per line to stdout")
       ->check(CLI::IsMember({"yaml", "json", "jsonl"}))
       ->capture_default_str();
-  add_limit_flags(sub, args->limits);
-  sub->add_option("-j,--jobs", args->jobs, "Worker threads (default: one per core)")
-      ->check(CLI::PositiveNumber)
-      ->type_name("N");
-  sub->add_option("--encoding", args->encoding,
-                  "Read inputs in this encoding (any ICU converter name, e.g. GB18030) "
-                  "instead of detecting it")
-      ->type_name("NAME");
-  sub->add_option("--grammars", args->grammars,
-                  "Load rule files from DIR; they replace the built-in grammars of the same name")
-      ->type_name("DIR");
+  add_read_flags(sub, args->read, "Worker threads");
   sub->add_flag("-q,--quiet", args->quiet, "Do not print warnings or progress on stderr");
   sub->add_flag("--explain", args->explain,
                 "Print on stderr, for every extracted item, the rule that produced it and "

@@ -13,10 +13,7 @@ struct ExtractArgs {
   std::vector<std::string> files;  // "-" is standard input
   std::string out_dir;             // empty: write to stdout
   std::string format = "yaml";     // yaml | json | jsonl
-  int jobs = 0;                    // worker threads; 0: one per core
-  InputLimits limits;              // --max-input-mb, --max-numbering-states
-  std::string encoding;            // empty: detect
-  std::string grammars;            // empty: built-in grammars
+  ReadFlags read;                  // --encoding, --grammars, limits, -j
   bool quiet = false;              // no warnings on stderr
   bool explain = false;            // each item's rule and source on stderr
 };
