@@ -17,7 +17,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
+#include <string_view>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -154,13 +157,6 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   const int m = static_cast<int>(cands.size());
   if (m == 0) return {};
   std::size_t state_count = 0;
-  auto weight_at = [&](const Candidate& c, int v) -> std::optional<double> {
-    if (!c.marker) return c.weight;
-    const MarkerMatch& mm = *c.marker;
-    if (mm.value && *mm.value == v) return c.weight;
-    if (numeral_fragment_fits(mm, v)) return mm.number_text.empty() ? c.weight : c.weight * 0.5;
-    return std::nullopt;
-  };
   // Long project lists run past 100: the range follows the largest printed number.
   int V = kMinNumberRange;
   for (const Candidate& c : cands)
@@ -194,31 +190,50 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   End top, second;
   End overall;
 
+  // The numbers a printed marker can be read as depend only on its rule and
+  // what it prints: worked out once per distinct form, not per candidate.
+  std::map<std::tuple<const MarkerRule*, std::optional<int>, std::string_view>, std::vector<int>> readings_of;
+  auto readings = [&](const MarkerMatch& mm) -> const std::vector<int>& {
+    auto [it, fresh] = readings_of.try_emplace({mm.rule, mm.value, mm.number_text});
+    if (fresh)
+      for (int v = 1; v <= V; ++v)
+        if ((mm.value && *mm.value == v) || numeral_fragment_fits(mm, v)) it->second.push_back(v);
+    return it->second;
+  };
+
   for (int j = 0; j < m; ++j) {
-    const int parent = cands[static_cast<std::size_t>(j)].parent;
+    const Candidate& cand = cands[static_cast<std::size_t>(j)];
+    const int parent = cand.parent;
     const End& other_parent = top.parent != parent ? top : second;
     End row_best;
-    for (int v = 1; v <= V; ++v) {
-      auto w = weight_at(cands[static_cast<std::size_t>(j)], v);
-      if (!w) continue;
+    // An unnumbered paragraph, or a marker whose number is lost, may be any
+    // number; a printed number only what it can be read as (at half weight
+    // when only a fragment of it fits).
+    const MarkerMatch* mm = cand.marker;
+    const std::vector<int>* only = mm && !mm->number_text.empty() ? &readings(*mm) : nullptr;
+    const std::size_t count = only ? only->size() : static_cast<std::size_t>(V);
+    for (std::size_t k = 0; k < count; ++k) {
+      const int v = only ? (*only)[k] : static_cast<int>(k) + 1;
+      const double w =
+          !only || (mm->value && *mm->value == v) ? cand.weight : cand.weight * 0.5;
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
-      double score = *w - start_penalty;  // start a chain here
+      double score = w - start_penalty;  // start a chain here
       std::pair<int, int> prev{-1, -1};
       if (v >= 2 && column[static_cast<std::size_t>(v) - 1].i >= 0 &&
-          column[static_cast<std::size_t>(v) - 1].score + *w > score) {
-        score = column[static_cast<std::size_t>(v) - 1].score + *w;
+          column[static_cast<std::size_t>(v) - 1].score + w > score) {
+        score = column[static_cast<std::size_t>(v) - 1].score + w;
         prev = {column[static_cast<std::size_t>(v) - 1].i, v - 1};
       }
       if (v >= 3 && gap_prefix[static_cast<std::size_t>(v) - 2].i >= 0) {
         const Best& g = gap_prefix[static_cast<std::size_t>(v) - 2];
-        double sc = g.score - kMissingPenalty * (v - 1) + *w;
+        double sc = g.score - kMissingPenalty * (v - 1) + w;
         if (sc > score) {
           score = sc;
           prev = {g.i, g.v};
         }
       }
-      if (restart_on_new_parent && other_parent.i >= 0 && other_parent.score + *w - start_penalty > score) {
-        score = other_parent.score + *w - start_penalty;
+      if (restart_on_new_parent && other_parent.i >= 0 && other_parent.score + w - start_penalty > score) {
+        score = other_parent.score + w - start_penalty;
         prev = {other_parent.i, other_parent.v};
       }
       if (++state_count > max_states) {
