@@ -66,19 +66,6 @@ struct Line {
   std::size_t begin, end;  // indices into chars (end excludes the '\n')
 };
 
-std::vector<Line> split_lines(const std::vector<Char>& chars) {
-  std::vector<Line> lines;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < chars.size(); ++i) {
-    if (chars[i].rule == U'\n') {
-      lines.push_back({start, i});
-      start = i + 1;
-    }
-  }
-  lines.push_back({start, chars.size()});
-  return lines;
-}
-
 // A leading segment number "12、" / "12." of a line: its value and length.
 std::optional<std::pair<int, std::size_t>> leading_number(const std::vector<Char>& chars,
                                                           const Line& line) {
@@ -135,17 +122,23 @@ bool remove_page_markers(std::vector<Char>& chars, const std::vector<Line>& line
 
 // Lines that are nothing but a page number: "- 3 -", "— 12 —", "第3页", "3/20".
 bool is_page_number_line(const std::vector<Char>& chars, const Line& line) {
-  std::u32string s;
-  for (std::size_t i = line.begin; i < line.end; ++i)
-    if (!is_space(chars[i].rule)) s.push_back(chars[i].rule);
-  if (s.empty()) return false;
-  std::size_t digits = std::count_if(s.begin(), s.end(), is_ascii_digit);
-  if (digits == 0 || digits > 4) return false;
-  std::u32string rest;
-  for (char32_t c : s)
-    if (!is_ascii_digit(c)) rest.push_back(c);
-  return rest == U"--" || rest == U"——" || rest == U"––" || rest == U"第页" ||
-         rest == U"/" || rest == U"第页共页";
+  // The longest accepted rest is four characters: stop reading past that.
+  constexpr std::size_t kMaxRest = 4;
+  char32_t rest[kMaxRest];
+  std::size_t digits = 0, rest_size = 0;
+  for (std::size_t i = line.begin; i < line.end; ++i) {
+    const char32_t c = chars[i].rule;
+    if (is_space(c)) continue;
+    if (is_ascii_digit(c)) {
+      if (++digits > 4) return false;
+    } else {
+      if (rest_size == kMaxRest) return false;
+      rest[rest_size++] = c;
+    }
+  }
+  if (digits == 0) return false;
+  const std::u32string_view r(rest, rest_size);
+  return r == U"--" || r == U"——" || r == U"––" || r == U"第页" || r == U"/" || r == U"第页共页";
 }
 
 // Does the line open with an item number ("一、", "(二)", "3.", "(4)")? A
@@ -190,9 +183,13 @@ bool is_table_row(const std::vector<Char>& chars, const Line& line) {
 }
 
 bool join_wrapped_lines(std::vector<Char>& chars, const std::vector<Line>& lines) {
+  std::vector<char> table_row(lines.size());
   std::vector<std::size_t> lengths;
-  for (const Line& l : lines)
-    if (l.end > l.begin && !is_table_row(chars, l)) lengths.push_back(l.end - l.begin);
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    const Line& l = lines[k];
+    table_row[k] = l.end > l.begin && is_table_row(chars, l);
+    if (l.end > l.begin && !table_row[k]) lengths.push_back(l.end - l.begin);
+  }
   if (lengths.size() < 6) return false;
   std::vector<std::size_t> sorted = lengths;
   std::sort(sorted.begin(), sorted.end());
@@ -203,11 +200,11 @@ bool join_wrapped_lines(std::vector<Char>& chars, const std::vector<Line>& lines
   std::size_t full = 0;
   for (std::size_t k = 0; k + 1 < lines.size(); ++k) {
     const Line& l = lines[k];
-    if (l.end == l.begin || !full_width_line(l) || is_table_row(chars, l)) continue;  // cheap test first
+    if (l.end == l.begin || !full_width_line(l) || table_row[k]) continue;
     ++full;
     const Line& next = lines[k + 1];
     if (next.end == next.begin || ends_sentence(chars[l.end - 1].rule) || opens_with_item_number(chars, next) ||
-        is_table_row(chars, next))
+        table_row[k + 1])
       continue;
     soft.push_back(l.end);  // index of the '\n'
   }
@@ -238,13 +235,29 @@ void NormalizedText::build_from_source() {
   const std::string_view source = source_;
   if (source.size() >= (1u << 31)) throw std::length_error("text too large to normalize (over 2 GB)");
 
+  // Read as folded ("１２、" counts as "12、" for the conversion checks below),
+  // with the lines split on the way.
   std::vector<Char> chars;
   chars.reserve(source.size() / 2 + 1);
+  std::vector<Line> lines;
+  std::size_t line_begin = 0;
   for (std::size_t i = 0; i < source.size();) {
-    std::size_t start = i;
-    char32_t c = utf8::next(source, i);
+    const std::size_t start = i;
+    const auto byte = static_cast<unsigned char>(source[i]);
+    char32_t c;
+    if (byte < 0x80) {  // ASCII: nothing to decode or fold
+      c = byte;
+      ++i;
+    } else {
+      c = fold_fullwidth(utf8::next(source, i));
+    }
+    if (c == U'\n') {
+      lines.push_back({line_begin, chars.size()});
+      line_begin = chars.size() + 1;
+    }
     chars.push_back({c, static_cast<std::uint32_t>(start), 0});
   }
+  lines.push_back({line_begin, chars.size()});
   // Checkpoint k: code points (non-continuation bytes) before byte k * kCheckpoint.
   out.cp_checkpoints_.reserve(source.size() / kCheckpoint + 1);
   std::uint32_t lead_bytes = 0;
@@ -256,9 +269,7 @@ void NormalizedText::build_from_source() {
   for (std::size_t i = source.find('\n'); i != std::string_view::npos; i = source.find('\n', i + 1))
     out.line_starts_.push_back(i + 1);
 
-  // 1. Conversion artefacts (work on the folded form so "１２、" counts too).
-  for (Char& ch : chars) ch.rule = fold_fullwidth(ch.rule);
-  std::vector<Line> lines = split_lines(chars);
+  // 1. Conversion artefacts.
   if (remove_page_markers(chars, lines)) {
     out.had_page_markers_ = true;
     out.warnings_.push_back({"page-markers-removed",
@@ -278,53 +289,60 @@ void NormalizedText::build_from_source() {
   // 2./3. OCR spaces inside Chinese text: a run of spaces next to a Han
   // character or CJK punctuation goes ("市生 态环境局", "建 设"). Spaces between
   // Latin letters and digits stay ("1 .", "PM2.5 ").
-  std::vector<std::uint32_t> kept;
-  kept.reserve(chars.size());
-  for (std::size_t i = 0; i < chars.size(); ++i)
-    if (!chars[i].removed) kept.push_back(i);
-  for (std::size_t k = 0; k < kept.size();) {
-    if (!is_space(chars[kept[k]].rule)) { ++k; continue; }
-    std::size_t run_end = k;
-    while (run_end < kept.size() && is_space(chars[kept[run_end]].rule)) ++run_end;
+  // A run is the kept spaces between two kept non-space characters (removed
+  // characters in between do not break it).
+  const std::size_t n = chars.size();
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::size_t before = kNone;  // the last kept character before the run
+  for (std::size_t i = 0; i < n;) {
+    if (chars[i].removed || !is_space(chars[i].rule)) {
+      if (!chars[i].removed) before = i;
+      ++i;
+      continue;
+    }
+    std::size_t after = i;  // the first kept non-space character after the run, or n
+    std::size_t run_size = 0;
+    bool has_tab = false;
+    for (; after < n && (chars[after].removed || is_space(chars[after].rule)); ++after) {
+      if (chars[after].removed) continue;
+      ++run_size;
+      has_tab |= chars[after].rule == U'\t';
+    }
+    const std::size_t run_begin = i;
+    i = after;
     // A tab or a run of spaces inside a line is a column gap (a table dump),
     // not OCR noise: it stays, as one tab. Leading indentation goes.
-    const bool at_line_start = k == 0 || chars[kept[k - 1]].rule == U'\n';
-    const bool at_line_end = run_end == kept.size() || chars[kept[run_end]].rule == U'\n';
-    bool has_tab = false;
-    for (std::size_t j = k; j < run_end; ++j) has_tab |= chars[kept[j]].rule == U'\t';
-    if (!at_line_start && !at_line_end && (has_tab || run_end - k >= 2)) {
-      chars[kept[k]].rule = U'\t';
-      for (std::size_t j = k + 1; j < run_end; ++j) chars[kept[j]].removed = true;
-      k = run_end;
-      continue;
+    const bool at_line_start = before == kNone || chars[before].rule == U'\n';
+    const bool at_line_end = after == n || chars[after].rule == U'\n';
+    bool remove;
+    if (!at_line_start && !at_line_end && (has_tab || run_size >= 2)) {
+      remove = false;
+    } else if (at_line_start || at_line_end) {
+      remove = true;
+    } else {
+      auto cjk = [](char32_t c) { return is_han(c) || is_cjk_punct(c) || c == U'、' || c == U'。'; };
+      remove = cjk(chars[before].rule) || cjk(chars[after].rule);  // neither is a line break here
+      if (!remove) continue;
     }
-    if (at_line_start || at_line_end) {
-      for (std::size_t j = k; j < run_end; ++j) chars[kept[j]].removed = true;
-      k = run_end;
-      continue;
+    bool first = true;
+    for (std::size_t j = run_begin; j < after; ++j) {
+      if (chars[j].removed) continue;
+      if (!remove && first) chars[j].rule = U'\t';  // the column gap, as one tab
+      else chars[j].removed = true;
+      first = false;
     }
-    auto cjk = [&](std::size_t idx) {
-      char32_t c = chars[kept[idx]].rule;
-      return is_han(c) || is_cjk_punct(c) || c == U'、' || c == U'。';
-    };
-    bool left_cjk = k > 0 && chars[kept[k - 1]].rule != U'\n' && cjk(k - 1);
-    bool right_cjk = run_end < kept.size() && chars[kept[run_end]].rule != U'\n' && cjk(run_end);
-    if (left_cjk || right_cjk)
-      for (std::size_t j = k; j < run_end; ++j) chars[kept[j]].removed = true;
-    k = run_end;
   }
 
-  // 4. Traditional -> Simplified for the rules' view only.
-  for (Char& ch : chars)
-    if (!ch.removed) ch.rule = to_simplified(ch.rule);
-
-  const std::size_t kept_count = kept.size();
-  std::vector<std::uint32_t>().swap(kept);
-  // Encoded straight into a buffer of the exact size (a string append per
-  // code point costs several times the encoding itself).
-  std::size_t text_bytes = 0;
-  for (const Char& ch : chars)
-    if (!ch.removed) text_bytes += utf8::encoded_size(ch.rule);
+  // 4. Traditional -> Simplified for the rules' view only, sized on the way:
+  // the text is encoded straight into a buffer of the exact size (a string
+  // append per code point costs several times the encoding itself).
+  std::size_t kept_count = 0, text_bytes = 0;
+  for (Char& ch : chars) {
+    if (ch.removed) continue;
+    if (ch.rule >= 0x80) ch.rule = to_simplified(ch.rule);
+    ++kept_count;
+    text_bytes += utf8::encoded_size(ch.rule);
+  }
   out.text_.resize(text_bytes);
   out.cp_text_byte_.reserve(kept_count + 1);
   out.cp_source_byte_.reserve(kept_count + 1);
