@@ -399,11 +399,19 @@ std::string NormalizedText::display(std::size_t begin, std::size_t end) const {
   if (begin >= end || begin >= text_.size()) return out;
   end = std::min(end, text_.size());
   std::size_t first = cp_of(begin), last = cp_of(end - 1);
-  // The original script, folded (as the character was read in build()).
+  // The original script, folded (as the character was read in build()),
+  // encoded into a buffer of the largest size it can take.
+  out.resize(4 * (last - first + 1));
+  char* w = out.data();
   for (std::size_t cp = first; cp <= last; ++cp) {
     std::size_t i = cp_source_byte_[cp];
-    utf8::append(out, fold_fullwidth(utf8::next(source_, i)));
+    const auto byte = static_cast<unsigned char>(source_[i]);
+    if (byte < 0x80)
+      *w++ = static_cast<char>(byte);  // ASCII: folds to itself
+    else
+      w = utf8::encode_to(w, fold_fullwidth(utf8::next(source_, i)));
   }
+  out.resize(static_cast<std::size_t>(w - out.data()));
   return out;
 }
 
