@@ -2,6 +2,7 @@
 #include "markers.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "numbers.h"
@@ -84,9 +85,13 @@ void match_at(const Grammar::Impl& g, const MarkerRule& rule, std::string_view t
   }
   if (!position_allowed(rule, text, pos)) return;
   const int groups = rule.re->NumberOfCapturingGroups() + 1;
-  std::vector<re2::StringPiece> sub(groups);
+  // Tried at nearly every boundary: no allocation for the usual few groups.
+  constexpr int kFewGroups = 8;
+  std::array<re2::StringPiece, kFewGroups> few;
+  std::vector<re2::StringPiece> many(groups > kFewGroups ? static_cast<std::size_t>(groups) : 0);
+  re2::StringPiece* sub = groups > kFewGroups ? many.data() : few.data();
   if (!rule.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(),
-                      RE2::ANCHOR_START, sub.data(), groups))
+                      RE2::ANCHOR_START, sub, groups))
     return;
   const auto& names = rule.re->NamedCapturingGroups();
   MarkerMatch m;
