@@ -262,6 +262,10 @@ struct Catalogue::Data {
   std::vector<std::vector<std::u32string>> excludes;          // per indicator, normalized
   std::vector<std::vector<std::u32string>> requires_any;      // per indicator, normalized
   std::vector<std::set<std::string>> families;                // per indicator: accepted unit families
+  // The same, by family: which indicators accept it (one lookup per phrase
+  // instead of one per indicator).
+  std::map<std::string, std::vector<char>> accepting;
+  std::vector<int> vetoable;  // indicators with excludes or requires words
 
   std::u32string normalize(const std::string& phrase) const {
     std::u32string s = base_form(phrase);
@@ -481,6 +485,14 @@ std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, c
   } catch (const YAML::RepresentationException& e) {
     throw_at_mark(path, text, e.mark, e.msg);
   }
+  for (std::size_t i = 0; i < data->families.size(); ++i) {
+    for (const std::string& family : data->families[i]) {
+      std::vector<char>& row = data->accepting[family];
+      row.resize(data->families.size(), 0);
+      row[i] = 1;
+    }
+    if (!data->excludes[i].empty() || !data->requires_any[i].empty()) data->vetoable.push_back(static_cast<int>(i));
+  }
   for (std::size_t k = 0; k < data->aliases.size(); ++k) {
     const Data::Alias& a = data->aliases[k];
     if (a.text.size() < 2) {
@@ -553,9 +565,12 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
   }
   // unit_compatible(), with the unit folded once rather than per indicator.
   const std::string folded_unit = data_->fold_unit(unit);
-  const std::string unit_family = folded_unit.empty() ? std::string() : data_->family(folded_unit);
+  const std::vector<char>* accepting = nullptr;  // null: no indicator accepts the unit
+  if (!folded_unit.empty())
+    if (auto it = data_->accepting.find(data_->family(folded_unit)); it != data_->accepting.end())
+      accepting = &it->second;
   auto compatible = [&](int i) {
-    return folded_unit.empty() || data_->families[static_cast<std::size_t>(i)].count(unit_family) > 0;
+    return folded_unit.empty() || (accepting && (*accepting)[static_cast<std::size_t>(i)]);
   };
 
   // 1. An alias, exactly (its unit permitting).
@@ -570,8 +585,11 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
   // 2. Fuzzy: each indicator's best alias score; excludes and units veto.
   const Grams grams = bigrams(n);
   std::vector<double> best(indicators_.size(), -1.0);
-  for (std::size_t i = 0; i < indicators_.size(); ++i) {
-    bool vetoed = !compatible(static_cast<int>(i));
+  for (std::size_t i = 0; i < indicators_.size(); ++i)
+    if (!compatible(static_cast<int>(i))) best[i] = -2.0;
+  for (int vi : data_->vetoable) {
+    const auto i = static_cast<std::size_t>(vi);
+    bool vetoed = false;
     for (const auto& e : data_->excludes[i])
       if (n.find(e) != std::u32string::npos) vetoed = true;
     const auto& req = data_->requires_any[i];
