@@ -21,6 +21,7 @@
 
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
+#include "units_groups.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -577,45 +578,44 @@ struct SegmentNotes {
 
 std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSet& notes, const RuleSet& roles,
                                            const Document& doc) {
+  // Per rule, once: how to read its body group, and whether it reads a tail.
+  struct NoteRule {
+    const RE2* re;
+    MatchGroups body;
+    bool tail;
+  };
+  std::vector<NoteRule> rules;
+  rules.reserve(notes.rules.size());
+  for (const PatternRule& rule : notes.rules) {
+    const RE2& re = *rule.re;
+    if (re.NamedCapturingGroups().count("body") == 0) continue;
+    rules.push_back({&re, MatchGroups(re, {"body"}), rule.attr("tail") == "true"});
+  }
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
+    const re2::StringPiece input(seg.data(), seg.size());
     // Note bodies: brackets first, then the tail sentence unless a bracket
-    // note already covers it.
+    // note already covers it. Each rule is searched on its own (its DFA
+    // skips to the rule's first bytes), for the whole match only; the body
+    // is then read from that match.
     std::vector<NoteBody> bodies;
-    for (int idx : notes.matching(seg)) {
-      const PatternRule& rule = notes.rules[static_cast<std::size_t>(idx)];
+    for (const NoteRule& rule : rules) {
       const RE2& re = *rule.re;
-      auto it = re.NamedCapturingGroups().find("body");
-      if (it == re.NamedCapturingGroups().end()) continue;
-      int ngroups = re.NumberOfCapturingGroups() + 1;
-      std::vector<re2::StringPiece> gr(static_cast<std::size_t>(ngroups));
-      bool tail = rule.attr("tail") == "true";
-      std::size_t pos = 0;
-      RE2::Anchor anchor = RE2::UNANCHORED;
-      if (tail) {
+      re2::StringPiece whole, body;
+      for (std::size_t pos = 0; pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {
+        const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
+        const std::size_t end = start + whole.size();
         // A tail body only counts when a role note closes it. When no role
-        // rule can match anywhere in the tail's whole match (found by the
-        // DFA alone), the costly capture of the body is not worth doing.
-        re2::StringPiece whole;
-        if (!re.Match(re2::StringPiece(seg.data(), seg.size()), 0, seg.size(), RE2::UNANCHORED, &whole, 1) ||
-            !roles.may_match_within(std::string_view(whole.data(), whole.size())))
-          continue;
-        // The capture starts where the whole match does (the leftmost start,
-        // so the same match): the segment before it is not scanned again.
-        pos = static_cast<std::size_t>(whole.data() - seg.data());
-        anchor = RE2::ANCHOR_START;
-      }
-      while (pos <= seg.size() && re.Match(re2::StringPiece(seg.data(), seg.size()), pos, seg.size(),
-                                           anchor, gr.data(), ngroups)) {
-        const re2::StringPiece& body = gr[static_cast<std::size_t>(it->second)];
-        if (body.data() && !body.empty()) {
+        // rule can match anywhere in the tail's whole match, its body is not
+        // worth reading.
+        if (rule.tail && !roles.may_match_within(std::string_view(whole.data(), whole.size()))) break;
+        if (rule.body.read(input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
-          bodies.push_back({b, b + body.size(), tail});
+          bodies.push_back({b, b + body.size(), rule.tail});
         }
-        if (tail) break;
-        std::size_t next = static_cast<std::size_t>(gr[0].data() - seg.data()) + gr[0].size();
-        pos = next > pos ? next : pos + 1;
+        if (rule.tail) break;
+        pos = end > pos ? end : pos + 1;
       }
     }
     if (bodies.empty()) continue;
