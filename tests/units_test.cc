@@ -184,9 +184,9 @@ TEST_CASE("a 协作部门 label names supporting units") {
   CHECK(doc.clauses[0].support == std::vector<std::string>{"市环保局", "市农业局"});
 }
 
-// MatchGroups (src/units_groups.h) reads groups from a pattern's shape
+// MatchGroups (src/units_regex.h) reads groups from a pattern's shape
 // instead of RE2's capture engines: it must give RE2's groups exactly.
-#include "units_groups.h"
+#include "units_regex.h"
 
 namespace {
 
@@ -240,4 +240,19 @@ TEST_CASE("MatchGroups falls back to RE2's capture for other shapes") {
   check_groups_like_re2("(?P<units>(?:[^;:。]|\\([^()]{1,12}\\))+?)(?P<kw>牵头(?:负责)?)(?:$|[,;、])", {"units", "kw"},
                         {"县环保局牵头,县水务局参与", "A(B牵头,C)牵头,", "市局牵头负责"});
   check_groups_like_re2("(?P<a>x)?y(?P<b>z)", {"a", "b"}, {"yz xyz"});
+}
+
+TEST_CASE("RequiredWords rules out only the rules whose words are all missing") {
+  RE2 duty("(?P<units>[^;]+?)(?P<kw>按职责分工负责|牵头)");
+  RE2 tail("(?P<body>[^。]+?)$");       // no word: always may match
+  RE2 latin("(?P<units>.+)Office");    // a word with case: not tested
+  RE2 bracket("〔(?P<body>[^〔〕]+)〕");
+  auto words = RequiredWords::of({&duty, &tail, &latin, &bracket});
+  CHECK(words->may_match("县水务局按职责分工负责") == 0b0111);
+  CHECK(words->may_match("县环保局牵头") == 0b0111);
+  CHECK(words->may_match("推进治理") == 0b0110);
+  CHECK(words->may_match("〔县水务局〕") == 0b1110);
+  CHECK(words->may_match("") == 0b0110);
+  // The same patterns give the same (shared) words.
+  CHECK(RequiredWords::of({&duty, &tail, &latin, &bracket}) == words);
 }

@@ -1,9 +1,15 @@
-#include "units_groups.h"
+#include "units_regex.h"
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string_view>
+
+#include <re2/filtered_re2.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 namespace plancmp {
 
@@ -154,6 +160,115 @@ bool MatchGroups::read(re2::StringPiece text, std::size_t b, std::size_t e, re2:
     out[i] = re2::StringPiece(text.data() + b, p - b);
   }
   return true;
+}
+
+}  // namespace plancmp
+
+namespace plancmp {
+
+namespace {
+
+// Could a text hold this word in another case than the word's own? FilteredRE2
+// gives its words lowercased, so a word that changes under case mapping is
+// not compared byte for byte.
+bool has_case(std::string_view w) {
+  for (std::size_t i = 0; i < w.size();) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(w.data()), i, w.size(), c);
+    if (c < 0 || u_hasBinaryProperty(c, UCHAR_CHANGES_WHEN_CASEMAPPED)) return true;
+  }
+  return false;
+}
+
+// The code point of a three-byte UTF-8 character at t (lead byte 1110xxxx
+// checked by the caller), or -1 when t does not hold one.
+int three_byte_char(const unsigned char* t) {
+  if ((t[1] & 0xC0) != 0x80 || (t[2] & 0xC0) != 0x80) return -1;
+  return ((t[0] & 0x0F) << 12) | ((t[1] & 0x3F) << 6) | (t[2] & 0x3F);
+}
+
+}  // namespace
+
+std::shared_ptr<const RequiredWords> RequiredWords::of(const std::vector<const RE2*>& rules) {
+  std::string key;
+  for (const RE2* re : rules) {
+    key += re->pattern();
+    key += '\0';
+  }
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const RequiredWords>> built;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = built[key];
+  if (!slot) slot.reset(new RequiredWords(rules));
+  return slot;
+}
+
+RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_(65536 / 64) {
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    std::vector<std::string> atoms;
+    re2::FilteredRE2 filter;
+    int id = 0;
+    bool filtered = i < 64 && filter.Add(rules[i]->pattern(), rules[i]->options(), &id) == RE2::NoError;
+    if (filtered) {
+      filter.Compile(&atoms);
+      std::vector<int> passed;
+      filter.AllPotentials({}, &passed);
+      // Passing with no word at all, or a word that is empty or could be
+      // written in another case: no test for this rule.
+      filtered = passed.empty() && !atoms.empty();
+      for (const std::string& a : atoms) filtered = filtered && !a.empty() && !has_case(a);
+    }
+    if (!filtered) {
+      if (i < 64) always_ |= bit;
+      continue;
+    }
+    for (const std::string& a : atoms) {
+      auto it = std::find_if(words_.begin(), words_.end(), [&](const Word& w) { return w.text == a; });
+      if (it == words_.end()) it = words_.insert(words_.end(), Word{a, 0});
+      it->rules |= bit;
+    }
+  }
+  // Words that start with another character first, then by first character.
+  auto key = [](const Word& w) {
+    const auto* t = reinterpret_cast<const unsigned char*>(w.text.data());
+    return w.text.size() >= 3 && (t[0] & 0xF0) == 0xE0 ? three_byte_char(t) : -1;
+  };
+  std::sort(words_.begin(), words_.end(), [&](const Word& a, const Word& b) { return key(a) < key(b); });
+  for (std::size_t i = 0; i < words_.size(); ++i) {
+    const int k = key(words_[i]);
+    if (k < 0) {
+      other_words_ = i + 1;
+      continue;
+    }
+    if (firsts_.empty() || firsts_.back().c != k) firsts_.push_back({k, i, i});
+    firsts_.back().last = i + 1;
+    first_bits_[static_cast<std::size_t>(k) / 64] |= std::uint64_t{1} << (k % 64);
+  }
+}
+
+std::uint64_t RequiredWords::may_match(std::string_view span) const {
+  std::uint64_t out = always_;
+  for (std::size_t i = 0; i < other_words_; ++i)
+    if (span.find(words_[i].text) != std::string_view::npos) out |= words_[i].rules;
+  if (firsts_.empty()) return out;
+  // Each three-byte character once (no word starts inside one), and every
+  // other byte.
+  const auto* t = reinterpret_cast<const unsigned char*>(span.data());
+  for (std::size_t i = 0; i + 2 < span.size();) {
+    const int c = (t[i] & 0xF0) == 0xE0 ? three_byte_char(t + i) : -1;
+    if (c < 0) {
+      ++i;
+      continue;
+    }
+    const std::size_t at = i;
+    i += 3;
+    if (!(first_bits_[static_cast<std::size_t>(c) / 64] >> (c % 64) & 1)) continue;
+    auto f = std::lower_bound(firsts_.begin(), firsts_.end(), c, [](const First& a, int v) { return a.c < v; });
+    for (std::size_t w = f->first; w < f->last; ++w)
+      if (span.compare(at, words_[w].text.size(), words_[w].text) == 0) out |= words_[w].rules;
+  }
+  return out;
 }
 
 }  // namespace plancmp
