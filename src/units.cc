@@ -37,10 +37,14 @@ constexpr std::size_t kShortUnitChars = 6;  // a name this short may start anyho
 // can start there (rather than one find() per word).
 class WordIndex {
  public:
-  explicit WordIndex(const std::vector<std::string>& words) : words_(words) {
+  explicit WordIndex(const std::vector<std::string>& words) : words_(words), first_keys_(65536 / 64) {
     for (const std::string& w : words) {
-      if (w.size() < 2) short_word_ = true;
-      else keyed_.emplace_back(key(w, 0), w);
+      if (w.size() < 2) {
+        short_word_ = true;
+        continue;
+      }
+      keyed_.emplace_back(key(w, 0), w);
+      first_keys_[key(w, 0) / 64] |= std::uint64_t{1} << (key(w, 0) % 64);
     }
     std::sort(keyed_.begin(), keyed_.end());
   }
@@ -54,7 +58,12 @@ class WordIndex {
     }
     for (std::size_t i = 0; i + 1 < s.size(); ++i) {
       const std::uint16_t k = key(s, i);
-      auto it = std::lower_bound(keyed_.begin(), keyed_.end(), std::pair<std::uint16_t, std::string_view>(k, {}));
+      // Most positions start no word: one bit tells.
+      if (!(first_keys_[k / 64] >> (k % 64) & 1)) continue;
+      auto it = std::lower_bound(keyed_.begin(), keyed_.end(), k,
+                                 [](const std::pair<std::uint16_t, std::string_view>& a, std::uint16_t v) {
+                                   return a.first < v;
+                                 });
       for (; it != keyed_.end() && it->first == k; ++it)
         if (s.compare(i, it->second.size(), it->second) == 0) return true;
     }
@@ -67,6 +76,7 @@ class WordIndex {
   }
   const std::vector<std::string>& words_;
   std::vector<std::pair<std::uint16_t, std::string_view>> keyed_;  // sorted
+  std::vector<std::uint64_t> first_keys_;  // bit per key of a word's first two bytes
   bool short_word_ = false;  // a word of under two bytes: plain find()s
 };
 
@@ -608,20 +618,17 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
                                            const RequiredWords& role_words, const Document& doc) {
   // Per rule, once: how to read its body group, and whether it reads a tail.
   struct NoteRule {
-    std::size_t index;  // in notes.rules
     const RE2* re;
     MatchGroups body;
     bool tail;
   };
   std::vector<NoteRule> rules;
   rules.reserve(notes.rules.size());
-  for (std::size_t i = 0; i < notes.rules.size(); ++i) {
-    const PatternRule& rule = notes.rules[i];
+  for (const PatternRule& rule : notes.rules) {
     const RE2& re = *rule.re;
     if (re.NamedCapturingGroups().count("body") == 0) continue;
-    rules.push_back({i, &re, MatchGroups(re, {"body"}), rule.attr("tail") == "true"});
+    rules.push_back({&re, MatchGroups(re, {"body"}), rule.attr("tail") == "true"});
   }
-  const std::shared_ptr<const RequiredWords> note_words = RequiredWords::of(regexes(notes));
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
@@ -631,9 +638,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
     // skips to the rule's first bytes), for the whole match only; the body
     // is then read from that match.
     std::vector<NoteBody> bodies;
-    const std::uint64_t candidates = note_words->may_match(seg);
     for (const NoteRule& rule : rules) {
-      if (!may(candidates, rule.index)) continue;
       const RE2& re = *rule.re;
       re2::StringPiece whole, body;
       for (std::size_t pos = 0; pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {
