@@ -521,6 +521,8 @@ struct RoleRule {
   // its groups.
   bool kw_closes;
   bool from_right;     // the keyword follows the list
+  const std::string& role;
+  bool implementers, support;  // role is "implementers", "support"
 };
 
 // Bit i set: rule i of a list may match in a span (RequiredWords::may_match);
@@ -539,8 +541,10 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
   for (std::size_t i = 0; i < roles.rules.size(); ++i) {
     const PatternRule& rule = roles.rules[i];
     const auto& names = rule.re->NamedCapturingGroups();
+    const std::string& role = rule.attr("role");
     out.push_back({rule, MatchGroups(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
-                   roles.closing_group(i) == "kw", rule.attr("anchor") != "left"});
+                   roles.closing_group(i) == "kw", rule.attr("anchor") != "left", role, role == "implementers",
+                   role == "support"});
   }
   return out;
 }
@@ -704,8 +708,8 @@ Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, 
       readings.resize(matches.size());
       for (std::size_t mi = 0; mi < matches.size(); ++mi) {
         const RoleMatch& m = matches[mi];
-        const PatternRule& rule = rules[static_cast<std::size_t>(m.rule)].rule;
-        const bool from_right = rules[static_cast<std::size_t>(m.rule)].from_right;
+        const RoleRule& rule = rules[static_cast<std::size_t>(m.rule)];
+        const bool from_right = rule.from_right;
         std::optional<Reading>& reading = readings[mi];
         if (!reading || reading->used_known) {
           bool weak = weak_left(text, m.units_b, body.b, body.tail);
@@ -719,18 +723,17 @@ Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, 
         if (kept.empty()) continue;
         any = true;
         const std::vector<std::string>& names = reading->names;
-        const std::string& role = rule.attr("role");
         for (std::size_t i = 0; i < kept.size(); ++i) {
           out.names.insert(text.substr(kept[i].b, kept[i].e - kept[i].b));
-          if (role == "implementers") {
+          if (rule.implementers) {
             out.implementers.push_back({kept[i].b, names[i]});
           } else if (loc.clause_index >= 0) {
-            auto& into = role == "support" ? out.support : out.lead;
+            auto& into = rule.support ? out.support : out.lead;
             into[static_cast<std::size_t>(loc.clause_index)].push_back({kept[i].b, names[i]});
             auto& note = out.note[static_cast<std::size_t>(loc.clause_index)];
-            if (note.first.empty()) note = {rule.id, nt.quote(body.b, body.e)};
+            if (note.first.empty()) note = {rule.rule.id, nt.quote(body.b, body.e)};
           } else {
-            out.loose.push_back({{kept[i].b, names[i]}, role});
+            out.loose.push_back({{kept[i].b, names[i]}, rule.role});
           }
         }
       }
