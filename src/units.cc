@@ -21,6 +21,7 @@
 
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
+#include "units_regex.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -36,10 +37,14 @@ constexpr std::size_t kShortUnitChars = 6;  // a name this short may start anyho
 // can start there (rather than one find() per word).
 class WordIndex {
  public:
-  explicit WordIndex(const std::vector<std::string>& words) : words_(words) {
+  explicit WordIndex(const std::vector<std::string>& words) : words_(words), first_keys_(65536 / 64) {
     for (const std::string& w : words) {
-      if (w.size() < 2) short_word_ = true;
-      else keyed_.emplace_back(key(w, 0), w);
+      if (w.size() < 2) {
+        short_word_ = true;
+        continue;
+      }
+      keyed_.emplace_back(key(w, 0), w);
+      first_keys_[key(w, 0) / 64] |= std::uint64_t{1} << (key(w, 0) % 64);
     }
     std::sort(keyed_.begin(), keyed_.end());
   }
@@ -53,7 +58,12 @@ class WordIndex {
     }
     for (std::size_t i = 0; i + 1 < s.size(); ++i) {
       const std::uint16_t k = key(s, i);
-      auto it = std::lower_bound(keyed_.begin(), keyed_.end(), std::pair<std::uint16_t, std::string_view>(k, {}));
+      // Most positions start no word: one bit tells.
+      if (!(first_keys_[k / 64] >> (k % 64) & 1)) continue;
+      auto it = std::lower_bound(keyed_.begin(), keyed_.end(), k,
+                                 [](const std::pair<std::uint16_t, std::string_view>& a, std::uint16_t v) {
+                                   return a.first < v;
+                                 });
       for (; it != keyed_.end() && it->first == k; ++it)
         if (s.compare(i, it->second.size(), it->second) == 0) return true;
     }
@@ -66,6 +76,7 @@ class WordIndex {
   }
   const std::vector<std::string>& words_;
   std::vector<std::pair<std::uint16_t, std::string_view>> keyed_;  // sorted
+  std::vector<std::uint64_t> first_keys_;  // bit per key of a word's first two bytes
   bool short_word_ = false;  // a word of under two bytes: plain find()s
 };
 
@@ -500,8 +511,46 @@ std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m,
   return end;
 }
 
-std::vector<RoleMatch> role_matches(const RuleSet& roles, std::string_view text, std::size_t b,
-                                    std::size_t e) {
+// A role rule as role_matches and read_notes use it, prepared once per document.
+struct RoleRule {
+  const PatternRule& rule;
+  MatchGroups groups;  // units, kw
+  bool usable;         // the rule has both groups
+  // The keyword ends every match of the rule ("…负责$"): a match that ends
+  // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
+  // its groups.
+  bool kw_closes;
+  bool from_right;     // the keyword follows the list
+  const std::string& role;
+  bool implementers, support;  // role is "implementers", "support"
+};
+
+// Bit i set: rule i of a list may match in a span (RequiredWords::may_match);
+// rules past the 64th are not tested.
+bool may(std::uint64_t mask, std::size_t i) { return i >= 64 || (mask >> i & 1); }
+
+std::vector<const RE2*> regexes(const RuleSet& set) {
+  std::vector<const RE2*> out;
+  for (const PatternRule& r : set.rules) out.push_back(r.re.get());
+  return out;
+}
+
+std::vector<RoleRule> role_rules(const RuleSet& roles) {
+  std::vector<RoleRule> out;
+  out.reserve(roles.rules.size());
+  for (std::size_t i = 0; i < roles.rules.size(); ++i) {
+    const PatternRule& rule = roles.rules[i];
+    const auto& names = rule.re->NamedCapturingGroups();
+    const std::string& role = rule.attr("role");
+    out.push_back({rule, MatchGroups(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
+                   roles.closing_group(i) == "kw", rule.attr("anchor") != "left", role, role == "implementers",
+                   role == "support"});
+  }
+  return out;
+}
+
+std::vector<RoleMatch> role_matches(const std::vector<RoleRule>& rules, const RequiredWords& words,
+                                    std::string_view text, std::size_t b, std::size_t e) {
   std::string_view body = text.substr(b, e - b);
   const re2::StringPiece input(body.data(), body.size());
   auto off = [&](const re2::StringPiece& s) { return static_cast<std::size_t>(s.data() - text.data()); };
@@ -509,39 +558,33 @@ std::vector<RoleMatch> role_matches(const RuleSet& roles, std::string_view text,
   // Rules come in order and each rule's matches left to right, so `kept`
   // grows in priority order.
   std::vector<RoleMatch> kept;
-  for (int idx : roles.matching(body)) {
-    const RE2& re = *roles.rules[idx].re;
-    const auto& names = re.NamedCapturingGroups();
-    auto units_it = names.find("units"), kw_it = names.find("kw");
-    if (units_it == names.end() || kw_it == names.end()) continue;
-    // The keyword ends every match of the rule ("…负责$"): a match that ends
-    // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
-    // its groups (the costly part: the units group spans the clause).
-    const bool kw_closes = roles.closing_group(static_cast<std::size_t>(idx)) == "kw";
-    int ngroups = re.NumberOfCapturingGroups() + 1;
-    std::vector<re2::StringPiece> g(ngroups);
-    re2::StringPiece whole;
+  // Each rule is searched on its own, unless it lacks a word it needs: the
+  // set of all the rules would tell which match, but its DFA keeps building
+  // states and costs more than the few rules' own DFAs.
+  const std::uint64_t candidates = words.may_match(body);
+  for (std::size_t idx = 0; idx < rules.size(); ++idx) {
+    const RoleRule& rule = rules[idx];
+    if (!rule.usable || !may(candidates, idx)) continue;
+    const RE2& re = *rule.rule.re;
+    re2::StringPiece whole, g[2];
     std::size_t pos = 0;
     while (pos <= body.size() && re.Match(input, pos, body.size(), RE2::UNANCHORED, &whole, 1)) {
       const std::size_t start = static_cast<std::size_t>(whole.data() - body.data());
-      const std::size_t end = off(whole) + whole.size();
+      const std::size_t end = start + whole.size();
       bool dropped = false;
-      if (kw_closes)
-        for (const RoleMatch& k : kept) dropped |= k.kw_b < end && end <= k.kw_e;
-      // The same match as the unanchored search's: it starts where that one does.
-      if (!dropped && re.Match(input, start, body.size(), RE2::ANCHOR_START, g.data(), ngroups)) {
-        const re2::StringPiece& units = g[units_it->second];
-        const re2::StringPiece& kw = g[kw_it->second];
+      if (rule.kw_closes)
+        for (const RoleMatch& k : kept) dropped |= k.kw_b < b + end && b + end <= k.kw_e;
+      if (!dropped && rule.groups.read(input, start, end, g)) {
+        const re2::StringPiece& units = g[0];
+        const re2::StringPiece& kw = g[1];
         if (units.data() && kw.data()) {
-          RoleMatch m{idx, off(g[0]), off(g[0]) + g[0].size(), off(kw), off(kw) + kw.size(),
-                      off(units), off(units) + units.size()};
+          RoleMatch m{static_cast<int>(idx), b + start, b + end, off(kw), off(kw) + kw.size(), off(units), off(units) + units.size()};
           bool overlap = false;
           for (const RoleMatch& k : kept) overlap |= m.kw_b < k.kw_e && k.kw_b < m.kw_e;
           if (!overlap) kept.push_back(m);
         }
       }
-      std::size_t next = start + whole.size();
-      pos = next > pos ? next : pos + 1;
+      pos = end > pos ? end : pos + 1;
     }
   }
   return kept;
@@ -576,46 +619,52 @@ struct SegmentNotes {
 };
 
 std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSet& notes, const RuleSet& roles,
-                                           const Document& doc) {
+                                           const RequiredWords& role_words, const Document& doc) {
+  // Per rule, once: how to read its body group, and whether it reads a tail.
+  struct NoteRule {
+    const RE2* re;
+    MatchGroups body;
+    bool tail;
+  };
+  std::vector<NoteRule> rules;
+  rules.reserve(notes.rules.size());
+  for (const PatternRule& rule : notes.rules) {
+    const RE2& re = *rule.re;
+    if (re.NamedCapturingGroups().count("body") == 0) continue;
+    rules.push_back({&re, MatchGroups(re, {"body"}), rule.attr("tail") == "true"});
+  }
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
+    const re2::StringPiece input(seg.data(), seg.size());
     // Note bodies: brackets first, then the tail sentence unless a bracket
-    // note already covers it.
+    // note already covers it. Each rule is searched on its own (its DFA
+    // skips to the rule's first bytes), for the whole match only; the body
+    // is then read from that match.
     std::vector<NoteBody> bodies;
-    for (int idx : notes.matching(seg)) {
-      const PatternRule& rule = notes.rules[static_cast<std::size_t>(idx)];
+    for (const NoteRule& rule : rules) {
       const RE2& re = *rule.re;
-      auto it = re.NamedCapturingGroups().find("body");
-      if (it == re.NamedCapturingGroups().end()) continue;
-      int ngroups = re.NumberOfCapturingGroups() + 1;
-      std::vector<re2::StringPiece> gr(static_cast<std::size_t>(ngroups));
-      bool tail = rule.attr("tail") == "true";
-      std::size_t pos = 0;
-      RE2::Anchor anchor = RE2::UNANCHORED;
-      if (tail) {
+      re2::StringPiece whole, body;
+      for (std::size_t pos = 0; pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {
+        const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
+        const std::size_t end = start + whole.size();
         // A tail body only counts when a role note closes it. When no role
-        // rule can match anywhere in the tail's whole match (found by the
-        // DFA alone), the costly capture of the body is not worth doing.
-        re2::StringPiece whole;
-        if (!re.Match(re2::StringPiece(seg.data(), seg.size()), 0, seg.size(), RE2::UNANCHORED, &whole, 1) ||
-            !roles.may_match_within(std::string_view(whole.data(), whole.size())))
-          continue;
-        // The capture starts where the whole match does (the leftmost start,
-        // so the same match): the segment before it is not scanned again.
-        pos = static_cast<std::size_t>(whole.data() - seg.data());
-        anchor = RE2::ANCHOR_START;
-      }
-      while (pos <= seg.size() && re.Match(re2::StringPiece(seg.data(), seg.size()), pos, seg.size(),
-                                           anchor, gr.data(), ngroups)) {
-        const re2::StringPiece& body = gr[static_cast<std::size_t>(it->second)];
-        if (body.data() && !body.empty()) {
-          std::size_t b = static_cast<std::size_t>(body.data() - text.data());
-          bodies.push_back({b, b + body.size(), tail});
+        // rule can match anywhere in the tail's whole match, its body is not
+        // worth reading.
+        if (rule.tail) {
+          const std::string_view span(whole.data(), whole.size());
+          // The word test first: much cheaper than the set's DFA.
+          const std::uint64_t roles_in = role_words.may_match(span);
+          bool any = false;
+          for (std::size_t i = 0; i < roles.rules.size(); ++i) any |= may(roles_in, i);
+          if (!any || !roles.may_match_within(span)) break;
         }
-        if (tail) break;
-        std::size_t next = static_cast<std::size_t>(gr[0].data() - seg.data()) + gr[0].size();
-        pos = next > pos ? next : pos + 1;
+        if (rule.body.read(input, start, end, &body) && body.data() && !body.empty()) {
+          std::size_t b = static_cast<std::size_t>(body.data() - text.data());
+          bodies.push_back({b, b + body.size(), rule.tail});
+        }
+        if (rule.tail) break;
+        pos = end > pos ? end : pos + 1;
       }
     }
     if (bodies.empty()) continue;
@@ -630,8 +679,8 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
   return out;
 }
 
-Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, const RuleSet& roles,
-                    const UnitReader& reader, const Document& doc) {
+Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, const std::vector<RoleRule>& rules,
+                    const RequiredWords& role_words, const UnitReader& reader, const Document& doc) {
   const std::string& text = nt.text();
   Readings out;
   out.lead.resize(doc.clauses.size());
@@ -644,7 +693,7 @@ Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, 
       bool covered = false;
       for (const NoteBody& r : read) covered |= body.b < r.e && r.b < body.e;
       if (covered) continue;
-      if (!sn.matches[bi]) sn.matches[bi] = role_matches(roles, text, body.b, body.e);
+      if (!sn.matches[bi]) sn.matches[bi] = role_matches(rules, role_words, text, body.b, body.e);
       const std::vector<RoleMatch>& matches = *sn.matches[bi];
       if (matches.empty()) continue;
       if (body.tail) {
@@ -659,8 +708,8 @@ Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, 
       readings.resize(matches.size());
       for (std::size_t mi = 0; mi < matches.size(); ++mi) {
         const RoleMatch& m = matches[mi];
-        const PatternRule& rule = roles.rules[static_cast<std::size_t>(m.rule)];
-        bool from_right = rule.attr("anchor") != "left";
+        const RoleRule& rule = rules[static_cast<std::size_t>(m.rule)];
+        const bool from_right = rule.from_right;
         std::optional<Reading>& reading = readings[mi];
         if (!reading || reading->used_known) {
           bool weak = weak_left(text, m.units_b, body.b, body.tail);
@@ -674,18 +723,17 @@ Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, 
         if (kept.empty()) continue;
         any = true;
         const std::vector<std::string>& names = reading->names;
-        const std::string& role = rule.attr("role");
         for (std::size_t i = 0; i < kept.size(); ++i) {
           out.names.insert(text.substr(kept[i].b, kept[i].e - kept[i].b));
-          if (role == "implementers") {
+          if (rule.implementers) {
             out.implementers.push_back({kept[i].b, names[i]});
           } else if (loc.clause_index >= 0) {
-            auto& into = role == "support" ? out.support : out.lead;
+            auto& into = rule.support ? out.support : out.lead;
             into[static_cast<std::size_t>(loc.clause_index)].push_back({kept[i].b, names[i]});
             auto& note = out.note[static_cast<std::size_t>(loc.clause_index)];
-            if (note.first.empty()) note = {rule.id, nt.quote(body.b, body.e)};
+            if (note.first.empty()) note = {rule.rule.id, nt.quote(body.b, body.e)};
           } else {
-            out.loose.push_back({{kept[i].b, names[i]}, role});
+            out.loose.push_back({{kept[i].b, names[i]}, rule.role});
           }
         }
       }
@@ -716,11 +764,13 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   // to a sentence without any unit prefix can still be cut out. The regex work
   // is shared; when the first pass never looked for a known name, the second
   // would read exactly the same.
-  std::vector<SegmentNotes> found = find_note_bodies(nt.text(), notes, roles, doc);
-  Readings r = read_notes(nt, found, roles, reader, doc);
+  const std::shared_ptr<const RequiredWords> role_words = RequiredWords::of(regexes(roles));
+  std::vector<SegmentNotes> found = find_note_bodies(nt.text(), notes, roles, *role_words, doc);
+  const std::vector<RoleRule> rules = role_rules(roles);
+  Readings r = read_notes(nt, found, rules, *role_words, reader, doc);
   if (reader.consulted_known()) {
     reader.set_known(std::move(r.names));
-    r = read_notes(nt, found, roles, reader, doc);
+    r = read_notes(nt, found, rules, *role_words, reader, doc);
   }
 
   for (std::size_t i = 0; i < doc.clauses.size(); ++i) {

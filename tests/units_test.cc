@@ -183,3 +183,76 @@ TEST_CASE("a 协作部门 label names supporting units") {
   CHECK(doc.clauses[0].lead == std::vector<std::string>{"市水务局"});
   CHECK(doc.clauses[0].support == std::vector<std::string>{"市环保局", "市农业局"});
 }
+
+// MatchGroups (src/units_regex.h) reads groups from a pattern's shape
+// instead of RE2's capture engines: it must give RE2's groups exactly.
+#include "units_regex.h"
+
+namespace {
+
+void check_groups_like_re2(const std::string& pattern, const std::vector<std::string>& names,
+                           const std::vector<std::string>& texts) {
+  RE2 re(pattern);
+  REQUIRE(re.ok());
+  MatchGroups groups(re, names);
+  const int n = re.NumberOfCapturingGroups() + 1;
+  for (const std::string& t : texts) {
+    CAPTURE(pattern);
+    CAPTURE(t);
+    const re2::StringPiece text(t);
+    std::size_t pos = 0;
+    re2::StringPiece whole;
+    while (pos <= t.size() && re.Match(text, pos, t.size(), RE2::UNANCHORED, &whole, 1)) {
+      std::vector<re2::StringPiece> want(static_cast<std::size_t>(n));
+      REQUIRE(re.Match(text, pos, t.size(), RE2::UNANCHORED, want.data(), n));
+      const std::size_t b = static_cast<std::size_t>(whole.data() - t.data()), e = b + whole.size();
+      std::vector<re2::StringPiece> got(names.size());
+      REQUIRE(groups.read(text, b, e, got.data()));
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        auto it = re.NamedCapturingGroups().find(names[i]);
+        const re2::StringPiece w = it == re.NamedCapturingGroups().end() ? re2::StringPiece() : want[it->second];
+        CHECK(got[i].data() == w.data());
+        CHECK(got[i].size() == w.size());
+      }
+      pos = e > pos ? e : pos + 1;
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("MatchGroups reads a group framed by literals as RE2 captures it") {
+  check_groups_like_re2("〔(?P<body>[^〔〕\\n]+)〕", {"body"}, {"加强监管。〔市生态环境局负责〕又〔市水利局〕", "〔〕〔a〕", "无"});
+  check_groups_like_re2("\\((?P<body>(?:[^()\\n]|\\([^()\\n]{1,12}\\))+)\\)", {"body", "none"},
+                        {"推进(牵头单位:市水利局)和(县(市、区)政府配合)", "(()", "(a(b)c)"});
+  check_groups_like_re2("(?P<body>[【\\[](?:牵头|责任)单位[】\\]][^。\\n]+)", {"body"}, {"【责任单位】市发改委。[牵头单位]县局"});
+}
+
+TEST_CASE("MatchGroups reads a lazy class at the head of a pattern as RE2 captures it") {
+  const std::string tail = "(?P<body>[^。!?\\n]+?)[\\s)〕】。;,]*$";
+  check_groups_like_re2(tail, {"body"},
+                        {"加强管控。县水务局负责", "推进治理。(县环保局牵头,县水务局参与", "a;,;)", "句。", ";", "一。二;三,", "(x)"});
+  // The rest can match inside the group's run: the first place it ends the match wins.
+  check_groups_like_re2("(?P<g>[a-z]+?)(?:b|ab)c", {"g"}, {"xaabc", "abc", "zabcabc"});
+}
+
+TEST_CASE("MatchGroups falls back to RE2's capture for other shapes") {
+  check_groups_like_re2("(?P<units>(?:[^;:。]|\\([^()]{1,12}\\))+?)(?P<kw>牵头(?:负责)?)(?:$|[,;、])", {"units", "kw"},
+                        {"县环保局牵头,县水务局参与", "A(B牵头,C)牵头,", "市局牵头负责"});
+  check_groups_like_re2("(?P<a>x)?y(?P<b>z)", {"a", "b"}, {"yz xyz"});
+}
+
+TEST_CASE("RequiredWords rules out only the rules whose words are all missing") {
+  RE2 duty("(?P<units>[^;]+?)(?P<kw>按职责分工负责|牵头)");
+  RE2 tail("(?P<body>[^。]+?)$");       // no word: always may match
+  RE2 latin("(?P<units>.+)Office");    // a word with case: not tested
+  RE2 bracket("〔(?P<body>[^〔〕]+)〕");
+  auto words = RequiredWords::of({&duty, &tail, &latin, &bracket});
+  CHECK(words->may_match("县水务局按职责分工负责") == 0b0111);
+  CHECK(words->may_match("县环保局牵头") == 0b0111);
+  CHECK(words->may_match("推进治理") == 0b0110);
+  CHECK(words->may_match("〔县水务局〕") == 0b1110);
+  CHECK(words->may_match("") == 0b0110);
+  // The same patterns give the same (shared) words.
+  CHECK(RequiredWords::of({&duty, &tail, &latin, &bracket}) == words);
+}

@@ -1,0 +1,84 @@
+// Regex helpers of src/units.cc (private to it): cheap tests and group
+// reads that spare RE2's costlier engines.
+//
+// MatchGroups: named groups of a match the DFA already found.
+//
+// RE2 fills groups with its capture engines (BitState, NFA), which cost
+// hundreds of instructions per byte on the grammar's UTF-8 classes, against
+// a few for the DFA that finds the whole match. Where a pattern's shape fixes
+// a group's place in the match, the group is read from that shape instead:
+//   - literal frame: `L(?P<g>…)R` with L and R literal text: the group is the
+//     match minus L and R;
+//   - lazy class head: `(?P<g>[…]+?)R`: the group starts the match and ends
+//     where the leftmost match of R that ends with the match starts (the
+//     lazy loop takes one character at a time, so the first way to finish
+//     the match is the shortest group).
+// Any other shape gets RE2's capture, on the match alone.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+namespace plancmp {
+
+class MatchGroups {
+ public:
+  // The groups of `re` named `names`; a name re lacks never takes part.
+  MatchGroups(const RE2& re, const std::vector<std::string>& names);
+
+  // Fills out[i] with group names[i] (data() null when it took no part) of
+  // the match [b, e) of re in text: the match re's unanchored search (or a
+  // search anchored at b) finds there. False only if re does not match
+  // [b, e) at all (then out is unspecified).
+  bool read(re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const;
+
+ private:
+  struct Group {
+    int index = -1;  // capture index in re; -1: not in re
+    enum class Shape { kLiteralFrame, kLazyClassHead, kOpen } shape = Shape::kOpen;
+    std::size_t head = 0, tail = 0;  // kLiteralFrame: literal bytes before and after
+    std::unique_ptr<RE2> rest;       // kLazyClassHead: the pattern after the group
+  };
+  const RE2& re_;
+  std::vector<Group> groups_;
+  bool capture_ = false;  // some group's place is open: ask RE2
+  int ncapture_ = 1;      // groups RE2 must fill then
+};
+
+// The words a rule's every match must hold (RE2's FilteredRE2 atoms), to
+// tell cheaply which rules of a list cannot match in a span: a rule none of
+// whose words occurs there. Rules without such words always may match.
+class RequiredWords {
+ public:
+  // For `rules` (at most 64), built once per distinct list of patterns.
+  static std::shared_ptr<const RequiredWords> of(const std::vector<const RE2*>& rules);
+
+  // Bit i set: rule i may match somewhere in `span`.
+  std::uint64_t may_match(std::string_view span) const;
+
+ private:
+  explicit RequiredWords(const std::vector<const RE2*>& rules);
+  struct Word {
+    std::string text;
+    std::uint64_t rules = 0;  // the rules that need it (or another of theirs)
+  };
+  std::uint64_t always_ = 0;   // rules with no required words
+  // Words that start with a three-byte character are found by it (most
+  // of the text's characters are ruled out by one bit); the others (ASCII
+  // brackets…) with find().
+  std::vector<Word> words_;      // the others first, then by first character
+  std::size_t other_words_ = 0;
+  std::vector<std::uint64_t> first_bits_;  // bit per code point below U+10000
+  struct First {
+    int c;
+    std::size_t first, last;  // the words starting with c
+  };
+  std::vector<First> firsts_;  // sorted
+};
+
+}  // namespace plancmp
