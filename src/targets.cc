@@ -10,6 +10,9 @@
 // the last "by" date before it in the region.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -190,21 +193,113 @@ std::vector<Span> TargetExtractor::regions() const {
   return out;
 }
 
+// How mask_non_targets finds the not_targets rules' matches without a scan of
+// the whole text per rule. Each rule's scan (a match, then the next from its
+// end) is rebuilt from the positions where the rule can start, visited in
+// order: a rule whose matches all open with a literal of a few bytes starts
+// only where that literal occurs (found with memmem); the others start where
+// one alternation of them all starts, which one RE2 scan finds. Needs rules
+// with no assertion on their surroundings and no empty match; otherwise
+// `per_rule` (a scan per rule).
+struct NotTargetScan {
+  bool per_rule = true;
+  std::vector<std::pair<std::size_t, std::string>> by_literal;  // rule, the literal its matches open with
+  std::vector<std::size_t> by_alternation;                       // rules
+  std::unique_ptr<RE2> alternation;
+};
+
+// Built once per grammar: cached by the patterns it is made of.
+std::shared_ptr<const NotTargetScan> not_target_scan(const RuleSet& rs) {
+  std::string key;
+  for (const PatternRule& r : rs.rules) key += r.re->pattern() + '\0';
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const NotTargetScan>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::shared_ptr<const NotTargetScan>& entry = cache[key];
+  if (entry) return entry;
+  auto scan = std::make_shared<NotTargetScan>();
+  entry = scan;
+  if (!rs.context_free || rs.rules.empty()) return entry;
+  // Shorter literals (a lead byte, "\xE3\x80") occur too often to pay off.
+  constexpr std::size_t kMinLiteral = 3;
+  std::string pattern;
+  for (std::size_t i = 0; i < rs.rules.size(); ++i) {
+    const RE2& re = *rs.rules[i].re;
+    if (RE2::FullMatch("", re)) return entry;
+    // Every match lies between min and max, so it opens with their common prefix.
+    std::string min, max;
+    std::size_t common = 0;
+    if (re.PossibleMatchRange(&min, &max, 16))
+      while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
+    if (common >= kMinLiteral) {
+      scan->by_literal.emplace_back(i, min.substr(0, common));
+    } else {
+      scan->by_alternation.push_back(i);
+      pattern += (pattern.empty() ? "(?:" : "|(?:") + re.pattern() + ")";
+    }
+  }
+  if (!pattern.empty()) {
+    RE2::Options options = rs.rules.front().re->options();
+    options.set_max_mem(options.max_mem() * static_cast<int64_t>(scan->by_alternation.size()));
+    scan->alternation = std::make_unique<RE2>(pattern, options);
+    if (!scan->alternation->ok()) return entry;
+  }
+  scan->per_rule = false;
+  return entry;
+}
+
+// Masks what each not_targets rule matches in a scan of the whole text (each
+// match, then the next from its end), and the dates.
 void TargetExtractor::mask_non_targets() {
   masked_.assign(text_.size() + 1, false);
   const RuleSet& rs = not_targets_;
   re2::StringPiece input(text_);
-  for (const PatternRule& r : rs.rules) {
-    re2::StringPiece m;
-    std::size_t from = 0;
-    while (from < text_.size() && r.re->Match(input, from, text_.size(), RE2::UNANCHORED, &m, 1)) {
-      std::size_t b = static_cast<std::size_t>(m.data() - text_.data());
-      std::fill(masked_.begin() + static_cast<long>(b), masked_.begin() + static_cast<long>(b + m.size()), true);
-      from = b + std::max<std::size_t>(m.size(), 1);
+  const std::size_t n = text_.size();
+  auto mask = [&](std::size_t b, std::size_t size) {
+    std::fill(masked_.begin() + static_cast<long>(b), masked_.begin() + static_cast<long>(b + size), true);
+  };
+  // The rule's match starting at x, if any; as its own scan would find it
+  // there (leftmost first: the same match as anchored at its start).
+  re2::StringPiece m;
+  auto match_at = [&](std::size_t rule, std::size_t x) {
+    return rs.rules[rule].re->Match(input, x, n, RE2::ANCHOR_START, &m, 1);
+  };
+  const std::shared_ptr<const NotTargetScan> scan = not_target_scan(rs);
+  if (scan->per_rule) {
+    for (const PatternRule& r : rs.rules) {
+      std::size_t from = 0;
+      while (from < n && r.re->Match(input, from, n, RE2::UNANCHORED, &m, 1)) {
+        std::size_t b = static_cast<std::size_t>(m.data() - text_.data());
+        mask(b, m.size());
+        from = b + std::max<std::size_t>(m.size(), 1);
+      }
+    }
+  } else {
+    for (const auto& [rule, literal] : scan->by_literal)
+      for (std::size_t x = text_.find(literal); x != std::string::npos;) {
+        std::size_t next = x + 1;
+        if (match_at(rule, x)) {
+          mask(x, m.size());
+          next = x + m.size();
+        }
+        x = text_.find(literal, next);
+      }
+    // The alternation stops at every position where one of its rules
+    // matches; each rule whose scan has reached it takes its match there.
+    std::vector<std::size_t> from(rs.rules.size(), 0);
+    re2::StringPiece start;
+    for (std::size_t at = 0; scan->alternation && at < n &&
+                             scan->alternation->Match(input, at, n, RE2::UNANCHORED, &start, 1);) {
+      const auto x = static_cast<std::size_t>(start.data() - text_.data());
+      for (std::size_t rule : scan->by_alternation)
+        if (from[rule] <= x && match_at(rule, x)) {
+          mask(x, m.size());
+          from[rule] = x + m.size();
+        }
+      at = x + 1;
     }
   }
-  for (const DateMention& d : dates_)
-    std::fill(masked_.begin() + static_cast<long>(d.begin), masked_.begin() + static_cast<long>(d.end), true);
+  for (const DateMention& d : dates_) mask(d.begin, d.end - d.begin);
 }
 
 std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
