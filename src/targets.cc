@@ -84,6 +84,98 @@ struct Group {
   const PatternRule* qualifier_rule = nullptr;
 };
 
+// How mask_non_targets finds the not_targets rules' matches without a scan of
+// the whole text per rule. Each rule's scan (a match, then the next from its
+// end) is rebuilt from the positions where the rule can start, visited in
+// order: a rule whose matches all open with a literal of a few bytes starts
+// only where that literal occurs (found with memmem); the others start where
+// one alternation of them all starts, which one RE2 scan finds. Needs rules
+// with no assertion on their surroundings and no empty match; otherwise
+// `per_rule` (a scan per rule).
+struct NotTargetScan {
+  bool per_rule = true;
+  std::vector<std::pair<std::size_t, std::string>> by_literal;  // rule, the literal its matches open with
+  std::vector<std::size_t> by_alternation;                       // rules
+  std::unique_ptr<RE2> alternation;
+};
+
+// What a text must hold for a rule to match inside it, from RE2's
+// PossibleMatchRange (every match lies between its min and max): the literal
+// every match opens with, else a range of bytes its first byte lies in. A
+// cheap test before the rule itself is run on a segment.
+struct StartTest {
+  std::string literal;
+  unsigned char lo = 0, hi = 0xFF;
+
+  explicit StartTest(const RE2& re) {
+    std::string min, max;
+    if (RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 16) || min.empty()) return;
+    std::size_t common = 0;
+    while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
+    literal = min.substr(0, common);
+    lo = static_cast<unsigned char>(min[0]);
+    if (!max.empty()) hi = static_cast<unsigned char>(max[0]);
+  }
+  bool may_match_in(std::string_view text) const {
+    if (!literal.empty()) return text.find(literal) != std::string_view::npos;
+    if (lo == 0 && hi == 0xFF) return true;
+    return std::any_of(text.begin(), text.end(), [&](char c) {
+      return static_cast<unsigned char>(c) >= lo && static_cast<unsigned char>(c) <= hi;
+    });
+  }
+};
+
+// What the extractor reads from the grammar's patterns: built once per
+// grammar, cached by the patterns it is made of.
+struct GrammarFacts {
+  NotTargetScan not_targets;
+  std::vector<StartTest> values;  // per values rule
+};
+
+void scan_not_targets(const RuleSet& rs, NotTargetScan& scan) {
+  if (!rs.context_free || rs.rules.empty()) return;
+  // Shorter literals (a lead byte, "\xE3\x80") occur too often to pay off.
+  constexpr std::size_t kMinLiteral = 3;
+  std::string pattern;
+  for (std::size_t i = 0; i < rs.rules.size(); ++i) {
+    const RE2& re = *rs.rules[i].re;
+    if (RE2::FullMatch("", re)) return;
+    const StartTest test(re);
+    if (test.literal.size() >= kMinLiteral) {
+      scan.by_literal.emplace_back(i, test.literal);
+    } else {
+      scan.by_alternation.push_back(i);
+      pattern += (pattern.empty() ? "(?:" : "|(?:") + re.pattern() + ")";
+    }
+  }
+  if (!pattern.empty()) {
+    RE2::Options options = rs.rules.front().re->options();
+    options.set_max_mem(options.max_mem() * static_cast<int64_t>(scan.by_alternation.size()));
+    scan.alternation = std::make_unique<RE2>(pattern, options);
+    if (!scan.alternation->ok()) return;
+  }
+  scan.per_rule = false;
+}
+
+std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, const RuleSet& values) {
+  std::string key;
+  for (const RuleSet* rs : {&not_targets, &values}) {
+    for (const PatternRule& r : rs->rules) key += r.re->pattern() + '\0';
+    key += '\1';
+  }
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const GrammarFacts>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::shared_ptr<const GrammarFacts>& entry = cache[key];
+  if (!entry) {
+    auto facts = std::make_shared<GrammarFacts>();
+    scan_not_targets(not_targets, facts->not_targets);
+    for (const PatternRule& r : values.rules) facts->values.emplace_back(*r.re);
+    entry = std::move(facts);
+  }
+  return entry;
+}
+
 class TargetExtractor {
  public:
   TargetExtractor(const NormalizedText& nt, const Grammar::Impl& g, const std::vector<DateMention>& dates,
@@ -105,7 +197,18 @@ class TargetExtractor {
         per_period_words_(g.list(kFile, "per_period_words")),
         measure_words_(g.list(kFile, "measure_words")),
         unitless_indicators_(g.list(kFile, "unitless_indicators")),
-        lower_is_better_(g.list(kFile, "lower_is_better")) {
+        lower_is_better_(g.list(kFile, "lower_is_better")),
+        facts_(grammar_facts(not_targets_, values_)) {
+    for (const PatternRule& r : values_.rules) {
+      const auto& names = r.re->NamedCapturingGroups();
+      auto group = [&](const char* name) {
+        auto it = names.find(name);
+        return it == names.end() ? -1 : it->second;
+      };
+      value_rules_.push_back({group("num"), group("cn"), group("cls"), group("verb"), group("unit"),
+                              r.re->NumberOfCapturingGroups() + 1, r.attr("unit"), r.attr("unit_suffix"),
+                              r.attr("unitless") == "true"});
+    }
     // For last_scoping_date(): dates come sorted by position from find_dates().
     dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
                                    [](const DateMention& a, const DateMention& b) { return a.begin < b.begin; });
@@ -121,8 +224,10 @@ class TargetExtractor {
  private:
   std::vector<Span> regions() const;
   void mask_non_targets();
-  void segment_targets(Span region, Span segment);
-  std::vector<ValueHit> find_values(Span segment) const;
+  // `rules`: the values rules that match somewhere in the segment's
+  // paragraph, or null to find out per segment.
+  void segment_targets(Span region, Span segment, const std::vector<int>* rules);
+  std::vector<ValueHit> find_values(Span segment, const std::vector<int>* rules) const;
   std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
   bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
@@ -164,6 +269,14 @@ class TargetExtractor {
   const std::vector<std::string>& measure_words_;
   const std::vector<std::string>& unitless_indicators_;
   const std::vector<std::string>& lower_is_better_;
+  const std::shared_ptr<const GrammarFacts> facts_;
+  // Per values rule: its groups' indices (-1 when absent) and its attributes.
+  struct ValueRule {
+    int num, cn, cls, verb, unit, groups;
+    std::string unit_attr, unit_suffix;
+    bool unitless;
+  };
+  std::vector<ValueRule> value_rules_;
   std::vector<bool> masked_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
   // Carried from the previous target of the region: its indicator (for "…提升
@@ -193,61 +306,6 @@ std::vector<Span> TargetExtractor::regions() const {
   return out;
 }
 
-// How mask_non_targets finds the not_targets rules' matches without a scan of
-// the whole text per rule. Each rule's scan (a match, then the next from its
-// end) is rebuilt from the positions where the rule can start, visited in
-// order: a rule whose matches all open with a literal of a few bytes starts
-// only where that literal occurs (found with memmem); the others start where
-// one alternation of them all starts, which one RE2 scan finds. Needs rules
-// with no assertion on their surroundings and no empty match; otherwise
-// `per_rule` (a scan per rule).
-struct NotTargetScan {
-  bool per_rule = true;
-  std::vector<std::pair<std::size_t, std::string>> by_literal;  // rule, the literal its matches open with
-  std::vector<std::size_t> by_alternation;                       // rules
-  std::unique_ptr<RE2> alternation;
-};
-
-// Built once per grammar: cached by the patterns it is made of.
-std::shared_ptr<const NotTargetScan> not_target_scan(const RuleSet& rs) {
-  std::string key;
-  for (const PatternRule& r : rs.rules) key += r.re->pattern() + '\0';
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const NotTargetScan>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  std::shared_ptr<const NotTargetScan>& entry = cache[key];
-  if (entry) return entry;
-  auto scan = std::make_shared<NotTargetScan>();
-  entry = scan;
-  if (!rs.context_free || rs.rules.empty()) return entry;
-  // Shorter literals (a lead byte, "\xE3\x80") occur too often to pay off.
-  constexpr std::size_t kMinLiteral = 3;
-  std::string pattern;
-  for (std::size_t i = 0; i < rs.rules.size(); ++i) {
-    const RE2& re = *rs.rules[i].re;
-    if (RE2::FullMatch("", re)) return entry;
-    // Every match lies between min and max, so it opens with their common prefix.
-    std::string min, max;
-    std::size_t common = 0;
-    if (re.PossibleMatchRange(&min, &max, 16))
-      while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
-    if (common >= kMinLiteral) {
-      scan->by_literal.emplace_back(i, min.substr(0, common));
-    } else {
-      scan->by_alternation.push_back(i);
-      pattern += (pattern.empty() ? "(?:" : "|(?:") + re.pattern() + ")";
-    }
-  }
-  if (!pattern.empty()) {
-    RE2::Options options = rs.rules.front().re->options();
-    options.set_max_mem(options.max_mem() * static_cast<int64_t>(scan->by_alternation.size()));
-    scan->alternation = std::make_unique<RE2>(pattern, options);
-    if (!scan->alternation->ok()) return entry;
-  }
-  scan->per_rule = false;
-  return entry;
-}
-
 // Masks what each not_targets rule matches in a scan of the whole text (each
 // match, then the next from its end), and the dates.
 void TargetExtractor::mask_non_targets() {
@@ -264,7 +322,7 @@ void TargetExtractor::mask_non_targets() {
   auto match_at = [&](std::size_t rule, std::size_t x) {
     return rs.rules[rule].re->Match(input, x, n, RE2::ANCHOR_START, &m, 1);
   };
-  const std::shared_ptr<const NotTargetScan> scan = not_target_scan(rs);
+  const NotTargetScan* scan = &facts_->not_targets;
   if (scan->per_rule) {
     for (const PatternRule& r : rs.rules) {
       std::size_t from = 0;
@@ -302,40 +360,48 @@ void TargetExtractor::mask_non_targets() {
   for (const DateMention& d : dates_) mask(d.begin, d.end - d.begin);
 }
 
-std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
+std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<int>* rules) const {
   const RuleSet& rs = values_;
   std::string_view view(text_);
   std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
   std::vector<ValueHit> hits;
-  if (!rs.any(segment)) return hits;  // most segments hold no value: a yes/no pass, no match list
-  for (int index : rs.matching(segment)) {
-    const PatternRule& r = rs.rules[static_cast<std::size_t>(index)];
-    const int n = r.re->NumberOfCapturingGroups() + 1;
-    std::vector<re2::StringPiece> sub(static_cast<std::size_t>(n));
-    const auto& names = r.re->NamedCapturingGroups();
-    auto group = [&](const char* name) -> std::optional<Span> {
-      auto it = names.find(name);
-      if (it == names.end() || sub[static_cast<std::size_t>(it->second)].data() == nullptr) return std::nullopt;
-      const auto& g = sub[static_cast<std::size_t>(it->second)];
+  std::vector<int> listed;
+  if (!rules) {
+    if (!rs.any(segment)) return hits;  // most segments hold no value: a yes/no pass, no match list
+    listed = rs.matching(segment);
+    rules = &listed;
+  }
+  std::vector<re2::StringPiece> sub;
+  for (int index : *rules) {
+    const auto k = static_cast<std::size_t>(index);
+    // A rule that cannot start in the segment finds nothing there: skip it
+    // before running it.
+    if (!facts_->values[k].may_match_in(segment)) continue;
+    const PatternRule& r = rs.rules[k];
+    const ValueRule& vr = value_rules_[k];
+    sub.assign(static_cast<std::size_t>(vr.groups), re2::StringPiece());
+    auto group = [&](int index) -> std::optional<Span> {
+      if (index < 0 || sub[static_cast<std::size_t>(index)].data() == nullptr) return std::nullopt;
+      const auto& g = sub[static_cast<std::size_t>(index)];
       std::size_t b = static_cast<std::size_t>(g.data() - text_.data());
       return Span{b, b + g.size()};
     };
     std::size_t from = seg.begin;
     re2::StringPiece input(text_.data(), seg.end);
-    while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, sub.data(), n)) {
+    while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, sub.data(), vr.groups)) {
       std::size_t b = static_cast<std::size_t>(sub[0].data() - text_.data());
       std::size_t e = b + sub[0].size();
       from = e > b ? e : b + 1;
       ValueHit hit;
       hit.rule = &r;
       hit.span = {b, e};
-      auto num = group("num");
-      auto cn = group("cn");
-      auto cls = group("cls");
+      auto num = group(vr.num);
+      auto cn = group(vr.cn);
+      auto cls = group(vr.cls);
       if (cls) {
         hit.water_class = true;
         hit.value = water_class_number(view.substr(cls->begin, cls->end - cls->begin));
-        hit.verb = group("verb").value_or(Span{});
+        hit.verb = group(vr.verb).value_or(Span{});
         hit.span.begin = cls->begin;
       } else if (num) {
         auto v = parse_number(view.substr(num->begin, num->end - num->begin));
@@ -355,9 +421,9 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
       }
       // As printed (SPEC): a Traditional plan keeps 萬噸, which is also what
       // scale folding (萬/万) in consumers expects to see.
-      if (auto u = group("unit")) hit.unit = nt_.display(u->begin, u->end);
-      hit.unit = r.attr("unit").empty() ? hit.unit + r.attr("unit_suffix") : r.attr("unit");
-      hit.unitless = r.attr("unitless") == "true";
+      if (auto u = group(vr.unit)) hit.unit = nt_.display(u->begin, u->end);
+      hit.unit = vr.unit_attr.empty() ? hit.unit + vr.unit_suffix : vr.unit_attr;
+      hit.unitless = vr.unitless;
       bool masked = false;
       for (std::size_t i = hit.span.begin; i < hit.span.end && !masked; ++i) masked = masked_[i];
       if (masked) continue;
@@ -839,8 +905,8 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   return true;
 }
 
-void TargetExtractor::segment_targets(Span region, Span seg) {
-  std::vector<ValueHit> hits = find_values(seg);
+void TargetExtractor::segment_targets(Span region, Span seg, const std::vector<int>* rules) {
+  std::vector<ValueHit> hits = find_values(seg, rules);
   if (hits.empty()) return;
   segment_hits_ = hits;
   std::vector<Group> groups = group_values(seg, std::move(hits));
@@ -858,14 +924,18 @@ void TargetExtractor::run() {
   std::vector<bool> table_lines;
   extract_table_targets(nt_, g_, lower_is_better_, doc_, table_lines);
   mask_non_targets();
+  std::vector<int> rules;
   for (Span region : regions()) {
     const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
     if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
     note_lead_in(region);
-    // One set pass over the paragraph rather than one per segment, when it
-    // finds no value anywhere (most paragraphs hold none).
-    if (values_.context_free && !values_.any(std::string_view(text_).substr(region.begin, region.end - region.begin)))
-      continue;
+    // One set pass over the paragraph rather than one per segment: the rules
+    // that match somewhere in it are the only ones that can match in a part
+    // of it (most paragraphs hold no value at all).
+    if (values_.context_free) {
+      rules = values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin));
+      if (rules.empty()) continue;
+    }
     std::size_t start = region.begin;
     while (start < region.end) {
       std::size_t end = region.end, separator = 1;
@@ -879,7 +949,7 @@ void TargetExtractor::run() {
         }
         from = at + 1;
       }
-      if (end > start) segment_targets(region, {start, end});
+      if (end > start) segment_targets(region, {start, end}, values_.context_free ? &rules : nullptr);
       if (end == region.end) break;
       start = end + separator;
     }
