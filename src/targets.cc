@@ -10,6 +10,7 @@
 // the last "by" date before it in the region.
 #include <algorithm>
 #include <cmath>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,9 +63,12 @@ struct Phrase {
 
 std::size_t char_count(const std::string& s) { return utf8::length(s); }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+// Both first compare one byte: they run over word lists for every phrase.
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && (p.empty() || (s[0] == p[0] && s.compare(0, p.size(), p) == 0));
+}
 bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+  return s.size() >= p.size() && (p.empty() || (s.back() == p.back() && s.compare(s.size() - p.size(), p.size(), p) == 0));
 }
 
 struct ValueHit {
@@ -243,7 +247,7 @@ class TargetExtractor {
     return text_[at] == ',' && at > 0 && digit(at - 1) && digit(at + 1) && digit(at + 2) && digit(at + 3) &&
            !digit(at + 4);
   }
-  Phrase clean_indicator(Phrase p, std::optional<int>* baseline) const;
+  Phrase clean_indicator(const Phrase& p, std::optional<int>* baseline) const;
   std::vector<Phrase> split_enumeration(const Phrase& p) const;
   std::string show(const Phrase& p) const;
 
@@ -499,59 +503,84 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
 
 // Strips leading filler, a leading date and trailing adverbs; cuts a baseline
 // ("比2020年") off the end and reports its year.
-Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) const {
+// The length of the run of separators, closing brackets, quotes and spaces
+// opening s: what the pattern [,;:、。)“”"'\s]+ matches there (RE2's \s is
+// \t \n \f \r and the space), without a regex call.
+std::size_t leading_junk(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == ',' || c == ';' || c == ':' || c == ')' || c == '"' || c == '\'' || c == '\t' || c == '\n' ||
+        c == '\f' || c == '\r' || c == ' ') {
+      ++i;
+    } else if (const std::string_view rest = s.substr(i);
+               starts_with(rest, "、") || starts_with(rest, "。") || starts_with(rest, "“") || starts_with(rest, "”")) {
+      i += 3;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* baseline) const {
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
-  static const RE2 leading_junk_re(R"(^[,;:、。)“”"'\s]+)");
+  // What is left of `in`: in.s[lo, hi), cut to a phrase once, at the end.
+  std::size_t lo = 0, hi = in.s.size();
+  auto view = [&] { return std::string_view(in.s).substr(lo, hi - lo); };
   bool changed = true;
-  while (changed && !p.empty()) {
+  while (changed && lo < hi) {
     changed = false;
-    re2::StringPiece m;
-    auto strip_lead = [&](const RE2& re) {
-      if (re.Match(p.s, 0, p.s.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
-        p = p.sub(m.size(), p.s.size());
+    if (const std::size_t junk = leading_junk(view())) {
+      lo += junk;
+      changed = true;
+    }
+    for (const PatternRule& r : indicator_leads_.rules) {
+      const re2::StringPiece p(view().data(), view().size());
+      re2::StringPiece m;
+      if (r.re->Match(p, 0, p.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
+        lo += m.size();
         changed = true;
       }
-    };
-    strip_lead(leading_junk_re);
-    for (const PatternRule& r : indicator_leads_.rules) strip_lead(*r.re);
-    if (!city_.empty() && starts_with(p.s, city_) && p.s.size() > city_.size() + 3) {
-      p = p.sub(city_.size(), p.s.size());  // "磐石市党政机关…" names the plan's own city
+    }
+    if (!city_.empty() && starts_with(view(), city_) && hi - lo > city_.size() + 3) {
+      lo += city_.size();  // "磐石市党政机关…" names the plan's own city
       changed = true;
     }
     for (const std::string& w : indicator_prefixes_)
-      if (starts_with(p.s, w) && p.s.size() > w.size() + 3) {
-        p = p.sub(w.size(), p.s.size());
+      if (starts_with(view(), w) && hi - lo > w.size() + 3) {
+        lo += w.size();
         changed = true;
       }
     // Cut where the baseline phrase starts ("铁路货运量占比|较2020年"), not
-    // at a lead word found elsewhere ("占比" holds a 比 too).
-    re2::StringPiece whole, year_text;
+    // at a lead word found elsewhere ("占比" holds a 比 too). Every match
+    // holds a 年: without one there is no need to ask.
     re2::StringPiece groups[2];
-    if (baseline_re.Match(p.s, 0, p.s.size(), RE2::UNANCHORED, groups, 2)) {
-      whole = groups[0];
-      year_text = groups[1];
-      if (baseline) *baseline = static_cast<int>(parse_number(std::string(year_text.data(), year_text.size())).value_or(0));
-      p = p.sub(0, static_cast<std::size_t>(whole.data() - p.s.data()));
+    const re2::StringPiece p(view().data(), view().size());
+    if (view().find("年") != std::string_view::npos &&
+        baseline_re.Match(p, 0, p.size(), RE2::UNANCHORED, groups, 2)) {
+      if (baseline) *baseline = static_cast<int>(parse_number(std::string(groups[1].data(), groups[1].size())).value_or(0));
+      hi = lo + static_cast<std::size_t>(groups[0].data() - p.data());
       changed = true;
     }
     for (const std::string& w : indicator_suffixes_)
-      if (ends_with(p.s, w) && p.s.size() > w.size()) {
-        p = p.sub(0, p.s.size() - w.size());
+      if (ends_with(view(), w) && hi - lo > w.size()) {
+        hi -= w.size();
         changed = true;
       }
   }
   // A run-on indicator (its comma lost) starts after the last clause verb in it:
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
-  if (char_count(p.s) > kLongIndicatorChars) {
+  if (utf8::length(view()) > kLongIndicatorChars) {
+    const std::string_view v = view();
     std::size_t cut = 0;
     for (const std::string& verb : clause_verbs_) {
-      std::size_t at = p.s.rfind(verb);
+      std::size_t at = v.rfind(verb);
       if (at != std::string::npos && at + verb.size() > cut) cut = at + verb.size();
     }
-    if (cut > 0 && char_count(p.s.substr(cut)) >= 4 && in_list(measure_words_, p.s.substr(cut), true))
-      p = p.sub(cut, p.s.size());
+    if (cut > 0 && utf8::length(v.substr(cut)) >= 4 && in_list(measure_words_, v.substr(cut), true)) lo += cut;
   }
-  return p;
+  return in.sub(lo, hi);
 }
 
 std::string TargetExtractor::show(const Phrase& p) const {
@@ -684,6 +713,22 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     else pre.append(text_, {b, first.verb.begin});
   }
 
+  // The cleaned form of pre's first n bytes, and the baseline cut off it:
+  // asked for the same n by the comparator search and then for the indicator.
+  struct Cleaned {
+    std::size_t n;
+    Phrase phrase;
+    std::optional<int> baseline;
+  };
+  std::list<Cleaned> cleaned_heads;  // a list: what clean_head returned stays put
+  auto clean_head = [&](std::size_t n) -> const Cleaned& {
+    for (const Cleaned& c : cleaned_heads)
+      if (c.n == n) return c;
+    std::optional<int> baseline;
+    Phrase phrase = clean_indicator(pre.sub(0, n), &baseline);
+    return cleaned_heads.emplace_back(Cleaned{n, std::move(phrase), baseline});
+  };
+
   // Comparator: the rightmost in the pre-text that touches the value, or a
   // two-character one a few characters before it.
   std::string op;
@@ -717,7 +762,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         const std::string gap_text = pre.s.substr(e);
         bool far_ok = r.attr("reach") == "far" && char_count(std::string(m.data(), m.size())) >= 2 &&
                       char_count(gap_text) <= kFarReachChars && gap_text.find("的") == std::string::npos &&
-                      !clean_indicator(pre.sub(0, b), nullptr).empty();
+                      !clean_head(b).phrase.empty();
         if (!touching && !far_ok) continue;
         if (!best || e > best_end || (e == best_end && b < best_begin)) {
           best = &r;
@@ -742,23 +787,25 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     }
   }
   Phrase indicator = pre.sub(0, indicator_end);
+  bool indicator_is_head = true;  // indicator is still pre's first indicator_end bytes
   // A comparator that opens the segment: the indicator is between it and the value.
-  if (!first.water_class && !op.empty()) {
-    Phrase probe = clean_indicator(indicator, nullptr);
-    if (probe.empty()) indicator = pre.sub(indicator_end + comparator_text.size(), pre.s.size());
+  if (!first.water_class && !op.empty() && clean_head(indicator_end).phrase.empty()) {
+    indicator = pre.sub(indicator_end + comparator_text.size(), pre.s.size());
+    indicator_is_head = false;
   }
   // "创建A30家、B5个": a verb carries over an enumeration of counts.
   const bool same_region = last_region_.begin == region.begin && last_region_.end == region.end;
   if (op.empty() && last_by_verb_ && same_region && starts_with(pre.s, "、")) {
     op = "+";
     rule_ids += "+verb.carried";
-    indicator = clean_indicator(pre, nullptr);
+    indicator = clean_head(pre.s.size()).phrase;
+    indicator_is_head = false;
   }
   bool by_verb = false;
   // Verb-object-number: "创建绿色工厂5个".
   if (op.empty()) {
     const RuleSet& verbs = create_verbs_;
-    Phrase cleaned = clean_indicator(pre, nullptr);
+    const Phrase& cleaned = clean_head(pre.s.size()).phrase;
     for (const PatternRule& v : verbs.rules) {
       re2::StringPiece m;
       if (v.re->Match(cleaned.s, 0, cleaned.s.size(), RE2::ANCHOR_START, &m, 1)) {
@@ -766,6 +813,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         rule_ids += "+" + v.id;
         by_verb = true;
         indicator = cleaned.sub(m.size(), cleaned.s.size());
+        indicator_is_head = false;
         // Verb-number-object: "建成10个美丽示范村" names what it counts after the value.
         std::size_t after = gr.hits.back().span.end;
         if (indicator.empty() && gr.hits.size() == 1 && gr.qualifier.empty() && after < seg.end &&
@@ -782,7 +830,13 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   const bool had_comparator = !op.empty();
 
   std::optional<int> baseline;
-  indicator = clean_indicator(indicator, &baseline);
+  if (indicator_is_head) {
+    const Cleaned& c = clean_head(indicator_end);
+    indicator = c.phrase;
+    baseline = c.baseline;
+  } else {
+    indicator = clean_indicator(indicator, &baseline);
+  }
   // "95%以上的自然村…": the indicator follows the value.
   std::size_t tail_end = gr.qualifier.empty() ? gr.hits.back().span.end : gr.qualifier.end;
   if (counted_after) {
