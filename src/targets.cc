@@ -120,12 +120,14 @@ struct StartTest {
     lo = static_cast<unsigned char>(min[0]);
     if (!max.empty()) hi = static_cast<unsigned char>(max[0]);
   }
-  bool may_match_in(std::string_view text) const {
-    if (!literal.empty()) return text.find(literal) != std::string_view::npos;
-    if (lo == 0 && hi == 0xFF) return true;
-    return std::any_of(text.begin(), text.end(), [&](char c) {
-      return static_cast<unsigned char>(c) >= lo && static_cast<unsigned char>(c) <= hi;
-    });
+  // The first position in [from, end) of `text` where a match could start;
+  // `end` when there is none.
+  std::size_t next(std::string_view text, std::size_t from, std::size_t end) const {
+    if (!literal.empty()) return std::min(text.substr(0, end).find(literal, from), end);
+    if (lo == 0 && hi == 0xFF) return from;
+    while (from < end && (static_cast<unsigned char>(text[from]) < lo || static_cast<unsigned char>(text[from]) > hi))
+      ++from;
+    return from;
   }
 };
 
@@ -378,9 +380,11 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
   std::vector<re2::StringPiece> sub;
   for (int index : *rules) {
     const auto k = static_cast<std::size_t>(index);
-    // A rule that cannot start in the segment finds nothing there: skip it
-    // before running it.
-    if (!facts_->values[k].may_match_in(segment)) continue;
+    // The rule is only run from where it could start: not at all in most
+    // segments, and not once more after its last value.
+    const StartTest& test = facts_->values[k];
+    std::size_t from = test.next(view, seg.begin, seg.end);
+    if (from == seg.end) continue;
     const PatternRule& r = rs.rules[k];
     const ValueRule& vr = value_rules_[k];
     sub.assign(static_cast<std::size_t>(vr.groups), re2::StringPiece());
@@ -390,12 +394,11 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
       std::size_t b = static_cast<std::size_t>(g.data() - text_.data());
       return Span{b, b + g.size()};
     };
-    std::size_t from = seg.begin;
     re2::StringPiece input(text_.data(), seg.end);
     while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, sub.data(), vr.groups)) {
       std::size_t b = static_cast<std::size_t>(sub[0].data() - text_.data());
       std::size_t e = b + sub[0].size();
-      from = e > b ? e : b + 1;
+      from = test.next(view, e > b ? e : b + 1, seg.end);
       ValueHit hit;
       hit.rule = &r;
       hit.span = {b, e};
