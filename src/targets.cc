@@ -9,6 +9,7 @@
 // takes the indicator from what is left, and gives each target the deadline of
 // the last "by" date before it in the region.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <list>
 #include <map>
@@ -658,11 +659,24 @@ void TargetExtractor::note_lead_in(Span region) {
   if (const DateMention* d = last_scoping_date(region.begin, end)) lead_in_ = {d->year, section};
 }
 
-// The first segment separator (, ; 。 ! ? :) in [from, end) of the normalized
-// text: its offset and size, or npos. A plain byte scan: it runs once per
-// segment, where a regex call's setup costs more than the scan itself.
+// The bytes a segment separator (, ; 。 ! ? :) opens with.
+constexpr std::array<bool, 256> kSeparatorLead = [] {
+  std::array<bool, 256> lead{};
+  for (unsigned char c : {',', ';', '!', '?', ':', '\xE3'}) lead[c] = true;
+  return lead;
+}();
+
+// The first segment separator in [from, end) of the normalized text: its
+// offset and size, or npos. A plain byte scan, eight bytes a step where none
+// opens: it runs once per segment, where a regex call's setup costs more than
+// the scan itself.
 std::pair<std::size_t, std::size_t> next_segment_end(std::string_view t, std::size_t from, std::size_t end) {
+  auto lead = [&](std::size_t k) { return kSeparatorLead[static_cast<unsigned char>(t[k])]; };
   for (std::size_t i = from; i < end; ++i) {
+    while (i + 8 <= end &&
+           !(lead(i) | lead(i + 1) | lead(i + 2) | lead(i + 3) | lead(i + 4) | lead(i + 5) | lead(i + 6) | lead(i + 7)))
+      i += 8;
+    if (i >= end) break;
     const char c = t[i];
     if (c == ',' || c == ';' || c == '!' || c == '?' || c == ':') return {i, 1};
     if (c == '\xE3' && i + 3 <= end && t[i + 1] == '\x80' && t[i + 2] == '\x82') return {i, 3};  // 。
