@@ -114,7 +114,7 @@ struct StartTest {
 
   explicit StartTest(const RE2& re) {
     std::string min, max;
-    if (RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 16) || min.empty()) return;
+    if (RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6) || min.empty()) return;
     std::size_t common = 0;
     while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
     literal = min.substr(0, common);
@@ -126,8 +126,13 @@ struct StartTest {
   std::size_t next(std::string_view text, std::size_t from, std::size_t end) const {
     if (!literal.empty()) return std::min(text.substr(0, end).find(literal, from), end);
     if (lo == 0 && hi == 0xFF) return from;
-    while (from < end && (static_cast<unsigned char>(text[from]) < lo || static_cast<unsigned char>(text[from]) > hi))
-      ++from;
+    // One unsigned compare a byte, eight bytes a step.
+    const auto width = static_cast<unsigned char>(hi - lo);
+    auto in = [&](std::size_t k) { return static_cast<unsigned char>(static_cast<unsigned char>(text[k]) - lo) <= width; };
+    while (from + 8 <= end && !(in(from) | in(from + 1) | in(from + 2) | in(from + 3) | in(from + 4) | in(from + 5) |
+                                in(from + 6) | in(from + 7)))
+      from += 8;
+    while (from < end && !in(from)) ++from;
     return from;
   }
 };
