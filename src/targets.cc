@@ -48,10 +48,10 @@ struct Phrase {
   std::vector<std::size_t> origin;  // text byte of each byte of s
 
   void append(const std::string& text, Span span) {
-    for (std::size_t i = span.begin; i < span.end; ++i) {
-      s.push_back(text[i]);
-      origin.push_back(i);
-    }
+    if (span.empty()) return;
+    s.append(text, span.begin, span.end - span.begin);
+    origin.reserve(origin.size() + (span.end - span.begin));
+    for (std::size_t i = span.begin; i < span.end; ++i) origin.push_back(i);
   }
   Phrase sub(std::size_t b, std::size_t e) const {
     Phrase p;
@@ -616,7 +616,8 @@ std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
     bool cut = false;
     if (depth == 0)
       for (const std::string& sep : seps)
-        if (p.s.compare(i, sep.size(), sep) == 0 && !starts_with(std::string_view(p.s).substr(i + sep.size()), "以上") &&
+        if (starts_with(std::string_view(p.s).substr(i), sep) &&
+            !starts_with(std::string_view(p.s).substr(i + sep.size()), "以上") &&
             !starts_with(std::string_view(p.s).substr(i + sep.size()), "以下")) {
           parts.push_back(p.sub(start, i));
           i += sep.size();
