@@ -1002,9 +1002,13 @@ void TargetExtractor::run() {
   extract_table_targets(nt_, g_, lower_is_better_, doc_, table_lines);
   mask_non_targets();
   std::vector<int> rules;
+  // A plan without table rows needs no line numbers here.
+  const bool has_table_rows = std::find(table_lines.begin(), table_lines.end(), true) != table_lines.end();
   for (Span region : regions()) {
-    const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
-    if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
+    if (has_table_rows) {
+      const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
+      if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
+    }
     note_lead_in(region);
     // One set pass over the paragraph rather than one per segment: the rules
     // that match somewhere in it are the only ones that can match in a part
