@@ -510,8 +510,6 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
   return groups;
 }
 
-// Strips leading filler, a leading date and trailing adverbs; cuts a baseline
-// ("比2020年") off the end and reports its year.
 // The length of the run of separators, closing brackets, quotes and spaces
 // opening s: what the pattern [,;:、。)“”"'\s]+ matches there (RE2's \s is
 // \t \n \f \r and the space), without a regex call.
@@ -532,6 +530,8 @@ std::size_t leading_junk(std::string_view s) {
   return i;
 }
 
+// Strips leading filler, a leading date and trailing adverbs; cuts a baseline
+// ("比2020年") off the end and reports its year.
 Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* baseline) const {
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
   // What is left of `in`: in.s[lo, hi), cut to a phrase once, at the end.
