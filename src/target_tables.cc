@@ -6,6 +6,7 @@
 // is its target. Rows must look like table rows (short cells beside one
 // indicator cell) so that prose with double spaces is never read as a table.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,19 +34,39 @@ struct Cell {
   std::string text;                // normalized (folded, Simplified)
 };
 
+// Does the 3-byte character c0 c1 c2 start line at i?
+bool char_at(std::string_view line, std::size_t i, unsigned char c0, unsigned char c1, unsigned char c2) {
+  return i + 3 <= line.size() && static_cast<unsigned char>(line[i]) == c0 &&
+         static_cast<unsigned char>(line[i + 1]) == c1 && static_cast<unsigned char>(line[i + 2]) == c2;
+}
+bool ideographic_space_at(std::string_view line, std::size_t i) { return char_at(line, i, 0xE3, 0x80, 0x80); }
+
+// The bytes a cell gap opens with: a tab, '|', a space, or the lead byte of
+// │ ｜ or the ideographic space.
+constexpr std::array<bool, 256> kGapLead = [] {
+  std::array<bool, 256> lead{};
+  for (unsigned char c : {'\t', '|', ' ', '\xE2', '\xE3', '\xEF'}) lead[c] = true;
+  return lead;
+}();
+
+// The first position from i on that holds a gap's lead byte, or line.size():
+// eight bytes a step, as most lines have none.
+std::size_t next_gap_lead(std::string_view line, std::size_t i) {
+  auto lead = [&](std::size_t k) { return kGapLead[static_cast<unsigned char>(line[k])]; };
+  while (i + 8 <= line.size() &&
+         !(lead(i) | lead(i + 1) | lead(i + 2) | lead(i + 3) | lead(i + 4) | lead(i + 5) | lead(i + 6) | lead(i + 7)))
+    i += 8;
+  while (i < line.size() && !lead(i)) ++i;
+  return i;
+}
+
 bool is_cell_gap(std::string_view line, std::size_t i, std::size_t* len) {
-  // Fast path: every gap opens with a tab, '|', a space, or the lead byte of
-  // │ ｜ or the ideographic space.
-  const auto lead = static_cast<unsigned char>(line[i]);
-  if (lead != '\t' && lead != '|' && lead != ' ' && lead != 0xE2 && lead != 0xE3 && lead != 0xEF) {
-    *len = 0;
-    return false;
-  }
+  *len = 0;
   if (line[i] == '\t' || line[i] == '|') {
     *len = 1;
     return true;
   }
-  if (line.compare(i, 3, "│") == 0 || line.compare(i, 3, "｜") == 0) {
+  if (char_at(line, i, 0xE2, 0x94, 0x82) || char_at(line, i, 0xEF, 0xBD, 0x9C)) {  // │ ｜
     *len = 3;
     return true;
   }
@@ -56,7 +77,7 @@ bool is_cell_gap(std::string_view line, std::size_t i, std::size_t* len) {
     if (line[j] == ' ') {
       ++j;
       ++spaces;
-    } else if (line.compare(j, 3, "\u3000") == 0) {
+    } else if (ideographic_space_at(line, j)) {
       j += 3;
       spaces += 2;
     } else {
@@ -76,15 +97,14 @@ std::vector<Cell> split_cells(std::string_view line) {
     while (e > b && (line[e - 1] == ' ')) --e;
     if (e > b) cells.push_back({b, e, {}, {}});
   };
-  while (i < line.size()) {
+  // Stepping by bytes, not characters: no gap opens with a continuation byte.
+  while ((i = next_gap_lead(line, i)) < line.size()) {
     if (is_cell_gap(line, i, &gap)) {
       flush(i);
       i += gap;
       start = i;
     } else {
-      // No gap starts on a continuation byte: step over the whole character.
       ++i;
-      while (i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) ++i;
     }
   }
   flush(line.size());

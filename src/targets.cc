@@ -9,7 +9,12 @@
 // takes the indicator from what is left, and gives each target the deadline of
 // the last "by" date before it in the region.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,10 +48,10 @@ struct Phrase {
   std::vector<std::size_t> origin;  // text byte of each byte of s
 
   void append(const std::string& text, Span span) {
-    for (std::size_t i = span.begin; i < span.end; ++i) {
-      s.push_back(text[i]);
-      origin.push_back(i);
-    }
+    if (span.empty()) return;
+    s.append(text, span.begin, span.end - span.begin);
+    origin.reserve(origin.size() + (span.end - span.begin));
+    for (std::size_t i = span.begin; i < span.end; ++i) origin.push_back(i);
   }
   Phrase sub(std::size_t b, std::size_t e) const {
     Phrase p;
@@ -59,9 +64,12 @@ struct Phrase {
 
 std::size_t char_count(const std::string& s) { return utf8::length(s); }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+// Both first compare one byte: they run over word lists for every phrase.
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && (p.empty() || (s[0] == p[0] && s.compare(0, p.size(), p) == 0));
+}
 bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+  return s.size() >= p.size() && (p.empty() || (s.back() == p.back() && s.compare(s.size() - p.size(), p.size(), p) == 0));
 }
 
 struct ValueHit {
@@ -80,6 +88,105 @@ struct Group {
   Span qualifier;            // "以上" after the last value
   const PatternRule* qualifier_rule = nullptr;
 };
+
+// How mask_non_targets finds the not_targets rules' matches without a scan of
+// the whole text per rule. Each rule's scan (a match, then the next from its
+// end) is rebuilt from the positions where the rule can start, visited in
+// order: a rule whose matches all open with a literal of a few bytes starts
+// only where that literal occurs (found with memmem); the others start where
+// one alternation of them all starts, which one RE2 scan finds. Needs rules
+// with no assertion on their surroundings and no empty match; otherwise
+// `per_rule` (a scan per rule).
+struct NotTargetScan {
+  bool per_rule = true;
+  std::vector<std::pair<std::size_t, std::string>> by_literal;  // rule, the literal its matches open with
+  std::vector<std::size_t> by_alternation;                       // rules
+  std::unique_ptr<RE2> alternation;
+};
+
+// What a text must hold for a rule to match inside it, from RE2's
+// PossibleMatchRange (every match lies between its min and max): the literal
+// every match opens with, else a range of bytes its first byte lies in. A
+// cheap test before the rule itself is run on a segment.
+struct StartTest {
+  std::string literal;
+  unsigned char lo = 0, hi = 0xFF;
+
+  explicit StartTest(const RE2& re) {
+    std::string min, max;
+    if (RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6) || min.empty()) return;
+    std::size_t common = 0;
+    while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
+    literal = min.substr(0, common);
+    lo = static_cast<unsigned char>(min[0]);
+    if (!max.empty()) hi = static_cast<unsigned char>(max[0]);
+  }
+  // The first position in [from, end) of `text` where a match could start;
+  // `end` when there is none.
+  std::size_t next(std::string_view text, std::size_t from, std::size_t end) const {
+    if (!literal.empty()) return std::min(text.substr(0, end).find(literal, from), end);
+    if (lo == 0 && hi == 0xFF) return from;
+    // One unsigned compare a byte, eight bytes a step.
+    const auto width = static_cast<unsigned char>(hi - lo);
+    auto in = [&](std::size_t k) { return static_cast<unsigned char>(static_cast<unsigned char>(text[k]) - lo) <= width; };
+    while (from + 8 <= end && !(in(from) | in(from + 1) | in(from + 2) | in(from + 3) | in(from + 4) | in(from + 5) |
+                                in(from + 6) | in(from + 7)))
+      from += 8;
+    while (from < end && !in(from)) ++from;
+    return from;
+  }
+};
+
+// What the extractor reads from the grammar's patterns: built once per
+// grammar, cached by the patterns it is made of.
+struct GrammarFacts {
+  NotTargetScan not_targets;
+  std::vector<StartTest> values;  // per values rule
+};
+
+void scan_not_targets(const RuleSet& rs, NotTargetScan& scan) {
+  if (!rs.context_free || rs.rules.empty()) return;
+  // Shorter literals (a lead byte, "\xE3\x80") occur too often to pay off.
+  constexpr std::size_t kMinLiteral = 3;
+  std::string pattern;
+  for (std::size_t i = 0; i < rs.rules.size(); ++i) {
+    const RE2& re = *rs.rules[i].re;
+    if (RE2::FullMatch("", re)) return;
+    const StartTest test(re);
+    if (test.literal.size() >= kMinLiteral) {
+      scan.by_literal.emplace_back(i, test.literal);
+    } else {
+      scan.by_alternation.push_back(i);
+      pattern += (pattern.empty() ? "(?:" : "|(?:") + re.pattern() + ")";
+    }
+  }
+  if (!pattern.empty()) {
+    RE2::Options options = rs.rules.front().re->options();
+    options.set_max_mem(options.max_mem() * static_cast<int64_t>(scan.by_alternation.size()));
+    scan.alternation = std::make_unique<RE2>(pattern, options);
+    if (!scan.alternation->ok()) return;
+  }
+  scan.per_rule = false;
+}
+
+std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, const RuleSet& values) {
+  std::string key;
+  for (const RuleSet* rs : {&not_targets, &values}) {
+    for (const PatternRule& r : rs->rules) key += r.re->pattern() + '\0';
+    key += '\1';
+  }
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const GrammarFacts>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::shared_ptr<const GrammarFacts>& entry = cache[key];
+  if (!entry) {
+    auto facts = std::make_shared<GrammarFacts>();
+    scan_not_targets(not_targets, facts->not_targets);
+    for (const PatternRule& r : values.rules) facts->values.emplace_back(*r.re);
+    entry = std::move(facts);
+  }
+  return entry;
+}
 
 class TargetExtractor {
  public:
@@ -102,7 +209,18 @@ class TargetExtractor {
         per_period_words_(g.list(kFile, "per_period_words")),
         measure_words_(g.list(kFile, "measure_words")),
         unitless_indicators_(g.list(kFile, "unitless_indicators")),
-        lower_is_better_(g.list(kFile, "lower_is_better")) {
+        lower_is_better_(g.list(kFile, "lower_is_better")),
+        facts_(grammar_facts(not_targets_, values_)) {
+    for (const PatternRule& r : values_.rules) {
+      const auto& names = r.re->NamedCapturingGroups();
+      auto group = [&](const char* name) {
+        auto it = names.find(name);
+        return it == names.end() ? -1 : it->second;
+      };
+      value_rules_.push_back({group("num"), group("cn"), group("cls"), group("verb"), group("unit"),
+                              r.re->NumberOfCapturingGroups() + 1, r.attr("unit"), r.attr("unit_suffix"),
+                              r.attr("unitless") == "true"});
+    }
     // For last_scoping_date(): dates come sorted by position from find_dates().
     dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
                                    [](const DateMention& a, const DateMention& b) { return a.begin < b.begin; });
@@ -118,8 +236,10 @@ class TargetExtractor {
  private:
   std::vector<Span> regions() const;
   void mask_non_targets();
-  void segment_targets(Span region, Span segment);
-  std::vector<ValueHit> find_values(Span segment) const;
+  // `rules`: the values rules that match somewhere in the segment's
+  // paragraph, or null to find out per segment.
+  void segment_targets(Span region, Span segment, const std::vector<int>* rules);
+  std::vector<ValueHit> find_values(Span segment, const std::vector<int>* rules) const;
   std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
   bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
@@ -135,7 +255,7 @@ class TargetExtractor {
     return text_[at] == ',' && at > 0 && digit(at - 1) && digit(at + 1) && digit(at + 2) && digit(at + 3) &&
            !digit(at + 4);
   }
-  Phrase clean_indicator(Phrase p, std::optional<int>* baseline) const;
+  Phrase clean_indicator(const Phrase& p, std::optional<int>* baseline) const;
   std::vector<Phrase> split_enumeration(const Phrase& p) const;
   std::string show(const Phrase& p) const;
 
@@ -161,6 +281,14 @@ class TargetExtractor {
   const std::vector<std::string>& measure_words_;
   const std::vector<std::string>& unitless_indicators_;
   const std::vector<std::string>& lower_is_better_;
+  const std::shared_ptr<const GrammarFacts> facts_;
+  // Per values rule: its groups' indices (-1 when absent) and its attributes.
+  struct ValueRule {
+    int num, cn, cls, verb, unit, groups;
+    std::string unit_attr, unit_suffix;
+    bool unitless;
+  };
+  std::vector<ValueRule> value_rules_;
   std::vector<bool> masked_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
   // Carried from the previous target of the region: its indicator (for "…提升
@@ -190,57 +318,103 @@ std::vector<Span> TargetExtractor::regions() const {
   return out;
 }
 
+// Masks what each not_targets rule matches in a scan of the whole text (each
+// match, then the next from its end), and the dates.
 void TargetExtractor::mask_non_targets() {
   masked_.assign(text_.size() + 1, false);
   const RuleSet& rs = not_targets_;
   re2::StringPiece input(text_);
-  for (const PatternRule& r : rs.rules) {
-    re2::StringPiece m;
-    std::size_t from = 0;
-    while (from < text_.size() && r.re->Match(input, from, text_.size(), RE2::UNANCHORED, &m, 1)) {
-      std::size_t b = static_cast<std::size_t>(m.data() - text_.data());
-      std::fill(masked_.begin() + static_cast<long>(b), masked_.begin() + static_cast<long>(b + m.size()), true);
-      from = b + std::max<std::size_t>(m.size(), 1);
+  const std::size_t n = text_.size();
+  auto mask = [&](std::size_t b, std::size_t size) {
+    std::fill(masked_.begin() + static_cast<long>(b), masked_.begin() + static_cast<long>(b + size), true);
+  };
+  // The rule's match starting at x, if any; as its own scan would find it
+  // there (leftmost first: the same match as anchored at its start).
+  re2::StringPiece m;
+  auto match_at = [&](std::size_t rule, std::size_t x) {
+    return rs.rules[rule].re->Match(input, x, n, RE2::ANCHOR_START, &m, 1);
+  };
+  const NotTargetScan* scan = &facts_->not_targets;
+  if (scan->per_rule) {
+    for (const PatternRule& r : rs.rules) {
+      std::size_t from = 0;
+      while (from < n && r.re->Match(input, from, n, RE2::UNANCHORED, &m, 1)) {
+        std::size_t b = static_cast<std::size_t>(m.data() - text_.data());
+        mask(b, m.size());
+        from = b + std::max<std::size_t>(m.size(), 1);
+      }
+    }
+  } else {
+    for (const auto& [rule, literal] : scan->by_literal)
+      for (std::size_t x = text_.find(literal); x != std::string::npos;) {
+        std::size_t next = x + 1;
+        if (match_at(rule, x)) {
+          mask(x, m.size());
+          next = x + m.size();
+        }
+        x = text_.find(literal, next);
+      }
+    // The alternation stops at every position where one of its rules
+    // matches; each rule whose scan has reached it takes its match there.
+    std::vector<std::size_t> from(rs.rules.size(), 0);
+    re2::StringPiece start;
+    for (std::size_t at = 0; scan->alternation && at < n &&
+                             scan->alternation->Match(input, at, n, RE2::UNANCHORED, &start, 1);) {
+      const auto x = static_cast<std::size_t>(start.data() - text_.data());
+      for (std::size_t rule : scan->by_alternation)
+        if (from[rule] <= x && match_at(rule, x)) {
+          mask(x, m.size());
+          from[rule] = x + m.size();
+        }
+      at = x + 1;
     }
   }
-  for (const DateMention& d : dates_)
-    std::fill(masked_.begin() + static_cast<long>(d.begin), masked_.begin() + static_cast<long>(d.end), true);
+  for (const DateMention& d : dates_) mask(d.begin, d.end - d.begin);
 }
 
-std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
+std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<int>* rules) const {
   const RuleSet& rs = values_;
   std::string_view view(text_);
   std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
   std::vector<ValueHit> hits;
-  if (!rs.any(segment)) return hits;  // most segments hold no value: a yes/no pass, no match list
-  for (int index : rs.matching(segment)) {
-    const PatternRule& r = rs.rules[static_cast<std::size_t>(index)];
-    const int n = r.re->NumberOfCapturingGroups() + 1;
-    std::vector<re2::StringPiece> sub(static_cast<std::size_t>(n));
-    const auto& names = r.re->NamedCapturingGroups();
-    auto group = [&](const char* name) -> std::optional<Span> {
-      auto it = names.find(name);
-      if (it == names.end() || sub[static_cast<std::size_t>(it->second)].data() == nullptr) return std::nullopt;
-      const auto& g = sub[static_cast<std::size_t>(it->second)];
+  std::vector<int> listed;
+  if (!rules) {
+    if (!rs.any(segment)) return hits;  // most segments hold no value: a yes/no pass, no match list
+    listed = rs.matching(segment);
+    rules = &listed;
+  }
+  std::vector<re2::StringPiece> sub;
+  for (int index : *rules) {
+    const auto k = static_cast<std::size_t>(index);
+    // The rule is only run from where it could start: not at all in most
+    // segments, and not once more after its last value.
+    const StartTest& test = facts_->values[k];
+    std::size_t from = test.next(view, seg.begin, seg.end);
+    if (from == seg.end) continue;
+    const PatternRule& r = rs.rules[k];
+    const ValueRule& vr = value_rules_[k];
+    sub.assign(static_cast<std::size_t>(vr.groups), re2::StringPiece());
+    auto group = [&](int index) -> std::optional<Span> {
+      if (index < 0 || sub[static_cast<std::size_t>(index)].data() == nullptr) return std::nullopt;
+      const auto& g = sub[static_cast<std::size_t>(index)];
       std::size_t b = static_cast<std::size_t>(g.data() - text_.data());
       return Span{b, b + g.size()};
     };
-    std::size_t from = seg.begin;
     re2::StringPiece input(text_.data(), seg.end);
-    while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, sub.data(), n)) {
+    while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, sub.data(), vr.groups)) {
       std::size_t b = static_cast<std::size_t>(sub[0].data() - text_.data());
       std::size_t e = b + sub[0].size();
-      from = e > b ? e : b + 1;
+      from = test.next(view, e > b ? e : b + 1, seg.end);
       ValueHit hit;
       hit.rule = &r;
       hit.span = {b, e};
-      auto num = group("num");
-      auto cn = group("cn");
-      auto cls = group("cls");
+      auto num = group(vr.num);
+      auto cn = group(vr.cn);
+      auto cls = group(vr.cls);
       if (cls) {
         hit.water_class = true;
         hit.value = water_class_number(view.substr(cls->begin, cls->end - cls->begin));
-        hit.verb = group("verb").value_or(Span{});
+        hit.verb = group(vr.verb).value_or(Span{});
         hit.span.begin = cls->begin;
       } else if (num) {
         auto v = parse_number(view.substr(num->begin, num->end - num->begin));
@@ -260,9 +434,9 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg) const {
       }
       // As printed (SPEC): a Traditional plan keeps 萬噸, which is also what
       // scale folding (萬/万) in consumers expects to see.
-      if (auto u = group("unit")) hit.unit = nt_.display(u->begin, u->end);
-      hit.unit = r.attr("unit").empty() ? hit.unit + r.attr("unit_suffix") : r.attr("unit");
-      hit.unitless = r.attr("unitless") == "true";
+      if (auto u = group(vr.unit)) hit.unit = nt_.display(u->begin, u->end);
+      hit.unit = vr.unit_attr.empty() ? hit.unit + vr.unit_suffix : vr.unit_attr;
+      hit.unitless = vr.unitless;
       bool masked = false;
       for (std::size_t i = hit.span.begin; i < hit.span.end && !masked; ++i) masked = masked_[i];
       if (masked) continue;
@@ -336,61 +510,86 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
   return groups;
 }
 
+// The length of the run of separators, closing brackets, quotes and spaces
+// opening s: what the pattern [,;:、。)“”"'\s]+ matches there (RE2's \s is
+// \t \n \f \r and the space), without a regex call.
+std::size_t leading_junk(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == ',' || c == ';' || c == ':' || c == ')' || c == '"' || c == '\'' || c == '\t' || c == '\n' ||
+        c == '\f' || c == '\r' || c == ' ') {
+      ++i;
+    } else if (const std::string_view rest = s.substr(i);
+               starts_with(rest, "、") || starts_with(rest, "。") || starts_with(rest, "“") || starts_with(rest, "”")) {
+      i += 3;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
 // Strips leading filler, a leading date and trailing adverbs; cuts a baseline
 // ("比2020年") off the end and reports its year.
-Phrase TargetExtractor::clean_indicator(Phrase p, std::optional<int>* baseline) const {
+Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* baseline) const {
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
-  static const RE2 leading_junk_re(R"(^[,;:、。)“”"'\s]+)");
+  // What is left of `in`: in.s[lo, hi), cut to a phrase once, at the end.
+  std::size_t lo = 0, hi = in.s.size();
+  auto view = [&] { return std::string_view(in.s).substr(lo, hi - lo); };
   bool changed = true;
-  while (changed && !p.empty()) {
+  while (changed && lo < hi) {
     changed = false;
-    re2::StringPiece m;
-    auto strip_lead = [&](const RE2& re) {
-      if (re.Match(p.s, 0, p.s.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
-        p = p.sub(m.size(), p.s.size());
+    if (const std::size_t junk = leading_junk(view())) {
+      lo += junk;
+      changed = true;
+    }
+    for (const PatternRule& r : indicator_leads_.rules) {
+      const re2::StringPiece p(view().data(), view().size());
+      re2::StringPiece m;
+      if (r.re->Match(p, 0, p.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
+        lo += m.size();
         changed = true;
       }
-    };
-    strip_lead(leading_junk_re);
-    for (const PatternRule& r : indicator_leads_.rules) strip_lead(*r.re);
-    if (!city_.empty() && starts_with(p.s, city_) && p.s.size() > city_.size() + 3) {
-      p = p.sub(city_.size(), p.s.size());  // "磐石市党政机关…" names the plan's own city
+    }
+    if (!city_.empty() && starts_with(view(), city_) && hi - lo > city_.size() + 3) {
+      lo += city_.size();  // "磐石市党政机关…" names the plan's own city
       changed = true;
     }
     for (const std::string& w : indicator_prefixes_)
-      if (starts_with(p.s, w) && p.s.size() > w.size() + 3) {
-        p = p.sub(w.size(), p.s.size());
+      if (starts_with(view(), w) && hi - lo > w.size() + 3) {
+        lo += w.size();
         changed = true;
       }
     // Cut where the baseline phrase starts ("铁路货运量占比|较2020年"), not
-    // at a lead word found elsewhere ("占比" holds a 比 too).
-    re2::StringPiece whole, year_text;
+    // at a lead word found elsewhere ("占比" holds a 比 too). Every match
+    // holds a 年: without one there is no need to ask.
     re2::StringPiece groups[2];
-    if (baseline_re.Match(p.s, 0, p.s.size(), RE2::UNANCHORED, groups, 2)) {
-      whole = groups[0];
-      year_text = groups[1];
-      if (baseline) *baseline = static_cast<int>(parse_number(std::string(year_text.data(), year_text.size())).value_or(0));
-      p = p.sub(0, static_cast<std::size_t>(whole.data() - p.s.data()));
+    const re2::StringPiece p(view().data(), view().size());
+    if (view().find("年") != std::string_view::npos &&
+        baseline_re.Match(p, 0, p.size(), RE2::UNANCHORED, groups, 2)) {
+      if (baseline) *baseline = static_cast<int>(parse_number(std::string(groups[1].data(), groups[1].size())).value_or(0));
+      hi = lo + static_cast<std::size_t>(groups[0].data() - p.data());
       changed = true;
     }
     for (const std::string& w : indicator_suffixes_)
-      if (ends_with(p.s, w) && p.s.size() > w.size()) {
-        p = p.sub(0, p.s.size() - w.size());
+      if (ends_with(view(), w) && hi - lo > w.size()) {
+        hi -= w.size();
         changed = true;
       }
   }
   // A run-on indicator (its comma lost) starts after the last clause verb in it:
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
-  if (char_count(p.s) > kLongIndicatorChars) {
+  if (utf8::length(view()) > kLongIndicatorChars) {
+    const std::string_view v = view();
     std::size_t cut = 0;
     for (const std::string& verb : clause_verbs_) {
-      std::size_t at = p.s.rfind(verb);
+      std::size_t at = v.rfind(verb);
       if (at != std::string::npos && at + verb.size() > cut) cut = at + verb.size();
     }
-    if (cut > 0 && char_count(p.s.substr(cut)) >= 4 && in_list(measure_words_, p.s.substr(cut), true))
-      p = p.sub(cut, p.s.size());
+    if (cut > 0 && utf8::length(v.substr(cut)) >= 4 && in_list(measure_words_, v.substr(cut), true)) lo += cut;
   }
-  return p;
+  return in.sub(lo, hi);
 }
 
 std::string TargetExtractor::show(const Phrase& p) const {
@@ -417,7 +616,8 @@ std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
     bool cut = false;
     if (depth == 0)
       for (const std::string& sep : seps)
-        if (p.s.compare(i, sep.size(), sep) == 0 && !starts_with(std::string_view(p.s).substr(i + sep.size()), "以上") &&
+        if (starts_with(std::string_view(p.s).substr(i), sep) &&
+            !starts_with(std::string_view(p.s).substr(i + sep.size()), "以上") &&
             !starts_with(std::string_view(p.s).substr(i + sep.size()), "以下")) {
           parts.push_back(p.sub(start, i));
           i += sep.size();
@@ -465,11 +665,24 @@ void TargetExtractor::note_lead_in(Span region) {
   if (const DateMention* d = last_scoping_date(region.begin, end)) lead_in_ = {d->year, section};
 }
 
-// The first segment separator (, ; 。 ! ? :) in [from, end) of the normalized
-// text: its offset and size, or npos. A plain byte scan: it runs once per
-// segment, where a regex call's setup costs more than the scan itself.
+// The bytes a segment separator (, ; 。 ! ? :) opens with.
+constexpr std::array<bool, 256> kSeparatorLead = [] {
+  std::array<bool, 256> lead{};
+  for (unsigned char c : {',', ';', '!', '?', ':', '\xE3'}) lead[c] = true;
+  return lead;
+}();
+
+// The first segment separator in [from, end) of the normalized text: its
+// offset and size, or npos. A plain byte scan, eight bytes a step where none
+// opens: it runs once per segment, where a regex call's setup costs more than
+// the scan itself.
 std::pair<std::size_t, std::size_t> next_segment_end(std::string_view t, std::size_t from, std::size_t end) {
+  auto lead = [&](std::size_t k) { return kSeparatorLead[static_cast<unsigned char>(t[k])]; };
   for (std::size_t i = from; i < end; ++i) {
+    while (i + 8 <= end &&
+           !(lead(i) | lead(i + 1) | lead(i + 2) | lead(i + 3) | lead(i + 4) | lead(i + 5) | lead(i + 6) | lead(i + 7)))
+      i += 8;
+    if (i >= end) break;
     const char c = t[i];
     if (c == ',' || c == ';' || c == '!' || c == '?' || c == ':') return {i, 1};
     if (c == '\xE3' && i + 3 <= end && t[i + 1] == '\x80' && t[i + 2] == '\x82') return {i, 3};  // 。
@@ -523,6 +736,22 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     else pre.append(text_, {b, first.verb.begin});
   }
 
+  // The cleaned form of pre's first n bytes, and the baseline cut off it:
+  // asked for the same n by the comparator search and then for the indicator.
+  struct Cleaned {
+    std::size_t n;
+    Phrase phrase;
+    std::optional<int> baseline;
+  };
+  std::list<Cleaned> cleaned_heads;  // a list: what clean_head returned stays put
+  auto clean_head = [&](std::size_t n) -> const Cleaned& {
+    for (const Cleaned& c : cleaned_heads)
+      if (c.n == n) return c;
+    std::optional<int> baseline;
+    Phrase phrase = clean_indicator(pre.sub(0, n), &baseline);
+    return cleaned_heads.emplace_back(Cleaned{n, std::move(phrase), baseline});
+  };
+
   // Comparator: the rightmost in the pre-text that touches the value, or a
   // two-character one a few characters before it.
   std::string op;
@@ -556,7 +785,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         const std::string gap_text = pre.s.substr(e);
         bool far_ok = r.attr("reach") == "far" && char_count(std::string(m.data(), m.size())) >= 2 &&
                       char_count(gap_text) <= kFarReachChars && gap_text.find("的") == std::string::npos &&
-                      !clean_indicator(pre.sub(0, b), nullptr).empty();
+                      !clean_head(b).phrase.empty();
         if (!touching && !far_ok) continue;
         if (!best || e > best_end || (e == best_end && b < best_begin)) {
           best = &r;
@@ -581,23 +810,25 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     }
   }
   Phrase indicator = pre.sub(0, indicator_end);
+  bool indicator_is_head = true;  // indicator is still pre's first indicator_end bytes
   // A comparator that opens the segment: the indicator is between it and the value.
-  if (!first.water_class && !op.empty()) {
-    Phrase probe = clean_indicator(indicator, nullptr);
-    if (probe.empty()) indicator = pre.sub(indicator_end + comparator_text.size(), pre.s.size());
+  if (!first.water_class && !op.empty() && clean_head(indicator_end).phrase.empty()) {
+    indicator = pre.sub(indicator_end + comparator_text.size(), pre.s.size());
+    indicator_is_head = false;
   }
   // "创建A30家、B5个": a verb carries over an enumeration of counts.
   const bool same_region = last_region_.begin == region.begin && last_region_.end == region.end;
   if (op.empty() && last_by_verb_ && same_region && starts_with(pre.s, "、")) {
     op = "+";
     rule_ids += "+verb.carried";
-    indicator = clean_indicator(pre, nullptr);
+    indicator = clean_head(pre.s.size()).phrase;
+    indicator_is_head = false;
   }
   bool by_verb = false;
   // Verb-object-number: "创建绿色工厂5个".
   if (op.empty()) {
     const RuleSet& verbs = create_verbs_;
-    Phrase cleaned = clean_indicator(pre, nullptr);
+    const Phrase& cleaned = clean_head(pre.s.size()).phrase;
     for (const PatternRule& v : verbs.rules) {
       re2::StringPiece m;
       if (v.re->Match(cleaned.s, 0, cleaned.s.size(), RE2::ANCHOR_START, &m, 1)) {
@@ -605,6 +836,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         rule_ids += "+" + v.id;
         by_verb = true;
         indicator = cleaned.sub(m.size(), cleaned.s.size());
+        indicator_is_head = false;
         // Verb-number-object: "建成10个美丽示范村" names what it counts after the value.
         std::size_t after = gr.hits.back().span.end;
         if (indicator.empty() && gr.hits.size() == 1 && gr.qualifier.empty() && after < seg.end &&
@@ -621,7 +853,13 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   const bool had_comparator = !op.empty();
 
   std::optional<int> baseline;
-  indicator = clean_indicator(indicator, &baseline);
+  if (indicator_is_head) {
+    const Cleaned& c = clean_head(indicator_end);
+    indicator = c.phrase;
+    baseline = c.baseline;
+  } else {
+    indicator = clean_indicator(indicator, &baseline);
+  }
   // "95%以上的自然村…": the indicator follows the value.
   std::size_t tail_end = gr.qualifier.empty() ? gr.hits.back().span.end : gr.qualifier.end;
   if (counted_after) {
@@ -744,8 +982,8 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   return true;
 }
 
-void TargetExtractor::segment_targets(Span region, Span seg) {
-  std::vector<ValueHit> hits = find_values(seg);
+void TargetExtractor::segment_targets(Span region, Span seg, const std::vector<int>* rules) {
+  std::vector<ValueHit> hits = find_values(seg, rules);
   if (hits.empty()) return;
   segment_hits_ = hits;
   std::vector<Group> groups = group_values(seg, std::move(hits));
@@ -763,14 +1001,22 @@ void TargetExtractor::run() {
   std::vector<bool> table_lines;
   extract_table_targets(nt_, g_, lower_is_better_, doc_, table_lines);
   mask_non_targets();
+  std::vector<int> rules;
+  // A plan without table rows needs no line numbers here.
+  const bool has_table_rows = std::find(table_lines.begin(), table_lines.end(), true) != table_lines.end();
   for (Span region : regions()) {
-    const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
-    if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
+    if (has_table_rows) {
+      const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
+      if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
+    }
     note_lead_in(region);
-    // One set pass over the paragraph rather than one per segment, when it
-    // finds no value anywhere (most paragraphs hold none).
-    if (values_.context_free && !values_.any(std::string_view(text_).substr(region.begin, region.end - region.begin)))
-      continue;
+    // One set pass over the paragraph rather than one per segment: the rules
+    // that match somewhere in it are the only ones that can match in a part
+    // of it (most paragraphs hold no value at all).
+    if (values_.context_free) {
+      rules = values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin));
+      if (rules.empty()) continue;
+    }
     std::size_t start = region.begin;
     while (start < region.end) {
       std::size_t end = region.end, separator = 1;
@@ -784,7 +1030,7 @@ void TargetExtractor::run() {
         }
         from = at + 1;
       }
-      if (end > start) segment_targets(region, {start, end});
+      if (end > start) segment_targets(region, {start, end}, values_.context_free ? &rules : nullptr);
       if (end == region.end) break;
       start = end + separator;
     }

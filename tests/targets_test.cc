@@ -127,6 +127,14 @@ TEST_CASE("document numbers, years, names with numbers and scoping thresholds ar
   CHECK(ts.empty());
 }
 
+TEST_CASE("a title masks the values inside it, across a line break, and no further") {
+  CHECK(targets_of("学习《实施方案\n森林覆盖率达到60%》。").empty());
+  auto ts = targets_of("印发《方案》(环发〔2022〕15号),森林覆盖率达到60%,PM2.5浓度不高于30微克/立方米。");
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].value == 60);
+  CHECK(ts[1].value == 30);
+}
+
 TEST_CASE("a value that modifies a noun is not a target, but 以上的 introduces one") {
   CHECK(targets_of("安排30%的资金用于治理。").empty());
   auto ts = targets_of("90%以上的行政村生活污水得到有效治理。");
