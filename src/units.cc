@@ -514,7 +514,7 @@ std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m,
 // A role rule as role_matches and read_notes use it, prepared once per document.
 struct RoleRule {
   const PatternRule& rule;
-  MatchGroups groups;  // units, kw
+  std::shared_ptr<const MatchGroups> groups;  // units, kw
   bool usable;         // the rule has both groups
   // The keyword ends every match of the rule ("…负责$"): a match that ends
   // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
@@ -542,7 +542,7 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
     const PatternRule& rule = roles.rules[i];
     const auto& names = rule.re->NamedCapturingGroups();
     const std::string& role = rule.attr("role");
-    out.push_back({rule, MatchGroups(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
+    out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
                    roles.closing_group(i) == "kw", rule.attr("anchor") != "left", role, role == "implementers",
                    role == "support"});
   }
@@ -574,7 +574,7 @@ std::vector<RoleMatch> role_matches(const std::vector<RoleRule>& rules, const Re
       bool dropped = false;
       if (rule.kw_closes)
         for (const RoleMatch& k : kept) dropped |= k.kw_b < b + end && b + end <= k.kw_e;
-      if (!dropped && rule.groups.read(input, start, end, g)) {
+      if (!dropped && rule.groups->read(re, input, start, end, g)) {
         const re2::StringPiece& units = g[0];
         const re2::StringPiece& kw = g[1];
         if (units.data() && kw.data()) {
@@ -623,7 +623,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
   // Per rule, once: how to read its body group, and whether it reads a tail.
   struct NoteRule {
     const RE2* re;
-    MatchGroups body;
+    std::shared_ptr<const MatchGroups> body;
     bool tail;
   };
   std::vector<NoteRule> rules;
@@ -631,7 +631,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
   for (const PatternRule& rule : notes.rules) {
     const RE2& re = *rule.re;
     if (re.NamedCapturingGroups().count("body") == 0) continue;
-    rules.push_back({&re, MatchGroups(re, {"body"}), rule.attr("tail") == "true"});
+    rules.push_back({&re, MatchGroups::of(re, {"body"}), rule.attr("tail") == "true"});
   }
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
@@ -659,7 +659,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
           for (std::size_t i = 0; i < roles.rules.size(); ++i) any |= may(roles_in, i);
           if (!any || !roles.may_match_within(span)) break;
         }
-        if (rule.body.read(input, start, end, &body) && body.data() && !body.empty()) {
+        if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
           bodies.push_back({b, b + body.size(), rule.tail});
         }
