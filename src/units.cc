@@ -649,15 +649,16 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
         const std::size_t end = start + whole.size();
         // A tail body only counts when a role note closes it. When no role
-        // rule can match anywhere in the tail's whole match, its body is not
-        // worth reading.
+        // rule's words occur in the tail's whole match, its body is not
+        // worth reading. Otherwise role_matches tells: the roles' loosened
+        // set (RuleSet::may_match_within) costs more than the rules' own
+        // DFAs on the bodies it would spare.
         if (rule.tail) {
           const std::string_view span(whole.data(), whole.size());
-          // The word test first: much cheaper than the set's DFA.
           const std::uint64_t roles_in = role_words.may_match(span);
           bool any = false;
           for (std::size_t i = 0; i < roles.rules.size(); ++i) any |= may(roles_in, i);
-          if (!any || !roles.may_match_within(span)) break;
+          if (!any) break;
         }
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
