@@ -136,9 +136,11 @@ struct Lexicon {
         suffix_ends(suffixes, true),
         glue_keys(glue_starts, false),
         unit_keys(unit_starts, false),
-        soft_keys(soft_separators, false) {}
+        soft_keys(soft_separators, false),
+        lead_keys(strip_leading, false),
+        trail_ends(strip_trailing, true) {}
   WordIndex not_in_unit_index;
-  KeyBits suffix_ends, glue_keys, unit_keys, soft_keys;
+  KeyBits suffix_ends, glue_keys, unit_keys, soft_keys, lead_keys, trail_ends;
 };
 
 // A candidate unit name: bytes [b, e) of the normalized text. `weak` when what
@@ -251,13 +253,14 @@ class UnitReader {
         changed = true;
         continue;
       }
-      for (const auto& w : lex_.strip_leading)
-        if (p.b + w.size() < p.e && starts_with_at(t_, p.b, w)) {
-          p.b += w.size();
-          changed = true;
-          break;
-        }
-      if (changed) continue;
+      if (lex_.lead_keys.may_start(t_, p.b))
+        for (const auto& w : lex_.strip_leading)
+          if (p.b + w.size() < p.e && starts_with_at(t_, p.b, w)) {
+            p.b += w.size();
+            changed = true;
+            break;
+          }
+      if (changed || !lex_.trail_ends.may_end(t_, p.e, p.b)) continue;
       for (const auto& w : lex_.strip_trailing)
         if (p.e >= p.b + w.size() + 1 && ends_with_at(t_, p.e, p.b, w)) {
           p.e -= w.size();
