@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,22 +31,57 @@ constexpr const char* kFile = "units.yaml";
 constexpr std::size_t kMaxUnitChars = 25;   // longest plausible unit name, in code points
 constexpr std::size_t kShortUnitChars = 6;  // a name this short may start anyhow ("发改局")
 
+std::uint16_t key2(std::string_view s, std::size_t i) {
+  return static_cast<std::uint16_t>((static_cast<unsigned char>(s[i]) << 8) | static_cast<unsigned char>(s[i + 1]));
+}
+
+// One bit per first (or last) two bytes of a list's words: most places in
+// a text start (or end) none of them, and one bit tells.
+class KeyBits {
+ public:
+  KeyBits(const std::vector<std::string>& words, bool last) : bits_(65536 / 64) {
+    for (const std::string& w : words) {
+      if (w.size() < 2) {
+        all_ = true;  // a one-byte word: no test
+        continue;
+      }
+      const std::uint16_t k = key2(w, last ? w.size() - 2 : 0);
+      bits_[k / 64] |= std::uint64_t{1} << (k % 64);
+    }
+  }
+  // May a word start at s[i]?
+  bool may_start(std::string_view s, std::size_t i) const {
+    return all_ || (i + 2 <= s.size() && has(key2(s, i)));
+  }
+  // May a word end at s[end] (and start at or after begin)?
+  bool may_end(std::string_view s, std::size_t end, std::size_t begin) const {
+    return all_ || (end >= begin + 2 && has(key2(s, end - 2)));
+  }
+  bool has(std::uint16_t k) const { return bits_[k / 64] >> (k % 64) & 1; }
+
+ private:
+  std::vector<std::uint64_t> bits_;
+  bool all_ = false;
+};
+
 // A list of words, indexed by their first two bytes, to ask "does any occur
 // in this short span" by checking each position against the few words that
 // can start there (rather than one find() per word).
 class WordIndex {
  public:
-  explicit WordIndex(const std::vector<std::string>& words) : words_(words), first_keys_(65536 / 64) {
+  explicit WordIndex(const std::vector<std::string>& words) : words_(words), first_keys_(words, false) {
     for (const std::string& w : words) {
       if (w.size() < 2) {
         short_word_ = true;
         continue;
       }
-      keyed_.emplace_back(key(w, 0), w);
-      first_keys_[key(w, 0) / 64] |= std::uint64_t{1} << (key(w, 0) % 64);
+      keyed_.emplace_back(key2(w, 0), w);
     }
     std::sort(keyed_.begin(), keyed_.end());
   }
+
+  // May one of the words start at s[i]?
+  bool may_start(std::string_view s, std::size_t i) const { return first_keys_.may_start(s, i); }
 
   // Does any of the words occur in s?
   bool any_in(std::string_view s) const {
@@ -57,9 +91,9 @@ class WordIndex {
       return false;
     }
     for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-      const std::uint16_t k = key(s, i);
+      const std::uint16_t k = key2(s, i);
       // Most positions start no word: one bit tells.
-      if (!(first_keys_[k / 64] >> (k % 64) & 1)) continue;
+      if (!first_keys_.has(k)) continue;
       auto it = std::lower_bound(keyed_.begin(), keyed_.end(), k,
                                  [](const std::pair<std::uint16_t, std::string_view>& a, std::uint16_t v) {
                                    return a.first < v;
@@ -71,12 +105,9 @@ class WordIndex {
   }
 
  private:
-  static std::uint16_t key(std::string_view s, std::size_t i) {
-    return static_cast<std::uint16_t>((static_cast<unsigned char>(s[i]) << 8) | static_cast<unsigned char>(s[i + 1]));
-  }
   const std::vector<std::string>& words_;
   std::vector<std::pair<std::uint16_t, std::string_view>> keyed_;  // sorted
-  std::vector<std::uint64_t> first_keys_;  // bit per key of a word's first two bytes
+  KeyBits first_keys_;
   bool short_word_ = false;  // a word of under two bytes: plain find()s
 };
 
@@ -101,8 +132,15 @@ struct Lexicon {
         strip_trailing(g.list(kFile, "strip_trailing")),
         shared_suffixes(g.list(kFile, "shared_suffixes")),
         place_endings(g.list(kFile, "place_endings")),
-        not_in_unit_index(not_in_unit) {}
+        not_in_unit_index(not_in_unit),
+        suffix_ends(suffixes, true),
+        glue_keys(glue_starts, false),
+        unit_keys(unit_starts, false),
+        soft_keys(soft_separators, false),
+        lead_keys(strip_leading, false),
+        trail_ends(strip_trailing, true) {}
   WordIndex not_in_unit_index;
+  KeyBits suffix_ends, glue_keys, unit_keys, soft_keys, lead_keys, trail_ends;
 };
 
 // A candidate unit name: bytes [b, e) of the normalized text. `weak` when what
@@ -125,15 +163,13 @@ std::size_t code_points(std::string_view s, std::size_t b, std::size_t e) {
   return utf8::length(s.substr(b, e - b));
 }
 
-// Byte offsets of the code point starts in [b, e), plus e.
-std::vector<std::size_t> boundaries(std::string_view s, std::size_t b, std::size_t e) {
-  std::vector<std::size_t> out;
-  for (std::size_t i = b; i < e;) {
-    out.push_back(i);
-    utf8::next(s, i);
-  }
+// Byte offsets of the code point starts in [b, e), plus e, into out (the
+// text is valid UTF-8).
+void boundaries(std::string_view s, std::size_t b, std::size_t e, std::vector<std::size_t>& out) {
+  out.clear();
+  for (std::size_t i = b; i < e; ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) out.push_back(i);
   out.push_back(e);
-  return out;
 }
 
 class UnitReader {
@@ -142,7 +178,8 @@ class UnitReader {
 
   // Names read elsewhere in the document; a fragment glued to one of them can
   // be trimmed even when it starts with no unit prefix ("…要求发改局").
-  void set_known(std::set<std::string> known) { known_ = std::move(known); }
+  // `known`: sorted.
+  void set_known(std::vector<std::string_view> known) { known_ = std::move(known); }
   // Has trim() looked a name up in the known names (whatever they were)?
   bool consulted_known() const { return consults_ > 0; }
   // How often it has: a read() that leaves this unchanged did not depend on
@@ -150,11 +187,13 @@ class UnitReader {
   std::size_t consults() const { return consults_; }
 
   bool has_suffix(const Piece& p) const {
+    if (!lex_.suffix_ends.may_end(t_, p.e, p.b)) return false;
     for (const auto& w : lex_.suffixes)
       if (ends_with_at(t_, p.e, p.b, w)) return true;
     return false;
   }
   bool starts_unit(const Piece& p) const {
+    if (!lex_.unit_keys.may_start(t_, p.b)) return false;
     for (const auto& w : lex_.unit_starts)
       if (p.b + w.size() < p.e && starts_with_at(t_, p.b, w)) return true;
     return false;
@@ -214,13 +253,14 @@ class UnitReader {
         changed = true;
         continue;
       }
-      for (const auto& w : lex_.strip_leading)
-        if (p.b + w.size() < p.e && starts_with_at(t_, p.b, w)) {
-          p.b += w.size();
-          changed = true;
-          break;
-        }
-      if (changed) continue;
+      if (lex_.lead_keys.may_start(t_, p.b))
+        for (const auto& w : lex_.strip_leading)
+          if (p.b + w.size() < p.e && starts_with_at(t_, p.b, w)) {
+            p.b += w.size();
+            changed = true;
+            break;
+          }
+      if (changed || !lex_.trail_ends.may_end(t_, p.e, p.b)) continue;
       for (const auto& w : lex_.strip_trailing)
         if (p.e >= p.b + w.size() + 1 && ends_with_at(t_, p.e, p.b, w)) {
           p.e -= w.size();
@@ -259,70 +299,71 @@ class UnitReader {
 
   // A raw piece as names: cleaned, then split at glued name boundaries and
   // at 及/和 between names.
-  std::vector<Piece> refine(Piece p) const {
-    std::vector<Piece> out;
+  // Into out, cleared first.
+  void refine(Piece p, std::vector<Piece>& out) const {
+    out.clear();
     p = clean(p);
-    if (p.b >= p.e) return out;
-    for (const Piece& q : split_soft(p))
-      for (const Piece& r : split_glued(q)) out.push_back(clean(r));
-    return out;
+    if (p.b >= p.e) return;
+    soft_.clear();
+    split_soft(p, soft_);
+    for (const Piece& q : soft_) split_glued(q, out);
   }
 
   // "市自然资源局市财政局" -> two names: a suffix followed by a name start.
-  std::vector<Piece> split_glued(Piece p) const {
-    std::vector<Piece> out;
-    std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
+  // Appends the names, cleaned, to out.
+  void split_glued(Piece p, std::vector<Piece>& out) const {
     int depth = 0;
-    std::size_t start = p.b, start_k = 0;  // start == cps[start_k]
-    const std::size_t total = cps.size() - 1;  // code points in p
-    for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
-      std::size_t prev = cps[k - 1];
-      char32_t c = utf8::next(t_, prev);
+    std::size_t start = p.b, start_k = 0;  // start is code point start_k of p
+    const std::size_t total = code_points(t_, p.b, p.e);
+    std::size_t at = p.b;  // code point k of p
+    for (std::size_t k = 1; k < total; ++k) {
+      char32_t c = utf8::next(t_, at);
       if (c == U'(') ++depth;
       if (c == U')' && depth > 0) --depth;
       if (depth > 0) continue;
-      std::size_t at = cps[k];
       if (k - start_k < 2 || total - k < 2) continue;
       // Both tests must hold; the glue start is the rarer and cheaper one.
+      if (!lex_.glue_keys.may_start(t_, at)) continue;
       bool glue = false;
       for (const auto& w : lex_.glue_starts) glue |= starts_with_at(t_, at, w) && at + w.size() < p.e;
       if (!glue) continue;
       bool suffix = false;
       for (const auto& w : lex_.suffixes) suffix |= ends_with_at(t_, at, start, w);
       if (!suffix) continue;
-      out.push_back({start, at, start == p.b ? p.weak : false});
+      out.push_back(clean({start, at, start == p.b ? p.weak : false}));
       start = at;
       start_k = k;
     }
-    out.push_back({start, p.e, start == p.b ? p.weak : false});
-    return out;
+    out.push_back(clean({start, p.e, start == p.b ? p.weak : false}));
   }
 
   // "…管委会及各县(市、区)人民政府" -> two names, but "市经济和信息化局" stays.
-  std::vector<Piece> split_soft(Piece p) const {
+  // Appends the parts to out.
+  void split_soft(Piece p, std::vector<Piece>& out) const {
     int depth = 0;
     for (std::size_t at = p.b, after = p.b; at < p.e; at = after) {
       char32_t c = utf8::next(t_, after);
       if (c == U'(') ++depth;
       if (c == U')' && depth > 0) --depth;
-      if (depth > 0 || at == p.b) continue;
+      if (depth > 0 || at == p.b || !lex_.soft_keys.may_start(t_, at)) continue;
       for (const auto& w : lex_.soft_separators) {
         if (!starts_with_at(t_, at, w) || at + w.size() >= p.e) continue;
         Piece left{p.b, at, p.weak}, right{at + w.size(), p.e, false};
         if (has_suffix(left) && plausible(right)) {
-          std::vector<Piece> out{left};
-          for (const Piece& r : split_soft(right)) out.push_back(r);
-          return out;
+          out.push_back(left);
+          split_soft(right, out);
+          return;
         }
       }
     }
-    return {p};
+    out.push_back(p);
   }
 
   // The longest tail of p that starts like a unit and is a whole unit name;
   // else the longest tail that is a name known from the rest of the document.
   std::optional<Piece> trim(const Piece& p) const {
-    std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
+    std::vector<std::size_t>& cps = cps_;
+    boundaries(t_, p.b, p.e, cps);
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       Piece q{cps[k], p.e, false};
       if (starts_unit(q) && plausible(q) && has_suffix(q)) return q;
@@ -330,7 +371,8 @@ class UnitReader {
     ++consults_;
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       Piece q{cps[k], p.e, false};
-      if (known_.count(std::string(t_.substr(q.b, q.e - q.b))) && plausible(q) && has_suffix(q))
+      if (std::binary_search(known_.begin(), known_.end(), t_.substr(q.b, q.e - q.b)) && plausible(q) &&
+          has_suffix(q))
         return q;
     }
     // A short name right after the last thing no name holds ("…要求发改局").
@@ -339,6 +381,7 @@ class UnitReader {
       std::size_t i = cps[k];
       char32_t c = utf8::next(t_, i);
       if (c < 0x80 || is_cjk_punct(c)) cut = cps[k + 1];
+      if (!lex_.not_in_unit_index.may_start(t_, cps[k])) continue;
       for (const auto& w : lex_.not_in_unit)
         if (starts_with_at(t_, cps[k], w) && cps[k] + w.size() <= p.e) cut = std::max(cut, cps[k] + w.size());
     }
@@ -352,7 +395,8 @@ class UnitReader {
   // The longest head of p that is a whole unit name: a label's list that runs
   // into the next label with no separator ("市生态环境局配合单位").
   std::optional<Piece> trim_right(const Piece& p) const {
-    std::vector<std::size_t> cps = boundaries(t_, p.b, p.e);
+    std::vector<std::size_t>& cps = cps_;
+    boundaries(t_, p.b, p.e, cps);
     for (std::size_t k = cps.size() - 1; k-- > 1;) {
       Piece q{p.b, cps[k], p.weak};
       if (plausible(q) && has_suffix(q)) return q;
@@ -379,8 +423,9 @@ class UnitReader {
       std::sort(kept.begin(), kept.end(), [](const Piece& a, const Piece& b) { return a.b < b.b; });
       return kept;
     };
+    std::vector<Piece>& pieces = pieces_;
     for (std::size_t r = 0; r < raw.size(); ++r) {
-      std::vector<Piece> pieces = refine(raw[from_right ? raw.size() - 1 - r : r]);
+      refine(raw[from_right ? raw.size() - 1 - r : r], pieces);
       const std::size_t n = pieces.size();
       for (std::size_t k = 0; k < n; ++k, ++step) {
         const Piece& p = pieces[from_right ? n - 1 - k : k];
@@ -432,8 +477,11 @@ class UnitReader {
 
   std::string_view t_;
   const Lexicon& lex_;
-  std::set<std::string> known_;
+  std::vector<std::string_view> known_;  // sorted
   mutable std::size_t consults_ = 0;  // this reader is local to one document
+  // Scratch buffers, reused from call to call.
+  mutable std::vector<std::size_t> cps_;      // trim, trim_right
+  mutable std::vector<Piece> pieces_, soft_;  // read, refine
 };
 
 struct Found {
@@ -514,7 +562,7 @@ std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m,
 // A role rule as role_matches and read_notes use it, prepared once per document.
 struct RoleRule {
   const PatternRule& rule;
-  MatchGroups groups;  // units, kw
+  std::shared_ptr<const MatchGroups> groups;  // units, kw
   bool usable;         // the rule has both groups
   // The keyword ends every match of the rule ("…负责$"): a match that ends
   // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
@@ -542,7 +590,7 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
     const PatternRule& rule = roles.rules[i];
     const auto& names = rule.re->NamedCapturingGroups();
     const std::string& role = rule.attr("role");
-    out.push_back({rule, MatchGroups(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
+    out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
                    roles.closing_group(i) == "kw", rule.attr("anchor") != "left", role, role == "implementers",
                    role == "support"});
   }
@@ -574,7 +622,7 @@ std::vector<RoleMatch> role_matches(const std::vector<RoleRule>& rules, const Re
       bool dropped = false;
       if (rule.kw_closes)
         for (const RoleMatch& k : kept) dropped |= k.kw_b < b + end && b + end <= k.kw_e;
-      if (!dropped && rule.groups.read(input, start, end, g)) {
+      if (!dropped && rule.groups->read(re, input, start, end, g)) {
         const re2::StringPiece& units = g[0];
         const re2::StringPiece& kw = g[1];
         if (units.data() && kw.data()) {
@@ -599,7 +647,7 @@ struct Readings {
   std::vector<std::pair<std::string, std::string>> note;  // per clause: first note's rule and quote
   std::vector<std::pair<Found, std::string>> loose;       // outside clauses: (unit, role)
   std::vector<Found> implementers;
-  std::set<std::string> names;  // every name read, as normalized text
+  std::vector<std::string_view> names;  // every name read, as normalized text
 };
 
 // The regex work of read_notes, done once and shared by both passes: the note
@@ -623,7 +671,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
   // Per rule, once: how to read its body group, and whether it reads a tail.
   struct NoteRule {
     const RE2* re;
-    MatchGroups body;
+    std::shared_ptr<const MatchGroups> body;
     bool tail;
   };
   std::vector<NoteRule> rules;
@@ -631,7 +679,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
   for (const PatternRule& rule : notes.rules) {
     const RE2& re = *rule.re;
     if (re.NamedCapturingGroups().count("body") == 0) continue;
-    rules.push_back({&re, MatchGroups(re, {"body"}), rule.attr("tail") == "true"});
+    rules.push_back({&re, MatchGroups::of(re, {"body"}), rule.attr("tail") == "true"});
   }
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
@@ -649,17 +697,18 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
         const std::size_t end = start + whole.size();
         // A tail body only counts when a role note closes it. When no role
-        // rule can match anywhere in the tail's whole match, its body is not
-        // worth reading.
+        // rule's words occur in the tail's whole match, its body is not
+        // worth reading. Otherwise role_matches tells: the roles' loosened
+        // set (RuleSet::may_match_within) costs more than the rules' own
+        // DFAs on the bodies it would spare.
         if (rule.tail) {
           const std::string_view span(whole.data(), whole.size());
-          // The word test first: much cheaper than the set's DFA.
           const std::uint64_t roles_in = role_words.may_match(span);
           bool any = false;
           for (std::size_t i = 0; i < roles.rules.size(); ++i) any |= may(roles_in, i);
-          if (!any || !roles.may_match_within(span)) break;
+          if (!any) break;
         }
-        if (rule.body.read(input, start, end, &body) && body.data() && !body.empty()) {
+        if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
           bodies.push_back({b, b + body.size(), rule.tail});
         }
@@ -724,7 +773,7 @@ Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, 
         any = true;
         const std::vector<std::string>& names = reading->names;
         for (std::size_t i = 0; i < kept.size(); ++i) {
-          out.names.insert(text.substr(kept[i].b, kept[i].e - kept[i].b));
+          out.names.push_back(std::string_view(text).substr(kept[i].b, kept[i].e - kept[i].b));
           if (rule.implementers) {
             out.implementers.push_back({kept[i].b, names[i]});
           } else if (loc.clause_index >= 0) {
@@ -769,6 +818,8 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   const std::vector<RoleRule> rules = role_rules(roles);
   Readings r = read_notes(nt, found, rules, *role_words, reader, doc);
   if (reader.consulted_known()) {
+    std::sort(r.names.begin(), r.names.end());
+    r.names.erase(std::unique(r.names.begin(), r.names.end()), r.names.end());
     reader.set_known(std::move(r.names));
     r = read_notes(nt, found, rules, *role_words, reader, doc);
   }

@@ -77,14 +77,126 @@ std::optional<std::string> literal_text(std::string_view s) {
   return out;
 }
 
+// Bytes of the UTF-8 character whose lead byte is c.
+std::size_t char_bytes(unsigned char c) { return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+// The one character a pattern piece matches when it is a single literal one.
+std::optional<std::string> one_char(std::string_view s) {
+  std::optional<std::string> t = literal_text(s);
+  if (!t || t->empty() || t->size() != char_bytes(static_cast<unsigned char>((*t)[0]))) return std::nullopt;
+  return t;
+}
+
+// A pattern piece cut at its top-level `|`; nullopt where the scan cannot follow.
+std::optional<std::vector<std::string>> alternatives(const std::string& p) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  for (std::size_t j = 0; j < p.size(); ++j) {
+    if (p[j] == '\\') {
+      if (j + 1 >= p.size() || p[j + 1] == 'Q') return std::nullopt;
+      ++j;
+    } else if (p[j] == '[' || p[j] == '(') {
+      const std::size_t k = p[j] == '[' ? class_end(p, j) : group_end(p, j);
+      if (k == kNone) return std::nullopt;
+      j = k - 1;
+    } else if (p[j] == ')') {
+      return std::nullopt;
+    } else if (p[j] == '|') {
+      out.push_back(p.substr(from, j - from));
+      from = j + 1;
+    }
+  }
+  out.push_back(p.substr(from));
+  return out;
+}
+
+// Does the class `cls` (a pattern piece `[…]`) match the character c?
+bool class_has(const std::string& cls, const std::string& c, const RE2::Options& o) {
+  RE2 re(cls, o);
+  return !re.ok() || RE2::FullMatch(c, re);  // unsure counts as yes
+}
+
+// The loop of a lazy head, `(?:X)` or `[…]`, as its alternatives: true when
+// X never matches a proper prefix of what it matches (see units_regex.h);
+// `single`: every alternative is one character.
+bool prefix_free(const std::string& loop, const RE2::Options& o, bool& single) {
+  std::vector<std::string> alts;
+  if (loop[0] == '[') {
+    alts.push_back(loop);
+  } else if (auto a = alternatives(loop.substr(3, loop.size() - 4))) {
+    alts = std::move(*a);
+  } else {
+    return false;
+  }
+  std::vector<std::string> classes, firsts;  // one-character alternatives; the others' first characters
+  for (const std::string& a : alts) {
+    if (!a.empty() && a[0] == '[' && class_end(a, 0) == a.size()) {
+      classes.push_back(a);
+      continue;
+    }
+    if (one_char(a)) {
+      classes.push_back(a);
+      continue;
+    }
+    // a[…]{m,n}b
+    const std::size_t k = a.find('[');
+    const std::size_t ce = k == kNone ? kNone : class_end(a, k);
+    if (ce == kNone || ce >= a.size()) return false;
+    std::optional<std::string> first = one_char(std::string_view(a).substr(0, k));
+    std::size_t q = ce;
+    if (a[q] == '+' || a[q] == '*') {
+      ++q;
+    } else if (a[q] == '{') {
+      while (q < a.size() && a[q] != '}') {
+        if (!(a[q] == '{' || a[q] == ',' || (a[q] >= '0' && a[q] <= '9'))) return false;
+        ++q;
+      }
+      ++q;
+    } else {
+      return false;
+    }
+    if (q >= a.size() || a[q] == '?' || a[q] == '+') return false;
+    std::optional<std::string> last = one_char(std::string_view(a).substr(q));
+    if (!first || !last || class_has(a.substr(k, ce - k), *last, o)) return false;
+    for (const std::string& f : firsts)
+      if (f == *first) return false;
+    firsts.push_back(*first);
+  }
+  single = classes.size() == alts.size();
+  // No one-character alternative may start where a longer one does.
+  for (const std::string& f : firsts)
+    for (const std::string& c : classes)
+      if (c[0] == '[' ? class_has(c, f, o) : one_char(c) == f) return false;
+  return true;
+}
+
 }  // namespace
 
-MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) : re_(re) {
+std::shared_ptr<const MatchGroups> MatchGroups::of(const RE2& re, const std::vector<std::string>& names) {
+  const RE2::Options& o = re.options();
+  std::string key = re.pattern();
+  for (const std::string& n : names) key += '\0' + n;
+  key += '\0';
+  for (bool flag : {o.posix_syntax(), o.longest_match(), o.literal(), o.never_nl(), o.dot_nl(), o.never_capture(),
+                    o.case_sensitive(), o.perl_classes(), o.word_boundary(), o.one_line(),
+                    o.encoding() == RE2::Options::EncodingUTF8})
+    key += flag ? '1' : '0';
+  key += std::to_string(o.max_mem());
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const MatchGroups>> built;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = built[key];
+  if (!slot) slot.reset(new MatchGroups(re, names));
+  return slot;
+}
+
+MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
   const std::string& p = re.pattern();
   const RE2::Options& o = re.options();
   // Leftmost-first matching of a pattern as written (literal_text and the
   // lazy loop assume it).
   const bool plain = !o.longest_match() && !o.literal() && !o.posix_syntax() && o.case_sensitive();
+  std::size_t lazy_group_end = kNone;  // where the lazy head group ends in p
   for (const std::string& name : names) {
     Group g;
     auto it = re.NamedCapturingGroups().find(name);
@@ -102,62 +214,123 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) :
         g.shape = Group::Shape::kLiteralFrame;
         g.head = head->size();
         g.tail = tail->size();
-      } else if (at == 0 && !body.empty() && body[0] == '[' && class_end(body, 0) == body.size() - 2 &&
-                 body.compare(body.size() - 2, 2, "+?") == 0) {
-        auto rest = std::make_unique<RE2>("(?:" + p.substr(end) + ")", o);
-        if (rest->ok()) {
-          g.shape = Group::Shape::kLazyClassHead;
-          g.rest = std::move(rest);
+      } else if (at == 0 && !lazy_) {
+        // H, then the loop `(?:X)` or `[…]`, then `+?` or `*?`.
+        std::size_t k = 0;
+        while (k < body.size() && body[k] != '(' && body[k] != '[') k += body[k] == '\\' ? 2 : 1;
+        const std::size_t loop_end = k >= body.size() ? kNone
+                                     : body[k] == '[' ? class_end(body, k)
+                                     : body.compare(k, 3, "(?:") == 0 ? group_end(body, k)
+                                                                      : kNone;
+        const std::optional<std::string> lit = literal_text(std::string_view(body).substr(0, std::min(k, body.size())));
+        const std::string rest = "(?:" + p.substr(end) + ")";
+        const auto rest_alts = alternatives(p.substr(end));
+        bool single = false;
+        if (lit && loop_end != kNone && loop_end + 2 == body.size() && body[loop_end + 1] == '?' &&
+            (body[loop_end] == '+' || body[loop_end] == '*') && rest_alts && rest_alts->size() == 1 &&
+            prefix_free(body.substr(k, loop_end - k), o, single)) {
+          auto h = std::make_unique<LazyHead>();
+          h->head = lit->size();
+          h->at_least_one = body[loop_end] == '+';
+          h->rest = std::make_unique<RE2>(rest, o);
+          if (!single) h->loop = std::make_unique<RE2>(body.substr(0, loop_end + 1), o);
+          if (h->rest->ok() && (!h->loop || h->loop->ok())) {
+            g.shape = Group::Shape::kLazyHead;
+            lazy_ = std::move(h);
+            lazy_group_end = end;
+          }
         }
       }
     }
-    if (g.index >= 0 && g.shape == Group::Shape::kOpen) {
-      capture_ = true;
-      ncapture_ = std::max(ncapture_, g.index + 1);
-    }
+    if (g.index >= 0) ncapture_ = std::max(ncapture_, g.index + 1);
     groups_.push_back(std::move(g));
   }
+  // The other groups after the lazy head are read from its rest.
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    Group& g = groups_[i];
+    if (g.shape != Group::Shape::kOpen || g.index < 0 || !lazy_) continue;
+    const std::string open = "(?P<" + names[i] + ">";
+    const std::size_t at = p.find(open);
+    auto it = lazy_->rest->NamedCapturingGroups().find(names[i]);
+    if (at != kNone && at >= lazy_group_end && it != lazy_->rest->NamedCapturingGroups().end()) {
+      g.shape = Group::Shape::kInRest;
+      g.rest_index = it->second;
+      lazy_->nrest = std::max(lazy_->nrest, it->second + 1);
+    }
+  }
+  for (const Group& g : groups_) capture_ |= g.index >= 0 && g.shape == Group::Shape::kOpen;
 }
 
-bool MatchGroups::read(re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const {
-  if (capture_) {
-    re2::StringPiece sub[8];
-    std::vector<re2::StringPiece> many;
-    re2::StringPiece* s = sub;
-    if (ncapture_ > 8) {
-      many.resize(static_cast<std::size_t>(ncapture_));
-      s = many.data();
-    }
-    // The match is known: the capture engine runs on it alone. Its first
-    // parse that ends at e is the one the unanchored search chose.
-    if (!re_.Match(text, b, e, RE2::ANCHOR_BOTH, s, ncapture_)) return false;
-    for (std::size_t i = 0; i < groups_.size(); ++i)
-      out[i] = groups_[i].index >= 0 ? s[groups_[i].index] : re2::StringPiece();
-    return true;
+bool MatchGroups::capture(const RE2& re, re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const {
+  re2::StringPiece sub[8];
+  std::vector<re2::StringPiece> many;
+  re2::StringPiece* s = sub;
+  if (ncapture_ > 8) {
+    many.resize(static_cast<std::size_t>(ncapture_));
+    s = many.data();
   }
+  // The match is known: the capture engine runs on it alone. Its first
+  // parse that ends at e is the one the unanchored search chose.
+  if (!re.Match(text, b, e, RE2::ANCHOR_BOTH, s, ncapture_)) return false;
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    out[i] = groups_[i].index >= 0 ? s[groups_[i].index] : re2::StringPiece();
+  return true;
+}
+
+std::size_t MatchGroups::lazy_end(re2::StringPiece text, std::size_t b, std::size_t e) const {
+  const LazyHead& h = *lazy_;
+  std::size_t s = b + h.head;
+  if (s > e || (h.at_least_one && s >= e)) return kNone;
+  // The first iteration takes a character at least.
+  if (h.at_least_one) s += char_bytes(static_cast<unsigned char>(text[s]));
+  re2::StringPiece m;
+  // The whole text, as the search that found the match saw it (for `$`).
+  while (s <= e && h.rest->Match(text, s, text.size(), RE2::UNANCHORED, &m, 1)) {
+    const std::size_t at = static_cast<std::size_t>(m.data() - text.data());
+    if (at > e) return kNone;
+    const bool on_chain = h.loop ? h.loop->Match(text, b, at, RE2::ANCHOR_BOTH, nullptr, 0)
+                                 : at == text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+    if (on_chain) return at + m.size() == e ? at : kNone;
+    s = at + 1;
+  }
+  return kNone;
+}
+
+bool MatchGroups::read(const RE2& re, re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const {
+  if (capture_) return capture(re, text, b, e, out);
+  std::size_t lazy_at = kNone;
+  if (lazy_) {
+    lazy_at = lazy_end(text, b, e);
+    if (lazy_at == kNone) return capture(re, text, b, e, out);
+  }
+  re2::StringPiece rest[8];
+  bool rest_read = false;
   for (std::size_t i = 0; i < groups_.size(); ++i) {
     const Group& g = groups_[i];
     out[i] = re2::StringPiece();
     if (g.index < 0) continue;
-    if (g.shape == Group::Shape::kLiteralFrame) {
-      if (e - b < g.head + g.tail) return false;
-      out[i] = re2::StringPiece(text.data() + b + g.head, e - b - g.head - g.tail);
-      continue;
+    switch (g.shape) {
+      case Group::Shape::kLiteralFrame:
+        if (e - b < g.head + g.tail) return false;
+        out[i] = re2::StringPiece(text.data() + b + g.head, e - b - g.head - g.tail);
+        break;
+      case Group::Shape::kLazyHead:
+        out[i] = re2::StringPiece(text.data() + b, lazy_at - b);
+        break;
+      case Group::Shape::kInRest:
+        if (!rest_read) {
+          // R's first parse from where the group ends: the one the match took.
+          if (lazy_->nrest > 8 ||
+              !lazy_->rest->Match(text, lazy_at, text.size(), RE2::ANCHOR_START, rest, lazy_->nrest) ||
+              rest[0].data() + rest[0].size() != text.data() + e)
+            return capture(re, text, b, e, out);
+          rest_read = true;
+        }
+        out[i] = rest[g.rest_index];
+        break;
+      case Group::Shape::kOpen:
+        break;  // not reached: capture_
     }
-    // kLazyClassHead: the group takes at least one character; the rest
-    // starts at the leftmost place from which it ends the match.
-    re2::StringPiece rest;
-    const bool found = b < e && g.rest->Match(text, b + 1, e, RE2::UNANCHORED, &rest, 1);
-    const std::size_t p = found ? static_cast<std::size_t>(rest.data() - text.data()) : 0;
-    // Not where a character starts (inside the group's first character),
-    // or no way found to end the match there: ask RE2.
-    if (!found || p + rest.size() != e || (p < e && (static_cast<unsigned char>(text[p]) & 0xC0) == 0x80)) {
-      std::vector<re2::StringPiece> all(static_cast<std::size_t>(g.index + 1));
-      if (!re_.Match(text, b, e, RE2::ANCHOR_BOTH, all.data(), g.index + 1)) return false;
-      out[i] = all[static_cast<std::size_t>(g.index)];
-      continue;
-    }
-    out[i] = re2::StringPiece(text.data() + b, p - b);
   }
   return true;
 }

@@ -9,10 +9,15 @@
 // a group's place in the match, the group is read from that shape instead:
 //   - literal frame: `L(?P<g>…)R` with L and R literal text: the group is the
 //     match minus L and R;
-//   - lazy class head: `(?P<g>[…]+?)R`: the group starts the match and ends
-//     where the leftmost match of R that ends with the match starts (the
-//     lazy loop takes one character at a time, so the first way to finish
-//     the match is the shortest group).
+//   - lazy head: `(?P<g>H(?:X)+?)R` (or `*?`, or a class `[…]+?` for X),
+//     H literal text, X a list of alternatives each one character (a class)
+//     or `a[…]{m,n}b` with b outside the class and a starting no other
+//     alternative: X never matches a proper prefix of what it matches, so
+//     the loop's iterations can end at one chain of places only. The lazy
+//     loop stops at the first of them where R matches at all: the group
+//     ends at the leftmost start of R that is on the chain (tested with the
+//     loop's own pattern), and groups inside R are read from R's capture
+//     on what follows the group alone.
 // Any other shape gets RE2's capture, on the match alone.
 #pragma once
 #include <cstddef>
@@ -29,25 +34,43 @@ namespace plancmp {
 class MatchGroups {
  public:
   // The groups of `re` named `names`; a name re lacks never takes part.
-  MatchGroups(const RE2& re, const std::vector<std::string>& names);
+  // Built once per distinct pattern, options and names (its helper
+  // patterns' DFAs then fill once, not per document).
+  static std::shared_ptr<const MatchGroups> of(const RE2& re, const std::vector<std::string>& names);
 
   // Fills out[i] with group names[i] (data() null when it took no part) of
   // the match [b, e) of re in text: the match re's unanchored search (or a
-  // search anchored at b) finds there. False only if re does not match
-  // [b, e) at all (then out is unspecified).
-  bool read(re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const;
+  // search anchored at b) finds there. `re` is the pattern this was built
+  // for (or one equal to it). False only if re does not match [b, e) at
+  // all (then out is unspecified).
+  bool read(const RE2& re, re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const;
 
  private:
   struct Group {
     int index = -1;  // capture index in re; -1: not in re
-    enum class Shape { kLiteralFrame, kLazyClassHead, kOpen } shape = Shape::kOpen;
+    enum class Shape { kLiteralFrame, kLazyHead, kInRest, kOpen } shape = Shape::kOpen;
     std::size_t head = 0, tail = 0;  // kLiteralFrame: literal bytes before and after
-    std::unique_ptr<RE2> rest;       // kLazyClassHead: the pattern after the group
+    int rest_index = -1;             // kInRest: capture index in LazyHead::rest
   };
-  const RE2& re_;
+  // The group of shape kLazyHead (at most one: it opens the pattern).
+  struct LazyHead {
+    std::size_t head = 0;       // bytes of H
+    bool at_least_one = true;   // +? rather than *?
+    std::unique_ptr<RE2> loop;  // H(?:X)+ (or *): is a place on the chain? null: every character is
+    std::unique_ptr<RE2> rest;  // the pattern after the group
+    int nrest = 1;              // captures of rest to fill (kInRest groups)
+  };
+  // Where the lazy head group ends in the match [b, e); npos when not found.
+  std::size_t lazy_end(re2::StringPiece text, std::size_t b, std::size_t e) const;
+  // Every group by RE2's capture on the match alone.
+  bool capture(const RE2& re, re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const;
+
+  MatchGroups(const RE2& re, const std::vector<std::string>& names);
+
   std::vector<Group> groups_;
+  std::unique_ptr<LazyHead> lazy_;
   bool capture_ = false;  // some group's place is open: ask RE2
-  int ncapture_ = 1;      // groups RE2 must fill then
+  int ncapture_ = 1;      // groups RE2 must fill
 };
 
 // The words a rule's every match must hold (RE2's FilteredRE2 atoms), to

@@ -194,7 +194,7 @@ void check_groups_like_re2(const std::string& pattern, const std::vector<std::st
                            const std::vector<std::string>& texts) {
   RE2 re(pattern);
   REQUIRE(re.ok());
-  MatchGroups groups(re, names);
+  const std::shared_ptr<const MatchGroups> groups = MatchGroups::of(re, names);
   const int n = re.NumberOfCapturingGroups() + 1;
   for (const std::string& t : texts) {
     CAPTURE(pattern);
@@ -207,7 +207,7 @@ void check_groups_like_re2(const std::string& pattern, const std::vector<std::st
       REQUIRE(re.Match(text, pos, t.size(), RE2::UNANCHORED, want.data(), n));
       const std::size_t b = static_cast<std::size_t>(whole.data() - t.data()), e = b + whole.size();
       std::vector<re2::StringPiece> got(names.size());
-      REQUIRE(groups.read(text, b, e, got.data()));
+      REQUIRE(groups->read(re, text, b, e, got.data()));
       for (std::size_t i = 0; i < names.size(); ++i) {
         auto it = re.NamedCapturingGroups().find(names[i]);
         const re2::StringPiece w = it == re.NamedCapturingGroups().end() ? re2::StringPiece() : want[it->second];
@@ -236,9 +236,23 @@ TEST_CASE("MatchGroups reads a lazy class at the head of a pattern as RE2 captur
   check_groups_like_re2("(?P<g>[a-z]+?)(?:b|ab)c", {"g"}, {"xaabc", "abc", "zabcabc"});
 }
 
+TEST_CASE("MatchGroups reads a lazy loop of alternatives at the head, and the groups after it, as RE2 captures them") {
+  // The rest can start inside a parenthesised insertion, where the loop's
+  // iterations never end: the group goes on to the next place it can.
+  check_groups_like_re2("(?P<units>(?:[^;:。()]|\\([^()]{1,12}\\))+?)(?P<kw>牵头(?:负责)?)(?:$|[,;、])", {"units", "kw"},
+                        {"县环保局牵头,县水务局参与", "A(B牵头,C)牵头,", "市局牵头负责", "(牵头)牵头", "牵头牵头", "(x)牵头;"});
+  check_groups_like_re2("(?P<units>各(?:[^;:。()]|\\([^()]{1,12}\\))*?)(?P<kw>(?:负责)?落实)$", {"units", "kw"},
+                        {"市局牵头,各区(县)政府负责落实", "各落实", "各(负责落实)负责落实", "各县落实。各区落实"});
+  check_groups_like_re2("(?P<units>(?:[^;]|\\([^()]{1,12}\\))+?)等?(?P<kw>按职责分工负责|分工负责)", {"units", "kw"},
+                        {"A、B等按职责分工负责", "A按职责分工负责;B分工负责", "等按职责分工负责"});
+  check_groups_like_re2("(?P<g>(?:a|[b-d]|x[^y]*y)+?)(?P<k>yz|c)", {"g", "k"}, {"abcyz", "xcyzcyz", "xyyz", "axcyc"});
+}
+
 TEST_CASE("MatchGroups falls back to RE2's capture for other shapes") {
-  check_groups_like_re2("(?P<units>(?:[^;:。]|\\([^()]{1,12}\\))+?)(?P<kw>牵头(?:负责)?)(?:$|[,;、])", {"units", "kw"},
-                        {"县环保局牵头,县水务局参与", "A(B牵头,C)牵头,", "市局牵头负责"});
+  // A loop that can end at two places after one iteration ("a" and "ab").
+  check_groups_like_re2("(?P<g>(?:ab|a)+?)(?P<k>bc|c)", {"g", "k"}, {"abc", "aabc", "ababc"});
+  // A rest with two alternatives at its top: the group may not take part.
+  check_groups_like_re2("(?P<g>[a-z]+?)x|y(?P<k>z)", {"g", "k"}, {"abx yz", "yz"});
   check_groups_like_re2("(?P<a>x)?y(?P<b>z)", {"a", "b"}, {"yz xyz"});
 }
 
