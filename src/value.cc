@@ -48,6 +48,12 @@ Value& Value::set(std::string key, Value v) & {
       return *this;
     }
   }
+  if (keys_.empty()) {
+    // Records have about a dozen fields: grow once, not at 1, 2, 4 and 8.
+    constexpr std::size_t kRecordFields = 16;
+    keys_.reserve(kRecordFields);
+    items_.reserve(kRecordFields);
+  }
   keys_.push_back(std::move(key));
   items_.push_back(std::move(v));
   return *this;
