@@ -3,6 +3,8 @@
 // ".0" and doubles in their shortest round-trip form without an exponent.
 #include "plancmp/value.h"
 
+#include <array>
+
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -179,16 +181,30 @@ bool plain_is_safe(std::string_view s, bool is_key) {
     return false;  // numbers, dates, times, "-" and ".inf" look-alikes
   }
   if (reserved_word(s, is_key)) return false;
-  for (unsigned char c : s) {
-    if (yaml_indicator(c)) return false;
-  }
-  // C1 controls (NEL is a line break to YAML 1.1), NBSP and the BOM: readers
-  // differ on them, and a double-quoted string escapes them visibly.
-  // (Byte checks suffice: `s` is valid UTF-8; U+0080..U+00A0 is C2 80..C2 A0.)
-  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) <= 0xA0) return false;
-    if (c == 0xEF && s.substr(i, 3) == "\xEF\xBB\xBF") return false;
+  // One pass, a table lookup per byte: YAML indicators, and the lead bytes of
+  // what else must be quoted: C1 controls (NEL is a line break to YAML 1.1),
+  // NBSP and the BOM, on which readers differ (a double-quoted string escapes
+  // them visibly). Byte checks suffice: `s` is valid UTF-8; U+0080..U+00A0 is
+  // C2 80..C2 A0.
+  enum : unsigned char { kPlain, kIndicator, kMaybeC1, kMaybeBom };
+  static const std::array<unsigned char, 256> kByteKind = [] {
+    std::array<unsigned char, 256> kind{};
+    for (int c = 0; c < 256; ++c) kind[c] = yaml_indicator(static_cast<unsigned char>(c)) ? kIndicator : kPlain;
+    kind[0xC2] = kMaybeC1;
+    kind[0xEF] = kMaybeBom;
+    return kind;
+  }();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    switch (kByteKind[static_cast<unsigned char>(s[i])]) {
+      case kPlain: break;
+      case kIndicator: return false;
+      case kMaybeC1:
+        if (i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0xA0) return false;
+        break;
+      case kMaybeBom:
+        if (s.substr(i, 3) == "\xEF\xBB\xBF") return false;
+        break;
+    }
   }
   return true;
 }
