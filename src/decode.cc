@@ -746,6 +746,16 @@ std::vector<Warning> repair_mojibake(DecodedText& text, const std::string& file_
   return runs.finish();
 }
 
+// Would repair_mojibake() look at any line of `text` (valid UTF-8, LF line ends)?
+bool has_mojibake_line(std::string_view text) {
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find('\n', begin), text.size());
+    if (may_be_mojibake(scan_line(text.substr(begin, end - begin)))) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
 // Readers go through warnings top to bottom, whatever stage found them.
 void merge_by_line(std::vector<Warning>& warnings, std::vector<Warning> more) {
   warnings.insert(warnings.end(), std::make_move_iterator(more.begin()),
@@ -816,6 +826,11 @@ DecodedText decode(std::string_view bytes, const std::string& file_name,
     // As finish() with a clean UTF-8 conversion: no invalid-byte warnings.
     DecodedText out;
     out.encoding = "UTF-8";
+    if (!options.input_offsets && std::memchr(bytes.data(), '\r', bytes.size()) == nullptr &&
+        !has_mojibake_line(bytes)) {
+      out.utf8.assign(bytes);  // nothing to rewrite, repair or map
+      return out;
+    }
     copy_utf8(bytes, out);
     merge_by_line(out.warnings, repair_mojibake(out, file_name));
     return out;

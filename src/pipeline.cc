@@ -66,9 +66,12 @@ std::string document_stem(const std::string& path) {
 
 Document extract_bytes(std::string_view bytes, const std::string& display_name,
                        const ExtractOptions& options) {
-  DecodedText decoded = decode(bytes, display_name, options.decode);
-  // The offset map of decode is not used here; its memory (8 bytes per byte)
-  // goes before normalization builds its own, and the text is moved, not copied.
+  // Normalization maps offsets back to the decoded text itself: decode's map
+  // to the file is not needed (and when it is built all the same, its memory,
+  // 8 bytes per byte, goes before normalization builds its own).
+  DecodeOptions decode_options = options.decode;
+  decode_options.input_offsets = false;
+  DecodedText decoded = decode(bytes, display_name, decode_options);
   std::vector<long long>().swap(decoded.input_offset);
   NormalizedText text = NormalizedText::build_from(std::move(decoded.utf8));
   std::shared_ptr<const Grammar> grammar = options.grammar ? options.grammar : Grammar::builtin();

@@ -534,3 +534,26 @@ TEST_CASE("warnings for invalid bytes and repaired mojibake come in line order")
   CHECK(d.warnings[2].line == 30);
   check_offsets_sane(d, bytes);
 }
+
+TEST_CASE("without input offsets decode gives the same text and warnings, and skips the map for clean UTF-8") {
+  DecodeOptions no_offsets;
+  no_offsets.input_offsets = false;
+  const std::string crlf = "一\r\n二\n";
+  const std::string damaged = damage_lines(ankang(), 10, 10, "UTF-8");
+  for (const std::string& bytes : {ankang(), crlf, damaged}) {
+    const DecodedText with = decode(bytes, "a.txt");
+    const DecodedText without = decode(bytes, "a.txt", no_offsets);
+    CHECK(without.utf8 == with.utf8);
+    CHECK(without.encoding == with.encoding);
+    REQUIRE(without.warnings.size() == with.warnings.size());
+    for (size_t i = 0; i < with.warnings.size(); ++i) {
+      CHECK(without.warnings[i].code == with.warnings[i].code);
+      CHECK(without.warnings[i].line == with.warnings[i].line);
+      CHECK(without.warnings[i].byte == with.warnings[i].byte);
+    }
+  }
+  CHECK(decode(ankang(), "a.txt", no_offsets).input_offset.empty());
+  // A line to repair needs the map: it is built all the same.
+  CHECK(decode(damaged, "a.txt", no_offsets).input_offset.size() == decode(damaged, "a.txt").input_offset.size());
+  CHECK_FALSE(decode(damaged, "a.txt").warnings.empty());
+}

@@ -35,6 +35,10 @@ inline constexpr std::size_t kDefaultMaxInputBytes = 16u << 20;  // 16 MiB
 struct DecodeOptions {
   std::string encoding_override;  // empty: detect
   std::size_t max_input_bytes = kDefaultMaxInputBytes;  // 0: no limit but 2 GiB
+  // Fill DecodedText::input_offset. Extraction does not read it: without it,
+  // clean UTF-8 (the usual input) is taken as it is, with no map of 8 bytes
+  // per byte to build. Other inputs get the map either way.
+  bool input_offsets = true;
 };
 
 struct DecodedText {
@@ -43,6 +47,7 @@ struct DecodedText {
   std::vector<Warning> warnings;
   // For every byte of `utf8`, the byte offset in the input file where the
   // character it belongs to starts (size utf8.size() + 1; last = file size).
+  // May be empty when DecodeOptions::input_offsets is false.
   std::vector<long long> input_offset;
 };
 
