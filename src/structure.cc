@@ -485,6 +485,7 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
          0, 0, -1});
     if (over_budget) chain.clear();
   }
+  if (chain.empty()) return;  // no item at this level: items_ and their ends stand
   for (auto [index, value] : chain) items_.push_back({cands[index], value, text_.size()});
   std::stable_sort(items_.begin(), items_.end(),
                    [](const Item& a, const Item& b) { return a.cand.begin < b.cand.begin; });
