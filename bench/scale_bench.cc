@@ -129,11 +129,15 @@ std::vector<std::pair<std::string, double>> stage_times(const std::vector<std::s
   };
   const auto grammar = plancmp::Grammar::builtin();
   const auto catalogue = plancmp::Catalogue::from_grammar(*grammar);
+  // Decoded and normalized as extract_bytes() does: no map back to the file's
+  // bytes, and the decoded text moved into normalization.
+  plancmp::DecodeOptions decode_options;
+  decode_options.input_offsets = false;
   for (const std::string& bytes : texts) {
     plancmp::DecodedText decoded;
-    timed("decode", [&] { decoded = plancmp::decode(bytes, "plan.txt"); });
+    timed("decode", [&] { decoded = plancmp::decode(bytes, "plan.txt", decode_options); });
     plancmp::NormalizedText nt;
-    timed("normalize", [&] { nt = plancmp::NormalizedText::build(decoded.utf8); });
+    timed("normalize", [&] { nt = plancmp::NormalizedText::build_from(std::move(decoded.utf8)); });
     plancmp::Structure structure;
     timed("structure", [&] { structure = plancmp::find_structure(nt, *grammar); });
     plancmp::Document doc;
