@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <list>
 #include <map>
 #include <memory>
@@ -26,6 +27,7 @@
 #include "numbers.h"
 #include "plancmp/extract.h"
 #include "targets_internal.h"
+#include "units_regex.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -64,12 +66,21 @@ struct Phrase {
 
 std::size_t char_count(const std::string& s) { return utf8::length(s); }
 
-// Both first compare one byte: they run over word lists for every phrase.
+// Both first compare up to three bytes inline (a CJK character's lead byte
+// alone tells little): they run over word lists for every phrase.
 bool starts_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && (p.empty() || (s[0] == p[0] && s.compare(0, p.size(), p) == 0));
+  if (s.size() < p.size()) return false;
+  const std::size_t head = std::min<std::size_t>(p.size(), 3);
+  for (std::size_t i = 0; i < head; ++i)
+    if (s[i] != p[i]) return false;
+  return p.size() == head || std::memcmp(s.data() + head, p.data() + head, p.size() - head) == 0;
 }
 bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && (p.empty() || (s.back() == p.back() && s.compare(s.size() - p.size(), p.size(), p) == 0));
+  if (s.size() < p.size()) return false;
+  const std::size_t tail = std::min<std::size_t>(p.size(), 3);
+  for (std::size_t i = 1; i <= tail; ++i)
+    if (s[s.size() - i] != p[p.size() - i]) return false;
+  return p.size() == tail || std::memcmp(s.data() + s.size() - p.size(), p.data(), p.size() - tail) == 0;
 }
 
 struct ValueHit {
@@ -142,7 +153,19 @@ struct StartTest {
 struct GrammarFacts {
   NotTargetScan not_targets;
   std::vector<StartTest> values;  // per values rule
+  // Which comparators and indicator leads can match in a phrase: a cheap
+  // test in place of a set pass (or a regex call per rule) on every phrase.
+  std::shared_ptr<const RequiredWords> comparator_words, lead_words;
 };
+
+std::vector<const RE2*> regexes(const RuleSet& rs) {
+  std::vector<const RE2*> out;
+  for (const PatternRule& r : rs.rules) out.push_back(r.re.get());
+  return out;
+}
+
+// Rule i of `rs` may match: RequiredWords answers for the first 64.
+bool may_match(std::uint64_t bits, std::size_t i) { return i >= 64 || (bits >> i & 1); }
 
 void scan_not_targets(const RuleSet& rs, NotTargetScan& scan) {
   if (!rs.context_free || rs.rules.empty()) return;
@@ -169,9 +192,10 @@ void scan_not_targets(const RuleSet& rs, NotTargetScan& scan) {
   scan.per_rule = false;
 }
 
-std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, const RuleSet& values) {
+std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, const RuleSet& values,
+                                                  const RuleSet& comparators, const RuleSet& leads) {
   std::string key;
-  for (const RuleSet* rs : {&not_targets, &values}) {
+  for (const RuleSet* rs : {&not_targets, &values, &comparators, &leads}) {
     for (const PatternRule& r : rs->rules) key += r.re->pattern() + '\0';
     key += '\1';
   }
@@ -183,6 +207,8 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
     auto facts = std::make_shared<GrammarFacts>();
     scan_not_targets(not_targets, facts->not_targets);
     for (const PatternRule& r : values.rules) facts->values.emplace_back(*r.re);
+    facts->comparator_words = RequiredWords::of(regexes(comparators));
+    facts->lead_words = RequiredWords::of(regexes(leads));
     entry = std::move(facts);
   }
   return entry;
@@ -210,7 +236,7 @@ class TargetExtractor {
         measure_words_(g.list(kFile, "measure_words")),
         unitless_indicators_(g.list(kFile, "unitless_indicators")),
         lower_is_better_(g.list(kFile, "lower_is_better")),
-        facts_(grammar_facts(not_targets_, values_)) {
+        facts_(grammar_facts(not_targets_, values_, comparators_, indicator_leads_)) {
     for (const PatternRule& r : values_.rules) {
       const auto& names = r.re->NamedCapturingGroups();
       auto group = [&](const char* name) {
@@ -544,7 +570,11 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
       lo += junk;
       changed = true;
     }
-    for (const PatternRule& r : indicator_leads_.rules) {
+    // The view only shrinks in this loop: a lead ruled out stays out.
+    const std::uint64_t leads = facts_->lead_words->may_match(view());
+    for (std::size_t i = 0; i < indicator_leads_.rules.size(); ++i) {
+      if (!may_match(leads, i)) continue;
+      const PatternRule& r = indicator_leads_.rules[i];
       const re2::StringPiece p(view().data(), view().size());
       re2::StringPiece m;
       if (r.re->Match(p, 0, p.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
@@ -768,8 +798,10 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     const RuleSet& cmps = comparators_;
     std::size_t best_end = 0, best_begin = 0;
     const PatternRule* best = nullptr;
-    for (int index : cmps.matching(pre.s)) {
-      const PatternRule& r = cmps.rules[static_cast<std::size_t>(index)];
+    const std::uint64_t candidates = facts_->comparator_words->may_match(pre.s);
+    for (std::size_t index = 0; index < cmps.rules.size(); ++index) {
+      if (!may_match(candidates, index)) continue;
+      const PatternRule& r = cmps.rules[index];
       re2::StringPiece m;
       std::size_t from = 0;
       while (from < pre.s.size() && r.re->Match(pre.s, from, pre.s.size(), RE2::UNANCHORED, &m, 1)) {
