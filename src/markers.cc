@@ -252,42 +252,55 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     for (char32_t c : kBoundaryChars) set[static_cast<unsigned char>(utf8::encode(std::u32string(1, c))[0])] = true;
     return set;
   }();
-  std::vector<std::size_t> line_starts{0}, boundaries{0};
-  for (std::size_t i = find_byte_in(text, 0, kMayOpenBoundary); i < text.size();
-       i = find_byte_in(text, i + 1, kMayOpenBoundary)) {
-    std::size_t after = i;
-    char32_t c = utf8::next(text, after);
-    if (c == U'\n') line_starts.push_back(after);
-    if (is_boundary_char(c)) boundaries.push_back(after);
-  }
+  // One pass over the text finds the line starts, the boundaries, and for
+  // each rule that may match anywhere the positions whose byte may start it.
+  auto anywhere = [](const MarkerRule& rule) {
+    return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
+  };
+  std::vector<const RulePlan*> plans;
+  std::vector<std::size_t> anywhere_rules;
+  ByteSet wanted = kMayOpenBoundary;
   for (const MarkerRule& rule : g.markers) {
-    const RulePlan& plan = plan_of(rule);
-    switch (rule.position) {
-      case MarkerPosition::kLineStart:
-      case MarkerPosition::kBoundary:
-        for (std::size_t p : rule.position == MarkerPosition::kLineStart ? line_starts : boundaries) {
-          if (!plan.may_start_at(text, p)) continue;
-          if (position_allowed(rule, text, p)) match_at(g, rule, plan, text, p, true, found);
-        }
-        break;
-      case MarkerPosition::kBoundaryPreferred:
-      case MarkerPosition::kAnywhere: {
-        // As an unanchored search from each match start plus one character
-        // would find them: every position where the pattern matches, but
-        // none inside the first character of the one before.
-        const bool mid_char = plan.may_start_mid_char();
-        std::size_t resume = 0;
-        for (std::size_t p = find_byte_in(text, 0, plan.first_bytes); p < text.size();
-             p = find_byte_in(text, p + 1, plan.first_bytes)) {
-          if (p < resume || !plan.may_start_at(text, p)) continue;
-          const bool allowed = position_allowed(rule, text, p);
-          if (!allowed && !mid_char) continue;  // no match could start before the next character
-          if (!match_at(g, rule, plan, text, p, allowed, found)) continue;
-          resume = p;
-          utf8::next(text, resume);
-        }
-        break;
+    plans.push_back(&plan_of(rule));
+    if (!anywhere(rule)) continue;
+    anywhere_rules.push_back(plans.size() - 1);
+    for (std::size_t b = 0; b < 256; ++b) wanted[b] = wanted[b] || plans.back()->first_bytes[b];
+  }
+  std::vector<std::size_t> line_starts{0}, boundaries{0};
+  std::vector<std::vector<std::size_t>> starts(g.markers.size());  // of the rules that match anywhere
+  for (std::size_t i = find_byte_in(text, 0, wanted); i < text.size(); i = find_byte_in(text, i + 1, wanted)) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (kMayOpenBoundary[b]) {
+      std::size_t after = i;
+      char32_t c = utf8::next(text, after);
+      if (c == U'\n') line_starts.push_back(after);
+      if (is_boundary_char(c)) boundaries.push_back(after);
+    }
+    for (std::size_t r : anywhere_rules)
+      if (plans[r]->first_bytes[b]) starts[r].push_back(i);
+  }
+  for (std::size_t r = 0; r < g.markers.size(); ++r) {
+    const MarkerRule& rule = g.markers[r];
+    const RulePlan& plan = *plans[r];
+    if (!anywhere(rule)) {
+      for (std::size_t p : rule.position == MarkerPosition::kLineStart ? line_starts : boundaries) {
+        if (!plan.may_start_at(text, p)) continue;
+        if (position_allowed(rule, text, p)) match_at(g, rule, plan, text, p, true, found);
       }
+      continue;
+    }
+    // As an unanchored search from each match start plus one character
+    // would find them: every position where the pattern matches, but none
+    // inside the first character of the one before.
+    const bool mid_char = plan.may_start_mid_char();
+    std::size_t resume = 0;
+    for (std::size_t p : starts[r]) {
+      if (p < resume || !plan.may_start_at(text, p)) continue;
+      const bool allowed = position_allowed(rule, text, p);
+      if (!allowed && !mid_char) continue;  // no match could start before the next character
+      if (!match_at(g, rule, plan, text, p, allowed, found)) continue;
+      resume = p;
+      utf8::next(text, resume);
     }
   }
   std::stable_sort(found.begin(), found.end(), [](const MarkerMatch& a, const MarkerMatch& b) {
