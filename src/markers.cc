@@ -208,10 +208,12 @@ std::string chinese_numeral(int value) {
   return utf8::encode(s);
 }
 
-bool numeral_fragment_fits(const MarkerMatch& m, int value) {
-  if (m.value && *m.value == value) return true;
-  if (m.number_text.empty()) return true;  // nothing printed: any number fits
-  // The DP asks for every number of a range: the forms under 1000 are tabled once.
+namespace {
+
+// The printed form of `value` in the numeral kind of `m`'s rule; `scratch`
+// holds it when it is not tabled. The sequence check asks for every number
+// of a range: the forms under 1000 are tabled once.
+std::string_view numeral_form(const MarkerMatch& m, int value, std::string& scratch) {
   constexpr int kTabled = 1000;
   static const std::vector<std::string> kChinese = [] {
     std::vector<std::string> t(kTabled);
@@ -224,23 +226,42 @@ bool numeral_fragment_fits(const MarkerMatch& m, int value) {
     return t;
   }();
   const bool chinese = m.rule->numeral == NumeralKind::kChinese;
-  std::string computed;
-  if (value <= 0 || value >= kTabled) computed = chinese ? chinese_numeral(value) : std::to_string(value);
-  const std::string_view full = (value <= 0 || value >= kTabled) ? std::string_view(computed)
-                                : chinese ? std::string_view(kChinese[static_cast<std::size_t>(value)])
-                                          : std::string_view(kArabic[static_cast<std::size_t>(value)]);
+  if (value <= 0 || value >= kTabled) {
+    scratch = chinese ? chinese_numeral(value) : std::to_string(value);
+    return scratch;
+  }
+  return chinese ? kChinese[static_cast<std::size_t>(value)] : kArabic[static_cast<std::size_t>(value)];
+}
+
+// numeral_fragment_fits() given the full printed form of `value`.
+bool fragment_fits(const MarkerMatch& m, int value, std::string_view full) {
+  if (m.value && *m.value == value) return true;
+  if (m.number_text.empty()) return true;  // nothing printed: any number fits
   const std::string_view part = m.number_text;
   if (part.size() >= full.size()) return false;
-  bool prefix = full.compare(0, part.size(), part) == 0;
-  bool suffix = full.compare(full.size() - part.size(), part.size(), part) == 0;
   // Every printed form may be a truncation (web copies print "(二十)" for 24);
   // the fragment kind says which end a damaged marker lost.
   switch (m.rule->fragment) {
-    case Fragment::kPrefix: return prefix;
-    case Fragment::kSuffix: return suffix;
-    case Fragment::kExact: return prefix || suffix;
+    case Fragment::kPrefix: return full.starts_with(part);
+    case Fragment::kSuffix: return full.ends_with(part);
+    case Fragment::kExact: return full.starts_with(part) || full.ends_with(part);
   }
   return false;
+}
+
+}  // namespace
+
+bool numeral_fragment_fits(const MarkerMatch& m, int value) {
+  std::string scratch;
+  return fragment_fits(m, value, numeral_form(m, value, scratch));
+}
+
+std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
+  std::vector<int> out;
+  std::string scratch;
+  for (int v = 1; v <= max_value; ++v)
+    if (fragment_fits(m, v, numeral_form(m, v, scratch))) out.push_back(v);
+  return out;
 }
 
 std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {

@@ -224,9 +224,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   std::map<std::tuple<const MarkerRule*, std::optional<int>, std::string_view>, std::vector<int>> readings_of;
   auto readings = [&](const MarkerMatch& mm) -> const std::vector<int>& {
     auto [it, fresh] = readings_of.try_emplace({mm.rule, mm.value, mm.number_text});
-    if (fresh)
-      for (int v = 1; v <= V; ++v)
-        if ((mm.value && *mm.value == v) || numeral_fragment_fits(mm, v)) it->second.push_back(v);
+    if (fresh) it->second = numeral_readings(mm, V);
     return it->second;
   };
 
