@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <mutex>
 
 #include "numbers.h"
 #include "utf8_util.h"
@@ -23,14 +24,11 @@ char32_t previous_char(std::string_view text, std::size_t pos) {
   return utf8::next(text, i);
 }
 
+// Paragraph and sentence ends, and closing brackets and quotes.
+constexpr char32_t kBoundaryChars[] = {U'\n', U'。', U';', U'!', U'?', U':', U')', U'〕', U'】', U'”'};
+
 bool is_boundary_char(char32_t c) {
-  switch (c) {
-    case U'\n': case U'。': case U';': case U'!': case U'?': case U':':
-    case U')': case U'〕': case U'】': case U'”':
-      return true;
-    default:
-      return false;
-  }
+  return std::find(std::begin(kBoundaryChars), std::end(kBoundaryChars), c) != std::end(kBoundaryChars);
 }
 
 bool position_allowed(const MarkerRule& rule, std::string_view text, std::size_t pos) {
@@ -77,33 +75,109 @@ std::optional<int> read_number(const MarkerRule& rule, const std::string& digits
   return std::nullopt;
 }
 
-void match_at(const Grammar::Impl& g, const MarkerRule& rule, std::string_view text,
-              std::size_t pos, std::vector<MarkerMatch>& out) {
-  if (pos < text.size()) {
-    const auto first = static_cast<unsigned char>(text[pos]);
-    if (first < rule.first_byte_min || first > rule.first_byte_max) return;  // no match can start here
+using ByteSet = std::array<bool, 256>;
+
+// The first position from `pos` on whose byte is in `set` (text.size() when none).
+std::size_t find_byte_in(std::string_view text, std::size_t pos, const ByteSet& set) {
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  // Eight bytes at a time: most bytes of a text start nothing.
+  while (pos + 8 <= n && !(set[t[pos]] | set[t[pos + 1]] | set[t[pos + 2]] | set[t[pos + 3]] |
+                           set[t[pos + 4]] | set[t[pos + 5]] | set[t[pos + 6]] | set[t[pos + 7]]))
+    pos += 8;
+  while (pos < n && !set[t[pos]]) ++pos;
+  return pos;
+}
+
+// What find_markers reads once from a rule's pattern.
+struct RulePlan {
+  // RE2's PossibleMatchRange bounds every match m by min <= m <= max, so m
+  // starts with the bytes min and max share, then (when min goes on past
+  // them) a byte within [min[k], max[k]]: a test far tighter than the first
+  // byte alone ("(" then a Chinese numeral's lead byte, not just "(").
+  bool tested = false;  // false: no test (no range from RE2, or the pattern may match "")
+  std::string prefix;
+  bool next_byte = false;
+  unsigned char next_min = 0, next_max = 0xFF;
+  ByteSet first_bytes;  // the bytes a match may start with
+  int groups = 1;       // capturing groups + the whole match
+  int num = -1, body = -1;
+
+  bool may_start_at(std::string_view text, std::size_t pos) const {
+    if (!tested) return true;
+    if (text.size() - pos < prefix.size() + (next_byte ? 1 : 0)) return false;
+    if (text.compare(pos, prefix.size(), prefix) != 0) return false;
+    if (!next_byte) return true;
+    const auto b = static_cast<unsigned char>(text[pos + prefix.size()]);
+    return b >= next_min && b <= next_max;
   }
-  if (!position_allowed(rule, text, pos)) return;
-  const int groups = rule.re->NumberOfCapturingGroups() + 1;
-  // Tried at nearly every boundary: no allocation for the usual few groups.
+  // Can a match start with a UTF-8 trail byte (inside a character)?
+  bool may_start_mid_char() const {
+    return std::any_of(first_bytes.begin() + 0x80, first_bytes.begin() + 0xC0, [](bool b) { return b; });
+  }
+};
+
+RulePlan plan_for(const RE2& re) {
+  RulePlan plan;
+  plan.first_bytes.fill(true);
+  plan.groups = re.NumberOfCapturingGroups() + 1;
+  const auto& names = re.NamedCapturingGroups();
+  if (auto it = names.find("num"); it != names.end()) plan.num = it->second;
+  if (auto it = names.find("body"); it != names.end()) plan.body = it->second;
+  std::string min, max;
+  if (!re.PossibleMatchRange(&min, &max, 8) || min.empty()) return plan;
+  // An empty max means no upper bound: then only the first byte is bounded, by 0xFF.
+  const std::string_view upper = max.empty() ? std::string_view("\xFF", 1) : std::string_view(max);
+  std::size_t k = 0;
+  while (k < min.size() && k < upper.size() && min[k] == upper[k]) ++k;
+  if (k < min.size() && k == upper.size()) return plan;  // no room for a byte after the prefix
+  plan.tested = true;
+  plan.prefix = min.substr(0, k);
+  if (k < min.size()) {
+    plan.next_byte = true;
+    plan.next_min = static_cast<unsigned char>(min[k]);
+    plan.next_max = static_cast<unsigned char>(upper[k]);
+  }
+  const auto lo = static_cast<unsigned char>(k > 0 ? min[0] : plan.next_min);
+  const auto hi = static_cast<unsigned char>(k > 0 ? min[0] : plan.next_max);
+  for (int b = 0; b < 256; ++b) plan.first_bytes[static_cast<std::size_t>(b)] = b >= lo && b <= hi;
+  return plan;
+}
+
+// The plan of a rule, worked out once per pattern for the process: the
+// range analysis costs about as much as scanning a whole document.
+const RulePlan& plan_of(const MarkerRule& rule) {
+  static std::mutex mutex;
+  static std::map<std::string, RulePlan> plans;  // by pattern; never erased, so references stay valid
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, fresh] = plans.try_emplace(rule.re->pattern());
+  if (fresh) it->second = plan_for(*rule.re);
+  return it->second;
+}
+
+// Tries `rule` anchored at `pos` and records the match when `allowed` (the
+// rule's position test passed) and its number reads. True when the pattern
+// matched at `pos` at all.
+bool match_at(const Grammar::Impl& g, const MarkerRule& rule, const RulePlan& plan,
+              std::string_view text, std::size_t pos, bool allowed, std::vector<MarkerMatch>& out) {
+  // Tried at many positions: no allocation for the usual few groups.
   constexpr int kFewGroups = 8;
   std::array<re2::StringPiece, kFewGroups> few;
-  std::vector<re2::StringPiece> many(groups > kFewGroups ? static_cast<std::size_t>(groups) : 0);
-  re2::StringPiece* sub = groups > kFewGroups ? many.data() : few.data();
+  std::vector<re2::StringPiece> many(plan.groups > kFewGroups ? static_cast<std::size_t>(plan.groups) : 0);
+  re2::StringPiece* sub = plan.groups > kFewGroups ? many.data() : few.data();
   if (!rule.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(),
-                      RE2::ANCHOR_START, sub, groups))
-    return;
-  const auto& names = rule.re->NamedCapturingGroups();
+                      RE2::ANCHOR_START, sub, plan.groups))
+    return false;
+  if (!allowed) return true;
   MarkerMatch m;
   m.rule = &rule;
   m.begin = pos;
   std::size_t end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
   m.body = end;
-  if (auto it = names.find("body"); it != names.end() && sub[it->second].data() != nullptr)
-    m.body = static_cast<std::size_t>(sub[it->second].data() - text.data());
-  if (auto it = names.find("num"); it != names.end() && sub[it->second].data() != nullptr)
-  {
-    std::string raw(sub[it->second].data(), sub[it->second].size());
+  if (plan.body >= 0 && sub[plan.body].data() != nullptr)
+    m.body = static_cast<std::size_t>(sub[plan.body].data() - text.data());
+  if (plan.num >= 0 && sub[plan.num].data() != nullptr) {
+    std::string raw(sub[plan.num].data(), sub[plan.num].size());
     m.number_text = apply_confusables(g, raw);
     m.misread = m.number_text != raw;
   }
@@ -111,8 +185,9 @@ void match_at(const Grammar::Impl& g, const MarkerRule& rule, std::string_view t
   while (!m.printed.empty() && m.printed.back() == ' ') m.printed.pop_back();
   m.value = read_number(rule, m.number_text);
   m.at_boundary = is_boundary_char(previous_char(text, pos));
-  if (rule.numeral != NumeralKind::kNone && !m.number_text.empty() && !m.value) return;
+  if (rule.numeral != NumeralKind::kNone && !m.number_text.empty() && !m.value) return true;
   out.push_back(std::move(m));
+  return true;
 }
 
 }  // namespace
@@ -133,10 +208,12 @@ std::string chinese_numeral(int value) {
   return utf8::encode(s);
 }
 
-bool numeral_fragment_fits(const MarkerMatch& m, int value) {
-  if (m.value && *m.value == value) return true;
-  if (m.number_text.empty()) return true;  // nothing printed: any number fits
-  // The DP asks for every number of a range: the forms under 1000 are tabled once.
+namespace {
+
+// The printed form of `value` in the numeral kind of `m`'s rule; `scratch`
+// holds it when it is not tabled. The sequence check asks for every number
+// of a range: the forms under 1000 are tabled once.
+std::string_view numeral_form(const MarkerMatch& m, int value, std::string& scratch) {
   constexpr int kTabled = 1000;
   static const std::vector<std::string> kChinese = [] {
     std::vector<std::string> t(kTabled);
@@ -149,59 +226,102 @@ bool numeral_fragment_fits(const MarkerMatch& m, int value) {
     return t;
   }();
   const bool chinese = m.rule->numeral == NumeralKind::kChinese;
-  std::string computed;
-  if (value <= 0 || value >= kTabled) computed = chinese ? chinese_numeral(value) : std::to_string(value);
-  const std::string_view full = (value <= 0 || value >= kTabled) ? std::string_view(computed)
-                                : chinese ? std::string_view(kChinese[static_cast<std::size_t>(value)])
-                                          : std::string_view(kArabic[static_cast<std::size_t>(value)]);
+  if (value <= 0 || value >= kTabled) {
+    scratch = chinese ? chinese_numeral(value) : std::to_string(value);
+    return scratch;
+  }
+  return chinese ? kChinese[static_cast<std::size_t>(value)] : kArabic[static_cast<std::size_t>(value)];
+}
+
+// numeral_fragment_fits() given the full printed form of `value`.
+bool fragment_fits(const MarkerMatch& m, int value, std::string_view full) {
+  if (m.value && *m.value == value) return true;
+  if (m.number_text.empty()) return true;  // nothing printed: any number fits
   const std::string_view part = m.number_text;
   if (part.size() >= full.size()) return false;
-  bool prefix = full.compare(0, part.size(), part) == 0;
-  bool suffix = full.compare(full.size() - part.size(), part.size(), part) == 0;
   // Every printed form may be a truncation (web copies print "(二十)" for 24);
   // the fragment kind says which end a damaged marker lost.
   switch (m.rule->fragment) {
-    case Fragment::kPrefix: return prefix;
-    case Fragment::kSuffix: return suffix;
-    case Fragment::kExact: return prefix || suffix;
+    case Fragment::kPrefix: return full.starts_with(part);
+    case Fragment::kSuffix: return full.ends_with(part);
+    case Fragment::kExact: return full.starts_with(part) || full.ends_with(part);
   }
   return false;
 }
 
+}  // namespace
+
+bool numeral_fragment_fits(const MarkerMatch& m, int value) {
+  std::string scratch;
+  return fragment_fits(m, value, numeral_form(m, value, scratch));
+}
+
+std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
+  std::vector<int> out;
+  std::string scratch;
+  for (int v = 1; v <= max_value; ++v)
+    if (fragment_fits(m, v, numeral_form(m, v, scratch))) out.push_back(v);
+  return out;
+}
+
 std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {
   std::vector<MarkerMatch> found;
-  std::vector<std::size_t> line_starts{0}, boundaries{0};
-  for (std::size_t i = 0; i < text.size();) {
-    std::size_t start = i;
-    char32_t c = utf8::next(text, i);
-    (void)start;
-    if (c == U'\n') line_starts.push_back(i);
-    if (is_boundary_char(c)) boundaries.push_back(i);
-  }
+  // Every boundary character starts with a byte no UTF-8 sequence continues
+  // with, so only where such a byte stands can one begin.
+  static const ByteSet kMayOpenBoundary = [] {
+    ByteSet set{};
+    for (char32_t c : kBoundaryChars) set[static_cast<unsigned char>(utf8::encode(std::u32string(1, c))[0])] = true;
+    return set;
+  }();
+  // One pass over the text finds the line starts, the boundaries, and for
+  // each rule that may match anywhere the positions whose byte may start it.
+  auto anywhere = [](const MarkerRule& rule) {
+    return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
+  };
+  std::vector<const RulePlan*> plans;
+  std::vector<std::size_t> anywhere_rules;
+  ByteSet wanted = kMayOpenBoundary;
   for (const MarkerRule& rule : g.markers) {
-    switch (rule.position) {
-      case MarkerPosition::kLineStart:
-        for (std::size_t p : line_starts) match_at(g, rule, text, p, found);
-        break;
-      case MarkerPosition::kBoundary:
-        for (std::size_t p : boundaries) match_at(g, rule, text, p, found);
-        break;
-      case MarkerPosition::kBoundaryPreferred:
-      case MarkerPosition::kAnywhere: {
-        re2::StringPiece input(text.data(), text.size());
-        re2::StringPiece whole;
-        std::size_t from = 0;
-        while (from < text.size() &&
-               rule.re->Match(input, from, text.size(), RE2::UNANCHORED, &whole, 1)) {
-          std::size_t at = static_cast<std::size_t>(whole.data() - text.data());
-          match_at(g, rule, text, at, found);
-          // Step one character past the match start: matches may overlap.
-          std::size_t next = at;
-          utf8::next(text, next);
-          from = next;
-        }
-        break;
+    plans.push_back(&plan_of(rule));
+    if (!anywhere(rule)) continue;
+    anywhere_rules.push_back(plans.size() - 1);
+    for (std::size_t b = 0; b < 256; ++b) wanted[b] = wanted[b] || plans.back()->first_bytes[b];
+  }
+  std::vector<std::size_t> line_starts{0}, boundaries{0};
+  std::vector<std::vector<std::size_t>> starts(g.markers.size());  // of the rules that match anywhere
+  for (std::size_t i = find_byte_in(text, 0, wanted); i < text.size(); i = find_byte_in(text, i + 1, wanted)) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (kMayOpenBoundary[b]) {
+      std::size_t after = i;
+      char32_t c = utf8::next(text, after);
+      if (c == U'\n') line_starts.push_back(after);
+      if (is_boundary_char(c)) boundaries.push_back(after);
+    }
+    for (std::size_t r : anywhere_rules)
+      if (plans[r]->first_bytes[b]) starts[r].push_back(i);
+  }
+  for (std::size_t r = 0; r < g.markers.size(); ++r) {
+    const MarkerRule& rule = g.markers[r];
+    const RulePlan& plan = *plans[r];
+    if (!anywhere(rule)) {
+      for (std::size_t p : rule.position == MarkerPosition::kLineStart ? line_starts : boundaries) {
+        if (!plan.may_start_at(text, p)) continue;
+        if (position_allowed(rule, text, p)) match_at(g, rule, plan, text, p, true, found);
       }
+      continue;
+    }
+    // As an unanchored search from each match start plus one character
+    // would find them: every position where the pattern matches, but none
+    // inside the first character of the one before.
+    const bool mid_char = plan.may_start_mid_char();
+    std::size_t resume = 0;
+    for (std::size_t p : starts[r]) {
+      if (p < resume || !plan.may_start_at(text, p)) continue;
+      const bool allowed = position_allowed(rule, text, p);
+      if (!allowed && !mid_char) continue;  // no match could start before the next character
+      if (!match_at(g, rule, plan, text, p, allowed, found)) continue;
+      resume = p;
+      utf8::next(text, resume);
     }
   }
   std::stable_sort(found.begin(), found.end(), [](const MarkerMatch& a, const MarkerMatch& b) {

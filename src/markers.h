@@ -32,5 +32,7 @@ std::string chinese_numeral(int value);  // 24 -> "二十四"
 // True when `printed` digits can be what is left of `value` after damage:
 // the whole numeral, or (by fragment kind) its prefix or suffix.
 bool numeral_fragment_fits(const MarkerMatch& m, int value);
+// The numbers 1..max_value that `m` fits, in order.
+std::vector<int> numeral_readings(const MarkerMatch& m, int max_value);
 
 }  // namespace plancmp

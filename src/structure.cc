@@ -18,12 +18,15 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <tuple>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "grammar_internal.h"
 #include "markers.h"
@@ -126,6 +129,32 @@ bool is_heading_line(std::string_view line) {
   return han >= 2 && digits < 4 && !RE2::PartialMatch(line, caption);
 }
 
+// Does `re` match somewhere in `text`? A pattern that ends in `$` (the task
+// note's "…[^。]{0,80}$") RE2 searches backwards from the end, and the states
+// of that reverse DFA over a counted repeat cost far more to build than the
+// forward DFA of an RE2::Set holding the same pattern. The set is built once
+// per pattern for the process; PartialMatch answers when the set cannot.
+bool matches_somewhere(const RE2& re, std::string_view text) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<RE2::Set>> sets;  // by pattern; null: no set
+  const RE2::Set* set = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto [it, fresh] = sets.try_emplace(re.pattern());
+    if (fresh) {
+      auto s = std::make_unique<RE2::Set>(re.options(), RE2::UNANCHORED);
+      if (s->Add(re.pattern(), nullptr) == 0 && s->Compile()) it->second = std::move(s);
+    }
+    set = it->second.get();
+  }
+  if (set) {
+    RE2::Set::ErrorInfo error{};
+    if (set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error)) return true;
+    if (error.kind == RE2::Set::kNoError) return false;
+  }
+  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
+}
+
 // Where the title of an item that starts at `body` ends: at the first 。, the
 // end of the paragraph, or the next item; a heading that runs into its body
 // (its 。 lost) is cut at the first comma when it grows too long.
@@ -195,9 +224,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   std::map<std::tuple<const MarkerRule*, std::optional<int>, std::string_view>, std::vector<int>> readings_of;
   auto readings = [&](const MarkerMatch& mm) -> const std::vector<int>& {
     auto [it, fresh] = readings_of.try_emplace({mm.rule, mm.value, mm.number_text});
-    if (fresh)
-      for (int v = 1; v <= V; ++v)
-        if ((mm.value && *mm.value == v) || numeral_fragment_fits(mm, v)) it->second.push_back(v);
+    if (fresh) it->second = numeral_readings(mm, V);
     return it->second;
   };
 
@@ -367,7 +394,7 @@ void StructureFinder::collect_candidates() {
     bool short_heading = first_stop != std::string::npos && first_stop + 3 < line.size() &&
                          count_chars(line.substr(0, first_stop)) <= 25 &&
                          line.substr(0, first_stop).find(',') == std::string::npos;
-    if (g_.task_note.re && RE2::PartialMatch(line, *g_.task_note.re))
+    if (g_.task_note.re && matches_somewhere(*g_.task_note.re, line))
       c.weight = 1.0;
     else if (short_heading)
       c.weight = -0.2;  // only to fill a gap the numbering shows

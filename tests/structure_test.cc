@@ -154,3 +154,32 @@ TEST_CASE("a project list numbered past 100 keeps every number") {
   CHECK(s.clauses[129].id == 130);
   CHECK(s.warnings.empty());
 }
+
+TEST_CASE("markers of a custom grammar are found wherever their rules allow, mid-line too") {
+  // Matches of `item` start with different bytes ("第" or "§"); `section`
+  // shares its first character "第" with it.
+  std::string custom =
+      "markers:\n"
+      "  - id: section\n"
+      "    level: 1\n"
+      "    pattern: '第(?P<num>[一二三四五六七八九十]+)章'\n"
+      "    numeral: chinese\n"
+      "    at: boundary\n"
+      "  - id: item\n"
+      "    level: 2\n"
+      "    pattern: '(?:第|§)(?P<num>[0-9]{1,2})条'\n"
+      "    numeral: arabic\n"
+      "    at: anywhere\n";
+  auto g = Grammar::from_files({{"numbering.yaml", custom}});
+  auto s = find_structure(
+      NormalizedText::build("第一章 总则\n第1条 适用范围。§2条 定义。第3条 附则\n第二章 实施\n第1条 组织。第2条 保障\n"), *g);
+  REQUIRE(s.sections.size() == 2);
+  CHECK(s.sections[1].n == 2);
+  REQUIRE(s.clauses.size() == 5);
+  CHECK(s.clauses[1].printed == "§2条");
+  CHECK(s.clauses[1].id == 2);
+  CHECK(s.clauses[2].id == 3);
+  CHECK(s.clauses[2].section == 1);
+  CHECK(s.clauses[4].id == 2);
+  CHECK(s.clauses[4].section == 2);
+}
