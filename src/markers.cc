@@ -3,9 +3,8 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
-#include <mutex>
 
+#include "derived_cache.h"
 #include "numbers.h"
 #include "utf8_util.h"
 
@@ -147,12 +146,8 @@ RulePlan plan_for(const RE2& re) {
 // The plan of a rule, worked out once per pattern for the process: the
 // range analysis costs about as much as scanning a whole document.
 const RulePlan& plan_of(const MarkerRule& rule) {
-  static std::mutex mutex;
-  static std::map<std::string, RulePlan> plans;  // by pattern; never erased, so references stay valid
-  std::lock_guard<std::mutex> lock(mutex);
-  auto [it, fresh] = plans.try_emplace(rule.re->pattern());
-  if (fresh) it->second = plan_for(*rule.re);
-  return it->second;
+  static DerivedCache<RulePlan> plans;
+  return *plans.get(regex_key(*rule.re), [&] { return std::make_shared<const RulePlan>(plan_for(*rule.re)); });
 }
 
 // Tries `rule` anchored at `pos` and records the match when `allowed` (the

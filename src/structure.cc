@@ -19,7 +19,6 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -28,6 +27,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include "derived_cache.h"
 #include "grammar_internal.h"
 #include "markers.h"
 #include "utf8_util.h"
@@ -135,18 +135,11 @@ bool is_heading_line(std::string_view line) {
 // forward DFA of an RE2::Set holding the same pattern. The set is built once
 // per pattern for the process; PartialMatch answers when the set cannot.
 bool matches_somewhere(const RE2& re, std::string_view text) {
-  static std::mutex mutex;
-  static std::map<std::string, std::unique_ptr<RE2::Set>> sets;  // by pattern; null: no set
-  const RE2::Set* set = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto [it, fresh] = sets.try_emplace(re.pattern());
-    if (fresh) {
-      auto s = std::make_unique<RE2::Set>(re.options(), RE2::UNANCHORED);
-      if (s->Add(re.pattern(), nullptr) == 0 && s->Compile()) it->second = std::move(s);
-    }
-    set = it->second.get();
-  }
+  static DerivedCache<RE2::Set> sets;  // null: no set
+  const std::shared_ptr<const RE2::Set> set = sets.get(regex_key(re), [&] {
+    auto s = std::make_shared<RE2::Set>(re.options(), RE2::UNANCHORED);
+    return s->Add(re.pattern(), nullptr) == 0 && s->Compile() ? s : nullptr;
+  });
   if (set) {
     RE2::Set::ErrorInfo error{};
     if (set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error)) return true;

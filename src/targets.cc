@@ -13,9 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <list>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +21,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "derived_cache.h"
 #include "grammar_internal.h"
 #include "numbers.h"
 #include "plancmp/extract.h"
@@ -196,22 +195,18 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
                                                   const RuleSet& comparators, const RuleSet& leads) {
   std::string key;
   for (const RuleSet* rs : {&not_targets, &values, &comparators, &leads}) {
-    for (const PatternRule& r : rs->rules) key += r.re->pattern() + '\0';
+    for (const PatternRule& r : rs->rules) key += regex_key(*r.re);
     key += '\1';
   }
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const GrammarFacts>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  std::shared_ptr<const GrammarFacts>& entry = cache[key];
-  if (!entry) {
+  static DerivedCache<GrammarFacts> cache;
+  return cache.get(key, [&] {
     auto facts = std::make_shared<GrammarFacts>();
     scan_not_targets(not_targets, facts->not_targets);
     for (const PatternRule& r : values.rules) facts->values.emplace_back(*r.re);
     facts->comparator_words = RequiredWords::of(regexes(comparators));
     facts->lead_words = RequiredWords::of(regexes(leads));
-    entry = std::move(facts);
-  }
-  return entry;
+    return std::shared_ptr<const GrammarFacts>(std::move(facts));
+  });
 }
 
 class TargetExtractor {
