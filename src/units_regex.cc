@@ -190,6 +190,10 @@ std::shared_ptr<const MatchGroups> MatchGroups::of(const RE2& re, const std::vec
   return slot;
 }
 
+std::unique_ptr<const MatchGroups> MatchGroups::build(const RE2& re, const std::vector<std::string>& names) {
+  return std::unique_ptr<const MatchGroups>(new MatchGroups(re, names));
+}
+
 MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
   const std::string& p = re.pattern();
   const RE2::Options& o = re.options();
@@ -374,6 +378,10 @@ std::shared_ptr<const RequiredWords> RequiredWords::of(const std::vector<const R
   auto& slot = built[key];
   if (!slot) slot.reset(new RequiredWords(rules));
   return slot;
+}
+
+std::unique_ptr<const RequiredWords> RequiredWords::build(const std::vector<const RE2*>& rules) {
+  return std::unique_ptr<const RequiredWords>(new RequiredWords(rules));
 }
 
 RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_(65536 / 64) {
