@@ -73,6 +73,8 @@ const char* const kTokens[] = {"a", "b", "x", "K", "k", " ", "\n", "〔", "〕",
 // Longer texts only slow each run down (captures cost per byte and match).
 constexpr std::size_t kMaxText = 512;
 
+// Each pick in a statement of its own: the operands of `a + b` are evaluated
+// in no fixed order, and an input must stand for one pattern with any compiler.
 class Generator {
  public:
   explicit Generator(Bytes& in) : in_(in) {}
@@ -80,8 +82,11 @@ class Generator {
   std::string pattern(unsigned mode) {
     switch (mode) {
       case 1:
-      case 2:  // literal frame
-        return literal(2) + named(expr(2)) + literal(2);
+      case 2: {  // literal frame
+        std::string out = literal(2);
+        out += named(expr(2));
+        return out + literal(2);
+      }
       case 3:
       case 4:
       case 5:  // lazy head
@@ -138,8 +143,12 @@ class Generator {
       case 1:
         return in_.pick(kClasses);
       case 2:
-      case 3:  // a[…]{m,n}b
-        return std::string(in_.pick(kClasses)) + in_.pick(kClasses) + in_.pick(kRepeats) + in_.pick(kClasses);
+      case 3: {  // a[…]{m,n}b
+        std::string out = in_.pick(kClasses);
+        out += in_.pick(kClasses);
+        out += in_.pick(kRepeats);
+        return out + in_.pick(kClasses);
+      }
       default:
         return sequence(1);
     }
@@ -156,7 +165,9 @@ class Generator {
       loop += ")";
     }
     static const char* const kLazy[] = {"+?", "*?", "+?", "*?", "+", "{1,3}?"};
-    std::string out = named(literal(1) + loop + in_.pick(kLazy));
+    std::string head = literal(1);
+    head += loop;
+    std::string out = named(head + in_.pick(kLazy));
     // The rest: groups, literals, loops and anchors, sometimes alternatives.
     for (unsigned n = in_.pick(4) + 1; n > 0; --n) {
       switch (in_.pick(5)) {
@@ -167,7 +178,8 @@ class Generator {
           out += literal(2);
           break;
         case 2:
-          out += std::string(in_.pick(kClasses)) + in_.pick(kQuantifiers);
+          out += in_.pick(kClasses);
+          out += in_.pick(kQuantifiers);
           break;
         case 3:
           out += in_.pick(kOthers);

@@ -292,8 +292,12 @@ std::size_t MatchGroups::lazy_end(re2::StringPiece text, std::size_t b, std::siz
   while (s <= e && h.rest->Match(text, s, text.size(), RE2::UNANCHORED, &m, 1)) {
     const std::size_t at = static_cast<std::size_t>(m.data() - text.data());
     if (at > e) return kNone;
+    // One character per iteration: the places after whole characters, and
+    // the loop's start (`*?`), which a match that starts inside a character
+    // (with `\C`, or an empty rest) has as its only place.
     const bool on_chain = h.loop ? h.loop->Match(text, b, at, RE2::ANCHOR_BOTH, nullptr, 0)
-                                 : at == text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+                                 : at == b + h.head || at == text.size() ||
+                                       (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
     if (on_chain) return at + m.size() == e ? at : kNone;
     s = at + 1;
   }
