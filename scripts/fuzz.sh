@@ -17,7 +17,7 @@ SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-60}}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(decode_fuzz structure_fuzz extract_fuzz grammar_fuzz profile_fuzz)
+  TARGETS=(decode_fuzz structure_fuzz extract_fuzz grammar_fuzz profile_fuzz units_regex_fuzz)
 fi
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-asan}
 JOBS=${FUZZ_JOBS:-2}
@@ -31,7 +31,7 @@ cmake --build "$BUILD" -j"$JOBS" --target "${TARGETS[@]}"
 # (index in name order of grammars/*.yaml, as builtin_grammar_files() sorts).
 SEEDS=$BUILD/seeds
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS/text" "$SEEDS/grammar" "$SEEDS/profile"
+mkdir -p "$SEEDS/text" "$SEEDS/grammar" "$SEEDS/profile" "$SEEDS/regex"
 cp corpus/*.txt "$SEEDS/text/"
 # A few damaged forms of each plan: GB18030, UTF-16 with BOM, CRLF, truncated.
 for f in corpus/*.txt; do
@@ -47,12 +47,25 @@ for f in $(ls grammars/*.yaml | LC_ALL=C sort); do
   i=$((i + 1))
 done
 cp grammars/profiles/*.yaml "$SEEDS/profile/"
+# units_regex_fuzz: each note and role pattern of grammars/units.yaml as a raw
+# pattern (first byte 0, the pattern, NUL, the text), on a text of notes; and
+# the same text behind each structured mode's first byte.
+REGEX_TEXT='〔县水务局、县气象局按职责分工负责〕(县环保局牵头,县水务局配合)【责任单位】市发改委、市财政局。各区(县)政府负责落实。A(B牵头,C)牵头,县局负责'
+i=0
+sed -n "s/^ *pattern: '\(.*\)'\$/\1/p" grammars/units.yaml | sed "s/''/'/g" | while IFS= read -r p; do
+  printf '\0%s\0%s' "$p" "$REGEX_TEXT" >"$SEEDS/regex/units-$i"
+  i=$((i + 1))
+done
+for m in 1 2 3 4 5 6 7; do
+  printf "\\$m%s" "$REGEX_TEXT" >"$SEEDS/regex/mode-$m"
+done
 
 # Longer inputs only slow each execution down: the first 8 KB of a plan hold
 # its title, issuer and first sections; a grammar file is read whole.
 max_len() {
   case $1 in
     grammar_fuzz) echo 65536 ;;
+    units_regex_fuzz) echo 1024 ;;  # a pattern and a text of at most 512 bytes
     *) echo 8192 ;;
   esac
 }
@@ -61,6 +74,7 @@ seed_dir() {
   case $1 in
     grammar_fuzz) echo "$SEEDS/grammar" ;;
     profile_fuzz) echo "$SEEDS/profile" ;;
+    units_regex_fuzz) echo "$SEEDS/regex" ;;
     *) echo "$SEEDS/text" ;;
   esac
 }

@@ -190,6 +190,10 @@ std::shared_ptr<const MatchGroups> MatchGroups::of(const RE2& re, const std::vec
   return slot;
 }
 
+std::unique_ptr<const MatchGroups> MatchGroups::build(const RE2& re, const std::vector<std::string>& names) {
+  return std::unique_ptr<const MatchGroups>(new MatchGroups(re, names));
+}
+
 MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
   const std::string& p = re.pattern();
   const RE2::Options& o = re.options();
@@ -288,8 +292,12 @@ std::size_t MatchGroups::lazy_end(re2::StringPiece text, std::size_t b, std::siz
   while (s <= e && h.rest->Match(text, s, text.size(), RE2::UNANCHORED, &m, 1)) {
     const std::size_t at = static_cast<std::size_t>(m.data() - text.data());
     if (at > e) return kNone;
+    // One character per iteration: the places after whole characters, and
+    // the loop's start (`*?`), which a match that starts inside a character
+    // (with `\C`, or an empty rest) has as its only place.
     const bool on_chain = h.loop ? h.loop->Match(text, b, at, RE2::ANCHOR_BOTH, nullptr, 0)
-                                 : at == text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+                                 : at == b + h.head || at == text.size() ||
+                                       (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
     if (on_chain) return at + m.size() == e ? at : kNone;
     s = at + 1;
   }
@@ -374,6 +382,10 @@ std::shared_ptr<const RequiredWords> RequiredWords::of(const std::vector<const R
   auto& slot = built[key];
   if (!slot) slot.reset(new RequiredWords(rules));
   return slot;
+}
+
+std::unique_ptr<const RequiredWords> RequiredWords::build(const std::vector<const RE2*>& rules) {
+  return std::unique_ptr<const RequiredWords>(new RequiredWords(rules));
 }
 
 RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_(65536 / 64) {

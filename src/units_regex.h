@@ -37,6 +37,9 @@ class MatchGroups {
   // Built once per distinct pattern, options and names (its helper
   // patterns' DFAs then fill once, not per document).
   static std::shared_ptr<const MatchGroups> of(const RE2& re, const std::vector<std::string>& names);
+  // The same, not kept: for a caller that sees each pattern once (the fuzz
+  // target, whose cache would grow by one entry per input).
+  static std::unique_ptr<const MatchGroups> build(const RE2& re, const std::vector<std::string>& names);
 
   // Fills out[i] with group names[i] (data() null when it took no part) of
   // the match [b, e) of re in text: the match re's unanchored search (or a
@@ -80,6 +83,8 @@ class RequiredWords {
  public:
   // For `rules` (at most 64), built once per distinct list of patterns.
   static std::shared_ptr<const RequiredWords> of(const std::vector<const RE2*>& rules);
+  // The same, not kept (see MatchGroups::build).
+  static std::unique_ptr<const RequiredWords> build(const std::vector<const RE2*>& rules);
 
   // Bit i set: rule i may match somewhere in `span`.
   std::uint64_t may_match(std::string_view span) const;

@@ -236,6 +236,14 @@ TEST_CASE("MatchGroups reads a lazy class at the head of a pattern as RE2 captur
   check_groups_like_re2("(?P<g>[a-z]+?)(?:b|ab)c", {"g"}, {"xaabc", "abc", "zabcabc"});
 }
 
+TEST_CASE("MatchGroups reads a lazy class group of a match that starts inside a character as RE2 does") {
+  // Found by fuzz/units_regex_fuzz.cc. \C{2} moves the matches two bytes a
+  // step, so the third starts in the second character of 【【: the class
+  // takes nothing there, and the group is empty, though the rest also
+  // matches (\B) at the end of the text, after a whole character.
+  check_groups_like_re2("(?P<body>[^。]*?)(?:\\C{2}|\\B)", {"body"}, {"【【", "a【【", "【a"});
+}
+
 TEST_CASE("MatchGroups reads a lazy loop of alternatives at the head, and the groups after it, as RE2 captures them") {
   // The rest can start inside a parenthesised insertion, where the loop's
   // iterations never end: the group goes on to the next place it can.
