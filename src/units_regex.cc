@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string_view>
 
 #include <re2/filtered_re2.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+
+#include "derived_cache.h"
 
 namespace plancmp {
 
@@ -173,21 +173,10 @@ bool prefix_free(const std::string& loop, const RE2::Options& o, bool& single) {
 }  // namespace
 
 std::shared_ptr<const MatchGroups> MatchGroups::of(const RE2& re, const std::vector<std::string>& names) {
-  const RE2::Options& o = re.options();
-  std::string key = re.pattern();
-  for (const std::string& n : names) key += '\0' + n;
-  key += '\0';
-  for (bool flag : {o.posix_syntax(), o.longest_match(), o.literal(), o.never_nl(), o.dot_nl(), o.never_capture(),
-                    o.case_sensitive(), o.perl_classes(), o.word_boundary(), o.one_line(),
-                    o.encoding() == RE2::Options::EncodingUTF8})
-    key += flag ? '1' : '0';
-  key += std::to_string(o.max_mem());
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const MatchGroups>> built;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = built[key];
-  if (!slot) slot.reset(new MatchGroups(re, names));
-  return slot;
+  std::string key = regex_key(re);
+  for (const std::string& n : names) key += n + '\0';
+  static DerivedCache<MatchGroups> built;
+  return built.get(key, [&] { return std::shared_ptr<const MatchGroups>(build(re, names)); });
 }
 
 std::unique_ptr<const MatchGroups> MatchGroups::build(const RE2& re, const std::vector<std::string>& names) {
@@ -372,16 +361,9 @@ int three_byte_char(const unsigned char* t) {
 
 std::shared_ptr<const RequiredWords> RequiredWords::of(const std::vector<const RE2*>& rules) {
   std::string key;
-  for (const RE2* re : rules) {
-    key += re->pattern();
-    key += '\0';
-  }
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const RequiredWords>> built;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = built[key];
-  if (!slot) slot.reset(new RequiredWords(rules));
-  return slot;
+  for (const RE2* re : rules) key += regex_key(*re);
+  static DerivedCache<RequiredWords> built;
+  return built.get(key, [&] { return std::shared_ptr<const RequiredWords>(build(rules)); });
 }
 
 std::unique_ptr<const RequiredWords> RequiredWords::build(const std::vector<const RE2*>& rules) {
