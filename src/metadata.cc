@@ -3,10 +3,15 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <optional>
-
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "derived_cache.h"
 
 #include "grammar_internal.h"
 #include "utf8_util.h"
@@ -36,26 +41,76 @@ std::vector<Line> first_lines(const std::string& text, int count) {
 
 }  // namespace
 
+// Where the names of a list occur (Wu-Manber): a window of the shortest
+// name's length slides over the text, and the two bytes that end it say how
+// far it may move before some name could end there; only where no move is
+// safe are the names ending in those two bytes compared. Most steps skip
+// most of a window, so the text costs about a table lookup per few bytes.
+class NameScan {
+ public:
+  explicit NameScan(const std::vector<std::string>& names) : names_(names) {
+    window_ = names.empty() ? 0 : names[0].size();
+    for (const std::string& n : names) window_ = std::min(window_, n.size());
+    if (window_ < 2) return;  // too short for a two-byte block: compare everywhere
+    shift_.assign(65536, static_cast<std::uint16_t>(window_ - 1));
+    ending_.resize(65536);
+    for (std::size_t k = 0; k < names.size(); ++k)
+      for (std::size_t j = 1; j < window_; ++j) {
+        const std::size_t b = block(names[k].data() + j - 1);
+        shift_[b] = std::min<std::uint16_t>(shift_[b], static_cast<std::uint16_t>(window_ - 1 - j));
+        if (j == window_ - 1) ending_[b].push_back(k);
+      }
+  }
+
+  // Calls found(k, at) for every name k that occurs at byte `at`, by
+  // increasing `at`.
+  template <class Found>
+  void each(std::string_view text, Found&& found) const {
+    if (shift_.empty()) {
+      for (std::size_t at = 0; at < text.size(); ++at)
+        for (std::size_t k = 0; k < names_.size(); ++k)
+          if (text.compare(at, names_[k].size(), names_[k]) == 0) found(k, at);
+      return;
+    }
+    for (std::size_t end = window_ - 1; end < text.size();) {
+      const std::size_t b = block(text.data() + end - 1);
+      if (std::size_t s = shift_[b]; s > 0) {
+        end += s;
+        continue;
+      }
+      const std::size_t at = end + 1 - window_;
+      for (std::size_t k : ending_[b])
+        if (text.compare(at, names_[k].size(), names_[k]) == 0) found(k, at);
+      ++end;
+    }
+  }
+
+ private:
+  static std::size_t block(const char* p) {
+    return static_cast<std::size_t>(static_cast<unsigned char>(p[0])) << 8 | static_cast<unsigned char>(p[1]);
+  }
+  std::vector<std::string> names_;
+  std::size_t window_ = 0;                   // bytes of the shortest name
+  std::vector<std::uint16_t> shift_;         // by the block ending a window
+  std::vector<std::vector<std::size_t>> ending_;  // names whose window ends in that block
+};
+
 // The provincial-level name the text mentions most often: for each name, its
-// non-overlapping occurrences (as repeated std::string::find counts them),
-// found in one pass over the text for all names.
+// non-overlapping occurrences (as repeated std::string::find counts them).
 std::optional<std::string> most_named_province(const std::string& text, const Grammar& grammar) {
   const auto& names = grammar.impl().list("places.yaml", "provinces");
-  const RE2* any = grammar.impl().list_alternation("places.yaml", "provinces");
   std::vector<std::size_t> counts(names.size(), 0), free_from(names.size(), 0);
-  if (any) {
-    const re2::StringPiece input(text);
-    re2::StringPiece m;
-    for (std::size_t from = 0; from < text.size() && any->Match(input, from, text.size(), RE2::UNANCHORED, &m, 1);) {
-      const auto at = static_cast<std::size_t>(m.data() - text.data());
-      // Every name that starts here (the alternation reports one).
-      for (std::size_t k = 0; k < names.size(); ++k)
-        if (at >= free_from[k] && text.compare(at, names[k].size(), names[k]) == 0) {
-          ++counts[k];
-          free_from[k] = at + names[k].size();
-        }
-      from = at + 1;
-    }
+  // No alternation (a list RE2 cannot compile) has always meant no province.
+  if (grammar.impl().list_alternation("places.yaml", "provinces")) {
+    std::string key;
+    for (const std::string& n : names) key += n + '\0';
+    static DerivedCache<NameScan> scans;
+    scans.get(key, [&] { return std::make_shared<const NameScan>(names); })->each(text, [&](std::size_t k, std::size_t at) {
+      if (at >= free_from[k]) {
+        ++counts[k];
+        free_from[k] = at + names[k].size();
+      }
+    });
   }
   std::optional<std::string> best;
   std::size_t best_count = 0;

@@ -28,3 +28,11 @@ TEST_CASE("a province printed before the city in the title is not part of the ci
   CHECK(doc.city == "磐石市");
   CHECK(doc.province == "吉林省");
 }
+
+TEST_CASE("the province count finds names at the very start and end of the text, among other bytes") {
+  // 河北省 three times (first and last bytes of the text), 河南省 twice.
+  Document doc = extract_bytes("河北省a河南省,河北河南省1北京河北省", "p.txt");
+  CHECK(doc.province == "河北省");
+  Document end = extract_bytes("按照河南省和湖北省的部署,落实湖北省", "q.txt");
+  CHECK(end.province == "湖北省");
+}
