@@ -6,6 +6,9 @@
 // `none` only block (a publication date, "截至2022年底"); they are not returned.
 #include <algorithm>
 #include <cstdio>
+#include <initializer_list>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,28 +81,41 @@ std::string format_date(int y, int m, int d) {
   return buf;
 }
 
+// The capture indices of a rule's date groups (-1: the rule has none), read
+// once per rule and document rather than by name per match.
+struct DateGroups {
+  int count = 0;  // capturing groups + the whole match
+  int y = -1, y2 = -1, yc = -1, fyp = -1, m = -1, m2 = -1, d = -1, d2 = -1, ye = -1, ye2 = -1, y1 = -1, q = -1;
+
+  explicit DateGroups(const RE2& re) : count(re.NumberOfCapturingGroups() + 1) {
+    const std::map<std::string, int>& names = re.NamedCapturingGroups();
+    for (auto [name, index] : std::initializer_list<std::pair<const char*, int*>>{
+             {"y", &y}, {"y2", &y2}, {"yc", &yc}, {"fyp", &fyp}, {"m", &m}, {"m2", &m2}, {"d", &d},
+             {"d2", &d2}, {"ye", &ye}, {"ye2", &ye2}, {"y1", &y1}, {"q", &q}})
+      if (auto it = names.find(name); it != names.end()) *index = it->second;
+  }
+};
+
 // Reads the date groups of one match; false when the match names no valid date.
-bool read_date(const RE2& re, const std::vector<re2::StringPiece>& g, Candidate& c) {
-  auto group = [&](const char* name) -> std::string_view {
-    auto it = re.NamedCapturingGroups().find(name);
-    if (it == re.NamedCapturingGroups().end()) return {};
-    const re2::StringPiece& s = g[static_cast<std::size_t>(it->second)];
-    return s.data() ? std::string_view(s.data(), s.size()) : std::string_view();
+bool read_date(const DateGroups& dg, const re2::StringPiece* g, Candidate& c) {
+  auto group = [&](int index) -> std::string_view {
+    if (index < 0 || !g[index].data()) return {};
+    return std::string_view(g[index].data(), g[index].size());
   };
-  auto first = [&](const char* a, const char* b) {
+  auto first = [&](int a, int b) {
     std::string_view v = group(a);
     return v.empty() ? group(b) : v;
   };
-  if (auto y = first("y", "y2"); !y.empty()) c.year = to_int(y);
-  else if (auto yc = group("yc"); !yc.empty()) c.year = chinese_year(yc);
-  else if (auto f = group("fyp"); !f.empty()) c.year = five_year_plan_end(f);
+  if (auto y = first(dg.y, dg.y2); !y.empty()) c.year = to_int(y);
+  else if (auto yc = group(dg.yc); !yc.empty()) c.year = chinese_year(yc);
+  else if (auto f = group(dg.fyp); !f.empty()) c.year = five_year_plan_end(f);
   if (c.year < 1900 || c.year > 2100) return false;
-  c.month = to_int(first("m", "m2"));
-  c.day = to_int(first("d", "d2"));
-  if (!first("ye", "ye2").empty()) c.month = 12;
+  c.month = to_int(first(dg.m, dg.m2));
+  c.day = to_int(first(dg.d, dg.d2));
+  if (!first(dg.ye, dg.ye2).empty()) c.month = 12;
   if (c.month < 0 || c.month > 12 || c.day < 0 || c.day > 31) return false;
   if (c.month == 0) c.day = 0;
-  if (auto y1 = group("y1"); !y1.empty() && to_int(y1) > c.year) return false;
+  if (auto y1 = group(dg.y1); !y1.empty() && to_int(y1) > c.year) return false;
   return true;
 }
 
@@ -111,24 +127,25 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
   if (rules.rules.empty()) return out;
   const std::string& text = nt.text();
   std::vector<Candidate> cands;
+  std::vector<std::optional<DateGroups>> groups(rules.rules.size());  // of the rules that matched
+  std::vector<re2::StringPiece> g;
   for (std::size_t pb = 0; pb < text.size();) {
     std::size_t pe = text.find('\n', pb);
     if (pe == std::string::npos) pe = text.size();
     std::string_view para(text.data() + pb, pe - pb);
     for (int idx : rules.matching(para)) {
       const RE2& re = *rules.rules[static_cast<std::size_t>(idx)].re;
-      int ngroups = re.NumberOfCapturingGroups() + 1;
-      std::vector<re2::StringPiece> g(static_cast<std::size_t>(ngroups));
-      auto q_it = re.NamedCapturingGroups().find("q");
+      std::optional<DateGroups>& dg = groups[static_cast<std::size_t>(idx)];
+      if (!dg) dg.emplace(re);
+      g.resize(static_cast<std::size_t>(dg->count));
       std::size_t pos = 0;
       while (pos <= para.size() && re.Match(re2::StringPiece(para.data(), para.size()), pos,
-                                            para.size(), RE2::UNANCHORED, g.data(), ngroups)) {
+                                            para.size(), RE2::UNANCHORED, g.data(), dg->count)) {
         const re2::StringPiece* span = &g[0];
-        if (q_it != re.NamedCapturingGroups().end() && g[static_cast<std::size_t>(q_it->second)].data())
-          span = &g[static_cast<std::size_t>(q_it->second)];
+        if (dg->q >= 0 && g[static_cast<std::size_t>(dg->q)].data()) span = &g[static_cast<std::size_t>(dg->q)];
         Candidate c{static_cast<std::size_t>(span->data() - text.data()), 0, idx};
         c.end = c.begin + span->size();
-        if (read_date(re, g, c) && c.end > c.begin) cands.push_back(c);
+        if (read_date(*dg, g.data(), c) && c.end > c.begin) cands.push_back(c);
         std::size_t next = static_cast<std::size_t>(g[0].data() - para.data()) + g[0].size();
         // Rescan from inside the match: another rule's phrase may start there,
         // and this rule's own next phrase may share a context character.

@@ -150,3 +150,11 @@ TEST_CASE("deadlines carry clause, section, line and the exact raw quote") {
   // "2020年," describes the past of a plan issued in 2024: no commitment.
   for (const Deadline& d : doc.deadlines) CHECK(d.date != "2020");
 }
+
+TEST_CASE("a span is dated by its end year and read from the second alternative's groups too") {
+  DateMention m = only("规划(2021—2030年)");
+  CHECK(m.kind == "period");
+  CHECK(m.date == "2030");
+  CHECK(only("2026年10月15日之前完成。").date == "2026-10-15");
+  for (const DateMention& d : dates_in("规划(2030—2021年)")) CHECK(d.kind != "period");
+}
