@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -33,14 +34,6 @@ constexpr const char* kFileName = "indicators.yaml";
 
 // ------------------------------------------------------------ text helpers
 
-// Traditional -> Simplified for a whole phrase (ICU's rules, phrase-level, so
-// multi-character conversions apply; tabled at build time: see t2s.h).
-std::string to_simplified(const std::string& utf8) {
-  bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) { return (c & 0x80) == 0; });
-  if (ascii) return utf8;
-  return t2s::convert_utf8(utf8);
-}
-
 std::string normalize_with(const icu::Normalizer2* n, UErrorCode status, const std::string& utf8) {
   if (U_FAILURE(status)) return utf8;
   icu::UnicodeString out = n->normalize(icu::UnicodeString::fromUTF8(utf8), status);
@@ -50,13 +43,6 @@ std::string normalize_with(const icu::Normalizer2* n, UErrorCode status, const s
   return s;
 }
 
-// NFKC with case folding (full-width -> half-width, "PM₂.₅" -> "pm2.5").
-std::string nfkc_casefold(const std::string& utf8) {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  return normalize_with(n, status, utf8);
-}
-
 // NFKC only (units keep their case: "mg/L").
 std::string nfkc(const std::string& utf8) {
   UErrorCode status = U_ZERO_ERROR;
@@ -64,9 +50,33 @@ std::string nfkc(const std::string& utf8) {
   return normalize_with(n, status, utf8);
 }
 
+// Characters NFKC with case folding leaves as they are, also next to each
+// other: ASCII but A-Z (no mappings, nothing composes), the CJK Unified
+// Ideographs. A phrase of only these skips ICU (tests check the claim).
+bool nfkc_casefold_inert(char32_t c) {
+  return c < 0x80 ? !(c >= U'A' && c <= U'Z') : (c >= 0x4E00 && c <= 0x9FFF);
+}
+
+// NFKC with case folding (full-width -> half-width, "PM₂.₅" -> "pm2.5"), in
+// place.
+void nfkc_casefold(std::u32string& s) {
+  if (std::all_of(s.begin(), s.end(), nfkc_casefold_inert)) return;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) return;
+  const icu::UnicodeString in =
+      icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()), static_cast<int32_t>(s.size()));
+  const icu::UnicodeString out = n->normalize(in, status);
+  if (U_FAILURE(status)) return;
+  s.resize(static_cast<std::size_t>(out.countChar32()));
+  UErrorCode copy_status = U_ZERO_ERROR;
+  out.toUTF32(reinterpret_cast<UChar32*>(s.data()), static_cast<int32_t>(s.size()), copy_status);
+}
+
 // Unicode Roman numerals Ⅰ–Ⅻ / ⅰ–ⅻ as Arabic digits (water classes: Ⅲ类 -> 3类).
 std::u32string roman_chars_to_digits(const std::u32string& s) {
   std::u32string out;
+  out.reserve(s.size() + 2);
   for (char32_t c : s) {
     int n = 0;
     if (c >= 0x2160 && c <= 0x216B) n = static_cast<int>(c - 0x2160) + 1;
@@ -81,13 +91,11 @@ std::u32string roman_chars_to_digits(const std::u32string& s) {
 }
 
 // Value of an ASCII Roman numeral 1..12 ("iii" -> 3), 0 when it is not one.
-int roman_value(const std::u32string& token) {
-  static const char* kRoman[] = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"};
-  for (int i = 0; i < 12; ++i) {
-    std::u32string r;
-    for (const char* p = kRoman[i]; *p; ++p) r.push_back(static_cast<char32_t>(*p));
-    if (r == token) return i + 1;
-  }
+int roman_value(std::u32string_view token) {
+  static constexpr std::u32string_view kRoman[] = {U"i",   U"ii", U"iii", U"iv", U"v",  U"vi",
+                                                   U"vii", U"viii", U"ix", U"x",  U"xi", U"xii"};
+  for (int i = 0; i < 12; ++i)
+    if (kRoman[i] == token) return i + 1;
   return 0;
 }
 
@@ -98,14 +106,27 @@ bool is_range_dash(char32_t c) {
          c == 0x301C || c == U'至' || c == U'到';
 }
 
+// u_isalnum, without the ICU call for ASCII and Han (tests check they agree).
+bool is_alnum(char32_t c) {
+  if (c < 0x80) return is_ascii_letter(c) || is_ascii_digit(c);
+  if (c >= 0x4E00 && c <= 0x9FFF) return true;  // Han: letters (Lo)
+  return u_isalnum(static_cast<UChar32>(c));
+}
+
 // The script- and punctuation-independent form, before prefixes and folds:
 // Simplified, Roman numerals as digits, NFKC + case fold, letters and digits
 // only ("-" kept between digits: 1-3类).
 std::u32string base_form(const std::string& phrase) {
-  std::u32string s = roman_chars_to_digits(utf8::decode(to_simplified(phrase)));
-  s = utf8::decode(nfkc_casefold(utf8::encode(s)));
+  std::u32string s = utf8::decode(phrase);
+  // Traditional -> Simplified, phrase-level, so multi-character conversions
+  // apply (ICU's rules, tabled at build time: see t2s.h). ASCII has none.
+  if (std::any_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x80; })) s = t2s::convert(s);
+  if (std::any_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x2160 && c <= 0x217B; }))
+    s = roman_chars_to_digits(s);
+  nfkc_casefold(s);
   // ASCII Roman numerals standing alone ("i-iii类", "劣v类") -> digits.
   std::u32string r;
+  r.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     if (!is_ascii_letter(s[i])) {
       r.push_back(s[i++]);
@@ -113,9 +134,8 @@ std::u32string base_form(const std::string& phrase) {
     }
     std::size_t j = i;
     while (j < s.size() && (is_ascii_letter(s[j]) || is_ascii_digit(s[j]))) ++j;
-    std::u32string token = s.substr(i, j - i);
-    int v = roman_value(token);
-    if (v > 0) {
+    const std::u32string_view token = std::u32string_view(s).substr(i, j - i);
+    if (int v = roman_value(token); v > 0) {
       for (char d : std::to_string(v)) r.push_back(static_cast<char32_t>(d));
     } else {
       r += token;
@@ -123,9 +143,10 @@ std::u32string base_form(const std::string& phrase) {
     i = j;
   }
   std::u32string out;
+  out.reserve(r.size());
   for (std::size_t i = 0; i < r.size(); ++i) {
     char32_t c = r[i];
-    if (u_isalnum(static_cast<UChar32>(c))) {
+    if (is_alnum(c)) {
       out.push_back(c);
     } else if (is_range_dash(c) && !out.empty() && is_ascii_digit(out.back()) && i + 1 < r.size() &&
                is_ascii_digit(r[i + 1])) {

@@ -15,7 +15,8 @@
 namespace plancmp {
 
 bool is_han(char32_t c) {
-  return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+  // The common block first: most characters of a plan are in it.
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F) || c == 0x3007;
 }
 
@@ -64,6 +65,7 @@ bool ends_sentence(char32_t c) {
 
 struct Line {
   std::size_t begin, end;  // indices into chars (end excludes the '\n')
+  bool blanks;             // holds a space or a tab (else it is no table row)
 };
 
 // A leading segment number "12、" / "12." of a line: its value and length.
@@ -167,6 +169,7 @@ bool opens_with_item_number(const std::vector<Char>& chars, const Line& line) {
 // across a blank line, after a sentence end, or before a numbered line.
 // A table row keeps column gaps: a tab, or a run of spaces inside the line.
 bool is_table_row(const std::vector<Char>& chars, const Line& line) {
+  if (!line.blanks) return false;
   int run = 0;
   bool text_seen = false;
   for (std::size_t i = line.begin; i < line.end; ++i) {
@@ -236,28 +239,53 @@ void NormalizedText::build_from_source() {
   if (source.size() >= (1u << 31)) throw std::length_error("text too large to normalize (over 2 GB)");
 
   // Read as folded ("１２、" counts as "12、" for the conversion checks below),
-  // with the lines split on the way.
+  // with the lines split on the way. Well-formed 2- and 3-byte sequences (the
+  // bulk of a plan) are decoded inline; the rest goes through utf8::next.
+  // `text_bound` sums what each character can take encoded (step 4 never
+  // grows one), so the text is encoded into one buffer of that size.
   std::vector<Char> chars;
   chars.reserve(source.size() / 2 + 1);
   std::vector<Line> lines;
-  std::size_t line_begin = 0;
-  for (std::size_t i = 0; i < source.size();) {
+  std::size_t line_begin = 0, text_bound = 0;
+  bool blanks = false;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(source.data());
+  const std::size_t size = source.size();
+  for (std::size_t i = 0; i < size;) {
     const std::size_t start = i;
-    const auto byte = static_cast<unsigned char>(source[i]);
+    const unsigned char byte = bytes[i];
     char32_t c;
     if (byte < 0x80) {  // ASCII: nothing to decode or fold
       c = byte;
       ++i;
+      ++text_bound;
+      if (c <= U' ') {
+        if (c == U'\n') {
+          lines.push_back({line_begin, chars.size(), blanks});
+          line_begin = chars.size() + 1;
+          blanks = false;
+        }
+        blanks |= c == U' ' || c == U'\t';
+      }
+    } else if (byte >= 0xC2 && byte <= 0xDF && i + 1 < size && (bytes[i + 1] & 0xC0) == 0x80) {  // below U+0800: nothing folds
+      c = (static_cast<char32_t>(byte & 0x1F) << 6) | (bytes[i + 1] & 0x3F);
+      i += 2;
+      text_bound += 2;
+    } else if ((byte & 0xF0) == 0xE0 && byte != 0xE0 && byte != 0xED && i + 2 < size &&
+               (((bytes[i + 1] << 8) | bytes[i + 2]) & 0xC0C0) == 0x8080) {
+      // E0 (overlong) and ED (surrogates) need range checks: left to next().
+      c = fold_fullwidth((static_cast<char32_t>(byte & 0x0F) << 12) |
+                         (static_cast<char32_t>(bytes[i + 1] & 0x3F) << 6) | (bytes[i + 2] & 0x3F));
+      i += 3;
+      text_bound += 3;
+      blanks |= c == U' ';  // U+3000 folded
     } else {
       c = fold_fullwidth(utf8::next(source, i));
-    }
-    if (c == U'\n') {
-      lines.push_back({line_begin, chars.size()});
-      line_begin = chars.size() + 1;
+      text_bound += utf8::encoded_size(c);
+      blanks |= c == U' ';
     }
     chars.push_back({c, static_cast<std::uint32_t>(start), 0});
   }
-  lines.push_back({line_begin, chars.size()});
+  lines.push_back({line_begin, chars.size(), blanks});
   // Checkpoint k: code points (non-continuation bytes) before byte k * kCheckpoint.
   out.cp_checkpoints_.reserve(source.size() / kCheckpoint + 1);
   std::uint32_t lead_bytes = 0;
@@ -333,27 +361,25 @@ void NormalizedText::build_from_source() {
     }
   }
 
-  // 4. Traditional -> Simplified for the rules' view only, sized on the way:
-  // the text is encoded straight into a buffer of the exact size (a string
-  // append per code point costs several times the encoding itself).
-  std::size_t kept_count = 0, text_bytes = 0;
-  for (Char& ch : chars) {
-    if (ch.removed) continue;
-    if (ch.rule >= 0x80) ch.rule = to_simplified(ch.rule);
-    ++kept_count;
-    text_bytes += utf8::encoded_size(ch.rule);
-  }
-  out.text_.resize(text_bytes);
-  out.cp_text_byte_.reserve(kept_count + 1);
-  out.cp_source_byte_.reserve(kept_count + 1);
+  // 4. Traditional -> Simplified for the rules' view only, encoded straight
+  // into a buffer of the largest size the text can take (a string append per
+  // code point costs several times the encoding itself), trimmed at the end.
+  out.text_.resize(text_bound);
+  out.cp_text_byte_.reserve(n + 1);
+  out.cp_source_byte_.reserve(n + 1);
   char* const base = out.text_.data();
   char* w = base;
   for (const Char& ch : chars) {
     if (ch.removed) continue;
     out.cp_text_byte_.push_back(static_cast<std::uint32_t>(w - base));
     out.cp_source_byte_.push_back(ch.src);
-    w = utf8::encode_to(w, ch.rule);
+    const char32_t c = ch.rule;
+    if (c < 0x80)
+      *w++ = static_cast<char>(c);
+    else
+      w = utf8::encode_to(w, to_simplified(c));
   }
+  out.text_.resize(static_cast<std::size_t>(w - base));
   out.cp_text_byte_.push_back(static_cast<std::uint32_t>(out.text_.size()));
   out.cp_source_byte_.push_back(static_cast<std::uint32_t>(source.size()));
 }

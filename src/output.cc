@@ -19,57 +19,61 @@ Value list(const std::vector<T>& items, F to_value) {
 // Values marked quoted: numbering as printed, dates, ops and verbatim quotes
 // must read back as text in YAML, even when they look like numbers or null.
 Value section_value(const Section& s) {
-  return Value::object()
-      .set("n", s.n)
-      .set("printed", Value::quoted(s.printed))
-      .set("title", s.title)
-      .set("line", s.line)
-      .set("column", s.column)
-      .set("rule", s.rule);
+  Value v = Value::object();
+  v.set("n", s.n);
+  v.set("printed", Value::quoted(s.printed));
+  v.set("title", s.title);
+  v.set("line", s.line);
+  v.set("column", s.column);
+  v.set("rule", s.rule);
+  return v;
 }
 
 Value clause_value(const Clause& c) {
-  return Value::object()
-      .set("id", c.id)
-      .set("parent", c.parent)
-      .set("printed", Value::quoted(c.printed))
-      .set("section", c.section)
-      .set("title", c.title)
-      .set("line", c.line)
-      .set("column", c.column)
-      .set("level", c.level)
-      .set("rule", c.rule)
-      .set("lead", c.lead)
-      .set("support", c.support);
+  Value v = Value::object();
+  v.set("id", c.id);
+  v.set("parent", c.parent);
+  v.set("printed", Value::quoted(c.printed));
+  v.set("section", c.section);
+  v.set("title", c.title);
+  v.set("line", c.line);
+  v.set("column", c.column);
+  v.set("level", c.level);
+  v.set("rule", c.rule);
+  v.set("lead", c.lead);
+  v.set("support", c.support);
+  return v;
 }
 
 Value target_value(const Target& t) {
-  return Value::object()
-      .set("clause", t.clause)
-      .set("section", t.section)
-      .set("indicator", t.indicator)
-      .set("indicator_id", Value::quoted(t.indicator_id))
-      .set("op", Value::quoted(t.op))
-      .set("value", t.value)
-      .set("unit", t.unit)
-      .set("year", t.year)
-      .set("baseline_year", t.baseline_year)
-      .set("line", t.line)
-      .set("column", t.column)
-      .set("quote", Value::quoted(t.quote))
-      .set("rule", t.rule);
+  Value v = Value::object();
+  v.set("clause", t.clause);
+  v.set("section", t.section);
+  v.set("indicator", t.indicator);
+  v.set("indicator_id", Value::quoted(t.indicator_id));
+  v.set("op", Value::quoted(t.op));
+  v.set("value", t.value);
+  v.set("unit", t.unit);
+  v.set("year", t.year);
+  v.set("baseline_year", t.baseline_year);
+  v.set("line", t.line);
+  v.set("column", t.column);
+  v.set("quote", Value::quoted(t.quote));
+  v.set("rule", t.rule);
+  return v;
 }
 
 Value deadline_value(const Deadline& d) {
-  return Value::object()
-      .set("clause", d.clause)
-      .set("section", d.section)
-      .set("date", Value::quoted(d.date))
-      .set("kind", d.kind)
-      .set("line", d.line)
-      .set("column", d.column)
-      .set("quote", Value::quoted(d.quote))
-      .set("rule", d.rule);
+  Value v = Value::object();
+  v.set("clause", d.clause);
+  v.set("section", d.section);
+  v.set("date", Value::quoted(d.date));
+  v.set("kind", d.kind);
+  v.set("line", d.line);
+  v.set("column", d.column);
+  v.set("quote", Value::quoted(d.quote));
+  v.set("rule", d.rule);
+  return v;
 }
 
 Value warning_value(const Warning& w) {
@@ -83,29 +87,35 @@ Value warning_value(const Warning& w) {
 }
 
 Value unit_value(const UnitMention& u) {
-  return Value::object().set("unit", u.unit).set("role", u.role).set("line", u.line).set("section", u.section);
+  Value v = Value::object();
+  v.set("unit", u.unit);
+  v.set("role", u.role);
+  v.set("line", u.line);
+  v.set("section", u.section);
+  return v;
 }
 
 }  // namespace
 
 Value document_value(const Document& doc) {
-  return Value::object()
-      .set("schema", kSchema)
-      .set("document", doc.document)
-      .set("source", doc.source)
-      .set("encoding", doc.encoding)
-      .set("city", doc.city)
-      .set("province", doc.province)
-      .set("title", doc.title)
-      .set("issuer", doc.issuer)
-      .set("date", Value::quoted(doc.date))
-      .set("sections", list(doc.sections, section_value))
-      .set("clauses", list(doc.clauses, clause_value))
-      .set("implementers", doc.implementers)
-      .set("units", list(doc.units, unit_value))
-      .set("targets", list(doc.targets, target_value))
-      .set("deadlines", list(doc.deadlines, deadline_value))
-      .set("warnings", list(doc.warnings, warning_value));
+  Value v = Value::object();
+  v.set("schema", kSchema);
+  v.set("document", doc.document);
+  v.set("source", doc.source);
+  v.set("encoding", doc.encoding);
+  v.set("city", doc.city);
+  v.set("province", doc.province);
+  v.set("title", doc.title);
+  v.set("issuer", doc.issuer);
+  v.set("date", Value::quoted(doc.date));
+  v.set("sections", list(doc.sections, section_value));
+  v.set("clauses", list(doc.clauses, clause_value));
+  v.set("implementers", doc.implementers);
+  v.set("units", list(doc.units, unit_value));
+  v.set("targets", list(doc.targets, target_value));
+  v.set("deadlines", list(doc.deadlines, deadline_value));
+  v.set("warnings", list(doc.warnings, warning_value));
+  return v;
 }
 
 std::string to_yaml(const Document& doc) { return to_yaml_text(document_value(doc)); }

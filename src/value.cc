@@ -150,6 +150,7 @@ bool ascii_ieq(std::string_view a, std::string_view b) {
 // y and n are booleans only in YAML 1.1's tables, which PyYAML does not
 // apply: values quote them to be safe, keys (`n`) stay plain.
 bool reserved_word(std::string_view s, bool is_key) {
+  if (s.size() > 5) return false;  // longer than "false"
   static constexpr std::string_view kReserved[] = {
       "~", "null", "true", "false", "yes", "no", "on", "off", "<<", "="};
   for (auto w : kReserved) {
@@ -173,40 +174,70 @@ bool yaml_indicator(unsigned char c) {
 // 1.1 and 1.2 readers (PyYAML, yaml-cpp), also inside a flow sequence? Errs on
 // the side of quoting: anything starting like a number, a reserved word, or
 // holding YAML indicator characters is quoted.
-bool plain_is_safe(std::string_view s, bool is_key) {
+bool plain_is_safe_start(std::string_view s, bool is_key) {
   if (s.empty()) return false;
   const char first = s.front();
   if (first == ' ' || s.back() == ' ') return false;
   if ((first >= '0' && first <= '9') || first == '+' || first == '-' || first == '.') {
     return false;  // numbers, dates, times, "-" and ".inf" look-alikes
   }
-  if (reserved_word(s, is_key)) return false;
-  // One pass, a table lookup per byte: YAML indicators, and the lead bytes of
-  // what else must be quoted: C1 controls (NEL is a line break to YAML 1.1),
-  // NBSP and the BOM, on which readers differ (a double-quoted string escapes
-  // them visibly). Byte checks suffice: `s` is valid UTF-8; U+0080..U+00A0 is
-  // C2 80..C2 A0.
-  enum : unsigned char { kPlain, kIndicator, kMaybeC1, kMaybeBom };
-  static const std::array<unsigned char, 256> kByteKind = [] {
-    std::array<unsigned char, 256> kind{};
-    for (int c = 0; c < 256; ++c) kind[c] = yaml_indicator(static_cast<unsigned char>(c)) ? kIndicator : kPlain;
-    kind[0xC2] = kMaybeC1;
-    kind[0xEF] = kMaybeBom;
-    return kind;
-  }();
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    switch (kByteKind[static_cast<unsigned char>(s[i])]) {
-      case kPlain: break;
-      case kIndicator: return false;
-      case kMaybeC1:
-        if (i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0xA0) return false;
-        break;
-      case kMaybeBom:
-        if (s.substr(i, 3) == "\xEF\xBB\xBF") return false;
-        break;
-    }
+  return !reserved_word(s, is_key);
+}
+
+// What else must be quoted: YAML indicators, C1 controls (NEL is a line
+// break to YAML 1.1), NBSP and the BOM, on which readers differ (a
+// double-quoted string escapes them visibly). For valid UTF-8.
+bool quote_char(int32_t cp) {
+  return cp < 0x80 ? yaml_indicator(static_cast<unsigned char>(cp)) : cp <= 0xA0 || cp == 0xFEFF;
+}
+
+bool plain_is_safe(std::string_view s, bool is_key) {
+  if (!plain_is_safe_start(s, is_key)) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    if (quote_char(utf8::next_or_invalid(s, i))) return false;
   }
   return true;
+}
+
+// One pass over a string about to be written: is it valid UTF-8 without
+// characters YAML cannot hold (else yaml_clean repairs it), and is it free of
+// characters that force quotes?
+struct Scan {
+  bool clean = true;
+  bool plain_bytes = true;
+};
+
+Scan scan_string(std::string_view s) {
+  static const std::array<bool, 128> kAsciiQuote = [] {
+    std::array<bool, 128> quote{};
+    for (int c = 0; c < 128; ++c) quote[c] = yaml_indicator(static_cast<unsigned char>(c));
+    return quote;
+  }();
+  Scan scan;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (kAsciiQuote[c]) {
+        if (c == 0x7F) return {false, false};
+        scan.plain_bytes = false;
+      }
+      ++i;
+      continue;
+    }
+    int32_t cp;
+    if ((c & 0xF0) == 0xE0 && c != 0xE0 && c != 0xED && i + 2 < n && (((p[i + 1] << 8) | p[i + 2]) & 0xC0C0) == 0x8080) {
+      // Well-formed 3 bytes (E0 and ED need range checks: left to next_or_invalid).
+      cp = ((c & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+      i += 3;
+    } else {
+      cp = utf8::next_or_invalid(s, i);
+    }
+    if (cp < 0 || yaml_unwritable(cp)) return {false, false};
+    if (cp <= 0xA0 || cp == 0xFEFF) scan.plain_bytes = false;
+  }
+  return scan;
 }
 
 // Double-quoted YAML scalar, escaped as yaml-cpp escapes it (so outputs stay
@@ -293,14 +324,26 @@ class YamlWriter {
   void indent(int n) { out_.append(static_cast<std::size_t>(n), ' '); }
 
   void scalar_string(std::string_view raw, bool force_quotes, bool is_key) {
-    std::string cleaned;  // only when `raw` needs repair (rare): no copy otherwise
-    std::string_view s = raw;
-    if (!yaml_clean_already(raw)) s = cleaned = yaml_clean(raw);
-    if (force_quotes || !plain_is_safe(s, is_key)) {
-      yaml_double_quoted(out_, s);
-    } else {
-      out_ += s;
+    const Scan scan = scan_string(raw);
+    if (!scan.clean) {  // needs repair (rare): the cleaned copy is checked again
+      const std::string cleaned = yaml_clean(raw);
+      if (force_quotes || !plain_is_safe(cleaned, is_key)) {
+        yaml_double_quoted(out_, cleaned);
+      } else {
+        out_ += cleaned;
+      }
+      return;
     }
+    if (force_quotes || !scan.plain_bytes || !plain_is_safe_start(raw, is_key)) {
+      yaml_double_quoted(out_, raw);
+    } else {
+      out_ += raw;
+    }
+  }
+
+  void integer(long long v) {
+    char buf[24];
+    out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
   }
 
   void number(double v) {
@@ -318,7 +361,7 @@ class YamlWriter {
     switch (v.kind()) {
       case Value::Kind::kNull: out_ += "null"; break;
       case Value::Kind::kBool: out_ += v.as_bool() ? "true" : "false"; break;
-      case Value::Kind::kInteger: out_ += std::to_string(v.as_integer()); break;
+      case Value::Kind::kInteger: integer(v.as_integer()); break;
       case Value::Kind::kNumber: number(v.as_number()); break;
       case Value::Kind::kString: scalar_string(v.as_string(), v.is_quoted(), false); break;
       case Value::Kind::kArray:

@@ -1,7 +1,9 @@
 // Stage 5: the indicator catalogue (grammars/indicators.yaml) and matching of
 // extracted indicator phrases to catalogue ids.
 #include <doctest/doctest.h>
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 #include <unicode/utf8.h>
 #include <yaml-cpp/yaml.h>
 
@@ -295,6 +297,40 @@ TEST_CASE("Roman numerals in water classes read the same in every script") {
   CHECK(id_of("地表水Ⅰ—Ⅲ类水体比例", "%") == "surface_water_class_i_iii_ratio");
   CHECK(id_of("地表水劣V类水体比例", "%") == "surface_water_worse_than_v_ratio");
   CHECK(id_of("地表水劣Ⅴ类水体比例", "%") == "surface_water_worse_than_v_ratio");
+}
+
+TEST_CASE("normalizing skips ICU only where NFKC case folding and u_isalnum agree with the shortcut") {
+  // base_form() leaves phrases of ASCII but A-Z and CJK Unified Ideographs
+  // (U+4E00..U+9FFF) as they are instead of calling ICU's NFKC_Casefold, and
+  // reads those characters as letters or digits without u_isalnum.
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  REQUIRE(U_SUCCESS(status));
+  auto unchanged = [&](const icu::UnicodeString& s) {
+    UErrorCode st = U_ZERO_ERROR;
+    return nfkc_cf->normalize(s, st) == s && U_SUCCESS(st);
+  };
+  for (UChar32 c = 0x4E00; c <= 0x9FFF; ++c) {
+    CHECK(unchanged(icu::UnicodeString(c)));
+    CHECK(u_isalnum(c));
+  }
+  auto inert_ascii = [](UChar32 c) { return c < 0x80 && !(c >= 'A' && c <= 'Z'); };
+  for (UChar32 a = 0; a < 0x80; ++a) {
+    if (!inert_ascii(a)) continue;
+    CHECK(static_cast<bool>(u_isalnum(a)) == ((a >= 'a' && a <= 'z') || (a >= '0' && a <= '9')));
+    for (UChar32 b = 0; b < 0x80; ++b) {
+      if (!inert_ascii(b)) continue;
+      icu::UnicodeString pair(a);
+      pair.append(b);
+      CHECK(unchanged(pair));
+    }
+    CHECK(unchanged(icu::UnicodeString(a).append(static_cast<UChar32>(0x6C34))));
+  }
+  // Phrases that take each path normalize as before.
+  auto cat = builtin();
+  CHECK(cat->normalize("ＰＭ２.５年均浓度") == cat->normalize("pm2.5年均浓度"));
+  CHECK(cat->normalize("PM2.5年均浓度") == cat->normalize("pm2.5年均浓度"));
+  CHECK(cat->normalize("I-III类水体") == cat->normalize("ⅰ～ⅲ类水体"));
 }
 
 TEST_CASE("Traditional phrases match their Simplified aliases") {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "plancmp/normalize.h"
+#include "utf8_util.h"
 
 using plancmp::NormalizedText;
 
@@ -80,4 +81,26 @@ TEST_CASE("lines that are only a page number are dropped") {
 TEST_CASE("a tab or a run of spaces inside a line is a column gap and stays as one tab") {
   auto nt = NormalizedText::build("　　细颗粒物浓度\t微克/立方米    35   30 \n");
   CHECK(nt.text() == "细颗粒物浓度\t微克/立方米\t35\t30\n");
+}
+
+TEST_CASE("invalid and rare UTF-8 reads as utf8::next reads it, one U+FFFD per bad sequence") {
+  // The common 2- and 3-byte sequences are decoded inline; overlong forms,
+  // surrogates, truncated and 4-byte sequences must come out as before.
+  const std::string pieces[] = {"\xE0\x80\x80", "\xE0\xA0\x80", "\xED\xA0\x80", "\xED\x9F\xBF", "\x80",
+                                "\xC1\xBF",     "\xC2\xA9",     "\xE4\xB8",     "\xF0\x9F\x98\x80",
+                                "\xEF\xBC\x91", "\xEF\xBF\xBF", "\xE3\x80\x8C", "中", "a"};
+  for (const std::string& a : pieces) {
+    for (const std::string& b : pieces) {
+      const std::string s = a + b + "x" + a;
+      std::string expected;
+      for (std::size_t i = 0; i < s.size();) {
+        char32_t c = plancmp::fold_fullwidth(plancmp::utf8::next(s, i));
+        plancmp::utf8::append(expected, c);
+      }
+      auto nt = NormalizedText::build(s);
+      INFO("input bytes: " << s.size());
+      CHECK(nt.text() == expected);
+      CHECK(nt.display(0, nt.text().size()) == expected);
+    }
+  }
 }

@@ -172,6 +172,31 @@ TEST_CASE("YAML quotes strings a reader could misread and leaves plain text plai
   }
 }
 
+TEST_CASE("YAML quotes exactly the strings holding C1 controls, NBSP or the BOM, also after repair") {
+  // The writer decides quoting and repair in one pass over the bytes; every
+  // multi-byte form (inline-decoded 3-byte sequences, E0/ED range checks,
+  // 2- and 4-byte ones, invalid bytes) must decide as a character-wise
+  // reading does.
+  const std::string pieces[] = {"中",           "\xc2\x85",     "\xc2\xa0", "\xc2\xa1",     "\xef\xbb\xbf",
+                                "\xef\xbb\xbe", "\xe0\xa0\x80", "\xe0\x80\x80", "\xed\x9f\xbf", "\xed\xa0\x80",
+                                "\xe2\x80\xa8", "\xef\xbf\xbf", "\xf0\x9f\x98\x80", "\xff", "\x7f", "a", ":"};
+  for (const std::string& a : pieces) {
+    for (const std::string& b : pieces) {
+      const std::string s = "x" + a + b;
+      bool must_quote = false, repaired = false;
+      for (std::size_t i = 0; i < s.size();) {
+        const int32_t cp = plancmp::utf8::next_or_invalid(s, i);
+        if (cp < 0 || cp == 0x7F || cp == 0x2028 || cp == 0x2029 || cp == 0xFFFE || cp == 0xFFFF) repaired = true;
+        else if ((cp >= 0x80 && cp <= 0xA0) || cp == 0xFEFF || cp == ':') must_quote = true;
+      }
+      const std::string text = to_yaml_text(Value(s));
+      CAPTURE(s);
+      CHECK((text[0] == '"') == must_quote);
+      CHECK((text.find("\xef\xbf\xbd") != std::string::npos) == repaired);
+    }
+  }
+}
+
 TEST_CASE("YAML always double-quotes strings marked quoted") {
   CHECK(yaml_of("date", Value::quoted("2024-01-05")) == "date: \"2024-01-05\"\n");
   CHECK(yaml_of("quote", Value::quoted("到2025年")) == "quote: \"到2025年\"\n");
