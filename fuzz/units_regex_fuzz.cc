@@ -13,7 +13,8 @@
 //   - otherwise structured: the following bytes pick fragments from a small
 //     vocabulary (the literals, classes and loops of the grammar's patterns)
 //     into the shapes MatchGroups recognises, or near them: a literal frame
-//     `L(?P<g>…)R`, a lazy head `(?P<g>H(?:X|…)+?)R`, or any expression. The
+//     `L(?P<g>…)R`, a lazy head `(?P<g>H(?:X|…)+?)R`, groups of literal
+//     alternatives in a row (RequiredWords' clauses), or any expression. The
 //     text is the bytes left, each one a token of the same characters.
 #include <cstddef>
 #include <cstdint>
@@ -68,7 +69,8 @@ const char* const kNames[] = {"units", "kw", "body", "g"};
 // Text tokens: the characters the patterns name, and a few whole words.
 const char* const kTokens[] = {"a", "b", "x", "K", "k", " ", "\n", "〔", "〕", "牵", "头", "负", "责", "、", "。",
                                ",", ";", ":", "(", ")", "(", ")", "【", "】", "县", "局", "各", "落", "实",
-                               "等", "1", "牵头", "负责", "按职责分工负责", "配合", "单位", "落实", "é"};
+                               "等", "1", "牵头", "负责", "按职责分工负责", "配合", "单位", "落实", "é",
+                               "[", "]", "责任", "部门"};
 
 // Longer texts only slow each run down (captures cost per byte and match).
 constexpr std::size_t kMaxText = 512;
@@ -91,6 +93,9 @@ class Generator {
       case 4:
       case 5:  // lazy head
         return lazy_head();
+      case 6:
+        if (in_.pick(2) == 0) return words();
+        return expr(3);
       default:
         return expr(3);
     }
@@ -193,6 +198,20 @@ class Generator {
     return out;
   }
 
+  // Groups of literal alternatives in a row, with more spellings than
+  // RequiredWords gets whole words for: its words then come in clauses
+  // ("单位" or "部门", and "【牵头" or "[配合"…).
+  std::string words() {
+    std::string out = in_.pick(2) == 0 ? std::string(in_.pick(kClasses)) : literal(1);
+    for (unsigned g = in_.pick(3) + 2; g > 0; --g) {
+      out += "(?:" + literal(2);
+      for (unsigned n = in_.pick(6) + 1; n > 0; --n) out += "|" + literal(2);
+      out += ")";
+      out += in_.pick(kQuantifiers);
+    }
+    return named(out + in_.pick(kClasses) + in_.pick(kQuantifiers));
+  }
+
   Bytes& in_;
 };
 
@@ -219,6 +238,7 @@ std::string tokens(std::string_view bytes) {
 const char* const kFixedRules[] = {
     "(?P<units>(?:[^;:。!?()〔〕【】\\n]|\\([^()\\n]{1,12}\\))+?)(?P<kw>牵头(?:负责|落实|实施)?)(?:$|[,;、])",
     "〔(?P<body>[^〔〕\\n]+)〕",
+    "(?P<body>[【\\[](?:牵头|责任|主办|主责|配合|协办|参与)(?:单位|部门)[】\\]][^。!?\\n]+)",
 };
 
 std::string where(const StringPiece& s, const StringPiece& text) {

@@ -673,24 +673,31 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
     const RE2* re;
     std::shared_ptr<const MatchGroups> body;
     bool tail;
+    std::size_t index;  // in notes
   };
   std::vector<NoteRule> rules;
   rules.reserve(notes.rules.size());
-  for (const PatternRule& rule : notes.rules) {
-    const RE2& re = *rule.re;
+  for (std::size_t i = 0; i < notes.rules.size(); ++i) {
+    const RE2& re = *notes.rules[i].re;
     if (re.NamedCapturingGroups().count("body") == 0) continue;
-    rules.push_back({&re, MatchGroups::of(re, {"body"}), rule.attr("tail") == "true"});
+    rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i});
   }
+  // A rule whose words are not in a segment is not searched there: most
+  // segments hold no bracket or label, and a rule that cannot skip ahead
+  // (a class first) would scan all of them.
+  const std::shared_ptr<const RequiredWords> note_words = RequiredWords::of(regexes(notes));
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
     const re2::StringPiece input(seg.data(), seg.size());
+    const std::uint64_t in_seg = note_words->may_match(seg);
     // Note bodies: brackets first, then the tail sentence unless a bracket
     // note already covers it. Each rule is searched on its own (its DFA
     // skips to the rule's first bytes), for the whole match only; the body
     // is then read from that match.
     std::vector<NoteBody> bodies;
     for (const NoteRule& rule : rules) {
+      if (!may(in_seg, rule.index)) continue;
       const RE2& re = *rule.re;
       re2::StringPiece whole, body;
       for (std::size_t pos = 0; pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {

@@ -390,10 +390,36 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
       if (i < 64) always_ |= bit;
       continue;
     }
-    for (const std::string& a : atoms) {
-      auto it = std::find_if(words_.begin(), words_.end(), [&](const Word& w) { return w.text == a; });
-      if (it == words_.end()) it = words_.insert(words_.end(), Word{a, 0});
-      it->rules |= bit;
+    // A clause: words whose absence alone rules the rule out, kept minimal
+    // by dropping words while that holds. Dropping the shorter words first
+    // and then the longer ones tends to find two different clauses.
+    auto passes_without = [&](const std::vector<bool>& absent) {
+      std::vector<int> present, passed;
+      for (std::size_t a = 0; a < atoms.size(); ++a)
+        if (!absent[a]) present.push_back(static_cast<int>(a));
+      filter.AllPotentials(present, &passed);
+      return !passed.empty();
+    };
+    auto clause = [&](bool shorter_first) {
+      std::vector<std::size_t> order(atoms.size());
+      for (std::size_t a = 0; a < order.size(); ++a) order[a] = a;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return shorter_first ? atoms[x].size() < atoms[y].size() : atoms[x].size() > atoms[y].size();
+      });
+      std::vector<bool> in(atoms.size(), true);  // all the words: a clause, as no word at all fails
+      for (std::size_t a : order) {
+        in[a] = false;
+        if (passes_without(in)) in[a] = true;
+      }
+      return in;
+    };
+    const std::vector<bool> first = clause(true), second = clause(false);
+    for (std::size_t a = 0; a < atoms.size(); ++a) {
+      if (!first[a] && !second[a]) continue;
+      auto it = std::find_if(words_.begin(), words_.end(), [&](const Word& w) { return w.text == atoms[a]; });
+      if (it == words_.end()) it = words_.insert(words_.end(), Word{atoms[a]});
+      if (first[a]) it->first |= bit;
+      if (second[a]) it->second |= bit;
     }
   }
   // Words that start with another character first, then by first character.
@@ -415,10 +441,14 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
 }
 
 std::uint64_t RequiredWords::may_match(std::string_view span) const {
-  std::uint64_t out = always_;
+  std::uint64_t first = 0, second = 0;  // the clauses that have a word in span
+  auto found = [&](const Word& w) {
+    first |= w.first;
+    second |= w.second;
+  };
   for (std::size_t i = 0; i < other_words_; ++i)
-    if (span.find(words_[i].text) != std::string_view::npos) out |= words_[i].rules;
-  if (firsts_.empty()) return out;
+    if (span.find(words_[i].text) != std::string_view::npos) found(words_[i]);
+  if (firsts_.empty()) return always_ | (first & second);
   // Each three-byte character once (no word starts inside one), and every
   // other byte.
   const auto* t = reinterpret_cast<const unsigned char*>(span.data());
@@ -433,9 +463,9 @@ std::uint64_t RequiredWords::may_match(std::string_view span) const {
     if (!(first_bits_[static_cast<std::size_t>(c) / 64] >> (c % 64) & 1)) continue;
     auto f = std::lower_bound(firsts_.begin(), firsts_.end(), c, [](const First& a, int v) { return a.c < v; });
     for (std::size_t w = f->first; w < f->last; ++w)
-      if (span.compare(at, words_[w].text.size(), words_[w].text) == 0) out |= words_[w].rules;
+      if (span.compare(at, words_[w].text.size(), words_[w].text) == 0) found(words_[w]);
   }
-  return out;
+  return always_ | (first & second);
 }
 
 }  // namespace plancmp

@@ -77,8 +77,10 @@ class MatchGroups {
 };
 
 // The words a rule's every match must hold (RE2's FilteredRE2 atoms), to
-// tell cheaply which rules of a list cannot match in a span: a rule none of
-// whose words occurs there. Rules without such words always may match.
+// tell cheaply which rules of a list cannot match in a span. A rule's words
+// form up to two clauses, each a set of words one of which every match
+// holds ("单位" or "部门", and "[牵头" or "【牵头"…): a rule may match where
+// each of its clauses has a word. Rules without such words always may match.
 class RequiredWords {
  public:
   // For `rules` (at most 64), built once per distinct list of patterns.
@@ -93,7 +95,9 @@ class RequiredWords {
   explicit RequiredWords(const std::vector<const RE2*>& rules);
   struct Word {
     std::string text;
-    std::uint64_t rules = 0;  // the rules that need it (or another of theirs)
+    // Bit i: the word is in rule i's first (second) clause. A rule of one
+    // clause has it as both.
+    std::uint64_t first = 0, second = 0;
   };
   std::uint64_t always_ = 0;   // rules with no required words
   // Words that start with a three-byte character are found by it (most

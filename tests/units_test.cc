@@ -278,3 +278,18 @@ TEST_CASE("RequiredWords rules out only the rules whose words are all missing") 
   // The same patterns give the same (shared) words.
   CHECK(RequiredWords::of({&duty, &tail, &latin, &bracket}) == words);
 }
+
+TEST_CASE("RequiredWords needs a word of each of a rule's clauses") {
+  // Too many spellings for whole words: the words are "单位", "部门" and
+  // "【牵头", "[牵头", "【责任"…, and a match holds one of each kind.
+  RE2 label("(?P<body>[【\\[](?:牵头|责任|主办|主责|配合|协办|参与)(?:单位|部门)[】\\]][^。]+)");
+  RE2 lead("(?P<kw>(?:牵头|责任)(?:单位|部门)):(?P<units>[^;]+)");
+  auto words = RequiredWords::of({&label, &lead});
+  CHECK(words->may_match("【牵头单位】县水务局") == 0b01);
+  CHECK(words->may_match("[配合部门]县水务局") == 0b01);
+  CHECK(words->may_match("牵头单位:县水务局") == 0b10);
+  // A word of one kind only.
+  CHECK(words->may_match("各单位【要求】") == 0b00);
+  CHECK(words->may_match("【牵头") == 0b00);
+  CHECK(words->may_match("") == 0);
+}
