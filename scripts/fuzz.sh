@@ -17,7 +17,7 @@ SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-60}}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(decode_fuzz structure_fuzz extract_fuzz grammar_fuzz profile_fuzz units_regex_fuzz)
+  TARGETS=(decode_fuzz structure_fuzz extract_fuzz grammar_fuzz profile_fuzz regex_shortcuts_fuzz)
 fi
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-asan}
 JOBS=${FUZZ_JOBS:-2}
@@ -47,7 +47,7 @@ for f in $(ls grammars/*.yaml | LC_ALL=C sort); do
   i=$((i + 1))
 done
 cp grammars/profiles/*.yaml "$SEEDS/profile/"
-# units_regex_fuzz: each note and role pattern of grammars/units.yaml as a raw
+# regex_shortcuts_fuzz: each note and role pattern of grammars/units.yaml as a raw
 # pattern (first byte 0, the pattern, NUL, the text), on a text of notes; and
 # the same text behind each structured mode's first byte.
 REGEX_TEXT='〔县水务局、县气象局按职责分工负责〕(县环保局牵头,县水务局配合)【责任单位】市发改委、市财政局。各区(县)政府负责落实。A(B牵头,C)牵头,县局负责'
@@ -65,7 +65,7 @@ done
 max_len() {
   case $1 in
     grammar_fuzz) echo 65536 ;;
-    units_regex_fuzz) echo 1024 ;;  # a pattern and a text of at most 512 bytes
+    regex_shortcuts_fuzz) echo 1024 ;;  # a pattern and a text of at most 512 bytes
     *) echo 8192 ;;
   esac
 }
@@ -74,7 +74,7 @@ seed_dir() {
   case $1 in
     grammar_fuzz) echo "$SEEDS/grammar" ;;
     profile_fuzz) echo "$SEEDS/profile" ;;
-    units_regex_fuzz) echo "$SEEDS/regex" ;;
+    regex_shortcuts_fuzz) echo "$SEEDS/regex" ;;
     *) echo "$SEEDS/text" ;;
   esac
 }

@@ -26,7 +26,7 @@
 #include "numbers.h"
 #include "plancmp/extract.h"
 #include "targets_internal.h"
-#include "units_regex.h"
+#include "regex_shortcuts.h"
 #include "utf8_util.h"
 
 namespace plancmp {

@@ -20,7 +20,7 @@
 
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
-#include "units_regex.h"
+#include "regex_shortcuts.h"
 #include "utf8_util.h"
 
 namespace plancmp {

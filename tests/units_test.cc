@@ -184,9 +184,9 @@ TEST_CASE("a 协作部门 label names supporting units") {
   CHECK(doc.clauses[0].support == std::vector<std::string>{"市环保局", "市农业局"});
 }
 
-// MatchGroups (src/units_regex.h) reads groups from a pattern's shape
+// MatchGroups (src/regex_shortcuts.h) reads groups from a pattern's shape
 // instead of RE2's capture engines: it must give RE2's groups exactly.
-#include "units_regex.h"
+#include "regex_shortcuts.h"
 
 namespace {
 
@@ -237,7 +237,7 @@ TEST_CASE("MatchGroups reads a lazy class at the head of a pattern as RE2 captur
 }
 
 TEST_CASE("MatchGroups reads a lazy class group of a match that starts inside a character as RE2 does") {
-  // Found by fuzz/units_regex_fuzz.cc. \C{2} moves the matches two bytes a
+  // Found by fuzz/regex_shortcuts_fuzz.cc. \C{2} moves the matches two bytes a
   // step, so the third starts in the second character of 【【: the class
   // takes nothing there, and the group is empty, though the rest also
   // matches (\B) at the end of the text, after a whole character.

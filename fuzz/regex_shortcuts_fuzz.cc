@@ -1,4 +1,4 @@
-// Differential target for src/units_regex.h: MatchGroups and RequiredWords
+// Differential target for src/regex_shortcuts.h: MatchGroups and RequiredWords
 // claim to give exactly what RE2 gives, for any pattern a grammar file holds.
 // Each input is one pattern and one text; for every match RE2's unanchored
 // search finds (iterated as src/units.cc does), MatchGroups::read must give
@@ -29,7 +29,7 @@
 #include <re2/re2.h>
 #include <unicode/utf8.h>
 
-#include "units_regex.h"
+#include "regex_shortcuts.h"
 
 namespace {
 
@@ -247,7 +247,7 @@ std::string where(const StringPiece& s, const StringPiece& text) {
 }
 
 [[noreturn]] void fail(const std::string& pattern, const std::string& text, const std::string& what) {
-  std::fprintf(stderr, "units_regex_fuzz: %s\n  pattern: %s\n  text: %s\n", what.c_str(), pattern.c_str(),
+  std::fprintf(stderr, "regex_shortcuts_fuzz: %s\n  pattern: %s\n  text: %s\n", what.c_str(), pattern.c_str(),
                text.c_str());
   std::abort();
 }

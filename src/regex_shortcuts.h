@@ -1,5 +1,5 @@
-// Regex helpers of src/units.cc (private to it): cheap tests and group
-// reads that spare RE2's costlier engines.
+// Regex shortcuts for the stages (private to src/; units.cc and targets.cc
+// use them): cheap tests and group reads that spare RE2's costlier engines.
 //
 // MatchGroups: named groups of a match the DFA already found.
 //

@@ -1,4 +1,4 @@
-#include "units_regex.h"
+#include "regex_shortcuts.h"
 
 #include <algorithm>
 #include <cstring>
@@ -117,7 +117,7 @@ bool class_has(const std::string& cls, const std::string& c, const RE2::Options&
 }
 
 // The loop of a lazy head, `(?:X)` or `[…]`, as its alternatives: true when
-// X never matches a proper prefix of what it matches (see units_regex.h);
+// X never matches a proper prefix of what it matches (see regex_shortcuts.h);
 // `single`: every alternative is one character.
 bool prefix_free(const std::string& loop, const RE2::Options& o, bool& single) {
   std::vector<std::string> alts;
