@@ -33,19 +33,22 @@ class DerivedCache {
   std::map<std::string, std::shared_ptr<const T>> entries_;
 };
 
-// A key naming what a regex matches: its pattern and the options that change
-// the meaning of a pattern. Keys of several regexes are joined with '\0'.
-inline std::string regex_key(const RE2& re) {
-  const RE2::Options& o = re.options();
-  std::string key = re.pattern();
-  key += '\0';
+// The options that change what a pattern means (and the memory it may use),
+// as a short string: equal strings, equal readings.
+inline std::string options_key(const RE2::Options& o) {
+  std::string key;
   for (bool flag : {o.posix_syntax(), o.longest_match(), o.literal(), o.never_nl(), o.dot_nl(), o.never_capture(),
                     o.case_sensitive(), o.perl_classes(), o.word_boundary(), o.one_line(),
                     o.encoding() == RE2::Options::EncodingUTF8})
     key += flag ? '1' : '0';
   key += std::to_string(o.max_mem());
-  key += '\0';
   return key;
+}
+
+// A key naming what a regex matches: its pattern and its options_key. Keys of
+// several regexes are joined with '\0'.
+inline std::string regex_key(const RE2& re) {
+  return re.pattern() + '\0' + options_key(re.options()) + '\0';
 }
 
 }  // namespace plancmp

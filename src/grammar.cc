@@ -58,7 +58,7 @@ std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
 // The pattern with every assertion on its surroundings (^ $ \b \B \A \z
 // outside character classes) replaced by an empty group, or "" when the
 // pattern holds something this scan does not follow (\Q quoting, nested
-// brackets such as [:alpha:]). See RuleSet::may_match_within.
+// brackets such as [:alpha:]).
 std::string loosened(const std::string& p) {
   std::string out;
   bool in_class = false;
@@ -100,12 +100,6 @@ std::string loosened(const std::string& p) {
   return in_class ? "" : out;
 }
 
-// See RuleSet::context_free: nothing for loosened() to drop (nor anything it
-// cannot follow).
-bool context_free(const std::string& p) {
-  const std::string loose = loosened(p);
-  return !loose.empty() && loose == p;
-}
 
 void collect_examples(const FileContext& f, const std::string& file_name, const YAML::Node& node,
                       const std::string& id, std::vector<RuleExample>& out) {
@@ -175,12 +169,6 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
     if (rule.level < 1 || rule.level > 9)
       throw_at_mark(f.path, f.text, level.Mark(), "`level` must be 1 to 9");
     rule.re = compile(f, node);
-    // Every match is non-empty and lies in [min, max], so its first byte lies
-    // in [min[0], max[0]]: find_markers skips positions starting otherwise.
-    if (std::string min, max; rule.re->PossibleMatchRange(&min, &max, 8) && !min.empty()) {
-      rule.first_byte_min = static_cast<unsigned char>(min[0]);
-      rule.first_byte_max = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
-    }
     rule.position = parse_position(f, node);
     rule.numeral = parse_numeral(f, node);
     rule.fragment = parse_fragment(f, node);
@@ -230,7 +218,7 @@ void load_rule_file(const FileContext& f, const std::string& file_name, const YA
           rule.attrs[key] = field.second.as<std::string>();
       }
       std::string error;
-      rs.context_free = rs.context_free && context_free(node["pattern"].as<std::string>());
+      rs.context_free = rs.context_free && pattern_context_free(node["pattern"].as<std::string>());
       if (rs.set->Add(node["pattern"].as<std::string>(), &error) < 0)
         throw_at_mark(f.path, f.text, node["pattern"].Mark(), fmt::format("invalid pattern: {}", error));
       collect_examples(f, file_name, node, rule.id, g.examples);
@@ -281,6 +269,11 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
 }
 
 }  // namespace
+
+bool pattern_context_free(const std::string& pattern) {
+  const std::string loose = loosened(pattern);
+  return !loose.empty() && loose == pattern;
+}
 
 std::shared_ptr<const Grammar> Grammar::from_files(const std::map<std::string, std::string>& files,
                                                    const std::string& dir_for_messages) {
@@ -341,23 +334,6 @@ std::vector<int> RuleSet::matching(std::string_view text) const {
 
 bool RuleSet::any(std::string_view text) const {
   return set && !rules.empty() && set->Match(re2::StringPiece(text.data(), text.size()), nullptr);
-}
-
-bool RuleSet::may_match_within(std::string_view text) const {
-  if (rules.empty()) return false;
-  if (context_free) return any(text);
-  std::call_once(loose->once, [&] {
-    RE2::Options options;
-    options.set_log_errors(false);
-    auto s = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
-    for (const PatternRule& r : rules) {
-      const std::string p = loosened(r.re->pattern());
-      if (p.empty() || s->Add(p, nullptr) < 0) return;
-    }
-    if (s->Compile()) loose->set = std::move(s);
-  });
-  if (!loose->set) return true;  // no looser set: no test
-  return loose->set->Match(re2::StringPiece(text.data(), text.size()), nullptr);
 }
 
 namespace {

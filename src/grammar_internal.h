@@ -44,9 +44,6 @@ struct MarkerRule {
   Fragment fragment = Fragment::kExact;
   double weight = 1.0;
   bool damaged = false;  // the rule reads a damaged print: every match is a repair
-  // The bytes a match can start with (from RE2's PossibleMatchRange): a cheap
-  // test before the regex is tried at a position.
-  unsigned char first_byte_min = 0, first_byte_max = 0xFF;
 };
 
 struct PatternRule {
@@ -62,6 +59,14 @@ struct PatternRule {
   }
 };
 
+// Does the pattern assert nothing about its surroundings (no ^ $ \b \B \A \z
+// outside character classes, and nothing the check cannot follow)? Then a
+// match is a match wherever the text around it is cut, and what RE2's
+// PossibleMatchRange says of matches at the start of a text holds at any
+// position (a \b before the first character does not: it depends on the
+// character before).
+bool pattern_context_free(const std::string& pattern);
+
 // An ordered list of rules plus an RE2::Set over all of them, so one pass over
 // a text says which rules can match there (then each is run for its groups).
 struct RuleSet {
@@ -72,22 +77,18 @@ struct RuleSet {
   // that matches nowhere in a paragraph matches nowhere in any part of it.
   bool context_free = true;
 
+  // The rules' regexes, in rule order.
+  std::vector<const RE2*> regexes() const {
+    std::vector<const RE2*> out;
+    for (const PatternRule& r : rules) out.push_back(r.re.get());
+    return out;
+  }
+
   // Indices of the rules that match somewhere in `text`, in rule order.
   std::vector<int> matching(std::string_view text) const;
   // Does any rule match somewhere in `text`? (No list of which: cheaper.)
   bool any(std::string_view text) const;
 
-  // Could a rule match inside some part of `text`, whatever that part's
-  // surroundings? False only when certainly not: a cheap test before costlier
-  // work on the parts. Uses the set with every assertion on the surroundings
-  // dropped (a looser set: each match of a rule is a match of its loosened
-  // form), built on first use.
-  bool may_match_within(std::string_view text) const;
-  struct LazySet {
-    std::once_flag once;
-    std::unique_ptr<RE2::Set> set;  // null when a pattern could not be loosened
-  };
-  std::unique_ptr<LazySet> loose = std::make_unique<LazySet>();
 
   // The named group rule `rule` ends with, when every match that sets it ends
   // where the group ends and the group is never empty (the pattern closes

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 
 #include "derived_cache.h"
 #include "numbers.h"
@@ -123,8 +124,10 @@ RulePlan plan_for(const RE2& re) {
   const auto& names = re.NamedCapturingGroups();
   if (auto it = names.find("num"); it != names.end()) plan.num = it->second;
   if (auto it = names.find("body"); it != names.end()) plan.body = it->second;
+  // PossibleMatchRange speaks of matches at the start of a text: it holds at
+  // any position only for a pattern that asserts nothing about what precedes.
   std::string min, max;
-  if (!re.PossibleMatchRange(&min, &max, 8) || min.empty()) return plan;
+  if (!pattern_context_free(re.pattern()) || !re.PossibleMatchRange(&min, &max, 8) || min.empty()) return plan;
   // An empty max means no upper bound: then only the first byte is bounded, by 0xFF.
   const std::string_view upper = max.empty() ? std::string_view("\xFF", 1) : std::string_view(max);
   std::size_t k = 0;
@@ -268,8 +271,8 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     for (char32_t c : kBoundaryChars) set[static_cast<unsigned char>(utf8::encode(std::u32string(1, c))[0])] = true;
     return set;
   }();
-  // One pass over the text finds the line starts, the boundaries, and for
-  // each rule that may match anywhere the positions whose byte may start it.
+  // One pass over the text finds the line starts and the boundaries, and
+  // tries each rule that may match anywhere where its first byte stands.
   auto anywhere = [](const MarkerRule& rule) {
     return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
   };
@@ -282,8 +285,28 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     anywhere_rules.push_back(plans.size() - 1);
     for (std::size_t b = 0; b < 256; ++b) wanted[b] = wanted[b] || plans.back()->first_bytes[b];
   }
+  // Matches are kept per rule and joined in rule order at the end, so the
+  // order of equal keys in the sort below does not depend on which rules
+  // were tried during the pass and which after it.
+  std::vector<std::vector<MarkerMatch>> found_by_rule(g.markers.size());
+  // A rule that may match anywhere is tried as an unanchored search from
+  // each match start plus one character would find its matches: at every
+  // position where the pattern matches, but none inside the first character
+  // of the match before (`resume`).
+  std::vector<std::size_t> resume(g.markers.size(), 0);
+  auto try_anywhere = [&](std::size_t r, std::size_t p) {
+    const MarkerRule& rule = g.markers[r];
+    const RulePlan& plan = *plans[r];
+    if (p < resume[r] || !plan.may_start_at(text, p)) return;
+    const bool allowed = position_allowed(rule, text, p);
+    // A match can start inside a character only when the pattern can start
+    // with a trail byte; otherwise a refused position is passed over whole.
+    if (!allowed && !plan.may_start_mid_char()) return;
+    if (!match_at(g, rule, plan, text, p, allowed, found_by_rule[r])) return;
+    resume[r] = p;
+    utf8::next(text, resume[r]);
+  };
   std::vector<std::size_t> line_starts{0}, boundaries{0};
-  std::vector<std::vector<std::size_t>> starts(g.markers.size());  // of the rules that match anywhere
   for (std::size_t i = find_byte_in(text, 0, wanted); i < text.size(); i = find_byte_in(text, i + 1, wanted)) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (kMayOpenBoundary[b]) {
@@ -293,32 +316,19 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
       if (is_boundary_char(c)) boundaries.push_back(after);
     }
     for (std::size_t r : anywhere_rules)
-      if (plans[r]->first_bytes[b]) starts[r].push_back(i);
+      if (plans[r]->first_bytes[b]) try_anywhere(r, i);
   }
   for (std::size_t r = 0; r < g.markers.size(); ++r) {
     const MarkerRule& rule = g.markers[r];
+    if (anywhere(rule)) continue;
     const RulePlan& plan = *plans[r];
-    if (!anywhere(rule)) {
-      for (std::size_t p : rule.position == MarkerPosition::kLineStart ? line_starts : boundaries) {
-        if (!plan.may_start_at(text, p)) continue;
-        if (position_allowed(rule, text, p)) match_at(g, rule, plan, text, p, true, found);
-      }
-      continue;
-    }
-    // As an unanchored search from each match start plus one character
-    // would find them: every position where the pattern matches, but none
-    // inside the first character of the one before.
-    const bool mid_char = plan.may_start_mid_char();
-    std::size_t resume = 0;
-    for (std::size_t p : starts[r]) {
-      if (p < resume || !plan.may_start_at(text, p)) continue;
-      const bool allowed = position_allowed(rule, text, p);
-      if (!allowed && !mid_char) continue;  // no match could start before the next character
-      if (!match_at(g, rule, plan, text, p, allowed, found)) continue;
-      resume = p;
-      utf8::next(text, resume);
+    for (std::size_t p : rule.position == MarkerPosition::kLineStart ? line_starts : boundaries) {
+      if (!plan.may_start_at(text, p)) continue;
+      if (position_allowed(rule, text, p)) match_at(g, rule, plan, text, p, true, found_by_rule[r]);
     }
   }
+  for (std::vector<MarkerMatch>& of_rule : found_by_rule)
+    found.insert(found.end(), std::make_move_iterator(of_rule.begin()), std::make_move_iterator(of_rule.end()));
   std::stable_sort(found.begin(), found.end(), [](const MarkerMatch& a, const MarkerMatch& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
     if (a.rule->level != b.rule->level) return a.rule->level < b.rule->level;

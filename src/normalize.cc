@@ -241,8 +241,10 @@ void NormalizedText::build_from_source() {
   // Read as folded ("１２、" counts as "12、" for the conversion checks below),
   // with the lines split on the way. Well-formed 2- and 3-byte sequences (the
   // bulk of a plan) are decoded inline; the rest goes through utf8::next.
-  // `text_bound` sums what each character can take encoded (step 4 never
-  // grows one), so the text is encoded into one buffer of that size.
+  // `text_bound` sums what each character can take encoded, so the text is
+  // encoded into one buffer of that size. Later steps never grow a character:
+  // step 3 turns a space into a tab, and step 4 maps Han characters (3 or 4
+  // bytes) through t2s's table of BMP characters (char16_t: at most 3 bytes).
   std::vector<Char> chars;
   chars.reserve(source.size() / 2 + 1);
   std::vector<Line> lines;

@@ -188,7 +188,8 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
   const RE2::Options& o = re.options();
   // Leftmost-first matching of a pattern as written (literal_text and the
   // lazy loop assume it).
-  const bool plain = !o.longest_match() && !o.literal() && !o.posix_syntax() && o.case_sensitive();
+  const bool plain = !o.longest_match() && !o.literal() && !o.posix_syntax() && o.case_sensitive() &&
+                     o.encoding() == RE2::Options::EncodingUTF8;  // the group reads step over UTF-8
   std::size_t lazy_group_end = kNone;  // where the lazy head group ends in p
   for (const std::string& name : names) {
     Group g;
@@ -371,12 +372,13 @@ std::unique_ptr<const RequiredWords> RequiredWords::build(const std::vector<cons
 }
 
 RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_(65536 / 64) {
-  for (std::size_t i = 0; i < rules.size(); ++i) {
+  // Rules past the 64th get no bit: callers take them as always possible.
+  for (std::size_t i = 0; i < rules.size() && i < 64; ++i) {
     const std::uint64_t bit = std::uint64_t{1} << i;
     std::vector<std::string> atoms;
     re2::FilteredRE2 filter;
     int id = 0;
-    bool filtered = i < 64 && filter.Add(rules[i]->pattern(), rules[i]->options(), &id) == RE2::NoError;
+    bool filtered = filter.Add(rules[i]->pattern(), rules[i]->options(), &id) == RE2::NoError;
     if (filtered) {
       filter.Compile(&atoms);
       std::vector<int> passed;
@@ -387,7 +389,7 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
       for (const std::string& a : atoms) filtered = filtered && !a.empty() && !has_case(a);
     }
     if (!filtered) {
-      if (i < 64) always_ |= bit;
+      always_ |= bit;
       continue;
     }
     // A clause: words whose absence alone rules the rule out, kept minimal

@@ -83,13 +83,17 @@ class MatchGroups {
 // each of its clauses has a word. Rules without such words always may match.
 class RequiredWords {
  public:
-  // For `rules` (at most 64), built once per distinct list of patterns.
+  // For `rules`, built once per distinct list of patterns. Only the first 64
+  // get a bit in may_match(): callers take the others as always possible.
   static std::shared_ptr<const RequiredWords> of(const std::vector<const RE2*>& rules);
   // The same, not kept (see MatchGroups::build).
   static std::unique_ptr<const RequiredWords> build(const std::vector<const RE2*>& rules);
 
   // Bit i set: rule i may match somewhere in `span`.
   std::uint64_t may_match(std::string_view span) const;
+  // Is rule i among `bits` (an answer of may_match)? Rules past the 64th
+  // always are.
+  static bool may(std::uint64_t bits, std::size_t i) { return i >= 64 || (bits >> i & 1); }
 
  private:
   explicit RequiredWords(const std::vector<const RE2*>& rules);

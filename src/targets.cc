@@ -123,8 +123,12 @@ struct StartTest {
   unsigned char lo = 0, hi = 0xFF;
 
   explicit StartTest(const RE2& re) {
+    // PossibleMatchRange speaks of matches at the start of a text: it holds at
+    // any position only for a pattern that asserts nothing about what precedes.
     std::string min, max;
-    if (RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6) || min.empty()) return;
+    if (!pattern_context_free(re.pattern()) || RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6) ||
+        min.empty())
+      return;
     std::size_t common = 0;
     while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
     literal = min.substr(0, common);
@@ -157,15 +161,6 @@ struct GrammarFacts {
   std::shared_ptr<const RequiredWords> comparator_words, lead_words;
 };
 
-std::vector<const RE2*> regexes(const RuleSet& rs) {
-  std::vector<const RE2*> out;
-  for (const PatternRule& r : rs.rules) out.push_back(r.re.get());
-  return out;
-}
-
-// Rule i of `rs` may match: RequiredWords answers for the first 64.
-bool may_match(std::uint64_t bits, std::size_t i) { return i >= 64 || (bits >> i & 1); }
-
 void scan_not_targets(const RuleSet& rs, NotTargetScan& scan) {
   if (!rs.context_free || rs.rules.empty()) return;
   // Shorter literals (a lead byte, "\xE3\x80") occur too often to pay off.
@@ -174,6 +169,9 @@ void scan_not_targets(const RuleSet& rs, NotTargetScan& scan) {
   for (std::size_t i = 0; i < rs.rules.size(); ++i) {
     const RE2& re = *rs.rules[i].re;
     if (RE2::FullMatch("", re)) return;
+    // The alternation below is compiled with the first rule's options: it
+    // reads the others as they read only if they share them.
+    if (options_key(re.options()) != options_key(rs.rules.front().re->options())) return;
     const StartTest test(re);
     if (test.literal.size() >= kMinLiteral) {
       scan.by_literal.emplace_back(i, test.literal);
@@ -203,8 +201,8 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
     auto facts = std::make_shared<GrammarFacts>();
     scan_not_targets(not_targets, facts->not_targets);
     for (const PatternRule& r : values.rules) facts->values.emplace_back(*r.re);
-    facts->comparator_words = RequiredWords::of(regexes(comparators));
-    facts->lead_words = RequiredWords::of(regexes(leads));
+    facts->comparator_words = RequiredWords::of(comparators.regexes());
+    facts->lead_words = RequiredWords::of(leads.regexes());
     return std::shared_ptr<const GrammarFacts>(std::move(facts));
   });
 }
@@ -554,6 +552,7 @@ std::size_t leading_junk(std::string_view s) {
 // Strips leading filler, a leading date and trailing adverbs; cuts a baseline
 // ("比2020年") off the end and reports its year.
 Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* baseline) const {
+  // Every match holds a 年 (the pre-check where it is used relies on it).
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
   // What is left of `in`: in.s[lo, hi), cut to a phrase once, at the end.
   std::size_t lo = 0, hi = in.s.size();
@@ -568,7 +567,7 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
     // The view only shrinks in this loop: a lead ruled out stays out.
     const std::uint64_t leads = facts_->lead_words->may_match(view());
     for (std::size_t i = 0; i < indicator_leads_.rules.size(); ++i) {
-      if (!may_match(leads, i)) continue;
+      if (!RequiredWords::may(leads, i)) continue;
       const PatternRule& r = indicator_leads_.rules[i];
       const re2::StringPiece p(view().data(), view().size());
       re2::StringPiece m;
@@ -795,7 +794,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     const PatternRule* best = nullptr;
     const std::uint64_t candidates = facts_->comparator_words->may_match(pre.s);
     for (std::size_t index = 0; index < cmps.rules.size(); ++index) {
-      if (!may_match(candidates, index)) continue;
+      if (!RequiredWords::may(candidates, index)) continue;
       const PatternRule& r = cmps.rules[index];
       re2::StringPiece m;
       std::size_t from = 0;

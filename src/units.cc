@@ -573,16 +573,6 @@ struct RoleRule {
   bool implementers, support;  // role is "implementers", "support"
 };
 
-// Bit i set: rule i of a list may match in a span (RequiredWords::may_match);
-// rules past the 64th are not tested.
-bool may(std::uint64_t mask, std::size_t i) { return i >= 64 || (mask >> i & 1); }
-
-std::vector<const RE2*> regexes(const RuleSet& set) {
-  std::vector<const RE2*> out;
-  for (const PatternRule& r : set.rules) out.push_back(r.re.get());
-  return out;
-}
-
 std::vector<RoleRule> role_rules(const RuleSet& roles) {
   std::vector<RoleRule> out;
   out.reserve(roles.rules.size());
@@ -612,7 +602,7 @@ std::vector<RoleMatch> role_matches(const std::vector<RoleRule>& rules, const Re
   const std::uint64_t candidates = words.may_match(body);
   for (std::size_t idx = 0; idx < rules.size(); ++idx) {
     const RoleRule& rule = rules[idx];
-    if (!rule.usable || !may(candidates, idx)) continue;
+    if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
     const RE2& re = *rule.rule.re;
     re2::StringPiece whole, g[2];
     std::size_t pos = 0;
@@ -685,7 +675,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
   // (a class first) would scan all of them.
-  const std::shared_ptr<const RequiredWords> note_words = RequiredWords::of(regexes(notes));
+  const std::shared_ptr<const RequiredWords> note_words = RequiredWords::of(notes.regexes());
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
@@ -697,7 +687,7 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
     // is then read from that match.
     std::vector<NoteBody> bodies;
     for (const NoteRule& rule : rules) {
-      if (!may(in_seg, rule.index)) continue;
+      if (!RequiredWords::may(in_seg, rule.index)) continue;
       const RE2& re = *rule.re;
       re2::StringPiece whole, body;
       for (std::size_t pos = 0; pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {
@@ -705,14 +695,13 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
         const std::size_t end = start + whole.size();
         // A tail body only counts when a role note closes it. When no role
         // rule's words occur in the tail's whole match, its body is not
-        // worth reading. Otherwise role_matches tells: the roles' loosened
-        // set (RuleSet::may_match_within) costs more than the rules' own
-        // DFAs on the bodies it would spare.
+        // worth reading. Otherwise role_matches tells (a looser set of the
+        // role rules, tried as a pre-test here, cost more than the rules'
+        // own DFAs on the bodies it spared).
         if (rule.tail) {
           const std::string_view span(whole.data(), whole.size());
           const std::uint64_t roles_in = role_words.may_match(span);
-          bool any = false;
-          for (std::size_t i = 0; i < roles.rules.size(); ++i) any |= may(roles_in, i);
+          const bool any = roles_in != 0 || roles.rules.size() > 64;  // some role rule may match
           if (!any) break;
         }
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
@@ -820,7 +809,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   // to a sentence without any unit prefix can still be cut out. The regex work
   // is shared; when the first pass never looked for a known name, the second
   // would read exactly the same.
-  const std::shared_ptr<const RequiredWords> role_words = RequiredWords::of(regexes(roles));
+  const std::shared_ptr<const RequiredWords> role_words = RequiredWords::of(roles.regexes());
   std::vector<SegmentNotes> found = find_note_bodies(nt.text(), notes, roles, *role_words, doc);
   const std::vector<RoleRule> rules = role_rules(roles);
   Readings r = read_notes(nt, found, rules, *role_words, reader, doc);
