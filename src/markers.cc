@@ -5,6 +5,7 @@
 #include <array>
 #include <iterator>
 
+#include "byte_scan.h"
 #include "derived_cache.h"
 #include "numbers.h"
 #include "utf8_util.h"
@@ -73,20 +74,6 @@ std::optional<int> read_number(const MarkerRule& rule, const std::string& digits
     case NumeralKind::kNone: return std::nullopt;
   }
   return std::nullopt;
-}
-
-using ByteSet = std::array<bool, 256>;
-
-// The first position from `pos` on whose byte is in `set` (text.size() when none).
-std::size_t find_byte_in(std::string_view text, std::size_t pos, const ByteSet& set) {
-  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  // Eight bytes at a time: most bytes of a text start nothing.
-  while (pos + 8 <= n && !(set[t[pos]] | set[t[pos + 1]] | set[t[pos + 2]] | set[t[pos + 3]] |
-                           set[t[pos + 4]] | set[t[pos + 5]] | set[t[pos + 6]] | set[t[pos + 7]]))
-    pos += 8;
-  while (pos < n && !set[t[pos]]) ++pos;
-  return pos;
 }
 
 // What find_markers reads once from a rule's pattern.
@@ -307,7 +294,8 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     utf8::next(text, resume[r]);
   };
   std::vector<std::size_t> line_starts{0}, boundaries{0};
-  for (std::size_t i = find_byte_in(text, 0, wanted); i < text.size(); i = find_byte_in(text, i + 1, wanted)) {
+  for (std::size_t i = find_byte_in(text, 0, text.size(), wanted); i < text.size();
+       i = find_byte_in(text, i + 1, text.size(), wanted)) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (kMayOpenBoundary[b]) {
       std::size_t after = i;

@@ -14,6 +14,7 @@
 
 #include <re2/re2.h>
 
+#include "byte_scan.h"
 #include "grammar_internal.h"
 #include "numbers.h"
 #include "plancmp/extract.h"
@@ -43,22 +44,11 @@ bool ideographic_space_at(std::string_view line, std::size_t i) { return char_at
 
 // The bytes a cell gap opens with: a tab, '|', a space, or the lead byte of
 // │ ｜ or the ideographic space.
-constexpr std::array<bool, 256> kGapLead = [] {
-  std::array<bool, 256> lead{};
+constexpr ByteSet kGapLead = [] {
+  ByteSet lead{};
   for (unsigned char c : {'\t', '|', ' ', '\xE2', '\xE3', '\xEF'}) lead[c] = true;
   return lead;
 }();
-
-// The first position from i on that holds a gap's lead byte, or line.size():
-// eight bytes a step, as most lines have none.
-std::size_t next_gap_lead(std::string_view line, std::size_t i) {
-  auto lead = [&](std::size_t k) { return kGapLead[static_cast<unsigned char>(line[k])]; };
-  while (i + 8 <= line.size() &&
-         !(lead(i) | lead(i + 1) | lead(i + 2) | lead(i + 3) | lead(i + 4) | lead(i + 5) | lead(i + 6) | lead(i + 7)))
-    i += 8;
-  while (i < line.size() && !lead(i)) ++i;
-  return i;
-}
 
 bool is_cell_gap(std::string_view line, std::size_t i, std::size_t* len) {
   *len = 0;
@@ -98,7 +88,7 @@ std::vector<Cell> split_cells(std::string_view line) {
     if (e > b) cells.push_back({b, e, {}, {}});
   };
   // Stepping by bytes, not characters: no gap opens with a continuation byte.
-  while ((i = next_gap_lead(line, i)) < line.size()) {
+  while ((i = find_byte_in(line, i, line.size(), kGapLead)) < line.size()) {
     if (is_cell_gap(line, i, &gap)) {
       flush(i);
       i += gap;

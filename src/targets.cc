@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "byte_scan.h"
 #include "derived_cache.h"
 #include "grammar_internal.h"
 #include "numbers.h"
@@ -120,7 +121,8 @@ struct NotTargetScan {
 // cheap test before the rule itself is run on a segment.
 struct StartTest {
   std::string literal;
-  unsigned char lo = 0, hi = 0xFF;
+  ByteSet first{};       // the bytes a match may start with
+  bool any_byte = true;  // no test on the first byte
 
   explicit StartTest(const RE2& re) {
     // PossibleMatchRange speaks of matches at the start of a text: it holds at
@@ -132,22 +134,16 @@ struct StartTest {
     std::size_t common = 0;
     while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
     literal = min.substr(0, common);
-    lo = static_cast<unsigned char>(min[0]);
-    if (!max.empty()) hi = static_cast<unsigned char>(max[0]);
+    const auto lo = static_cast<unsigned char>(min[0]);
+    const auto hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
+    for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;
+    any_byte = lo == 0 && hi == 0xFF;
   }
   // The first position in [from, end) of `text` where a match could start;
   // `end` when there is none.
   std::size_t next(std::string_view text, std::size_t from, std::size_t end) const {
     if (!literal.empty()) return std::min(text.substr(0, end).find(literal, from), end);
-    if (lo == 0 && hi == 0xFF) return from;
-    // One unsigned compare a byte, eight bytes a step.
-    const auto width = static_cast<unsigned char>(hi - lo);
-    auto in = [&](std::size_t k) { return static_cast<unsigned char>(static_cast<unsigned char>(text[k]) - lo) <= width; };
-    while (from + 8 <= end && !(in(from) | in(from + 1) | in(from + 2) | in(from + 3) | in(from + 4) | in(from + 5) |
-                                in(from + 6) | in(from + 7)))
-      from += 8;
-    while (from < end && !in(from)) ++from;
-    return from;
+    return any_byte ? from : find_byte_in(text, from, end, first);
   }
 };
 
@@ -690,8 +686,8 @@ void TargetExtractor::note_lead_in(Span region) {
 }
 
 // The bytes a segment separator (, ; 。 ! ? :) opens with.
-constexpr std::array<bool, 256> kSeparatorLead = [] {
-  std::array<bool, 256> lead{};
+constexpr ByteSet kSeparatorLead = [] {
+  ByteSet lead{};
   for (unsigned char c : {',', ';', '!', '?', ':', '\xE3'}) lead[c] = true;
   return lead;
 }();
@@ -701,12 +697,8 @@ constexpr std::array<bool, 256> kSeparatorLead = [] {
 // opens: it runs once per segment, where a regex call's setup costs more than
 // the scan itself.
 std::pair<std::size_t, std::size_t> next_segment_end(std::string_view t, std::size_t from, std::size_t end) {
-  auto lead = [&](std::size_t k) { return kSeparatorLead[static_cast<unsigned char>(t[k])]; };
-  for (std::size_t i = from; i < end; ++i) {
-    while (i + 8 <= end &&
-           !(lead(i) | lead(i + 1) | lead(i + 2) | lead(i + 3) | lead(i + 4) | lead(i + 5) | lead(i + 6) | lead(i + 7)))
-      i += 8;
-    if (i >= end) break;
+  for (std::size_t i = find_byte_in(t, from, end, kSeparatorLead); i < end;
+       i = find_byte_in(t, i + 1, end, kSeparatorLead)) {
     const char c = t[i];
     if (c == ',' || c == ';' || c == '!' || c == '?' || c == ':') return {i, 1};
     if (c == '\xE3' && i + 3 <= end && t[i + 1] == '\x80' && t[i + 2] == '\x82') return {i, 3};  // 。
