@@ -442,19 +442,20 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
   }
 }
 
-std::uint64_t RequiredWords::may_match(std::string_view span) const {
-  std::uint64_t first = 0, second = 0;  // the clauses that have a word in span
-  auto found = [&](const Word& w) {
-    first |= w.first;
-    second |= w.second;
-  };
-  for (std::size_t i = 0; i < other_words_; ++i)
-    if (span.find(words_[i].text) != std::string_view::npos) found(words_[i]);
-  if (firsts_.empty()) return always_ | (first & second);
+// Up to this many distinct first characters, hits() finds each with memchr.
+constexpr std::size_t kMemchrFirsts = 8;
+
+template <class Found>
+void RequiredWords::scan(std::string_view text, Found&& found) const {
+  for (std::size_t w = 0; w < other_words_; ++w)
+    for (std::size_t at = text.find(words_[w].text); at != std::string_view::npos;
+         at = text.find(words_[w].text, at + 1))
+      found(w, at);
+  if (firsts_.empty()) return;
   // Each three-byte character once (no word starts inside one), and every
   // other byte.
-  const auto* t = reinterpret_cast<const unsigned char*>(span.data());
-  for (std::size_t i = 0; i + 2 < span.size();) {
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i + 2 < text.size();) {
     const int c = (t[i] & 0xF0) == 0xE0 ? three_byte_char(t + i) : -1;
     if (c < 0) {
       ++i;
@@ -465,8 +466,67 @@ std::uint64_t RequiredWords::may_match(std::string_view span) const {
     if (!(first_bits_[static_cast<std::size_t>(c) / 64] >> (c % 64) & 1)) continue;
     auto f = std::lower_bound(firsts_.begin(), firsts_.end(), c, [](const First& a, int v) { return a.c < v; });
     for (std::size_t w = f->first; w < f->last; ++w)
-      if (span.compare(at, words_[w].text.size(), words_[w].text) == 0) found(words_[w]);
+      if (text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
   }
+}
+
+std::uint64_t RequiredWords::may_match(std::string_view span) const {
+  std::uint64_t first = 0, second = 0;  // the clauses that have a word in span
+  scan(span, [&](std::size_t w, std::size_t) {
+    first |= words_[w].first;
+    second |= words_[w].second;
+  });
+  return always_ | (first & second);
+}
+
+RequiredWords::Hits RequiredWords::hits(std::string_view text) const {
+  Hits out;
+  out.always_ = always_;
+  auto found = [&](std::size_t w, std::size_t at) {
+    out.hits_.push_back({at, at + words_[w].text.size(), words_[w].first, words_[w].second});
+  };
+  if (firsts_.size() > kMemchrFirsts) {
+    scan(text, found);
+  } else {
+    // Few first characters: each is found by memchr on its last byte (a
+    // continuation byte, rarer than any lead byte), a few times faster over
+    // a whole document than decoding every character. In valid UTF-8 (the
+    // normalized text) a lead byte starts a character wherever it occurs.
+    for (std::size_t w = 0; w < other_words_; ++w)
+      for (std::size_t at = text.find(words_[w].text); at != std::string_view::npos;
+           at = text.find(words_[w].text, at + 1))
+        found(w, at);
+    const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    for (const First& f : firsts_) {
+      const auto b0 = static_cast<unsigned char>(0xE0 | (f.c >> 12));
+      const auto b1 = static_cast<unsigned char>(0x80 | ((f.c >> 6) & 0x3F));
+      const auto b2 = static_cast<unsigned char>(0x80 | (f.c & 0x3F));
+      for (std::size_t i = 2; i < n;) {
+        const void* hit = std::memchr(t + i, b2, n - i);
+        if (!hit) break;
+        const auto last = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - t);
+        i = last + 1;
+        if (t[last - 1] != b1 || t[last - 2] != b0) continue;
+        const std::size_t at = last - 2;
+        for (std::size_t w = f.first; w < f.last; ++w)
+          if (text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
+      }
+    }
+  }
+  std::sort(out.hits_.begin(), out.hits_.end(), [](const Hits::Hit& a, const Hits::Hit& b) { return a.begin < b.begin; });
+  return out;
+}
+
+std::uint64_t RequiredWords::Hits::may_match(std::size_t begin, std::size_t end) const {
+  std::uint64_t first = 0, second = 0;
+  auto it = std::lower_bound(hits_.begin(), hits_.end(), begin,
+                             [](const Hit& h, std::size_t b) { return h.begin < b; });
+  for (; it != hits_.end() && it->begin < end; ++it)
+    if (it->end <= end) {
+      first |= it->first;
+      second |= it->second;
+    }
   return always_ | (first & second);
 }
 

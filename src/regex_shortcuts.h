@@ -91,12 +91,35 @@ class RequiredWords {
 
   // Bit i set: rule i may match somewhere in `span`.
   std::uint64_t may_match(std::string_view span) const;
+
+  // Where the words occur in one text, found in one scan: may_match over
+  // many spans of that text (every segment of a document, then the note
+  // bodies inside them) then reads these instead of rescanning each span.
+  class Hits {
+   public:
+    // The same answer as may_match(text.substr(begin, end - begin)).
+    std::uint64_t may_match(std::size_t begin, std::size_t end) const;
+
+   private:
+    friend class RequiredWords;
+    struct Hit {
+      std::size_t begin, end;
+      std::uint64_t first, second;
+    };
+    std::vector<Hit> hits_;  // by begin
+    std::uint64_t always_ = 0;
+  };
+  Hits hits(std::string_view text) const;
   // Is rule i among `bits` (an answer of may_match)? Rules past the 64th
   // always are.
   static bool may(std::uint64_t bits, std::size_t i) { return i >= 64 || (bits >> i & 1); }
 
  private:
   explicit RequiredWords(const std::vector<const RE2*>& rules);
+  // Calls found(word index, byte offset) for every occurrence of a word in
+  // `text`: the other words in word order, then the rest by offset.
+  template <class Found>
+  void scan(std::string_view text, Found&& found) const;
   struct Word {
     std::string text;
     // Bit i: the word is in rule i's first (second) clause. A rule of one

@@ -675,12 +675,12 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
   // (a class first) would scan all of them.
-  const std::shared_ptr<const RequiredWords> note_words = RequiredWords::of(notes.regexes());
+  const RequiredWords::Hits note_words = RequiredWords::of(notes.regexes())->hits(text);
   std::vector<SegmentNotes> out;
   for (auto [sb, se] : segments(text, doc)) {
     std::string_view seg(text.data() + sb, se - sb);
     const re2::StringPiece input(seg.data(), seg.size());
-    const std::uint64_t in_seg = note_words->may_match(seg);
+    const std::uint64_t in_seg = note_words.may_match(sb, se);
     // Note bodies: brackets first, then the tail sentence unless a bracket
     // note already covers it. Each rule is searched on its own (its DFA
     // skips to the rule's first bytes), for the whole match only; the body
