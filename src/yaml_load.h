@@ -23,7 +23,9 @@
 #include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
+#include "plancmp/grammar.h"
 #include "yaml_error.h"
+#include "yaml_tree.h"
 
 namespace plancmp {
 
@@ -141,7 +143,15 @@ inline std::string read_bounded(std::istream& in, const std::string& path, std::
 // plancmp's own embedded grammar files (built in at compile time, tested with
 // every build) skip the budget pass, which would double their parsing cost at
 // every start-up; anything read from disk goes through load_yaml_bounded.
-inline YAML::Node load_yaml_builtin(const std::string& text) { return YAML::Load(text); }
+// They are not even parsed: their trees were, at build time (yaml_tree.h).
+inline YAML::Node load_yaml_builtin(const std::string& text) {
+  for (const auto& [name, builtin_text] : builtin_grammar_files())
+    if (builtin_text.size() == text.size() && builtin_text == text) {
+      auto tree = builtin_yaml_trees().find(name);
+      if (tree != builtin_yaml_trees().end()) return decode_yaml_tree(tree->second);
+    }
+  return YAML::Load(text);
+}
 
 inline YAML::Node load_yaml_bounded(const std::string& path, const std::string& text,
                                     const YamlLimits& limits = {}) {
