@@ -203,10 +203,6 @@ void load_rule_file(const FileContext& f, const std::string& file_name, const YA
     if (!kv.second.IsSequence())
       throw_at_mark(f.path, f.text, kv.second.Mark(), fmt::format("set `{}` must be a list of rules", set_name));
     RuleSet& rs = out.sets[set_name];
-    RE2::Options options;
-    options.set_log_errors(false);
-    options.set_max_mem(kPatternMaxMem);
-    rs.set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
     for (const auto& node : kv.second) {
       PatternRule rule;
       rule.id = required_string(f, node, "id");
@@ -217,14 +213,10 @@ void load_rule_file(const FileContext& f, const std::string& file_name, const YA
         if (field.second.IsScalar() && key != "id" && key != "description" && key != "pattern")
           rule.attrs[key] = field.second.as<std::string>();
       }
-      std::string error;
       rs.context_free = rs.context_free && pattern_context_free(node["pattern"].as<std::string>());
-      if (rs.set->Add(node["pattern"].as<std::string>(), &error) < 0)
-        throw_at_mark(f.path, f.text, node["pattern"].Mark(), fmt::format("invalid pattern: {}", error));
       collect_examples(f, file_name, node, rule.id, g.examples);
       rs.rules.push_back(std::move(rule));
     }
-    if (!rs.set->Compile()) throw_at_mark(f.path, f.text, kv.second.Mark(), "rule set too large to compile");
   }
 }
 
@@ -314,26 +306,44 @@ std::vector<std::string> Grammar::rule_ids() const {
   return ids;
 }
 
+const RE2::Set* RuleSet::set() const {
+  std::call_once(lazy_set->once, [this] {
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(kPatternMaxMem);
+    auto built = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+    // Every pattern already compiled on its own with these options, so Add
+    // cannot fail; Compile can, for a set over the memory budget.
+    for (const PatternRule& r : rules)
+      if (built->Add(r.re->pattern(), nullptr) < 0) return;
+    if (built->Compile()) lazy_set->set = std::move(built);
+  });
+  return lazy_set->set.get();
+}
+
 std::vector<int> RuleSet::matching(std::string_view text) const {
   std::vector<int> hits;
-  if (set && !rules.empty()) {
-    RE2::Set::ErrorInfo error;
-    if (!set->Match(re2::StringPiece(text.data(), text.size()), &hits, &error) &&
-        error.kind != RE2::Set::kNoError) {
-      // The set's DFA gave up (out of memory on a huge paragraph): ask each
-      // rule instead (RE2 falls back to its NFA) rather than silently find none.
-      hits.clear();
-      for (std::size_t i = 0; i < rules.size(); ++i)
-        if (rules[i].re && RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *rules[i].re))
-          hits.push_back(static_cast<int>(i));
-    }
+  if (rules.empty()) return hits;
+  const re2::StringPiece input(text.data(), text.size());
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  const RE2::Set* all = set();
+  if (!all || (!all->Match(input, &hits, &error) && error.kind != RE2::Set::kNoError)) {
+    // No set (too large to compile), or its DFA gave up (out of memory on a
+    // huge paragraph): ask each rule instead (RE2 falls back to its NFA)
+    // rather than silently find none.
+    hits.clear();
+    for (std::size_t i = 0; i < rules.size(); ++i)
+      if (RE2::PartialMatch(input, *rules[i].re)) hits.push_back(static_cast<int>(i));
   }
   std::sort(hits.begin(), hits.end());
   return hits;
 }
 
 bool RuleSet::any(std::string_view text) const {
-  return set && !rules.empty() && set->Match(re2::StringPiece(text.data(), text.size()), nullptr);
+  if (rules.empty()) return false;
+  const RE2::Set* all = set();
+  if (all) return all->Match(re2::StringPiece(text.data(), text.size()), nullptr);
+  return !matching(text).empty();
 }
 
 namespace {

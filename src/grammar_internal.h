@@ -71,7 +71,16 @@ bool pattern_context_free(const std::string& pattern);
 // a text says which rules can match there (then each is run for its groups).
 struct RuleSet {
   std::vector<PatternRule> rules;
-  std::unique_ptr<RE2::Set> set;
+  // The rules as one RE2::Set, compiled on first use: most sets are never
+  // asked which of their rules match, and compiling them all cost every
+  // start-up about 15M instructions. Null when the set is too large to
+  // compile (matching() and any() then ask each rule).
+  const RE2::Set* set() const;
+  struct LazySet {
+    std::once_flag once;
+    std::unique_ptr<RE2::Set> set;
+  };
+  std::unique_ptr<LazySet> lazy_set = std::make_unique<LazySet>();
   // No rule asserts anything about its surroundings (^ $ \b \B \A \z, (?m)):
   // a match inside a span is then a match inside any larger span, so a set
   // that matches nowhere in a paragraph matches nowhere in any part of it.
