@@ -1,6 +1,7 @@
 // The extraction pipeline for one input. See include/plancmp/pipeline.h.
 #include "plancmp/pipeline.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,9 +27,11 @@ namespace {
 
 // Reads at most `limit` bytes (0: up to 2 GiB) and refuses anything longer, so a
 // huge file, /dev/zero or an endless pipe never fills memory.
-std::string read_bounded(std::istream& in, const std::string& path, std::size_t limit) {
+std::string read_bounded(std::istream& in, const std::string& path, std::size_t limit,
+                         std::size_t expected_size = 0) {
   if (limit == 0) limit = static_cast<std::size_t>(INT32_MAX);
   std::string text;
+  text.reserve(std::min(expected_size, limit) + 1);  // no regrowth for a file of known size
   char buffer[1 << 16];
   while (in) {
     in.read(buffer, sizeof buffer);
@@ -44,13 +47,15 @@ std::string read_all(const std::string& path, std::size_t limit) {
   if (path == "-") return read_bounded(std::cin, path, limit);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw InputError(path, "is a directory, not a plan text");
+  std::size_t expected_size = 0;
   if (std::filesystem::is_regular_file(path, ec)) {
     const auto size = std::filesystem::file_size(path, ec);
     if (!ec && limit > 0 && size > limit) too_large(path, std::to_string(size), limit);
+    if (!ec) expected_size = static_cast<std::size_t>(size);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open file");
-  return read_bounded(in, path, limit);
+  return read_bounded(in, path, limit, expected_size);
 }
 
 void append(std::vector<Warning>& to, const std::vector<Warning>& from) {
