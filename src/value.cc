@@ -250,28 +250,34 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
   return t;
 }();
 
+// Are the two bytes after the lead byte at p[i] continuation bytes?
+bool three_byte_tail(const unsigned char* p, std::size_t i, std::size_t n) {
+  return i + 2 < n && (((p[i + 1] << 8) | p[i + 2]) & 0xC0C0) == 0x8080;
+}
+
 Scan scan_string(std::string_view s) {
   constexpr Scan kNeedsRepair{false, false, false};
   Scan scan;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
-  // Are the two bytes after a lead byte at i continuation bytes?
-  auto three_bytes = [&](std::size_t i) {
-    return i + 2 < n && (((p[i + 1] << 8) | p[i + 2]) & 0xC0C0) == 0x8080;
-  };
   for (std::size_t i = 0; i < n;) {
+    const unsigned char cls = kByteClass[p[i]];
+    if (cls == kPlainByte) {  // the common cases first, without the jump table
+      ++i;
+      continue;
+    }
+    if (cls == kCommonLead && three_byte_tail(p, i, n)) {
+      i += 3;
+      continue;
+    }
     int32_t cp;
-    switch (kByteClass[p[i]]) {
-      case kPlainByte: ++i; continue;
+    switch (cls) {
       case kIndicator: scan.plain_bytes = false; ++i; continue;
       case kEscaped: scan.plain_bytes = false; scan.escapes = true; ++i; continue;
       case kDel: return kNeedsRepair;
-      case kCommonLead:
-        if (!three_bytes(i)) return kNeedsRepair;
-        i += 3;
-        continue;
+      case kCommonLead: return kNeedsRepair;  // without its continuation bytes
       case kPunctuationLead:
-        if (!three_bytes(i)) return kNeedsRepair;
+        if (!three_byte_tail(p, i, n)) return kNeedsRepair;
         cp = ((p[i] & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
         i += 3;
         break;
@@ -470,19 +476,37 @@ bool json_needs_escape(int32_t cp) {
   return cp < 0x20 || cp == '"' || cp == '\\' || cp == 0x7F || cp == 0x2028 || cp == 0x2029;
 }
 
+// Copies runs of bytes that need nothing at once; only escapes and invalid
+// bytes interrupt them. Most Chinese characters are told apart by their lead
+// byte (kCommonLead, as for YAML); other characters are decoded.
 void json_string(std::string& out, std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
   out += '"';
-  for (std::size_t i = 0; i < s.size();) {
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    const unsigned char cls = kByteClass[c];
+    if (cls == kPlainByte || cls == kIndicator) {
+      ++i;
+      continue;
+    }
+    if (cls == kCommonLead && three_byte_tail(p, i, n)) {
+      i += 3;
+      continue;
+    }
     const std::size_t start = i;
-    const int32_t cp = utf8::next_or_invalid(s, i);
+    const int32_t cp = c < 0x80 ? (++i, c) : utf8::next_or_invalid(s, i);
+    if (cp >= 0 && !json_needs_escape(cp)) continue;  // stays in the run
+    out.append(s.data() + run, start - run);
     if (cp < 0) {
       utf8::append(out, kReplacement);  // JSON text must be valid UTF-8
-    } else if (json_needs_escape(cp)) {
-      json_escape(out, cp);
     } else {
-      out.append(s.substr(start, i - start));
+      json_escape(out, cp);
     }
+    run = i;
   }
+  out.append(s.data() + run, n - run);
   out += '"';
 }
 

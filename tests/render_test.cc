@@ -4,7 +4,7 @@
 // to_yaml_text(document_value(doc)) on the corpus plans, the held-out
 // passages and random documents full of awkward strings and values. The
 // scalar writer both paths share (append_yaml_string) is checked against a
-// slow character-wise reference.
+// slow character-wise reference, and so is the JSON string writer.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -40,7 +40,7 @@ struct Lcg {
 const std::vector<std::string> kPieces = {
     "a", "Z", "_", ".", "/", "-", "+", " ", "1", "2025", "0.5", "中", "文", "、", "。", "（", "）",
     "“", "”", "：", "，", ":", "#", ",", "[", "]", "{", "}", "&", "*", "!", "|", ">", "'", "\"",
-    "%", "@", "`", "?", "\\", "<<", "=", "~", "\n", "\t", "\r", "\b", "\x01", "\x1f", "\x7f",
+    "%", "@", "`", "?", "\\", "<<", "=", "~", "\n", "\t", "\r", "\b", "\f", "\x01", "\x1f", "\x7f",
     "yes", "No", "ON", "off", "y", "N", "null", "NULL", "True", "false", "é", "\xc2\x85",
     "\xc2\xa0", "\xc2\xa1", "\xef\xbb\xbf", "\xef\xbb\xbe", "\xef\xbf\xbe", "\xef\xbf\xbf",
     "\xef\xbf\xbd", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xa7", "\xe0\xa0\x80", "\xe0\x80\x80",
@@ -111,6 +111,34 @@ std::string reference_yaml_string(const std::string& raw, bool quoted, bool is_k
           out += "\\ufeff";
         } else {
           plancmp::utf8::append(out, c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// JSON's rules, one character at a time: invalid bytes become U+FFFD; the
+// quote, backslash, controls, DEL, U+2028 and U+2029 are escaped.
+std::string reference_json_string(const std::string& raw) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (std::size_t i = 0; i < raw.size();) {
+    const int32_t cp = plancmp::utf8::next_or_invalid(raw, i);
+    switch (cp) {
+      case -1: out += "\xEF\xBF\xBD"; break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029) {
+          out += "\\u";
+          for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
+        } else {
+          plancmp::utf8::append(out, static_cast<char32_t>(cp));
         }
     }
   }
@@ -249,6 +277,23 @@ TEST_CASE("append_yaml_string agrees with a character-wise reference on random s
     const std::string expected = reference_yaml_string(s, quoted, is_key);
     if (ours != expected) {
       INFO("string: " << s << " quoted: " << quoted << " key: " << is_key);
+      CHECK(ours == expected);
+      break;
+    }
+    ++agreed;
+  }
+  CHECK(agreed == 20000);
+}
+
+TEST_CASE("JSON strings agree with a character-wise reference on random strings") {
+  Lcg rng{20261125};
+  int agreed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string s = random_string(rng, 4);
+    const std::string ours = plancmp::to_json_text(Value(s), 0);
+    const std::string expected = reference_json_string(s) + "\n";
+    if (ours != expected) {
+      INFO("string: " << s);
       CHECK(ours == expected);
       break;
     }
