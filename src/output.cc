@@ -10,6 +10,7 @@
 //   byte.
 #include "plancmp/output.h"
 
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -158,16 +159,15 @@ class YamlFields {
  public:
   YamlFields(std::string& out, int column) : out_(out), column_(column) {}
 
-  template <class T>
-  void operator()(std::string_view key, const T& v) {
-    start(key);
-    out_ += ' ';
+  template <std::size_t N, class T>
+  void operator()(const char (&key)[N], const T& v) {
+    start(key, /*space=*/true);
     scalar(v);
   }
 
-  template <class T>
-  void records(std::string_view key, const std::vector<T>& items, void (*fields)(YamlFields&, const T&)) {
-    start(key);
+  template <std::size_t N, class T>
+  void records(const char (&key)[N], const std::vector<T>& items, void (*fields)(YamlFields&, const T&)) {
+    start(key, /*space=*/false);
     if (items.empty()) {
       newline(column_ + 2);
       out_ += "[]";
@@ -182,20 +182,38 @@ class YamlFields {
   }
 
  private:
-  // `key:` on the current line for the first field, on a new one after.
-  void start(std::string_view key) {
-    if (first_) {
-      first_ = false;
-    } else {
-      newline(column_);
+  static constexpr std::string_view kBreak = "\n        ";  // a break and up to 8 spaces
+
+  // The start of a field: a line break and the indentation (none for the
+  // first field, which goes where the text stands), `key:`, and a space
+  // before a scalar. Keys are this file's literals: plain words, which the
+  // tree's writer prints as they are, of a length known at compile time, so
+  // the pieces are put together on the stack by fixed-size copies and
+  // appended at once (appends are calls into libstdc++).
+  template <std::size_t N>
+  void start(const char (&key)[N], bool space) {
+    constexpr std::size_t kKey = N - 1;  // without the terminating NUL
+    static_assert(kKey > 0 && kKey <= 32, "keys are short words");
+    char line[kBreak.size() + kKey + 2];
+    std::size_t n = 0;
+    if (!first_) {
+      if (static_cast<std::size_t>(column_) < kBreak.size()) {
+        std::memcpy(line, kBreak.data(), kBreak.size());
+        n = static_cast<std::size_t>(column_) + 1;
+      } else {
+        newline(column_);  // deeper than this file's records go
+      }
     }
-    out_ += key;  // keys here are plain words: the tree's writer leaves them as they are
-    out_ += ':';
+    first_ = false;
+    std::memcpy(line + n, key, kKey);
+    n += kKey;
+    line[n++] = ':';
+    if (space) line[n++] = ' ';
+    out_.append(line, n);
   }
 
   // A line break and `column` spaces, in one append.
   void newline(int column) {
-    static constexpr std::string_view kBreak = "\n        ";
     const auto n = static_cast<std::size_t>(column);
     if (n < kBreak.size()) {
       out_.append(kBreak.data(), n + 1);

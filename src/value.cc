@@ -310,7 +310,8 @@ void yaml_double_quoted(std::string& out, std::string_view s) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     int32_t cp;
     std::size_t len = 1;
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
+    if (kByteClass[c] == kPlainByte || kByteClass[c] == kIndicator) continue;
+    if (c >= 0x80 && c != 0xC2 && c != 0xEF) continue;
     if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0xA0) {
       cp = static_cast<unsigned char>(s[i + 1]);
       len = 2;
