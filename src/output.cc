@@ -223,6 +223,10 @@ class YamlFields {
     }
   }
 
+  // Each field type has its overload below; others do not compile rather
+  // than convert (a bool would print as 1, the tree's writer prints true).
+  template <class T>
+  void scalar(const T&) = delete;
   void scalar(int v) { append_yaml_integer(out_, v); }
   void scalar(long long v) { append_yaml_integer(out_, v); }
   void scalar(double v) { append_yaml_number(out_, v); }
