@@ -1,124 +1,282 @@
-// Output of `plancmp extract`: document_value lists a Document's fields once,
-// in output order (see ../shared/gold/SPEC.md for their meanings); the YAML
-// and JSON serializers of value.h print it.
+// Output of `plancmp extract`: the *_fields templates list a Document's
+// fields once, in output order (see ../shared/gold/SPEC.md for their
+// meanings), to a field sink. Two sinks read the list:
+// - ValueFields builds the Value tree (document_value) that JSON is printed
+//   from, through value.h's serializers;
+// - YamlFields writes YAML text straight away, in to_yaml_text's layout and
+//   with its scalar writers (append_yaml_*), without the tree: building and
+//   freeing the tree cost more than writing the text. tests/render_test.cc
+//   checks that to_yaml equals to_yaml_text(document_value(doc)) byte for
+//   byte.
 #include "plancmp/output.h"
 
+#include <cstring>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace plancmp {
 namespace {
 
-template <class T, class F>
-Value list(const std::vector<T>& items, F to_value) {
-  Value out = Value::array();
-  for (const auto& item : items) out.push(to_value(item));
-  return out;
+// A string YAML always double-quotes: numbering as printed, dates, ops and
+// verbatim quotes must read back as text, even when they look like numbers
+// or null. JSON ignores the mark.
+struct Quoted {
+  const std::string* text;  // nullptr: null
+};
+Quoted quoted(const std::string& s) { return {&s}; }
+Quoted quoted(const std::optional<std::string>& s) { return {s ? &*s : nullptr}; }
+
+// Each record lists its fields as out(key, value) calls; a list of records
+// as out.records(key, items, fields). Keys are plain YAML words.
+
+template <class Out>
+void section_fields(Out& out, const Section& s) {
+  out("n", s.n);
+  out("printed", quoted(s.printed));
+  out("title", s.title);
+  out("line", s.line);
+  out("column", s.column);
+  out("rule", s.rule);
 }
 
-// Values marked quoted: numbering as printed, dates, ops and verbatim quotes
-// must read back as text in YAML, even when they look like numbers or null.
-Value section_value(const Section& s) {
-  Value v = Value::object();
-  v.set("n", s.n);
-  v.set("printed", Value::quoted(s.printed));
-  v.set("title", s.title);
-  v.set("line", s.line);
-  v.set("column", s.column);
-  v.set("rule", s.rule);
-  return v;
+template <class Out>
+void clause_fields(Out& out, const Clause& c) {
+  out("id", c.id);
+  out("parent", c.parent);
+  out("printed", quoted(c.printed));
+  out("section", c.section);
+  out("title", c.title);
+  out("line", c.line);
+  out("column", c.column);
+  out("level", c.level);
+  out("rule", c.rule);
+  out("lead", c.lead);
+  out("support", c.support);
 }
 
-Value clause_value(const Clause& c) {
-  Value v = Value::object();
-  v.set("id", c.id);
-  v.set("parent", c.parent);
-  v.set("printed", Value::quoted(c.printed));
-  v.set("section", c.section);
-  v.set("title", c.title);
-  v.set("line", c.line);
-  v.set("column", c.column);
-  v.set("level", c.level);
-  v.set("rule", c.rule);
-  v.set("lead", c.lead);
-  v.set("support", c.support);
-  return v;
+template <class Out>
+void target_fields(Out& out, const Target& t) {
+  out("clause", t.clause);
+  out("section", t.section);
+  out("indicator", t.indicator);
+  out("indicator_id", quoted(t.indicator_id));
+  out("op", quoted(t.op));
+  out("value", t.value);
+  out("unit", t.unit);
+  out("year", t.year);
+  out("baseline_year", t.baseline_year);
+  out("line", t.line);
+  out("column", t.column);
+  out("quote", quoted(t.quote));
+  out("rule", t.rule);
 }
 
-Value target_value(const Target& t) {
-  Value v = Value::object();
-  v.set("clause", t.clause);
-  v.set("section", t.section);
-  v.set("indicator", t.indicator);
-  v.set("indicator_id", Value::quoted(t.indicator_id));
-  v.set("op", Value::quoted(t.op));
-  v.set("value", t.value);
-  v.set("unit", t.unit);
-  v.set("year", t.year);
-  v.set("baseline_year", t.baseline_year);
-  v.set("line", t.line);
-  v.set("column", t.column);
-  v.set("quote", Value::quoted(t.quote));
-  v.set("rule", t.rule);
-  return v;
+template <class Out>
+void deadline_fields(Out& out, const Deadline& d) {
+  out("clause", d.clause);
+  out("section", d.section);
+  out("date", quoted(d.date));
+  out("kind", d.kind);
+  out("line", d.line);
+  out("column", d.column);
+  out("quote", quoted(d.quote));
+  out("rule", d.rule);
 }
 
-Value deadline_value(const Deadline& d) {
-  Value v = Value::object();
-  v.set("clause", d.clause);
-  v.set("section", d.section);
-  v.set("date", Value::quoted(d.date));
-  v.set("kind", d.kind);
-  v.set("line", d.line);
-  v.set("column", d.column);
-  v.set("quote", Value::quoted(d.quote));
-  v.set("rule", d.rule);
-  return v;
+template <class Out>
+void warning_fields(Out& out, const Warning& w) {
+  out("code", w.code);
+  out("message", w.message);
+  out("line", w.line);
+  out("column", w.column);
+  if (w.byte >= 0) out("byte", w.byte);  // only when known
 }
 
-Value warning_value(const Warning& w) {
-  Value v = Value::object()
-                .set("code", w.code)
-                .set("message", w.message)
-                .set("line", w.line)
-                .set("column", w.column);
-  if (w.byte >= 0) v.set("byte", w.byte);  // only when known
-  return v;
+template <class Out>
+void unit_fields(Out& out, const UnitMention& u) {
+  out("unit", u.unit);
+  out("role", u.role);
+  out("line", u.line);
+  out("section", u.section);
 }
 
-Value unit_value(const UnitMention& u) {
-  Value v = Value::object();
-  v.set("unit", u.unit);
-  v.set("role", u.role);
-  v.set("line", u.line);
-  v.set("section", u.section);
-  return v;
+template <class Out>
+void document_fields(Out& out, const Document& doc) {
+  out("schema", kSchema);
+  out("document", doc.document);
+  out("source", doc.source);
+  out("encoding", doc.encoding);
+  out("city", doc.city);
+  out("province", doc.province);
+  out("title", doc.title);
+  out("issuer", doc.issuer);
+  out("date", quoted(doc.date));
+  out.records("sections", doc.sections, section_fields<Out>);
+  out.records("clauses", doc.clauses, clause_fields<Out>);
+  out("implementers", doc.implementers);
+  out.records("units", doc.units, unit_fields<Out>);
+  out.records("targets", doc.targets, target_fields<Out>);
+  out.records("deadlines", doc.deadlines, deadline_fields<Out>);
+  out.records("warnings", doc.warnings, warning_fields<Out>);
 }
+
+// ---------------------------------------------------------------- Value tree
+
+// Collects the fields into a Value object; a vector of strings becomes a
+// scalar array, an empty optional null (value.h's conversions).
+struct ValueFields {
+  Value value = Value::object();
+
+  template <class T>
+  void operator()(std::string_view key, const T& v) {
+    value.set(std::string(key), v);
+  }
+  void operator()(std::string_view key, Quoted q) {
+    value.set(std::string(key), q.text ? Value::quoted(*q.text) : Value());
+  }
+  template <class T>
+  void records(std::string_view key, const std::vector<T>& items, void (*fields)(ValueFields&, const T&)) {
+    Value list = Value::array();
+    for (const T& item : items) {
+      ValueFields record;
+      fields(record, item);
+      list.push(std::move(record.value));
+    }
+    value.set(std::string(key), std::move(list));
+  }
+};
+
+// ---------------------------------------------------------------- YAML text
+
+// Writes the fields as to_yaml_text writes the tree ValueFields builds: a
+// mapping whose keys start at `column` (the first where the text stands:
+// after `- ` for a record), `key: scalar` and `key: [a, b]` on one line, a
+// list of records as `- ` items indented by two below its key, an empty one
+// as `[]` on the next line.
+class YamlFields {
+ public:
+  YamlFields(std::string& out, int column) : out_(out), column_(column) {}
+
+  template <std::size_t N, class T>
+  void operator()(const char (&key)[N], const T& v) {
+    start(key, /*space=*/true);
+    scalar(v);
+  }
+
+  template <std::size_t N, class T>
+  void records(const char (&key)[N], const std::vector<T>& items, void (*fields)(YamlFields&, const T&)) {
+    start(key, /*space=*/false);
+    if (items.empty()) {
+      newline(column_ + 2);
+      out_ += "[]";
+      return;
+    }
+    for (const T& item : items) {
+      newline(column_ + 2);
+      out_ += "- ";
+      YamlFields record(out_, column_ + 4);
+      fields(record, item);
+    }
+  }
+
+ private:
+  static constexpr std::string_view kBreak = "\n        ";  // a break and up to 8 spaces
+
+  // The start of a field: a line break and the indentation (none for the
+  // first field, which goes where the text stands), `key:`, and a space
+  // before a scalar. Keys are this file's literals: plain words, which the
+  // tree's writer prints as they are, of a length known at compile time, so
+  // the pieces are put together on the stack by fixed-size copies and
+  // appended at once (appends are calls into libstdc++).
+  template <std::size_t N>
+  void start(const char (&key)[N], bool space) {
+    constexpr std::size_t kKey = N - 1;  // without the terminating NUL
+    static_assert(kKey > 0 && kKey <= 32, "keys are short words");
+    char line[kBreak.size() + kKey + 2];
+    std::size_t n = 0;
+    if (!first_) {
+      if (static_cast<std::size_t>(column_) < kBreak.size()) {
+        std::memcpy(line, kBreak.data(), kBreak.size());
+        n = static_cast<std::size_t>(column_) + 1;
+      } else {
+        newline(column_);  // deeper than this file's records go
+      }
+    }
+    first_ = false;
+    std::memcpy(line + n, key, kKey);
+    n += kKey;
+    line[n++] = ':';
+    if (space) line[n++] = ' ';
+    out_.append(line, n);
+  }
+
+  // A line break and `column` spaces, in one append.
+  void newline(int column) {
+    const auto n = static_cast<std::size_t>(column);
+    if (n < kBreak.size()) {
+      out_.append(kBreak.data(), n + 1);
+    } else {
+      out_ += '\n';
+      out_.append(n, ' ');
+    }
+  }
+
+  // Each field type has its overload below; others do not compile rather
+  // than convert (a bool would print as 1, the tree's writer prints true).
+  template <class T>
+  void scalar(const T&) = delete;
+  void scalar(int v) { append_yaml_integer(out_, v); }
+  void scalar(long long v) { append_yaml_integer(out_, v); }
+  void scalar(double v) { append_yaml_number(out_, v); }
+  void scalar(const char* s) { append_yaml_string(out_, s, false); }
+  void scalar(const std::string& s) { append_yaml_string(out_, s, false); }
+  void scalar(Quoted q) {
+    if (q.text) {
+      append_yaml_string(out_, *q.text, true);
+    } else {
+      out_ += "null";
+    }
+  }
+  template <class T>
+  void scalar(const std::optional<T>& v) {
+    if (v) {
+      scalar(*v);
+    } else {
+      out_ += "null";
+    }
+  }
+  // A scalar array: flow style, also when empty.
+  void scalar(const std::vector<std::string>& items) {
+    out_ += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) out_ += ", ";
+      append_yaml_string(out_, items[i], false);
+    }
+    out_ += ']';
+  }
+
+  std::string& out_;
+  int column_;
+  bool first_ = true;
+};
 
 }  // namespace
 
 Value document_value(const Document& doc) {
-  Value v = Value::object();
-  v.set("schema", kSchema);
-  v.set("document", doc.document);
-  v.set("source", doc.source);
-  v.set("encoding", doc.encoding);
-  v.set("city", doc.city);
-  v.set("province", doc.province);
-  v.set("title", doc.title);
-  v.set("issuer", doc.issuer);
-  v.set("date", Value::quoted(doc.date));
-  v.set("sections", list(doc.sections, section_value));
-  v.set("clauses", list(doc.clauses, clause_value));
-  v.set("implementers", doc.implementers);
-  v.set("units", list(doc.units, unit_value));
-  v.set("targets", list(doc.targets, target_value));
-  v.set("deadlines", list(doc.deadlines, deadline_value));
-  v.set("warnings", list(doc.warnings, warning_value));
-  return v;
+  ValueFields fields;
+  document_fields(fields, doc);
+  return std::move(fields.value);
 }
 
-std::string to_yaml(const Document& doc) { return to_yaml_text(document_value(doc)); }
+std::string to_yaml(const Document& doc) {
+  std::string text;
+  YamlFields fields(text, 0);
+  document_fields(fields, doc);
+  text += '\n';
+  return text;
+}
 
 std::string to_json(const Document& doc) { return to_json_text(document_value(doc)); }
 

@@ -150,7 +150,13 @@ bool ascii_ieq(std::string_view a, std::string_view b) {
 // y and n are booleans only in YAML 1.1's tables, which PyYAML does not
 // apply: values quote them to be safe, keys (`n`) stay plain.
 bool reserved_word(std::string_view s, bool is_key) {
-  if (s.size() > 5) return false;  // longer than "false"
+  if (s.empty() || s.size() > 5) return false;  // longer than "false"
+  // Every reserved word starts with one of these (any case): most keys and
+  // values are rejected here without comparing.
+  switch (s[0] | 0x20) {
+    case '~': case 'n': case 't': case 'f': case 'y': case 'o': case '<': case '=': break;
+    default: return false;
+  }
   static constexpr std::string_view kReserved[] = {
       "~", "null", "true", "false", "yes", "no", "on", "off", "<<", "="};
   for (auto w : kReserved) {
@@ -159,7 +165,7 @@ bool reserved_word(std::string_view s, bool is_key) {
   return !is_key && (ascii_ieq(s, "y") || ascii_ieq(s, "n"));
 }
 
-bool yaml_indicator(unsigned char c) {
+constexpr bool yaml_indicator(unsigned char c) {
   switch (c) {
     case ':': case '#': case ',': case '[': case ']': case '{': case '}':
     case '&': case '*': case '!': case '|': case '>': case '\'': case '"':
@@ -200,42 +206,88 @@ bool plain_is_safe(std::string_view s, bool is_key) {
 }
 
 // One pass over a string about to be written: is it valid UTF-8 without
-// characters YAML cannot hold (else yaml_clean repairs it), and is it free of
-// characters that force quotes?
+// characters YAML cannot hold (else yaml_clean repairs it), is it free of
+// characters that force quotes, and does it hold characters that double
+// quotes escape?
 struct Scan {
   bool clean = true;
   bool plain_bytes = true;
+  bool escapes = false;
 };
 
+// What scan_string does with each byte: ASCII decides alone; lead bytes
+// E1, E3..EC and EE start 3-byte characters (U+1000..U+1FFF,
+// U+3000..U+CFFF, U+E000..U+EFFF: the bulk of Chinese text) that are fine
+// as they are once their two continuation bytes are checked; E2 and EF
+// (general and full-width punctuation) also hold the few 3-byte characters
+// that matter (U+2028, U+2029, the BOM, U+FFFE, U+FFFF); other bytes >= 0x80
+// are decoded by next_or_invalid (E0 and ED need range checks).
+enum ByteClass : unsigned char {
+  kPlainByte = 0,
+  kIndicator = 1,  // forces quotes
+  kEscaped = 2,    // forces quotes and is escaped inside them
+  kDel = 3,        // repaired to U+FFFD
+  kCommonLead = 4,
+  kPunctuationLead = 5,
+  kOtherHigh = 6,
+};
+
+constexpr std::array<unsigned char, 256> kByteClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= 0x80) {
+      t[c] = c == 0xE2 || c == 0xEF                     ? kPunctuationLead
+             : (c >= 0xE1 && c <= 0xEC) || c == 0xEE ? kCommonLead
+                                                     : kOtherHigh;
+    } else if (c == 0x7F) {
+      t[c] = kDel;
+    } else if (c < 0x20 || c == '"' || c == '\\') {
+      t[c] = kEscaped;
+    } else if (yaml_indicator(static_cast<unsigned char>(c))) {
+      t[c] = kIndicator;
+    }
+  }
+  return t;
+}();
+
+// Are the two bytes after the lead byte at p[i] continuation bytes?
+bool three_byte_tail(const unsigned char* p, std::size_t i, std::size_t n) {
+  return i + 2 < n && (((p[i + 1] << 8) | p[i + 2]) & 0xC0C0) == 0x8080;
+}
+
 Scan scan_string(std::string_view s) {
-  static const std::array<bool, 128> kAsciiQuote = [] {
-    std::array<bool, 128> quote{};
-    for (int c = 0; c < 128; ++c) quote[c] = yaml_indicator(static_cast<unsigned char>(c));
-    return quote;
-  }();
+  constexpr Scan kNeedsRepair{false, false, false};
   Scan scan;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   for (std::size_t i = 0; i < n;) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      if (kAsciiQuote[c]) {
-        if (c == 0x7F) return {false, false};
-        scan.plain_bytes = false;
-      }
+    const unsigned char cls = kByteClass[p[i]];
+    if (cls == kPlainByte) {  // the common cases first, without the jump table
       ++i;
       continue;
     }
-    int32_t cp;
-    if ((c & 0xF0) == 0xE0 && c != 0xE0 && c != 0xED && i + 2 < n && (((p[i + 1] << 8) | p[i + 2]) & 0xC0C0) == 0x8080) {
-      // Well-formed 3 bytes (E0 and ED need range checks: left to next_or_invalid).
-      cp = ((c & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+    if (cls == kCommonLead && three_byte_tail(p, i, n)) {
       i += 3;
-    } else {
-      cp = utf8::next_or_invalid(s, i);
+      continue;
     }
-    if (cp < 0 || yaml_unwritable(cp)) return {false, false};
-    if (cp <= 0xA0 || cp == 0xFEFF) scan.plain_bytes = false;
+    int32_t cp;
+    switch (cls) {
+      case kIndicator: scan.plain_bytes = false; ++i; continue;
+      case kEscaped: scan.plain_bytes = false; scan.escapes = true; ++i; continue;
+      case kDel: return kNeedsRepair;
+      case kCommonLead: return kNeedsRepair;  // without its continuation bytes
+      case kPunctuationLead:
+        if (!three_byte_tail(p, i, n)) return kNeedsRepair;
+        cp = ((p[i] & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+        i += 3;
+        break;
+      default: cp = utf8::next_or_invalid(s, i);
+    }
+    if (cp < 0 || yaml_unwritable(cp)) return kNeedsRepair;
+    if (cp <= 0xA0 || cp == 0xFEFF) {
+      scan.plain_bytes = false;
+      scan.escapes = true;
+    }
   }
   return scan;
 }
@@ -258,7 +310,8 @@ void yaml_double_quoted(std::string& out, std::string_view s) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     int32_t cp;
     std::size_t len = 1;
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
+    if (kByteClass[c] == kPlainByte || kByteClass[c] == kIndicator) continue;
+    if (c >= 0x80 && c != 0xC2 && c != 0xEF) continue;
     if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0xA0) {
       cp = static_cast<unsigned char>(s[i + 1]);
       len = 2;
@@ -324,37 +377,10 @@ class YamlWriter {
   void indent(int n) { out_.append(static_cast<std::size_t>(n), ' '); }
 
   void scalar_string(std::string_view raw, bool force_quotes, bool is_key) {
-    const Scan scan = scan_string(raw);
-    if (!scan.clean) {  // needs repair (rare): the cleaned copy is checked again
-      const std::string cleaned = yaml_clean(raw);
-      if (force_quotes || !plain_is_safe(cleaned, is_key)) {
-        yaml_double_quoted(out_, cleaned);
-      } else {
-        out_ += cleaned;
-      }
-      return;
-    }
-    if (force_quotes || !scan.plain_bytes || !plain_is_safe_start(raw, is_key)) {
-      yaml_double_quoted(out_, raw);
-    } else {
-      out_ += raw;
-    }
+    append_yaml_string(out_, raw, force_quotes, is_key);
   }
-
-  void integer(long long v) {
-    char buf[24];
-    out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-  }
-
-  void number(double v) {
-    if (std::isnan(v)) {
-      out_ += ".nan";
-    } else if (std::isinf(v)) {
-      out_ += v > 0 ? ".inf" : "-.inf";
-    } else {
-      out_ += format_number(v);  // digits only: plain, read back as a number
-    }
-  }
+  void integer(long long v) { append_yaml_integer(out_, v); }
+  void number(double v) { append_yaml_number(out_, v); }
 
   // A scalar, a flow array or an empty container, on the current line.
   void inline_value(const Value& v) {
@@ -451,19 +477,37 @@ bool json_needs_escape(int32_t cp) {
   return cp < 0x20 || cp == '"' || cp == '\\' || cp == 0x7F || cp == 0x2028 || cp == 0x2029;
 }
 
+// Copies runs of bytes that need nothing at once; only escapes and invalid
+// bytes interrupt them. Most Chinese characters are told apart by their lead
+// byte (kCommonLead, as for YAML); other characters are decoded.
 void json_string(std::string& out, std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
   out += '"';
-  for (std::size_t i = 0; i < s.size();) {
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    const unsigned char cls = kByteClass[c];
+    if (cls == kPlainByte || cls == kIndicator) {
+      ++i;
+      continue;
+    }
+    if (cls == kCommonLead && three_byte_tail(p, i, n)) {
+      i += 3;
+      continue;
+    }
     const std::size_t start = i;
-    const int32_t cp = utf8::next_or_invalid(s, i);
+    const int32_t cp = c < 0x80 ? (++i, c) : utf8::next_or_invalid(s, i);
+    if (cp >= 0 && !json_needs_escape(cp)) continue;  // stays in the run
+    out.append(s.data() + run, start - run);
     if (cp < 0) {
       utf8::append(out, kReplacement);  // JSON text must be valid UTF-8
-    } else if (json_needs_escape(cp)) {
-      json_escape(out, cp);
     } else {
-      out.append(s.substr(start, i - start));
+      json_escape(out, cp);
     }
+    run = i;
   }
+  out.append(s.data() + run, n - run);
   out += '"';
 }
 
@@ -516,6 +560,43 @@ class JsonWriter {
 };
 
 }  // namespace
+
+void append_yaml_string(std::string& out, std::string_view s, bool quoted, bool is_key) {
+  const Scan scan = scan_string(s);
+  if (!scan.clean) {  // needs repair (rare): the cleaned copy is checked again
+    const std::string cleaned = yaml_clean(s);
+    if (quoted || !plain_is_safe(cleaned, is_key)) {
+      yaml_double_quoted(out, cleaned);
+    } else {
+      out += cleaned;
+    }
+    return;
+  }
+  if (scan.escapes) {
+    yaml_double_quoted(out, s);
+  } else if (quoted || !scan.plain_bytes || !plain_is_safe_start(s, is_key)) {
+    out += '"';  // nothing to escape: the bytes as they are
+    out += s;
+    out += '"';
+  } else {
+    out += s;
+  }
+}
+
+void append_yaml_integer(std::string& out, long long v) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+void append_yaml_number(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += ".nan";
+  } else if (std::isinf(v)) {
+    out += v > 0 ? ".inf" : "-.inf";
+  } else {
+    out += format_number(v);  // digits only: plain, read back as a number
+  }
+}
 
 std::string to_yaml_text(const Value& v) {
   YamlWriter w;

@@ -95,6 +95,15 @@ class Value {
 // strings a YAML reader could misread are double-quoted. Ends with a newline.
 std::string to_yaml_text(const Value& v);
 
+// The scalars of to_yaml_text, appended to `out`, for writers that print YAML
+// in its layout straight from their own data instead of building a Value
+// (render of a Document): a string as a plain scalar, or double-quoted when
+// `quoted` or when a reader could misread it (`is_key`: as a mapping key);
+// an integer; a number.
+void append_yaml_string(std::string& out, std::string_view s, bool quoted, bool is_key = false);
+void append_yaml_integer(std::string& out, long long v);
+void append_yaml_number(std::string& out, double v);
+
 // JSON with `indent` spaces per level (0: on one line); arrays of scalars on
 // one line. Ends with a newline.
 std::string to_json_text(const Value& v, int indent = 2);
