@@ -83,6 +83,17 @@ bool ends_with(std::string_view s, std::string_view p) {
   return p.size() == tail || std::memcmp(s.data() + s.size() - p.size(), p.data(), p.size() - tail) == 0;
 }
 
+// v.rfind(w), testing a position's first byte inline before comparing the
+// rest: std::string_view::rfind calls memcmp at every position.
+std::size_t last_of(std::string_view v, std::string_view w) {
+  if (w.empty()) return v.size();
+  if (w.size() > v.size()) return std::string_view::npos;
+  const char first = w[0];
+  for (std::size_t i = v.size() - w.size() + 1; i-- > 0;)
+    if (v[i] == first && std::memcmp(v.data() + i + 1, w.data() + 1, w.size() - 1) == 0) return i;
+  return std::string_view::npos;
+}
+
 struct ValueHit {
   Span span;                 // the value and its unit
   double value = 0;
@@ -147,11 +158,18 @@ struct StartTest {
   }
 };
 
+// The named groups a values rule may have, in the order find_values reads them.
+const std::vector<std::string> kValueGroups = {"num", "cn", "cls", "verb", "unit"};
+enum ValueGroup { kNum, kCn, kCls, kVerb, kUnit, kValueGroupCount };
+
 // What the extractor reads from the grammar's patterns: built once per
 // grammar, cached by the patterns it is made of.
 struct GrammarFacts {
   NotTargetScan not_targets;
   std::vector<StartTest> values;  // per values rule
+  // Per values rule: its groups (kValueGroups), read from a match found
+  // without captures (most of them need no capture engine at all).
+  std::vector<std::shared_ptr<const MatchGroups>> value_groups;
   // Which comparators and indicator leads can match in a phrase: a cheap
   // test in place of a set pass (or a regex call per rule) on every phrase.
   std::shared_ptr<const RequiredWords> comparator_words, lead_words;
@@ -196,7 +214,10 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
   return cache.get(key, [&] {
     auto facts = std::make_shared<GrammarFacts>();
     scan_not_targets(not_targets, facts->not_targets);
-    for (const PatternRule& r : values.rules) facts->values.emplace_back(*r.re);
+    for (const PatternRule& r : values.rules) {
+      facts->values.emplace_back(*r.re);
+      facts->value_groups.push_back(MatchGroups::of(*r.re, kValueGroups));
+    }
     facts->comparator_words = RequiredWords::of(comparators.regexes());
     facts->lead_words = RequiredWords::of(leads.regexes());
     return std::shared_ptr<const GrammarFacts>(std::move(facts));
@@ -226,16 +247,9 @@ class TargetExtractor {
         unitless_indicators_(g.list(kFile, "unitless_indicators")),
         lower_is_better_(g.list(kFile, "lower_is_better")),
         facts_(grammar_facts(not_targets_, values_, comparators_, indicator_leads_)) {
-    for (const PatternRule& r : values_.rules) {
-      const auto& names = r.re->NamedCapturingGroups();
-      auto group = [&](const char* name) {
-        auto it = names.find(name);
-        return it == names.end() ? -1 : it->second;
-      };
-      value_rules_.push_back({group("num"), group("cn"), group("cls"), group("verb"), group("unit"),
-                              r.re->NumberOfCapturingGroups() + 1, r.attr("unit"), r.attr("unit_suffix"),
+    for (const PatternRule& r : values_.rules)
+      value_rules_.push_back({r.re->NamedCapturingGroups().count("cls") > 0, r.attr("unit"), r.attr("unit_suffix"),
                               r.attr("unitless") == "true"});
-    }
     // For last_scoping_date(): dates come sorted by position from find_dates().
     dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
                                    [](const DateMention& a, const DateMention& b) { return a.begin < b.begin; });
@@ -297,14 +311,19 @@ class TargetExtractor {
   const std::vector<std::string>& unitless_indicators_;
   const std::vector<std::string>& lower_is_better_;
   const std::shared_ptr<const GrammarFacts> facts_;
-  // Per values rule: its groups' indices (-1 when absent) and its attributes.
+  // Per values rule: its attributes.
   struct ValueRule {
-    int num, cn, cls, verb, unit, groups;
+    bool has_class;  // a cls group (its value starts at the class, not the match)
     std::string unit_attr, unit_suffix;
     bool unitless;
   };
   std::vector<ValueRule> value_rules_;
   std::vector<bool> masked_;
+  bool masked(std::size_t b, std::size_t e) const {
+    for (std::size_t i = b; i < e; ++i)
+      if (masked_[i]) return true;
+    return false;
+  }
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
   // Carried from the previous target of the region: its indicator (for "…提升
   // 10个百分点,达到75%以上") and whether a creating verb opened it (for
@@ -398,7 +417,7 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     listed = rs.matching(segment);
     rules = &listed;
   }
-  std::vector<re2::StringPiece> sub;
+  std::array<re2::StringPiece, kValueGroupCount> sub;
   for (int index : *rules) {
     const auto k = static_cast<std::size_t>(index);
     // The rule is only run from where it could start: not at all in most
@@ -408,28 +427,32 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     if (from == seg.end) continue;
     const PatternRule& r = rs.rules[k];
     const ValueRule& vr = value_rules_[k];
-    sub.assign(static_cast<std::size_t>(vr.groups), re2::StringPiece());
-    auto group = [&](int index) -> std::optional<Span> {
-      if (index < 0 || sub[static_cast<std::size_t>(index)].data() == nullptr) return std::nullopt;
-      const auto& g = sub[static_cast<std::size_t>(index)];
-      std::size_t b = static_cast<std::size_t>(g.data() - text_.data());
-      return Span{b, b + g.size()};
+    const MatchGroups& groups = *facts_->value_groups[k];
+    auto group = [&](ValueGroup g) -> std::optional<Span> {
+      if (sub[g].data() == nullptr) return std::nullopt;
+      std::size_t b = static_cast<std::size_t>(sub[g].data() - text_.data());
+      return Span{b, b + sub[g].size()};
     };
     re2::StringPiece input(text_.data(), seg.end);
-    while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, sub.data(), vr.groups)) {
-      std::size_t b = static_cast<std::size_t>(sub[0].data() - text_.data());
-      std::size_t e = b + sub[0].size();
+    re2::StringPiece match;
+    while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1)) {
+      std::size_t b = static_cast<std::size_t>(match.data() - text_.data());
+      std::size_t e = b + match.size();
       from = test.next(view, e > b ? e : b + 1, seg.end);
+      // A value in a masked span is dropped: known before its groups are read
+      // when the value spans the whole match (no class moves its start).
+      if (!vr.has_class && masked(b, e)) continue;
+      if (!groups.read(*r.re, input, b, e, sub.data())) continue;  // not reached: [b, e) is a match
       ValueHit hit;
       hit.rule = &r;
       hit.span = {b, e};
-      auto num = group(vr.num);
-      auto cn = group(vr.cn);
-      auto cls = group(vr.cls);
+      auto num = group(kNum);
+      auto cn = group(kCn);
+      auto cls = group(kCls);
       if (cls) {
         hit.water_class = true;
         hit.value = water_class_number(view.substr(cls->begin, cls->end - cls->begin));
-        hit.verb = group(vr.verb).value_or(Span{});
+        hit.verb = group(kVerb).value_or(Span{});
         hit.span.begin = cls->begin;
       } else if (num) {
         auto v = parse_number(view.substr(num->begin, num->end - num->begin));
@@ -449,12 +472,10 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
       }
       // As printed (SPEC): a Traditional plan keeps 萬噸, which is also what
       // scale folding (萬/万) in consumers expects to see.
-      if (auto u = group(vr.unit)) hit.unit = nt_.display(u->begin, u->end);
+      if (auto u = group(kUnit)) hit.unit = nt_.display(u->begin, u->end);
       hit.unit = vr.unit_attr.empty() ? hit.unit + vr.unit_suffix : vr.unit_attr;
       hit.unitless = vr.unitless;
-      bool masked = false;
-      for (std::size_t i = hit.span.begin; i < hit.span.end && !masked; ++i) masked = masked_[i];
-      if (masked) continue;
+      if (masked(hit.span.begin, hit.span.end)) continue;
       hits.push_back(hit);
     }
   }
@@ -604,7 +625,7 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
     const std::string_view v = view();
     std::size_t cut = 0;
     for (const std::string& verb : clause_verbs_) {
-      std::size_t at = v.rfind(verb);
+      std::size_t at = last_of(v, verb);
       if (at != std::string::npos && at + verb.size() > cut) cut = at + verb.size();
     }
     if (cut > 0 && utf8::length(v.substr(cut)) >= 4 && in_list(measure_words_, v.substr(cut), true)) lo += cut;

@@ -313,3 +313,69 @@ TEST_CASE("a dated lead-in ending with a colon gives its year to the items liste
   CHECK(doc.targets[1].year == 2025);
   CHECK_FALSE(doc.targets[2].year.has_value());  // another section: the lead-in ends
 }
+
+// find_values (src/targets.cc) finds a value's span without captures, drops it
+// when masked, and reads its groups with MatchGroups: the groups must be the
+// ones RE2's own capture of the unanchored search gives, for every values
+// rule on real plan text and on the rules' own examples.
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "grammar_internal.h"
+#include "plancmp/normalize.h"
+#include "regex_shortcuts.h"
+
+TEST_CASE("values rules' groups read from the match agree with RE2's capture") {
+  const Grammar::Impl& g = Grammar::builtin()->impl();
+  const RuleSet& values = g.rule_set("targets.yaml", "values");
+  REQUIRE(!values.rules.empty());
+  const std::vector<std::string> names = {"num", "cn", "cls", "verb", "unit"};
+  std::vector<std::string> texts = {"浓度降至每立方米30微克以下,覆盖率达到百分之九十五,削减1,200吨、3万亩",
+                                    "新增造林三万亩,水质保持Ⅱ类标准(达到或优于Ⅲ类),无劣V类,系数0.604",
+                                    "PM2.5浓度29微克/立方米,〔2021〕40号,处理能力600吨/日左右,15条(个)"};
+  for (const auto& entry : std::filesystem::directory_iterator(PLANCMP_SOURCE_DIR "/corpus")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    texts.push_back(NormalizedText::build(std::string(std::istreambuf_iterator<char>(in), {})).text());
+  }
+  for (const PatternRule& r : values.rules) {
+    const RE2& re = *r.re;
+    const auto groups = MatchGroups::of(re, names);
+    const int n = re.NumberOfCapturingGroups() + 1;
+    std::size_t matches = 0;
+    for (const std::string& t : texts) {
+      CAPTURE(r.id);
+      const re2::StringPiece text(t);
+      std::size_t pos = 0;
+      re2::StringPiece whole;
+      while (pos < t.size() && re.Match(text, pos, t.size(), RE2::UNANCHORED, &whole, 1)) {
+        std::vector<re2::StringPiece> want(static_cast<std::size_t>(n));
+        REQUIRE(re.Match(text, pos, t.size(), RE2::UNANCHORED, want.data(), n));
+        const std::size_t b = static_cast<std::size_t>(whole.data() - t.data()), e = b + whole.size();
+        REQUIRE(want[0].data() == whole.data());
+        REQUIRE(want[0].size() == whole.size());
+        std::vector<re2::StringPiece> got(names.size());
+        REQUIRE(groups->read(re, text, b, e, got.data()));
+        for (std::size_t i = 0; i < names.size(); ++i) {
+          auto it = re.NamedCapturingGroups().find(names[i]);
+          const re2::StringPiece w = it == re.NamedCapturingGroups().end() ? re2::StringPiece() : want[it->second];
+          CHECK(got[i].data() == w.data());
+          CHECK(got[i].size() == w.size());
+        }
+        ++matches;
+        pos = e > pos ? e : pos + 1;
+      }
+    }
+    CHECK(matches > 0);
+  }
+}
+
+TEST_CASE("values inside masked spans are dropped, values beside them kept") {
+  // A pollutant name, a document number and a title hold numbers that are no
+  // targets; the values next to them still are.
+  auto ts = targets_of("细颗粒物(PM2.5)年平均浓度不高于29微克/立方米,依据〔2021〕40号文件,优良天数比率达到90%以上。");
+  CHECK(find(ts, 29) != nullptr);
+  CHECK(find(ts, 90) != nullptr);
+  CHECK(find(ts, 2.5) == nullptr);
+  CHECK(find(ts, 40) == nullptr);
+}
