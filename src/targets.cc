@@ -574,6 +574,9 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
   // What is left of `in`: in.s[lo, hi), cut to a phrase once, at the end.
   std::size_t lo = 0, hi = in.s.size();
   auto view = [&] { return std::string_view(in.s).substr(lo, hi - lo); };
+  // The view only shrinks in the loop: a lead ruled out on all of it stays
+  // out, so the words are looked for once.
+  const std::uint64_t leads = facts_->lead_words->may_match(view());
   bool changed = true;
   while (changed && lo < hi) {
     changed = false;
@@ -581,8 +584,6 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
       lo += junk;
       changed = true;
     }
-    // The view only shrinks in this loop: a lead ruled out stays out.
-    const std::uint64_t leads = facts_->lead_words->may_match(view());
     for (std::size_t i = 0; i < indicator_leads_.rules.size(); ++i) {
       if (!RequiredWords::may(leads, i)) continue;
       const PatternRule& r = indicator_leads_.rules[i];
