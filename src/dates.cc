@@ -121,7 +121,7 @@ bool read_date(const DateGroups& dg, const re2::StringPiece* g, Candidate& c) {
 
 }  // namespace
 
-std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& grammar) {
+std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& grammar, const LineRules* lines) {
   const RuleSet& rules = grammar.impl().rule_set(kFile, "dates");
   std::vector<DateMention> out;
   if (rules.rules.empty()) return out;
@@ -129,11 +129,16 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
   std::vector<Candidate> cands;
   std::vector<std::optional<DateGroups>> groups(rules.rules.size());  // of the rules that matched
   std::vector<re2::StringPiece> g;
-  for (std::size_t pb = 0; pb < text.size();) {
+  if (lines && !lines->usable) lines = nullptr;
+  std::vector<int> listed;
+  for (std::size_t pb = 0, line = 0; pb < text.size(); ++line) {
     std::size_t pe = text.find('\n', pb);
     if (pe == std::string::npos) pe = text.size();
     std::string_view para(text.data() + pb, pe - pb);
-    for (int idx : rules.matching(para)) {
+    // The rules that may match here: match_lines()'s list when given (read
+    // with the line break, a superset), else this set's own answer.
+    const std::vector<int>& candidates = lines ? lines->dates[line] : (listed = rules.matching(para));
+    for (int idx : candidates) {
       const RE2& re = *rules.rules[static_cast<std::size_t>(idx)].re;
       std::optional<DateGroups>& dg = groups[static_cast<std::size_t>(idx)];
       if (!dg) dg.emplace(re);

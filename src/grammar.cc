@@ -101,6 +101,38 @@ std::string loosened(const std::string& p) {
 }
 
 
+}  // namespace
+
+bool pattern_asserts_text_end(const std::string& p) {
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 >= p.size()) return true;
+      const char e = p[++i];
+      if (e == 'Q') return true;
+      if (e == 'z' && !in_class) return true;
+      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < p.size() && p[i + 1] == '{') {
+        const std::size_t close = p.find('}', i + 1);  // \p{^Han}: no anchor inside
+        if (close == std::string::npos) return true;
+        i = close;
+      }
+    } else if (in_class) {
+      if (c == '[') return true;  // [[:alpha:]] and the like: not followed here
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
+    } else if (c == '$') {
+      return true;  // with (?m) it would hold before a line break too: not told apart
+    }
+  }
+  return in_class;
+}
+
+namespace {
+
 void collect_examples(const FileContext& f, const std::string& file_name, const YAML::Node& node,
                       const std::string& id, std::vector<RuleExample>& out) {
   for (const char* key : {"examples", "counterexamples"}) {

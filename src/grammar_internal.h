@@ -150,6 +150,21 @@ struct Grammar::Impl {
     std::unique_ptr<RE2> re;
   };
   std::map<std::string, std::unique_ptr<LazyAlternation>> alternations;  // by "file/list"
+
+  // The dates and values rules as one RE2::Set, for match_lines()
+  // (src/line_rules.cc), built on first use. Null: not usable.
+  struct LineSet {
+    std::unique_ptr<RE2::Set> set;
+    std::size_t dates = 0;  // the first `dates` rules of the set are the dates rules
+  };
+  const LineSet* line_set() const;
+  mutable std::once_flag line_set_once;
+  mutable std::unique_ptr<LineSet> line_set_built;
 };
+
+// Can the pattern assert the end of the text ($ without (?m), \z)? Then a
+// match in a text may be no match once something follows the text. In doubt
+// (a pattern this scan does not follow): true.
+bool pattern_asserts_text_end(const std::string& pattern);
 
 }  // namespace plancmp

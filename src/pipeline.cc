@@ -90,9 +90,11 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   doc.sections = std::move(structure.sections);
   doc.clauses = std::move(structure.clauses);
   extract_units(text, *grammar, doc);
-  std::vector<DateMention> dates = find_dates(text, *grammar);
+  // One set pass per line tells both dates and targets which rules to run.
+  const LineRules lines = match_lines(text, *grammar);
+  std::vector<DateMention> dates = find_dates(text, *grammar, &lines);
   extract_deadlines(text, dates, doc);
-  extract_targets(text, *grammar, dates, doc);
+  extract_targets(text, *grammar, dates, doc, &lines);
   // Stage 5: catalogue ids (the catalogue is built once per grammar and cached).
   // With no targets there is nothing to match: the built-in catalogue is then
   // not even built (start-up); a replacement one is, so a broken file is

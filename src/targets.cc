@@ -260,7 +260,7 @@ class TargetExtractor {
     }
   }
 
-  void run();
+  void run(const LineRules* lines);
 
  private:
   std::vector<Span> regions() const;
@@ -1037,13 +1037,14 @@ void TargetExtractor::segment_targets(Span region, Span seg, const std::vector<i
   }
 }
 
-void TargetExtractor::run() {
+void TargetExtractor::run(const LineRules* lines) {
   std::vector<bool> table_lines;
   extract_table_targets(nt_, g_, lower_is_better_, doc_, table_lines);
   mask_non_targets();
   std::vector<int> rules;
   // A plan without table rows needs no line numbers here.
   const bool has_table_rows = std::find(table_lines.begin(), table_lines.end(), true) != table_lines.end();
+  std::size_t line = 0;  // of `lines`, holding the region
   for (Span region : regions()) {
     if (has_table_rows) {
       const auto line = static_cast<std::size_t>(nt_.position(region.begin).line);
@@ -1053,7 +1054,12 @@ void TargetExtractor::run() {
     // One set pass over the paragraph rather than one per segment: the rules
     // that match somewhere in it are the only ones that can match in a part
     // of it (most paragraphs hold no value at all).
-    if (values_.context_free) {
+    if (lines) {
+      // A region lies in one line, read with its break: the line's list.
+      while (line + 1 < lines->line_begin.size() && lines->line_begin[line + 1] <= region.begin) ++line;
+      rules = lines->values[line];
+      if (rules.empty()) continue;
+    } else if (values_.context_free) {
       rules = values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin));
       if (rules.empty()) continue;
     }
@@ -1070,7 +1076,7 @@ void TargetExtractor::run() {
         }
         from = at + 1;
       }
-      if (end > start) segment_targets(region, {start, end}, values_.context_free ? &rules : nullptr);
+      if (end > start) segment_targets(region, {start, end}, lines || values_.context_free ? &rules : nullptr);
       if (end == region.end) break;
       start = end + separator;
     }
@@ -1080,8 +1086,8 @@ void TargetExtractor::run() {
 }  // namespace
 
 void extract_targets(const NormalizedText& text, const Grammar& grammar,
-                     const std::vector<DateMention>& dates, Document& doc) {
-  TargetExtractor(text, grammar.impl(), dates, doc).run();
+                     const std::vector<DateMention>& dates, Document& doc, const LineRules* lines) {
+  TargetExtractor(text, grammar.impl(), dates, doc).run(lines && lines->usable ? lines : nullptr);
 }
 
 }  // namespace plancmp

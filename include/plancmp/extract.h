@@ -25,8 +25,25 @@ struct DateMention {
   std::string rule;                // id of the rule that found it
 };
 
-// Every date phrase in document order (dates.yaml).
-std::vector<DateMention> find_dates(const NormalizedText& text, const Grammar& grammar);
+// Which rules of dates.yaml's `dates` set and of targets.yaml's `values` set
+// can match in each line of the text, from one RE2::Set pass per line for
+// both stages (a pass each cost twice as much). A line is read with its line
+// break, so its lists may name a rule that matches only with the break: the
+// stages run every listed rule themselves, and a list only rules out. Not
+// `usable` when the grammar's sets do not allow it (a dates rule asserting the
+// end of the text, values rules that look at their surroundings): the stages
+// then ask their own sets.
+struct LineRules {
+  bool usable = false;
+  std::vector<std::size_t> line_begin;         // text byte where line k begins
+  std::vector<std::vector<int>> dates, values;  // per line: rule indices, ascending
+};
+LineRules match_lines(const NormalizedText& text, const Grammar& grammar);
+
+// Every date phrase in document order (dates.yaml). `lines`: match_lines()'s
+// answer, if the caller has it.
+std::vector<DateMention> find_dates(const NormalizedText& text, const Grammar& grammar,
+                                    const LineRules* lines = nullptr);
 
 // doc.deadlines from the commitment mentions: clause, section, line, quote.
 void extract_deadlines(const NormalizedText& text, const std::vector<DateMention>& dates,
@@ -37,7 +54,8 @@ void extract_units(const NormalizedText& text, const Grammar& grammar, Document&
 
 // doc.targets (targets.yaml); `dates` gives each target its deadline year.
 void extract_targets(const NormalizedText& text, const Grammar& grammar,
-                     const std::vector<DateMention>& dates, Document& doc);
+                     const std::vector<DateMention>& dates, Document& doc,
+                     const LineRules* lines = nullptr);
 
 // Where a text position sits: the innermost clause (id, or nullopt) and the
 // section n (0 before the first section). Shared by the extractors.

@@ -1,0 +1,102 @@
+// match_lines (src/line_rules.cc): one set pass per line for the dates and
+// values rules must list, for every line, at least the rules each set finds
+// on its own, and the stages must read the same with or without it.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "grammar_internal.h"
+#include "plancmp/extract.h"
+#include "plancmp/normalize.h"
+#include "plancmp/pipeline.h"
+#include "plancmp/structure.h"
+
+using namespace plancmp;
+
+namespace {
+
+std::string corpus_text(const std::string& name) {
+  std::ifstream in(std::string(PLANCMP_SOURCE_DIR) + "/corpus/" + name, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool includes(const std::vector<int>& all, const std::vector<int>& some) {
+  return std::includes(all.begin(), all.end(), some.begin(), some.end());
+}
+
+}  // namespace
+
+TEST_CASE("each line's lists hold every rule its own set finds there") {
+  const auto grammar = Grammar::builtin();
+  const RuleSet& dates = grammar->impl().rule_set("dates.yaml", "dates");
+  const RuleSet& values = grammar->impl().rule_set("targets.yaml", "values");
+  for (const char* name : {"ankang-2023.txt", "maanshan-2023.txt", "panshi-2022.txt"}) {
+    const NormalizedText nt = NormalizedText::build(corpus_text(name));
+    const LineRules lines = match_lines(nt, *grammar);
+    REQUIRE(lines.usable);
+    const std::string& text = nt.text();
+    std::size_t listed = 0;
+    for (std::size_t k = 0; k < lines.line_begin.size(); ++k) {
+      const std::size_t b = lines.line_begin[k];
+      const std::size_t e = k + 1 < lines.line_begin.size() ? lines.line_begin[k + 1] : text.size();
+      const std::string_view with_break(text.data() + b, e - b);
+      const std::string_view without(text.data() + b, e - b - (text[e - 1] == '\n' ? 1 : 0));
+      CAPTURE(with_break);
+      CHECK(includes(lines.dates[k], dates.matching(without)));
+      CHECK(includes(lines.values[k], values.matching(with_break)));
+      listed += lines.dates[k].size() + lines.values[k].size();
+    }
+    CHECK(listed > 0);
+  }
+}
+
+TEST_CASE("dates and targets read the same with and without the line lists") {
+  const auto grammar = Grammar::builtin();
+  for (const char* name : {"ankang-2023.txt", "maanshan-2023.txt", "panshi-2022.txt"}) {
+    const NormalizedText nt = NormalizedText::build(corpus_text(name));
+    const LineRules lines = match_lines(nt, *grammar);
+    const std::vector<DateMention> own = find_dates(nt, *grammar);
+    const std::vector<DateMention> shared = find_dates(nt, *grammar, &lines);
+    REQUIRE(own.size() == shared.size());
+    for (std::size_t i = 0; i < own.size(); ++i) {
+      CHECK(own[i].begin == shared[i].begin);
+      CHECK(own[i].end == shared[i].end);
+      CHECK(own[i].rule == shared[i].rule);
+    }
+    Structure s = find_structure(nt, *grammar, 0);
+    Document a, b;
+    a.sections = b.sections = s.sections;
+    a.clauses = b.clauses = s.clauses;
+    extract_targets(nt, *grammar, own, a);
+    extract_targets(nt, *grammar, own, b, &lines);
+    REQUIRE(a.targets.size() == b.targets.size());
+    CHECK(!a.targets.empty());
+    for (std::size_t i = 0; i < a.targets.size(); ++i) {
+      CHECK(a.targets[i].quote == b.targets[i].quote);
+      CHECK(a.targets[i].value == b.targets[i].value);
+    }
+  }
+}
+
+TEST_CASE("a dates rule asserting the end of the text keeps each stage on its own set") {
+  CHECK(pattern_asserts_text_end("到(?P<y>\\d{4})年$"));
+  CHECK(pattern_asserts_text_end("年\\z"));
+  CHECK_FALSE(pattern_asserts_text_end("[$]年\\$"));
+  CHECK_FALSE(pattern_asserts_text_end("(?m)^(?P<y>\\d{4})年\\b"));
+  CHECK_FALSE(pattern_asserts_text_end("\\p{Han}+"));
+  CHECK(pattern_asserts_text_end("[[:digit:]]"));  // not followed: in doubt
+  const std::string dates = "sets:\n  dates:\n    - id: date.end\n      kind: by\n      commitment: \"true\"\n"
+                            "      pattern: '到(?P<y>(?:19|20)\\d{2})年$'\n";
+  const auto grammar = Grammar::from_files({{"dates.yaml", dates}}, "g");
+  const NormalizedText nt = NormalizedText::build("目标到2025年\n");
+  const LineRules lines = match_lines(nt, *grammar);
+  CHECK_FALSE(lines.usable);
+  // The line is read without its break, so the rule still finds its date.
+  REQUIRE(find_dates(nt, *grammar, &lines).size() == 1);
+}
