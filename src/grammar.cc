@@ -56,10 +56,11 @@ std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
 }
 
 // The pattern with every assertion on its surroundings (^ $ \b \B \A \z
-// outside character classes) replaced by an empty group, or "" when the
+// outside character classes; or only the `escapes` and `anchors` given)
+// replaced by an empty group, or "" when the
 // pattern holds something this scan does not follow (\Q quoting, nested
 // brackets such as [:alpha:]).
-std::string loosened(const std::string& p) {
+std::string loosened(const std::string& p, const char* escapes = "bBAz", const char* anchors = "^$") {
   std::string out;
   bool in_class = false;
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -68,7 +69,7 @@ std::string loosened(const std::string& p) {
       if (i + 1 >= p.size()) return "";
       const char e = p[i + 1];
       if (e == 'Q') return "";
-      if (!in_class && std::strchr("bBAz", e) != nullptr) {
+      if (!in_class && e != '\0' && std::strchr(escapes, e) != nullptr) {
         out += "(?:)";
         ++i;
         continue;
@@ -91,7 +92,7 @@ std::string loosened(const std::string& p) {
       out += c;
       if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
       if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];  // a leading ] is literal
-    } else if (c == '^' || c == '$') {
+    } else if (c != '\0' && std::strchr(anchors, c) != nullptr) {
       out += "(?:)";
     } else {
       out += c;
@@ -104,31 +105,9 @@ std::string loosened(const std::string& p) {
 }  // namespace
 
 bool pattern_asserts_text_end(const std::string& p) {
-  bool in_class = false;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      if (i + 1 >= p.size()) return true;
-      const char e = p[++i];
-      if (e == 'Q') return true;
-      if (e == 'z' && !in_class) return true;
-      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < p.size() && p[i + 1] == '{') {
-        const std::size_t close = p.find('}', i + 1);  // \p{^Han}: no anchor inside
-        if (close == std::string::npos) return true;
-        i = close;
-      }
-    } else if (in_class) {
-      if (c == '[') return true;  // [[:alpha:]] and the like: not followed here
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
-    } else if (c == '$') {
-      return true;  // with (?m) it would hold before a line break too: not told apart
-    }
-  }
-  return in_class;
+  // $ (with or without (?m): not told apart) and \z loosened away change it.
+  const std::string loose = loosened(p, "z", "$");
+  return loose.empty() || loose != p;
 }
 
 namespace {
