@@ -145,12 +145,14 @@ std::vector<std::pair<std::string, double>> stage_times(const std::vector<std::s
     doc.sections = std::move(structure.sections);
     doc.clauses = std::move(structure.clauses);
     timed("units", [&] { plancmp::extract_units(nt, *grammar, doc); });
+    plancmp::LineRules lines;
+    timed("line rules", [&] { lines = plancmp::match_lines(nt, *grammar); });
     std::vector<plancmp::DateMention> dates;
     timed("dates+deadlines", [&] {
-      dates = plancmp::find_dates(nt, *grammar);
+      dates = plancmp::find_dates(nt, *grammar, &lines);
       plancmp::extract_deadlines(nt, dates, doc);
     });
-    timed("targets", [&] { plancmp::extract_targets(nt, *grammar, dates, doc); });
+    timed("targets", [&] { plancmp::extract_targets(nt, *grammar, dates, doc, &lines); });
     timed("canonicalize", [&] { plancmp::canonicalize(*catalogue, doc); });
     std::string yaml;
     timed("render yaml", [&] { yaml = plancmp::to_yaml(doc); });
