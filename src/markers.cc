@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <iterator>
 
 #include "byte_scan.h"
@@ -195,27 +196,75 @@ std::string chinese_numeral(int value) {
 
 namespace {
 
-// The printed form of `value` in the numeral kind of `m`'s rule; `scratch`
-// holds it when it is not tabled. The sequence check asks for every number
-// of a range: the forms under 1000 are tabled once.
-std::string_view numeral_form(const MarkerMatch& m, int value, std::string& scratch) {
-  constexpr int kTabled = 1000;
-  static const std::vector<std::string> kChinese = [] {
-    std::vector<std::string> t(kTabled);
-    for (int v = 1; v < kTabled; ++v) t[static_cast<std::size_t>(v)] = chinese_numeral(v);
-    return t;
-  }();
-  static const std::vector<std::string> kArabic = [] {
-    std::vector<std::string> t(kTabled);
-    for (int v = 0; v < kTabled; ++v) t[static_cast<std::size_t>(v)] = std::to_string(v);
-    return t;
-  }();
-  const bool chinese = m.rule->numeral == NumeralKind::kChinese;
-  if (value <= 0 || value >= kTabled) {
-    scratch = chinese ? chinese_numeral(value) : std::to_string(value);
-    return scratch;
+// A printed form's first and last (up to) kBitsBytes bytes as numbers:
+// byte i of `head` in bits 8i.. (of word i / 8), the last byte of `tail` in
+// the top bits of its word 1. Does a fragment of up to kBitsBytes bytes open
+// or close the form? A masked comparison of two words tells.
+constexpr std::size_t kBitsBytes = 16;  // four Chinese characters, "一百二十"
+
+struct FormBits {
+  std::uint64_t head[2] = {0, 0}, tail[2] = {0, 0};
+  std::size_t size = 0;
+};
+
+FormBits bits_of(std::string_view s) {
+  FormBits b;
+  b.size = s.size();
+  const std::size_t k = std::min(s.size(), kBitsBytes);
+  auto put = [](std::uint64_t* words, std::size_t at, char c) {
+    words[at / 8] |= std::uint64_t{static_cast<unsigned char>(c)} << (8 * (at % 8));
+  };
+  for (std::size_t i = 0; i < k; ++i) {
+    put(b.head, i, s[i]);
+    put(b.tail, kBitsBytes - k + i, s[s.size() - k + i]);
   }
-  return chinese ? kChinese[static_cast<std::size_t>(value)] : kArabic[static_cast<std::size_t>(value)];
+  return b;
+}
+
+// bits_of() of an n-byte fragment (n <= kBitsBytes) in the bits a form's
+// head (tail) shares with it: compare `f.head & mask.head` with `p.head`.
+FormBits bits_mask(std::size_t n) {
+  return bits_of(std::string(n, '\xFF'));
+}
+
+bool same_bits(const std::uint64_t* form, const std::uint64_t* mask, const std::uint64_t* part) {
+  return ((form[0] & mask[0]) ^ part[0]) == 0 && ((form[1] & mask[1]) ^ part[1]) == 0;
+}
+
+// The printed forms of the numbers under kTabled in each numeral kind: the
+// sequence check asks for every number of a range, so they are built once.
+constexpr int kTabled = 1000;
+
+struct NumeralForms {
+  struct Kind {
+    std::vector<std::string> forms = std::vector<std::string>(kTabled);
+    std::vector<FormBits> bits = std::vector<FormBits>(kTabled);
+  };
+  Kind chinese, arabic;
+  NumeralForms() {
+    for (int v = 0; v < kTabled; ++v) {
+      const auto i = static_cast<std::size_t>(v);
+      chinese.forms[i] = v > 0 ? chinese_numeral(v) : std::string();
+      arabic.forms[i] = std::to_string(v);
+      chinese.bits[i] = bits_of(chinese.forms[i]);
+      arabic.bits[i] = bits_of(arabic.forms[i]);
+    }
+  }
+  const Kind& of(const MarkerRule& rule) const { return rule.numeral == NumeralKind::kChinese ? chinese : arabic; }
+};
+
+const NumeralForms& numeral_forms() {
+  static const NumeralForms forms;
+  return forms;
+}
+
+// The printed form of `value` in the numeral kind of `rule`, from `table`
+// (numeral_forms().of(rule)) or, past it, built into `scratch`.
+std::string_view numeral_form(const MarkerRule& rule, const NumeralForms::Kind& table, int value,
+                              std::string& scratch) {
+  if (value > 0 && value < kTabled) return table.forms[static_cast<std::size_t>(value)];
+  scratch = rule.numeral == NumeralKind::kChinese ? chinese_numeral(value) : std::to_string(value);
+  return scratch;
 }
 
 // numeral_fragment_fits() given the full printed form of `value`.
@@ -238,14 +287,33 @@ bool fragment_fits(const MarkerMatch& m, int value, std::string_view full) {
 
 bool numeral_fragment_fits(const MarkerMatch& m, int value) {
   std::string scratch;
-  return fragment_fits(m, value, numeral_form(m, value, scratch));
+  return fragment_fits(m, value, numeral_form(*m.rule, numeral_forms().of(*m.rule), value, scratch));
 }
 
 std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
   std::vector<int> out;
+  const NumeralForms::Kind& table = numeral_forms().of(*m.rule);
   std::string scratch;
-  for (int v = 1; v <= max_value; ++v)
-    if (fragment_fits(m, v, numeral_form(m, v, scratch))) out.push_back(v);
+  FormBits scratch_bits;
+  const std::string_view part = m.number_text;
+  const std::size_t n = part.size();
+  if (n == 0 || n > kBitsBytes) {  // any number fits, or a fragment too long for FormBits
+    for (int v = 1; v <= max_value; ++v)
+      if (fragment_fits(m, v, numeral_form(*m.rule, table, v, scratch))) out.push_back(v);
+    return out;
+  }
+  // fragment_fits() for each number, by FormBits: the forms of numbers past
+  // the table get theirs on the way.
+  const FormBits p = bits_of(part), mask = bits_mask(n);
+  const bool at_start = m.rule->fragment != Fragment::kSuffix, at_end = m.rule->fragment != Fragment::kPrefix;
+  const int exact = m.value ? *m.value : 0;  // 0: no number reads exactly (v starts at 1)
+  for (int v = 1; v <= max_value; ++v) {
+    const FormBits& f = v < kTabled ? table.bits[static_cast<std::size_t>(v)]
+                                    : (scratch_bits = bits_of(numeral_form(*m.rule, table, v, scratch)));
+    if (v == exact || (f.size > n && ((at_start && same_bits(f.head, mask.head, p.head)) ||
+                                      (at_end && same_bits(f.tail, mask.tail, p.tail)))))
+      out.push_back(v);
+  }
   return out;
 }
 

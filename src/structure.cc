@@ -54,8 +54,7 @@ struct Candidate {
   std::size_t begin = 0;     // where the item starts (marker or paragraph start)
   std::size_t body = 0;      // where its title starts
   std::size_t para_end = 0;  // end of the paragraph it opens or sits in
-  std::string printed;
-  const MarkerMatch* marker = nullptr;  // null: an unnumbered paragraph
+  const MarkerMatch* marker = nullptr;  // null: an unnumbered paragraph (nothing printed)
   double weight = 0;                    // evidence when read as printed
   bool heading_line = false;            // a short title alone on its line
   int parent = -1;                      // index of the enclosing chosen item
@@ -84,6 +83,11 @@ std::string repair_reason(const Item& item) {
     return fmt::format("printed \"{}\" is a damaged marker ({}); read as number {}", m->printed,
                        m->rule->description, item.value);
   return {};
+}
+
+const std::string& printed_of(const Candidate& c) {
+  static const std::string none;
+  return c.marker ? c.marker->printed : none;
 }
 
 std::string rule_of(const Item& item) {
@@ -178,7 +182,6 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   *over_budget = false;
   const int m = static_cast<int>(cands.size());
   if (m == 0) return {};
-  std::size_t state_count = 0;
   // Long project lists run past 100: the range follows the largest printed number.
   int V = kMinNumberRange;
   for (const Candidate& c : cands)
@@ -186,25 +189,84 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   // A custom grammar may read any digit string as an item number; the tables
   // below are O(V), so a printed "123456789." must not size them.
   V = std::min(V, kMaxSeriesNumber);
+  const auto columns = static_cast<std::size_t>(V) + 1;
+
+  // The numbers a printed marker can be read as depend only on its rule and
+  // what it prints: worked out once per distinct form, not per candidate.
+  // An unnumbered paragraph, or a marker whose number is lost, may be any
+  // number (null: 1..V).
+  std::map<std::tuple<const MarkerRule*, std::optional<int>, std::string_view>, std::vector<int>> readings_of;
+  std::vector<const std::vector<int>*> only(static_cast<std::size_t>(m), nullptr);
+  std::size_t state_count = 0;
+  for (std::size_t j = 0; j < only.size(); ++j) {
+    const MarkerMatch* mm = cands[j].marker;
+    if (mm && !mm->number_text.empty()) {
+      auto [it, fresh] = readings_of.try_emplace({mm->rule, mm->value, mm->number_text});
+      if (fresh) it->second = numeral_readings(*mm, V);
+      only[j] = &it->second;
+    }
+    state_count += only[j] ? only[j]->size() : static_cast<std::size_t>(V);
+    if (state_count > max_states) {
+      *over_budget = true;
+      return {};
+    }
+  }
 
   // One state per (candidate, number it is read as), kept sparse: a printed
-  // number allows few readings.
+  // number allows few readings. The states of candidate i are
+  // states[row_start[i] .. row_start[i + 1]), by number.
   struct State {
     int v;
     double score;
     std::pair<int, int> prev;  // (candidate, number) before it, (-1,-1) at a chain start
   };
-  std::vector<std::vector<State>> states(static_cast<std::size_t>(m));
+  std::vector<State> states;
+  states.reserve(state_count);
+  std::vector<std::size_t> row_start{0};
+  row_start.reserve(static_cast<std::size_t>(m) + 1);
   // Best over the candidates processed so far (all i < j), so each transition
   // costs O(1) instead of a scan over every earlier candidate:
-  //   column[v]    best state reading number v (continue with v + 1);
-  //   gap_prefix[k] best over u <= k of score + penalty * u (skip numbers);
-  //   top/second   best chain ends under two different parents (restart at a new parent).
+  //   column[v]     best state reading number v (continue with v + 1);
+  //   gap_score[k]  best over u <= k of column[u].score + penalty * u (skip
+  //                 numbers), reached at u = gap_from[k] (the first such u);
+  //   top/second    best chain ends under two different parents (restart at a new parent).
   struct Best {
     double score = kNegInf;
-    int i = -1, v = -1;
+    int i = -1;
   };
-  std::vector<Best> column(static_cast<std::size_t>(V) + 1), gap_prefix(static_cast<std::size_t>(V) + 1);
+  std::vector<Best> column(columns);
+  std::vector<double> gap_score(columns, kNegInf);
+  std::vector<int> gap_from(columns, -1);
+  // gap_score is a running best over column, kept up to date row by row.
+  // After row j raises some column entries, it is worked out again from the
+  // first of them on, but only as far as it changes: past a raised entry the
+  // running best soon meets the old one (usually an entry of a higher
+  // number), and from there on it stays as it was up to the next raised
+  // entry. A row of a few printed numbers costs a few steps, not V; no row
+  // costs more than V.
+  std::vector<double> reach(columns, kNegInf);  // column[u].score + penalty * u
+  std::vector<std::size_t> raised;              // by number
+  raised.reserve(columns);
+  std::vector<char> pending(columns, 0);  // raised, gap not yet worked out again
+  auto update_gap = [&] {
+    for (std::size_t k = 0; k < raised.size();) {
+      std::size_t u = raised[k];
+      double best = gap_score[u - 1];  // gap_score[0] stays empty
+      int from = gap_from[u - 1];
+      for (; u < columns; ++u) {
+        if (reach[u] > best) {
+          best = reach[u];
+          from = static_cast<int>(u);
+        }
+        if (!pending[u] && gap_score[u] == best && gap_from[u] == from) break;
+        pending[u] = 0;
+        gap_score[u] = best;
+        gap_from[u] = from;
+      }
+      while (k < raised.size() && raised[k] <= u) ++k;
+    }
+    raised.clear();
+  };
   struct End {
     double score = kNegInf;
     int i = -1, v = -1, parent = -2;
@@ -212,74 +274,61 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   End top, second;
   End overall;
 
-  // The numbers a printed marker can be read as depend only on its rule and
-  // what it prints: worked out once per distinct form, not per candidate.
-  std::map<std::tuple<const MarkerRule*, std::optional<int>, std::string_view>, std::vector<int>> readings_of;
-  auto readings = [&](const MarkerMatch& mm) -> const std::vector<int>& {
-    auto [it, fresh] = readings_of.try_emplace({mm.rule, mm.value, mm.number_text});
-    if (fresh) it->second = numeral_readings(mm, V);
-    return it->second;
-  };
-
   for (int j = 0; j < m; ++j) {
     const Candidate& cand = cands[static_cast<std::size_t>(j)];
     const int parent = cand.parent;
     const End& other_parent = top.parent != parent ? top : second;
+    const bool other_chain = restart_on_new_parent && other_parent.i >= 0;
     End row_best;
-    // An unnumbered paragraph, or a marker whose number is lost, may be any
-    // number; a printed number only what it can be read as (at half weight
-    // when only a fragment of it fits).
-    const MarkerMatch* mm = cand.marker;
-    const std::vector<int>* only = mm && !mm->number_text.empty() ? &readings(*mm) : nullptr;
-    const std::size_t count = only ? only->size() : static_cast<std::size_t>(V);
+    // A printed number is read only as what it can be, at half weight when
+    // only a fragment of it fits.
+    const std::vector<int>* row = only[static_cast<std::size_t>(j)];
+    const int exact = row && cand.marker->value ? *cand.marker->value : -1;
+    const std::size_t count = row ? row->size() : static_cast<std::size_t>(V);
     for (std::size_t k = 0; k < count; ++k) {
-      const int v = only ? (*only)[k] : static_cast<int>(k) + 1;
-      const double w =
-          !only || (mm->value && *mm->value == v) ? cand.weight : cand.weight * 0.5;
+      const int v = row ? (*row)[k] : static_cast<int>(k) + 1;
+      const double w = !row || v == exact ? cand.weight : cand.weight * 0.5;
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
       double score = w - start_penalty;  // start a chain here
       std::pair<int, int> prev{-1, -1};
-      if (v >= 2 && column[static_cast<std::size_t>(v) - 1].i >= 0 &&
-          column[static_cast<std::size_t>(v) - 1].score + w > score) {
-        score = column[static_cast<std::size_t>(v) - 1].score + w;
-        prev = {column[static_cast<std::size_t>(v) - 1].i, v - 1};
-      }
-      if (v >= 3 && gap_prefix[static_cast<std::size_t>(v) - 2].i >= 0) {
-        const Best& g = gap_prefix[static_cast<std::size_t>(v) - 2];
-        double sc = g.score - kMissingPenalty * (v - 1) + w;
-        if (sc > score) {
-          score = sc;
-          prev = {g.i, g.v};
+      if (v >= 2) {
+        const Best& c = column[static_cast<std::size_t>(v) - 1];
+        if (c.i >= 0 && c.score + w > score) {
+          score = c.score + w;
+          prev = {c.i, v - 1};
         }
       }
-      if (restart_on_new_parent && other_parent.i >= 0 && other_parent.score + w - start_penalty > score) {
+      if (v >= 3) {
+        const int from = gap_from[static_cast<std::size_t>(v) - 2];
+        if (from >= 0) {
+          double sc = gap_score[static_cast<std::size_t>(v) - 2] - kMissingPenalty * (v - 1) + w;
+          if (sc > score) {
+            score = sc;
+            prev = {column[static_cast<std::size_t>(from)].i, from};
+          }
+        }
+      }
+      if (other_chain && other_parent.score + w - start_penalty > score) {
         score = other_parent.score + w - start_penalty;
         prev = {other_parent.i, other_parent.v};
       }
-      if (++state_count > max_states) {
-        *over_budget = true;
-        return {};
-      }
-      states[static_cast<std::size_t>(j)].push_back({v, score, prev});
+      states.push_back({v, score, prev});
       if (score > row_best.score) row_best = {score, j, v, parent};
     }
+    row_start.push_back(states.size());
     // Fold row j into the running bests.
-    bool column_changed = false;
-    for (const State& st : states[static_cast<std::size_t>(j)]) {
-      Best& c = column[static_cast<std::size_t>(st.v)];
+    for (std::size_t s = row_start[static_cast<std::size_t>(j)]; s < states.size(); ++s) {
+      const State& st = states[s];
+      const auto v = static_cast<std::size_t>(st.v);
+      Best& c = column[v];
       if (st.score > c.score) {
-        c = {st.score, j, st.v};
-        column_changed = true;
+        c = {st.score, j};
+        reach[v] = st.score + kMissingPenalty * static_cast<double>(v);
+        if (!pending[v]) raised.push_back(v);  // in order: a row's states are by number
+        pending[v] = 1;
       }
     }
-    if (column_changed) {
-      Best running;
-      for (int u = 1; u <= V; ++u) {
-        const Best& c = column[static_cast<std::size_t>(u)];
-        if (c.i >= 0 && c.score + kMissingPenalty * u > running.score) running = {c.score + kMissingPenalty * u, c.i, u};
-        gap_prefix[static_cast<std::size_t>(u)] = running;
-      }
-    }
+    update_gap();
     if (row_best.i >= 0) {
       if (row_best.score > overall.score) overall = row_best;
       if (row_best.parent == top.parent) {
@@ -295,8 +344,9 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   std::vector<std::pair<int, int>> chain;
   if (overall.score <= 0) return chain;  // no evidence of a numbered series at this level
   auto state_of = [&](int i, int v) -> const State& {
-    const auto& row = states[static_cast<std::size_t>(i)];
-    return *std::lower_bound(row.begin(), row.end(), v, [](const State& st, int x) { return st.v < x; });
+    const auto first = states.begin() + static_cast<std::ptrdiff_t>(row_start[static_cast<std::size_t>(i)]);
+    const auto last = states.begin() + static_cast<std::ptrdiff_t>(row_start[static_cast<std::size_t>(i) + 1]);
+    return *std::lower_bound(first, last, v, [](const State& st, int x) { return st.v < x; });
   };
   for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0; at = state_of(at.first, at.second).prev)
     chain.push_back(at);
@@ -351,7 +401,6 @@ void StructureFinder::collect_candidates() {
     c.begin = m.begin;
     c.body = m.body;
     c.para_end = paragraphs_[pi].end;
-    c.printed = m.printed;
     c.marker = &m;
     c.weight = m.rule->weight;
     if (m.rule->position == MarkerPosition::kBoundaryPreferred && !m.at_boundary) c.weight *= 0.5;
@@ -506,9 +555,12 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     if (over_budget) chain.clear();
   }
   if (chain.empty()) return;  // no item at this level: items_ and their ends stand
+  // Both runs are in position order (cands is): a stable merge, as a stable
+  // sort of the whole would give.
+  const auto chosen_before = static_cast<std::ptrdiff_t>(items_.size());
   for (auto [index, value] : chain) items_.push_back({cands[index], value, text_.size()});
-  std::stable_sort(items_.begin(), items_.end(),
-                   [](const Item& a, const Item& b) { return a.cand.begin < b.cand.begin; });
+  std::inplace_merge(items_.begin(), items_.begin() + chosen_before, items_.end(),
+                     [](const Item& a, const Item& b) { return a.cand.begin < b.cand.begin; });
   // An item runs to the next item of its level or above.
   for (std::size_t i = 0; i < items_.size(); ++i) {
     items_[i].end = text_.size();
@@ -549,13 +601,13 @@ void StructureFinder::build_output(Structure& out) {
                               pos.line, pos.column, -1});
     if (item.cand.level == 1) {
       section_n = item.value;
-      out.sections.push_back({item.value, item.cand.printed, title, pos.line, pos.column,
+      out.sections.push_back({item.value, printed_of(item.cand), title, pos.line, pos.column,
                               rule_of(item), item.cand.begin, item.end});
       continue;
     }
     Clause c;
     c.id = item.value;
-    c.printed = item.cand.printed;
+    c.printed = printed_of(item.cand);
     c.section = section_n;
     c.title = title;
     c.line = pos.line;
