@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
+#include <map>
 
 #include "byte_scan.h"
 #include "derived_cache.h"
@@ -77,6 +81,287 @@ std::optional<int> read_number(const MarkerRule& rule, const std::string& digits
   return std::nullopt;
 }
 
+// ---- LeadingAtoms: reading the opening of a pattern ----
+
+// char_at() for what is not ASCII or a common three-byte character.
+std::pair<char32_t, std::size_t> char_at_slow(std::string_view s, std::size_t at) {
+  std::size_t i = at;
+  const int32_t c = utf8::next_or_invalid(s, i);
+  if (c < 0) return {0, 0};
+  return {static_cast<char32_t>(c), i - at};
+}
+
+// The code point at byte `at` (< s.size()) of `s` and its byte length;
+// length 0 when the bytes there are not one well-formed UTF-8 character.
+inline std::pair<char32_t, std::size_t> char_at(std::string_view s, std::size_t at) {
+  const auto b = static_cast<unsigned char>(s[at]);
+  if (b < 0x80) return {b, 1};
+  // The usual case in Chinese text, without ICU: E1..EC lead a three-byte
+  // character whenever two trail bytes follow (no overlong or surrogate forms).
+  if (b >= 0xE1 && b <= 0xEC && s.size() - at > 2) {
+    const auto b1 = static_cast<unsigned char>(s[at + 1]), b2 = static_cast<unsigned char>(s[at + 2]);
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80)
+      return {static_cast<char32_t>((b & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F)), 3};
+  }
+  return char_at_slow(s, at);
+}
+
+// Where the groups of a pattern close, and which of them alternate ("a|b"
+// at their own depth) or repeat (a quantifier after the ")"): those the
+// reading cannot go into. ok is false when the scan cannot follow the
+// pattern (\Q quoting, nested brackets, unbalanced groups).
+struct GroupScan {
+  bool ok = true;
+  bool top_alternates = false;
+  std::map<std::size_t, bool> opaque;  // by the offset of "(": alternates or repeats
+};
+
+GroupScan scan_groups(std::string_view p) {
+  GroupScan scan;
+  std::vector<std::size_t> open;
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 >= p.size() || p[i + 1] == 'Q') return {false, false, {}};
+      const char e = p[++i];
+      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < p.size() && p[i + 1] == '{') {
+        i = p.find('}', i + 1);
+        if (i == std::string_view::npos) return {false, false, {}};
+      }
+    } else if (in_class) {
+      if (c == '[') return {false, false, {}};
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
+    } else if (c == '(') {
+      open.push_back(i);
+      scan.opaque[i] = false;
+    } else if (c == ')') {
+      if (open.empty()) return {false, false, {}};
+      const std::size_t at = open.back();
+      open.pop_back();
+      if (i + 1 < p.size() && std::strchr("?*+{", p[i + 1]) != nullptr) scan.opaque[at] = true;
+    } else if (c == '|') {
+      if (open.empty()) scan.top_alternates = true;
+      else scan.opaque[open.back()] = true;
+    }
+  }
+  if (in_class || !open.empty()) return {false, false, {}};
+  return scan;
+}
+
+// One character of a pattern, outside or inside a class: a plain character
+// or an escaped punctuation mark or control. False for anything else.
+bool read_char(std::string_view p, std::size_t& i, char32_t& c) {
+  if (i >= p.size()) return false;
+  if (p[i] != '\\') {
+    const auto [cp, len] = char_at(p, i);
+    if (len == 0) return false;
+    c = cp;
+    i += len;
+    return true;
+  }
+  if (i + 1 >= p.size()) return false;
+  const auto e = static_cast<unsigned char>(p[i + 1]);
+  if (e < 0x80 && std::ispunct(e)) c = e;
+  else if (e == 'n') c = U'\n';
+  else if (e == 't') c = U'\t';
+  else if (e == 'r') c = U'\r';
+  else return false;  // \d \p{Han} \b \x{...}: not followed
+  i += 2;
+  return true;
+}
+
+// A repeat after an atom ("?", "*", "+", "{n}", "{n,}", "{n,m}", each maybe
+// lazy); none is {1,1}. False for a "{" that is not a repeat.
+bool read_repeat(std::string_view p, std::size_t& i, int& min, int& max) {
+  min = max = 1;
+  if (i >= p.size()) return true;
+  const char c = p[i];
+  if (c == '?') min = 0;
+  else if (c == '*') min = 0, max = -1;
+  else if (c == '+') max = -1;
+  else if (c != '{') return true;
+  if (c == '{') {
+    auto number = [&](int& n) {
+      const std::size_t start = i;
+      n = 0;
+      while (i < p.size() && p[i] >= '0' && p[i] <= '9' && i - start < 4) n = n * 10 + (p[i++] - '0');
+      return i > start && !(i < p.size() && p[i] >= '0' && p[i] <= '9');
+    };
+    ++i;
+    if (!number(min)) return false;
+    max = min;
+    if (i < p.size() && p[i] == ',') {
+      ++i;
+      if (i < p.size() && p[i] == '}') max = -1;
+      else if (!number(max) || max < min) return false;
+    }
+    if (i >= p.size() || p[i] != '}') return false;
+  }
+  ++i;
+  if (i < p.size() && p[i] == '?') ++i;  // lazy: the same strings
+  return true;
+}
+
+}  // namespace
+
+LeadingAtoms::LeadingAtoms(const RE2& re) {
+  first_bytes_.fill(true);
+  const RE2::Options& o = re.options();
+  if (!re.ok() || !o.case_sensitive() || o.literal() || o.encoding() != RE2::Options::EncodingUTF8) return;
+  const std::string_view p = re.pattern();
+  const GroupScan scan = scan_groups(p);
+  if (!scan.ok || scan.top_alternates) return;
+  constexpr std::size_t kMaxAtoms = 8;
+  for (std::size_t i = 0; i < p.size() && atoms_.size() < kMaxAtoms;) {
+    if (p[i] == '(') {  // a plain group's atoms are read as if it were not there
+      if (scan.opaque.at(i)) break;
+      if (p.compare(i, 4, "(?P<") == 0) {
+        const std::size_t close = p.find('>', i);
+        if (close == std::string_view::npos) break;
+        i = close + 1;
+      } else if (p.compare(i, 3, "(?:") == 0) {
+        i += 3;
+      } else if (i + 1 < p.size() && p[i + 1] == '?') {
+        break;  // flags, or a group of another kind
+      } else {
+        ++i;
+      }
+      continue;
+    }
+    if (p[i] == ')') {  // the end of a plain group (scan_groups: it does not repeat)
+      ++i;
+      continue;
+    }
+    Atom atom;
+    if (p[i] == '[') {
+      std::size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') atom.negated = true, ++j;
+      bool ok = true;
+      for (bool first = true;; first = false) {
+        if (j >= p.size()) {
+          ok = false;
+          break;
+        }
+        if (p[j] == ']' && !first) {
+          ++j;
+          break;
+        }
+        char32_t lo = 0, hi = 0;
+        if (p[j] == '[' || !read_char(p, j, lo)) {
+          ok = false;
+          break;
+        }
+        hi = lo;
+        if (j + 1 < p.size() && p[j] == '-' && p[j + 1] != ']') {
+          ++j;
+          if (p[j] == '[' || !read_char(p, j, hi) || hi < lo) {
+            ok = false;
+            break;
+          }
+        }
+        atom.add(lo, hi);
+      }
+      if (!ok) break;
+      i = j;
+    } else if (std::strchr(".^$|*+?{}[]", p[i]) != nullptr) {
+      break;
+    } else {
+      char32_t c = 0;
+      if (!read_char(p, i, c)) break;
+      atom.add(c, c);
+    }
+    if (!read_repeat(p, i, atom.min, atom.max)) break;
+    for (int c = 0; c <= kMaxChars; ++c) {
+      if (c > 0 && (atom.max < 0 || c <= atom.max)) atom.counts_ok |= static_cast<std::uint16_t>(1u << c);
+      if (c >= atom.min && (atom.max < 0 || c <= atom.max)) atom.counts_done |= static_cast<std::uint16_t>(1u << c);
+    }
+    atoms_.push_back(std::move(atom));
+  }
+  // The first character comes from the atoms up to the first one that must
+  // take part; their lead bytes bound the first byte (UTF-8 keeps the order
+  // of code points). A negated class, or atoms that may all be skipped, say
+  // nothing of it.
+  std::array<bool, 256> lead{};
+  for (std::size_t k = 0;; ++k) {
+    if (k == atoms_.size() || atoms_[k].negated) return;
+    for (auto [lo, hi] : atoms_[k].ranges) {
+      auto lead_of = [](char32_t c) {
+        std::string bytes;
+        utf8::append(bytes, c);
+        return static_cast<unsigned char>(bytes[0]);
+      };
+      for (int b = lead_of(lo); b <= lead_of(hi); ++b) lead[static_cast<std::size_t>(b)] = true;
+    }
+    if (atoms_[k].min > 0) break;
+  }
+  first_bytes_ = lead;
+}
+
+void LeadingAtoms::Atom::add(char32_t lo, char32_t hi) {
+  ranges.emplace_back(lo, hi);
+  if (hi - lo >= 1024) {
+    hint.fill(~std::uint64_t{0});
+    return;
+  }
+  for (char32_t c = lo;; ++c) {
+    hint[(c >> 6) & 15] |= std::uint64_t{1} << (c & 63);
+    if (c == hi) break;
+  }
+}
+
+bool LeadingAtoms::may_start_at(std::string_view text, std::size_t pos) const {
+  if (atoms_.empty()) return true;
+  // Most places fail at once: the first character is not one of the first
+  // atom's (when that one must take part).
+  if (atoms_[0].min > 0 && pos < text.size()) {
+    const auto [c, len] = char_at(text, pos);
+    if (len > 0 && !atoms_[0].contains(c)) return false;
+  }
+  // A run of the atoms as a small automaton: states[k] has bit c when atom k
+  // has taken c characters so far; atoms below `first` and above `last`
+  // have no state. It reads up to kMaxChars characters and says no only
+  // when no state is left before every atom is complete.
+  const std::size_t n = atoms_.size();
+  std::array<std::uint16_t, 9> states;
+  states[0] = 1;
+  std::size_t first = 0, last = 0;
+  auto complete = [&] {  // atoms that may stop here let the next one start
+    for (std::size_t k = first; k <= last && k < n; ++k) {
+      if ((states[k] & atoms_[k].counts_done) == 0) continue;
+      if (k == last) states[++last] = 0;
+      states[k + 1] |= 1;
+    }
+    return last == n;
+  };
+  if (complete()) return true;
+  for (int read = 0; read < kMaxChars; ++read) {
+    if (pos >= text.size()) return false;
+    const auto [c, len] = char_at(text, pos);
+    if (len == 0) return true;  // not well-formed: left to RE2
+    std::size_t alive_first = n, alive_last = 0;
+    for (std::size_t k = first; k <= last; ++k) {
+      const Atom& atom = atoms_[k];
+      states[k] = states[k] != 0 && atom.contains(c)
+                      ? static_cast<std::uint16_t>((states[k] << 1) & atom.counts_ok)
+                      : std::uint16_t{0};
+      if (states[k] != 0) alive_first = std::min(alive_first, k), alive_last = k;
+    }
+    if (alive_first == n) return false;
+    first = alive_first;
+    last = alive_last;
+    if (complete()) return true;
+    pos += len;
+  }
+  return true;
+}
+
+namespace {
+
 // What find_markers reads once from a rule's pattern.
 struct RulePlan {
   // RE2's PossibleMatchRange bounds every match m by min <= m <= max, so m
@@ -88,6 +373,9 @@ struct RulePlan {
   bool next_byte = false;
   unsigned char next_min = 0, next_max = 0xFF;
   ByteSet first_bytes;  // the bytes a match may start with
+  bool mid_char = true; // may a match start with a UTF-8 trail byte (inside a character)?
+  bool every_first_byte = true;  // first_bytes holds them all
+  LeadingAtoms atoms;   // what every match opens with, character by character
   int groups = 1;       // capturing groups + the whole match
   int num = -1, body = -1;
 
@@ -99,28 +387,19 @@ struct RulePlan {
     const auto b = static_cast<unsigned char>(text[pos + prefix.size()]);
     return b >= next_min && b <= next_max;
   }
-  // Can a match start with a UTF-8 trail byte (inside a character)?
-  bool may_start_mid_char() const {
-    return std::any_of(first_bytes.begin() + 0x80, first_bytes.begin() + 0xC0, [](bool b) { return b; });
-  }
 };
 
-RulePlan plan_for(const RE2& re) {
-  RulePlan plan;
-  plan.first_bytes.fill(true);
-  plan.groups = re.NumberOfCapturingGroups() + 1;
-  const auto& names = re.NamedCapturingGroups();
-  if (auto it = names.find("num"); it != names.end()) plan.num = it->second;
-  if (auto it = names.find("body"); it != names.end()) plan.body = it->second;
+// The byte range test of a plan, from RE2's PossibleMatchRange.
+void plan_range(const RE2& re, RulePlan& plan) {
   // PossibleMatchRange speaks of matches at the start of a text: it holds at
   // any position only for a pattern that asserts nothing about what precedes.
   std::string min, max;
-  if (!pattern_context_free(re.pattern()) || !re.PossibleMatchRange(&min, &max, 8) || min.empty()) return plan;
+  if (!pattern_context_free(re.pattern()) || !re.PossibleMatchRange(&min, &max, 8) || min.empty()) return;
   // An empty max means no upper bound: then only the first byte is bounded, by 0xFF.
   const std::string_view upper = max.empty() ? std::string_view("\xFF", 1) : std::string_view(max);
   std::size_t k = 0;
   while (k < min.size() && k < upper.size() && min[k] == upper[k]) ++k;
-  if (k < min.size() && k == upper.size()) return plan;  // no room for a byte after the prefix
+  if (k < min.size() && k == upper.size()) return;  // no room for a byte after the prefix
   plan.tested = true;
   plan.prefix = min.substr(0, k);
   if (k < min.size()) {
@@ -131,6 +410,21 @@ RulePlan plan_for(const RE2& re) {
   const auto lo = static_cast<unsigned char>(k > 0 ? min[0] : plan.next_min);
   const auto hi = static_cast<unsigned char>(k > 0 ? min[0] : plan.next_max);
   for (int b = 0; b < 256; ++b) plan.first_bytes[static_cast<std::size_t>(b)] = b >= lo && b <= hi;
+}
+
+RulePlan plan_for(const RE2& re) {
+  RulePlan plan;
+  plan.first_bytes.fill(true);
+  plan.groups = re.NumberOfCapturingGroups() + 1;
+  const auto& names = re.NamedCapturingGroups();
+  if (auto it = names.find("num"); it != names.end()) plan.num = it->second;
+  if (auto it = names.find("body"); it != names.end()) plan.body = it->second;
+  plan_range(re, plan);
+  // Both bounds of the first byte hold: keep the bytes both allow.
+  plan.atoms = LeadingAtoms(re);
+  for (std::size_t b = 0; b < 256; ++b) plan.first_bytes[b] = plan.first_bytes[b] && plan.atoms.first_bytes()[b];
+  plan.mid_char = std::any_of(plan.first_bytes.begin() + 0x80, plan.first_bytes.begin() + 0xC0, [](bool b) { return b; });
+  plan.every_first_byte = std::all_of(plan.first_bytes.begin(), plan.first_bytes.end(), [](bool b) { return b; });
   return plan;
 }
 
@@ -317,46 +611,96 @@ std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
   return out;
 }
 
+namespace {
+
+// The boundary characters (kBoundaryChars) as bytes: which bytes may open
+// one, and which one, if any, stands at a place.
+class BoundaryBytes {
+ public:
+  BoundaryBytes() {
+    for (char32_t c : kBoundaryChars) {
+      std::string bytes;
+      utf8::append(bytes, c);
+      const auto lead = static_cast<unsigned char>(bytes[0]);
+      may_open_[lead] = true;
+      if (c < 0x80) ascii_[lead] = true;
+      else wide_[lead].push_back(bytes);
+    }
+  }
+  const ByteSet& may_open() const { return may_open_; }
+  // The byte length of the boundary character at `i` (< text.size()), or 0.
+  std::size_t at(std::string_view text, std::size_t i) const {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) return ascii_[b] ? 1 : 0;
+    for (const std::string& w : wide_[b]) {
+      if (text.size() - i < w.size()) continue;
+      std::size_t k = 1;
+      while (k < w.size() && text[i + k] == w[k]) ++k;
+      if (k == w.size()) return k;
+    }
+    return 0;
+  }
+
+ private:
+  ByteSet may_open_{}, ascii_{};
+  std::array<std::vector<std::string>, 256> wide_;  // by lead byte
+};
+
+bool matches_anywhere(const MarkerRule& rule) {
+  return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
+}
+
+// position_allowed() of a rule that matches anywhere, without decoding when
+// the byte before is ASCII (a trail byte never is: that byte is the character).
+bool allowed_anywhere(const MarkerRule& rule, std::string_view text, std::size_t pos) {
+  if (pos == 0) return true;
+  const auto before = static_cast<unsigned char>(text[pos - 1]);
+  if (before < 0x80) return !std::isalnum(before);
+  return position_allowed(rule, text, pos);
+}
+
+}  // namespace
+
 std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {
-  std::vector<MarkerMatch> found;
-  // Every boundary character starts with a byte no UTF-8 sequence continues
-  // with, so only where such a byte stands can one begin.
-  static const ByteSet kMayOpenBoundary = [] {
-    ByteSet set{};
-    for (char32_t c : kBoundaryChars) set[static_cast<unsigned char>(utf8::encode(std::u32string(1, c))[0])] = true;
-    return set;
-  }();
+  static const BoundaryBytes kBoundary;
+  const std::size_t rule_count = g.markers.size();
+  std::vector<const RulePlan*> plans(rule_count);
+  for (std::size_t r = 0; r < rule_count; ++r) plans[r] = &plan_of(g.markers[r]);
   // One pass over the text finds the line starts and the boundaries, and
   // tries each rule that may match anywhere where its first byte stands.
-  auto anywhere = [](const MarkerRule& rule) {
-    return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
-  };
-  std::vector<const RulePlan*> plans;
+  // Bit k of by_byte[b]: anywhere_rules[k] may start with byte b (the rules
+  // past the 64th are looked up one by one).
   std::vector<std::size_t> anywhere_rules;
-  ByteSet wanted = kMayOpenBoundary;
-  for (const MarkerRule& rule : g.markers) {
-    plans.push_back(&plan_of(rule));
-    if (!anywhere(rule)) continue;
-    anywhere_rules.push_back(plans.size() - 1);
-    for (std::size_t b = 0; b < 256; ++b) wanted[b] = wanted[b] || plans.back()->first_bytes[b];
+  std::array<std::uint64_t, 256> by_byte{};
+  ByteSet wanted = kBoundary.may_open();
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    if (!matches_anywhere(g.markers[r])) continue;
+    for (std::size_t b = 0; b < 256; ++b) {
+      if (!plans[r]->first_bytes[b]) continue;
+      wanted[b] = true;
+      if (anywhere_rules.size() < 64) by_byte[b] |= std::uint64_t{1} << anywhere_rules.size();
+    }
+    anywhere_rules.push_back(r);
   }
   // Matches are kept per rule and joined in rule order at the end, so the
   // order of equal keys in the sort below does not depend on which rules
   // were tried during the pass and which after it.
-  std::vector<std::vector<MarkerMatch>> found_by_rule(g.markers.size());
+  std::vector<std::vector<MarkerMatch>> found_by_rule(rule_count);
   // A rule that may match anywhere is tried as an unanchored search from
   // each match start plus one character would find its matches: at every
   // position where the pattern matches, but none inside the first character
   // of the match before (`resume`).
-  std::vector<std::size_t> resume(g.markers.size(), 0);
+  std::vector<std::size_t> resume(rule_count, 0);
   auto try_anywhere = [&](std::size_t r, std::size_t p) {
     const MarkerRule& rule = g.markers[r];
     const RulePlan& plan = *plans[r];
     if (p < resume[r] || !plan.may_start_at(text, p)) return;
-    const bool allowed = position_allowed(rule, text, p);
+    const bool allowed = allowed_anywhere(rule, text, p);
     // A match can start inside a character only when the pattern can start
     // with a trail byte; otherwise a refused position is passed over whole.
-    if (!allowed && !plan.may_start_mid_char()) return;
+    if (!allowed && !plan.mid_char) return;
+    // Where the atoms rule a match out, RE2 would find none either.
+    if (!plan.atoms.may_start_at(text, p)) return;
     if (!match_at(g, rule, plan, text, p, allowed, found_by_rule[r])) return;
     resume[r] = p;
     utf8::next(text, resume[r]);
@@ -365,33 +709,52 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
   for (std::size_t i = find_byte_in(text, 0, text.size(), wanted); i < text.size();
        i = find_byte_in(text, i + 1, text.size(), wanted)) {
     const auto b = static_cast<unsigned char>(text[i]);
-    if (kMayOpenBoundary[b]) {
-      std::size_t after = i;
-      char32_t c = utf8::next(text, after);
-      if (c == U'\n') line_starts.push_back(after);
-      if (is_boundary_char(c)) boundaries.push_back(after);
+    if (kBoundary.may_open()[b]) {
+      if (const std::size_t len = kBoundary.at(text, i)) {
+        if (b == '\n') line_starts.push_back(i + 1);
+        boundaries.push_back(i + len);
+      }
     }
-    for (std::size_t r : anywhere_rules)
-      if (plans[r]->first_bytes[b]) try_anywhere(r, i);
+    for (std::uint64_t bits = by_byte[b]; bits != 0; bits &= bits - 1)
+      try_anywhere(anywhere_rules[static_cast<std::size_t>(std::countr_zero(bits))], i);
+    for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
+      if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
   }
-  for (std::size_t r = 0; r < g.markers.size(); ++r) {
+  // The other rules at their places (where their position test holds by
+  // construction: a boundary character or a line break ends just before).
+  for (std::size_t r = 0; r < rule_count; ++r) {
     const MarkerRule& rule = g.markers[r];
-    if (anywhere(rule)) continue;
+    if (matches_anywhere(rule)) continue;
     const RulePlan& plan = *plans[r];
     for (std::size_t p : rule.position == MarkerPosition::kLineStart ? line_starts : boundaries) {
-      if (!plan.may_start_at(text, p)) continue;
-      if (position_allowed(rule, text, p)) match_at(g, rule, plan, text, p, true, found_by_rule[r]);
+      // A match that starts with a byte outside first_bytes (or at the end)
+      // is an empty one, and only a pattern with every first byte may match "".
+      if (!(p < text.size() ? plan.first_bytes[static_cast<unsigned char>(text[p])] : plan.every_first_byte))
+        continue;
+      if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p))
+        match_at(g, rule, plan, text, p, true, found_by_rule[r]);
     }
   }
-  for (std::vector<MarkerMatch>& of_rule : found_by_rule)
-    found.insert(found.end(), std::make_move_iterator(of_rule.begin()), std::make_move_iterator(of_rule.end()));
-  std::stable_sort(found.begin(), found.end(), [](const MarkerMatch& a, const MarkerMatch& b) {
+  // Sorted by offset, then level, then weight (heaviest first), ties in rule
+  // order: a stable sort of (rule, index) pairs, the matches moved once.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> order;
+  for (std::size_t r = 0; r < rule_count; ++r)
+    for (std::size_t k = 0; k < found_by_rule[r].size(); ++k)
+      order.emplace_back(static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(k));
+  auto match_of = [&](std::pair<std::uint32_t, std::uint32_t> at) -> MarkerMatch& {
+    return found_by_rule[at.first][at.second];
+  };
+  std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) {
+    const MarkerMatch& a = match_of(x);
+    const MarkerMatch& b = match_of(y);
     if (a.begin != b.begin) return a.begin < b.begin;
     if (a.rule->level != b.rule->level) return a.rule->level < b.rule->level;
     return a.rule->weight > b.rule->weight;
   });
   std::vector<MarkerMatch> kept;
-  for (auto& m : found) {
+  kept.reserve(order.size());
+  for (auto at : order) {
+    MarkerMatch& m = match_of(at);
     if (!kept.empty() && kept.back().begin == m.begin && kept.back().rule->level == m.rule->level)
       continue;
     kept.push_back(std::move(m));

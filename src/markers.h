@@ -1,9 +1,12 @@
 // Finding item markers ("一、", "(二)", "3 .", "H .") in normalized text with the
 // numbering grammar. Shared by structure.cc and by the grammar's example tests.
 #pragma once
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "grammar_internal.h"
@@ -19,6 +22,47 @@ struct MarkerMatch {
   std::optional<int> value;   // the number it reads as, when it reads at all
   bool at_boundary = false;   // at a paragraph start or after a sentence/note end
   bool misread = false;       // an OCR confusable was mapped ("H" -> "11")
+};
+
+// What every match of a pattern opens with, read from the pattern when it
+// starts with plain characters and character classes ("\\(",
+// "[一二三]{1,3}", "、", "(?P<num>[0-9]{1,2})"): a test of the text at a
+// place, far cheaper than running RE2 there, that turns down most places
+// where no match can start. The reading stops at the first thing it does
+// not follow (a Unicode class, "." , an assertion, a group that alternates
+// or repeats); a pattern it cannot read at all gets no test.
+class LeadingAtoms {
+ public:
+  LeadingAtoms() { first_bytes_.fill(true); }  // no test
+  explicit LeadingAtoms(const RE2& re);
+  // False only when no match of the pattern can start at byte `pos` of
+  // `text` (whatever precedes `pos`).
+  bool may_start_at(std::string_view text, std::size_t pos) const;
+  // Bytes a match may start with: all 256 unless the atoms say otherwise.
+  const std::array<bool, 256>& first_bytes() const { return first_bytes_; }
+  std::size_t size() const { return atoms_.size(); }  // atoms read (0: no test)
+
+ private:
+  static constexpr int kMaxChars = 8;  // characters a test reads at most
+  struct Atom {
+    bool negated = false;
+    std::vector<std::pair<char32_t, char32_t>> ranges;  // inclusive
+    int min = 1, max = 1;                               // max -1: no bound
+    std::uint16_t counts_ok = 0;  // bit c: c repeats may stand (0 < c <= max)
+    std::uint16_t counts_done = 0;  // bit c: c repeats complete the atom (c >= min)
+    // Bit c % 1024: some code point = c mod 1024 is in the ranges; most
+    // characters outside them are turned away by this bit alone.
+    std::array<std::uint64_t, 16> hint{};
+    void add(char32_t lo, char32_t hi);
+    bool contains(char32_t c) const {
+      if ((hint[(c >> 6) & 15] >> (c & 63) & 1) == 0) return negated;
+      for (auto [lo, hi] : ranges)
+        if (c >= lo && c <= hi) return !negated;
+      return negated;
+    }
+  };
+  std::vector<Atom> atoms_;
+  std::array<bool, 256> first_bytes_;
 };
 
 // Every match of every marker rule, honouring each rule's position, sorted by

@@ -15,6 +15,7 @@
 #include "plancmp/structure.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -109,6 +110,13 @@ std::vector<Paragraph> split_paragraphs(const std::string& text) {
 
 std::size_t count_chars(std::string_view s) { return utf8::length(s); }
 
+std::string_view trim_view(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 std::string trim(std::string s) {
   auto not_space = [](unsigned char c) { return c != ' ' && c != '\t'; };
   s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
@@ -138,12 +146,16 @@ bool is_heading_line(std::string_view line) {
 // of that reverse DFA over a counted repeat cost far more to build than the
 // forward DFA of an RE2::Set holding the same pattern. The set is built once
 // per pattern for the process; PartialMatch answers when the set cannot.
-bool matches_somewhere(const RE2& re, std::string_view text) {
+std::shared_ptr<const RE2::Set> set_of(const RE2& re) {
   static DerivedCache<RE2::Set> sets;  // null: no set
-  const std::shared_ptr<const RE2::Set> set = sets.get(regex_key(re), [&] {
+  return sets.get(regex_key(re), [&] {
     auto s = std::make_shared<RE2::Set>(re.options(), RE2::UNANCHORED);
     return s->Add(re.pattern(), nullptr) == 0 && s->Compile() ? s : nullptr;
   });
+}
+
+// `set` is set_of(re), looked up once by the caller.
+bool matches_somewhere(const RE2& re, const RE2::Set* set, std::string_view text) {
   if (set) {
     RE2::Set::ErrorInfo error{};
     if (set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error)) return true;
@@ -154,17 +166,22 @@ bool matches_somewhere(const RE2& re, std::string_view text) {
 
 // Where the title of an item that starts at `body` ends: at the first 。, the
 // end of the paragraph, or the next item; a heading that runs into its body
-// (its 。 lost) is cut at the first comma when it grows too long.
-std::size_t title_end(const std::string& text, std::size_t body, std::size_t limit, bool* run_in) {
-  std::size_t end = std::min(limit, text.find('\n', body));
-  std::size_t stop = text.find("。", body);
-  if (stop != std::string::npos && stop < end) end = stop;
+// (its 。 lost) is cut at the first comma when it grows too long. Every
+// search stays within the title's bounds: a text short of line breaks or
+// 。 must not make each item scan on to its end.
+std::size_t title_end(std::string_view text, std::size_t body, std::size_t limit, bool* run_in) {
   *run_in = false;
-  if (count_chars(std::string_view(text).substr(body, end - body)) > kMaxTitleChars) {
-    for (const char* cut : {",", ";"}) {
-      std::size_t c = text.find(cut, body);
-      if (c != std::string::npos && c < end) {
-        end = c;
+  std::size_t end = limit;
+  if (body >= end) return end;
+  if (std::size_t nl = text.substr(body, end - body).find('\n'); nl != std::string_view::npos) end = body + nl;
+  // A 。 that starts before `end` (it may reach past a limit inside a character).
+  if (std::size_t stop = text.substr(body, end - body + 2).find("。"); stop != std::string_view::npos &&
+                                                                      body + stop < end)
+    end = body + stop;
+  if (count_chars(text.substr(body, end - body)) > kMaxTitleChars) {
+    for (char cut : {',', ';'}) {
+      if (std::size_t c = text.substr(body, end - body).find(cut); c != std::string_view::npos) {
+        end = body + c;
         *run_in = true;
       }
     }
@@ -367,12 +384,23 @@ class StructureFinder {
   int enclosing_item(std::size_t pos, int below_level) const;
   // "(三)标题。正文…": the item's paragraph goes on after its title sentence.
   bool has_body_after_title(const Candidate& c) const {
-    std::size_t stop = text_.find("。", c.body);
-    return stop != std::string::npos && stop + 3 < c.para_end;
+    if (c.body >= c.para_end) return false;
+    std::size_t stop = std::string_view(text_).substr(c.body, c.para_end - c.body).find("。");
+    return stop != std::string_view::npos && c.body + stop + 3 < c.para_end;
   }
   bool starts_paragraph(std::size_t pos) const { return pos == 0 || text_[pos - 1] == '\n'; }
   void choose_level(int level, bool restart_on_new_parent);
   void build_output(Structure& out);
+  // The first item before item i (a scan back) that encloses it, or -1.
+  int enclosing_by_scan(std::size_t i) const {
+    const Item& item = items_[i];
+    for (std::size_t j = i; j-- > 0;) {
+      const Item& p = items_[j];
+      if (p.cand.level < item.cand.level && p.cand.begin <= item.cand.begin && item.cand.begin < p.end)
+        return static_cast<int>(j);
+    }
+    return -1;
+  }
   std::string title_of(const Item& item, bool* run_in) const;
 
   const NormalizedText& nt_;
@@ -414,10 +442,11 @@ void StructureFinder::collect_candidates() {
   int task_level = 0;
   for (int level = 2; level < 10; ++level)
     if (paragraph_markers_by_level[level] >= 3) task_level = level;
+  const std::shared_ptr<const RE2::Set> task_note_set = g_.task_note.re ? set_of(*g_.task_note.re) : nullptr;
   for (std::size_t p = 0; p < paragraphs_.size(); ++p) {
     if (para_has_marker[p]) continue;
     const Paragraph& para = paragraphs_[p];
-    std::string line = trim(text_.substr(para.begin, para.end - para.begin));
+    const std::string_view line = trim_view(std::string_view(text_).substr(para.begin, para.end - para.begin));
     if (line.empty()) continue;
     Candidate c;
     c.begin = c.body = para.begin;
@@ -433,10 +462,10 @@ void StructureFinder::collect_candidates() {
     if (task_level == 0) continue;
     c.level = task_level;
     std::size_t first_stop = line.find("。");
-    bool short_heading = first_stop != std::string::npos && first_stop + 3 < line.size() &&
+    bool short_heading = first_stop != std::string_view::npos && first_stop + 3 < line.size() &&
                          count_chars(line.substr(0, first_stop)) <= 25 &&
                          line.substr(0, first_stop).find(',') == std::string::npos;
-    if (g_.task_note.re && matches_somewhere(*g_.task_note.re, line))
+    if (g_.task_note.re && matches_somewhere(*g_.task_note.re, task_note_set.get(), line))
       c.weight = 1.0;
     else if (short_heading)
       c.weight = -0.2;  // only to fill a gap the numbering shows
@@ -584,9 +613,47 @@ std::string StructureFinder::title_of(const Item& item, bool* run_in) const {
 
 void StructureFinder::build_output(Structure& out) {
   std::vector<int> clause_index_of_item(items_.size(), -1);
+  // The last item so far of each level: an item's parent and its predecessor
+  // in its series are then found in a step per level, not by a scan back
+  // over its siblings (unless a level is out of range).
+  std::array<int, kLevels> last_of_level;
+  last_of_level.fill(-1);
+  const bool levels_in_range = std::all_of(items_.begin(), items_.end(), [](const Item& it) {
+    return it.cand.level >= 0 && it.cand.level < static_cast<int>(kLevels);
+  });
+  auto last_below = [&](int level) {  // the last item of a level under `level`
+    int j = -1;
+    for (int l = 0; l < level; ++l) j = std::max(j, last_of_level[static_cast<std::size_t>(l)]);
+    return j;
+  };
   int section_n = 0;
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const Item& item = items_[i];
+    const int level = item.cand.level;
+    // The innermost item that encloses this one, and the one before it in
+    // its series (-1: none). A scan back meets the last item of a lower
+    // level first, and that one encloses this one (it runs to the next item
+    // of its level or above); the one before in the series is the last of
+    // this level, unless an item of a lower level (its parent) came after it.
+    auto encloses = [&](const Item& p) {
+      return p.cand.level < level && p.cand.begin <= item.cand.begin && item.cand.begin < p.end;
+    };
+    int parent = -1, before = -1;
+    if (levels_in_range) {
+      const int below = last_below(level), same = last_of_level[static_cast<std::size_t>(level)];
+      // (No item of a lower level before: none encloses this one.)
+      if (below >= 0) parent = encloses(items_[static_cast<std::size_t>(below)]) ? below : enclosing_by_scan(i);
+      if (same > below) before = same;
+      last_of_level[static_cast<std::size_t>(level)] = static_cast<int>(i);
+    } else {
+      parent = enclosing_by_scan(i);
+      for (std::size_t j = i; j-- > 0;) {
+        if (items_[j].cand.level < level) break;  // first item under its parent
+        if (items_[j].cand.level != level) continue;
+        before = static_cast<int>(j);
+        break;
+      }
+    }
     SourcePosition pos = nt_.position(item.cand.begin);
     bool run_in = false;
     std::string title = title_of(item, &run_in);
@@ -616,22 +683,13 @@ void StructureFinder::build_output(Structure& out) {
     c.rule = rule_of(item);
     c.text_begin = item.cand.begin;
     c.text_end = item.end;
-    // Parent: the innermost enclosing item below section level.
-    for (int j = static_cast<int>(i) - 1; j >= 0; --j) {
-      const Item& p = items_[j];
-      if (p.cand.level < item.cand.level && p.cand.begin <= item.cand.begin && item.cand.begin < p.end) {
-        if (p.cand.level >= 2) {
-          c.parent = p.value;
-          c.parent_index = clause_index_of_item[j];
-        }
-        break;
-      }
+    if (parent >= 0 && items_[static_cast<std::size_t>(parent)].cand.level >= 2) {
+      c.parent = items_[static_cast<std::size_t>(parent)].value;
+      c.parent_index = clause_index_of_item[static_cast<std::size_t>(parent)];
     }
     // A number the series skips ("(一)" then "(三)") is reported, not invented.
-    for (int j = static_cast<int>(i) - 1; j >= 0; --j) {
-      const Item& prev = items_[j];
-      if (prev.cand.level < item.cand.level) break;  // first item under its parent
-      if (prev.cand.level != item.cand.level) continue;
+    if (before >= 0) {
+      const Item& prev = items_[static_cast<std::size_t>(before)];
       if (item.value > prev.value + 1)
         out.warnings.push_back({"numbering-gap",
                                 fmt::format("clause \"{}\" is number {}, but number{} {} of its series "
@@ -642,7 +700,6 @@ void StructureFinder::build_output(Structure& out) {
                                                 : std::to_string(prev.value + 1),
                                             item.value - prev.value > 2 ? "are" : "is"),
                                 pos.line, pos.column, -1});
-      break;
     }
     clause_index_of_item[i] = static_cast<int>(out.clauses.size());
     out.clauses.push_back(std::move(c));
