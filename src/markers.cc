@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <unordered_map>
 
 #include "byte_scan.h"
 #include "derived_cache.h"
@@ -490,58 +491,43 @@ std::string chinese_numeral(int value) {
 
 namespace {
 
-// A printed form's first and last (up to) kBitsBytes bytes as numbers:
-// byte i of `head` in bits 8i.. (of word i / 8), the last byte of `tail` in
-// the top bits of its word 1. Does a fragment of up to kBitsBytes bytes open
-// or close the form? A masked comparison of two words tells.
-constexpr std::size_t kBitsBytes = 16;  // four Chinese characters, "一百二十"
-
-struct FormBits {
-  std::uint64_t head[2] = {0, 0}, tail[2] = {0, 0};
-  std::size_t size = 0;
-};
-
-FormBits bits_of(std::string_view s) {
-  FormBits b;
-  b.size = s.size();
-  const std::size_t k = std::min(s.size(), kBitsBytes);
-  auto put = [](std::uint64_t* words, std::size_t at, char c) {
-    words[at / 8] |= std::uint64_t{static_cast<unsigned char>(c)} << (8 * (at % 8));
-  };
-  for (std::size_t i = 0; i < k; ++i) {
-    put(b.head, i, s[i]);
-    put(b.tail, kBitsBytes - k + i, s[s.size() - k + i]);
-  }
-  return b;
-}
-
-// bits_of() of an n-byte fragment (n <= kBitsBytes) in the bits a form's
-// head (tail) shares with it: compare `f.head & mask.head` with `p.head`.
-FormBits bits_mask(std::size_t n) {
-  return bits_of(std::string(n, '\xFF'));
-}
-
-bool same_bits(const std::uint64_t* form, const std::uint64_t* mask, const std::uint64_t* part) {
-  return ((form[0] & mask[0]) ^ part[0]) == 0 && ((form[1] & mask[1]) ^ part[1]) == 0;
-}
-
-// The printed forms of the numbers under kTabled in each numeral kind: the
-// sequence check asks for every number of a range, so they are built once.
+// The printed forms of the numbers under kTabled in each numeral kind, and
+// for every fragment that opens (closes) some of them and is shorter, the
+// numbers it opens (closes), in order: the sequence check asks which of
+// 1..V a print may stand for, and a print fits few.
 constexpr int kTabled = 1000;
 
 struct NumeralForms {
+  // A fragment and the end it stands at.
+  struct Key {
+    std::string fragment;
+    bool at_end = false;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const { return std::hash<std::string>{}(k.fragment) * 2 + k.at_end; }
+  };
   struct Kind {
-    std::vector<std::string> forms = std::vector<std::string>(kTabled);
-    std::vector<FormBits> bits = std::vector<FormBits>(kTabled);
+    std::vector<std::string> forms = std::vector<std::string>(kTabled);  // by number
+    std::unordered_map<Key, std::vector<int>, KeyHash> longer;            // by fragment: numbers, ascending
+    void set(int v, std::string form) {
+      for (std::size_t k = 1; k < form.size(); ++k) {
+        longer[{form.substr(0, k), false}].push_back(v);
+        longer[{form.substr(form.size() - k), true}].push_back(v);
+      }
+      forms[static_cast<std::size_t>(v)] = std::move(form);
+    }
+    const std::vector<int>& fits(std::string_view fragment, bool at_end) const {
+      static const std::vector<int> none;
+      auto it = longer.find({std::string(fragment), at_end});
+      return it == longer.end() ? none : it->second;
+    }
   };
   Kind chinese, arabic;
   NumeralForms() {
-    for (int v = 0; v < kTabled; ++v) {
-      const auto i = static_cast<std::size_t>(v);
-      chinese.forms[i] = v > 0 ? chinese_numeral(v) : std::string();
-      arabic.forms[i] = std::to_string(v);
-      chinese.bits[i] = bits_of(chinese.forms[i]);
-      arabic.bits[i] = bits_of(arabic.forms[i]);
+    for (int v = 1; v < kTabled; ++v) {
+      chinese.set(v, chinese_numeral(v));
+      arabic.set(v, std::to_string(v));
     }
   }
   const Kind& of(const MarkerRule& rule) const { return rule.numeral == NumeralKind::kChinese ? chinese : arabic; }
@@ -552,13 +538,10 @@ const NumeralForms& numeral_forms() {
   return forms;
 }
 
-// The printed form of `value` in the numeral kind of `rule`, from `table`
-// (numeral_forms().of(rule)) or, past it, built into `scratch`.
-std::string_view numeral_form(const MarkerRule& rule, const NumeralForms::Kind& table, int value,
-                              std::string& scratch) {
-  if (value > 0 && value < kTabled) return table.forms[static_cast<std::size_t>(value)];
-  scratch = rule.numeral == NumeralKind::kChinese ? chinese_numeral(value) : std::to_string(value);
-  return scratch;
+// The printed form of `value` in the numeral kind of `rule`.
+std::string numeral_form(const MarkerRule& rule, int value) {
+  if (value > 0 && value < kTabled) return numeral_forms().of(rule).forms[static_cast<std::size_t>(value)];
+  return rule.numeral == NumeralKind::kChinese ? chinese_numeral(value) : std::to_string(value);
 }
 
 // numeral_fragment_fits() given the full printed form of `value`.
@@ -580,34 +563,37 @@ bool fragment_fits(const MarkerMatch& m, int value, std::string_view full) {
 }  // namespace
 
 bool numeral_fragment_fits(const MarkerMatch& m, int value) {
-  std::string scratch;
-  return fragment_fits(m, value, numeral_form(*m.rule, numeral_forms().of(*m.rule), value, scratch));
+  return fragment_fits(m, value, numeral_form(*m.rule, value));
 }
 
 std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
   std::vector<int> out;
-  const NumeralForms::Kind& table = numeral_forms().of(*m.rule);
-  std::string scratch;
-  FormBits scratch_bits;
+  const NumeralForms::Kind& kind = numeral_forms().of(*m.rule);
   const std::string_view part = m.number_text;
-  const std::size_t n = part.size();
-  if (n == 0 || n > kBitsBytes) {  // any number fits, or a fragment too long for FormBits
-    for (int v = 1; v <= max_value; ++v)
-      if (fragment_fits(m, v, numeral_form(*m.rule, table, v, scratch))) out.push_back(v);
-    return out;
+  int v = 1;
+  if (!part.empty()) {
+    // fragment_fits() of the tabled numbers: the number read exactly, and
+    // those whose form is longer and opens (closes) with the print.
+    static const std::vector<int> none;
+    const std::vector<int>& opened = m.rule->fragment != Fragment::kSuffix ? kind.fits(part, false) : none;
+    const std::vector<int>& closed = m.rule->fragment != Fragment::kPrefix ? kind.fits(part, true) : none;
+    const int last = std::min(max_value, kTabled - 1);
+    auto upto = [&](const std::vector<int>& numbers) {
+      return std::upper_bound(numbers.begin(), numbers.end(), last);
+    };
+    std::set_union(opened.begin(), upto(opened), closed.begin(), upto(closed), std::back_inserter(out));
+    if (m.value && *m.value >= 1 && *m.value <= last) {
+      auto at = std::lower_bound(out.begin(), out.end(), *m.value);
+      if (at == out.end() || *at != *m.value) out.insert(at, *m.value);
+    }
+    v = std::max(last + 1, 1);
   }
-  // fragment_fits() for each number, by FormBits: the forms of numbers past
-  // the table get theirs on the way.
-  const FormBits p = bits_of(part), mask = bits_mask(n);
-  const bool at_start = m.rule->fragment != Fragment::kSuffix, at_end = m.rule->fragment != Fragment::kPrefix;
-  const int exact = m.value ? *m.value : 0;  // 0: no number reads exactly (v starts at 1)
-  for (int v = 1; v <= max_value; ++v) {
-    const FormBits& f = v < kTabled ? table.bits[static_cast<std::size_t>(v)]
-                                    : (scratch_bits = bits_of(numeral_form(*m.rule, table, v, scratch)));
-    if (v == exact || (f.size > n && ((at_start && same_bits(f.head, mask.head, p.head)) ||
-                                      (at_end && same_bits(f.tail, mask.tail, p.tail)))))
+  // The rest one by one: past the table (a series numbered past 980), or
+  // every number when nothing is printed (any number fits).
+  for (; v <= max_value; ++v)
+    if (fragment_fits(m, v, v < kTabled ? std::string_view(kind.forms[static_cast<std::size_t>(v)])
+                                        : std::string_view(numeral_form(*m.rule, v))))
       out.push_back(v);
-  }
   return out;
 }
 
