@@ -217,7 +217,6 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
   const std::string_view p = re.pattern();
   const GroupScan scan = scan_groups(p);
   if (!scan.ok || scan.top_alternates) return;
-  constexpr std::size_t kMaxAtoms = 8;
   for (std::size_t i = 0; i < p.size() && atoms_.size() < kMaxAtoms;) {
     if (p[i] == '(') {  // a plain group's atoms are read as if it were not there
       if (scan.opaque.at(i)) break;
@@ -277,9 +276,11 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
       atom.add(c, c);
     }
     if (!read_repeat(p, i, atom.min, atom.max)) break;
+    const std::size_t k = atoms_.size();
     for (int c = 0; c <= kMaxChars; ++c) {
-      if (c > 0 && (atom.max < 0 || c <= atom.max)) atom.counts_ok |= static_cast<std::uint16_t>(1u << c);
-      if (c >= atom.min && (atom.max < 0 || c <= atom.max)) atom.counts_done |= static_cast<std::uint16_t>(1u << c);
+      const std::uint64_t bit = std::uint64_t{1} << (8 * k + static_cast<std::size_t>(c));
+      if (c > 0 && (atom.max < 0 || c <= atom.max)) counts_ok_ |= bit;
+      if (c >= atom.min && (atom.max < 0 || c <= atom.max)) counts_done_[k] |= bit;
     }
     atoms_.push_back(std::move(atom));
   }
@@ -318,43 +319,45 @@ void LeadingAtoms::Atom::add(char32_t lo, char32_t hi) {
 bool LeadingAtoms::may_start_at(std::string_view text, std::size_t pos) const {
   if (atoms_.empty()) return true;
   // Most places fail at once: the first character is not one of the first
-  // atom's (when that one must take part).
+  // atom's (when that one must take part), or, after a first atom of one
+  // character ("\\("), the second is not one of the second atom's.
   if (atoms_[0].min > 0 && pos < text.size()) {
     const auto [c, len] = char_at(text, pos);
-    if (len > 0 && !atoms_[0].contains(c)) return false;
-  }
-  // A run of the atoms as a small automaton: states[k] has bit c when atom k
-  // has taken c characters so far; atoms below `first` and above `last`
-  // have no state. It reads up to kMaxChars characters and says no only
-  // when no state is left before every atom is complete.
-  const std::size_t n = atoms_.size();
-  std::array<std::uint16_t, 9> states;
-  states[0] = 1;
-  std::size_t first = 0, last = 0;
-  auto complete = [&] {  // atoms that may stop here let the next one start
-    for (std::size_t k = first; k <= last && k < n; ++k) {
-      if ((states[k] & atoms_[k].counts_done) == 0) continue;
-      if (k == last) states[++last] = 0;
-      states[k + 1] |= 1;
+    if (len == 0) return true;  // not well-formed: left to RE2
+    if (!atoms_[0].contains(c)) return false;
+    if (atoms_[0].max == 1 && atoms_.size() > 1 && atoms_[1].min > 0) {
+      if (pos + len >= text.size()) return false;
+      const auto [c2, len2] = char_at(text, pos + len);
+      if (len2 > 0 && !atoms_[1].contains(c2)) return false;
     }
-    return last == n;
+  }
+  // The automaton (see kMaxAtoms): it says no only when no state is left
+  // before every atom is complete.
+  const std::size_t n = atoms_.size();
+  const std::uint64_t all_done = std::uint64_t{1} << (8 * n);
+  std::uint64_t states = 1;
+  auto complete = [&] {  // atoms that may stop here let the next one start
+    for (auto k = static_cast<std::size_t>(std::countr_zero(states)) / 8; k < n; ++k) {
+      if (states & counts_done_[k]) states |= std::uint64_t{1} << (8 * (k + 1));
+      else if ((states >> (8 * (k + 1))) == 0) break;  // no state past atom k
+    }
+    return (states & all_done) != 0;
   };
   if (complete()) return true;
   for (int read = 0; read < kMaxChars; ++read) {
     if (pos >= text.size()) return false;
     const auto [c, len] = char_at(text, pos);
     if (len == 0) return true;  // not well-formed: left to RE2
-    std::size_t alive_first = n, alive_last = 0;
-    for (std::size_t k = first; k <= last; ++k) {
-      const Atom& atom = atoms_[k];
-      states[k] = states[k] != 0 && atom.contains(c)
-                      ? static_cast<std::uint16_t>((states[k] << 1) & atom.counts_ok)
-                      : std::uint16_t{0};
-      if (states[k] != 0) alive_first = std::min(alive_first, k), alive_last = k;
+    // Each atom with a state takes c (its count goes up one) or loses it.
+    std::uint64_t takes = 0;
+    for (std::uint64_t live = states; live != 0;) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(live)) / 8;
+      const std::uint64_t byte = std::uint64_t{0xFF} << (8 * k);
+      if (atoms_[k].contains(c)) takes |= byte;
+      live &= ~byte;
     }
-    if (alive_first == n) return false;
-    first = alive_first;
-    last = alive_last;
+    states = (states << 1) & takes & counts_ok_;
+    if (states == 0) return false;
     if (complete()) return true;
     pos += len;
   }

@@ -43,13 +43,16 @@ class LeadingAtoms {
   std::size_t size() const { return atoms_.size(); }  // atoms read (0: no test)
 
  private:
-  static constexpr int kMaxChars = 8;  // characters a test reads at most
+  // The test runs the atoms as a small automaton whose state is one word:
+  // byte k holds atom k's state, bit c of it set when the atom may have
+  // taken c characters so far. Hence at most kMaxAtoms atoms (the byte past
+  // the last says all are complete) and kMaxChars characters read.
+  static constexpr std::size_t kMaxAtoms = 7;
+  static constexpr int kMaxChars = 7;
   struct Atom {
     bool negated = false;
     std::vector<std::pair<char32_t, char32_t>> ranges;  // inclusive
     int min = 1, max = 1;                               // max -1: no bound
-    std::uint16_t counts_ok = 0;  // bit c: c repeats may stand (0 < c <= max)
-    std::uint16_t counts_done = 0;  // bit c: c repeats complete the atom (c >= min)
     // Bit c % 1024: some code point = c mod 1024 is in the ranges; most
     // characters outside them are turned away by this bit alone.
     std::array<std::uint64_t, 16> hint{};
@@ -62,6 +65,8 @@ class LeadingAtoms {
     }
   };
   std::vector<Atom> atoms_;
+  std::uint64_t counts_ok_ = 0;                    // per atom: c repeats may stand (0 < c <= max)
+  std::array<std::uint64_t, kMaxAtoms> counts_done_{};  // atom k's byte: c repeats complete it (c >= min)
   std::array<bool, 256> first_bytes_;
 };
 
