@@ -217,7 +217,8 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
   const std::string_view p = re.pattern();
   const GroupScan scan = scan_groups(p);
   if (!scan.ok || scan.top_alternates) return;
-  for (std::size_t i = 0; i < p.size() && atoms_.size() < kMaxAtoms;) {
+  std::size_t i = 0;
+  for (; i < p.size() && atoms_.size() < kMaxAtoms;) {
     if (p[i] == '(') {  // a plain group's atoms are read as if it were not there
       if (scan.opaque.at(i)) break;
       if (p.compare(i, 4, "(?P<") == 0) {
@@ -283,6 +284,11 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
       if (c >= atom.min && (atom.max < 0 || c <= atom.max)) counts_done_[k] |= bit;
     }
     atoms_.push_back(std::move(atom));
+  }
+  // The whole pattern read, every repeat bounded (read_repeat: by 9999).
+  if (i == p.size() && !atoms_.empty() &&
+      std::all_of(atoms_.begin(), atoms_.end(), [](const Atom& a) { return a.max >= 0; })) {
+    for (const Atom& atom : atoms_) max_match_bytes_ += 4 * static_cast<std::size_t>(atom.max);
   }
   // The first character comes from the atoms up to the first one that must
   // take part; their lead bytes bound the first byte (UTF-8 keeps the order
@@ -379,6 +385,11 @@ struct RulePlan {
   ByteSet first_bytes;  // the bytes a match may start with
   bool mid_char = true; // may a match start with a UTF-8 trail byte (inside a character)?
   bool every_first_byte = true;  // first_bytes holds them all
+  // Non-zero: no match is longer, and the pattern asserts nothing about its
+  // surroundings, so RE2 may be shown only that many bytes from the place
+  // tried. On a short text it reads the groups at once, without the DFA pass
+  // a long one takes first.
+  std::size_t window = 0;
   LeadingAtoms atoms;   // what every match opens with, character by character
   int groups = 1;       // capturing groups + the whole match
   int num = -1, body = -1;
@@ -428,6 +439,7 @@ RulePlan plan_for(const RE2& re) {
   plan.atoms = LeadingAtoms(re);
   for (std::size_t b = 0; b < 256; ++b) plan.first_bytes[b] = plan.first_bytes[b] && plan.atoms.first_bytes()[b];
   plan.mid_char = std::any_of(plan.first_bytes.begin() + 0x80, plan.first_bytes.begin() + 0xC0, [](bool b) { return b; });
+  if (pattern_context_free(re.pattern())) plan.window = plan.atoms.max_match_bytes();
   plan.every_first_byte = std::all_of(plan.first_bytes.begin(), plan.first_bytes.end(), [](bool b) { return b; });
   return plan;
 }
@@ -449,7 +461,8 @@ bool match_at(const Grammar::Impl& g, const MarkerRule& rule, const RulePlan& pl
   std::array<re2::StringPiece, kFewGroups> few;
   std::vector<re2::StringPiece> many(plan.groups > kFewGroups ? static_cast<std::size_t>(plan.groups) : 0);
   re2::StringPiece* sub = plan.groups > kFewGroups ? many.data() : few.data();
-  if (!rule.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(),
+  const std::string_view shown = plan.window ? text.substr(pos, plan.window) : text;
+  if (!rule.re->Match(re2::StringPiece(shown.data(), shown.size()), plan.window ? 0 : pos, shown.size(),
                       RE2::ANCHOR_START, sub, plan.groups))
     return false;
   if (!allowed) return true;
@@ -613,7 +626,7 @@ class BoundaryBytes {
       const auto lead = static_cast<unsigned char>(bytes[0]);
       may_open_[lead] = true;
       if (c < 0x80) ascii_[lead] = true;
-      else wide_[lead].push_back(bytes);
+      else wide_.push_back(c);
     }
   }
   const ByteSet& may_open() const { return may_open_; }
@@ -621,18 +634,13 @@ class BoundaryBytes {
   std::size_t at(std::string_view text, std::size_t i) const {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) return ascii_[b] ? 1 : 0;
-    for (const std::string& w : wide_[b]) {
-      if (text.size() - i < w.size()) continue;
-      std::size_t k = 1;
-      while (k < w.size() && text[i + k] == w[k]) ++k;
-      if (k == w.size()) return k;
-    }
-    return 0;
+    const auto [c, len] = char_at(text, i);
+    return len > 0 && std::find(wide_.begin(), wide_.end(), c) != wide_.end() ? len : 0;
   }
 
  private:
   ByteSet may_open_{}, ascii_{};
-  std::array<std::vector<std::string>, 256> wide_;  // by lead byte
+  std::vector<char32_t> wide_;  // the boundary characters past ASCII
 };
 
 bool matches_anywhere(const MarkerRule& rule) {

@@ -41,6 +41,9 @@ class LeadingAtoms {
   // Bytes a match may start with: all 256 unless the atoms say otherwise.
   const std::array<bool, 256>& first_bytes() const { return first_bytes_; }
   std::size_t size() const { return atoms_.size(); }  // atoms read (0: no test)
+  // When the atoms are the whole pattern and each repeats a bounded number
+  // of times: the most bytes a match can take (four a character); else 0.
+  std::size_t max_match_bytes() const { return max_match_bytes_; }
 
  private:
   // The test runs the atoms as a small automaton whose state is one word:
@@ -68,6 +71,7 @@ class LeadingAtoms {
   std::uint64_t counts_ok_ = 0;                    // per atom: c repeats may stand (0 < c <= max)
   std::array<std::uint64_t, kMaxAtoms> counts_done_{};  // atom k's byte: c repeats complete it (c >= min)
   std::array<bool, 256> first_bytes_;
+  std::size_t max_match_bytes_ = 0;
 };
 
 // Every match of every marker rule, honouring each rule's position, sorted by
