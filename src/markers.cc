@@ -453,9 +453,11 @@ const RulePlan& plan_of(const MarkerRule& rule) {
 
 // Tries `rule` anchored at `pos` and records the match when `allowed` (the
 // rule's position test passed) and its number reads. True when the pattern
-// matched at `pos` at all.
-bool match_at(const Grammar::Impl& g, const MarkerRule& rule, const RulePlan& plan,
-              std::string_view text, std::size_t pos, bool allowed, std::vector<MarkerMatch>& out) {
+// matched at `pos` at all. `confusable_first`: the first bytes of g's
+// confusables.
+bool match_at(const Grammar::Impl& g, const ByteSet& confusable_first, const MarkerRule& rule,
+              const RulePlan& plan, std::string_view text, std::size_t pos, bool allowed,
+              std::vector<MarkerMatch>& out) {
   // Tried at many positions: no allocation for the usual few groups.
   constexpr int kFewGroups = 8;
   std::array<re2::StringPiece, kFewGroups> few;
@@ -474,12 +476,18 @@ bool match_at(const Grammar::Impl& g, const MarkerRule& rule, const RulePlan& pl
   if (plan.body >= 0 && sub[plan.body].data() != nullptr)
     m.body = static_cast<std::size_t>(sub[plan.body].data() - text.data());
   if (plan.num >= 0 && sub[plan.num].data() != nullptr) {
-    std::string raw(sub[plan.num].data(), sub[plan.num].size());
-    m.number_text = apply_confusables(g, raw);
-    m.misread = m.number_text != raw;
+    const std::string_view raw(sub[plan.num].data(), sub[plan.num].size());
+    // A confusable stands in the number only where its first byte does.
+    if (std::any_of(raw.begin(), raw.end(), [&](char c) { return confusable_first[static_cast<unsigned char>(c)]; })) {
+      m.number_text = apply_confusables(g, std::string(raw));
+      m.misread = m.number_text != raw;
+    } else {
+      m.number_text = raw;
+    }
   }
-  m.printed = std::string(text.substr(pos, m.body - pos));
-  while (!m.printed.empty() && m.printed.back() == ' ') m.printed.pop_back();
+  std::string_view printed = text.substr(pos, m.body - pos);
+  while (!printed.empty() && printed.back() == ' ') printed.remove_suffix(1);
+  m.printed = printed;
   m.value = read_number(rule, m.number_text);
   m.at_boundary = is_boundary_char(previous_char(text, pos));
   if (rule.numeral != NumeralKind::kNone && !m.number_text.empty() && !m.value) return true;
@@ -660,6 +668,12 @@ bool allowed_anywhere(const MarkerRule& rule, std::string_view text, std::size_t
 
 std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {
   static const BoundaryBytes kBoundary;
+  // The first bytes of the confusables (all of them if one is empty).
+  ByteSet confusable_first{};
+  for (const auto& [from, to] : g.confusables) {
+    if (from.empty()) confusable_first.fill(true);
+    else confusable_first[static_cast<unsigned char>(from[0])] = true;
+  }
   const std::size_t rule_count = g.markers.size();
   std::vector<const RulePlan*> plans(rule_count);
   for (std::size_t r = 0; r < rule_count; ++r) plans[r] = &plan_of(g.markers[r]);
@@ -698,7 +712,7 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     if (!allowed && !plan.mid_char) return;
     // Where the atoms rule a match out, RE2 would find none either.
     if (!plan.atoms.may_start_at(text, p)) return;
-    if (!match_at(g, rule, plan, text, p, allowed, found_by_rule[r])) return;
+    if (!match_at(g, confusable_first, rule, plan, text, p, allowed, found_by_rule[r])) return;
     resume[r] = p;
     utf8::next(text, resume[r]);
   };
@@ -729,7 +743,7 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
       if (!(p < text.size() ? plan.first_bytes[static_cast<unsigned char>(text[p])] : plan.every_first_byte))
         continue;
       if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p))
-        match_at(g, rule, plan, text, p, true, found_by_rule[r]);
+        match_at(g, confusable_first, rule, plan, text, p, true, found_by_rule[r]);
     }
   }
   // Sorted by offset, then level, then weight (heaviest first), ties in rule
