@@ -68,21 +68,33 @@ struct Item {
   std::size_t end = 0;  // end of its range in the text
 };
 
+// The messages below joined from text and numbers (as fmt's "{}" prints
+// them): there are dozens per plan, and fmt's parsing of a format string
+// costs several times the joining.
+void append_part(std::string& out, std::string_view text) { out += text; }
+void append_part(std::string& out, int number) { out += std::to_string(number); }
+
+template <class... Parts>
+std::string join(const Parts&... parts) {
+  std::string out;
+  (append_part(out, parts), ...);
+  return out;
+}
+
 // Why an item's number differs from its print, or "" when the print is sound.
 std::string repair_reason(const Item& item) {
   const MarkerMatch* m = item.cand.marker;
-  if (!m) return fmt::format("no number printed; the sequence makes it number {}", item.value);
+  if (!m) return join("no number printed; the sequence makes it number ", item.value);
   if (m->misread && m->value && *m->value == item.value)
-    return fmt::format("printed \"{}\" is an OCR misreading of number {}", m->printed, item.value);
+    return join("printed \"", m->printed, "\" is an OCR misreading of number ", item.value);
   if (!m->value)
-    return fmt::format("printed \"{}\" lost its numeral; the sequence makes it number {}", m->printed,
-                       item.value);
+    return join("printed \"", m->printed, "\" lost its numeral; the sequence makes it number ", item.value);
   if (*m->value != item.value)
-    return fmt::format("printed \"{}\" but it is number {} of its series (the print is damaged)",
-                       m->printed, item.value);
+    return join("printed \"", m->printed, "\" but it is number ", item.value,
+                " of its series (the print is damaged)");
   if (m->rule->damaged)
-    return fmt::format("printed \"{}\" is a damaged marker ({}); read as number {}", m->printed,
-                       m->rule->description, item.value);
+    return join("printed \"", m->printed, "\" is a damaged marker (", m->rule->description,
+                "); read as number ", item.value);
   return {};
 }
 
@@ -659,16 +671,15 @@ void StructureFinder::build_output(Structure& out) {
     std::string title = title_of(item, &run_in);
     if (std::string why = repair_reason(item); !why.empty())
       out.warnings.push_back({"numbering-repaired",
-                              fmt::format("{} \"{}\": {}", item.cand.level == 1 ? "section" : "clause",
-                                          title, why),
+                              join(item.cand.level == 1 ? "section" : "clause", " \"", title, "\": ", why),
                               pos.line, pos.column, -1});
     if (run_in)
       out.warnings.push_back({"heading-runs-into-body",
-                              fmt::format("heading has no 。 before its body; title cut at the first comma: {}", title),
+                              join("heading has no 。 before its body; title cut at the first comma: ", title),
                               pos.line, pos.column, -1});
     if (item.cand.level == 1) {
       section_n = item.value;
-      out.sections.push_back({item.value, printed_of(item.cand), title, pos.line, pos.column,
+      out.sections.push_back({item.value, printed_of(item.cand), std::move(title), pos.line, pos.column,
                               rule_of(item), item.cand.begin, item.end});
       continue;
     }
@@ -676,7 +687,6 @@ void StructureFinder::build_output(Structure& out) {
     c.id = item.value;
     c.printed = printed_of(item.cand);
     c.section = section_n;
-    c.title = title;
     c.line = pos.line;
     c.column = pos.column;
     c.level = item.cand.level;
@@ -692,15 +702,14 @@ void StructureFinder::build_output(Structure& out) {
       const Item& prev = items_[static_cast<std::size_t>(before)];
       if (item.value > prev.value + 1)
         out.warnings.push_back({"numbering-gap",
-                                fmt::format("clause \"{}\" is number {}, but number{} {} of its series "
-                                            "{} missing",
-                                            title, item.value, item.value - prev.value > 2 ? "s" : "",
-                                            item.value - prev.value > 2
-                                                ? fmt::format("{}–{}", prev.value + 1, item.value - 1)
-                                                : std::to_string(prev.value + 1),
-                                            item.value - prev.value > 2 ? "are" : "is"),
+                                join("clause \"", title, "\" is number ", item.value, ", but number",
+                                     item.value - prev.value > 2 ? "s" : "", " ",
+                                     item.value - prev.value > 2 ? join(prev.value + 1, "–", item.value - 1)
+                                                                 : std::to_string(prev.value + 1),
+                                     " of its series ", item.value - prev.value > 2 ? "are" : "is", " missing"),
                                 pos.line, pos.column, -1});
     }
+    c.title = std::move(title);
     clause_index_of_item[i] = static_cast<int>(out.clauses.size());
     out.clauses.push_back(std::move(c));
   }
