@@ -716,35 +716,48 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     resume[r] = p;
     utf8::next(text, resume[r]);
   };
-  std::vector<std::size_t> line_starts{0}, boundaries{0};
+  // The other rules are tried at their places as the pass meets them:
+  // after a boundary character (a line break for those that want a line
+  // start), where their position test holds by construction. Bit q of
+  // at_boundary[b] (at_line_start[b]): placed_rules[q] may start there with
+  // byte b; [256]: at the end of the text, where only a pattern with every
+  // first byte (one that may match "") may match.
+  std::vector<std::size_t> placed_rules;
+  std::array<std::uint64_t, 257> at_boundary{}, at_line_start{};
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    if (matches_anywhere(g.markers[r])) continue;
+    auto& at = g.markers[r].position == MarkerPosition::kLineStart ? at_line_start : at_boundary;
+    for (std::size_t b = 0; b < 256; ++b)
+      if (plans[r]->first_bytes[b] && placed_rules.size() < 64) at[b] |= std::uint64_t{1} << placed_rules.size();
+    if (plans[r]->every_first_byte && placed_rules.size() < 64) at[256] |= std::uint64_t{1} << placed_rules.size();
+    placed_rules.push_back(r);
+  }
+  auto try_placed = [&](std::size_t r, std::size_t p) {
+    const RulePlan& plan = *plans[r];
+    if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p))
+      match_at(g, confusable_first, g.markers[r], plan, text, p, true, found_by_rule[r]);
+  };
+  auto at_place = [&](std::size_t p, bool line_start) {
+    const std::size_t b = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
+    for (std::uint64_t bits = at_boundary[b] | (line_start ? at_line_start[b] : 0); bits != 0; bits &= bits - 1)
+      try_placed(placed_rules[static_cast<std::size_t>(std::countr_zero(bits))], p);
+    for (std::size_t q = 64; q < placed_rules.size(); ++q) {  // rules past the 64th: one by one
+      const std::size_t r = placed_rules[q];
+      if (!line_start && g.markers[r].position == MarkerPosition::kLineStart) continue;
+      if (b < 256 ? plans[r]->first_bytes[b] : plans[r]->every_first_byte) try_placed(r, p);
+    }
+  };
+  at_place(0, true);
   for (std::size_t i = find_byte_in(text, 0, text.size(), wanted); i < text.size();
        i = find_byte_in(text, i + 1, text.size(), wanted)) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (kBoundary.may_open()[b]) {
-      if (const std::size_t len = kBoundary.at(text, i)) {
-        if (b == '\n') line_starts.push_back(i + 1);
-        boundaries.push_back(i + len);
-      }
+      if (const std::size_t len = kBoundary.at(text, i)) at_place(i + len, b == '\n');
     }
     for (std::uint64_t bits = by_byte[b]; bits != 0; bits &= bits - 1)
       try_anywhere(anywhere_rules[static_cast<std::size_t>(std::countr_zero(bits))], i);
     for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
       if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
-  }
-  // The other rules at their places (where their position test holds by
-  // construction: a boundary character or a line break ends just before).
-  for (std::size_t r = 0; r < rule_count; ++r) {
-    const MarkerRule& rule = g.markers[r];
-    if (matches_anywhere(rule)) continue;
-    const RulePlan& plan = *plans[r];
-    for (std::size_t p : rule.position == MarkerPosition::kLineStart ? line_starts : boundaries) {
-      // A match that starts with a byte outside first_bytes (or at the end)
-      // is an empty one, and only a pattern with every first byte may match "".
-      if (!(p < text.size() ? plan.first_bytes[static_cast<unsigned char>(text[p])] : plan.every_first_byte))
-        continue;
-      if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p))
-        match_at(g, confusable_first, rule, plan, text, p, true, found_by_rule[r]);
-    }
   }
   // Sorted by offset, then level, then weight (heaviest first), ties in rule
   // order: a stable sort of (rule, index) pairs, the matches moved once.
