@@ -73,10 +73,13 @@ struct Item {
 // costs several times the joining.
 void append_part(std::string& out, std::string_view text) { out += text; }
 void append_part(std::string& out, int number) { out += std::to_string(number); }
+std::size_t part_size(std::string_view text) { return text.size(); }
+std::size_t part_size(int) { return 11; }  // "-2147483648"
 
 template <class... Parts>
 std::string join(const Parts&... parts) {
   std::string out;
+  out.reserve((part_size(parts) + ...));
   (append_part(out, parts), ...);
   return out;
 }
@@ -625,6 +628,10 @@ std::string StructureFinder::title_of(const Item& item, bool* run_in) const {
 
 void StructureFinder::build_output(Structure& out) {
   std::vector<int> clause_index_of_item(items_.size(), -1);
+  const auto sections = static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(), [](const Item& it) { return it.cand.level == 1; }));
+  out.sections.reserve(sections);
+  out.clauses.reserve(items_.size() - sections);
   // The last item so far of each level: an item's parent and its predecessor
   // in its series are then found in a step per level, not by a scan back
   // over its siblings (unless a level is out of range).
