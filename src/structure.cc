@@ -23,6 +23,7 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -227,7 +228,19 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   // what it prints: worked out once per distinct form, not per candidate.
   // An unnumbered paragraph, or a marker whose number is lost, may be any
   // number (null: 1..V).
-  std::map<std::tuple<const MarkerRule*, std::optional<int>, std::string_view>, std::vector<int>> readings_of;
+  struct Print {  // a rule, the number a print reads as exactly (if any), and the print
+    const MarkerRule* rule;
+    std::optional<int> value;
+    std::string_view text;
+    bool operator==(const Print&) const = default;
+  };
+  struct PrintHash {
+    std::size_t operator()(const Print& p) const {
+      return std::hash<std::string_view>{}(p.text) ^ std::hash<const void*>{}(p.rule) * 31 ^
+             static_cast<std::size_t>(p.value.value_or(-1)) * 131;
+    }
+  };
+  std::unordered_map<Print, std::vector<int>, PrintHash> readings_of;
   std::vector<const std::vector<int>*> only(static_cast<std::size_t>(m), nullptr);
   std::size_t state_count = 0;
   for (std::size_t j = 0; j < only.size(); ++j) {
@@ -553,7 +566,8 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   std::vector<Candidate> cands;
   const bool has_sections = !items_.empty();
   // Indices of the chosen items by level, in position order (enclosing_item()).
-  by_level_.assign(kLevels, {});
+  by_level_.resize(kLevels);  // kept from level to level: no reallocation
+  for (std::vector<int>& at_level : by_level_) at_level.clear();
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const int l = items_[i].cand.level;
     if (l < 0 || l >= static_cast<int>(kLevels)) {
