@@ -437,10 +437,12 @@ RulePlan plan_for(const RE2& re) {
   plan_range(re, plan);
   // Both bounds of the first byte hold: keep the bytes both allow.
   plan.atoms = LeadingAtoms(re);
-  for (std::size_t b = 0; b < 256; ++b) plan.first_bytes[b] = plan.first_bytes[b] && plan.atoms.first_bytes()[b];
-  plan.mid_char = std::any_of(plan.first_bytes.begin() + 0x80, plan.first_bytes.begin() + 0xC0, [](bool b) { return b; });
+  for (std::size_t b = 0; b < 256; ++b)
+    plan.first_bytes[b] = plan.first_bytes[b] && plan.atoms.first_bytes()[b];
+  auto set = [](bool b) { return b; };
+  plan.mid_char = std::any_of(plan.first_bytes.begin() + 0x80, plan.first_bytes.begin() + 0xC0, set);
   if (pattern_context_free(re.pattern())) plan.window = plan.atoms.max_match_bytes();
-  plan.every_first_byte = std::all_of(plan.first_bytes.begin(), plan.first_bytes.end(), [](bool b) { return b; });
+  plan.every_first_byte = std::all_of(plan.first_bytes.begin(), plan.first_bytes.end(), set);
   return plan;
 }
 
@@ -478,7 +480,8 @@ bool match_at(const Grammar::Impl& g, const ByteSet& confusable_first, const Mar
   if (plan.num >= 0 && sub[plan.num].data() != nullptr) {
     const std::string_view raw(sub[plan.num].data(), sub[plan.num].size());
     // A confusable stands in the number only where its first byte does.
-    if (std::any_of(raw.begin(), raw.end(), [&](char c) { return confusable_first[static_cast<unsigned char>(c)]; })) {
+    auto may_open = [&](char c) { return confusable_first[static_cast<unsigned char>(c)]; };
+    if (std::any_of(raw.begin(), raw.end(), may_open)) {
       m.number_text = apply_confusables(g, std::string(raw));
       m.misread = m.number_text != raw;
     } else {
@@ -554,7 +557,9 @@ struct NumeralForms {
       arabic.set(v, std::to_string(v));
     }
   }
-  const Kind& of(const MarkerRule& rule) const { return rule.numeral == NumeralKind::kChinese ? chinese : arabic; }
+  const Kind& of(const MarkerRule& rule) const {
+    return rule.numeral == NumeralKind::kChinese ? chinese : arabic;
+  }
 };
 
 const NumeralForms& numeral_forms() {
@@ -727,9 +732,10 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
   for (std::size_t r = 0; r < rule_count; ++r) {
     if (matches_anywhere(g.markers[r])) continue;
     auto& at = g.markers[r].position == MarkerPosition::kLineStart ? at_line_start : at_boundary;
+    const std::uint64_t bit = placed_rules.size() < 64 ? std::uint64_t{1} << placed_rules.size() : 0;
     for (std::size_t b = 0; b < 256; ++b)
-      if (plans[r]->first_bytes[b] && placed_rules.size() < 64) at[b] |= std::uint64_t{1} << placed_rules.size();
-    if (plans[r]->every_first_byte && placed_rules.size() < 64) at[256] |= std::uint64_t{1} << placed_rules.size();
+      if (plans[r]->first_bytes[b]) at[b] |= bit;
+    if (plans[r]->every_first_byte) at[256] |= bit;
     placed_rules.push_back(r);
   }
   auto try_placed = [&](std::size_t r, std::size_t p) {
@@ -739,7 +745,8 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
   };
   auto at_place = [&](std::size_t p, bool line_start) {
     const std::size_t b = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
-    for (std::uint64_t bits = at_boundary[b] | (line_start ? at_line_start[b] : 0); bits != 0; bits &= bits - 1)
+    const std::uint64_t rules_here = at_boundary[b] | (line_start ? at_line_start[b] : 0);
+    for (std::uint64_t bits = rules_here; bits != 0; bits &= bits - 1)
       try_placed(placed_rules[static_cast<std::size_t>(std::countr_zero(bits))], p);
     for (std::size_t q = 64; q < placed_rules.size(); ++q) {  // rules past the 64th: one by one
       const std::size_t r = placed_rules[q];

@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,60 @@ class LeadingAtoms {
   std::array<std::uint64_t, kMaxAtoms> counts_done_{};  // atom k's byte: c repeats complete it (c >= min)
   std::array<bool, 256> first_bytes_;
   std::size_t max_match_bytes_ = 0;
+};
+
+// The numbering check's (structure.cc) running best over the numbers read so
+// far: for each k, the highest reach of the numbers 1..k, and the first
+// number where it stands. A number's reach only rises (raise()). After a
+// batch of raises, settle() works the bests out again from the first raised
+// number on, but only as far as they change: past a raised number the
+// running best soon meets the old one (usually one of a higher number), and
+// from there on it stands as it was up to the next raised number. A batch of
+// a few numbers costs a few steps, not the whole range; none costs more.
+class RunningBest {
+ public:
+  explicit RunningBest(std::size_t size)  // the numbers 1..size-1
+      : reach_(size, kNone), best_(size, kNone), from_(size, -1), pending_(size, 0) {
+    raised_.reserve(size);
+  }
+  // Number u (>= 1) is now reached at `reach`, above its reach before. A
+  // batch raises its numbers in increasing order.
+  void raise(std::size_t u, double reach) {
+    reach_[u] = reach;
+    if (!pending_[u]) raised_.push_back(u);
+    pending_[u] = 1;
+  }
+  void settle() {
+    const std::size_t size = reach_.size();
+    for (std::size_t k = 0; k < raised_.size();) {
+      std::size_t u = raised_[k];
+      double best = best_[u - 1];  // best_[0] stays empty
+      int from = from_[u - 1];
+      for (; u < size; ++u) {
+        if (reach_[u] > best) {
+          best = reach_[u];
+          from = static_cast<int>(u);
+        }
+        if (!pending_[u] && best_[u] == best && from_[u] == from) break;  // as it stood from here on
+        pending_[u] = 0;
+        best_[u] = best;
+        from_[u] = from;
+      }
+      while (k < raised_.size() && raised_[k] <= u) ++k;
+    }
+    raised_.clear();
+  }
+  // The highest reach of the numbers 1..k (as of the last settle()), and
+  // the first number that has it (-1: none is reached).
+  double best(std::size_t k) const { return best_[k]; }
+  int from(std::size_t k) const { return from_[k]; }
+
+ private:
+  static constexpr double kNone = -std::numeric_limits<double>::infinity();
+  std::vector<double> reach_, best_;
+  std::vector<int> from_;
+  std::vector<char> pending_;        // raised since the last settle()
+  std::vector<std::size_t> raised_;  // the same numbers, in order
 };
 
 // Every match of every marker rule, honouring each rule's position, sorted by

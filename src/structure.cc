@@ -18,11 +18,9 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -189,7 +187,8 @@ std::size_t title_end(std::string_view text, std::size_t body, std::size_t limit
   *run_in = false;
   std::size_t end = limit;
   if (body >= end) return end;
-  if (std::size_t nl = text.substr(body, end - body).find('\n'); nl != std::string_view::npos) end = body + nl;
+  if (std::size_t nl = text.substr(body, end - body).find('\n'); nl != std::string_view::npos)
+    end = body + nl;
   // A 。 that starts before `end` (it may reach past a limit inside a character).
   if (std::size_t stop = text.substr(body, end - body + 2).find("。"); stop != std::string_view::npos &&
                                                                       body + stop < end)
@@ -271,47 +270,16 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   row_start.reserve(static_cast<std::size_t>(m) + 1);
   // Best over the candidates processed so far (all i < j), so each transition
   // costs O(1) instead of a scan over every earlier candidate:
-  //   column[v]     best state reading number v (continue with v + 1);
-  //   gap_score[k]  best over u <= k of column[u].score + penalty * u (skip
-  //                 numbers), reached at u = gap_from[k] (the first such u);
-  //   top/second    best chain ends under two different parents (restart at a new parent).
+  //   column[v]   best state reading number v (continue with v + 1);
+  //   gap         best over u <= k of column[u].score + penalty * u (skip
+  //               numbers), with the first u that has it;
+  //   top/second  best chain ends under two different parents (restart at a new parent).
   struct Best {
     double score = kNegInf;
     int i = -1;
   };
   std::vector<Best> column(columns);
-  std::vector<double> gap_score(columns, kNegInf);
-  std::vector<int> gap_from(columns, -1);
-  // gap_score is a running best over column, kept up to date row by row.
-  // After row j raises some column entries, it is worked out again from the
-  // first of them on, but only as far as it changes: past a raised entry the
-  // running best soon meets the old one (usually an entry of a higher
-  // number), and from there on it stays as it was up to the next raised
-  // entry. A row of a few printed numbers costs a few steps, not V; no row
-  // costs more than V.
-  std::vector<double> reach(columns, kNegInf);  // column[u].score + penalty * u
-  std::vector<std::size_t> raised;              // by number
-  raised.reserve(columns);
-  std::vector<char> pending(columns, 0);  // raised, gap not yet worked out again
-  auto update_gap = [&] {
-    for (std::size_t k = 0; k < raised.size();) {
-      std::size_t u = raised[k];
-      double best = gap_score[u - 1];  // gap_score[0] stays empty
-      int from = gap_from[u - 1];
-      for (; u < columns; ++u) {
-        if (reach[u] > best) {
-          best = reach[u];
-          from = static_cast<int>(u);
-        }
-        if (!pending[u] && gap_score[u] == best && gap_from[u] == from) break;
-        pending[u] = 0;
-        gap_score[u] = best;
-        gap_from[u] = from;
-      }
-      while (k < raised.size() && raised[k] <= u) ++k;
-    }
-    raised.clear();
-  };
+  RunningBest gap(columns);
   struct End {
     double score = kNegInf;
     int i = -1, v = -1, parent = -2;
@@ -344,9 +312,9 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         }
       }
       if (v >= 3) {
-        const int from = gap_from[static_cast<std::size_t>(v) - 2];
+        const int from = gap.from(static_cast<std::size_t>(v) - 2);
         if (from >= 0) {
-          double sc = gap_score[static_cast<std::size_t>(v) - 2] - kMissingPenalty * (v - 1) + w;
+          double sc = gap.best(static_cast<std::size_t>(v) - 2) - kMissingPenalty * (v - 1) + w;
           if (sc > score) {
             score = sc;
             prev = {column[static_cast<std::size_t>(from)].i, from};
@@ -368,12 +336,11 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
       Best& c = column[v];
       if (st.score > c.score) {
         c = {st.score, j};
-        reach[v] = st.score + kMissingPenalty * static_cast<double>(v);
-        if (!pending[v]) raised.push_back(v);  // in order: a row's states are by number
-        pending[v] = 1;
+        // In order: a row's states are by number.
+        gap.raise(v, st.score + kMissingPenalty * static_cast<double>(v));
       }
     }
-    update_gap();
+    gap.settle();
     if (row_best.i >= 0) {
       if (row_best.score > overall.score) overall = row_best;
       if (row_best.parent == top.parent) {
@@ -389,8 +356,9 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   std::vector<std::pair<int, int>> chain;
   if (overall.score <= 0) return chain;  // no evidence of a numbered series at this level
   auto state_of = [&](int i, int v) -> const State& {
-    const auto first = states.begin() + static_cast<std::ptrdiff_t>(row_start[static_cast<std::size_t>(i)]);
-    const auto last = states.begin() + static_cast<std::ptrdiff_t>(row_start[static_cast<std::size_t>(i) + 1]);
+    const auto row = static_cast<std::size_t>(i);
+    const auto first = states.begin() + static_cast<std::ptrdiff_t>(row_start[row]);
+    const auto last = states.begin() + static_cast<std::ptrdiff_t>(row_start[row + 1]);
     return *std::lower_bound(first, last, v, [](const State& st, int x) { return st.v < x; });
   };
   for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0; at = state_of(at.first, at.second).prev)
@@ -474,7 +442,8 @@ void StructureFinder::collect_candidates() {
   for (std::size_t p = 0; p < paragraphs_.size(); ++p) {
     if (para_has_marker[p]) continue;
     const Paragraph& para = paragraphs_[p];
-    const std::string_view line = trim_view(std::string_view(text_).substr(para.begin, para.end - para.begin));
+    const std::string_view line =
+        trim_view(std::string_view(text_).substr(para.begin, para.end - para.begin));
     if (line.empty()) continue;
     Candidate c;
     c.begin = c.body = para.begin;
@@ -675,7 +644,8 @@ void StructureFinder::build_output(Structure& out) {
     if (levels_in_range) {
       const int below = last_below(level), same = last_of_level[static_cast<std::size_t>(level)];
       // (No item of a lower level before: none encloses this one.)
-      if (below >= 0) parent = encloses(items_[static_cast<std::size_t>(below)]) ? below : enclosing_by_scan(i);
+      if (below >= 0)
+        parent = encloses(items_[static_cast<std::size_t>(below)]) ? below : enclosing_by_scan(i);
       if (same > below) before = same;
       last_of_level[static_cast<std::size_t>(level)] = static_cast<int>(i);
     } else {
@@ -696,7 +666,8 @@ void StructureFinder::build_output(Structure& out) {
                               pos.line, pos.column, -1});
     if (run_in)
       out.warnings.push_back({"heading-runs-into-body",
-                              join("heading has no 。 before its body; title cut at the first comma: ", title),
+                              join("heading has no 。 before its body; title cut at the first comma: ",
+                                   title),
                               pos.line, pos.column, -1});
     if (item.cand.level == 1) {
       section_n = item.value;
@@ -727,7 +698,8 @@ void StructureFinder::build_output(Structure& out) {
                                      item.value - prev.value > 2 ? "s" : "", " ",
                                      item.value - prev.value > 2 ? join(prev.value + 1, "–", item.value - 1)
                                                                  : std::to_string(prev.value + 1),
-                                     " of its series ", item.value - prev.value > 2 ? "are" : "is", " missing"),
+                                     " of its series ", item.value - prev.value > 2 ? "are" : "is",
+                                     " missing"),
                                 pos.line, pos.column, -1});
     }
     c.title = std::move(title);
