@@ -3,7 +3,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
+#include <map>
+#include <unordered_map>
 
 #include "byte_scan.h"
 #include "derived_cache.h"
@@ -76,6 +82,296 @@ std::optional<int> read_number(const MarkerRule& rule, const std::string& digits
   return std::nullopt;
 }
 
+// ---- LeadingAtoms: reading the opening of a pattern ----
+
+// char_at() for what is not ASCII or a common three-byte character.
+std::pair<char32_t, std::size_t> char_at_slow(std::string_view s, std::size_t at) {
+  std::size_t i = at;
+  const int32_t c = utf8::next_or_invalid(s, i);
+  if (c < 0) return {0, 0};
+  return {static_cast<char32_t>(c), i - at};
+}
+
+// The code point at byte `at` (< s.size()) of `s` and its byte length;
+// length 0 when the bytes there are not one well-formed UTF-8 character.
+inline std::pair<char32_t, std::size_t> char_at(std::string_view s, std::size_t at) {
+  const auto b = static_cast<unsigned char>(s[at]);
+  if (b < 0x80) return {b, 1};
+  // The usual case in Chinese text, without ICU: E1..EC lead a three-byte
+  // character whenever two trail bytes follow (no overlong or surrogate forms).
+  if (b >= 0xE1 && b <= 0xEC && s.size() - at > 2) {
+    const auto b1 = static_cast<unsigned char>(s[at + 1]), b2 = static_cast<unsigned char>(s[at + 2]);
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80)
+      return {static_cast<char32_t>((b & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F)), 3};
+  }
+  return char_at_slow(s, at);
+}
+
+// Where the groups of a pattern close, and which of them alternate ("a|b"
+// at their own depth) or repeat (a quantifier after the ")"): those the
+// reading cannot go into. ok is false when the scan cannot follow the
+// pattern (\Q quoting, nested brackets, unbalanced groups).
+struct GroupScan {
+  bool ok = true;
+  bool top_alternates = false;
+  std::map<std::size_t, bool> opaque;  // by the offset of "(": alternates or repeats
+};
+
+GroupScan scan_groups(std::string_view p) {
+  GroupScan scan;
+  std::vector<std::size_t> open;
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 >= p.size() || p[i + 1] == 'Q') return {false, false, {}};
+      const char e = p[++i];
+      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < p.size() && p[i + 1] == '{') {
+        i = p.find('}', i + 1);
+        if (i == std::string_view::npos) return {false, false, {}};
+      }
+    } else if (in_class) {
+      if (c == '[') return {false, false, {}};
+      if (c == ']') in_class = false;
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
+    } else if (c == '(') {
+      open.push_back(i);
+      scan.opaque[i] = false;
+    } else if (c == ')') {
+      if (open.empty()) return {false, false, {}};
+      const std::size_t at = open.back();
+      open.pop_back();
+      if (i + 1 < p.size() && std::strchr("?*+{", p[i + 1]) != nullptr) scan.opaque[at] = true;
+    } else if (c == '|') {
+      if (open.empty()) scan.top_alternates = true;
+      else scan.opaque[open.back()] = true;
+    }
+  }
+  if (in_class || !open.empty()) return {false, false, {}};
+  return scan;
+}
+
+// One character of a pattern, outside or inside a class: a plain character
+// or an escaped punctuation mark or control. False for anything else.
+bool read_char(std::string_view p, std::size_t& i, char32_t& c) {
+  if (i >= p.size()) return false;
+  if (p[i] != '\\') {
+    const auto [cp, len] = char_at(p, i);
+    if (len == 0) return false;
+    c = cp;
+    i += len;
+    return true;
+  }
+  if (i + 1 >= p.size()) return false;
+  const auto e = static_cast<unsigned char>(p[i + 1]);
+  if (e < 0x80 && std::ispunct(e)) c = e;
+  else if (e == 'n') c = U'\n';
+  else if (e == 't') c = U'\t';
+  else if (e == 'r') c = U'\r';
+  else return false;  // \d \p{Han} \b \x{...}: not followed
+  i += 2;
+  return true;
+}
+
+// A repeat after an atom ("?", "*", "+", "{n}", "{n,}", "{n,m}", each maybe
+// lazy); none is {1,1}. False for a "{" that is not a repeat.
+bool read_repeat(std::string_view p, std::size_t& i, int& min, int& max) {
+  min = max = 1;
+  if (i >= p.size()) return true;
+  const char c = p[i];
+  if (c == '?') min = 0;
+  else if (c == '*') min = 0, max = -1;
+  else if (c == '+') max = -1;
+  else if (c != '{') return true;
+  if (c == '{') {
+    auto number = [&](int& n) {
+      const std::size_t start = i;
+      n = 0;
+      while (i < p.size() && p[i] >= '0' && p[i] <= '9' && i - start < 4) n = n * 10 + (p[i++] - '0');
+      return i > start && !(i < p.size() && p[i] >= '0' && p[i] <= '9');
+    };
+    ++i;
+    if (!number(min)) return false;
+    max = min;
+    if (i < p.size() && p[i] == ',') {
+      ++i;
+      if (i < p.size() && p[i] == '}') max = -1;
+      else if (!number(max) || max < min) return false;
+    }
+    if (i >= p.size() || p[i] != '}') return false;
+  }
+  ++i;
+  if (i < p.size() && p[i] == '?') ++i;  // lazy: the same strings
+  return true;
+}
+
+}  // namespace
+
+LeadingAtoms::LeadingAtoms(const RE2& re) {
+  first_bytes_.fill(true);
+  const RE2::Options& o = re.options();
+  if (!re.ok() || !o.case_sensitive() || o.literal() || o.encoding() != RE2::Options::EncodingUTF8) return;
+  const std::string_view p = re.pattern();
+  const GroupScan scan = scan_groups(p);
+  if (!scan.ok || scan.top_alternates) return;
+  std::size_t i = 0;
+  for (; i < p.size() && atoms_.size() < kMaxAtoms;) {
+    if (p[i] == '(') {  // a plain group's atoms are read as if it were not there
+      if (scan.opaque.at(i)) break;
+      if (p.compare(i, 4, "(?P<") == 0) {
+        const std::size_t close = p.find('>', i);
+        if (close == std::string_view::npos) break;
+        i = close + 1;
+      } else if (p.compare(i, 3, "(?:") == 0) {
+        i += 3;
+      } else if (i + 1 < p.size() && p[i + 1] == '?') {
+        break;  // flags, or a group of another kind
+      } else {
+        ++i;
+      }
+      continue;
+    }
+    if (p[i] == ')') {  // the end of a plain group (scan_groups: it does not repeat)
+      ++i;
+      continue;
+    }
+    Atom atom;
+    if (p[i] == '[') {
+      std::size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') atom.negated = true, ++j;
+      bool ok = true;
+      for (bool first = true;; first = false) {
+        if (j >= p.size()) {
+          ok = false;
+          break;
+        }
+        if (p[j] == ']' && !first) {
+          ++j;
+          break;
+        }
+        char32_t lo = 0, hi = 0;
+        if (p[j] == '[' || !read_char(p, j, lo)) {
+          ok = false;
+          break;
+        }
+        hi = lo;
+        if (j + 1 < p.size() && p[j] == '-' && p[j + 1] != ']') {
+          ++j;
+          if (p[j] == '[' || !read_char(p, j, hi) || hi < lo) {
+            ok = false;
+            break;
+          }
+        }
+        atom.add(lo, hi);
+      }
+      if (!ok) break;
+      i = j;
+    } else if (std::strchr(".^$|*+?{}[]", p[i]) != nullptr) {
+      break;
+    } else {
+      char32_t c = 0;
+      if (!read_char(p, i, c)) break;
+      atom.add(c, c);
+    }
+    if (!read_repeat(p, i, atom.min, atom.max)) break;
+    const std::size_t k = atoms_.size();
+    for (int c = 0; c <= kMaxChars; ++c) {
+      const std::uint64_t bit = std::uint64_t{1} << (8 * k + static_cast<std::size_t>(c));
+      if (c > 0 && (atom.max < 0 || c <= atom.max)) counts_ok_ |= bit;
+      if (c >= atom.min && (atom.max < 0 || c <= atom.max)) counts_done_[k] |= bit;
+    }
+    atoms_.push_back(std::move(atom));
+  }
+  // The whole pattern read, every repeat bounded (read_repeat: by 9999).
+  if (i == p.size() && !atoms_.empty() &&
+      std::all_of(atoms_.begin(), atoms_.end(), [](const Atom& a) { return a.max >= 0; })) {
+    for (const Atom& atom : atoms_) max_match_bytes_ += 4 * static_cast<std::size_t>(atom.max);
+  }
+  // The first character comes from the atoms up to the first one that must
+  // take part; their lead bytes bound the first byte (UTF-8 keeps the order
+  // of code points). A negated class, or atoms that may all be skipped, say
+  // nothing of it.
+  std::array<bool, 256> lead{};
+  for (std::size_t k = 0;; ++k) {
+    if (k == atoms_.size() || atoms_[k].negated) return;
+    for (auto [lo, hi] : atoms_[k].ranges) {
+      auto lead_of = [](char32_t c) {
+        std::string bytes;
+        utf8::append(bytes, c);
+        return static_cast<unsigned char>(bytes[0]);
+      };
+      for (int b = lead_of(lo); b <= lead_of(hi); ++b) lead[static_cast<std::size_t>(b)] = true;
+    }
+    if (atoms_[k].min > 0) break;
+  }
+  first_bytes_ = lead;
+}
+
+void LeadingAtoms::Atom::add(char32_t lo, char32_t hi) {
+  ranges.emplace_back(lo, hi);
+  if (hi - lo >= 1024) {
+    hint.fill(~std::uint64_t{0});
+    return;
+  }
+  for (char32_t c = lo;; ++c) {
+    hint[(c >> 6) & 15] |= std::uint64_t{1} << (c & 63);
+    if (c == hi) break;
+  }
+}
+
+bool LeadingAtoms::may_start_at(std::string_view text, std::size_t pos) const {
+  if (atoms_.empty()) return true;
+  // Most places fail at once: the first character is not one of the first
+  // atom's (when that one must take part), or, after a first atom of one
+  // character ("\\("), the second is not one of the second atom's.
+  if (atoms_[0].min > 0 && pos < text.size()) {
+    const auto [c, len] = char_at(text, pos);
+    if (len == 0) return true;  // not well-formed: left to RE2
+    if (!atoms_[0].contains(c)) return false;
+    if (atoms_[0].max == 1 && atoms_.size() > 1 && atoms_[1].min > 0) {
+      if (pos + len >= text.size()) return false;
+      const auto [c2, len2] = char_at(text, pos + len);
+      if (len2 > 0 && !atoms_[1].contains(c2)) return false;
+    }
+  }
+  // The automaton (see kMaxAtoms): it says no only when no state is left
+  // before every atom is complete.
+  const std::size_t n = atoms_.size();
+  const std::uint64_t all_done = std::uint64_t{1} << (8 * n);
+  std::uint64_t states = 1;
+  auto complete = [&] {  // atoms that may stop here let the next one start
+    for (auto k = static_cast<std::size_t>(std::countr_zero(states)) / 8; k < n; ++k) {
+      if (states & counts_done_[k]) states |= std::uint64_t{1} << (8 * (k + 1));
+      else if ((states >> (8 * (k + 1))) == 0) break;  // no state past atom k
+    }
+    return (states & all_done) != 0;
+  };
+  if (complete()) return true;
+  for (int read = 0; read < kMaxChars; ++read) {
+    if (pos >= text.size()) return false;
+    const auto [c, len] = char_at(text, pos);
+    if (len == 0) return true;  // not well-formed: left to RE2
+    // Each atom with a state takes c (its count goes up one) or loses it.
+    std::uint64_t takes = 0;
+    for (std::uint64_t live = states; live != 0;) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(live)) / 8;
+      const std::uint64_t byte = std::uint64_t{0xFF} << (8 * k);
+      if (atoms_[k].contains(c)) takes |= byte;
+      live &= ~byte;
+    }
+    states = (states << 1) & takes & counts_ok_;
+    if (states == 0) return false;
+    if (complete()) return true;
+    pos += len;
+  }
+  return true;
+}
+
+namespace {
+
 // What find_markers reads once from a rule's pattern.
 struct RulePlan {
   // RE2's PossibleMatchRange bounds every match m by min <= m <= max, so m
@@ -87,6 +383,14 @@ struct RulePlan {
   bool next_byte = false;
   unsigned char next_min = 0, next_max = 0xFF;
   ByteSet first_bytes;  // the bytes a match may start with
+  bool mid_char = true; // may a match start with a UTF-8 trail byte (inside a character)?
+  bool every_first_byte = true;  // first_bytes holds them all
+  // Non-zero: no match is longer, and the pattern asserts nothing about its
+  // surroundings, so RE2 may be shown only that many bytes from the place
+  // tried. On a short text it reads the groups at once, without the DFA pass
+  // a long one takes first.
+  std::size_t window = 0;
+  LeadingAtoms atoms;   // what every match opens with, character by character
   int groups = 1;       // capturing groups + the whole match
   int num = -1, body = -1;
 
@@ -98,28 +402,19 @@ struct RulePlan {
     const auto b = static_cast<unsigned char>(text[pos + prefix.size()]);
     return b >= next_min && b <= next_max;
   }
-  // Can a match start with a UTF-8 trail byte (inside a character)?
-  bool may_start_mid_char() const {
-    return std::any_of(first_bytes.begin() + 0x80, first_bytes.begin() + 0xC0, [](bool b) { return b; });
-  }
 };
 
-RulePlan plan_for(const RE2& re) {
-  RulePlan plan;
-  plan.first_bytes.fill(true);
-  plan.groups = re.NumberOfCapturingGroups() + 1;
-  const auto& names = re.NamedCapturingGroups();
-  if (auto it = names.find("num"); it != names.end()) plan.num = it->second;
-  if (auto it = names.find("body"); it != names.end()) plan.body = it->second;
+// The byte range test of a plan, from RE2's PossibleMatchRange.
+void plan_range(const RE2& re, RulePlan& plan) {
   // PossibleMatchRange speaks of matches at the start of a text: it holds at
   // any position only for a pattern that asserts nothing about what precedes.
   std::string min, max;
-  if (!pattern_context_free(re.pattern()) || !re.PossibleMatchRange(&min, &max, 8) || min.empty()) return plan;
+  if (!pattern_context_free(re.pattern()) || !re.PossibleMatchRange(&min, &max, 8) || min.empty()) return;
   // An empty max means no upper bound: then only the first byte is bounded, by 0xFF.
   const std::string_view upper = max.empty() ? std::string_view("\xFF", 1) : std::string_view(max);
   std::size_t k = 0;
   while (k < min.size() && k < upper.size() && min[k] == upper[k]) ++k;
-  if (k < min.size() && k == upper.size()) return plan;  // no room for a byte after the prefix
+  if (k < min.size() && k == upper.size()) return;  // no room for a byte after the prefix
   plan.tested = true;
   plan.prefix = min.substr(0, k);
   if (k < min.size()) {
@@ -130,6 +425,24 @@ RulePlan plan_for(const RE2& re) {
   const auto lo = static_cast<unsigned char>(k > 0 ? min[0] : plan.next_min);
   const auto hi = static_cast<unsigned char>(k > 0 ? min[0] : plan.next_max);
   for (int b = 0; b < 256; ++b) plan.first_bytes[static_cast<std::size_t>(b)] = b >= lo && b <= hi;
+}
+
+RulePlan plan_for(const RE2& re) {
+  RulePlan plan;
+  plan.first_bytes.fill(true);
+  plan.groups = re.NumberOfCapturingGroups() + 1;
+  const auto& names = re.NamedCapturingGroups();
+  if (auto it = names.find("num"); it != names.end()) plan.num = it->second;
+  if (auto it = names.find("body"); it != names.end()) plan.body = it->second;
+  plan_range(re, plan);
+  // Both bounds of the first byte hold: keep the bytes both allow.
+  plan.atoms = LeadingAtoms(re);
+  for (std::size_t b = 0; b < 256; ++b)
+    plan.first_bytes[b] = plan.first_bytes[b] && plan.atoms.first_bytes()[b];
+  auto set = [](bool b) { return b; };
+  plan.mid_char = std::any_of(plan.first_bytes.begin() + 0x80, plan.first_bytes.begin() + 0xC0, set);
+  if (pattern_context_free(re.pattern())) plan.window = plan.atoms.max_match_bytes();
+  plan.every_first_byte = std::all_of(plan.first_bytes.begin(), plan.first_bytes.end(), set);
   return plan;
 }
 
@@ -142,15 +455,18 @@ const RulePlan& plan_of(const MarkerRule& rule) {
 
 // Tries `rule` anchored at `pos` and records the match when `allowed` (the
 // rule's position test passed) and its number reads. True when the pattern
-// matched at `pos` at all.
-bool match_at(const Grammar::Impl& g, const MarkerRule& rule, const RulePlan& plan,
-              std::string_view text, std::size_t pos, bool allowed, std::vector<MarkerMatch>& out) {
+// matched at `pos` at all. `confusable_first`: the first bytes of g's
+// confusables.
+bool match_at(const Grammar::Impl& g, const ByteSet& confusable_first, const MarkerRule& rule,
+              const RulePlan& plan, std::string_view text, std::size_t pos, bool allowed,
+              std::vector<MarkerMatch>& out) {
   // Tried at many positions: no allocation for the usual few groups.
   constexpr int kFewGroups = 8;
   std::array<re2::StringPiece, kFewGroups> few;
   std::vector<re2::StringPiece> many(plan.groups > kFewGroups ? static_cast<std::size_t>(plan.groups) : 0);
   re2::StringPiece* sub = plan.groups > kFewGroups ? many.data() : few.data();
-  if (!rule.re->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(),
+  const std::string_view shown = plan.window ? text.substr(pos, plan.window) : text;
+  if (!rule.re->Match(re2::StringPiece(shown.data(), shown.size()), plan.window ? 0 : pos, shown.size(),
                       RE2::ANCHOR_START, sub, plan.groups))
     return false;
   if (!allowed) return true;
@@ -162,12 +478,19 @@ bool match_at(const Grammar::Impl& g, const MarkerRule& rule, const RulePlan& pl
   if (plan.body >= 0 && sub[plan.body].data() != nullptr)
     m.body = static_cast<std::size_t>(sub[plan.body].data() - text.data());
   if (plan.num >= 0 && sub[plan.num].data() != nullptr) {
-    std::string raw(sub[plan.num].data(), sub[plan.num].size());
-    m.number_text = apply_confusables(g, raw);
-    m.misread = m.number_text != raw;
+    const std::string_view raw(sub[plan.num].data(), sub[plan.num].size());
+    // A confusable stands in the number only where its first byte does.
+    auto may_open = [&](char c) { return confusable_first[static_cast<unsigned char>(c)]; };
+    if (std::any_of(raw.begin(), raw.end(), may_open)) {
+      m.number_text = apply_confusables(g, std::string(raw));
+      m.misread = m.number_text != raw;
+    } else {
+      m.number_text = raw;
+    }
   }
-  m.printed = std::string(text.substr(pos, m.body - pos));
-  while (!m.printed.empty() && m.printed.back() == ' ') m.printed.pop_back();
+  std::string_view printed = text.substr(pos, m.body - pos);
+  while (!printed.empty() && printed.back() == ' ') printed.remove_suffix(1);
+  m.printed = printed;
   m.value = read_number(rule, m.number_text);
   m.at_boundary = is_boundary_char(previous_char(text, pos));
   if (rule.numeral != NumeralKind::kNone && !m.number_text.empty() && !m.value) return true;
@@ -195,27 +518,59 @@ std::string chinese_numeral(int value) {
 
 namespace {
 
-// The printed form of `value` in the numeral kind of `m`'s rule; `scratch`
-// holds it when it is not tabled. The sequence check asks for every number
-// of a range: the forms under 1000 are tabled once.
-std::string_view numeral_form(const MarkerMatch& m, int value, std::string& scratch) {
-  constexpr int kTabled = 1000;
-  static const std::vector<std::string> kChinese = [] {
-    std::vector<std::string> t(kTabled);
-    for (int v = 1; v < kTabled; ++v) t[static_cast<std::size_t>(v)] = chinese_numeral(v);
-    return t;
-  }();
-  static const std::vector<std::string> kArabic = [] {
-    std::vector<std::string> t(kTabled);
-    for (int v = 0; v < kTabled; ++v) t[static_cast<std::size_t>(v)] = std::to_string(v);
-    return t;
-  }();
-  const bool chinese = m.rule->numeral == NumeralKind::kChinese;
-  if (value <= 0 || value >= kTabled) {
-    scratch = chinese ? chinese_numeral(value) : std::to_string(value);
-    return scratch;
+// The printed forms of the numbers under kTabled in each numeral kind, and
+// for every fragment that opens (closes) some of them and is shorter, the
+// numbers it opens (closes), in order: the sequence check asks which of
+// 1..V a print may stand for, and a print fits few.
+constexpr int kTabled = 1000;
+
+struct NumeralForms {
+  // A fragment and the end it stands at.
+  struct Key {
+    std::string fragment;
+    bool at_end = false;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const { return std::hash<std::string>{}(k.fragment) * 2 + k.at_end; }
+  };
+  struct Kind {
+    std::vector<std::string> forms = std::vector<std::string>(kTabled);  // by number
+    std::unordered_map<Key, std::vector<int>, KeyHash> longer;            // by fragment: numbers, ascending
+    void set(int v, std::string form) {
+      for (std::size_t k = 1; k < form.size(); ++k) {
+        longer[{form.substr(0, k), false}].push_back(v);
+        longer[{form.substr(form.size() - k), true}].push_back(v);
+      }
+      forms[static_cast<std::size_t>(v)] = std::move(form);
+    }
+    const std::vector<int>& fits(std::string_view fragment, bool at_end) const {
+      static const std::vector<int> none;
+      auto it = longer.find({std::string(fragment), at_end});
+      return it == longer.end() ? none : it->second;
+    }
+  };
+  Kind chinese, arabic;
+  NumeralForms() {
+    for (int v = 1; v < kTabled; ++v) {
+      chinese.set(v, chinese_numeral(v));
+      arabic.set(v, std::to_string(v));
+    }
   }
-  return chinese ? kChinese[static_cast<std::size_t>(value)] : kArabic[static_cast<std::size_t>(value)];
+  const Kind& of(const MarkerRule& rule) const {
+    return rule.numeral == NumeralKind::kChinese ? chinese : arabic;
+  }
+};
+
+const NumeralForms& numeral_forms() {
+  static const NumeralForms forms;
+  return forms;
+}
+
+// The printed form of `value` in the numeral kind of `rule`.
+std::string numeral_form(const MarkerRule& rule, int value) {
+  if (value > 0 && value < kTabled) return numeral_forms().of(rule).forms[static_cast<std::size_t>(value)];
+  return rule.numeral == NumeralKind::kChinese ? chinese_numeral(value) : std::to_string(value);
 }
 
 // numeral_fragment_fits() given the full printed form of `value`.
@@ -237,93 +592,200 @@ bool fragment_fits(const MarkerMatch& m, int value, std::string_view full) {
 }  // namespace
 
 bool numeral_fragment_fits(const MarkerMatch& m, int value) {
-  std::string scratch;
-  return fragment_fits(m, value, numeral_form(m, value, scratch));
+  return fragment_fits(m, value, numeral_form(*m.rule, value));
 }
 
 std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
   std::vector<int> out;
-  std::string scratch;
-  for (int v = 1; v <= max_value; ++v)
-    if (fragment_fits(m, v, numeral_form(m, v, scratch))) out.push_back(v);
+  const NumeralForms::Kind& kind = numeral_forms().of(*m.rule);
+  const std::string_view part = m.number_text;
+  int v = 1;
+  if (!part.empty()) {
+    // fragment_fits() of the tabled numbers: the number read exactly, and
+    // those whose form is longer and opens (closes) with the print.
+    static const std::vector<int> none;
+    const std::vector<int>& opened = m.rule->fragment != Fragment::kSuffix ? kind.fits(part, false) : none;
+    const std::vector<int>& closed = m.rule->fragment != Fragment::kPrefix ? kind.fits(part, true) : none;
+    const int last = std::min(max_value, kTabled - 1);
+    auto upto = [&](const std::vector<int>& numbers) {
+      return std::upper_bound(numbers.begin(), numbers.end(), last);
+    };
+    std::set_union(opened.begin(), upto(opened), closed.begin(), upto(closed), std::back_inserter(out));
+    if (m.value && *m.value >= 1 && *m.value <= last) {
+      auto at = std::lower_bound(out.begin(), out.end(), *m.value);
+      if (at == out.end() || *at != *m.value) out.insert(at, *m.value);
+    }
+    v = std::max(last + 1, 1);
+  }
+  // The rest one by one: past the table (a series numbered past 980), or
+  // every number when nothing is printed (any number fits).
+  for (; v <= max_value; ++v)
+    if (fragment_fits(m, v, v < kTabled ? std::string_view(kind.forms[static_cast<std::size_t>(v)])
+                                        : std::string_view(numeral_form(*m.rule, v))))
+      out.push_back(v);
   return out;
 }
 
+namespace {
+
+// The boundary characters (kBoundaryChars) as bytes: which bytes may open
+// one, and which one, if any, stands at a place.
+class BoundaryBytes {
+ public:
+  BoundaryBytes() {
+    for (char32_t c : kBoundaryChars) {
+      std::string bytes;
+      utf8::append(bytes, c);
+      const auto lead = static_cast<unsigned char>(bytes[0]);
+      may_open_[lead] = true;
+      if (c < 0x80) ascii_[lead] = true;
+      else wide_.push_back(c);
+    }
+  }
+  const ByteSet& may_open() const { return may_open_; }
+  // The byte length of the boundary character at `i` (< text.size()), or 0.
+  std::size_t at(std::string_view text, std::size_t i) const {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) return ascii_[b] ? 1 : 0;
+    const auto [c, len] = char_at(text, i);
+    return len > 0 && std::find(wide_.begin(), wide_.end(), c) != wide_.end() ? len : 0;
+  }
+
+ private:
+  ByteSet may_open_{}, ascii_{};
+  std::vector<char32_t> wide_;  // the boundary characters past ASCII
+};
+
+bool matches_anywhere(const MarkerRule& rule) {
+  return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
+}
+
+// position_allowed() of a rule that matches anywhere, without decoding when
+// the byte before is ASCII (a trail byte never is: that byte is the character).
+bool allowed_anywhere(const MarkerRule& rule, std::string_view text, std::size_t pos) {
+  if (pos == 0) return true;
+  const auto before = static_cast<unsigned char>(text[pos - 1]);
+  if (before < 0x80) return !std::isalnum(before);
+  return position_allowed(rule, text, pos);
+}
+
+}  // namespace
+
 std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {
-  std::vector<MarkerMatch> found;
-  // Every boundary character starts with a byte no UTF-8 sequence continues
-  // with, so only where such a byte stands can one begin.
-  static const ByteSet kMayOpenBoundary = [] {
-    ByteSet set{};
-    for (char32_t c : kBoundaryChars) set[static_cast<unsigned char>(utf8::encode(std::u32string(1, c))[0])] = true;
-    return set;
-  }();
+  static const BoundaryBytes kBoundary;
+  // The first bytes of the confusables (all of them if one is empty).
+  ByteSet confusable_first{};
+  for (const auto& [from, to] : g.confusables) {
+    if (from.empty()) confusable_first.fill(true);
+    else confusable_first[static_cast<unsigned char>(from[0])] = true;
+  }
+  const std::size_t rule_count = g.markers.size();
+  std::vector<const RulePlan*> plans(rule_count);
+  for (std::size_t r = 0; r < rule_count; ++r) plans[r] = &plan_of(g.markers[r]);
   // One pass over the text finds the line starts and the boundaries, and
   // tries each rule that may match anywhere where its first byte stands.
-  auto anywhere = [](const MarkerRule& rule) {
-    return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
-  };
-  std::vector<const RulePlan*> plans;
+  // Bit k of by_byte[b]: anywhere_rules[k] may start with byte b (the rules
+  // past the 64th are looked up one by one).
   std::vector<std::size_t> anywhere_rules;
-  ByteSet wanted = kMayOpenBoundary;
-  for (const MarkerRule& rule : g.markers) {
-    plans.push_back(&plan_of(rule));
-    if (!anywhere(rule)) continue;
-    anywhere_rules.push_back(plans.size() - 1);
-    for (std::size_t b = 0; b < 256; ++b) wanted[b] = wanted[b] || plans.back()->first_bytes[b];
+  std::array<std::uint64_t, 256> by_byte{};
+  ByteSet wanted = kBoundary.may_open();
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    if (!matches_anywhere(g.markers[r])) continue;
+    for (std::size_t b = 0; b < 256; ++b) {
+      if (!plans[r]->first_bytes[b]) continue;
+      wanted[b] = true;
+      if (anywhere_rules.size() < 64) by_byte[b] |= std::uint64_t{1} << anywhere_rules.size();
+    }
+    anywhere_rules.push_back(r);
   }
   // Matches are kept per rule and joined in rule order at the end, so the
   // order of equal keys in the sort below does not depend on which rules
   // were tried during the pass and which after it.
-  std::vector<std::vector<MarkerMatch>> found_by_rule(g.markers.size());
+  std::vector<std::vector<MarkerMatch>> found_by_rule(rule_count);
   // A rule that may match anywhere is tried as an unanchored search from
   // each match start plus one character would find its matches: at every
   // position where the pattern matches, but none inside the first character
   // of the match before (`resume`).
-  std::vector<std::size_t> resume(g.markers.size(), 0);
+  std::vector<std::size_t> resume(rule_count, 0);
   auto try_anywhere = [&](std::size_t r, std::size_t p) {
     const MarkerRule& rule = g.markers[r];
     const RulePlan& plan = *plans[r];
     if (p < resume[r] || !plan.may_start_at(text, p)) return;
-    const bool allowed = position_allowed(rule, text, p);
+    const bool allowed = allowed_anywhere(rule, text, p);
     // A match can start inside a character only when the pattern can start
     // with a trail byte; otherwise a refused position is passed over whole.
-    if (!allowed && !plan.may_start_mid_char()) return;
-    if (!match_at(g, rule, plan, text, p, allowed, found_by_rule[r])) return;
+    if (!allowed && !plan.mid_char) return;
+    // Where the atoms rule a match out, RE2 would find none either.
+    if (!plan.atoms.may_start_at(text, p)) return;
+    if (!match_at(g, confusable_first, rule, plan, text, p, allowed, found_by_rule[r])) return;
     resume[r] = p;
     utf8::next(text, resume[r]);
   };
-  std::vector<std::size_t> line_starts{0}, boundaries{0};
+  // The other rules are tried at their places as the pass meets them:
+  // after a boundary character (a line break for those that want a line
+  // start), where their position test holds by construction. Bit q of
+  // at_boundary[b] (at_line_start[b]): placed_rules[q] may start there with
+  // byte b; [256]: at the end of the text, where only a pattern with every
+  // first byte (one that may match "") may match.
+  std::vector<std::size_t> placed_rules;
+  std::array<std::uint64_t, 257> at_boundary{}, at_line_start{};
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    if (matches_anywhere(g.markers[r])) continue;
+    auto& at = g.markers[r].position == MarkerPosition::kLineStart ? at_line_start : at_boundary;
+    const std::uint64_t bit = placed_rules.size() < 64 ? std::uint64_t{1} << placed_rules.size() : 0;
+    for (std::size_t b = 0; b < 256; ++b)
+      if (plans[r]->first_bytes[b]) at[b] |= bit;
+    if (plans[r]->every_first_byte) at[256] |= bit;
+    placed_rules.push_back(r);
+  }
+  auto try_placed = [&](std::size_t r, std::size_t p) {
+    const RulePlan& plan = *plans[r];
+    if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p))
+      match_at(g, confusable_first, g.markers[r], plan, text, p, true, found_by_rule[r]);
+  };
+  auto at_place = [&](std::size_t p, bool line_start) {
+    const std::size_t b = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
+    const std::uint64_t rules_here = at_boundary[b] | (line_start ? at_line_start[b] : 0);
+    for (std::uint64_t bits = rules_here; bits != 0; bits &= bits - 1)
+      try_placed(placed_rules[static_cast<std::size_t>(std::countr_zero(bits))], p);
+    for (std::size_t q = 64; q < placed_rules.size(); ++q) {  // rules past the 64th: one by one
+      const std::size_t r = placed_rules[q];
+      if (!line_start && g.markers[r].position == MarkerPosition::kLineStart) continue;
+      if (b < 256 ? plans[r]->first_bytes[b] : plans[r]->every_first_byte) try_placed(r, p);
+    }
+  };
+  at_place(0, true);
   for (std::size_t i = find_byte_in(text, 0, text.size(), wanted); i < text.size();
        i = find_byte_in(text, i + 1, text.size(), wanted)) {
     const auto b = static_cast<unsigned char>(text[i]);
-    if (kMayOpenBoundary[b]) {
-      std::size_t after = i;
-      char32_t c = utf8::next(text, after);
-      if (c == U'\n') line_starts.push_back(after);
-      if (is_boundary_char(c)) boundaries.push_back(after);
+    if (kBoundary.may_open()[b]) {
+      if (const std::size_t len = kBoundary.at(text, i)) at_place(i + len, b == '\n');
     }
-    for (std::size_t r : anywhere_rules)
-      if (plans[r]->first_bytes[b]) try_anywhere(r, i);
+    for (std::uint64_t bits = by_byte[b]; bits != 0; bits &= bits - 1)
+      try_anywhere(anywhere_rules[static_cast<std::size_t>(std::countr_zero(bits))], i);
+    for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
+      if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
   }
-  for (std::size_t r = 0; r < g.markers.size(); ++r) {
-    const MarkerRule& rule = g.markers[r];
-    if (anywhere(rule)) continue;
-    const RulePlan& plan = *plans[r];
-    for (std::size_t p : rule.position == MarkerPosition::kLineStart ? line_starts : boundaries) {
-      if (!plan.may_start_at(text, p)) continue;
-      if (position_allowed(rule, text, p)) match_at(g, rule, plan, text, p, true, found_by_rule[r]);
-    }
-  }
-  for (std::vector<MarkerMatch>& of_rule : found_by_rule)
-    found.insert(found.end(), std::make_move_iterator(of_rule.begin()), std::make_move_iterator(of_rule.end()));
-  std::stable_sort(found.begin(), found.end(), [](const MarkerMatch& a, const MarkerMatch& b) {
+  // Sorted by offset, then level, then weight (heaviest first), ties in rule
+  // order: a stable sort of (rule, index) pairs, the matches moved once.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> order;
+  for (std::size_t r = 0; r < rule_count; ++r)
+    for (std::size_t k = 0; k < found_by_rule[r].size(); ++k)
+      order.emplace_back(static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(k));
+  auto match_of = [&](std::pair<std::uint32_t, std::uint32_t> at) -> MarkerMatch& {
+    return found_by_rule[at.first][at.second];
+  };
+  std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) {
+    const MarkerMatch& a = match_of(x);
+    const MarkerMatch& b = match_of(y);
     if (a.begin != b.begin) return a.begin < b.begin;
     if (a.rule->level != b.rule->level) return a.rule->level < b.rule->level;
     return a.rule->weight > b.rule->weight;
   });
   std::vector<MarkerMatch> kept;
-  for (auto& m : found) {
+  kept.reserve(order.size());
+  for (auto at : order) {
+    MarkerMatch& m = match_of(at);
     if (!kept.empty() && kept.back().begin == m.begin && kept.back().rule->level == m.rule->level)
       continue;
     kept.push_back(std::move(m));

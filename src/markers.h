@@ -1,9 +1,13 @@
 // Finding item markers ("一、", "(二)", "3 .", "H .") in normalized text with the
 // numbering grammar. Shared by structure.cc and by the grammar's example tests.
 #pragma once
+#include <array>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "grammar_internal.h"
@@ -19,6 +23,110 @@ struct MarkerMatch {
   std::optional<int> value;   // the number it reads as, when it reads at all
   bool at_boundary = false;   // at a paragraph start or after a sentence/note end
   bool misread = false;       // an OCR confusable was mapped ("H" -> "11")
+};
+
+// What every match of a pattern opens with, read from the pattern when it
+// starts with plain characters and character classes ("\\(",
+// "[一二三]{1,3}", "、", "(?P<num>[0-9]{1,2})"): a test of the text at a
+// place, far cheaper than running RE2 there, that turns down most places
+// where no match can start. The reading stops at the first thing it does
+// not follow (a Unicode class, "." , an assertion, a group that alternates
+// or repeats); a pattern it cannot read at all gets no test.
+class LeadingAtoms {
+ public:
+  LeadingAtoms() { first_bytes_.fill(true); }  // no test
+  explicit LeadingAtoms(const RE2& re);
+  // False only when no match of the pattern can start at byte `pos` of
+  // `text` (whatever precedes `pos`).
+  bool may_start_at(std::string_view text, std::size_t pos) const;
+  // Bytes a match may start with: all 256 unless the atoms say otherwise.
+  const std::array<bool, 256>& first_bytes() const { return first_bytes_; }
+  std::size_t size() const { return atoms_.size(); }  // atoms read (0: no test)
+  // When the atoms are the whole pattern and each repeats a bounded number
+  // of times: the most bytes a match can take (four a character); else 0.
+  std::size_t max_match_bytes() const { return max_match_bytes_; }
+
+ private:
+  // The test runs the atoms as a small automaton whose state is one word:
+  // byte k holds atom k's state, bit c of it set when the atom may have
+  // taken c characters so far. Hence at most kMaxAtoms atoms (the byte past
+  // the last says all are complete) and kMaxChars characters read.
+  static constexpr std::size_t kMaxAtoms = 7;
+  static constexpr int kMaxChars = 7;
+  struct Atom {
+    bool negated = false;
+    std::vector<std::pair<char32_t, char32_t>> ranges;  // inclusive
+    int min = 1, max = 1;                               // max -1: no bound
+    // Bit c % 1024: some code point = c mod 1024 is in the ranges; most
+    // characters outside them are turned away by this bit alone.
+    std::array<std::uint64_t, 16> hint{};
+    void add(char32_t lo, char32_t hi);
+    bool contains(char32_t c) const {
+      if ((hint[(c >> 6) & 15] >> (c & 63) & 1) == 0) return negated;
+      for (auto [lo, hi] : ranges)
+        if (c >= lo && c <= hi) return !negated;
+      return negated;
+    }
+  };
+  std::vector<Atom> atoms_;
+  std::uint64_t counts_ok_ = 0;                    // per atom: c repeats may stand (0 < c <= max)
+  std::array<std::uint64_t, kMaxAtoms> counts_done_{};  // atom k's byte: c repeats complete it (c >= min)
+  std::array<bool, 256> first_bytes_;
+  std::size_t max_match_bytes_ = 0;
+};
+
+// The numbering check's (structure.cc) running best over the numbers read so
+// far: for each k, the highest reach of the numbers 1..k, and the first
+// number where it stands. A number's reach only rises (raise()). After a
+// batch of raises, settle() works the bests out again from the first raised
+// number on, but only as far as they change: past a raised number the
+// running best soon meets the old one (usually one of a higher number), and
+// from there on it stands as it was up to the next raised number. A batch of
+// a few numbers costs a few steps, not the whole range; none costs more.
+class RunningBest {
+ public:
+  explicit RunningBest(std::size_t size)  // the numbers 1..size-1
+      : reach_(size, kNone), best_(size, kNone), from_(size, -1), pending_(size, 0) {
+    raised_.reserve(size);
+  }
+  // Number u (>= 1) is now reached at `reach`, above its reach before. A
+  // batch raises its numbers in increasing order.
+  void raise(std::size_t u, double reach) {
+    reach_[u] = reach;
+    if (!pending_[u]) raised_.push_back(u);
+    pending_[u] = 1;
+  }
+  void settle() {
+    const std::size_t size = reach_.size();
+    for (std::size_t k = 0; k < raised_.size();) {
+      std::size_t u = raised_[k];
+      double best = best_[u - 1];  // best_[0] stays empty
+      int from = from_[u - 1];
+      for (; u < size; ++u) {
+        if (reach_[u] > best) {
+          best = reach_[u];
+          from = static_cast<int>(u);
+        }
+        if (!pending_[u] && best_[u] == best && from_[u] == from) break;  // as it stood from here on
+        pending_[u] = 0;
+        best_[u] = best;
+        from_[u] = from;
+      }
+      while (k < raised_.size() && raised_[k] <= u) ++k;
+    }
+    raised_.clear();
+  }
+  // The highest reach of the numbers 1..k (as of the last settle()), and
+  // the first number that has it (-1: none is reached).
+  double best(std::size_t k) const { return best_[k]; }
+  int from(std::size_t k) const { return from_[k]; }
+
+ private:
+  static constexpr double kNone = -std::numeric_limits<double>::infinity();
+  std::vector<double> reach_, best_;
+  std::vector<int> from_;
+  std::vector<char> pending_;        // raised since the last settle()
+  std::vector<std::size_t> raised_;  // the same numbers, in order
 };
 
 // Every match of every marker rule, honouring each rule's position, sorted by

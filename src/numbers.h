@@ -29,20 +29,35 @@ inline std::optional<double> parse_number(std::string_view text) {
 // 95.5, "两" -> 2. Strict: two digits in a row before 点 ("二三") or a
 // repeated magnitude ("十十") is not a numeral.
 inline std::optional<double> parse_chinese_number(std::string_view s) {
-  static const std::u32string digits = U"零一二三四五六七八九";
+  // 零..九 -> 0..9 (两 reads as 二), -1 for any other character.
+  auto digit_of = [](char32_t c) {
+    switch (c) {
+      case U'零': return 0;
+      case U'一': return 1;
+      case U'二': case U'两': return 2;
+      case U'三': return 3;
+      case U'四': return 4;
+      case U'五': return 5;
+      case U'六': return 6;
+      case U'七': return 7;
+      case U'八': return 8;
+      case U'九': return 9;
+      default: return -1;
+    }
+  };
   double whole = 0, fraction = 0, scale = 0.1;
   int digit = -1;
   double last_unit = 1e9;  // magnitudes must fall: 千 > 百 > 十
   bool after_point = false;
-  for (char32_t c : utf8::decode(s)) {
-    if (c == U'两') c = U'二';
-    if (auto at = digits.find(c); at != std::u32string::npos) {
+  for (std::size_t i = 0; i < s.size();) {  // code point by code point, no copy
+    const char32_t c = utf8::next(s, i);
+    if (const int at = digit_of(c); at >= 0) {
       if (after_point) {
         fraction += static_cast<double>(at) * scale;
         scale /= 10;
       } else {
         if (digit >= 0) return std::nullopt;
-        digit = static_cast<int>(at);
+        digit = at;
       }
     } else if (c == U'点' && !after_point) {
       after_point = true;

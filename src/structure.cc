@@ -15,13 +15,13 @@
 #include "plancmp/structure.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -54,8 +54,7 @@ struct Candidate {
   std::size_t begin = 0;     // where the item starts (marker or paragraph start)
   std::size_t body = 0;      // where its title starts
   std::size_t para_end = 0;  // end of the paragraph it opens or sits in
-  std::string printed;
-  const MarkerMatch* marker = nullptr;  // null: an unnumbered paragraph
+  const MarkerMatch* marker = nullptr;  // null: an unnumbered paragraph (nothing printed)
   double weight = 0;                    // evidence when read as printed
   bool heading_line = false;            // a short title alone on its line
   int parent = -1;                      // index of the enclosing chosen item
@@ -68,22 +67,42 @@ struct Item {
   std::size_t end = 0;  // end of its range in the text
 };
 
+// The messages below joined from text and numbers (as fmt's "{}" prints
+// them): there are dozens per plan, and fmt's parsing of a format string
+// costs several times the joining.
+void append_part(std::string& out, std::string_view text) { out += text; }
+void append_part(std::string& out, int number) { out += std::to_string(number); }
+std::size_t part_size(std::string_view text) { return text.size(); }
+std::size_t part_size(int) { return 11; }  // "-2147483648"
+
+template <class... Parts>
+std::string join(const Parts&... parts) {
+  std::string out;
+  out.reserve((part_size(parts) + ...));
+  (append_part(out, parts), ...);
+  return out;
+}
+
 // Why an item's number differs from its print, or "" when the print is sound.
 std::string repair_reason(const Item& item) {
   const MarkerMatch* m = item.cand.marker;
-  if (!m) return fmt::format("no number printed; the sequence makes it number {}", item.value);
+  if (!m) return join("no number printed; the sequence makes it number ", item.value);
   if (m->misread && m->value && *m->value == item.value)
-    return fmt::format("printed \"{}\" is an OCR misreading of number {}", m->printed, item.value);
+    return join("printed \"", m->printed, "\" is an OCR misreading of number ", item.value);
   if (!m->value)
-    return fmt::format("printed \"{}\" lost its numeral; the sequence makes it number {}", m->printed,
-                       item.value);
+    return join("printed \"", m->printed, "\" lost its numeral; the sequence makes it number ", item.value);
   if (*m->value != item.value)
-    return fmt::format("printed \"{}\" but it is number {} of its series (the print is damaged)",
-                       m->printed, item.value);
+    return join("printed \"", m->printed, "\" but it is number ", item.value,
+                " of its series (the print is damaged)");
   if (m->rule->damaged)
-    return fmt::format("printed \"{}\" is a damaged marker ({}); read as number {}", m->printed,
-                       m->rule->description, item.value);
+    return join("printed \"", m->printed, "\" is a damaged marker (", m->rule->description,
+                "); read as number ", item.value);
   return {};
+}
+
+const std::string& printed_of(const Candidate& c) {
+  static const std::string none;
+  return c.marker ? c.marker->printed : none;
 }
 
 std::string rule_of(const Item& item) {
@@ -104,6 +123,13 @@ std::vector<Paragraph> split_paragraphs(const std::string& text) {
 }
 
 std::size_t count_chars(std::string_view s) { return utf8::length(s); }
+
+std::string_view trim_view(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
 
 std::string trim(std::string s) {
   auto not_space = [](unsigned char c) { return c != ' ' && c != '\t'; };
@@ -134,12 +160,16 @@ bool is_heading_line(std::string_view line) {
 // of that reverse DFA over a counted repeat cost far more to build than the
 // forward DFA of an RE2::Set holding the same pattern. The set is built once
 // per pattern for the process; PartialMatch answers when the set cannot.
-bool matches_somewhere(const RE2& re, std::string_view text) {
+std::shared_ptr<const RE2::Set> set_of(const RE2& re) {
   static DerivedCache<RE2::Set> sets;  // null: no set
-  const std::shared_ptr<const RE2::Set> set = sets.get(regex_key(re), [&] {
+  return sets.get(regex_key(re), [&] {
     auto s = std::make_shared<RE2::Set>(re.options(), RE2::UNANCHORED);
     return s->Add(re.pattern(), nullptr) == 0 && s->Compile() ? s : nullptr;
   });
+}
+
+// `set` is set_of(re), looked up once by the caller.
+bool matches_somewhere(const RE2& re, const RE2::Set* set, std::string_view text) {
   if (set) {
     RE2::Set::ErrorInfo error{};
     if (set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error)) return true;
@@ -150,17 +180,23 @@ bool matches_somewhere(const RE2& re, std::string_view text) {
 
 // Where the title of an item that starts at `body` ends: at the first 。, the
 // end of the paragraph, or the next item; a heading that runs into its body
-// (its 。 lost) is cut at the first comma when it grows too long.
-std::size_t title_end(const std::string& text, std::size_t body, std::size_t limit, bool* run_in) {
-  std::size_t end = std::min(limit, text.find('\n', body));
-  std::size_t stop = text.find("。", body);
-  if (stop != std::string::npos && stop < end) end = stop;
+// (its 。 lost) is cut at the first comma when it grows too long. Every
+// search stays within the title's bounds: a text short of line breaks or
+// 。 must not make each item scan on to its end.
+std::size_t title_end(std::string_view text, std::size_t body, std::size_t limit, bool* run_in) {
   *run_in = false;
-  if (count_chars(std::string_view(text).substr(body, end - body)) > kMaxTitleChars) {
-    for (const char* cut : {",", ";"}) {
-      std::size_t c = text.find(cut, body);
-      if (c != std::string::npos && c < end) {
-        end = c;
+  std::size_t end = limit;
+  if (body >= end) return end;
+  if (std::size_t nl = text.substr(body, end - body).find('\n'); nl != std::string_view::npos)
+    end = body + nl;
+  // A 。 that starts before `end` (it may reach past a limit inside a character).
+  if (std::size_t stop = text.substr(body, end - body + 2).find("。"); stop != std::string_view::npos &&
+                                                                      body + stop < end)
+    end = body + stop;
+  if (count_chars(text.substr(body, end - body)) > kMaxTitleChars) {
+    for (char cut : {',', ';'}) {
+      if (std::size_t c = text.substr(body, end - body).find(cut); c != std::string_view::npos) {
+        end = body + c;
         *run_in = true;
       }
     }
@@ -178,7 +214,6 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   *over_budget = false;
   const int m = static_cast<int>(cands.size());
   if (m == 0) return {};
-  std::size_t state_count = 0;
   // Long project lists run past 100: the range follows the largest printed number.
   int V = kMinNumberRange;
   for (const Candidate& c : cands)
@@ -186,25 +221,65 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   // A custom grammar may read any digit string as an item number; the tables
   // below are O(V), so a printed "123456789." must not size them.
   V = std::min(V, kMaxSeriesNumber);
+  const auto columns = static_cast<std::size_t>(V) + 1;
+
+  // The numbers a printed marker can be read as depend only on its rule and
+  // what it prints: worked out once per distinct form, not per candidate.
+  // An unnumbered paragraph, or a marker whose number is lost, may be any
+  // number (null: 1..V).
+  struct Print {  // a rule, the number a print reads as exactly (if any), and the print
+    const MarkerRule* rule;
+    std::optional<int> value;
+    std::string_view text;
+    bool operator==(const Print&) const = default;
+  };
+  struct PrintHash {
+    std::size_t operator()(const Print& p) const {
+      return std::hash<std::string_view>{}(p.text) ^ std::hash<const void*>{}(p.rule) * 31 ^
+             static_cast<std::size_t>(p.value.value_or(-1)) * 131;
+    }
+  };
+  std::unordered_map<Print, std::vector<int>, PrintHash> readings_of;
+  std::vector<const std::vector<int>*> only(static_cast<std::size_t>(m), nullptr);
+  std::size_t state_count = 0;
+  for (std::size_t j = 0; j < only.size(); ++j) {
+    const MarkerMatch* mm = cands[j].marker;
+    if (mm && !mm->number_text.empty()) {
+      auto [it, fresh] = readings_of.try_emplace({mm->rule, mm->value, mm->number_text});
+      if (fresh) it->second = numeral_readings(*mm, V);
+      only[j] = &it->second;
+    }
+    state_count += only[j] ? only[j]->size() : static_cast<std::size_t>(V);
+    if (state_count > max_states) {
+      *over_budget = true;
+      return {};
+    }
+  }
 
   // One state per (candidate, number it is read as), kept sparse: a printed
-  // number allows few readings.
+  // number allows few readings. The states of candidate i are
+  // states[row_start[i] .. row_start[i + 1]), by number.
   struct State {
     int v;
     double score;
     std::pair<int, int> prev;  // (candidate, number) before it, (-1,-1) at a chain start
   };
-  std::vector<std::vector<State>> states(static_cast<std::size_t>(m));
+  std::vector<State> states;
+  states.reserve(state_count);
+  std::vector<std::size_t> row_start{0};
+  row_start.reserve(static_cast<std::size_t>(m) + 1);
   // Best over the candidates processed so far (all i < j), so each transition
   // costs O(1) instead of a scan over every earlier candidate:
-  //   column[v]    best state reading number v (continue with v + 1);
-  //   gap_prefix[k] best over u <= k of score + penalty * u (skip numbers);
-  //   top/second   best chain ends under two different parents (restart at a new parent).
+  //   column[v]   best state reading number v (continue with v + 1);
+  //   gap         best over u <= k of column[u].score + penalty * u (skip
+  //               numbers), with the first u that has it;
+  //   top/second  best chain ends under two different parents (restart at a new parent).
   struct Best {
     double score = kNegInf;
-    int i = -1, v = -1;
+    int i = -1;
   };
-  std::vector<Best> column(static_cast<std::size_t>(V) + 1), gap_prefix(static_cast<std::size_t>(V) + 1);
+  std::vector<Best> column(columns);
+  RunningBest gap(columns);
   struct End {
     double score = kNegInf;
     int i = -1, v = -1, parent = -2;
@@ -212,74 +287,60 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   End top, second;
   End overall;
 
-  // The numbers a printed marker can be read as depend only on its rule and
-  // what it prints: worked out once per distinct form, not per candidate.
-  std::map<std::tuple<const MarkerRule*, std::optional<int>, std::string_view>, std::vector<int>> readings_of;
-  auto readings = [&](const MarkerMatch& mm) -> const std::vector<int>& {
-    auto [it, fresh] = readings_of.try_emplace({mm.rule, mm.value, mm.number_text});
-    if (fresh) it->second = numeral_readings(mm, V);
-    return it->second;
-  };
-
   for (int j = 0; j < m; ++j) {
     const Candidate& cand = cands[static_cast<std::size_t>(j)];
     const int parent = cand.parent;
     const End& other_parent = top.parent != parent ? top : second;
+    const bool other_chain = restart_on_new_parent && other_parent.i >= 0;
     End row_best;
-    // An unnumbered paragraph, or a marker whose number is lost, may be any
-    // number; a printed number only what it can be read as (at half weight
-    // when only a fragment of it fits).
-    const MarkerMatch* mm = cand.marker;
-    const std::vector<int>* only = mm && !mm->number_text.empty() ? &readings(*mm) : nullptr;
-    const std::size_t count = only ? only->size() : static_cast<std::size_t>(V);
+    // A printed number is read only as what it can be, at half weight when
+    // only a fragment of it fits.
+    const std::vector<int>* row = only[static_cast<std::size_t>(j)];
+    const int exact = row && cand.marker->value ? *cand.marker->value : -1;
+    const std::size_t count = row ? row->size() : static_cast<std::size_t>(V);
     for (std::size_t k = 0; k < count; ++k) {
-      const int v = only ? (*only)[k] : static_cast<int>(k) + 1;
-      const double w =
-          !only || (mm->value && *mm->value == v) ? cand.weight : cand.weight * 0.5;
+      const int v = row ? (*row)[k] : static_cast<int>(k) + 1;
+      const double w = !row || v == exact ? cand.weight : cand.weight * 0.5;
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
       double score = w - start_penalty;  // start a chain here
       std::pair<int, int> prev{-1, -1};
-      if (v >= 2 && column[static_cast<std::size_t>(v) - 1].i >= 0 &&
-          column[static_cast<std::size_t>(v) - 1].score + w > score) {
-        score = column[static_cast<std::size_t>(v) - 1].score + w;
-        prev = {column[static_cast<std::size_t>(v) - 1].i, v - 1};
-      }
-      if (v >= 3 && gap_prefix[static_cast<std::size_t>(v) - 2].i >= 0) {
-        const Best& g = gap_prefix[static_cast<std::size_t>(v) - 2];
-        double sc = g.score - kMissingPenalty * (v - 1) + w;
-        if (sc > score) {
-          score = sc;
-          prev = {g.i, g.v};
+      if (v >= 2) {
+        const Best& c = column[static_cast<std::size_t>(v) - 1];
+        if (c.i >= 0 && c.score + w > score) {
+          score = c.score + w;
+          prev = {c.i, v - 1};
         }
       }
-      if (restart_on_new_parent && other_parent.i >= 0 && other_parent.score + w - start_penalty > score) {
+      if (v >= 3) {
+        const int from = gap.from(static_cast<std::size_t>(v) - 2);
+        if (from >= 0) {
+          double sc = gap.best(static_cast<std::size_t>(v) - 2) - kMissingPenalty * (v - 1) + w;
+          if (sc > score) {
+            score = sc;
+            prev = {column[static_cast<std::size_t>(from)].i, from};
+          }
+        }
+      }
+      if (other_chain && other_parent.score + w - start_penalty > score) {
         score = other_parent.score + w - start_penalty;
         prev = {other_parent.i, other_parent.v};
       }
-      if (++state_count > max_states) {
-        *over_budget = true;
-        return {};
-      }
-      states[static_cast<std::size_t>(j)].push_back({v, score, prev});
+      states.push_back({v, score, prev});
       if (score > row_best.score) row_best = {score, j, v, parent};
     }
+    row_start.push_back(states.size());
     // Fold row j into the running bests.
-    bool column_changed = false;
-    for (const State& st : states[static_cast<std::size_t>(j)]) {
-      Best& c = column[static_cast<std::size_t>(st.v)];
+    for (std::size_t s = row_start[static_cast<std::size_t>(j)]; s < states.size(); ++s) {
+      const State& st = states[s];
+      const auto v = static_cast<std::size_t>(st.v);
+      Best& c = column[v];
       if (st.score > c.score) {
-        c = {st.score, j, st.v};
-        column_changed = true;
+        c = {st.score, j};
+        // In order: a row's states are by number.
+        gap.raise(v, st.score + kMissingPenalty * static_cast<double>(v));
       }
     }
-    if (column_changed) {
-      Best running;
-      for (int u = 1; u <= V; ++u) {
-        const Best& c = column[static_cast<std::size_t>(u)];
-        if (c.i >= 0 && c.score + kMissingPenalty * u > running.score) running = {c.score + kMissingPenalty * u, c.i, u};
-        gap_prefix[static_cast<std::size_t>(u)] = running;
-      }
-    }
+    gap.settle();
     if (row_best.i >= 0) {
       if (row_best.score > overall.score) overall = row_best;
       if (row_best.parent == top.parent) {
@@ -295,8 +356,10 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   std::vector<std::pair<int, int>> chain;
   if (overall.score <= 0) return chain;  // no evidence of a numbered series at this level
   auto state_of = [&](int i, int v) -> const State& {
-    const auto& row = states[static_cast<std::size_t>(i)];
-    return *std::lower_bound(row.begin(), row.end(), v, [](const State& st, int x) { return st.v < x; });
+    const auto row = static_cast<std::size_t>(i);
+    const auto first = states.begin() + static_cast<std::ptrdiff_t>(row_start[row]);
+    const auto last = states.begin() + static_cast<std::ptrdiff_t>(row_start[row + 1]);
+    return *std::lower_bound(first, last, v, [](const State& st, int x) { return st.v < x; });
   };
   for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0; at = state_of(at.first, at.second).prev)
     chain.push_back(at);
@@ -317,12 +380,23 @@ class StructureFinder {
   int enclosing_item(std::size_t pos, int below_level) const;
   // "(三)标题。正文…": the item's paragraph goes on after its title sentence.
   bool has_body_after_title(const Candidate& c) const {
-    std::size_t stop = text_.find("。", c.body);
-    return stop != std::string::npos && stop + 3 < c.para_end;
+    if (c.body >= c.para_end) return false;
+    std::size_t stop = std::string_view(text_).substr(c.body, c.para_end - c.body).find("。");
+    return stop != std::string_view::npos && c.body + stop + 3 < c.para_end;
   }
   bool starts_paragraph(std::size_t pos) const { return pos == 0 || text_[pos - 1] == '\n'; }
   void choose_level(int level, bool restart_on_new_parent);
   void build_output(Structure& out);
+  // The first item before item i (a scan back) that encloses it, or -1.
+  int enclosing_by_scan(std::size_t i) const {
+    const Item& item = items_[i];
+    for (std::size_t j = i; j-- > 0;) {
+      const Item& p = items_[j];
+      if (p.cand.level < item.cand.level && p.cand.begin <= item.cand.begin && item.cand.begin < p.end)
+        return static_cast<int>(j);
+    }
+    return -1;
+  }
   std::string title_of(const Item& item, bool* run_in) const;
 
   const NormalizedText& nt_;
@@ -351,7 +425,6 @@ void StructureFinder::collect_candidates() {
     c.begin = m.begin;
     c.body = m.body;
     c.para_end = paragraphs_[pi].end;
-    c.printed = m.printed;
     c.marker = &m;
     c.weight = m.rule->weight;
     if (m.rule->position == MarkerPosition::kBoundaryPreferred && !m.at_boundary) c.weight *= 0.5;
@@ -365,10 +438,12 @@ void StructureFinder::collect_candidates() {
   int task_level = 0;
   for (int level = 2; level < 10; ++level)
     if (paragraph_markers_by_level[level] >= 3) task_level = level;
+  const std::shared_ptr<const RE2::Set> task_note_set = g_.task_note.re ? set_of(*g_.task_note.re) : nullptr;
   for (std::size_t p = 0; p < paragraphs_.size(); ++p) {
     if (para_has_marker[p]) continue;
     const Paragraph& para = paragraphs_[p];
-    std::string line = trim(text_.substr(para.begin, para.end - para.begin));
+    const std::string_view line =
+        trim_view(std::string_view(text_).substr(para.begin, para.end - para.begin));
     if (line.empty()) continue;
     Candidate c;
     c.begin = c.body = para.begin;
@@ -384,10 +459,10 @@ void StructureFinder::collect_candidates() {
     if (task_level == 0) continue;
     c.level = task_level;
     std::size_t first_stop = line.find("。");
-    bool short_heading = first_stop != std::string::npos && first_stop + 3 < line.size() &&
+    bool short_heading = first_stop != std::string_view::npos && first_stop + 3 < line.size() &&
                          count_chars(line.substr(0, first_stop)) <= 25 &&
                          line.substr(0, first_stop).find(',') == std::string::npos;
-    if (g_.task_note.re && matches_somewhere(*g_.task_note.re, line))
+    if (g_.task_note.re && matches_somewhere(*g_.task_note.re, task_note_set.get(), line))
       c.weight = 1.0;
     else if (short_heading)
       c.weight = -0.2;  // only to fill a gap the numbering shows
@@ -460,7 +535,8 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   std::vector<Candidate> cands;
   const bool has_sections = !items_.empty();
   // Indices of the chosen items by level, in position order (enclosing_item()).
-  by_level_.assign(kLevels, {});
+  by_level_.resize(kLevels);  // kept from level to level: no reallocation
+  for (std::vector<int>& at_level : by_level_) at_level.clear();
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const int l = items_[i].cand.level;
     if (l < 0 || l >= static_cast<int>(kLevels)) {
@@ -506,9 +582,12 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     if (over_budget) chain.clear();
   }
   if (chain.empty()) return;  // no item at this level: items_ and their ends stand
+  // Both runs are in position order (cands is): a stable merge, as a stable
+  // sort of the whole would give.
+  const auto chosen_before = static_cast<std::ptrdiff_t>(items_.size());
   for (auto [index, value] : chain) items_.push_back({cands[index], value, text_.size()});
-  std::stable_sort(items_.begin(), items_.end(),
-                   [](const Item& a, const Item& b) { return a.cand.begin < b.cand.begin; });
+  std::inplace_merge(items_.begin(), items_.begin() + chosen_before, items_.end(),
+                     [](const Item& a, const Item& b) { return a.cand.begin < b.cand.begin; });
   // An item runs to the next item of its level or above.
   for (std::size_t i = 0; i < items_.size(); ++i) {
     items_[i].end = text_.size();
@@ -532,66 +611,98 @@ std::string StructureFinder::title_of(const Item& item, bool* run_in) const {
 
 void StructureFinder::build_output(Structure& out) {
   std::vector<int> clause_index_of_item(items_.size(), -1);
+  const auto sections = static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(), [](const Item& it) { return it.cand.level == 1; }));
+  out.sections.reserve(sections);
+  out.clauses.reserve(items_.size() - sections);
+  // The last item so far of each level: an item's parent and its predecessor
+  // in its series are then found in a step per level, not by a scan back
+  // over its siblings (unless a level is out of range).
+  std::array<int, kLevels> last_of_level;
+  last_of_level.fill(-1);
+  const bool levels_in_range = std::all_of(items_.begin(), items_.end(), [](const Item& it) {
+    return it.cand.level >= 0 && it.cand.level < static_cast<int>(kLevels);
+  });
+  auto last_below = [&](int level) {  // the last item of a level under `level`
+    int j = -1;
+    for (int l = 0; l < level; ++l) j = std::max(j, last_of_level[static_cast<std::size_t>(l)]);
+    return j;
+  };
   int section_n = 0;
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const Item& item = items_[i];
+    const int level = item.cand.level;
+    // The innermost item that encloses this one, and the one before it in
+    // its series (-1: none). A scan back meets the last item of a lower
+    // level first, and that one encloses this one (it runs to the next item
+    // of its level or above); the one before in the series is the last of
+    // this level, unless an item of a lower level (its parent) came after it.
+    auto encloses = [&](const Item& p) {
+      return p.cand.level < level && p.cand.begin <= item.cand.begin && item.cand.begin < p.end;
+    };
+    int parent = -1, before = -1;
+    if (levels_in_range) {
+      const int below = last_below(level), same = last_of_level[static_cast<std::size_t>(level)];
+      // (No item of a lower level before: none encloses this one.)
+      if (below >= 0)
+        parent = encloses(items_[static_cast<std::size_t>(below)]) ? below : enclosing_by_scan(i);
+      if (same > below) before = same;
+      last_of_level[static_cast<std::size_t>(level)] = static_cast<int>(i);
+    } else {
+      parent = enclosing_by_scan(i);
+      for (std::size_t j = i; j-- > 0;) {
+        if (items_[j].cand.level < level) break;  // first item under its parent
+        if (items_[j].cand.level != level) continue;
+        before = static_cast<int>(j);
+        break;
+      }
+    }
     SourcePosition pos = nt_.position(item.cand.begin);
     bool run_in = false;
     std::string title = title_of(item, &run_in);
     if (std::string why = repair_reason(item); !why.empty())
       out.warnings.push_back({"numbering-repaired",
-                              fmt::format("{} \"{}\": {}", item.cand.level == 1 ? "section" : "clause",
-                                          title, why),
+                              join(item.cand.level == 1 ? "section" : "clause", " \"", title, "\": ", why),
                               pos.line, pos.column, -1});
     if (run_in)
       out.warnings.push_back({"heading-runs-into-body",
-                              fmt::format("heading has no 。 before its body; title cut at the first comma: {}", title),
+                              join("heading has no 。 before its body; title cut at the first comma: ",
+                                   title),
                               pos.line, pos.column, -1});
     if (item.cand.level == 1) {
       section_n = item.value;
-      out.sections.push_back({item.value, item.cand.printed, title, pos.line, pos.column,
+      out.sections.push_back({item.value, printed_of(item.cand), std::move(title), pos.line, pos.column,
                               rule_of(item), item.cand.begin, item.end});
       continue;
     }
     Clause c;
     c.id = item.value;
-    c.printed = item.cand.printed;
+    c.printed = printed_of(item.cand);
     c.section = section_n;
-    c.title = title;
     c.line = pos.line;
     c.column = pos.column;
     c.level = item.cand.level;
     c.rule = rule_of(item);
     c.text_begin = item.cand.begin;
     c.text_end = item.end;
-    // Parent: the innermost enclosing item below section level.
-    for (int j = static_cast<int>(i) - 1; j >= 0; --j) {
-      const Item& p = items_[j];
-      if (p.cand.level < item.cand.level && p.cand.begin <= item.cand.begin && item.cand.begin < p.end) {
-        if (p.cand.level >= 2) {
-          c.parent = p.value;
-          c.parent_index = clause_index_of_item[j];
-        }
-        break;
-      }
+    if (parent >= 0 && items_[static_cast<std::size_t>(parent)].cand.level >= 2) {
+      c.parent = items_[static_cast<std::size_t>(parent)].value;
+      c.parent_index = clause_index_of_item[static_cast<std::size_t>(parent)];
     }
     // A number the series skips ("(一)" then "(三)") is reported, not invented.
-    for (int j = static_cast<int>(i) - 1; j >= 0; --j) {
-      const Item& prev = items_[j];
-      if (prev.cand.level < item.cand.level) break;  // first item under its parent
-      if (prev.cand.level != item.cand.level) continue;
+    if (before >= 0) {
+      const Item& prev = items_[static_cast<std::size_t>(before)];
       if (item.value > prev.value + 1)
         out.warnings.push_back({"numbering-gap",
-                                fmt::format("clause \"{}\" is number {}, but number{} {} of its series "
-                                            "{} missing",
-                                            title, item.value, item.value - prev.value > 2 ? "s" : "",
-                                            item.value - prev.value > 2
-                                                ? fmt::format("{}–{}", prev.value + 1, item.value - 1)
-                                                : std::to_string(prev.value + 1),
-                                            item.value - prev.value > 2 ? "are" : "is"),
+                                join("clause \"", title, "\" is number ", item.value, ", but number",
+                                     item.value - prev.value > 2 ? "s" : "", " ",
+                                     item.value - prev.value > 2 ? join(prev.value + 1, "–", item.value - 1)
+                                                                 : std::to_string(prev.value + 1),
+                                     " of its series ", item.value - prev.value > 2 ? "are" : "is",
+                                     " missing"),
                                 pos.line, pos.column, -1});
-      break;
     }
+    c.title = std::move(title);
     clause_index_of_item[i] = static_cast<int>(out.clauses.size());
     out.clauses.push_back(std::move(c));
   }
