@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <utility>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -26,6 +27,14 @@ bool is_cjk_punct(char32_t c) {
          (c >= 0x2010 && c <= 0x2027) || c == 0x00B7;
 }
 
+namespace {
+
+// Where fold_fullwidth() can change a character (the reading pass's table is
+// built from these: keep them in step).
+constexpr std::pair<char32_t, char32_t> kFoldRanges[] = {{0x3000, 0x3010}, {0xFF01, 0xFF5F}};
+
+}  // namespace
+
 char32_t fold_fullwidth(char32_t c) {
   if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFF01 + 0x21;
   if (c == 0x3000) return U' ';
@@ -42,6 +51,7 @@ char32_t fold_fullwidth(char32_t c) {
 namespace {
 
 constexpr std::size_t kCheckpoint = 64;  // source bytes between column checkpoints
+constexpr std::size_t kTextBlock = 64;   // text bytes between entries of the code point index
 
 // Traditional -> Simplified for one code point (ICU's rules, tabled at build
 // time: see t2s.h).
@@ -49,16 +59,21 @@ char32_t to_simplified(char32_t c) { return is_han(c) ? t2s::convert_char(c) : c
 
 // What the text gets for the 3-byte characters U+1000-U+FFFF: folded, then
 // simplified, 0 for those that stay as they are. Derived from the functions
-// above once, for the reading pass's lookup.
+// above once, for the reading pass's look-up; only where folding or t2s's
+// per-character table can change anything is worth asking them.
 constexpr char32_t kTableLo = 0x1000, kTableHi = 0x10000;
 
 const std::vector<char16_t>& rule_view_table() {
   static const std::vector<char16_t> table = [] {
     std::vector<char16_t> t(kTableHi - kTableLo);
-    for (char32_t c = kTableLo; c < kTableHi; ++c) {
+    auto note = [&](char32_t c) {
       const char32_t to = to_simplified(fold_fullwidth(c));
-      if (to != c) t[c - kTableLo] = static_cast<char16_t>(to);
-    }
+      if (to != c && c >= kTableLo && c < kTableHi) t[c - kTableLo] = static_cast<char16_t>(to);
+    };
+    for (char32_t c = t2s::kSingleLo; c < t2s::kSingleHi; ++c)
+      if (t2s::kSingle[c - t2s::kSingleLo] != 0) note(c);
+    for (const auto& [lo, hi] : kFoldRanges)
+      for (char32_t c = lo; c < hi; ++c) note(c);
     return t;
   }();
   return table;
@@ -75,11 +90,7 @@ bool ends_sentence(char32_t c) {
 
 // The character at source byte i as steps 1-3 read it: folded, not
 // simplified (what the reading pass decoded there).
-char32_t folded_at(std::string_view source, std::size_t i) {
-  const auto byte = static_cast<unsigned char>(source[i]);
-  if (byte < 0x80) return byte;
-  return fold_fullwidth(utf8::next(source, i));
-}
+char32_t folded_at(std::string_view source, std::size_t i) { return fold_fullwidth(utf8::next(source, i)); }
 
 struct Line {
   std::size_t begin, end;  // code point indices (end excludes the '\n')
@@ -94,16 +105,29 @@ class Chars {
  public:
   Chars(std::string_view source, const std::uint32_t* source_byte, std::size_t size,
         const std::vector<std::uint32_t>& spaces)
-      : source_(source), source_byte_(source_byte), spaces_(spaces), state_(size, kKept) {}
+      : source_(source),
+        source_byte_(source_byte),
+        spaces_(spaces),
+        size_(size),
+        removed_((size + 63) / 64),
+        tab_((size + 63) / 64) {}
 
-  std::size_t size() const { return state_.size(); }
+  std::size_t size() const { return size_; }
   char32_t rule(std::size_t k) const { return folded_at(source_, source_byte_[k]); }
   // The code points that are spaces (is_space), in order.
   const std::vector<std::uint32_t>& spaces() const { return spaces_; }
-  bool removed(std::size_t k) const { return state_[k] == kRemoved; }
-  bool is_tab(std::size_t k) const { return state_[k] == kTab; }
-  void remove(std::size_t k) { set(k, kRemoved); }
-  void make_tab(std::size_t k) { set(k, kTab); }
+  bool removed(std::size_t k) const { return test(removed_, k); }
+  bool is_tab(std::size_t k) const { return test(tab_, k); }
+  void remove(std::size_t k) {
+    if (!removed(k) && !is_tab(k)) edits_.push_back(static_cast<std::uint32_t>(k));
+    tab_[k / 64] &= ~bit(k);
+    removed_[k / 64] |= bit(k);
+  }
+  void make_tab(std::size_t k) {
+    if (!removed(k) && !is_tab(k)) edits_.push_back(static_cast<std::uint32_t>(k));
+    removed_[k / 64] &= ~bit(k);
+    tab_[k / 64] |= bit(k);
+  }
   // The code points removed or made tabs, in order.
   std::vector<std::uint32_t> sorted_edits() {
     std::sort(edits_.begin(), edits_.end());
@@ -111,16 +135,14 @@ class Chars {
   }
 
  private:
-  enum State : std::uint8_t { kKept, kRemoved, kTab };
-  void set(std::size_t k, State s) {
-    if (state_[k] == kKept) edits_.push_back(static_cast<std::uint32_t>(k));
-    state_[k] = s;
-  }
+  static std::uint64_t bit(std::size_t k) { return std::uint64_t{1} << (k % 64); }
+  static bool test(const std::vector<std::uint64_t>& bits, std::size_t k) { return (bits[k / 64] & bit(k)) != 0; }
 
   std::string_view source_;
   const std::uint32_t* source_byte_;
   const std::vector<std::uint32_t>& spaces_;
-  std::vector<State> state_;
+  std::size_t size_;
+  std::vector<std::uint64_t> removed_, tab_;  // a bit per code point
   std::vector<std::uint32_t> edits_;
 };
 
@@ -362,6 +384,19 @@ std::vector<std::uint32_t> lead_byte_checkpoints(std::string_view source) {
   return checkpoints;
 }
 
+// The index of the first of the sorted values[0, n) above x (`or_equal`:
+// not below x), as std::upper_bound (std::lower_bound) finds it but without
+// branches: a binary search over a map of every character mispredicts one
+// step in two, and later stages search it thousands of times a document.
+template <bool or_equal>
+std::size_t first_above(const std::uint32_t* values, std::size_t n, std::size_t x) {
+  if (n == 0) return 0;
+  const std::uint32_t* base = values;
+  auto before = [x](std::uint32_t v) { return or_equal ? v < x : v <= x; };
+  for (; n > 1; n -= n / 2) base = before(base[n / 2]) ? base + n / 2 : base;
+  return static_cast<std::size_t>(base - values) + (before(*base) ? 1 : 0);
+}
+
 // What the reading pass makes of the source.
 struct Reading {
   std::string text;                    // folded and simplified, nothing removed
@@ -398,7 +433,7 @@ class Reader {
   std::size_t i_ = 0, k_ = 0;  // next source byte, next code point
   std::size_t line_begin_ = 0;
   bool blanks_ = false;
-  static constexpr std::size_t kSlack = 4;  // encode_to() writes up to 4 bytes
+  static constexpr std::size_t kSlack = 4;  // encode_to() and read_fast() write up to 4 bytes
 };
 
 Reader::Reader(std::string_view source)
@@ -430,47 +465,47 @@ Reading Reader::read() && {
 // The bulk of a plan: printable ASCII and well-formed 2- and 3-byte
 // characters, copied unless folding or t2s changes them. Stops, before
 // taking it, at any other character (spaces, line ends, what needs
-// utf8::next) and two bytes before the end.
+// utf8::next) and three bytes before the end (each step reads four bytes
+// and may write four: the text has room, see read_one()).
 void Reader::read_fast() {
   const unsigned char* const bytes = bytes_;
-  const unsigned char* const end = bytes + (size_ >= 2 ? size_ - 2 : 0);
-  const unsigned char* p = bytes + i_;
+  const std::size_t stop = size_ >= 3 ? size_ - 3 : 0;
   char* const base = base_;
-  char* w = w_;
   std::uint32_t* const text_at = r_.text_at.data();
   std::uint32_t* const source_at = r_.source_at.data();
   const char16_t* const table = rule_view_table().data();
+  std::size_t s = i_, t = static_cast<std::size_t>(w_ - base);
   std::size_t k = k_;
-  for (; p < end; ++k) {
-    const unsigned char byte = *p;
-    text_at[k] = static_cast<std::uint32_t>(w - base);
-    source_at[k] = static_cast<std::uint32_t>(p - bytes);
-    const utf8::Lead lead = utf8::kLeads[byte];
+  for (; s < stop; ++k) {
+    text_at[k] = static_cast<std::uint32_t>(t);
+    source_at[k] = static_cast<std::uint32_t>(s);
+    const std::uint32_t x = utf8::load_le32(bytes + s);
+    const utf8::Lead lead = utf8::kLeads[x & 0xFF];
     if (lead == utf8::Lead::kThree) {
-      if (!utf8::continuation_2(p + 1)) break;
-      const char16_t to = table[utf8::decode_3(p) - kTableLo];
+      if ((x & 0xC0C000) != 0x808000) break;  // not two continuation bytes
+      const char16_t to = table[utf8::decode_3(x) - kTableLo];
       if (to == 0) {
-        std::memcpy(w, p, 3);
-        w += 3;
+        std::memcpy(base + t, bytes + s, 4);  // the fourth byte is overwritten next
+        t += 3;
       } else if (to == u' ') {
         break;  // U+3000: a space, for read_one()
       } else {
-        w = utf8::encode_to(w, to);
+        t = static_cast<std::size_t>(utf8::encode_to(base + t, to) - base);
       }
-      p += 3;
+      s += 3;
     } else if (lead == utf8::Lead::kAscii) {
-      *w++ = static_cast<char>(byte);
-      ++p;
-    } else if (lead == utf8::Lead::kTwo && (p[1] & 0xC0) == 0x80 && !(byte == 0xC2 && p[1] == 0xA0)) {
-      std::memcpy(w, p, 2);  // below U+0800 nothing folds or simplifies; U+00A0 is a space
-      w += 2;
-      p += 2;
+      base[t++] = static_cast<char>(x & 0xFF);
+      ++s;
+    } else if (lead == utf8::Lead::kTwo && (x & 0xC000) == 0x8000 && (x & 0xFFFF) != 0xA0C2) {
+      std::memcpy(base + t, bytes + s, 2);  // below U+0800 nothing folds or simplifies; U+00A0 is a space
+      t += 2;
+      s += 2;
     } else {
       break;
     }
   }
-  i_ = static_cast<std::size_t>(p - bytes);
-  w_ = w;
+  i_ = s;
+  w_ = base + t;
   k_ = k;
 }
 
@@ -603,18 +638,40 @@ void NormalizedText::build_from_source() {
   std::vector<bool> tabs(edits.size());
   for (std::size_t e = 0; e < edits.size(); ++e) tabs[e] = chars.is_tab(edits[e]);
   apply_edits(edits, tabs, out.text_, out.cp_text_byte_, out.cp_source_byte_);
+  index_text_blocks();
+}
+
+// Every code point has at least one text byte: the starts are increasing, and
+// a block of kTextBlock text bytes holds parts of at most kTextBlock + 1.
+void NormalizedText::index_text_blocks() {
+  const std::size_t blocks = text_.size() / kTextBlock + 1;
+  const std::uint32_t* starts = cp_text_byte_.data();
+  const std::size_t entries = cp_text_byte_.size();
+  text_block_cp_.resize(blocks);
+  std::size_t cp = 0;  // cp_of(0)
+  for (std::size_t j = 0; j < blocks; ++j) {
+    const std::size_t window = std::min(kTextBlock, entries - 1 - cp);
+    cp += first_above<false>(starts + cp + 1, window, j * kTextBlock);
+    text_block_cp_[j] = static_cast<std::uint32_t>(cp);
+  }
 }
 
 std::size_t NormalizedText::cp_of(std::size_t text_byte) const {
-  // Every code point has at least one text byte: the starts are increasing.
-  auto it = std::upper_bound(cp_text_byte_.begin(), cp_text_byte_.end(), text_byte);
-  return static_cast<std::size_t>(it - cp_text_byte_.begin()) - 1;
+  // Between the code points of its block's first byte and of the next one's.
+  const std::size_t j = text_byte / kTextBlock;
+  const std::size_t lo = text_block_cp_[j];
+  const std::size_t hi = j + 1 < text_block_cp_.size() ? text_block_cp_[j + 1] : cp_text_byte_.size() - 1;
+  return lo + first_above<false>(cp_text_byte_.data() + lo + 1, hi - lo, text_byte);
 }
 
 std::size_t NormalizedText::source_cps_before(std::size_t source_byte) const {
   const std::size_t k = std::min(source_byte / kCheckpoint, cp_checkpoints_.size() - 1);
-  const std::size_t from = k * kCheckpoint;
-  return cp_checkpoints_[k] + utf8::length(std::string_view(source_).substr(from, source_byte - from));
+  const std::size_t from = k * kCheckpoint, n = source_byte - from;
+#if defined(__SSE2__)
+  static_assert(kCheckpoint <= 64);
+  if (n < 64 && from + 64 <= source_.size()) return cp_checkpoints_[k] + n - utf8::continuation_bytes_in_64(source_.data() + from, n);
+#endif
+  return cp_checkpoints_[k] + utf8::length(std::string_view(source_).substr(from, n));
 }
 
 std::size_t NormalizedText::source_offset(std::size_t text_byte) const {
@@ -623,8 +680,7 @@ std::size_t NormalizedText::source_offset(std::size_t text_byte) const {
 }
 
 std::size_t NormalizedText::text_offset(std::size_t source_byte) const {
-  auto it = std::lower_bound(cp_source_byte_.begin(), cp_source_byte_.end(), source_byte);
-  return cp_text_byte_[static_cast<std::size_t>(it - cp_source_byte_.begin())];
+  return cp_text_byte_[first_above<true>(cp_source_byte_.data(), cp_source_byte_.size(), source_byte)];
 }
 
 SourcePosition NormalizedText::source_position(std::size_t source_byte) const {

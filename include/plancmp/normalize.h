@@ -91,6 +91,7 @@ class NormalizedText {
 
  private:
   void build_from_source();
+  void index_text_blocks();
   // Index of the code point whose text bytes hold `text_byte` (<= text size).
   std::size_t cp_of(std::size_t text_byte) const;
   // Code points in source_[0, source_byte).
@@ -104,6 +105,7 @@ class NormalizedText {
   detail::OffsetMap cp_source_byte_;  // code point index -> source byte (+ end)
   std::vector<std::size_t> line_starts_;       // source byte of each line start
   std::vector<std::uint32_t> cp_checkpoints_;  // code points in source_ before each kCheckpoint bytes
+  std::vector<std::uint32_t> text_block_cp_;   // cp_of() of every kTextBlock-th text byte
   bool had_page_markers_ = false;
   std::vector<Warning> warnings_;
 };
