@@ -211,28 +211,35 @@ inline std::size_t length(std::string_view s) {
 }
 
 #if defined(__SSE2__)
-// Sixteen bytes of input as is_valid() sees them with SSE2. Only printable
-// ASCII, controls and 3-byte characters with leads E1-EC, EE, EF are
-// vouched for (`other` flags anything else); `lead` and `cont` are the bits
-// of the 3-byte leads and of the continuation bytes, `controls` those of the
-// bytes below 0x20.
+// Thirty-two bytes of input as is_valid() sees them with SSE2. Only
+// printable ASCII, controls and 3-byte characters with leads E1-EC, EE, EF
+// are vouched for (`other` flags anything else); `lead` and `cont` are the
+// bits of the 3-byte leads and of the continuation bytes, `controls` those
+// of the bytes below 0x20.
 struct Window {
-  unsigned other, lead, cont, controls;
+  std::uint32_t other, lead, cont, controls;
 };
 
 inline Window window_at(const unsigned char* p) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   auto bytes = [](int b) { return _mm_set1_epi8(static_cast<char>(b)); };
-  auto bits = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
-  // 2-byte leads, 4-byte leads and what no character starts with, E0 and ED.
-  const __m128i other = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(_mm_and_si128(v, bytes(0xE0)), bytes(0xC0)),
-                   _mm_cmpeq_epi8(_mm_max_epu8(v, bytes(0xF0)), v)),
-      _mm_or_si128(_mm_cmpeq_epi8(v, bytes(0xE0)), _mm_cmpeq_epi8(v, bytes(0xED))));
-  // Signed compares: 0x80-0xFF are the negative bytes.
-  const unsigned high = bits(v);
-  return {bits(other), bits(_mm_cmpgt_epi8(v, bytes(0xDF))) & high, bits(_mm_cmplt_epi8(v, bytes(0xC0))),
-          bits(_mm_cmplt_epi8(v, bytes(0x20))) & ~high};
+  auto bits = [](__m128i m) { return static_cast<std::uint32_t>(_mm_movemask_epi8(m)); };
+  Window w{};
+  __m128i other = _mm_setzero_si128();
+  for (int half = 0; half < 2; ++half) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * half));
+    // 2-byte leads, 4-byte leads and what no character starts with, E0 and ED.
+    other = _mm_or_si128(other, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_and_si128(v, bytes(0xE0)), bytes(0xC0)),
+                                                          _mm_cmpeq_epi8(_mm_max_epu8(v, bytes(0xF0)), v)),
+                                             _mm_or_si128(_mm_cmpeq_epi8(v, bytes(0xE0)), _mm_cmpeq_epi8(v, bytes(0xED)))));
+    // Signed compares: 0x80-0xFF are the negative bytes.
+    const std::uint32_t high = bits(v);
+    const int at = 16 * half;
+    w.lead |= (bits(_mm_cmpgt_epi8(v, bytes(0xDF))) & high) << at;
+    w.cont |= bits(_mm_cmplt_epi8(v, bytes(0xC0))) << at;
+    w.controls |= (bits(_mm_cmplt_epi8(v, bytes(0x20))) & ~high) << at;
+  }
+  w.other = bits(other);
+  return w;
 }
 #endif
 
@@ -240,8 +247,8 @@ inline Window window_at(const unsigned char* p) {
 // error (no overlong forms, surrogates, values past U+10FFFF or truncated
 // sequences)? Calls on_control(offset) for each byte below 0x20 on the way;
 // when s is not well-formed, for those before the first error only.
-// Sixteen bytes of ASCII and 3-byte characters (most of a plan) are checked
-// a step with SSE2; elsewhere 2- and 3-byte characters take one table
+// Thirty-two bytes of ASCII and 3-byte characters (most of a plan) are
+// checked a step with SSE2; elsewhere 2- and 3-byte characters take one table
 // look-up each, and the rest is left to U8_NEXT.
 template <typename OnControl>
 bool is_valid(std::string_view s, OnControl&& on_control) {
@@ -281,24 +288,25 @@ bool is_valid(std::string_view s, OnControl&& on_control) {
 #if defined(__SSE2__)
   // Continuation bytes the leads of one window want: those past it are
   // `pending` for the next one.
-  const auto* const window_end = s.size() >= 16 ? end - 16 : begin;
-  unsigned pending = 0;
-  for (; p < window_end; p += 16) {
+  constexpr std::size_t kWindow = 32;
+  const auto* const window_end = s.size() >= kWindow ? end - kWindow : begin;
+  std::uint64_t pending = 0;
+  for (; p < window_end; p += kWindow) {
     const Window w = window_at(p);
-    const unsigned wanted = (w.lead << 1) | (w.lead << 2) | pending;
-    if (w.other != 0 || (wanted & 0xFFFF) != w.cont) {
+    const std::uint64_t wanted = (std::uint64_t{w.lead} << 1) | (std::uint64_t{w.lead} << 2) | pending;
+    if (w.other != 0 || static_cast<std::uint32_t>(wanted) != w.cont) {
       // The scalar path takes it from the start of the character p is in
       // (a lead one or two bytes back when some are pending).
       p -= pending == 0 ? 0 : pending == 1 ? 2 : 1;
-      for (const auto* const stop = p + 16; p < stop;)
+      for (const auto* const stop = p + kWindow; p < stop;)
         if (!step()) return false;
       pending = 0;
-      p -= 16;  // the loop's step
+      p -= kWindow;  // the loop's step
       continue;
     }
-    for (unsigned c = w.controls; c != 0; c &= c - 1)
-      on_control(static_cast<std::size_t>(p - begin) + static_cast<std::size_t>(__builtin_ctz(c)));
-    pending = wanted >> 16;
+    for (std::uint32_t c = w.controls; c != 0; c &= c - 1)
+      on_control(static_cast<std::size_t>(p - begin) + static_cast<std::size_t>(std::countr_zero(c)));
+    pending = wanted >> 32;
   }
   p -= pending == 0 ? 0 : pending == 1 ? 2 : 1;
 #endif
