@@ -416,7 +416,8 @@ struct Reading {
 // character) except for U+FFFD replacing fewer bytes.
 class Reader {
  public:
-  explicit Reader(std::string_view source);
+  // `leads`: the bytes of source that are no continuation byte.
+  Reader(std::string_view source, std::size_t leads);
   Reading read() &&;
 
  private:
@@ -436,11 +437,11 @@ class Reader {
   static constexpr std::size_t kSlack = 4;  // encode_to() and read_fast() write up to 4 bytes
 };
 
-Reader::Reader(std::string_view source)
+Reader::Reader(std::string_view source, std::size_t leads)
     : source_(source),
       bytes_(reinterpret_cast<const unsigned char*>(source.data())),
       size_(source.size()),
-      entries_(utf8::length(source) + 1) {
+      entries_(leads + 1) {
   r_.text_at.resize(entries_);
   r_.source_at.resize(entries_);
   r_.text.resize(size_ + kSlack);
@@ -604,14 +605,15 @@ void NormalizedText::build_from_source() {
   const std::string_view source = source_;
   if (source.size() >= (1u << 31)) throw std::length_error("text too large to normalize (over 2 GB)");
 
-  Reading r = Reader(source).read();
+  out.cp_checkpoints_ = lead_byte_checkpoints(source);
+  const std::size_t counted = (source.size() / kCheckpoint) * kCheckpoint;
+  const std::size_t leads = out.cp_checkpoints_.back() + utf8::length(source.substr(counted));
+  Reading r = Reader(source, leads).read();
   out.text_ = std::move(r.text);
   out.cp_text_byte_ = std::move(r.text_at);
   out.cp_source_byte_ = std::move(r.source_at);
   out.line_starts_ = std::move(r.line_starts);
   const std::vector<Line>& lines = r.lines;
-  out.cp_checkpoints_ = lead_byte_checkpoints(source);
-
   Chars chars(source, cp_source_byte_.data(), cp_source_byte_.size() - 1, r.spaces);
   // 1. Conversion artefacts.
   if (remove_page_markers(chars, lines)) {
@@ -703,23 +705,34 @@ std::string NormalizedText::display(std::size_t begin, std::size_t end) const {
   end = std::min(end, text_.size());
   std::size_t first = cp_of(begin), last = cp_of(end - 1);
   // The original script, folded (as the character was read in build()),
-  // encoded into a buffer of the largest size it can take.
+  // encoded into a buffer of the largest size it can take (four bytes a
+  // character, which the four-byte copies below rely on).
   out.resize(4 * (last - first + 1));
   char* w = out.data();
   const auto* bytes = reinterpret_cast<const unsigned char*>(source_.data());
   const std::size_t size = source_.size();
   for (std::size_t cp = first; cp <= last; ++cp) {
     std::size_t i = cp_source_byte_[cp];
-    const unsigned char byte = bytes[i];
-    if (byte < 0x80) {
-      *w++ = static_cast<char>(byte);  // ASCII: folds to itself
-    } else if (i + 2 < size && utf8::kLeads[byte] == utf8::Lead::kThree && byte != 0xE3 && byte != 0xEF &&
-               utf8::continuation_2(bytes + i + 1)) {
-      std::memcpy(w, bytes + i, 3);  // well-formed, and nothing with its lead folds
-      w += 3;
-    } else {
-      w = utf8::encode_to(w, fold_fullwidth(utf8::next(source_, i)));
+    if (i + 3 < size) {  // four bytes to read (and room for four to write)
+      const std::uint32_t x = utf8::load_le32(bytes + i);
+      if ((x & 0x80) == 0) {
+        *w++ = static_cast<char>(x & 0xFF);  // ASCII: folds to itself
+        continue;
+      }
+      if (utf8::kLeads[x & 0xFF] == utf8::Lead::kThree && (x & 0xC0C000) == 0x808000) {
+        // Well-formed: copied unless it folds (only E3 and EF leads can).
+        const char32_t c = utf8::decode_3(x);
+        const char32_t folded = (x & 0xFF) == 0xE3 || (x & 0xFF) == 0xEF ? fold_fullwidth(c) : c;
+        if (folded == c) {
+          std::memcpy(w, bytes + i, 4);
+          w += 3;
+        } else {
+          w = utf8::encode_to(w, folded);
+        }
+        continue;
+      }
     }
+    w = utf8::encode_to(w, fold_fullwidth(utf8::next(source_, i)));
   }
   out.resize(static_cast<std::size_t>(w - out.data()));
   return out;

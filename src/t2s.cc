@@ -2,6 +2,7 @@
 #include "t2s.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "utf8_util.h"
@@ -10,16 +11,20 @@ namespace plancmp::t2s {
 
 namespace {
 
-// Bit c set: some rule starts with BMP character c. Most characters of a
-// phrase start none and skip the search of the table.
-const std::vector<bool>& rule_starts() {
-  static const std::vector<bool> starts = [] {
-    std::vector<bool> bits(0x10000, false);
-    for (std::size_t k = 0; k < kRuleCount; ++k)
-      if (kRules[k].from[0] < 0x10000) bits[kRules[k].from[0]] = true;
-    return bits;
+// rules_from()[c] .. rules_from()[c + 1]: the rules starting with BMP
+// character c, in rule order (kRules is grouped by first character). Most
+// characters of a phrase start none: two loads tell.
+const std::vector<std::uint32_t>& rules_from() {
+  static const std::vector<std::uint32_t> from = [] {
+    std::vector<std::uint32_t> at(0x10001);
+    std::size_t k = 0;
+    for (char32_t c = 0; c <= 0x10000; ++c) {
+      while (k < kRuleCount && kRules[k].from[0] < c) ++k;
+      at[c] = static_cast<std::uint32_t>(k);
+    }
+    return at;
   }();
-  return starts;
+  return from;
 }
 
 }  // namespace
@@ -27,20 +32,23 @@ const std::vector<bool>& rule_starts() {
 std::u32string convert(std::u32string_view s) {
   const Rule* begin = kRules;
   const Rule* end = kRules + kRuleCount;
-  const std::vector<bool>& starts = rule_starts();
+  const std::uint32_t* from_bmp = rules_from().data();
   std::u32string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const char32_t c = s[i];
-    if (c < 0x10000 && !starts[c]) {
-      out.push_back(c);
-      ++i;
-      continue;
-    }
     // Rules starting with c, in rule order.
-    const Rule* r = std::lower_bound(begin, end, c, [](const Rule& x, char32_t v) { return x.from[0] < v; });
+    const Rule* r;
+    const Rule* r_end;
+    if (c < 0x10000) {
+      r = begin + from_bmp[c];
+      r_end = begin + from_bmp[c + 1];
+    } else {
+      r = std::lower_bound(begin, end, c, [](const Rule& x, char32_t v) { return x.from[0] < v; });
+      r_end = end;
+    }
     bool matched = false;
-    for (; r != end && r->from[0] == c; ++r) {
+    for (; r != r_end && r->from[0] == c; ++r) {
       std::u32string_view from(r->from);
       if (s.substr(i, from.size()) != from) continue;
       out += r->to;

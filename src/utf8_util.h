@@ -75,7 +75,7 @@ inline char32_t decode_3(std::uint32_t x) { return ((x & 0x0F) << 12) | ((x >> 2
 
 // Decodes the code point at `i` (< s.size()) and advances `i`; invalid bytes
 // give U+FFFD, one per sequence as U8_NEXT reads it.
-inline char32_t next(std::string_view s, std::size_t& i) {
+[[gnu::always_inline]] inline char32_t next(std::string_view s, std::size_t& i) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
   if (*p < 0x80) {
     ++i;
@@ -148,13 +148,18 @@ inline std::size_t encoded_size(char32_t c) {
 
 inline std::u32string decode(std::string_view s) {
   std::u32string out;
+  out.reserve(s.size());  // a code point per byte at most
   for (std::size_t i = 0; i < s.size();) out.push_back(next(s, i));
   return out;
 }
 
+// As append() of each code point, into a string sized once.
 inline std::string encode(std::u32string_view s) {
-  std::string out;
-  for (char32_t c : s) append(out, c);
+  std::size_t size = 0;
+  for (char32_t c : s) size += encoded_size(c);
+  std::string out(size, '\0');
+  char* w = out.data();
+  for (char32_t c : s) w = encode_to(w, c);
   return out;
 }
 
