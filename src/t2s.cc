@@ -1,7 +1,6 @@
 // Phrase-level Traditional -> Simplified from the generated rule table. See t2s.h.
 #include "t2s.h"
 
-#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -11,44 +10,49 @@ namespace plancmp::t2s {
 
 namespace {
 
-// rules_from()[c] .. rules_from()[c + 1]: the rules starting with BMP
-// character c, in rule order (kRules is grouped by first character). Most
-// characters of a phrase start none: two loads tell.
-const std::vector<std::uint32_t>& rules_from() {
-  static const std::vector<std::uint32_t> from = [] {
-    std::vector<std::uint32_t> at(0x10001);
+// The rules starting with character c, lo <= c < hi: kRules[at[c - lo]] up
+// to kRules[at[c - lo + 1]] (kRules is grouped by first character, in rule
+// order). Outside [lo, hi) no rule starts. Most characters of a phrase start
+// none: two loads tell.
+struct RuleIndex {
+  char32_t lo = 0, hi = 0;
+  std::vector<std::uint32_t> at;
+};
+
+const RuleIndex& rule_index() {
+  static const RuleIndex index = [] {
+    RuleIndex r;
+    if (kRuleCount == 0) return r;
+    r.lo = kRules[0].from[0];
+    r.hi = kRules[kRuleCount - 1].from[0] + 1;
+    r.at.resize(r.hi - r.lo + 1);
     std::size_t k = 0;
-    for (char32_t c = 0; c <= 0x10000; ++c) {
+    for (char32_t c = r.lo; c <= r.hi; ++c) {
       while (k < kRuleCount && kRules[k].from[0] < c) ++k;
-      at[c] = static_cast<std::uint32_t>(k);
+      r.at[c - r.lo] = static_cast<std::uint32_t>(k);
     }
-    return at;
+    return r;
   }();
-  return from;
+  return index;
 }
 
 }  // namespace
 
 std::u32string convert(std::u32string_view s) {
-  const Rule* begin = kRules;
-  const Rule* end = kRules + kRuleCount;
-  const std::uint32_t* from_bmp = rules_from().data();
+  const RuleIndex& index = rule_index();
   std::u32string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const char32_t c = s[i];
     // Rules starting with c, in rule order.
-    const Rule* r;
-    const Rule* r_end;
-    if (c < 0x10000) {
-      r = begin + from_bmp[c];
-      r_end = begin + from_bmp[c + 1];
-    } else {
-      r = std::lower_bound(begin, end, c, [](const Rule& x, char32_t v) { return x.from[0] < v; });
-      r_end = end;
+    const Rule* r = kRules;
+    const Rule* r_end = kRules;
+    if (c >= index.lo && c < index.hi) {
+      r = kRules + index.at[c - index.lo];
+      r_end = kRules + index.at[c - index.lo + 1];
     }
     bool matched = false;
-    for (; r != r_end && r->from[0] == c; ++r) {
+    for (; r != r_end; ++r) {
       std::u32string_view from(r->from);
       if (s.substr(i, from.size()) != from) continue;
       out += r->to;
