@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
-#include <utility>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
