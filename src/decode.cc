@@ -27,6 +27,8 @@
 #include <utility>
 #include <vector>
 
+#include "utf8_util.h"
+
 namespace plancmp {
 
 namespace {
@@ -365,24 +367,6 @@ void to_utf8(const Conversion& c, size_t input_size, DecodedText& out) {
 // ---------------------------------------------------------------------------
 // Valid UTF-8 (the usual input): no conversion needed
 
-// Strictly well-formed UTF-8 (ICU's own check: no overlongs, surrogates or
-// values past U+10FFFF), which ICU's converter reads without a single
-// replacement.
-bool is_valid_utf8(std::string_view bytes) {
-  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  const auto n = static_cast<int32_t>(bytes.size());
-  for (int32_t i = 0; i < n;) {
-    if (p[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-
 // What to_utf8() makes of ICU's conversion of valid UTF-8: the same bytes,
 // CRLF and lone CR as LF (at the CR's offset), each byte mapped to the offset
 // of its character.
@@ -510,6 +494,7 @@ constexpr SpecialByte kWindows1252Specials[] = {
 int misread_byte(UChar32 c) {
   if (c >= 0 && c <= 0xFF) return c;
   if (c == 0xFFFD) return 0xFF;  // a byte the reader dropped stays lost
+  if (c > 0x2122) return -1;     // past the last special (most of a Chinese line)
   for (const SpecialByte& s : kWindows1252Specials) {
     if (s.code_point == c) return s.byte;
   }
@@ -821,8 +806,17 @@ DecodedText decode(std::string_view bytes, const std::string& file_name,
   if (const std::string bom = bom_encoding(bytes); !bom.empty()) {
     return decode_as(bom, bytes, file_name);
   }
-  check_bytes_are_text(bytes, file_name);
-  if (is_valid_utf8(bytes)) {
+  // One pass over the usual input: well-formed UTF-8, its control bytes
+  // counted on the way. Anything else gets check_bytes_are_text()'s verdict.
+  std::size_t controls = 0;
+  bool nul = false;
+  const bool valid_utf8 = utf8::is_valid(bytes, [&](std::size_t i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    nul |= c == 0;
+    controls += is_text_control(c) ? 0 : 1;
+  });
+  if (!valid_utf8 || nul || controls > kMaxControlShare * bytes.size()) check_bytes_are_text(bytes, file_name);
+  if (valid_utf8) {
     // As finish() with a clean UTF-8 conversion: no invalid-byte warnings.
     DecodedText out;
     out.encoding = "UTF-8";

@@ -1,7 +1,7 @@
 // Phrase-level Traditional -> Simplified from the generated rule table. See t2s.h.
 #include "t2s.h"
 
-#include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "utf8_util.h"
@@ -10,37 +10,49 @@ namespace plancmp::t2s {
 
 namespace {
 
-// Bit c set: some rule starts with BMP character c. Most characters of a
-// phrase start none and skip the search of the table.
-const std::vector<bool>& rule_starts() {
-  static const std::vector<bool> starts = [] {
-    std::vector<bool> bits(0x10000, false);
-    for (std::size_t k = 0; k < kRuleCount; ++k)
-      if (kRules[k].from[0] < 0x10000) bits[kRules[k].from[0]] = true;
-    return bits;
+// The rules starting with character c, lo <= c < hi: kRules[at[c - lo]] up
+// to kRules[at[c - lo + 1]] (kRules is grouped by first character, in rule
+// order). Outside [lo, hi) no rule starts. Most characters of a phrase start
+// none: two loads tell.
+struct RuleIndex {
+  char32_t lo = 0, hi = 0;
+  std::vector<std::uint32_t> at;
+};
+
+const RuleIndex& rule_index() {
+  static const RuleIndex index = [] {
+    RuleIndex r;
+    if (kRuleCount == 0) return r;
+    r.lo = kRules[0].from[0];
+    r.hi = kRules[kRuleCount - 1].from[0] + 1;
+    r.at.resize(r.hi - r.lo + 1);
+    std::size_t k = 0;
+    for (char32_t c = r.lo; c <= r.hi; ++c) {
+      while (k < kRuleCount && kRules[k].from[0] < c) ++k;
+      r.at[c - r.lo] = static_cast<std::uint32_t>(k);
+    }
+    return r;
   }();
-  return starts;
+  return index;
 }
 
 }  // namespace
 
 std::u32string convert(std::u32string_view s) {
-  const Rule* begin = kRules;
-  const Rule* end = kRules + kRuleCount;
-  const std::vector<bool>& starts = rule_starts();
+  const RuleIndex& index = rule_index();
   std::u32string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const char32_t c = s[i];
-    if (c < 0x10000 && !starts[c]) {
-      out.push_back(c);
-      ++i;
-      continue;
-    }
     // Rules starting with c, in rule order.
-    const Rule* r = std::lower_bound(begin, end, c, [](const Rule& x, char32_t v) { return x.from[0] < v; });
+    const Rule* r = kRules;
+    const Rule* r_end = kRules;
+    if (c >= index.lo && c < index.hi) {
+      r = kRules + index.at[c - index.lo];
+      r_end = kRules + index.at[c - index.lo + 1];
+    }
     bool matched = false;
-    for (; r != end && r->from[0] == c; ++r) {
+    for (; r != r_end; ++r) {
       std::u32string_view from(r->from);
       if (s.substr(i, from.size()) != from) continue;
       out += r->to;

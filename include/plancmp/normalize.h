@@ -17,6 +17,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "plancmp/diagnostic.h"
@@ -28,6 +30,33 @@ struct SourcePosition {
   int column = 0;                // 1-based, in code points
   std::size_t source_byte = 0;   // byte offset in the decoded source (UTF-8)
 };
+
+namespace detail {
+
+// Leaves new elements uninitialized (default-initialized): the offset maps are
+// sized once and then written through, with no zeroing pass before.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+using OffsetMap = std::vector<std::uint32_t, UninitializedAllocator<std::uint32_t>>;
+
+}  // namespace detail
 
 class NormalizedText {
  public:
@@ -62,6 +91,7 @@ class NormalizedText {
 
  private:
   void build_from_source();
+  void index_text_blocks();
   // Index of the code point whose text bytes hold `text_byte` (<= text size).
   std::size_t cp_of(std::size_t text_byte) const;
   // Code points in source_[0, source_byte).
@@ -71,10 +101,11 @@ class NormalizedText {
   // bytes per character. The original script is read back from source_.
   std::string source_;
   std::string text_;
-  std::vector<std::uint32_t> cp_text_byte_;    // code point index -> text byte (+ end)
-  std::vector<std::uint32_t> cp_source_byte_;  // code point index -> source byte (+ end)
+  detail::OffsetMap cp_text_byte_;    // code point index -> text byte (+ end)
+  detail::OffsetMap cp_source_byte_;  // code point index -> source byte (+ end)
   std::vector<std::size_t> line_starts_;       // source byte of each line start
   std::vector<std::uint32_t> cp_checkpoints_;  // code points in source_ before each kCheckpoint bytes
+  std::vector<std::uint32_t> text_block_cp_;   // cp_of() of every kTextBlock-th text byte
   bool had_page_markers_ = false;
   std::vector<Warning> warnings_;
 };
