@@ -62,47 +62,51 @@ std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
 // brackets such as [:alpha:]).
 std::string loosened(const std::string& p, const char* escapes = "bBAz", const char* anchors = "^$") {
   std::string out;
-  bool in_class = false;
-  for (std::size_t i = 0; i < p.size(); ++i) {
+  for (std::size_t i = 0; i < p.size();) {
     const char c = p[i];
-    if (c == '\\') {
-      if (i + 1 >= p.size()) return "";
-      const char e = p[i + 1];
-      if (e == 'Q') return "";
-      if (!in_class && e != '\0' && std::strchr(escapes, e) != nullptr) {
-        out += "(?:)";
-        ++i;
-        continue;
-      }
-      out += c;
-      out += e;
-      ++i;
-      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < p.size() && p[i + 1] == '{') {
-        const std::size_t close = p.find('}', i + 1);  // \p{^Han}: its ^ is no anchor
-        if (close == std::string::npos) return "";
-        out.append(p, i + 1, close - i);
-        i = close;
-      }
-    } else if (in_class) {
-      if (c == '[') return "";
-      if (c == ']') in_class = false;
-      out += c;
-    } else if (c == '[') {
-      in_class = true;
-      out += c;
-      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
-      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];  // a leading ] is literal
-    } else if (c != '\0' && std::strchr(anchors, c) != nullptr) {
+    if (c == '\\' && i + 1 < p.size() && p[i + 1] != '\0' && std::strchr(escapes, p[i + 1]) != nullptr) {
       out += "(?:)";
+      i += 2;
+    } else if (c == '\\' || c == '[') {
+      const std::size_t end = pattern_token_end(p, i);
+      if (end == std::string::npos) return "";
+      out.append(p, i, end - i);
+      i = end;
     } else {
-      out += c;
+      if (c != '\0' && std::strchr(anchors, c) != nullptr) out += "(?:)";
+      else out += c;
+      ++i;
     }
   }
-  return in_class ? "" : out;
+  return out;
 }
 
 
 }  // namespace
+
+std::size_t pattern_token_end(std::string_view p, std::size_t i) {
+  constexpr std::size_t kNone = std::string_view::npos;
+  if (p[i] == '\\') {
+    if (i + 1 >= p.size() || p[i + 1] == 'Q') return kNone;
+    const char e = p[i + 1];
+    if ((e == 'p' || e == 'P' || e == 'x') && i + 2 < p.size() && p[i + 2] == '{') {
+      const std::size_t close = p.find('}', i + 2);  // \p{^Han}: its ^ is no anchor
+      return close == kNone ? kNone : close + 1;
+    }
+    return i + 2;
+  }
+  // A class: "[", then "^" and a leading "]" (literal), up to its "]".
+  std::size_t j = i + 1;
+  if (j < p.size() && p[j] == '^') ++j;
+  if (j < p.size() && p[j] == ']') ++j;
+  while (j < p.size()) {
+    if (p[j] == ']') return j + 1;
+    if (p[j] == '[') return kNone;
+    j = p[j] == '\\' ? pattern_token_end(p, j) : j + 1;
+    if (j == kNone) return kNone;
+  }
+  return kNone;
+}
 
 bool pattern_asserts_text_end(const std::string& p) {
   // $ (with or without (?m): not told apart) and \z loosened away change it.
@@ -364,19 +368,12 @@ namespace {
 std::string closing_group_of(const RE2& re) {
   const std::string& p = re.pattern();
   std::vector<std::size_t> open;
-  bool in_class = false;
   for (std::size_t i = 0; i < p.size(); ++i) {
     const char c = p[i];
-    if (c == '\\') {
-      if (i + 1 < p.size() && p[i + 1] == 'Q') return "";  // \Q…\E quoting: not followed
-      ++i;
-    } else if (in_class) {
-      if (c == '[') return "";  // [:alpha:] and the like: not followed
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
+    if (c == '\\' || c == '[') {
+      const std::size_t end = pattern_token_end(p, i);
+      if (end == std::string::npos) return "";
+      i = end - 1;
     } else if (c == '(') {
       open.push_back(i);
     } else if (c == ')') {

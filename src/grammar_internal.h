@@ -167,4 +167,12 @@ struct Grammar::Impl {
 // (a pattern this scan does not follow): true.
 bool pattern_asserts_text_end(const std::string& pattern);
 
+// The step the hand scans of pattern text share (assertions, closing groups,
+// marker prefilters): at p[i], a '\\' or a '[' outside a class, the end of
+// that escape (\p{...} and \x{...} whole) or character class (a leading ^
+// and ] included, escapes inside it skipped). npos where such scans do not
+// follow the pattern: \Q quoting, a nested '[' ([[:alpha:]]), an
+// unterminated class or brace.
+std::size_t pattern_token_end(std::string_view p, std::size_t i);
+
 }  // namespace plancmp

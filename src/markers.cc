@@ -120,23 +120,12 @@ struct GroupScan {
 GroupScan scan_groups(std::string_view p) {
   GroupScan scan;
   std::vector<std::size_t> open;
-  bool in_class = false;
   for (std::size_t i = 0; i < p.size(); ++i) {
     const char c = p[i];
-    if (c == '\\') {
-      if (i + 1 >= p.size() || p[i + 1] == 'Q') return {false, false, {}};
-      const char e = p[++i];
-      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < p.size() && p[i + 1] == '{') {
-        i = p.find('}', i + 1);
-        if (i == std::string_view::npos) return {false, false, {}};
-      }
-    } else if (in_class) {
-      if (c == '[') return {false, false, {}};
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // a leading ] is literal
+    if (c == '\\' || c == '[') {
+      const std::size_t end = pattern_token_end(p, i);
+      if (end == std::string_view::npos) return {false, false, {}};
+      i = end - 1;
     } else if (c == '(') {
       open.push_back(i);
       scan.opaque[i] = false;
@@ -150,7 +139,7 @@ GroupScan scan_groups(std::string_view p) {
       else scan.opaque[open.back()] = true;
     }
   }
-  if (in_class || !open.empty()) return {false, false, {}};
+  if (!open.empty()) return {false, false, {}};
   return scan;
 }
 
