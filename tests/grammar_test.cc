@@ -7,6 +7,7 @@
 
 #include "plancmp/diagnostic.h"
 #include "plancmp/grammar.h"
+#include "grammar_internal.h"
 
 using plancmp::Grammar;
 
@@ -73,4 +74,19 @@ TEST_CASE("a grammar directory replaces the built-in rules of the same file") {
   CHECK(std::find(ids.begin(), ids.end(), "section.chinese") == ids.end());  // replaced
   CHECK(std::find(ids.begin(), ids.end(), "cmp.at-most") != ids.end());      // other files kept
   CHECK(g->rule_matches("section.chapter", "第三章 保障措施"));
+}
+
+TEST_CASE("pattern_token_end steps over whole escapes and classes, and gives up where scans cannot follow") {
+  using plancmp::pattern_token_end;
+  constexpr auto kNone = std::string_view::npos;
+  CHECK(pattern_token_end("\\d+", 0) == 2);
+  CHECK(pattern_token_end("\\p{Han}x", 0) == 7);
+  CHECK(pattern_token_end("a\\x{4E00}", 1) == 9);
+  CHECK(pattern_token_end("[^]a\\]]b", 0) == 7);  // leading ] literal, escaped ] inside
+  CHECK(pattern_token_end("[\\p{^Han}(]x", 0) == 11);
+  CHECK(pattern_token_end("[[:alpha:]]", 0) == kNone);
+  CHECK(pattern_token_end("\\Qa.b\\E", 0) == kNone);
+  CHECK(pattern_token_end("[abc", 0) == kNone);
+  CHECK(pattern_token_end("\\p{Han", 0) == kNone);
+  CHECK(pattern_token_end("a\\", 1) == kNone);
 }
