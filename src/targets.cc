@@ -487,12 +487,14 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
   std::vector<ValueHit> kept;
   for (const ValueHit& h : hits)
     if (kept.empty() || h.span.begin >= kept.back().span.end) kept.push_back(h);
-  // Which values sit inside parentheses of this segment.
+  // Which values sit inside parentheses of this segment: one pass, the
+  // values in order (a scan from the segment start per value was quadratic).
+  int depth = 0;
+  std::size_t at = seg.begin;
   for (ValueHit& h : kept) {
-    int depth = 0;
-    for (std::size_t i = seg.begin; i < h.span.begin; ++i) {
-      if (text_[i] == '(') ++depth;
-      if (text_[i] == ')' && depth > 0) --depth;
+    for (; at < h.span.begin; ++at) {
+      if (text_[at] == '(') ++depth;
+      if (text_[at] == ')' && depth > 0) --depth;
     }
     h.in_parens = depth > 0;
   }
@@ -755,9 +757,12 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     for (std::size_t i = anchor.begin; i < first.span.begin; ++i) {
       if (text_[i] == '(' && depth++ == 0) open = i;
       if (text_[i] == ')' && depth > 0 && --depth == 0) {
-        bool holds_value = std::any_of(segment_hits_.begin(), segment_hits_.end(), [&](const ValueHit& h) {
-          return h.span.begin > open && h.span.end <= i;
-        });
+        // Does a value lie inside? The segment's values are in order and do
+        // not overlap (find_values), so their ends rise with their starts:
+        // the first value after the "(" is the one to test.
+        auto after_open = std::partition_point(segment_hits_.begin(), segment_hits_.end(),
+                                               [&](const ValueHit& h) { return h.span.begin <= open; });
+        bool holds_value = after_open != segment_hits_.end() && after_open->span.end <= i;
         if (holds_value) {
           pre.append(text_, {run, open});
           run = i + 1;
