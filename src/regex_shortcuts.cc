@@ -446,11 +446,16 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
 constexpr std::size_t kMemchrFirsts = 8;
 
 template <class Found>
-void RequiredWords::scan(std::string_view text, Found&& found) const {
+void RequiredWords::scan_other_words(std::string_view text, Found&& found) const {
   for (std::size_t w = 0; w < other_words_; ++w)
     for (std::size_t at = text.find(words_[w].text); at != std::string_view::npos;
          at = text.find(words_[w].text, at + 1))
       found(w, at);
+}
+
+template <class Found>
+void RequiredWords::scan(std::string_view text, Found&& found) const {
+  scan_other_words(text, found);
   if (firsts_.empty()) return;
   // Each three-byte character once (no word starts inside one), and every
   // other byte.
@@ -492,10 +497,7 @@ RequiredWords::Hits RequiredWords::hits(std::string_view text) const {
     // continuation byte, rarer than any lead byte), a few times faster over
     // a whole document than decoding every character. In valid UTF-8 (the
     // normalized text) a lead byte starts a character wherever it occurs.
-    for (std::size_t w = 0; w < other_words_; ++w)
-      for (std::size_t at = text.find(words_[w].text); at != std::string_view::npos;
-           at = text.find(words_[w].text, at + 1))
-        found(w, at);
+    scan_other_words(text, found);
     const auto* t = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t n = text.size();
     for (const First& f : firsts_) {

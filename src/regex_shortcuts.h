@@ -120,6 +120,10 @@ class RequiredWords {
   // `text`: the other words in word order, then the rest by offset.
   template <class Found>
   void scan(std::string_view text, Found&& found) const;
+  // The first part of scan(): the words that start with no three-byte
+  // character, each by find().
+  template <class Found>
+  void scan_other_words(std::string_view text, Found&& found) const;
   struct Word {
     std::string text;
     // Bit i: the word is in rule i's first (second) clause. A rule of one

@@ -1060,7 +1060,8 @@ void TargetExtractor::run(const LineRules* lines) {
     // that match somewhere in it are the only ones that can match in a part
     // of it (most paragraphs hold no value at all).
     if (lines) {
-      // A region lies in one line, read with its break: the line's list.
+      // A region lies in one line, read with its break: the line's list (given
+      // only for context-free values rules, so `rules` below is always used).
       while (line + 1 < lines->line_begin.size() && lines->line_begin[line + 1] <= region.begin) ++line;
       rules = lines->values[line];
       if (rules.empty()) continue;
@@ -1081,7 +1082,7 @@ void TargetExtractor::run(const LineRules* lines) {
         }
         from = at + 1;
       }
-      if (end > start) segment_targets(region, {start, end}, lines || values_.context_free ? &rules : nullptr);
+      if (end > start) segment_targets(region, {start, end}, values_.context_free ? &rules : nullptr);
       if (end == region.end) break;
       start = end + separator;
     }

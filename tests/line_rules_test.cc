@@ -4,8 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,16 +12,14 @@
 #include "plancmp/normalize.h"
 #include "plancmp/pipeline.h"
 #include "plancmp/structure.h"
+#include "test_support.h"
 
 using namespace plancmp;
 
 namespace {
 
 std::string corpus_text(const std::string& name) {
-  std::ifstream in(std::string(PLANCMP_SOURCE_DIR) + "/corpus/" + name, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return plancmp_test::slurp(std::string(PLANCMP_SOURCE_DIR) + "/corpus/" + name);
 }
 
 bool includes(const std::vector<int>& all, const std::vector<int>& some) {

@@ -7,6 +7,8 @@
 // slow character-wise reference, and so is the JSON string writer.
 #include <doctest/doctest.h>
 
+#include "test_support.h"
+
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -23,15 +25,7 @@ namespace {
 using plancmp::Document;
 using plancmp::Value;
 
-// Deterministic generator (no <random> distribution differences between
-// standard libraries).
-struct Lcg {
-  unsigned long long state;
-  unsigned next(unsigned n) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<unsigned>((state >> 33) % n);
-  }
-};
+using plancmp_test::Lcg;
 
 // Pieces of strings: YAML indicators, reserved words in several cases,
 // number and date look-alikes, spaces, controls, C1 controls, NBSP, BOM,

@@ -59,6 +59,16 @@ inline std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+// A small deterministic generator for random test inputs (no <random>
+// distribution differences between standard libraries).
+struct Lcg {
+  unsigned long long state;
+  unsigned next(unsigned n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>((state >> 33) % n);
+  }
+};
+
 inline std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "groups_check.h"
 #include "plancmp/pipeline.h"
 
 using namespace plancmp;
@@ -194,29 +195,7 @@ void check_groups_like_re2(const std::string& pattern, const std::vector<std::st
                            const std::vector<std::string>& texts) {
   RE2 re(pattern);
   REQUIRE(re.ok());
-  const std::shared_ptr<const MatchGroups> groups = MatchGroups::of(re, names);
-  const int n = re.NumberOfCapturingGroups() + 1;
-  for (const std::string& t : texts) {
-    CAPTURE(pattern);
-    CAPTURE(t);
-    const re2::StringPiece text(t);
-    std::size_t pos = 0;
-    re2::StringPiece whole;
-    while (pos <= t.size() && re.Match(text, pos, t.size(), RE2::UNANCHORED, &whole, 1)) {
-      std::vector<re2::StringPiece> want(static_cast<std::size_t>(n));
-      REQUIRE(re.Match(text, pos, t.size(), RE2::UNANCHORED, want.data(), n));
-      const std::size_t b = static_cast<std::size_t>(whole.data() - t.data()), e = b + whole.size();
-      std::vector<re2::StringPiece> got(names.size());
-      REQUIRE(groups->read(re, text, b, e, got.data()));
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        auto it = re.NamedCapturingGroups().find(names[i]);
-        const re2::StringPiece w = it == re.NamedCapturingGroups().end() ? re2::StringPiece() : want[it->second];
-        CHECK(got[i].data() == w.data());
-        CHECK(got[i].size() == w.size());
-      }
-      pos = e > pos ? e : pos + 1;
-    }
-  }
+  plancmp_test::check_groups_like_re2(re, names, texts);
 }
 
 }  // namespace

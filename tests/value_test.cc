@@ -2,6 +2,8 @@
 // and nesting, and both texts reading back (yaml-cpp; Python when installed)
 // to the tree that was written.
 #include <doctest/doctest.h>
+
+#include "test_support.h"
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -435,15 +437,7 @@ std::string oracle_yaml(const Value& v) {
   return std::string(out.c_str(), out.size()) + "\n";
 }
 
-// Small deterministic generator (no <random> distribution differences
-// between standard libraries).
-struct Lcg {
-  unsigned long long state;
-  unsigned next(unsigned n) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<unsigned>((state >> 33) % n);
-  }
-};
+using plancmp_test::Lcg;
 
 const std::vector<std::string> kPieces = {
     "a", "中", "文", " ", ":", "#", "-", "\n", "\t", "\"", "\\", "'", "1", "2025",
