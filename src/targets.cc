@@ -27,6 +27,8 @@
 #include "numbers.h"
 #include "plancmp/extract.h"
 #include "targets_internal.h"
+#include "targets_mask.h"
+#include "targets_patterns.h"
 #include "regex_shortcuts.h"
 #include "utf8_util.h"
 
@@ -111,53 +113,6 @@ struct Group {
   const PatternRule* qualifier_rule = nullptr;
 };
 
-// How mask_non_targets finds the not_targets rules' matches without a scan of
-// the whole text per rule. Each rule's scan (a match, then the next from its
-// end) is rebuilt from the positions where the rule can start, visited in
-// order: a rule whose matches all open with a literal of a few bytes starts
-// only where that literal occurs (found with memmem); the others start where
-// one alternation of them all starts, which one RE2 scan finds. Needs rules
-// with no assertion on their surroundings and no empty match; otherwise
-// `per_rule` (a scan per rule).
-struct NotTargetScan {
-  bool per_rule = true;
-  std::vector<std::pair<std::size_t, std::string>> by_literal;  // rule, the literal its matches open with
-  std::vector<std::size_t> by_alternation;                       // rules
-  std::unique_ptr<RE2> alternation;
-};
-
-// What a text must hold for a rule to match inside it, from RE2's
-// PossibleMatchRange (every match lies between its min and max): the literal
-// every match opens with, else a range of bytes its first byte lies in. A
-// cheap test before the rule itself is run on a segment.
-struct StartTest {
-  std::string literal;
-  ByteSet first{};       // the bytes a match may start with
-  bool any_byte = true;  // no test on the first byte
-
-  explicit StartTest(const RE2& re) {
-    // PossibleMatchRange speaks of matches at the start of a text: it holds at
-    // any position only for a pattern that asserts nothing about what precedes.
-    std::string min, max;
-    if (!pattern_context_free(re.pattern()) || RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6) ||
-        min.empty())
-      return;
-    std::size_t common = 0;
-    while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
-    literal = min.substr(0, common);
-    const auto lo = static_cast<unsigned char>(min[0]);
-    const auto hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
-    for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;
-    any_byte = lo == 0 && hi == 0xFF;
-  }
-  // The first position in [from, end) of `text` where a match could start;
-  // `end` when there is none.
-  std::size_t next(std::string_view text, std::size_t from, std::size_t end) const {
-    if (!literal.empty()) return std::min(text.substr(0, end).find(literal, from), end);
-    return any_byte ? from : find_byte_in(text, from, end, first);
-  }
-};
-
 // The named groups a values rule may have, in the order find_values reads them.
 const std::vector<std::string> kValueGroups = {"num", "cn", "cls", "verb", "unit"};
 enum ValueGroup { kNum, kCn, kCls, kVerb, kUnit, kValueGroupCount };
@@ -165,6 +120,7 @@ enum ValueGroup { kNum, kCn, kCls, kVerb, kUnit, kValueGroupCount };
 // What the extractor reads from the grammar's patterns: built once per
 // grammar, cached by the patterns it is made of.
 struct GrammarFacts {
+  explicit GrammarFacts(const RuleSet& not_target_rules) : not_targets(not_target_rules) {}
   NotTargetScan not_targets;
   std::vector<StartTest> values;  // per values rule
   // Per values rule: its groups (kValueGroups), read from a match found
@@ -175,34 +131,6 @@ struct GrammarFacts {
   std::shared_ptr<const RequiredWords> comparator_words, lead_words;
 };
 
-void scan_not_targets(const RuleSet& rs, NotTargetScan& scan) {
-  if (!rs.context_free || rs.rules.empty()) return;
-  // Shorter literals (a lead byte, "\xE3\x80") occur too often to pay off.
-  constexpr std::size_t kMinLiteral = 3;
-  std::string pattern;
-  for (std::size_t i = 0; i < rs.rules.size(); ++i) {
-    const RE2& re = *rs.rules[i].re;
-    if (RE2::FullMatch("", re)) return;
-    // The alternation below is compiled with the first rule's options: it
-    // reads the others as they read only if they share them.
-    if (options_key(re.options()) != options_key(rs.rules.front().re->options())) return;
-    const StartTest test(re);
-    if (test.literal.size() >= kMinLiteral) {
-      scan.by_literal.emplace_back(i, test.literal);
-    } else {
-      scan.by_alternation.push_back(i);
-      pattern += (pattern.empty() ? "(?:" : "|(?:") + re.pattern() + ")";
-    }
-  }
-  if (!pattern.empty()) {
-    RE2::Options options = rs.rules.front().re->options();
-    options.set_max_mem(options.max_mem() * static_cast<int64_t>(scan.by_alternation.size()));
-    scan.alternation = std::make_unique<RE2>(pattern, options);
-    if (!scan.alternation->ok()) return;
-  }
-  scan.per_rule = false;
-}
-
 std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, const RuleSet& values,
                                                   const RuleSet& comparators, const RuleSet& leads) {
   std::string key;
@@ -212,8 +140,7 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
   }
   static DerivedCache<GrammarFacts> cache;
   return cache.get(key, [&] {
-    auto facts = std::make_shared<GrammarFacts>();
-    scan_not_targets(not_targets, facts->not_targets);
+    auto facts = std::make_shared<GrammarFacts>(not_targets);
     for (const PatternRule& r : values.rules) {
       facts->values.emplace_back(*r.re);
       facts->value_groups.push_back(MatchGroups::of(*r.re, kValueGroups));
@@ -268,7 +195,7 @@ class TargetExtractor {
   // `rules`: the values rules that match somewhere in the segment's
   // paragraph, or null to find out per segment.
   void segment_targets(Span region, Span segment, const std::vector<int>* rules);
-  std::vector<ValueHit> find_values(Span segment, const std::vector<int>* rules) const;
+  std::vector<ValueHit> find_values(Span segment, const std::vector<int>* rules);
   std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
   bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
@@ -318,12 +245,7 @@ class TargetExtractor {
     bool unitless;
   };
   std::vector<ValueRule> value_rules_;
-  std::vector<bool> masked_;
-  bool masked(std::size_t b, std::size_t e) const {
-    for (std::size_t i = b; i < e; ++i)
-      if (masked_[i]) return true;
-    return false;
-  }
+  std::optional<NotTargetMask> mask_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
   // Carried from the previous target of the region: its indicator (for "…提升
   // 10个百分点,达到75%以上") and whether a creating verb opened it (for
@@ -352,61 +274,13 @@ std::vector<Span> TargetExtractor::regions() const {
   return out;
 }
 
-// Masks what each not_targets rule matches in a scan of the whole text (each
-// match, then the next from its end), and the dates.
+// The not_targets rules' spans (found where values are asked about) and the dates.
 void TargetExtractor::mask_non_targets() {
-  masked_.assign(text_.size() + 1, false);
-  const RuleSet& rs = not_targets_;
-  re2::StringPiece input(text_);
-  const std::size_t n = text_.size();
-  auto mask = [&](std::size_t b, std::size_t size) {
-    std::fill(masked_.begin() + static_cast<long>(b), masked_.begin() + static_cast<long>(b + size), true);
-  };
-  // The rule's match starting at x, if any; as its own scan would find it
-  // there (leftmost first: the same match as anchored at its start).
-  re2::StringPiece m;
-  auto match_at = [&](std::size_t rule, std::size_t x) {
-    return rs.rules[rule].re->Match(input, x, n, RE2::ANCHOR_START, &m, 1);
-  };
-  const NotTargetScan* scan = &facts_->not_targets;
-  if (scan->per_rule) {
-    for (const PatternRule& r : rs.rules) {
-      std::size_t from = 0;
-      while (from < n && r.re->Match(input, from, n, RE2::UNANCHORED, &m, 1)) {
-        std::size_t b = static_cast<std::size_t>(m.data() - text_.data());
-        mask(b, m.size());
-        from = b + std::max<std::size_t>(m.size(), 1);
-      }
-    }
-  } else {
-    for (const auto& [rule, literal] : scan->by_literal)
-      for (std::size_t x = text_.find(literal); x != std::string::npos;) {
-        std::size_t next = x + 1;
-        if (match_at(rule, x)) {
-          mask(x, m.size());
-          next = x + m.size();
-        }
-        x = text_.find(literal, next);
-      }
-    // The alternation stops at every position where one of its rules
-    // matches; each rule whose scan has reached it takes its match there.
-    std::vector<std::size_t> from(rs.rules.size(), 0);
-    re2::StringPiece start;
-    for (std::size_t at = 0; scan->alternation && at < n &&
-                             scan->alternation->Match(input, at, n, RE2::UNANCHORED, &start, 1);) {
-      const auto x = static_cast<std::size_t>(start.data() - text_.data());
-      for (std::size_t rule : scan->by_alternation)
-        if (from[rule] <= x && match_at(rule, x)) {
-          mask(x, m.size());
-          from[rule] = x + m.size();
-        }
-      at = x + 1;
-    }
-  }
-  for (const DateMention& d : dates_) mask(d.begin, d.end - d.begin);
+  mask_.emplace(not_targets_, facts_->not_targets, text_);
+  for (const DateMention& d : dates_) mask_->mark(d.begin, d.end);
 }
 
-std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<int>* rules) const {
+std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<int>* rules) {
   const RuleSet& rs = values_;
   std::string_view view(text_);
   std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
@@ -418,6 +292,13 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     rules = &listed;
   }
   std::array<re2::StringPiece, kValueGroupCount> sub;
+  // The mask is made exact over the segment once a value is found in it.
+  bool prepared = false;
+  auto masked = [&](std::size_t b, std::size_t e) {
+    if (!prepared) mask_->prepare(seg.begin, seg.end);
+    prepared = true;
+    return mask_->masked(b, e);
+  };
   for (int index : *rules) {
     const auto k = static_cast<std::size_t>(index);
     // The rule is only run from where it could start: not at all in most

@@ -1,0 +1,146 @@
+// The not_targets mask: see targets_mask.h.
+#include "targets_mask.h"
+
+#include <algorithm>
+
+#include "derived_cache.h"
+#include "utf8_util.h"
+
+namespace plancmp {
+
+NotTargetScan::NotTargetScan(const RuleSet& rs) {
+  if (!rs.context_free || rs.rules.empty()) return;
+  // Shorter literals (a lead byte, "\xE3\x80") occur too often to pay off.
+  constexpr std::size_t kMinLiteral = 3;
+  std::string pattern;
+  CharSet alphabet;
+  bool alphabet_known = true;
+  for (std::size_t i = 0; i < rs.rules.size(); ++i) {
+    const RE2& re = *rs.rules[i].re;
+    if (RE2::FullMatch("", re)) return;
+    // The alternation below is compiled with the first rule's options: it
+    // reads the others as they read only if they share them.
+    if (options_key(re.options()) != options_key(rs.rules.front().re->options())) return;
+    const StartTest test(re);
+    if (test.literal.size() >= kMinLiteral) {
+      by_literal.emplace_back(i, test.literal);
+    } else {
+      by_alternation.push_back(i);
+      pattern += (pattern.empty() ? "(?:" : "|(?:") + re.pattern() + ")";
+      const std::optional<PatternChars> chars = pattern_chars(re);
+      if (chars) alphabet.add(chars->alphabet);
+      else alphabet_known = false;
+    }
+  }
+  if (!pattern.empty()) {
+    RE2::Options options = rs.rules.front().re->options();
+    options.set_max_mem(options.max_mem() * static_cast<int64_t>(by_alternation.size()));
+    alternation = std::make_unique<RE2>(pattern, options);
+    if (!alternation->ok()) return;
+  }
+  if (alphabet_known) this->alphabet = std::move(alphabet);
+  per_rule = false;
+}
+
+NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, std::string_view text, bool lazy)
+    : rules_(rules), scan_(scan), text_(text), masked_(text.size() + 1, false), from_(rules.rules.size(), 0) {
+  const re2::StringPiece input(text_.data(), text_.size());
+  const std::size_t n = text_.size();
+  re2::StringPiece m;
+  if (scan_.per_rule) {
+    for (const PatternRule& r : rules_.rules) {
+      std::size_t from = 0;
+      while (from < n && r.re->Match(input, from, n, RE2::UNANCHORED, &m, 1)) {
+        const auto b = static_cast<std::size_t>(m.data() - text_.data());
+        mark(b, b + m.size());
+        from = b + std::max<std::size_t>(m.size(), 1);
+      }
+    }
+    return;
+  }
+  for (const auto& [rule, literal] : scan_.by_literal)
+    for (std::size_t x = text_.find(literal); x != std::string_view::npos;) {
+      std::size_t next = x + 1;
+      if (rules_.rules[rule].re->Match(input, x, n, RE2::ANCHOR_START, &m, 1)) {
+        mark(x, x + m.size());
+        next = x + m.size();
+      }
+      x = text_.find(literal, next);
+    }
+  lazy_ = lazy && scan_.alphabet.has_value() && scan_.alternation;
+  if (!lazy_) scan_alternation(0, n, /*afresh=*/true);
+}
+
+void NotTargetMask::mark(std::size_t b, std::size_t e) {
+  std::fill(masked_.begin() + static_cast<long>(b), masked_.begin() + static_cast<long>(e), true);
+}
+
+// The alternation stops at every position where one of its rules matches;
+// each rule whose scan has reached it takes its match there (as its own scan
+// would find it: leftmost first, the same match as anchored at its start).
+void NotTargetMask::scan_alternation(std::size_t from, std::size_t to, bool afresh) {
+  if (afresh)
+    for (std::size_t rule : scan_.by_alternation) from_[rule] = from;
+  covered_end_ = to;
+  if (!scan_.alternation || from >= to) return;
+  scanned_bytes_ += to - from;
+  const re2::StringPiece input(text_.data(), text_.size());
+  re2::StringPiece start, m;
+  for (std::size_t at = from; at < to && scan_.alternation->Match(input, at, to, RE2::UNANCHORED, &start, 1);) {
+    const auto x = static_cast<std::size_t>(start.data() - text_.data());
+    for (std::size_t rule : scan_.by_alternation)
+      if (from_[rule] <= x && rules_.rules[rule].re->Match(input, x, text_.size(), RE2::ANCHOR_START, &m, 1)) {
+        mark(x, x + m.size());
+        from_[rule] = x + m.size();
+      }
+    at = x + 1;
+  }
+}
+
+bool NotTargetMask::outside_alphabet(std::size_t begin, std::size_t end) const {
+  std::size_t i = begin;
+  const int32_t c = utf8::next_or_invalid(text_, i);
+  return c >= 0 && i == end && !scan_.alphabet->contains(static_cast<char32_t>(c));
+}
+
+std::size_t NotTargetMask::run_start(std::size_t b, bool& afresh) const {
+  std::size_t p = b;
+  while (p > covered_end_) {
+    std::size_t q = p - 1;
+    while (q > covered_end_ && p - q < 4 && (static_cast<unsigned char>(text_[q]) & 0xC0) == 0x80) --q;
+    if (outside_alphabet(q, p)) {
+      afresh = true;
+      return p;
+    }
+    p = q;
+  }
+  afresh = false;
+  return covered_end_;
+}
+
+std::size_t NotTargetMask::run_end(std::size_t e) const {
+  std::size_t p = e;
+  while (p < text_.size()) {
+    std::size_t i = p;
+    const int32_t c = utf8::next_or_invalid(text_, i);
+    if (c >= 0 && !scan_.alphabet->contains(static_cast<char32_t>(c))) return p;
+    p = i;
+  }
+  return text_.size();
+}
+
+void NotTargetMask::prepare(std::size_t b, std::size_t e) {
+  if (!lazy_) return;
+  if (b < last_prepared_) {  // out of order: the whole text, once
+    scan_alternation(0, text_.size(), /*afresh=*/true);
+    lazy_ = false;
+    return;
+  }
+  last_prepared_ = b;
+  if (e <= covered_end_) return;
+  bool afresh = false;
+  const std::size_t from = b <= covered_end_ ? covered_end_ : run_start(b, afresh);
+  scan_alternation(from, run_end(e), afresh);
+}
+
+}  // namespace plancmp

@@ -1,0 +1,94 @@
+// The spans of a text that hold numbers but are never targets (targets.yaml
+// not_targets, private to src/): each rule's matches as a scan of the whole
+// text finds them (a match, then the next from its end).
+//
+// Most rules cost a scan of the whole text: an alternation of them all, in
+// one RE2 search, is the most this can be cut to while every byte is looked
+// at. But only the bytes around values are ever asked about, and a rule's
+// match holds only characters its pattern can match (its alphabet, read from
+// the pattern): it lies inside one run of such characters. So the rules are
+// run only over the runs that reach the spans asked about, and each run is
+// scanned as the whole text's scan would reach it: no match of the rules
+// crosses a character outside the alphabet, so every rule's scan starts
+// afresh after one.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "grammar_internal.h"
+#include "targets_patterns.h"
+
+namespace plancmp {
+
+// How the not_targets rules' matches are found, read from the rules once.
+// Each rule's scan (a match, then the next from its end) is rebuilt from the
+// positions where the rule can start, visited in order: a rule whose matches
+// all open with a literal of a few bytes starts only where that literal
+// occurs (found with memmem); the others start where one alternation of them
+// all starts, which one RE2 scan finds. Needs rules with no assertion on their
+// surroundings and no empty match; otherwise `per_rule` (a scan per rule).
+struct NotTargetScan {
+  bool per_rule = true;
+  std::vector<std::pair<std::size_t, std::string>> by_literal;  // rule, the literal its matches open with
+  std::vector<std::size_t> by_alternation;                       // rules
+  std::unique_ptr<RE2> alternation;
+  // The characters the alternation's matches can hold; none: any.
+  std::optional<CharSet> alphabet;
+
+  explicit NotTargetScan(const RuleSet& rules);
+};
+
+class NotTargetMask {
+ public:
+  // `lazy`: scan the alternation's rules only where prepare() asks (when the
+  // alphabet is known); otherwise everything at once.
+  NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, std::string_view text, bool lazy = true);
+
+  // Marks [b, e) (a date).
+  void mark(std::size_t b, std::size_t e);
+  // Makes masked() exact in [b, e). Spans must be asked for in order of
+  // their starts (an earlier one makes the rest of the text exact first).
+  void prepare(std::size_t b, std::size_t e);
+  // Does a masked span hold a byte of [b, e)?
+  bool masked(std::size_t b, std::size_t e) const {
+    for (std::size_t i = b; i < e; ++i)
+      if (masked_[i]) return true;
+    return false;
+  }
+  // How many bytes the alternation has been run over (for tests).
+  std::size_t scanned_bytes() const { return scanned_bytes_; }
+
+ private:
+  // Runs the alternation's scan over [from, to): the rules' scans are taken
+  // up at `from` as they stood (continuing) or afresh.
+  void scan_alternation(std::size_t from, std::size_t to, bool afresh);
+  // Is [begin, end) one valid character outside the alphabet? No match of
+  // the alternation then holds any of its bytes.
+  bool outside_alphabet(std::size_t begin, std::size_t end) const;
+  // Where the alternation's scan must start for a span from `b`: after the
+  // last character outside the alphabet before b, or where the scan done so
+  // far ended if no such character lies between (then it goes on).
+  std::size_t run_start(std::size_t b, bool& afresh) const;
+  // The first character outside the alphabet from `e` on (its start), or the
+  // text's end: no match that starts before it ends after it.
+  std::size_t run_end(std::size_t e) const;
+
+  const RuleSet& rules_;
+  const NotTargetScan& scan_;
+  std::string_view text_;
+  std::vector<bool> masked_;
+  bool lazy_ = false;
+  std::vector<std::size_t> from_;  // per rule: where its scan goes on
+  std::size_t covered_end_ = 0;    // the alternation's scan is done up to here
+  std::size_t last_prepared_ = 0;
+  std::size_t scanned_bytes_ = 0;
+};
+
+}  // namespace plancmp

@@ -1,0 +1,457 @@
+// Readings of pattern text for the target extractor: see targets_patterns.h.
+#include "targets_patterns.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "grammar_internal.h"
+#include "utf8_util.h"
+
+namespace plancmp {
+
+void CharSet::add(char32_t lo, char32_t hi) {
+  if (lo > hi) return;
+  for (char32_t c = lo; c <= hi && c < 128; ++c) ascii_[c >> 6] |= std::uint64_t{1} << (c & 63);
+  // Insert, then merge what now touches or overlaps.
+  auto at = std::lower_bound(ranges_.begin(), ranges_.end(), std::make_pair(lo, hi));
+  at = ranges_.insert(at, {lo, hi});
+  std::vector<std::pair<char32_t, char32_t>> merged;
+  merged.reserve(ranges_.size());
+  for (const auto& r : ranges_) {
+    if (!merged.empty() && r.first <= merged.back().second + 1) merged.back().second = std::max(merged.back().second, r.second);
+    else merged.push_back(r);
+  }
+  ranges_ = std::move(merged);
+}
+
+void CharSet::add(const CharSet& other) {
+  for (const auto& [lo, hi] : other.ranges_) add(lo, hi);
+}
+
+bool CharSet::contains(char32_t c) const {
+  if (c < 128) return ascii_[c >> 6] >> (c & 63) & 1;
+  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), c,
+                             [](char32_t x, const std::pair<char32_t, char32_t>& r) { return x < r.first; });
+  return it != ranges_.begin() && c <= std::prev(it)->second;
+}
+
+namespace {
+
+// Code points no case folding touches (CJK radicals to ideographs, CJK
+// compatibility ideographs and forms, the supplementary ideographs).
+bool caseless(char32_t lo, char32_t hi) {
+  constexpr std::pair<char32_t, char32_t> kCaseless[] = {
+      {0x2E80, 0x9FFF}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0x20000, 0x3FFFF}};
+  for (const auto& [a, b] : kCaseless)
+    if (lo >= a && hi <= b) return true;
+  return false;
+}
+
+PatternChars chars_of(const CharSet& set) {
+  PatternChars out;
+  out.alphabet = set;
+  out.first = set;
+  out.nullable = false;
+  return out;
+}
+
+// a then b.
+PatternChars then(PatternChars a, const PatternChars& b) {
+  a.alphabet.add(b.alphabet);
+  if (a.nullable) a.first.add(b.first);
+  a.nullable = a.nullable && b.nullable;
+  return a;
+}
+
+// a or b.
+PatternChars either(PatternChars a, const PatternChars& b) {
+  a.alphabet.add(b.alphabet);
+  a.first.add(b.first);
+  a.nullable = a.nullable || b.nullable;
+  return a;
+}
+
+// A recursive reading of RE2 syntax (Perl flavour, UTF-8) that follows only
+// what it can be sure of; anything else sets ok_ to false.
+class Reader {
+ public:
+  Reader(std::string_view pattern, bool fold) : p_(pattern), fold_at_start_(fold) {}
+
+  std::optional<PatternChars> read() {
+    bool fold = fold_at_start_;
+    PatternChars out = alternation(fold);
+    if (!ok_ || i_ != p_.size()) return std::nullopt;
+    return out;
+  }
+
+ private:
+  bool at_end() const { return i_ >= p_.size(); }
+  char peek() const { return p_[i_]; }
+  void fail() { ok_ = false; i_ = p_.size(); }
+
+  // Adds [lo, hi] to set as (?i) reads it when `fold`.
+  void add(CharSet& set, char32_t lo, char32_t hi, bool fold) {
+    set.add(lo, hi);
+    if (!fold) return;
+    for (char32_t c = lo; c <= hi && c < 128; ++c) {
+      if (c >= 'a' && c <= 'z') set.add(c - 'a' + 'A');
+      if (c >= 'A' && c <= 'Z') set.add(c - 'A' + 'a');
+      if (c == 'k' || c == 'K') set.add(0x212A);  // KELVIN SIGN
+      if (c == 's' || c == 'S') set.add(0x017F);  // LATIN SMALL LETTER LONG S
+    }
+    if (hi >= 128 && !caseless(std::max<char32_t>(lo, 128), hi)) fail();
+  }
+
+  // alternation := concat ('|' concat)*, up to a ')' or the end. A (?i) in
+  // it holds to the end of the enclosing group, across '|'.
+  PatternChars alternation(bool& fold) {
+    PatternChars out = concat(fold);
+    while (ok_ && !at_end() && peek() == '|') {
+      ++i_;
+      out = either(std::move(out), concat(fold));
+    }
+    return out;
+  }
+
+  PatternChars concat(bool& fold) {
+    PatternChars out;  // empty: nullable, no characters
+    while (ok_ && !at_end() && peek() != '|' && peek() != ')') {
+      PatternChars item = atom(fold);
+      while (ok_ && !at_end()) {
+        std::size_t min = 1;
+        if (peek() == '*' || peek() == '?') {
+          min = 0;
+          ++i_;
+        } else if (peek() == '+') {
+          ++i_;
+        } else if (!repetition(min)) {
+          break;
+        }
+        if (min == 0) item.nullable = true;
+        if (!at_end() && peek() == '?') ++i_;  // lazy
+      }
+      out = then(std::move(out), item);
+    }
+    return out;
+  }
+
+  // {n}, {n,} or {n,m} at i_: consumed, its n in min. Anything else is no
+  // repetition (RE2 reads a '{' that opens none as a literal).
+  bool repetition(std::size_t& min) {
+    if (peek() != '{') return false;
+    std::size_t j = i_ + 1;
+    const std::size_t digits = j;
+    std::size_t n = 0;
+    while (j < p_.size() && p_[j] >= '0' && p_[j] <= '9') n = std::min<std::size_t>(n * 10 + (p_[j++] - '0'), 100000);
+    if (j == digits) return false;
+    if (j < p_.size() && p_[j] == ',') {
+      ++j;
+      while (j < p_.size() && p_[j] >= '0' && p_[j] <= '9') ++j;
+    }
+    if (j >= p_.size() || p_[j] != '}') return false;
+    i_ = j + 1;
+    min = n;
+    return true;
+  }
+
+  PatternChars atom(bool& fold) {
+    const char c = peek();
+    if (c == '(') return group(fold);
+    if (c == '[') return chars_of(char_class(fold));
+    if (c == '^' || c == '$') {
+      ++i_;
+      return {};
+    }
+    if (c == '.' || c == '*' || c == '+' || c == '?') {
+      fail();
+      return {};
+    }
+    if (c == '\\') return escape(fold);
+    CharSet set;
+    const char32_t ch = literal_char();
+    if (ok_) add(set, ch, ch, fold);
+    return chars_of(set);
+  }
+
+  // One UTF-8 character at i_.
+  char32_t literal_char() {
+    const int32_t c = utf8::next_or_invalid(p_, i_);
+    if (c < 0) fail();
+    return c < 0 ? 0 : static_cast<char32_t>(c);
+  }
+
+  PatternChars group(bool& fold) {
+    ++i_;  // (
+    bool inner = fold;
+    if (!at_end() && peek() == '?') {
+      ++i_;
+      if (p_.substr(i_, 2) == "P<" || (!at_end() && peek() == '<')) {
+        const std::size_t close = p_.find('>', i_);
+        if (close == std::string_view::npos) {
+          fail();
+          return {};
+        }
+        i_ = close + 1;
+      } else {
+        // Flags: (?flags) for the rest of this group, (?flags:…) for its own.
+        bool negate = false, set_fold = fold;
+        while (!at_end() && peek() != ')' && peek() != ':') {
+          const char f = p_[i_++];
+          if (f == '-') negate = true;
+          else if (f == 'i') set_fold = !negate;
+          else if (f != 'm' && f != 's' && f != 'U') fail();
+        }
+        if (at_end()) {
+          fail();
+          return {};
+        }
+        if (p_[i_++] == ')') {
+          fold = set_fold;
+          return {};
+        }
+        inner = set_fold;
+      }
+    }
+    PatternChars out = alternation(inner);
+    if (at_end() || peek() != ')') {
+      fail();
+      return {};
+    }
+    ++i_;
+    return out;
+  }
+
+  // \d \s \w, assertions (\b \B \A \z: empty) and single characters.
+  PatternChars escape(bool fold) {
+    CharSet set;
+    const char e = i_ + 1 < p_.size() ? p_[i_ + 1] : '\0';
+    if (e == 'b' || e == 'B' || e == 'A' || e == 'z') {
+      i_ += 2;
+      return {};
+    }
+    if (e == 'd' || e == 's' || e == 'w') {
+      class_set(set, fold);
+    } else if (const auto c = single_escape()) {
+      add(set, *c, *c, fold);
+    }
+    return chars_of(set);
+  }
+
+  // \d \s \w at i_ (a backslash) into set.
+  void class_set(CharSet& set, bool fold) {
+    const char e = p_[i_ + 1];
+    i_ += 2;
+    if (e == 'd') {
+      set.add('0', '9');
+    } else if (e == 's') {
+      for (char32_t c : {U'\t', U'\n', U'\f', U'\r', U' '}) set.add(c);
+    } else {
+      add(set, '0', '9', fold);
+      add(set, 'A', 'Z', fold);
+      add(set, 'a', 'z', fold);
+      set.add('_');
+      if (fold) {
+        set.add(0x212A);
+        set.add(0x017F);
+      }
+    }
+  }
+
+  // The one character an escape at i_ (a backslash) stands for: \xHH,
+  // \x{H…}, \a \f \t \n \r \v, escaped punctuation. Gives up on any other.
+  std::optional<char32_t> single_escape() {
+    ++i_;
+    if (at_end()) {
+      fail();
+      return std::nullopt;
+    }
+    const char e = p_[i_++];
+    switch (e) {
+      case 'x':
+        if (const auto c = hex_code()) return c;
+        fail();
+        return std::nullopt;
+      case 'a': return 0x07;
+      case 'f': return 0x0C;
+      case 't': return 0x09;
+      case 'n': return 0x0A;
+      case 'r': return 0x0D;
+      case 'v': return 0x0B;
+      default:
+        break;
+    }
+    const auto u = static_cast<unsigned char>(e);
+    if (u < 0x80 && !std::isalnum(u)) return static_cast<char32_t>(u);
+    fail();  // \D \S \W \p \P \C \Q, octal, and anything else
+    return std::nullopt;
+  }
+
+  // After "\x": HH or {H…}.
+  std::optional<char32_t> hex_code() {
+    auto hex = [](char h) -> int {
+      if (h >= '0' && h <= '9') return h - '0';
+      if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+      if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+      return -1;
+    };
+    char32_t c = 0;
+    if (!at_end() && peek() == '{') {
+      const std::size_t close = p_.find('}', i_);
+      if (close == std::string_view::npos || close == i_ + 1 || close - i_ > 9) return std::nullopt;
+      for (std::size_t j = i_ + 1; j < close; ++j) {
+        const int h = hex(p_[j]);
+        if (h < 0) return std::nullopt;
+        c = c * 16 + static_cast<char32_t>(h);
+      }
+      i_ = close + 1;
+    } else {
+      if (i_ + 2 > p_.size() || hex(p_[i_]) < 0 || hex(p_[i_ + 1]) < 0) return std::nullopt;
+      c = static_cast<char32_t>(hex(p_[i_]) * 16 + hex(p_[i_ + 1]));
+      i_ += 2;
+    }
+    if (c > 0x10FFFF) return std::nullopt;
+    return c;
+  }
+
+  // A character in a class: literal or a single-character escape.
+  std::optional<char32_t> class_char() {
+    if (peek() == '\\') return single_escape();
+    const char32_t c = literal_char();
+    if (!ok_) return std::nullopt;
+    return c;
+  }
+
+  // [...]: its characters. Negated classes and [[:name:]] give up.
+  CharSet char_class(bool fold) {
+    CharSet set;
+    ++i_;  // [
+    if (!at_end() && peek() == '^') {
+      fail();
+      return set;
+    }
+    bool first = true;
+    while (ok_ && !at_end() && (peek() != ']' || first)) {
+      first = false;
+      if (peek() == '[') {
+        fail();
+        break;
+      }
+      // One item: \d \s \w, or a character that may open a range.
+      if (peek() == '\\' && i_ + 1 < p_.size() && (p_[i_ + 1] == 'd' || p_[i_ + 1] == 's' || p_[i_ + 1] == 'w')) {
+        class_set(set, fold);
+        continue;
+      }
+      const std::optional<char32_t> lo = class_char();
+      if (!lo) break;
+      char32_t hi = *lo;
+      if (i_ + 1 < p_.size() && peek() == '-' && p_[i_ + 1] != ']') {
+        ++i_;  // -
+        const std::optional<char32_t> end = class_char();
+        if (!end) break;
+        hi = *end;
+      }
+      add(set, *lo, hi, fold);
+    }
+    if (!ok_ || at_end()) {
+      fail();
+      return set;
+    }
+    ++i_;  // ]
+    return set;
+  }
+
+  std::string_view p_;
+  bool fold_at_start_;
+  std::size_t i_ = 0;
+  bool ok_ = true;
+};
+
+// Options under which the readings hold: RE2's defaults but for memory and
+// logging (case folding is followed, for ASCII and CJK only).
+bool plain_options(const RE2::Options& o) {
+  return o.encoding() == RE2::Options::EncodingUTF8 && !o.posix_syntax() && !o.literal() && !o.never_nl();
+}
+
+}  // namespace
+
+std::optional<PatternChars> pattern_chars(const RE2& re) {
+  if (!re.ok() || !plain_options(re.options())) return std::nullopt;
+  return Reader(re.pattern(), !re.options().case_sensitive()).read();
+}
+
+std::optional<WordList> word_list(const RE2& re) {
+  const RE2::Options& o = re.options();
+  if (!re.ok() || !plain_options(o) || !o.case_sensitive() || o.longest_match()) return std::nullopt;
+  std::string_view p = re.pattern();
+  WordList out;
+  if (!p.empty() && p[0] == '^') {
+    out.anchored = true;
+    p.remove_prefix(1);
+  }
+  if (p.substr(0, 3) == "(?:" && p.size() > 3 && p.back() == ')') p = p.substr(3, p.size() - 4);
+  std::string word;
+  for (std::size_t i = 0; i <= p.size(); ++i) {
+    if (i == p.size() || p[i] == '|') {
+      if (word.empty()) return std::nullopt;
+      out.words.push_back(std::move(word));
+      word.clear();
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c == '\\') {
+      if (i + 1 >= p.size()) return std::nullopt;
+      const auto e = static_cast<unsigned char>(p[i + 1]);
+      if (e >= 0x80 || std::isalnum(e)) return std::nullopt;
+      word += static_cast<char>(e);
+      ++i;
+    } else if (c < 0x20 || (c < 0x80 && std::strchr(".[](){}*+?^$", c) != nullptr)) {
+      return std::nullopt;
+    } else {
+      word += static_cast<char>(c);
+    }
+  }
+  // The reading must agree with RE2 on every word.
+  for (const std::string& w : out.words)
+    if (!RE2::FullMatch(w, re)) return std::nullopt;
+  return out;
+}
+
+StartTest::StartTest(const RE2& re) {
+  // PossibleMatchRange speaks of matches at the start of a text: it holds at
+  // any position only for a pattern that asserts nothing about what precedes.
+  std::string min, max;
+  if (!pattern_context_free(re.pattern()) || RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6) ||
+      min.empty())
+    return;
+  std::size_t common = 0;
+  while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
+  literal = min.substr(0, common);
+  const auto lo = static_cast<unsigned char>(min[0]);
+  const auto hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
+  for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;
+  any_byte = lo == 0 && hi == 0xFF;
+}
+
+WordScanner::WordScanner(const std::vector<const WordList*>& lists) {
+  if (lists.size() > 64) return;
+  lists_ = lists.size();
+  for (const WordList* l : lists) {
+    words_.push_back(l->words);
+    for (const std::string& w : l->words) {
+      const auto b = static_cast<unsigned char>(w[0]);
+      first_bytes_[b >> 6] |= std::uint64_t{1} << (b & 63);
+    }
+  }
+  usable_ = true;
+}
+
+int WordScanner::match_at(std::size_t list, std::string_view text, std::size_t at) const {
+  const std::size_t left = text.size() - at;
+  for (const std::string& w : words_[list])
+    if (w.size() <= left && text[at] == w[0] && std::memcmp(text.data() + at, w.data(), w.size()) == 0)
+      return static_cast<int>(w.size());
+  return -1;
+}
+
+}  // namespace plancmp

@@ -1,0 +1,117 @@
+// The not_targets mask (src/targets_mask.h): scanned only around the spans
+// asked about, it must agree there with a scan of the whole text.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "grammar_internal.h"
+#include "plancmp/grammar.h"
+#include "plancmp/normalize.h"
+#include "targets_mask.h"
+#include "test_support.h"
+
+using namespace plancmp;
+
+namespace {
+
+// Asks the lazy mask about spans of `text` (in order, from `rng`) and checks
+// each byte of them against the mask built by scanning everything.
+void check_lazy_like_eager(const RuleSet& rules, const std::string& text, plancmp_test::Lcg& rng,
+                           std::size_t& scanned, std::size_t& asked) {
+  const NotTargetScan scan(rules);
+  const NotTargetMask eager(rules, scan, text, /*lazy=*/false);
+  NotTargetMask lazy(rules, scan, text, /*lazy=*/true);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    at += rng.next(200);
+    // Spans start and end on character starts (as segments do).
+    while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
+    std::size_t end = std::min(text.size(), at + 1 + rng.next(60));
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    if (at >= text.size()) break;
+    lazy.prepare(at, end);
+    asked += end - at;
+    for (std::size_t i = at; i < end; ++i) {
+      CAPTURE(i);
+      REQUIRE(lazy.masked(i, i + 1) == eager.masked(i, i + 1));
+    }
+    at = end;
+  }
+  scanned += lazy.scanned_bytes();
+}
+
+std::string random_text(plancmp_test::Lcg& rng, const std::vector<std::string>& pieces, int n) {
+  std::string s;
+  for (int k = 0; k < n; ++k) s += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("not_targets mask: lazy scanning agrees with a whole-text scan") {
+  const Grammar::Impl& g = Grammar::builtin()->impl();
+  const RuleSet& rules = g.rule_set("targets.yaml", "not_targets");
+  const NotTargetScan scan(rules);
+  REQUIRE(!scan.per_rule);
+  REQUIRE(scan.alphabet.has_value());  // the built-in rules are read: the lazy path runs
+  plancmp_test::Lcg rng{3};
+  std::size_t scanned = 0, asked = 0, total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(PLANCMP_SOURCE_DIR "/corpus")) {
+    const std::string text = NormalizedText::build(plancmp_test::slurp(entry.path())).text();
+    check_lazy_like_eager(rules, text, rng, scanned, asked);
+    total += text.size();
+  }
+  CHECK(scanned < total / 2);  // it did skip most of the text
+  // Text dense with the rules' characters, matches across lines and spans
+  // asked about in the middle of a match.
+  const std::vector<std::string> pieces = {"2021", "〕", "〔", "[", "]", "(", ")", "号", "\n", " ", "40", "国",
+                                           "六", "b", "G", "5", "+", "N", "个", "百分之百", "100%", "的", "工作",
+                                           "PM", "pm", "2.5", "O3", "SO2", "《", "》", "标题", "森林", ",", "。",
+                                           "19", "1"};
+  for (int t = 0; t < 200; ++t) check_lazy_like_eager(rules, random_text(rng, pieces, 300), rng, scanned, asked);
+}
+
+TEST_CASE("not_targets mask: rules that match across lines and long runs") {
+  // A user grammar whose rule spans lines and runs of digits of any length.
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  not_targets:\n";
+  const std::size_t at = yaml.find(from);
+  REQUIRE(at != std::string::npos);
+  yaml.insert(at + from.size(),
+              "    - id: not.test-run\n"
+              "      pattern: '\\d[\\d\\s]*号|[甲乙]\\s+[甲乙]'\n");
+  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const RuleSet& rules = grammar->impl().rule_set("targets.yaml", "not_targets");
+  REQUIRE(NotTargetScan(rules).alphabet.has_value());  // a rule of the alternation
+  plancmp_test::Lcg rng{5};
+  std::size_t scanned = 0, asked = 0;
+  const std::vector<std::string> pieces = {"1", "2", "\n", " ", "号", "甲", "乙", "森林", "〕", "2021", "PM"};
+  for (int t = 0; t < 300; ++t) check_lazy_like_eager(rules, random_text(rng, pieces, 200), rng, scanned, asked);
+  // A long run of the alphabet's characters is scanned once, not per span.
+  const std::string digits(100000, '7');
+  const NotTargetScan scan(rules);
+  NotTargetMask lazy(rules, scan, digits);
+  for (std::size_t b = 0; b + 10 < digits.size(); b += 1000) lazy.prepare(b, b + 10);
+  CHECK(lazy.scanned_bytes() <= digits.size());
+}
+
+TEST_CASE("not_targets mask: rules the pattern reading refuses are scanned whole") {
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  not_targets:\n";
+  yaml.insert(yaml.find(from) + from.size(),
+              "    - id: not.test-any\n"
+              "      pattern: '\\d.号'\n");
+  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const RuleSet& rules = grammar->impl().rule_set("targets.yaml", "not_targets");
+  const NotTargetScan scan(rules);
+  CHECK(!scan.alphabet.has_value());
+  const std::string text = "森林覆盖率1x号达到60%,2021〕40号";
+  NotTargetMask mask(rules, scan, text);
+  mask.prepare(0, 3);
+  CHECK(mask.masked(text.find("1x号"), text.find("1x号") + 1));
+  CHECK(mask.masked(text.find("2021"), text.find("2021") + 1));
+  CHECK(!mask.masked(text.find("60"), text.find("60") + 1));
+}

@@ -1,0 +1,234 @@
+// The target extractor's readings of pattern text (src/targets_patterns.h):
+// what they claim of a pattern must hold of every match RE2 finds.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "grammar_internal.h"
+#include "plancmp/grammar.h"
+#include "plancmp/normalize.h"
+#include "targets_patterns.h"
+#include "test_support.h"
+#include "utf8_util.h"
+
+using namespace plancmp;
+
+namespace {
+
+// Every pattern of the built-in grammars.
+std::vector<const RE2*> grammar_patterns() {
+  const Grammar::Impl& g = Grammar::builtin()->impl();
+  std::vector<const RE2*> out;
+  for (const auto& [file, rf] : g.files)
+    for (const auto& [name, rs] : rf.sets)
+      for (const PatternRule& r : rs.rules) out.push_back(r.re.get());
+  for (const MarkerRule& m : g.markers) out.push_back(m.re.get());
+  return out;
+}
+
+// Texts to match in: the corpus, normalized, and text made of the patterns'
+// own characters (so that rare rules match too).
+std::vector<std::string> sample_texts(const std::vector<const RE2*>& patterns) {
+  std::vector<std::string> texts;
+  for (const auto& entry : std::filesystem::directory_iterator(PLANCMP_SOURCE_DIR "/corpus")) {
+    // A part of each plan: every start position of it is tried.
+    std::string text = NormalizedText::build(plancmp_test::slurp(entry.path())).text();
+    std::size_t cut = std::min<std::size_t>(text.size(), 6000);
+    while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
+    texts.push_back(text.substr(0, cut));
+  }
+  std::vector<std::string> pieces = {"\n", " ", ",", "。", "2025", "1.5", "%", "Ⅲ", "(", ")", "a", "Z"};
+  for (const RE2* re : patterns) {
+    const std::string& p = re->pattern();
+    for (std::size_t i = 0; i < p.size();) {
+      const std::size_t start = i;
+      utf8::next(p, i);
+      pieces.push_back(p.substr(start, i - start));
+    }
+  }
+  plancmp_test::Lcg rng{7};
+  for (int t = 0; t < 40; ++t) {
+    std::string s;
+    for (int k = 0; k < 400; ++k) s += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    texts.push_back(s);
+  }
+  return texts;
+}
+
+// Checks what pattern_chars says of `re` against RE2's match at each start
+// position of each text (anchored there: one match a start).
+void check_chars(const RE2& re, const PatternChars& pc, const std::vector<std::string>& texts, int& matches) {
+  for (const std::string& text : texts) {
+    const re2::StringPiece input(text);
+    re2::StringPiece m;
+    for (std::size_t at = 0; at < text.size();) {
+      std::size_t next = at;
+      utf8::next(text, next);
+      if (re.Match(input, at, text.size(), RE2::ANCHOR_START, &m, 1)) {
+        ++matches;
+        const std::string match(m.data(), m.size());
+        CAPTURE(match);
+        if (match.empty()) CHECK(pc.nullable);
+        for (std::size_t i = 0; i < match.size();) {
+          const bool first = i == 0;
+          const char32_t c = utf8::next(match, i);
+          CHECK(pc.alphabet.contains(c));
+          if (first) CHECK(pc.first.contains(c));
+        }
+      }
+      at = next;
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("pattern_chars: the characters of every grammar rule's matches are in its alphabet") {
+  const std::vector<const RE2*> patterns = grammar_patterns();
+  const std::vector<std::string> texts = sample_texts(patterns);
+  int read = 0, matches = 0;
+  for (const RE2* re : patterns) {
+    const std::optional<PatternChars> pc = pattern_chars(*re);
+    if (!pc) continue;
+    ++read;
+    CAPTURE(re->pattern());
+    check_chars(*re, *pc, texts, matches);
+  }
+  CHECK(read > 20);        // most of the grammar is read
+  CHECK(matches > 1000);   // and the check saw matches
+}
+
+TEST_CASE("pattern_chars: hand-made patterns, read or refused") {
+  struct Case {
+    const char* pattern;
+    bool read;
+    const char* in;   // characters that must be in the alphabet
+    const char* out;  // characters that must not
+  };
+  const Case cases[] = {
+      {R"(\d+G)", true, "0123456789G", "gH"},
+      {R"((?i:PM)\s?\d+)", true, "pPmM \n\t09", "qN"},
+      {R"([〔\[(]?(?:19|20)\d\d[〕\])]\s?\d+号)", true, "〔[(〕])号 \n", "《{"},
+      {R"(《[^》]{0,80}》)", false, "", ""},
+      {R"(a.b)", false, "", ""},
+      {R"(\pN)", false, "", ""},
+      {R"(\D)", false, "", ""},
+      {R"((?i)k)", true, "kK\u212A", "j"},
+      {R"((?i)ſ)", false, "", ""},           // folding outside ASCII/CJK is not followed
+      {R"((?i:国)六)", true, "国六", "七"},
+      {R"([a-c\-x]|\x{4E00}|\x41)", true, "abc-x一A", "d"},
+      {R"([]a])", true, "]a", "b"},
+      {R"(a{2,3}|b{,2})", true, "ab{,2}", "3"},  // {,2} is literal text to RE2
+      {R"(\Qa.b\E)", false, "", ""},
+      {R"(\bfoo\b)", true, "fo", "x"},
+      {R"((?P<n>x)|(?:y)|(?-i:z))", true, "xyz", "n"},
+      {R"([[:digit:]])", false, "", ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.pattern);
+    const RE2 re(c.pattern);
+    REQUIRE(re.ok());
+    const std::optional<PatternChars> pc = pattern_chars(re);
+    CHECK(pc.has_value() == c.read);
+    if (!pc) continue;
+    for (std::string_view in = c.in; !in.empty();) {
+      std::size_t i = 0;
+      const char32_t ch = utf8::next(in, i);
+      CHECK(pc->alphabet.contains(ch));
+      in.remove_prefix(i);
+    }
+    for (std::string_view out = c.out; !out.empty();) {
+      std::size_t i = 0;
+      const char32_t ch = utf8::next(out, i);
+      CHECK(!pc->alphabet.contains(ch));
+      out.remove_prefix(i);
+    }
+  }
+  // First characters and empty matches.
+  const RE2 lead(R"(^(?:到|至)?(?:19|20)\d\d年)");
+  const auto pc = pattern_chars(lead);
+  REQUIRE(pc);
+  CHECK(!pc->nullable);
+  CHECK(pc->first.contains(U'到'));
+  CHECK(pc->first.contains(U'1'));
+  CHECK(!pc->first.contains(U'9'));
+  CHECK(!pc->first.contains(U'年'));
+  const auto opt = pattern_chars(RE2("a?b*"));
+  REQUIRE(opt);
+  CHECK(opt->nullable);
+  // Options the reading does not follow.
+  RE2::Options latin1;
+  latin1.set_encoding(RE2::Options::EncodingLatin1);
+  CHECK(!pattern_chars(RE2("abc", latin1)));
+  RE2::Options fold;
+  fold.set_case_sensitive(false);
+  const auto folded = pattern_chars(RE2("ab", fold));
+  REQUIRE(folded);
+  CHECK(folded->alphabet.contains(U'B'));
+}
+
+TEST_CASE("word_list: lists of literal words are read, anything else refused") {
+  auto words = [](const char* p) { return word_list(RE2(p)); };
+  const auto cmp = words("(?:不高于|不超过|低于)");
+  REQUIRE(cmp);
+  CHECK(!cmp->anchored);
+  CHECK(cmp->words == std::vector<std::string>{"不高于", "不超过", "低于"});
+  const auto qual = words("^(?:及以上|以上)");
+  REQUIRE(qual);
+  CHECK(qual->anchored);
+  CHECK(qual->words.size() == 2);
+  CHECK(words("^左右"));
+  CHECK(words(R"(a\+b|c)")->words[0] == "a+b");
+  for (const char* refused : {"(?:a|b)c", "a|", "a*", "(a|b)", "a.b", "[ab]", "a{2}", R"(\d)", "(?:a|(?:b))", "a$"})
+    CHECK_MESSAGE(!words(refused), refused);
+  RE2::Options longest;
+  longest.set_longest_match(true);
+  CHECK(!word_list(RE2("a|ab", longest)));
+}
+
+TEST_CASE("WordScanner finds what RE2's scan of each list finds") {
+  const Grammar::Impl& g = Grammar::builtin()->impl();
+  const RuleSet& cmps = g.rule_set("targets.yaml", "comparators");
+  std::vector<WordList> lists;
+  std::vector<const RE2*> res;
+  for (const PatternRule& r : cmps.rules) {
+    auto l = word_list(*r.re);
+    REQUIRE(l);  // the built-in comparators are word lists
+    lists.push_back(*l);
+    res.push_back(r.re.get());
+  }
+  // Two more lists with words that are prefixes of each other.
+  const RE2 prefixes("(?:达|达到|达到或)");
+  const RE2 longer("(?:达到或|达到|达)");
+  for (const RE2* re : {&prefixes, &longer}) {
+    lists.push_back(*word_list(*re));
+    res.push_back(re);
+  }
+  std::vector<const WordList*> ptrs;
+  for (const WordList& l : lists) ptrs.push_back(&l);
+  const WordScanner scanner(ptrs);
+  REQUIRE(scanner.usable());
+  std::vector<std::string> pieces = {"达", "到", "或", "不", "高于", "控制", "在", "以", "的", "1", "%", ","};
+  for (const WordList& l : lists)
+    for (const std::string& w : l.words) pieces.push_back(w);
+  plancmp_test::Lcg rng{11};
+  for (int t = 0; t < 300; ++t) {
+    std::string s;
+    for (int k = 0; k < 30; ++k) s += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> got(lists.size()), want(lists.size());
+    scanner.scan(s, [&](std::size_t l, std::size_t b, std::size_t e) { got[l].push_back({b, e}); });
+    for (std::size_t l = 0; l < lists.size(); ++l) {
+      re2::StringPiece m;
+      for (std::size_t from = 0; from < s.size() && res[l]->Match(s, from, s.size(), RE2::UNANCHORED, &m, 1);) {
+        const auto b = static_cast<std::size_t>(m.data() - s.data());
+        want[l].push_back({b, b + m.size()});
+        from = b + m.size();
+      }
+      CAPTURE(s);
+      CAPTURE(l);
+      CHECK(got[l] == want[l]);
+    }
+  }
+}
