@@ -68,6 +68,15 @@ struct Phrase {
 
 std::size_t char_count(const std::string& s) { return utf8::length(s); }
 
+// Does s hold fewer than n characters? Counts no further than n.
+bool fewer_chars_than(std::string_view s, std::size_t n) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < s.size() && count < n; ++count) utf8::next(s, i);
+  return count < n;
+}
+
+constexpr std::size_t kNoRule = static_cast<std::size_t>(-1);
+
 // Both first compare up to three bytes inline (a CJK character's lead byte
 // alone tells little): they run over word lists for every phrase.
 bool starts_with(std::string_view s, std::string_view p) {
@@ -111,6 +120,7 @@ struct Group {
   std::vector<ValueHit> hits;
   Span qualifier;            // "以上" after the last value
   const PatternRule* qualifier_rule = nullptr;
+  std::size_t qualifier_index = kNoRule;
 };
 
 // The named groups a values rule may have, in the order find_values reads them.
@@ -129,12 +139,33 @@ struct GrammarFacts {
   // Which comparators and indicator leads can match in a phrase: a cheap
   // test in place of a set pass (or a regex call per rule) on every phrase.
   std::shared_ptr<const RequiredWords> comparator_words, lead_words;
+  // Comparators that are all lists of words: found in one pass over a phrase
+  // without RE2 (null otherwise).
+  std::vector<WordList> comparator_lists;
+  std::unique_ptr<WordScanner> comparator_scan;
+  // Qualifiers that are all lists of words, matched by comparing (empty otherwise).
+  std::vector<WordList> qualifier_lists;
+  // Per indicator lead: the characters a non-empty match opens with (none:
+  // not read; the lead words decide).
+  std::vector<std::optional<CharSet>> lead_first;
 };
 
+// The word lists of every rule of `rs`, or none if a rule is no word list.
+std::vector<WordList> word_lists(const RuleSet& rs) {
+  std::vector<WordList> out;
+  for (const PatternRule& r : rs.rules) {
+    std::optional<WordList> words = word_list(*r.re);
+    if (!words) return {};
+    out.push_back(std::move(*words));
+  }
+  return out;
+}
+
 std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, const RuleSet& values,
-                                                  const RuleSet& comparators, const RuleSet& leads) {
+                                                  const RuleSet& comparators, const RuleSet& leads,
+                                                  const RuleSet& qualifiers) {
   std::string key;
-  for (const RuleSet* rs : {&not_targets, &values, &comparators, &leads}) {
+  for (const RuleSet* rs : {&not_targets, &values, &comparators, &leads, &qualifiers}) {
     for (const PatternRule& r : rs->rules) key += regex_key(*r.re);
     key += '\1';
   }
@@ -147,6 +178,22 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
     }
     facts->comparator_words = RequiredWords::of(comparators.regexes());
     facts->lead_words = RequiredWords::of(leads.regexes());
+    facts->comparator_lists = word_lists(comparators);
+    bool unanchored = !facts->comparator_lists.empty();
+    std::vector<const WordList*> lists;
+    for (const WordList& l : facts->comparator_lists) {
+      unanchored = unanchored && !l.anchored;
+      lists.push_back(&l);
+    }
+    if (unanchored) {
+      facts->comparator_scan = std::make_unique<WordScanner>(lists);
+      if (!facts->comparator_scan->usable()) facts->comparator_scan.reset();
+    }
+    facts->qualifier_lists = word_lists(qualifiers);
+    for (const PatternRule& r : leads.rules) {
+      std::optional<PatternChars> chars = pattern_chars(*r.re);
+      facts->lead_first.push_back(chars ? std::optional<CharSet>(std::move(chars->first)) : std::nullopt);
+    }
     return std::shared_ptr<const GrammarFacts>(std::move(facts));
   });
 }
@@ -173,10 +220,13 @@ class TargetExtractor {
         measure_words_(g.list(kFile, "measure_words")),
         unitless_indicators_(g.list(kFile, "unitless_indicators")),
         lower_is_better_(g.list(kFile, "lower_is_better")),
-        facts_(grammar_facts(not_targets_, values_, comparators_, indicator_leads_)) {
+        facts_(grammar_facts(not_targets_, values_, comparators_, indicator_leads_, qualifiers_)) {
     for (const PatternRule& r : values_.rules)
       value_rules_.push_back({r.re->NamedCapturingGroups().count("cls") > 0, r.attr("unit"), r.attr("unit_suffix"),
                               r.attr("unitless") == "true"});
+    for (const PatternRule& r : comparators_.rules)
+      comparator_rules_.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
+    for (const PatternRule& r : qualifiers_.rules) qualifier_ops_.push_back(r.attr("op"));
     // For last_scoping_date(): dates come sorted by position from find_dates().
     dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
                                    [](const DateMention& a, const DateMention& b) { return a.begin < b.begin; });
@@ -197,6 +247,7 @@ class TargetExtractor {
   void segment_targets(Span region, Span segment, const std::vector<int>* rules);
   std::vector<ValueHit> find_values(Span segment, const std::vector<int>* rules);
   std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
+  std::pair<std::size_t, std::size_t> qualifier_at(std::string_view text) const;
   bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
   // The last date that scopes targets and starts in [from, to), or null. A
@@ -245,6 +296,17 @@ class TargetExtractor {
     bool unitless;
   };
   std::vector<ValueRule> value_rules_;
+  // Per comparator: reach far, op, op for a lower-is-better indicator.
+  struct ComparatorRule {
+    bool far;
+    std::string op, op_if_lower_better;
+  };
+  std::vector<ComparatorRule> comparator_rules_;
+  std::vector<std::string> qualifier_ops_;  // per qualifier
+  inline static const std::string kNoOp;
+  bool is_per_period(std::string_view gap) const {
+    return std::find(per_period_words_.begin(), per_period_words_.end(), gap) != per_period_words_.end();
+  }
   std::optional<NotTargetMask> mask_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
   // Carried from the previous target of the region: its indicator (for "…提升
@@ -316,7 +378,15 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     };
     re2::StringPiece input(text_.data(), seg.end);
     re2::StringPiece match;
-    while (from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1)) {
+    // The next match from `from` (a place where one can start). Most start
+    // right there: an anchored search finds those, at less cost than the
+    // search that must also find where a match starts.
+    auto next_match = [&] {
+      if (r.re->Match(input, from, seg.end, RE2::ANCHOR_START, &match, 1)) return true;
+      from = test.next(view, from + 1, seg.end);
+      return from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1);
+    };
+    while (from < seg.end && next_match()) {
       std::size_t b = static_cast<std::size_t>(match.data() - text_.data());
       std::size_t e = b + match.size();
       from = test.next(view, e > b ? e : b + 1, seg.end);
@@ -390,40 +460,46 @@ bool TargetExtractor::in_list(const std::vector<std::string>& words, std::string
 
 // Values separated only by an enumeration separator form one group
 // ("3895吨、190吨、800吨", "95%和80%"); a qualifier after the last applies to all.
+// The first qualifier matching at the start of `text`: its index and size.
+std::pair<std::size_t, std::size_t> TargetExtractor::qualifier_at(std::string_view text) const {
+  const std::vector<WordList>& lists = facts_->qualifier_lists;
+  for (std::size_t i = 0; i < qualifiers_.rules.size(); ++i) {
+    if (!lists.empty()) {  // the rules' words, compared (as RE2 would match them at the start)
+      for (const std::string& w : lists[i].words)
+        if (starts_with(text, w)) return {i, w.size()};
+      continue;
+    }
+    const re2::StringPiece piece(text.data(), text.size());  // the whole text: ^ holds at its start
+    re2::StringPiece m;
+    if (qualifiers_.rules[i].re->Match(piece, 0, piece.size(), RE2::ANCHOR_START, &m, 1)) return {i, m.size()};
+  }
+  return {kNoRule, 0};
+}
+
 std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit> hits) const {
   std::vector<Group> groups;
-  const RuleSet& quals = qualifiers_;
+  const std::string_view text(text_);
   for (const ValueHit& h : hits) {
     if (!groups.empty() && !h.water_class && !groups.back().hits.back().water_class &&
         groups.back().hits.back().in_parens == h.in_parens) {
       std::size_t gap_begin = groups.back().hits.back().span.end;
-      std::string between = text_.substr(gap_begin, h.span.begin - gap_begin);
+      std::string_view between = text.substr(gap_begin, h.span.begin - gap_begin);
       // "95%以上、80%" still enumerates; a qualifier may sit between.
-      for (const PatternRule& q : quals.rules) {
-        re2::StringPiece m;
-        if (q.re->Match(between, 0, between.size(), RE2::ANCHOR_START, &m, 1)) {
-          between = between.substr(m.size());
-          break;
-        }
-      }
+      if (const auto [rule, size] = qualifier_at(between); rule != kNoRule) between.remove_prefix(size);
       const auto& seps = enumeration_separators_;
       if (between.empty() || std::find(seps.begin(), seps.end(), between) != seps.end()) {
         groups.back().hits.push_back(h);
         continue;
       }
     }
-    groups.push_back({{h}, {}, nullptr});
+    groups.push_back({{h}, {}, nullptr, kNoRule});
   }
   for (Group& gr : groups) {
     std::size_t after = gr.hits.back().span.end;
-    std::string rest = text_.substr(after, seg.end - after);
-    for (const PatternRule& q : quals.rules) {
-      re2::StringPiece m;
-      if (q.re->Match(rest, 0, rest.size(), RE2::ANCHOR_START, &m, 1)) {
-        gr.qualifier = {after, after + m.size()};
-        gr.qualifier_rule = &q;
-        break;
-      }
+    if (const auto [rule, size] = qualifier_at(text.substr(after, seg.end - after)); rule != kNoRule) {
+      gr.qualifier = {after, after + size};
+      gr.qualifier_rule = &qualifiers_.rules[rule];
+      gr.qualifier_index = rule;
     }
   }
   return groups;
@@ -452,14 +528,22 @@ std::size_t leading_junk(std::string_view s) {
 // Strips leading filler, a leading date and trailing adverbs; cuts a baseline
 // ("比2020年") off the end and reports its year.
 Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* baseline) const {
-  // Every match holds a 年 (the pre-check where it is used relies on it).
+  // Every match holds a 年 (the pre-check where it is used relies on it),
+  // and none is longer than kBaselineBytes.
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
+  constexpr std::size_t kBaselineBytes = 9 + 4 + 3 + 3 + 6 + 9;  // 相较于 2020 年 末 相比 基础上
   // What is left of `in`: in.s[lo, hi), cut to a phrase once, at the end.
   std::size_t lo = 0, hi = in.s.size();
   auto view = [&] { return std::string_view(in.s).substr(lo, hi - lo); };
+  // Leads whose first characters are not known are ruled out by their words.
   // The view only shrinks in the loop: a lead ruled out on all of it stays
   // out, so the words are looked for once.
-  const std::uint64_t leads = facts_->lead_words->may_match(view());
+  std::uint64_t leads = 0;
+  for (const auto& first : facts_->lead_first)
+    if (!first) {
+      leads = facts_->lead_words->may_match(view());
+      break;
+    }
   bool changed = true;
   while (changed && lo < hi) {
     changed = false;
@@ -468,7 +552,14 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
       changed = true;
     }
     for (std::size_t i = 0; i < indicator_leads_.rules.size(); ++i) {
-      if (!RequiredWords::may(leads, i)) continue;
+      // A lead counts only when it takes something: its first character must be there.
+      if (const auto& first = facts_->lead_first[i]) {
+        const std::string_view v = view();
+        std::size_t at = 0;
+        if (v.empty() || !first->contains(utf8::next(v, at))) continue;
+      } else if (!RequiredWords::may(leads, i)) {
+        continue;
+      }
       const PatternRule& r = indicator_leads_.rules[i];
       const re2::StringPiece p(view().data(), view().size());
       re2::StringPiece m;
@@ -487,14 +578,16 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
         changed = true;
       }
     // Cut where the baseline phrase starts ("铁路货运量占比|较2020年"), not
-    // at a lead word found elsewhere ("占比" holds a 比 too). Every match
-    // holds a 年: without one there is no need to ask.
+    // at a lead word found elsewhere ("占比" holds a 比 too). It ends the
+    // view: only its last kBaselineBytes are searched, and only if they hold a 年.
+    const std::string_view v = view();
+    const std::size_t tail = v.size() > kBaselineBytes ? v.size() - kBaselineBytes : 0;
     re2::StringPiece groups[2];
-    const re2::StringPiece p(view().data(), view().size());
-    if (view().find("年") != std::string_view::npos &&
+    const re2::StringPiece p(v.data() + tail, v.size() - tail);
+    if (v.find("年", tail) != std::string_view::npos &&
         baseline_re.Match(p, 0, p.size(), RE2::UNANCHORED, groups, 2)) {
       if (baseline) *baseline = static_cast<int>(parse_number(std::string(groups[1].data(), groups[1].size())).value_or(0));
-      hi = lo + static_cast<std::size_t>(groups[0].data() - p.data());
+      hi = lo + static_cast<std::size_t>(groups[0].data() - v.data());
       changed = true;
     }
     for (const std::string& w : indicator_suffixes_)
@@ -503,9 +596,11 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
         changed = true;
       }
   }
-  // A run-on indicator (its comma lost) starts after the last clause verb in it:
+  // A run-on indicator (its comma lost) starts after the last clause verb in
+  // it, when what follows the verb is a measured indicator (so it must end
+  // with a measure word, as the whole does):
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
-  if (utf8::length(view()) > kLongIndicatorChars) {
+  if (!fewer_chars_than(view(), kLongIndicatorChars + 1) && in_list(measure_words_, view(), true)) {
     const std::string_view v = view();
     std::size_t cut = 0;
     for (const std::string& verb : clause_verbs_) {
@@ -683,6 +778,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   std::size_t indicator_end = pre.s.size();
   std::string comparator_text;
   const PatternRule* comparator_rule = nullptr;
+  std::size_t comparator_index = kNoRule;
   bool comparator_touching = false;
   bool counted_after = false;  // the indicator follows the value
   if (first.water_class) {
@@ -690,47 +786,50 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     comparator_touching = true;  // its holding verb ("保持", "达到或优于") is the comparator
   } else {
     const RuleSet& cmps = comparators_;
-    std::size_t best_end = 0, best_begin = 0;
-    const PatternRule* best = nullptr;
-    const std::uint64_t candidates = facts_->comparator_words->may_match(pre.s);
-    for (std::size_t index = 0; index < cmps.rules.size(); ++index) {
-      if (!RequiredWords::may(candidates, index)) continue;
-      const PatternRule& r = cmps.rules[index];
-      re2::StringPiece m;
-      std::size_t from = 0;
-      while (from < pre.s.size() && r.re->Match(pre.s, from, pre.s.size(), RE2::UNANCHORED, &m, 1)) {
-        std::size_t b = static_cast<std::size_t>(m.data() - pre.s.data()), e = b + m.size();
-        from = e > b ? e : b + 1;
-        std::size_t gap = pre.s.size() - e;
-        // "达每日30公吨": a per-period word between comparator and value still touches.
-        const auto& per_period = per_period_words_;
-        bool touching = gap == 0 || std::find(per_period.begin(), per_period.end(), pre.s.substr(e)) != per_period.end();
+    std::size_t best_end = 0, best_begin = 0, best = kNoRule;
+    const std::string_view text = pre.s;
+    // A comparator match [b, e) of rule `index`: does it stand for the value?
+    auto consider = [&](std::size_t index, std::size_t b, std::size_t e) {
+      const std::string_view gap = text.substr(e);
+      // "达每日30公吨": a per-period word between comparator and value still touches.
+      if (!gap.empty() && !is_per_period(gap)) {
         // A comparator a few characters before its value ("达到旱田播种面积50%")
         // needs an indicator before it and no 的 in the gap: "低于标准的企业整改率"
         // opens a modifier, not a comparison.
-        const std::string gap_text = pre.s.substr(e);
-        bool far_ok = r.attr("reach") == "far" && char_count(std::string(m.data(), m.size())) >= 2 &&
-                      char_count(gap_text) <= kFarReachChars && gap_text.find("的") == std::string::npos &&
-                      !clean_head(b).phrase.empty();
-        if (!touching && !far_ok) continue;
-        if (!best || e > best_end || (e == best_end && b < best_begin)) {
-          best = &r;
-          best_end = e;
-          best_begin = b;
+        const bool far_ok = comparator_rules_[index].far && !fewer_chars_than(text.substr(b, e - b), 2) &&
+                            fewer_chars_than(gap, kFarReachChars + 1) && gap.find("的") == std::string_view::npos &&
+                            !clean_head(b).phrase.empty();
+        if (!far_ok) return;
+      }
+      if (best == kNoRule || e > best_end || (e == best_end && b < best_begin)) {
+        best = index;
+        best_end = e;
+        best_begin = b;
+      }
+    };
+    if (facts_->comparator_scan) {
+      facts_->comparator_scan->scan(text, consider);
+    } else {
+      const std::uint64_t candidates = facts_->comparator_words->may_match(pre.s);
+      for (std::size_t index = 0; index < cmps.rules.size(); ++index) {
+        if (!RequiredWords::may(candidates, index)) continue;
+        const PatternRule& r = cmps.rules[index];
+        re2::StringPiece m;
+        std::size_t from = 0;
+        while (from < pre.s.size() && r.re->Match(pre.s, from, pre.s.size(), RE2::UNANCHORED, &m, 1)) {
+          std::size_t b = static_cast<std::size_t>(m.data() - pre.s.data()), e = b + m.size();
+          from = e > b ? e : b + 1;
+          consider(index, b, e);
         }
       }
     }
-    if (best) {
-      comparator_touching = true;  // recomputed below: far comparators do not touch
-      {
-        const auto& per_period = per_period_words_;
-        const std::string gap_text = pre.s.substr(best_end);
-        comparator_touching = gap_text.empty() ||
-                              std::find(per_period.begin(), per_period.end(), gap_text) != per_period.end();
-      }
-      comparator_rule = best;
-      op = best->attr("op");
-      rule_ids += "+" + best->id;
+    if (best != kNoRule) {
+      // Far comparators do not touch.
+      comparator_touching = best_end == text.size() || is_per_period(text.substr(best_end));
+      comparator_rule = &cmps.rules[best];
+      comparator_index = best;
+      op = comparator_rules_[best].op;
+      rule_ids += "+" + comparator_rule->id;
       comparator_text = pre.s.substr(best_begin, best_end - best_begin);
       indicator_end = best_begin;
     }
@@ -774,7 +873,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       }
     }
   }
-  std::string qual_op = gr.qualifier_rule ? gr.qualifier_rule->attr("op") : "";
+  const std::string& qual_op = gr.qualifier_rule ? qualifier_ops_[gr.qualifier_index] : kNoOp;
   if (gr.qualifier_rule) rule_ids += "+" + gr.qualifier_rule->id;
   const bool had_comparator = !op.empty();
 
@@ -828,13 +927,14 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   // Op from comparator and qualifier.
   if (qual_op == "~") op = "~";
   else if (op.empty() || (op == "=" && !qual_op.empty())) op = qual_op.empty() ? "=" : qual_op;
-  if (comparator_rule && !comparator_rule->attr("op_if_lower_better").empty() && op == comparator_rule->attr("op") &&
+  if (comparator_rule && !comparator_rules_[comparator_index].op_if_lower_better.empty() &&
+      op == comparator_rules_[comparator_index].op &&
       [&] {
         for (const std::string& w : lower_is_better_)
           if (indicator.s.find(w) != std::string::npos) return true;
         return false;
       }())
-    op = comparator_rule->attr("op_if_lower_better");
+    op = comparator_rules_[comparator_index].op_if_lower_better;
 
   // Indicators for each value.
   std::vector<Phrase> indicators;

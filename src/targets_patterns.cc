@@ -433,25 +433,38 @@ StartTest::StartTest(const RE2& re) {
   any_byte = lo == 0 && hi == 0xFF;
 }
 
-WordScanner::WordScanner(const std::vector<const WordList*>& lists) {
+WordScanner::WordScanner(const std::vector<const WordList*>& lists) : first_bits_(0x10000 / 64) {
   if (lists.size() > 64) return;
   lists_ = lists.size();
-  for (const WordList* l : lists) {
-    words_.push_back(l->words);
-    for (const std::string& w : l->words) {
-      const auto b = static_cast<unsigned char>(w[0]);
-      first_bytes_[b >> 6] |= std::uint64_t{1} << (b & 63);
+  struct Keyed {
+    char32_t c;
+    Word word;
+  };
+  std::vector<Keyed> keyed;
+  for (std::size_t l = 0; l < lists.size(); ++l)
+    for (const std::string& w : lists[l]->words) {
+      std::size_t i = 0;
+      const int32_t c = utf8::next_or_invalid(w, i);
+      if (c < 0) return;  // not reached: RE2 takes only valid UTF-8
+      keyed.push_back({static_cast<char32_t>(c), {l, w}});
     }
+  // By first character, then list, then as listed.
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    return a.c != b.c ? a.c < b.c : a.word.list < b.word.list;
+  });
+  for (Keyed& k : keyed) {
+    if (firsts_.empty() || firsts_.back().c != k.c) firsts_.push_back({k.c, words_.size(), words_.size()});
+    words_.push_back(std::move(k.word));
+    firsts_.back().end = words_.size();
+    if (k.c < 0x10000) first_bits_[k.c >> 6] |= std::uint64_t{1} << (k.c & 63);
+    else astral_firsts_ = true;
   }
   usable_ = true;
 }
 
-int WordScanner::match_at(std::size_t list, std::string_view text, std::size_t at) const {
-  const std::size_t left = text.size() - at;
-  for (const std::string& w : words_[list])
-    if (w.size() <= left && text[at] == w[0] && std::memcmp(text.data() + at, w.data(), w.size()) == 0)
-      return static_cast<int>(w.size());
-  return -1;
+const WordScanner::First* WordScanner::words_opening(char32_t c) const {
+  auto it = std::lower_bound(firsts_.begin(), firsts_.end(), c, [](const First& f, char32_t x) { return f.c < x; });
+  return it != firsts_.end() && it->c == c ? &*it : nullptr;
 }
 
 }  // namespace plancmp

@@ -16,6 +16,7 @@
 #include <re2/re2.h>
 
 #include "byte_scan.h"
+#include "utf8_util.h"
 
 namespace plancmp {
 
@@ -55,41 +56,65 @@ struct WordList {
 std::optional<WordList> word_list(const RE2& re);
 
 // Finds the words of several lists in a text in one pass: each list scanned as
-// RE2 would scan its pattern (a match, then the next from its end).
+// RE2 would scan its pattern (a match, then the next from its end). A word
+// starts only on a character start: the scan steps by characters, and looks
+// words up by their first character.
 class WordScanner {
  public:
-  // At most 64 lists (usable() is false beyond), unanchored or not.
+  // At most 64 lists (usable() is false beyond); their words are found
+  // anywhere (an anchored list is treated as unanchored).
   explicit WordScanner(const std::vector<const WordList*>& lists);
   bool usable() const { return usable_; }
-  // Calls found(list, begin, end) for each match of each (unanchored) list in
-  // `text`, by position, lists in order at one position.
+  // Calls found(list, begin, end) for each match of each list in `text`, by
+  // position, lists in order at one position.
   template <class Found>
   void scan(std::string_view text, Found&& found) const;
-  // The word of `list` that RE2 would match at the start of `text` (its size),
-  // or -1.
-  int match_at(std::size_t list, std::string_view text, std::size_t at) const;
 
  private:
+  struct Word {
+    std::size_t list;
+    std::string text;
+  };
+  // The words opening with a character, by list and then as listed.
+  struct First {
+    char32_t c;
+    std::size_t begin, end;  // in words_
+  };
+  const First* words_opening(char32_t c) const;
+
   bool usable_ = false;
   std::size_t lists_ = 0;
-  std::vector<std::vector<std::string>> words_;  // per list, as listed
-  std::uint64_t first_bytes_[4] = {0, 0, 0, 0};  // bytes a word of any list opens with
+  std::vector<Word> words_;
+  std::vector<First> firsts_;                // by c
+  std::vector<std::uint64_t> first_bits_;    // bit per code point below U+10000
+  bool astral_firsts_ = false;               // a word opens above U+FFFF
 };
 
 template <class Found>
 void WordScanner::scan(std::string_view text, Found&& found) const {
   std::size_t next_from[64];
-  const std::size_t lists = lists_;
-  for (std::size_t l = 0; l < lists; ++l) next_from[l] = 0;
-  for (std::size_t at = 0; at < text.size(); ++at) {
-    const auto b = static_cast<unsigned char>(text[at]);
-    if (!(first_bytes_[b >> 6] >> (b & 63) & 1)) continue;
-    for (std::size_t l = 0; l < lists; ++l) {
-      if (next_from[l] > at) continue;
-      const int size = match_at(l, text, at);
-      if (size <= 0) continue;
-      found(l, at, at + static_cast<std::size_t>(size));
-      next_from[l] = at + static_cast<std::size_t>(size);
+  for (std::size_t l = 0; l < lists_; ++l) next_from[l] = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t start = at;
+    const char32_t c = utf8::next(text, at);
+    if (c < 0x10000 ? !(first_bits_[c >> 6] >> (c & 63) & 1) : !astral_firsts_) continue;
+    const First* first = words_opening(c);
+    if (!first) continue;
+    for (std::size_t w = first->begin; w < first->end;) {
+      const std::size_t list = words_[w].list;
+      std::size_t next = w;
+      while (next < first->end && words_[next].list == list) ++next;
+      if (next_from[list] <= start) {
+        for (; w < next; ++w) {
+          const std::string& word = words_[w].text;
+          if (word.size() <= text.size() - start && text.compare(start, word.size(), word) == 0) {
+            found(list, start, start + word.size());
+            next_from[list] = start + word.size();
+            break;
+          }
+        }
+      }
+      w = next;
     }
   }
 }

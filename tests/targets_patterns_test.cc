@@ -210,7 +210,7 @@ TEST_CASE("WordScanner finds what RE2's scan of each list finds") {
   for (const WordList& l : lists) ptrs.push_back(&l);
   const WordScanner scanner(ptrs);
   REQUIRE(scanner.usable());
-  std::vector<std::string> pieces = {"达", "到", "或", "不", "高于", "控制", "在", "以", "的", "1", "%", ","};
+  std::vector<std::string> pieces = {"达", "到", "或", "不", "高于", "控制", "在", "以", "的", "1", "%", ",", "\xE8", "\x80"};
   for (const WordList& l : lists)
     for (const std::string& w : l.words) pieces.push_back(w);
   plancmp_test::Lcg rng{11};
