@@ -309,6 +309,11 @@ class TargetExtractor {
   }
   std::optional<NotTargetMask> mask_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
+  struct RawMatch {
+    std::size_t rule, b, e;
+  };
+  std::vector<RawMatch> raw_matches_;  // find_values' buffers, kept for their capacity
+  std::vector<Span> raw_spans_;
   // Carried from the previous target of the region: its indicator (for "…提升
   // 10个百分点,达到75%以上") and whether a creating verb opened it (for
   // "创建A30家、B5个").
@@ -353,14 +358,9 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     listed = rs.matching(segment);
     rules = &listed;
   }
-  std::array<re2::StringPiece, kValueGroupCount> sub;
-  // The mask is made exact over the segment once a value is found in it.
-  bool prepared = false;
-  auto masked = [&](std::size_t b, std::size_t e) {
-    if (!prepared) mask_->prepare(seg.begin, seg.end);
-    prepared = true;
-    return mask_->masked(b, e);
-  };
+  // Every rule's matches, rule by rule (the order hits keep until sorted).
+  std::vector<RawMatch>& raw = raw_matches_;
+  raw.clear();
   for (int index : *rules) {
     const auto k = static_cast<std::size_t>(index);
     // The rule is only run from where it could start: not at all in most
@@ -369,13 +369,6 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     std::size_t from = test.next(view, seg.begin, seg.end);
     if (from == seg.end) continue;
     const PatternRule& r = rs.rules[k];
-    const ValueRule& vr = value_rules_[k];
-    const MatchGroups& groups = *facts_->value_groups[k];
-    auto group = [&](ValueGroup g) -> std::optional<Span> {
-      if (sub[g].data() == nullptr) return std::nullopt;
-      std::size_t b = static_cast<std::size_t>(sub[g].data() - text_.data());
-      return Span{b, b + sub[g].size()};
-    };
     re2::StringPiece input(text_.data(), seg.end);
     re2::StringPiece match;
     // The next match from `from` (a place where one can start). Most start
@@ -390,45 +383,67 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
       std::size_t b = static_cast<std::size_t>(match.data() - text_.data());
       std::size_t e = b + match.size();
       from = test.next(view, e > b ? e : b + 1, seg.end);
-      // A value in a masked span is dropped: known before its groups are read
-      // when the value spans the whole match (no class moves its start).
-      if (!vr.has_class && masked(b, e)) continue;
-      if (!groups.read(*r.re, input, b, e, sub.data())) continue;  // not reached: [b, e) is a match
-      ValueHit hit;
-      hit.rule = &r;
-      hit.span = {b, e};
-      auto num = group(kNum);
-      auto cn = group(kCn);
-      auto cls = group(kCls);
-      if (cls) {
-        hit.water_class = true;
-        hit.value = water_class_number(view.substr(cls->begin, cls->end - cls->begin));
-        hit.verb = group(kVerb).value_or(Span{});
-        hit.span.begin = cls->begin;
-      } else if (num) {
-        auto v = parse_number(view.substr(num->begin, num->end - num->begin));
-        if (!v) continue;
-        hit.value = *v;
-        // Digits glued to Latin letters, digits or a dot are part of a token ("VOCs2.0").
-        if (num->begin > 0) {
-          unsigned char before = static_cast<unsigned char>(text_[num->begin - 1]);
-          if (std::isalnum(before) || before == '.' || before == '/' || before == '-') continue;
-        }
-      } else if (cn) {
-        auto v = parse_chinese_number(view.substr(cn->begin, cn->end - cn->begin));
-        if (!v) continue;
-        hit.value = *v;
-      } else {
-        continue;
-      }
-      // As printed (SPEC): a Traditional plan keeps 萬噸, which is also what
-      // scale folding (萬/万) in consumers expects to see.
-      if (auto u = group(kUnit)) hit.unit = nt_.display(u->begin, u->end);
-      hit.unit = vr.unit_attr.empty() ? hit.unit + vr.unit_suffix : vr.unit_attr;
-      hit.unitless = vr.unitless;
-      if (masked(hit.span.begin, hit.span.end)) continue;
-      hits.push_back(hit);
+      raw.push_back({k, b, e});
     }
+  }
+  if (raw.empty()) return hits;
+  // The mask made exact where the matches lie, asked in text order.
+  std::vector<Span>& spans = raw_spans_;
+  spans.clear();
+  for (const RawMatch& m : raw) spans.push_back({m.b, m.e});
+  std::sort(spans.begin(), spans.end(), [](Span x, Span y) { return x.begin < y.begin; });
+  for (Span sp : spans) mask_->prepare(sp.begin, sp.end);
+  auto masked = [&](std::size_t b, std::size_t e) { return mask_->masked(b, e); };
+  std::array<re2::StringPiece, kValueGroupCount> sub;
+  const re2::StringPiece input(text_.data(), seg.end);
+  for (const RawMatch& m : raw) {
+    const std::size_t k = m.rule, b = m.b, e = m.e;
+    const PatternRule& r = rs.rules[k];
+    const ValueRule& vr = value_rules_[k];
+    const MatchGroups& groups = *facts_->value_groups[k];
+    auto group = [&](ValueGroup g) -> std::optional<Span> {
+      if (sub[g].data() == nullptr) return std::nullopt;
+      std::size_t b = static_cast<std::size_t>(sub[g].data() - text_.data());
+      return Span{b, b + sub[g].size()};
+    };
+    // A value in a masked span is dropped: known before its groups are read
+    // when the value spans the whole match (no class moves its start).
+    if (!vr.has_class && masked(b, e)) continue;
+    if (!groups.read(*r.re, input, b, e, sub.data())) continue;  // not reached: [b, e) is a match
+    ValueHit hit;
+    hit.rule = &r;
+    hit.span = {b, e};
+    auto num = group(kNum);
+    auto cn = group(kCn);
+    auto cls = group(kCls);
+    if (cls) {
+      hit.water_class = true;
+      hit.value = water_class_number(view.substr(cls->begin, cls->end - cls->begin));
+      hit.verb = group(kVerb).value_or(Span{});
+      hit.span.begin = cls->begin;
+    } else if (num) {
+      auto v = parse_number(view.substr(num->begin, num->end - num->begin));
+      if (!v) continue;
+      hit.value = *v;
+      // Digits glued to Latin letters, digits or a dot are part of a token ("VOCs2.0").
+      if (num->begin > 0) {
+        unsigned char before = static_cast<unsigned char>(text_[num->begin - 1]);
+        if (std::isalnum(before) || before == '.' || before == '/' || before == '-') continue;
+      }
+    } else if (cn) {
+      auto v = parse_chinese_number(view.substr(cn->begin, cn->end - cn->begin));
+      if (!v) continue;
+      hit.value = *v;
+    } else {
+      continue;
+    }
+    // As printed (SPEC): a Traditional plan keeps 萬噸, which is also what
+    // scale folding (萬/万) in consumers expects to see.
+    if (auto u = group(kUnit)) hit.unit = nt_.display(u->begin, u->end);
+    hit.unit = vr.unit_attr.empty() ? hit.unit + vr.unit_suffix : vr.unit_attr;
+    hit.unitless = vr.unitless;
+    if (masked(hit.span.begin, hit.span.end)) continue;
+    hits.push_back(hit);
   }
   // Overlaps: the earliest, then the longest, wins.
   std::sort(hits.begin(), hits.end(), [](const ValueHit& a, const ValueHit& b) {

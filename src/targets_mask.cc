@@ -13,8 +13,8 @@ NotTargetScan::NotTargetScan(const RuleSet& rs) {
   // Shorter literals (a lead byte, "\xE3\x80") occur too often to pay off.
   constexpr std::size_t kMinLiteral = 3;
   std::string pattern;
-  CharSet alphabet;
-  bool alphabet_known = true;
+  CharSet alphabet, needed;
+  bool alphabet_known = true, needed_known = true;
   for (std::size_t i = 0; i < rs.rules.size(); ++i) {
     const RE2& re = *rs.rules[i].re;
     if (RE2::FullMatch("", re)) return;
@@ -30,6 +30,8 @@ NotTargetScan::NotTargetScan(const RuleSet& rs) {
       const std::optional<PatternChars> chars = pattern_chars(re);
       if (chars) alphabet.add(chars->alphabet);
       else alphabet_known = false;
+      if (chars && chars->required) needed.add(*chars->required);
+      else needed_known = false;
     }
   }
   if (!pattern.empty()) {
@@ -38,7 +40,8 @@ NotTargetScan::NotTargetScan(const RuleSet& rs) {
     alternation = std::make_unique<RE2>(pattern, options);
     if (!alternation->ok()) return;
   }
-  if (alphabet_known) this->alphabet = std::move(alphabet);
+  if (alphabet_known) this->alphabet.emplace(std::move(alphabet));
+  if (alphabet_known && needed_known) required.emplace(std::move(needed));
   per_rule = false;
 }
 
@@ -83,6 +86,9 @@ void NotTargetMask::scan_alternation(std::size_t from, std::size_t to, bool afre
     for (std::size_t rule : scan_.by_alternation) from_[rule] = from;
   covered_end_ = to;
   if (!scan_.alternation || from >= to) return;
+  // A window of the lazy scan holds every match that reaches into it: none
+  // without a required character.
+  if (lazy_ && !holds_required(from, to)) return;
   scanned_bytes_ += to - from;
   const re2::StringPiece input(text_.data(), text_.size());
   re2::StringPiece start, m;
@@ -95,6 +101,16 @@ void NotTargetMask::scan_alternation(std::size_t from, std::size_t to, bool afre
       }
     at = x + 1;
   }
+}
+
+bool NotTargetMask::holds_required(std::size_t begin, std::size_t end) const {
+  if (!scan_.required) return true;
+  // No match holds an invalid byte, and decoding takes no valid character
+  // into an invalid sequence.
+  const std::string_view window = text_.substr(0, end);
+  for (std::size_t i = begin; i < end;)
+    if (scan_.required->contains(utf8::next(window, i))) return true;
+  return false;
 }
 
 bool NotTargetMask::outside_alphabet(std::size_t begin, std::size_t end) const {
@@ -132,8 +148,8 @@ std::size_t NotTargetMask::run_end(std::size_t e) const {
 void NotTargetMask::prepare(std::size_t b, std::size_t e) {
   if (!lazy_) return;
   if (b < last_prepared_) {  // out of order: the whole text, once
-    scan_alternation(0, text_.size(), /*afresh=*/true);
     lazy_ = false;
+    scan_alternation(0, text_.size(), /*afresh=*/true);
     return;
   }
   last_prepared_ = b;

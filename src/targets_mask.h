@@ -40,7 +40,9 @@ struct NotTargetScan {
   std::vector<std::size_t> by_alternation;                       // rules
   std::unique_ptr<RE2> alternation;
   // The characters the alternation's matches can hold; none: any.
-  std::optional<CharSet> alphabet;
+  std::optional<CharTable> alphabet;
+  // Characters one of which every match of the alternation holds; none: not known.
+  std::optional<CharTable> required;
 
   explicit NotTargetScan(const RuleSet& rules);
 };
@@ -69,6 +71,8 @@ class NotTargetMask {
   // Runs the alternation's scan over [from, to): the rules' scans are taken
   // up at `from` as they stood (continuing) or afresh.
   void scan_alternation(std::size_t from, std::size_t to, bool afresh);
+  // Does [begin, end) hold a character every match needs one of?
+  bool holds_required(std::size_t begin, std::size_t end) const;
   // Is [begin, end) one valid character outside the alphabet? No match of
   // the alternation then holds any of its bytes.
   bool outside_alphabet(std::size_t begin, std::size_t end) const;

@@ -29,6 +29,11 @@ void CharSet::add(const CharSet& other) {
   for (const auto& [lo, hi] : other.ranges_) add(lo, hi);
 }
 
+CharTable::CharTable(CharSet set) : set_(std::move(set)), bits_(0x10000 / 64) {
+  for (const auto& [lo, hi] : set_.ranges())
+    for (char32_t c = lo; c <= hi && c < 0x10000; ++c) bits_[c >> 6] |= std::uint64_t{1} << (c & 63);
+}
+
 bool CharSet::contains(char32_t c) const {
   if (c < 128) return ascii_[c >> 6] >> (c & 63) & 1;
   auto it = std::upper_bound(ranges_.begin(), ranges_.end(), c,
@@ -53,7 +58,19 @@ PatternChars chars_of(const CharSet& set) {
   out.alphabet = set;
   out.first = set;
   out.nullable = false;
+  out.required = set;
   return out;
+}
+
+// How costly a set of required characters is to look for: its size, digits
+// (frequent around values) counted many times over.
+std::size_t required_cost(const CharSet& set) {
+  std::size_t cost = 0;
+  for (const auto& [lo, hi] : set.ranges()) {
+    cost += hi - lo + 1;
+    if (lo <= U'9' && hi >= U'0') cost += 100 * (std::min<char32_t>(hi, U'9') - std::max<char32_t>(lo, U'0') + 1);
+  }
+  return cost;
 }
 
 // a then b.
@@ -61,6 +78,8 @@ PatternChars then(PatternChars a, const PatternChars& b) {
   a.alphabet.add(b.alphabet);
   if (a.nullable) a.first.add(b.first);
   a.nullable = a.nullable && b.nullable;
+  // A match of both holds a's required characters and b's: the cheaper will do.
+  if (b.required && (!a.required || required_cost(*b.required) < required_cost(*a.required))) a.required = b.required;
   return a;
 }
 
@@ -69,6 +88,8 @@ PatternChars either(PatternChars a, const PatternChars& b) {
   a.alphabet.add(b.alphabet);
   a.first.add(b.first);
   a.nullable = a.nullable || b.nullable;
+  if (a.required && b.required) a.required->add(*b.required);
+  else a.required.reset();
   return a;
 }
 
@@ -128,7 +149,10 @@ class Reader {
         } else if (!repetition(min)) {
           break;
         }
-        if (min == 0) item.nullable = true;
+        if (min == 0) {
+          item.nullable = true;
+          item.required.reset();
+        }
         if (!at_end() && peek() == '?') ++i_;  // lazy
       }
       out = then(std::move(out), item);

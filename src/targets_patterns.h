@@ -35,10 +35,25 @@ class CharSet {
   std::uint64_t ascii_[2] = {0, 0};
 };
 
+// A CharSet's membership test as a bit table (for the characters below
+// U+10000; the set itself answers for the others).
+class CharTable {
+ public:
+  explicit CharTable(CharSet set);
+  bool contains(char32_t c) const { return c < 0x10000 ? bits_[c >> 6] >> (c & 63) & 1 : set_.contains(c); }
+
+ private:
+  CharSet set_;
+  std::vector<std::uint64_t> bits_;
+};
+
 struct PatternChars {
   CharSet alphabet;       // every character of every match is one of these
   CharSet first;          // every non-empty match opens with one of these
   bool nullable = true;   // some match may be empty
+  // Every match holds at least one of these (none known: nullopt). Of the
+  // choices, one that is small and holds no digit is kept.
+  std::optional<CharSet> required;
 };
 
 // The characters of `re`'s matches, or nullopt when the reading gives up.

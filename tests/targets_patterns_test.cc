@@ -71,12 +71,15 @@ void check_chars(const RE2& re, const PatternChars& pc, const std::vector<std::s
         const std::string match(m.data(), m.size());
         CAPTURE(match);
         if (match.empty()) CHECK(pc.nullable);
+        bool holds_required = false;
         for (std::size_t i = 0; i < match.size();) {
           const bool first = i == 0;
           const char32_t c = utf8::next(match, i);
           CHECK(pc.alphabet.contains(c));
           if (first) CHECK(pc.first.contains(c));
+          holds_required = holds_required || (pc.required && pc.required->contains(c));
         }
+        if (pc.required) CHECK(holds_required);
       }
       at = next;
     }
@@ -158,6 +161,15 @@ TEST_CASE("pattern_chars: hand-made patterns, read or refused") {
   const auto opt = pattern_chars(RE2("a?b*"));
   REQUIRE(opt);
   CHECK(opt->nullable);
+  CHECK(!opt->required);
+  // Required characters: the cheaper of a sequence's parts, all of an alternation's.
+  const auto doc_number = pattern_chars(RE2(R"([〔\[(]?(?:19|20)\d\d[〕\])]\s?\d+号|x+)"));
+  REQUIRE(doc_number);
+  REQUIRE(doc_number->required);
+  CHECK(doc_number->required->contains(U'号'));
+  CHECK(doc_number->required->contains(U'x'));
+  CHECK(!doc_number->required->contains(U'2'));
+  CHECK(!pattern_chars(RE2("a|b?"))->required);
   // Options the reading does not follow.
   RE2::Options latin1;
   latin1.set_encoding(RE2::Options::EncodingLatin1);
