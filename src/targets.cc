@@ -136,6 +136,9 @@ struct GrammarFacts {
   // Per values rule: its groups (kValueGroups), read from a match found
   // without captures (most of them need no capture engine at all).
   std::vector<std::shared_ptr<const MatchGroups>> value_groups;
+  // Per values rule: its groups read by scanning the match's characters, when
+  // its pattern allows (null otherwise).
+  std::vector<std::unique_ptr<const SequenceGroups>> value_sequences;
   // Which comparators and indicator leads can match in a phrase: a cheap
   // test in place of a set pass (or a regex call per rule) on every phrase.
   std::shared_ptr<const RequiredWords> comparator_words, lead_words;
@@ -175,6 +178,7 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
     for (const PatternRule& r : values.rules) {
       facts->values.emplace_back(*r.re);
       facts->value_groups.push_back(MatchGroups::of(*r.re, kValueGroups));
+      facts->value_sequences.push_back(SequenceGroups::of(*r.re, kValueGroups));
     }
     facts->comparator_words = RequiredWords::of(comparators.regexes());
     facts->lead_words = RequiredWords::of(leads.regexes());
@@ -409,7 +413,11 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     // A value in a masked span is dropped: known before its groups are read
     // when the value spans the whole match (no class moves its start).
     if (!vr.has_class && masked(b, e)) continue;
-    if (!groups.read(*r.re, input, b, e, sub.data())) continue;  // not reached: [b, e) is a match
+    if (const SequenceGroups* sequence = facts_->value_sequences[k].get()) {
+      sequence->read(text_, b, e, sub.data());
+    } else if (!groups.read(*r.re, input, b, e, sub.data())) {
+      continue;  // not reached: [b, e) is a match
+    }
     ValueHit hit;
     hit.rule = &r;
     hit.span = {b, e};

@@ -106,6 +106,25 @@ class Reader {
     return out;
   }
 
+  // The top level read as a sequence of parts (none when it is an alternation).
+  struct Part {
+    PatternChars chars;
+    std::string name;       // of a named group
+    bool repeated = false;  // a quantifier follows
+  };
+  std::optional<std::vector<Part>> sequence() {
+    bool fold = fold_at_start_;
+    std::vector<Part> parts;
+    while (ok_ && !at_end() && peek() != '|' && peek() != ')') {
+      Part part;
+      part.chars = atom(fold, &part.name);
+      part.repeated = quantifiers(part.chars);
+      parts.push_back(std::move(part));
+    }
+    if (!ok_ || i_ != p_.size()) return std::nullopt;
+    return parts;
+  }
+
  private:
   bool at_end() const { return i_ >= p_.size(); }
   char peek() const { return p_[i_]; }
@@ -138,26 +157,34 @@ class Reader {
   PatternChars concat(bool& fold) {
     PatternChars out;  // empty: nullable, no characters
     while (ok_ && !at_end() && peek() != '|' && peek() != ')') {
-      PatternChars item = atom(fold);
-      while (ok_ && !at_end()) {
-        std::size_t min = 1;
-        if (peek() == '*' || peek() == '?') {
-          min = 0;
-          ++i_;
-        } else if (peek() == '+') {
-          ++i_;
-        } else if (!repetition(min)) {
-          break;
-        }
-        if (min == 0) {
-          item.nullable = true;
-          item.required.reset();
-        }
-        if (!at_end() && peek() == '?') ++i_;  // lazy
-      }
+      PatternChars item = atom(fold, nullptr);
+      quantifiers(item);
       out = then(std::move(out), item);
     }
     return out;
+  }
+
+  // The quantifiers after an item, applied to it; true if there was one.
+  bool quantifiers(PatternChars& item) {
+    bool any = false;
+    while (ok_ && !at_end()) {
+      std::size_t min = 1;
+      if (peek() == '*' || peek() == '?') {
+        min = 0;
+        ++i_;
+      } else if (peek() == '+') {
+        ++i_;
+      } else if (!repetition(min)) {
+        break;
+      }
+      any = true;
+      if (min == 0) {
+        item.nullable = true;
+        item.required.reset();
+      }
+      if (!at_end() && peek() == '?') ++i_;  // lazy
+    }
+    return any;
   }
 
   // {n}, {n,} or {n,m} at i_: consumed, its n in min. Anything else is no
@@ -179,9 +206,10 @@ class Reader {
     return true;
   }
 
-  PatternChars atom(bool& fold) {
+  // `name`: set to the name of a named group the atom is (if asked).
+  PatternChars atom(bool& fold, std::string* name) {
     const char c = peek();
-    if (c == '(') return group(fold);
+    if (c == '(') return group(fold, name);
     if (c == '[') return chars_of(char_class(fold));
     if (c == '^' || c == '$') {
       ++i_;
@@ -205,7 +233,7 @@ class Reader {
     return c < 0 ? 0 : static_cast<char32_t>(c);
   }
 
-  PatternChars group(bool& fold) {
+  PatternChars group(bool& fold, std::string* name) {
     ++i_;  // (
     bool inner = fold;
     if (!at_end() && peek() == '?') {
@@ -216,6 +244,8 @@ class Reader {
           fail();
           return {};
         }
+        const std::size_t open = p_.find('<', i_) + 1;
+        if (name) *name = std::string(p_.substr(open, close - open));
         i_ = close + 1;
       } else {
         // Flags: (?flags) for the rest of this group, (?flags:…) for its own.
@@ -398,6 +428,75 @@ bool plain_options(const RE2::Options& o) {
 }
 
 }  // namespace
+
+bool disjoint(const CharSet& a, const CharSet& b) {
+  auto x = a.ranges().begin(), y = b.ranges().begin();
+  while (x != a.ranges().end() && y != b.ranges().end()) {
+    if (x->second < y->first) ++x;
+    else if (y->second < x->first) ++y;
+    else return false;
+  }
+  return true;
+}
+
+std::unique_ptr<const SequenceGroups> SequenceGroups::of(const RE2& re, const std::vector<std::string>& names) {
+  if (!re.ok() || !plain_options(re.options())) return nullptr;
+  std::optional<std::vector<Reader::Part>> parts = Reader(re.pattern(), !re.options().case_sensitive()).sequence();
+  if (!parts) return nullptr;
+  std::unique_ptr<SequenceGroups> out(new SequenceGroups());
+  out->names_ = names.size();
+  // Each asked-for group must be a part of its own, taken exactly once.
+  std::size_t last_named = 0, named = 0;
+  std::vector<int> name_of(parts->size(), -1);
+  for (std::size_t n = 0; n < names.size(); ++n) {
+    if (!re.NamedCapturingGroups().count(names[n])) continue;
+    bool found = false;
+    for (std::size_t i = 0; i < parts->size(); ++i)
+      if ((*parts)[i].name == names[n]) {
+        if ((*parts)[i].repeated) return nullptr;
+        name_of[i] = static_cast<int>(n);
+        last_named = std::max(last_named, i);
+        found = true;
+      }
+    if (!found) return nullptr;
+    ++named;
+  }
+  if (named == 0) return out;  // nothing to read
+  // Parts up to the last group: each must end where its characters stop.
+  for (std::size_t i = 0; i <= last_named; ++i) {
+    Part part;
+    part.name = name_of[i];
+    if (i + 1 < parts->size()) {
+      CharSet next;  // what the rest of the match can open with
+      for (std::size_t j = i + 1; j < parts->size(); ++j) {
+        next.add((*parts)[j].chars.first);
+        if (!(*parts)[j].chars.nullable) break;
+      }
+      if (!disjoint((*parts)[i].chars.alphabet, next)) return nullptr;
+      part.alphabet.emplace((*parts)[i].chars.alphabet);
+    }
+    out->parts_.push_back(std::move(part));
+  }
+  return out;
+}
+
+void SequenceGroups::read(std::string_view text, std::size_t b, std::size_t e, re2::StringPiece* out) const {
+  for (std::size_t n = 0; n < names_; ++n) out[n] = re2::StringPiece();
+  const std::string_view match = text.substr(0, e);
+  std::size_t at = b;
+  for (const Part& part : parts_) {
+    std::size_t end = e;
+    if (part.alphabet) {
+      end = at;
+      for (std::size_t i = at; i < e;) {
+        if (!part.alphabet->contains(utf8::next(match, i))) break;
+        end = i;
+      }
+    }
+    if (part.name >= 0) out[part.name] = re2::StringPiece(text.data() + at, end - at);
+    at = end;
+  }
+}
 
 std::optional<PatternChars> pattern_chars(const RE2& re) {
   if (!re.ok() || !plain_options(re.options())) return std::nullopt;

@@ -7,6 +7,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,29 @@ struct PatternChars {
 
 // The characters of `re`'s matches, or nullopt when the reading gives up.
 std::optional<PatternChars> pattern_chars(const RE2& re);
+
+// The named groups of a match read by scanning its characters, for a pattern
+// that is a sequence of parts, each asked-for group one of them, where every
+// part up to the last group ends where its own characters stop (what follows
+// cannot open with one of them): "(?P<num>\d+(?:\.\d+)?)\s?(?P<unit>吨|万亩)".
+// Then every parse of a match splits it at the same places.
+class SequenceGroups {
+ public:
+  // Null when the pattern is not of that shape (or a name is not a part).
+  static std::unique_ptr<const SequenceGroups> of(const RE2& re, const std::vector<std::string>& names);
+  // out[i]: group names[i] of the match [b, e) of `text` (null data when re
+  // has no such group).
+  void read(std::string_view text, std::size_t b, std::size_t e, re2::StringPiece* out) const;
+
+ private:
+  SequenceGroups() = default;
+  struct Part {
+    std::optional<CharTable> alphabet;  // none: the part runs to the match's end
+    int name = -1;                      // index of its name, -1: no group asked for
+  };
+  std::vector<Part> parts_;
+  std::size_t names_ = 0;
+};
 
 // A pattern that is a list of literal words: `^`? then `w1|w2|…`, bare or in
 // one `(?:…)`, each word plain characters or escaped punctuation

@@ -41,6 +41,8 @@ std::shared_ptr<const Grammar> general_path_grammar() {
     for (const PatternRule& r : builtin_rules.rules) read = read || word_list(*r.re) || pattern_chars(*r.re);
     CHECK(read);
   }
+  for (const PatternRule& r : grammar->impl().rule_set("targets.yaml", "values").rules)
+    CHECK(!SequenceGroups::of(*r.re, {"num", "cn", "cls", "verb", "unit"}));
   return grammar;
 }
 

@@ -96,7 +96,8 @@ TEST_CASE("pattern_chars: the characters of every grammar rule's matches are in 
     const std::optional<PatternChars> pc = pattern_chars(*re);
     if (!pc) continue;
     ++read;
-    CAPTURE(re->pattern());
+    const std::string pattern = re->pattern();
+    CAPTURE(pattern);
     check_chars(*re, *pc, texts, matches);
   }
   CHECK(read > 20);        // most of the grammar is read
@@ -130,7 +131,8 @@ TEST_CASE("pattern_chars: hand-made patterns, read or refused") {
       {R"([[:digit:]])", false, "", ""},
   };
   for (const Case& c : cases) {
-    CAPTURE(c.pattern);
+    const std::string pattern = c.pattern;
+    CAPTURE(pattern);
     const RE2 re(c.pattern);
     REQUIRE(re.ok());
     const std::optional<PatternChars> pc = pattern_chars(re);
@@ -242,5 +244,83 @@ TEST_CASE("WordScanner finds what RE2's scan of each list finds") {
       CAPTURE(l);
       CHECK(got[l] == want[l]);
     }
+  }
+}
+
+namespace {
+
+// Every match of `re` in each text (as its scan finds them): the groups read
+// by `groups` must be RE2's capture, position for position. Returns the count.
+std::size_t check_sequence_like_re2(const RE2& re, const SequenceGroups& groups, const std::vector<std::string>& names,
+                                    const std::vector<std::string>& texts) {
+  const int n = re.NumberOfCapturingGroups() + 1;
+  std::size_t matches = 0;
+  for (const std::string& t : texts) {
+    const re2::StringPiece text(t);
+    std::vector<re2::StringPiece> want(static_cast<std::size_t>(n));
+    for (std::size_t pos = 0; pos <= t.size() && re.Match(text, pos, t.size(), RE2::UNANCHORED, want.data(), n);) {
+      const auto b = static_cast<std::size_t>(want[0].data() - t.data()), e = b + want[0].size();
+      std::vector<re2::StringPiece> got(names.size());
+      groups.read(t, b, e, got.data());
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        auto it = re.NamedCapturingGroups().find(names[i]);
+        const re2::StringPiece w = it == re.NamedCapturingGroups().end() ? re2::StringPiece() : want[it->second];
+        CAPTURE(names[i]);
+        CAPTURE(std::string(want[0].data(), want[0].size()));
+        CHECK(got[i].data() == w.data());
+        CHECK(got[i].size() == w.size());
+      }
+      ++matches;
+      pos = e > pos ? e : pos + 1;
+    }
+  }
+  return matches;
+}
+
+}  // namespace
+
+TEST_CASE("SequenceGroups: groups read by scanning agree with RE2's capture") {
+  const std::vector<std::string> names = {"num", "cn", "cls", "verb", "unit"};
+  const Grammar::Impl& g = Grammar::builtin()->impl();
+  std::vector<const RE2*> patterns;
+  for (const PatternRule& r : g.rule_set("targets.yaml", "values").rules) patterns.push_back(r.re.get());
+  const std::vector<std::string> texts = sample_texts(patterns);
+  std::size_t read = 0, matches = 0;
+  for (const RE2* re : patterns) {
+    const auto groups = SequenceGroups::of(*re, names);
+    if (!groups) continue;
+    ++read;
+    CAPTURE(re->pattern());
+    matches += check_sequence_like_re2(*re, *groups, names, texts);
+  }
+  CHECK(read >= 4);  // number-unit, percent, per-cubic-metre, chinese-scaled, unitless
+  CHECK(matches > 200);
+  // Hand-made shapes: taken, or refused where the parts' ends are not forced.
+  struct Case {
+    const char* pattern;
+    bool taken;
+  };
+  const Case cases[] = {
+      {R"((?P<num>\d+)(?P<unit>[a-x]+)y)", true},
+      {R"((?P<num>\d+)(?P<unit>[a-z]+)x)", false},   // x may end the unit or follow it
+      {R"(a(?P<num>[0-9.]*)\s?(?P<unit>%|‰))", true},
+      {R"(a(?P<num>[0-9.]*)\s?(?P<unit>%|‰)?)", false},  // the group may be absent
+      {R"((?P<num>\d+)(?P<unit>\d))", false},        // a digit may end either
+      {R"((?P<num>\d+)|(?P<unit>x))", false},        // an alternation at the top
+      {R"((?:(?P<num>\d+))x)", false},               // the group is no part of its own
+      {R"((?P<num>\d)+x)", false},                   // repeated
+      {R"((?P<num>\d+)y?(?P<unit>[y\d]))", false},   // a digit or y may follow
+      {R"((?P<cn>[一二]+)(?P<unit>万?亩))", true},
+  };
+  const std::vector<std::string> hand_texts = {"12ab x 3.5% 4‰ a7 a.. 12x 123 x9y2 3y5 一二万亩 二亩 一万万亩 12aby 3y",
+                                               "a1.5 %a  2 %a3\t‰ 77xx 8y 9yy1"};
+  for (const Case& c : cases) {
+    const std::string pattern = c.pattern;
+    CAPTURE(pattern);
+    const RE2 re(c.pattern);
+    REQUIRE(re.ok());
+    const auto groups = SequenceGroups::of(re, names);
+    CHECK((groups != nullptr) == c.taken);
+    if (groups) check_sequence_like_re2(re, *groups, names, hand_texts);
   }
 }
