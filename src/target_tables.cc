@@ -14,6 +14,10 @@
 
 #include <re2/re2.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "byte_scan.h"
 #include "grammar_internal.h"
 #include "numbers.h"
@@ -78,6 +82,39 @@ bool is_cell_gap(std::string_view line, std::size_t i, std::size_t* len) {
   return spaces >= 2;
 }
 
+// Could a cell gap open at i? A tab or '|', a space before a space or an
+// ideographic space, or the whole of │ ｜ or an ideographic space. (Lead
+// bytes alone stop too often: "，" "、" share them.)
+bool may_open_gap(std::string_view line, std::size_t i) {
+  const auto c = static_cast<unsigned char>(line[i]);
+  if (c == '\t' || c == '|') return true;
+  if (c == ' ') return i + 1 < line.size() && (line[i + 1] == ' ' || static_cast<unsigned char>(line[i + 1]) == 0xE3);
+  return ideographic_space_at(line, i) || char_at(line, i, 0xE2, 0x94, 0x82) || char_at(line, i, 0xEF, 0xBD, 0x9C);
+}
+
+// The first position from `i` where a cell gap may open (see may_open_gap), or
+// the line's end: sixteen bytes a step where no gap's lead byte lies.
+std::size_t next_gap(std::string_view line, std::size_t i) {
+#if defined(__SSE2__)
+  const auto* p = reinterpret_cast<const unsigned char*>(line.data());
+  while (i + 16 <= line.size()) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    auto eq = [&](unsigned char b) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b))); };
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(_mm_or_si128(eq('\t'), eq('|')), _mm_or_si128(eq(' '), eq(0xE2))), _mm_or_si128(eq(0xE3), eq(0xEF)))));
+    while (mask != 0) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+      if (may_open_gap(line, at)) return at;
+      mask &= mask - 1;
+    }
+    i += 16;
+  }
+#endif
+  for (; i < line.size(); ++i)
+    if (kGapLead[static_cast<unsigned char>(line[i])] && may_open_gap(line, i)) return i;
+  return line.size();
+}
+
 std::vector<Cell> split_cells(std::string_view line) {
   std::vector<Cell> cells;
   std::size_t start = 0, i = 0, gap = 0;
@@ -88,7 +125,7 @@ std::vector<Cell> split_cells(std::string_view line) {
     if (e > b) cells.push_back({b, e, {}, {}});
   };
   // Stepping by bytes, not characters: no gap opens with a continuation byte.
-  while ((i = find_byte_in(line, i, line.size(), kGapLead)) < line.size()) {
+  while ((i = next_gap(line, i)) < line.size()) {
     if (is_cell_gap(line, i, &gap)) {
       flush(i);
       i += gap;
