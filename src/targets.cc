@@ -139,6 +139,8 @@ struct GrammarFacts {
   // Per values rule: its groups read by scanning the match's characters, when
   // its pattern allows (null otherwise).
   std::vector<std::unique_ptr<const SequenceGroups>> value_sequences;
+  // Per values rule: characters one of which every match holds (none: not known).
+  std::vector<std::optional<CharTable>> value_required;
   // Which comparators and indicator leads can match in a phrase: a cheap
   // test in place of a set pass (or a regex call per rule) on every phrase.
   std::shared_ptr<const RequiredWords> comparator_words, lead_words;
@@ -179,6 +181,9 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
       facts->values.emplace_back(*r.re);
       facts->value_groups.push_back(MatchGroups::of(*r.re, kValueGroups));
       facts->value_sequences.push_back(SequenceGroups::of(*r.re, kValueGroups));
+      const std::optional<PatternChars> chars = pattern_chars(*r.re);
+      if (chars && chars->required && !chars->required->is_everything()) facts->value_required.emplace_back(*chars->required);
+      else facts->value_required.emplace_back();
     }
     facts->comparator_words = RequiredWords::of(comparators.regexes());
     facts->lead_words = RequiredWords::of(leads.regexes());
@@ -378,7 +383,11 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     // The next match from `from` (a place where one can start). Most start
     // right there: an anchored search finds those, at less cost than the
     // search that must also find where a match starts.
+    // A match holds one of the rule's required characters: without one from
+    // `from` on, there is none (most segments with digits and no unit).
+    const std::optional<CharTable>& required = facts_->value_required[k];
     auto next_match = [&] {
+      if (required && !holds_any(*required, view, from, seg.end)) return false;
       if (r.re->Match(input, from, seg.end, RE2::ANCHOR_START, &match, 1)) return true;
       from = test.next(view, from + 1, seg.end);
       return from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1);

@@ -40,8 +40,10 @@ NotTargetScan::NotTargetScan(const RuleSet& rs) {
     alternation = std::make_unique<RE2>(pattern, options);
     if (!alternation->ok()) return;
   }
-  if (alphabet_known) this->alphabet.emplace(std::move(alphabet));
-  if (alphabet_known && needed_known) required.emplace(std::move(needed));
+  if (alphabet_known && !alphabet.is_everything()) {
+    this->alphabet.emplace(std::move(alphabet));
+    if (needed_known && !needed.is_everything()) required.emplace(std::move(needed));
+  }
   per_rule = false;
 }
 
@@ -104,13 +106,9 @@ void NotTargetMask::scan_alternation(std::size_t from, std::size_t to, bool afre
 }
 
 bool NotTargetMask::holds_required(std::size_t begin, std::size_t end) const {
-  if (!scan_.required) return true;
   // No match holds an invalid byte, and decoding takes no valid character
   // into an invalid sequence.
-  const std::string_view window = text_.substr(0, end);
-  for (std::size_t i = begin; i < end;)
-    if (scan_.required->contains(utf8::next(window, i))) return true;
-  return false;
+  return !scan_.required || holds_any(*scan_.required, text_, begin, end);
 }
 
 bool NotTargetMask::outside_alphabet(std::size_t begin, std::size_t end) const {

@@ -47,7 +47,7 @@ namespace {
 // compatibility ideographs and forms, the supplementary ideographs).
 bool caseless(char32_t lo, char32_t hi) {
   constexpr std::pair<char32_t, char32_t> kCaseless[] = {
-      {0x2E80, 0x9FFF}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0x20000, 0x3FFFF}};
+      {0x2E80, 0x9FFF}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0x16FE0, 0x16FFF}, {0x20000, 0x3FFFF}};
   for (const auto& [a, b] : kCaseless)
     if (lo >= a && hi <= b) return true;
   return false;
@@ -215,7 +215,11 @@ class Reader {
       ++i_;
       return {};
     }
-    if (c == '.' || c == '*' || c == '+' || c == '?') {
+    if (c == '.') {
+      ++i_;
+      return chars_of(any_char());
+    }
+    if (c == '*' || c == '+' || c == '?') {
       fail();
       return {};
     }
@@ -284,7 +288,7 @@ class Reader {
       i_ += 2;
       return {};
     }
-    if (e == 'd' || e == 's' || e == 'w') {
+    if (e == 'd' || e == 's' || e == 'w' || is_wide_escape(e)) {
       class_set(set, fold);
     } else if (const auto c = single_escape()) {
       add(set, *c, *c, fold);
@@ -292,10 +296,48 @@ class Reader {
     return chars_of(set);
   }
 
-  // \d \s \w at i_ (a backslash) into set.
+  // Escapes for sets this reading takes as every character (\D \S \W,
+  // Unicode classes other than \p{Han}).
+  static bool is_wide_escape(char e) { return e == 'D' || e == 'S' || e == 'W' || e == 'p' || e == 'P'; }
+
+  static CharSet any_char() {
+    CharSet all;
+    all.add(0, 0x10FFFF);
+    return all;
+  }
+
+  // \d \s \w \D \S \W \pX \p{…} \PX \P{…} at i_ (a backslash) into set.
   void class_set(CharSet& set, bool fold) {
     const char e = p_[i_ + 1];
     i_ += 2;
+    if (e == 'p' || e == 'P') {
+      std::string_view name;
+      if (!at_end() && peek() == '{') {
+        const std::size_t close = p_.find('}', i_);
+        if (close == std::string_view::npos) {
+          fail();
+          return;
+        }
+        name = p_.substr(i_ + 1, close - i_ - 1);
+        i_ = close + 1;
+      } else if (!at_end()) {
+        name = p_.substr(i_++, 1);
+      }
+      if (e == 'p' && name == "Han") {
+        // A superset of the Han script (ideographs, radicals, their marks).
+        constexpr std::pair<char32_t, char32_t> kHan[] = {{0x2E80, 0x2FDF}, {0x3005, 0x3007},  {0x3021, 0x3029},
+                                                          {0x3038, 0x303B}, {0x3400, 0x4DBF},  {0x4E00, 0x9FFF},
+                                                          {0xF900, 0xFAFF}, {0x16FE0, 0x16FFF}, {0x20000, 0x3FFFF}};
+        for (const auto& [lo, hi] : kHan) set.add(lo, hi);
+      } else {
+        set.add(any_char());
+      }
+      return;
+    }
+    if (e == 'D' || e == 'S' || e == 'W') {
+      set.add(any_char());
+      return;
+    }
     if (e == 'd') {
       set.add('0', '9');
     } else if (e == 's') {
@@ -337,7 +379,7 @@ class Reader {
     }
     const auto u = static_cast<unsigned char>(e);
     if (u < 0x80 && !std::isalnum(u)) return static_cast<char32_t>(u);
-    fail();  // \D \S \W \p \P \C \Q, octal, and anything else
+    fail();  // \C \Q, octal, and anything else
     return std::nullopt;
   }
 
@@ -380,10 +422,8 @@ class Reader {
   CharSet char_class(bool fold) {
     CharSet set;
     ++i_;  // [
-    if (!at_end() && peek() == '^') {
-      fail();
-      return set;
-    }
+    const bool negated = !at_end() && peek() == '^';
+    if (negated) ++i_;
     bool first = true;
     while (ok_ && !at_end() && (peek() != ']' || first)) {
       first = false;
@@ -392,7 +432,8 @@ class Reader {
         break;
       }
       // One item: \d \s \w, or a character that may open a range.
-      if (peek() == '\\' && i_ + 1 < p_.size() && (p_[i_ + 1] == 'd' || p_[i_ + 1] == 's' || p_[i_ + 1] == 'w')) {
+      if (peek() == '\\' && i_ + 1 < p_.size() &&
+          (p_[i_ + 1] == 'd' || p_[i_ + 1] == 's' || p_[i_ + 1] == 'w' || is_wide_escape(p_[i_ + 1]))) {
         class_set(set, fold);
         continue;
       }
@@ -412,7 +453,7 @@ class Reader {
       return set;
     }
     ++i_;  // ]
-    return set;
+    return negated ? any_char() : set;  // a negated class: taken as every character
   }
 
   std::string_view p_;
@@ -541,6 +582,12 @@ std::optional<WordList> word_list(const RE2& re) {
 }
 
 StartTest::StartTest(const RE2& re) {
+  // First characters beyond ASCII (the byte test below is exact for ASCII,
+  // and tells little of a CJK character from its lead byte).
+  if (const std::optional<PatternChars> chars = pattern_chars(re);
+      chars && !chars->nullable && !chars->first.is_everything() && !chars->first.ranges().empty() &&
+      chars->first.ranges().back().second >= 0x80)
+    first_chars.emplace(chars->first);
   // PossibleMatchRange speaks of matches at the start of a text: it holds at
   // any position only for a pattern that asserts nothing about what precedes.
   std::string min, max;
@@ -550,8 +597,8 @@ StartTest::StartTest(const RE2& re) {
   std::size_t common = 0;
   while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
   literal = min.substr(0, common);
-  const auto lo = static_cast<unsigned char>(min[0]);
-  const auto hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
+  lo = static_cast<unsigned char>(min[0]);
+  hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
   for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;
   any_byte = lo == 0 && hi == 0xFF;
 }

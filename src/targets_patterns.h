@@ -1,9 +1,11 @@
 // What the target extractor reads from a rule's pattern text beyond what RE2
 // tells (private to src/): which characters its matches can hold, which can
 // open a match, and whether it is a plain list of words. Each reading is
-// conservative: where the pattern uses something it does not follow ('.', a
-// negated class, \p{…}, \D, case folding outside ASCII and CJK…) it gives up,
-// and the caller keeps its general path.
+// conservative: '.', a negated class, \D \S \W and Unicode classes (but
+// \p{Han}) are taken as any character, and where the pattern uses something
+// it does not follow (\Q…\E, octal escapes, [[:name:]], case folding outside
+// ASCII and CJK, options other than RE2's defaults) it gives up, and the
+// caller keeps its general path.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -19,6 +21,10 @@
 #include "byte_scan.h"
 #include "utf8_util.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace plancmp {
 
 // A set of code points: sorted disjoint ranges, with a bit table for ASCII.
@@ -29,6 +35,7 @@ class CharSet {
   void add(const CharSet& other);
   bool contains(char32_t c) const;
   bool empty() const { return ranges_.empty(); }
+  bool is_everything() const { return ranges_.size() == 1 && ranges_[0].first == 0 && ranges_[0].second >= 0x10FFFF; }
   const std::vector<std::pair<char32_t, char32_t>>& ranges() const { return ranges_; }
 
  private:
@@ -47,6 +54,34 @@ class CharTable {
   CharSet set_;
   std::vector<std::uint64_t> bits_;
 };
+
+// The first position in [pos, end) of `text` whose byte lies in [lo, hi], or
+// `end`: sixteen bytes a step.
+inline std::size_t find_byte_in_range(std::string_view text, std::size_t pos, std::size_t end, unsigned char lo,
+                                      unsigned char hi) {
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+#if defined(__SSE2__)
+  // Bytes shifted so that [lo, hi] is [-128, hi - lo - 128]: one signed compare.
+  const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - lo));
+  const __m128i top = _mm_set1_epi8(static_cast<char>(hi - lo - 0x80));
+  while (pos + 16 <= end) {
+    const __m128i v = _mm_add_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + pos)), shift);
+    const int outside = _mm_movemask_epi8(_mm_cmpgt_epi8(v, top));
+    if (outside != 0xFFFF) return pos + static_cast<std::size_t>(__builtin_ctz(~static_cast<unsigned>(outside)));
+    pos += 16;
+  }
+#endif
+  while (pos < end && (t[pos] < lo || t[pos] > hi)) ++pos;
+  return pos;
+}
+
+// Does text[begin, end) hold a character of `set`? (Invalid bytes are none.)
+inline bool holds_any(const CharTable& set, std::string_view text, std::size_t begin, std::size_t end) {
+  const std::string_view bounded = text.substr(0, end);
+  for (std::size_t i = begin; i < end;)
+    if (set.contains(utf8::next(bounded, i))) return true;
+  return false;
+}
 
 struct PatternChars {
   CharSet alphabet;       // every character of every match is one of these
@@ -162,17 +197,32 @@ void WordScanner::scan(std::string_view text, Found&& found) const {
 // PossibleMatchRange (every match lies between its min and max): the literal
 // every match opens with, else a range of bytes its first byte lies in. A
 // cheap test before the rule itself is run on a segment.
+// And, from the pattern text, the characters a match opens with.
 struct StartTest {
   std::string literal;
   ByteSet first{};       // the bytes a match may start with
   bool any_byte = true;  // no test on the first byte
+  unsigned char lo = 0, hi = 0xFF;  // `first` is the range [lo, hi]
+  std::optional<CharTable> first_chars;  // the characters a match opens with (none: any)
 
   explicit StartTest(const RE2& re);
   // The first position in [from, end) of `text` where a match could start;
   // `end` when there is none.
   std::size_t next(std::string_view text, std::size_t from, std::size_t end) const {
+    std::size_t at = next_by_bytes(text, from, end);
+    if (!first_chars) return at;
+    const std::string_view bounded = text.substr(0, end);
+    for (; at < end; at = next_by_bytes(text, at + 1, end)) {
+      std::size_t i = at;
+      if (first_chars->contains(utf8::next(bounded, i))) return at;
+    }
+    return end;
+  }
+
+ private:
+  std::size_t next_by_bytes(std::string_view text, std::size_t from, std::size_t end) const {
     if (!literal.empty()) return std::min(text.substr(0, end).find(literal, from), end);
-    return any_byte ? from : find_byte_in(text, from, end, first);
+    return any_byte ? from : find_byte_in_range(text, from, end, lo, hi);
   }
 };
 

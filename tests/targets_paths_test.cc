@@ -1,7 +1,7 @@
 // The target extractor's shortcuts (word lists read from patterns, alphabets,
 // first characters, the lazy mask) must give what its general path gives: the
 // same grammar with every targets.yaml pattern written so that no reading of
-// pattern text takes it (an empty `(?:\pN){0}` appended) is run beside the
+// pattern text takes it (an empty `(?:\Qx\E){0}` appended) is run beside the
 // built-in one, on the corpus, the held-out passages and generated text.
 #include <doctest/doctest.h>
 
@@ -20,11 +20,11 @@ using namespace plancmp;
 
 namespace {
 
-// targets.yaml with `(?:\pN){0}` (an empty match no reading follows) after every pattern.
+// targets.yaml with `(?:\Qx\E){0}` (an empty match no reading follows) after every pattern.
 std::shared_ptr<const Grammar> general_path_grammar() {
   const std::string yaml = builtin_grammar_files().at("targets.yaml");
   const std::regex pattern_line(R"(^(\s*pattern: )'(.*)'$)", std::regex::multiline);
-  const std::string opaque = std::regex_replace(yaml, pattern_line, "$1'$2(?:\\pN){0}'");
+  const std::string opaque = std::regex_replace(yaml, pattern_line, "$1'$2(?:\\Qx\\E){0}'");
   REQUIRE(opaque != yaml);
   auto grammar = Grammar::from_files({{"targets.yaml", opaque}});
   // No reading takes the patterns now (and the built-in ones are read).

@@ -115,10 +115,12 @@ TEST_CASE("pattern_chars: hand-made patterns, read or refused") {
       {R"(\d+G)", true, "0123456789G", "gH"},
       {R"((?i:PM)\s?\d+)", true, "pPmM \n\t09", "qN"},
       {R"([〔\[(]?(?:19|20)\d\d[〕\])]\s?\d+号)", true, "〔[(〕])号 \n", "《{"},
-      {R"(《[^》]{0,80}》)", false, "", ""},
-      {R"(a.b)", false, "", ""},
-      {R"(\pN)", false, "", ""},
-      {R"(\D)", false, "", ""},
+      {R"(《[^》]{0,80}》)", true, "《》森\n", ""},  // a negated class: any character
+      {R"(a.b)", true, "ab森\t", ""},
+      {R"(\pN)", true, "1一Ⅲ", ""},
+      {R"(\D)", true, "a森", ""},
+      {R"(\p{Han}+)", true, "森林", "a1"},
+      {R"(\123)", false, "", ""},
       {R"((?i)k)", true, "kK\u212A", "j"},
       {R"((?i)ſ)", false, "", ""},           // folding outside ASCII/CJK is not followed
       {R"((?i:国)六)", true, "国六", "七"},
@@ -181,6 +183,21 @@ TEST_CASE("pattern_chars: hand-made patterns, read or refused") {
   const auto folded = pattern_chars(RE2("ab", fold));
   REQUIRE(folded);
   CHECK(folded->alphabet.contains(U'B'));
+}
+
+TEST_CASE("find_byte_in_range: the first byte in a range, as a plain loop finds it") {
+  plancmp_test::Lcg rng{13};
+  std::string text;
+  for (int k = 0; k < 300; ++k) text += static_cast<char>(rng.next(256));
+  for (int lo = 0; lo < 256; lo += 7)
+    for (int hi = lo; hi < 256; hi += 11)
+      for (std::size_t from = 0; from < text.size(); from += 37) {
+        const auto l = static_cast<unsigned char>(lo), h = static_cast<unsigned char>(hi);
+        std::size_t want = from;
+        while (want < text.size() && (static_cast<unsigned char>(text[want]) < l || static_cast<unsigned char>(text[want]) > h))
+          ++want;
+        CHECK(find_byte_in_range(text, from, text.size(), l, h) == want);
+      }
 }
 
 TEST_CASE("word_list: lists of literal words are read, anything else refused") {
