@@ -45,25 +45,47 @@ struct Span {
   bool empty() const { return begin >= end; }
 };
 
-// A piece of text built from spans of the normalized text, with each byte's
-// origin, so what is cut from it still maps back to the source.
+// A piece of text built from spans of the normalized text, with where each
+// part came from, so what is cut from it still maps back to the source.
 struct Phrase {
   std::string s;
-  std::vector<std::size_t> origin;  // text byte of each byte of s
+  // s[at, next run's at) was text[origin, …). A run never goes on where the
+  // one before it ended in the text (it would be part of that one): each run
+  // is a piece show() displays whole.
+  struct Run {
+    std::size_t at, origin;
+  };
+  std::vector<Run> runs;
 
   void append(const std::string& text, Span span) {
     if (span.empty()) return;
+    add_run(s.size(), span.begin);
     s.append(text, span.begin, span.end - span.begin);
-    origin.reserve(origin.size() + (span.end - span.begin));
-    for (std::size_t i = span.begin; i < span.end; ++i) origin.push_back(i);
+  }
+  // Appends p's text and runs.
+  void append(const Phrase& p) {
+    for (const Run& r : p.runs) add_run(s.size() + r.at, r.origin);
+    s += p.s;
   }
   Phrase sub(std::size_t b, std::size_t e) const {
     Phrase p;
     p.s = s.substr(b, e - b);
-    p.origin.assign(origin.begin() + static_cast<long>(b), origin.begin() + static_cast<long>(e));
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+      const std::size_t from = std::max(runs[k].at, b), to = std::min(run_end(k), e);
+      if (from < to) p.runs.push_back({from - b, runs[k].origin + (from - runs[k].at)});
+    }
     return p;
   }
   bool empty() const { return s.empty(); }
+  // The text byte s starts from (s must not be empty).
+  std::size_t origin_front() const { return runs.front().origin; }
+  std::size_t run_end(std::size_t k) const { return k + 1 < runs.size() ? runs[k + 1].at : s.size(); }
+
+ private:
+  void add_run(std::size_t at, std::size_t origin) {
+    if (!runs.empty() && runs.back().origin + (at - runs.back().at) == origin) return;  // goes on
+    runs.push_back({at, origin});
+  }
 };
 
 std::size_t char_count(const std::string& s) { return utf8::length(s); }
@@ -236,6 +258,10 @@ class TargetExtractor {
     for (const PatternRule& r : comparators_.rules)
       comparator_rules_.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
     for (const PatternRule& r : qualifiers_.rules) qualifier_ops_.push_back(r.attr("op"));
+    for (const std::string& sep : enumeration_separators_) {
+      if (sep.empty()) separator_first_.fill(true);
+      else separator_first_[static_cast<unsigned char>(sep[0])] = true;
+    }
     // For last_scoping_date(): dates come sorted by position from find_dates().
     dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
                                    [](const DateMention& a, const DateMention& b) { return a.begin < b.begin; });
@@ -312,6 +338,7 @@ class TargetExtractor {
   };
   std::vector<ComparatorRule> comparator_rules_;
   std::vector<std::string> qualifier_ops_;  // per qualifier
+  ByteSet separator_first_{};                // the bytes an enumeration separator opens with
   inline static const std::string kNoOp;
   bool is_per_period(std::string_view gap) const {
     return std::find(per_period_words_.begin(), per_period_words_.end(), gap) != per_period_words_.end();
@@ -646,12 +673,9 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
 
 std::string TargetExtractor::show(const Phrase& p) const {
   std::string out;
-  std::size_t i = 0;
-  while (i < p.origin.size()) {
-    std::size_t j = i + 1;
-    while (j < p.origin.size() && p.origin[j] == p.origin[j - 1] + 1) ++j;
-    out += nt_.display(p.origin[i], p.origin[j - 1] + 1);
-    i = j;
+  for (std::size_t k = 0; k < p.runs.size(); ++k) {
+    const std::size_t origin = p.runs[k].origin;
+    out += nt_.display(origin, origin + (p.run_end(k) - p.runs[k].at));
   }
   return out;
 }
@@ -666,7 +690,7 @@ std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
     if (p.s[i] == '(') ++depth;
     if (p.s[i] == ')' && depth > 0) --depth;
     bool cut = false;
-    if (depth == 0)
+    if (depth == 0 && separator_first_[static_cast<unsigned char>(p.s[i])])
       for (const std::string& sep : seps)
         if (starts_with(std::string_view(p.s).substr(i), sep) &&
             !starts_with(std::string_view(p.s).substr(i + sep.size()), "以上") &&
@@ -741,8 +765,7 @@ std::pair<std::size_t, std::size_t> next_segment_end(std::string_view t, std::si
 // Concatenates display pieces: `head` then `tail` (for shared heads/tails).
 Phrase join(const Phrase& a, const Phrase& b) {
   Phrase out = a;
-  out.s += b.s;
-  out.origin.insert(out.origin.end(), b.origin.begin(), b.origin.end());
+  out.append(b);
   return out;
 }
 
@@ -1010,8 +1033,8 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     }
   }
 
-  std::size_t quote_begin = indicator.origin.empty() ? first.span.begin : indicator.origin.front();
-  if (!pre.origin.empty()) quote_begin = std::min(quote_begin, pre.origin.front());
+  std::size_t quote_begin = indicator.empty() ? first.span.begin : indicator.origin_front();
+  if (!pre.empty()) quote_begin = std::min(quote_begin, pre.origin_front());
   std::string quote = nt_.quote(quote_begin, tail_end);
   SourcePosition pos = nt_.position(first.span.begin);
   Location loc = locate(doc_, first.span.begin);
