@@ -64,13 +64,13 @@ NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, st
     return;
   }
   for (const auto& [rule, literal] : scan_.by_literal)
-    for (std::size_t x = text_.find(literal); x != std::string_view::npos;) {
+    for (std::size_t x = find_literal(text_, literal, 0); x != std::string_view::npos;) {
       std::size_t next = x + 1;
       if (rules_.rules[rule].re->Match(input, x, n, RE2::ANCHOR_START, &m, 1)) {
         mark(x, x + m.size());
         next = x + m.size();
       }
-      x = text_.find(literal, next);
+      x = find_literal(text_, literal, next);
     }
   lazy_ = lazy && scan_.alphabet.has_value() && scan_.alternation;
   if (!lazy_) scan_alternation(0, n, /*afresh=*/true);

@@ -191,13 +191,25 @@ TEST_CASE("find_byte_in_range: the first byte in a range, as a plain loop finds 
   for (int k = 0; k < 300; ++k) text += static_cast<char>(rng.next(256));
   for (int lo = 0; lo < 256; lo += 7)
     for (int hi = lo; hi < 256; hi += 11)
-      for (std::size_t from = 0; from < text.size(); from += 37) {
-        const auto l = static_cast<unsigned char>(lo), h = static_cast<unsigned char>(hi);
-        std::size_t want = from;
-        while (want < text.size() && (static_cast<unsigned char>(text[want]) < l || static_cast<unsigned char>(text[want]) > h))
-          ++want;
-        CHECK(find_byte_in_range(text, from, text.size(), l, h) == want);
-      }
+      for (std::size_t from = 0; from < text.size(); from += 37)
+        for (std::size_t end : {from, from + 1, from + 15, from + 16, from + 17, from + 40, text.size()}) {
+          end = std::min(end, text.size());
+          const auto l = static_cast<unsigned char>(lo), h = static_cast<unsigned char>(hi);
+          std::size_t want = from;
+          while (want < end && (static_cast<unsigned char>(text[want]) < l || static_cast<unsigned char>(text[want]) > h))
+            ++want;
+          CHECK(find_byte_in_range(text, from, end, l, h) == want);
+        }
+}
+
+TEST_CASE("find_literal: where std::string_view::find finds it") {
+  const std::string text = "《规划》和《方案》,《《》》abc《x";
+  for (const std::string literal : {"《", "》", "《《", "abc", "c", "x", "《x", "zz", ""})
+    for (std::size_t from = 0; from <= text.size() + 1; ++from) {
+      CAPTURE(literal);
+      CAPTURE(from);
+      CHECK(find_literal(text, literal, from) == std::string_view(text).find(literal, from));
+    }
 }
 
 TEST_CASE("word_list: lists of literal words are read, anything else refused") {
@@ -339,5 +351,27 @@ TEST_CASE("SequenceGroups: groups read by scanning agree with RE2's capture") {
     const auto groups = SequenceGroups::of(re, names);
     CHECK((groups != nullptr) == c.taken);
     if (groups) check_sequence_like_re2(re, *groups, names, hand_texts);
+  }
+}
+
+#include "targets_numbers.h"
+
+TEST_CASE("parse_value_number: what parse_number reads, without strtod for plain decimals") {
+  plancmp_test::Lcg rng{17};
+  std::vector<std::string> texts = {"0", "5.", ".5", ".", "", "1,200", "1,2,3", ",5", "00.50", "123456789012345",
+                                    "1234567890123456", "0.1", "0.3", "2.675", "9007199254740993", "1e5", "-3", "1..2",
+                                    "99999999999999.9", "0.000000000000001", "3.14159265358979"};
+  const char alphabet[] = "0123456789012345678901234567890123456789.,";
+  for (int t = 0; t < 20000; ++t) {
+    std::string s;
+    const unsigned n = 1 + rng.next(18);
+    for (unsigned k = 0; k < n; ++k) s += alphabet[rng.next(sizeof alphabet - 1)];
+    texts.push_back(s);
+  }
+  for (const std::string& s : texts) {
+    CAPTURE(s);
+    const std::optional<double> fast = parse_value_number(s), slow = parse_number(s);
+    REQUIRE(fast.has_value() == slow.has_value());
+    if (fast) CHECK(std::memcmp(&*fast, &*slow, sizeof(double)) == 0);  // the same bits
   }
 }
