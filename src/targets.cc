@@ -21,10 +21,6 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "byte_scan.h"
 #include "derived_cache.h"
 #include "grammar_internal.h"
@@ -33,6 +29,7 @@
 #include "targets_internal.h"
 #include "targets_mask.h"
 #include "targets_numbers.h"
+#include "targets_text.h"
 #include "targets_patterns.h"
 #include "regex_shortcuts.h"
 #include "utf8_util.h"
@@ -745,52 +742,6 @@ void TargetExtractor::note_lead_in(Span region) {
   while (end > region.begin && (text_[end - 1] == '\n' || text_[end - 1] == ' ')) --end;
   if (end == region.begin || text_[end - 1] != ':') return;
   if (const DateMention* d = last_scoping_date(region.begin, end)) lead_in_ = {d->year, section};
-}
-
-// The bytes a segment separator (, ; 。 ! ? :) opens with.
-constexpr ByteSet kSeparatorLead = [] {
-  ByteSet lead{};
-  for (unsigned char c : {',', ';', '!', '?', ':', '\xE3'}) lead[c] = true;
-  return lead;
-}();
-
-// The first segment separator in [from, end) of the normalized text: its
-// offset and size, or npos. A plain byte scan, sixteen bytes a step: it runs
-// once per segment, where a regex call's setup costs more than the scan
-// itself; and it stops only at a separator, not at every lead byte 。 shares
-// with "、" and the quotes.
-std::pair<std::size_t, std::size_t> next_segment_end(std::string_view t, std::size_t from, std::size_t end) {
-#if defined(__SSE2__)
-  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
-  // Blocks read up to two bytes past their end (never past the text); bits
-  // at or past `end` are dropped.
-  while (from < end && from + 18 <= t.size()) {
-    const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from));
-    const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from + 1));
-    const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from + 2));
-    auto eq = [](__m128i v, unsigned char b) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b))); };
-    const __m128i ascii = _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(v0, ','), eq(v0, ';')), _mm_or_si128(eq(v0, '!'), eq(v0, '?'))),
-                                       eq(v0, ':'));
-    const __m128i stop = _mm_and_si128(_mm_and_si128(eq(v0, 0xE3), eq(v1, 0x80)), eq(v2, 0x82));  // 。
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ascii, stop)));
-    if (end - from < 16) mask &= (1u << (end - from)) - 1;
-    if (mask != 0) {
-      const std::size_t at = from + static_cast<std::size_t>(__builtin_ctz(mask));
-      if (t[at] != '\xE3') return {at, 1};
-      if (at + 3 <= end) return {at, 3};
-      from = at + 1;  // a 。 cut by `end` is none: the scan below sees the rest
-      break;
-    }
-    from += 16;
-  }
-#endif
-  for (std::size_t i = find_byte_in(t, from, end, kSeparatorLead); i < end;
-       i = find_byte_in(t, i + 1, end, kSeparatorLead)) {
-    const char c = t[i];
-    if (c == ',' || c == ';' || c == '!' || c == '?' || c == ':') return {i, 1};
-    if (c == '\xE3' && i + 3 <= end && t[i + 1] == '\x80' && t[i + 2] == '\x82') return {i, 3};  // 。
-  }
-  return {std::string::npos, 0};
 }
 
 // Concatenates display pieces: `head` then `tail` (for shared heads/tails).

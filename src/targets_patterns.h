@@ -20,11 +20,8 @@
 #include <re2/re2.h>
 
 #include "byte_scan.h"
+#include "targets_text.h"
 #include "utf8_util.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace plancmp {
 
@@ -55,44 +52,6 @@ class CharTable {
   CharSet set_;
   std::vector<std::uint64_t> bits_;
 };
-
-// The first position in [pos, end) of `text` whose byte lies in [lo, hi], or
-// `end`: sixteen bytes a step (end <= text.size()).
-inline std::size_t find_byte_in_range(std::string_view text, std::size_t pos, std::size_t end, unsigned char lo,
-                                      unsigned char hi) {
-  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
-#if defined(__SSE2__)
-  // Bytes shifted so that [lo, hi] is [-128, hi - lo - 128]: one signed compare.
-  const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - lo));
-  const __m128i top = _mm_set1_epi8(static_cast<char>(hi - lo - 0x80));
-  // Blocks may read past `end` (not past the text): bits beyond it are dropped.
-  while (pos < end && pos + 16 <= text.size()) {
-    const __m128i v = _mm_add_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + pos)), shift);
-    unsigned inside = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, top))) & 0xFFFF;
-    if (end - pos < 16) inside &= (1u << (end - pos)) - 1;
-    if (inside != 0) return pos + static_cast<std::size_t>(__builtin_ctz(inside));
-    pos += 16;
-  }
-  if (pos >= end) return end;
-#endif
-  while (pos < end && (t[pos] < lo || t[pos] > hi)) ++pos;
-  return pos;
-}
-
-// text.find(literal, from), by memchr for the literal's last byte (a CJK
-// character's lead byte is shared by most of the text; its last is not).
-inline std::size_t find_literal(std::string_view text, std::string_view literal, std::size_t from) {
-  if (literal.empty()) return from <= text.size() ? from : std::string_view::npos;
-  const std::size_t last = literal.size() - 1;
-  for (std::size_t at = from + last; at < text.size();) {
-    const void* hit = std::memchr(text.data() + at, literal[last], text.size() - at);
-    if (!hit) break;
-    at = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
-    if (std::memcmp(text.data() + at - last, literal.data(), last) == 0) return at - last;
-    ++at;
-  }
-  return std::string_view::npos;
-}
 
 // Does text[begin, end) hold a character of `set`? (Invalid bytes are none.)
 inline bool holds_any(const CharTable& set, std::string_view text, std::size_t begin, std::size_t end) {

@@ -375,3 +375,35 @@ TEST_CASE("parse_value_number: what parse_number reads, without strtod for plain
     if (fast) CHECK(std::memcmp(&*fast, &*slow, sizeof(double)) == 0);  // the same bits
   }
 }
+
+#include "targets_text.h"
+
+TEST_CASE("next_segment_end: the first , ; ! ? : or 。 as a plain scan finds it") {
+  const std::vector<std::string> pieces = {"森林", "覆盖率", ",", ";", "!", "?", ":", "。", "、", "“", "”", "\xE3\x80",
+                                           "\xE3", "\x82", "1", "a", "(", ")", "\n"};
+  plancmp_test::Lcg rng{19};
+  for (int t = 0; t < 400; ++t) {
+    std::string text;
+    const unsigned n = rng.next(40);
+    for (unsigned k = 0; k < n; ++k) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    for (std::size_t from = 0; from <= text.size(); from += 1 + rng.next(7))
+      for (std::size_t end = from; end <= text.size(); end += 1 + rng.next(9)) {
+        std::pair<std::size_t, std::size_t> want{std::string::npos, 0};
+        for (std::size_t i = from; i < end; ++i) {
+          const char c = text[i];
+          if (c == ',' || c == ';' || c == '!' || c == '?' || c == ':') {
+            want = {i, 1};
+            break;
+          }
+          if (c == '\xE3' && i + 3 <= end && text[i + 1] == '\x80' && text[i + 2] == '\x82') {
+            want = {i, 3};
+            break;
+          }
+        }
+        CAPTURE(text);
+        CAPTURE(from);
+        CAPTURE(end);
+        CHECK(next_segment_end(text, from, end) == want);
+      }
+  }
+}
