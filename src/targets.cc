@@ -101,6 +101,42 @@ bool fewer_chars_than(std::string_view s, std::size_t n) {
 
 constexpr std::size_t kNoRule = static_cast<std::size_t>(-1);
 
+// The first (or last) characters of `words`, sorted; -1 for an empty word.
+std::vector<int32_t> edge_chars(const std::vector<std::string>& words, bool last) {
+  std::vector<int32_t> out;
+  for (const std::string& w : words) {
+    if (w.empty()) {
+      out.push_back(-1);
+      continue;
+    }
+    std::size_t i = 0;
+    if (last) {
+      i = w.size() - 1;
+      while (i > 0 && (static_cast<unsigned char>(w[i]) & 0xC0) == 0x80) --i;
+    }
+    out.push_back(static_cast<int32_t>(utf8::next(w, i)));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Could a word whose first character is in `firsts` (from edge_chars) open s?
+bool opens_with_one_of(const std::vector<int32_t>& firsts, std::string_view s) {
+  if (!firsts.empty() && firsts.front() < 0) return true;
+  if (s.empty()) return false;
+  std::size_t i = 0;
+  return std::binary_search(firsts.begin(), firsts.end(), static_cast<int32_t>(utf8::next(s, i)));
+}
+
+// Could a word whose last character is in `lasts` close s?
+bool closes_with_one_of(const std::vector<int32_t>& lasts, std::string_view s) {
+  if (!lasts.empty() && lasts.front() < 0) return true;
+  if (s.empty()) return false;
+  std::size_t i = s.size() - 1;
+  while (i > 0 && s.size() - i < 4 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  return std::binary_search(lasts.begin(), lasts.end(), static_cast<int32_t>(utf8::next(s, i)));
+}
+
 
 // Both first compare up to three bytes inline (a CJK character's lead byte
 // alone tells little): they run over word lists for every phrase.
@@ -178,6 +214,8 @@ struct GrammarFacts {
   // Per indicator lead: the characters a non-empty match opens with (none:
   // not read; the lead words decide).
   std::vector<std::optional<CharSet>> lead_first;
+  // Per creating verb: characters one of which every match holds (none: not known).
+  std::vector<std::optional<CharTable>> verb_required;
 };
 
 // The word lists of every rule of `rs`, or none if a rule is no word list.
@@ -193,9 +231,9 @@ std::vector<WordList> word_lists(const RuleSet& rs) {
 
 std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, const RuleSet& values,
                                                   const RuleSet& comparators, const RuleSet& leads,
-                                                  const RuleSet& qualifiers) {
+                                                  const RuleSet& qualifiers, const RuleSet& verbs) {
   std::string key;
-  for (const RuleSet* rs : {&not_targets, &values, &comparators, &leads, &qualifiers}) {
+  for (const RuleSet* rs : {&not_targets, &values, &comparators, &leads, &qualifiers, &verbs}) {
     for (const PatternRule& r : rs->rules) key += regex_key(*r.re);
     key += '\1';
   }
@@ -228,6 +266,11 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
       std::optional<PatternChars> chars = pattern_chars(*r.re);
       facts->lead_first.push_back(chars ? std::optional<CharSet>(std::move(chars->first)) : std::nullopt);
     }
+    for (const PatternRule& r : verbs.rules) {
+      const std::optional<PatternChars> chars = pattern_chars(*r.re);
+      if (chars && chars->required && !chars->required->is_everything()) facts->verb_required.emplace_back(*chars->required);
+      else facts->verb_required.emplace_back();
+    }
     return std::shared_ptr<const GrammarFacts>(std::move(facts));
   });
 }
@@ -254,13 +297,15 @@ class TargetExtractor {
         measure_words_(g.list(kFile, "measure_words")),
         unitless_indicators_(g.list(kFile, "unitless_indicators")),
         lower_is_better_(g.list(kFile, "lower_is_better")),
-        facts_(grammar_facts(not_targets_, values_, comparators_, indicator_leads_, qualifiers_)) {
+        facts_(grammar_facts(not_targets_, values_, comparators_, indicator_leads_, qualifiers_, create_verbs_)) {
     for (const PatternRule& r : values_.rules)
       value_rules_.push_back({r.re->NamedCapturingGroups().count("cls") > 0, r.attr("unit"), r.attr("unit_suffix"),
                               r.attr("unitless") == "true"});
     for (const PatternRule& r : comparators_.rules)
       comparator_rules_.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
     for (const PatternRule& r : qualifiers_.rules) qualifier_ops_.push_back(r.attr("op"));
+    prefix_firsts_ = edge_chars(indicator_prefixes_, /*last=*/false);
+    suffix_lasts_ = edge_chars(indicator_suffixes_, /*last=*/true);
     for (const std::string& sep : enumeration_separators_) {
       if (sep.empty()) separator_first_.fill(true);
       else separator_first_[static_cast<unsigned char>(sep[0])] = true;
@@ -342,6 +387,9 @@ class TargetExtractor {
   std::vector<ComparatorRule> comparator_rules_;
   std::vector<std::string> qualifier_ops_;  // per qualifier
   ByteSet separator_first_{};                // the bytes an enumeration separator opens with
+  // The characters the indicator prefixes open with and the suffixes close
+  // with (sorted; -1 stands for an empty word, which any text has).
+  std::vector<int32_t> prefix_firsts_, suffix_lasts_;
   inline static const std::string kNoOp;
   bool is_per_period(std::string_view gap) const {
     return std::find(per_period_words_.begin(), per_period_words_.end(), gap) != per_period_words_.end();
@@ -634,11 +682,13 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
       lo += city_.size();  // "磐石市党政机关…" names the plan's own city
       changed = true;
     }
-    for (const std::string& w : indicator_prefixes_)
+    for (const std::string& w : indicator_prefixes_) {
+      if (!opens_with_one_of(prefix_firsts_, view())) break;  // nor does any other prefix
       if (starts_with(view(), w) && hi - lo > w.size() + 3) {
         lo += w.size();
         changed = true;
       }
+    }
     // Cut where the baseline phrase starts ("铁路货运量占比|较2020年"), not
     // at a lead word found elsewhere ("占比" holds a 比 too). It ends the
     // view: only its last kBaselineBytes are searched, and only if they hold a 年.
@@ -652,11 +702,13 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
       hi = lo + static_cast<std::size_t>(groups[0].data() - v.data());
       changed = true;
     }
-    for (const std::string& w : indicator_suffixes_)
+    for (const std::string& w : indicator_suffixes_) {
+      if (!closes_with_one_of(suffix_lasts_, view())) break;  // nor does any other suffix
       if (ends_with(view(), w) && hi - lo > w.size()) {
         hi -= w.size();
         changed = true;
       }
+    }
   }
   // A run-on indicator (its comma lost) starts after the last clause verb in
   // it, when what follows the verb is a measured indicator (so it must end
@@ -891,7 +943,12 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   if (op.empty()) {
     const RuleSet& verbs = create_verbs_;
     const Phrase& cleaned = clean_head(pre.s.size()).phrase;
-    for (const PatternRule& v : verbs.rules) {
+    for (std::size_t k = 0; k < verbs.rules.size(); ++k) {
+      const PatternRule& v = verbs.rules[k];
+      // A match holds one of the verb's required characters.
+      if (const auto& required = facts_->verb_required[k];
+          required && !holds_any(*required, cleaned.s, 0, cleaned.s.size()))
+        continue;
       re2::StringPiece m;
       if (v.re->Match(cleaned.s, 0, cleaned.s.size(), RE2::ANCHOR_START, &m, 1)) {
         op = v.attr("op");
