@@ -12,7 +12,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <list>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +41,9 @@ namespace {
 constexpr const char* kFile = "targets.yaml";
 constexpr std::size_t kFarReachChars = 12;  // characters between a far comparator and its value
 constexpr std::size_t kLongIndicatorChars = 16;
+// A phrase short enough to look through for a rule's required characters
+// before running the rule from its start (a longer one is left to the rule).
+constexpr std::size_t kShortPhraseBytes = 256;
 
 struct Span {
   std::size_t begin = 0, end = 0;
@@ -79,6 +82,12 @@ struct Phrase {
     return p;
   }
   bool empty() const { return s.empty(); }
+  // Keeps the first n bytes.
+  void truncate(std::size_t n) {
+    if (n >= s.size()) return;
+    s.resize(n);
+    while (!runs.empty() && runs.back().at >= n) runs.pop_back();
+  }
   // The text byte s starts from (s must not be empty).
   std::size_t origin_front() const { return runs.front().origin; }
   std::size_t run_end(std::size_t k) const { return k + 1 < runs.size() ? runs[k + 1].at : s.size(); }
@@ -153,17 +162,6 @@ bool ends_with(std::string_view s, std::string_view p) {
   for (std::size_t i = 1; i <= tail; ++i)
     if (s[s.size() - i] != p[p.size() - i]) return false;
   return p.size() == tail || std::memcmp(s.data() + s.size() - p.size(), p.data(), p.size() - tail) == 0;
-}
-
-// v.rfind(w), testing a position's first byte inline before comparing the
-// rest: std::string_view::rfind calls memcmp at every position.
-std::size_t last_of(std::string_view v, std::string_view w) {
-  if (w.empty()) return v.size();
-  if (w.size() > v.size()) return std::string_view::npos;
-  const char first = w[0];
-  for (std::size_t i = v.size() - w.size() + 1; i-- > 0;)
-    if (v[i] == first && std::memcmp(v.data() + i + 1, w.data() + 1, w.size() - 1) == 0) return i;
-  return std::string_view::npos;
 }
 
 struct ValueHit {
@@ -304,6 +302,12 @@ class TargetExtractor {
     for (const PatternRule& r : comparators_.rules)
       comparator_rules_.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
     for (const PatternRule& r : qualifiers_.rules) qualifier_ops_.push_back(r.attr("op"));
+    for (const std::string& w : per_period_words_) longest_per_period_ = std::max(longest_per_period_, w.size());
+    for (const std::string& verb : clause_verbs_) {
+      // An empty verb ends everywhere: the cut it makes leaves nothing, so none is made.
+      if (!verb.empty()) clause_verb_last_[static_cast<unsigned char>(verb.back())] = true;
+      longest_clause_verb_ = std::max(longest_clause_verb_, verb.size());
+    }
     prefix_firsts_ = edge_chars(indicator_prefixes_, /*last=*/false);
     suffix_lasts_ = edge_chars(indicator_suffixes_, /*last=*/true);
     for (const std::string& sep : enumeration_separators_) {
@@ -345,7 +349,28 @@ class TargetExtractor {
     return text_[at] == ',' && at > 0 && digit(at - 1) && digit(at + 1) && digit(at + 2) && digit(at + 3) &&
            !digit(at + 4);
   }
-  Phrase clean_indicator(const Phrase& p, std::optional<int>* baseline) const;
+  // An indicator cleaned: strips leading filler, a leading date and trailing
+  // adverbs; cuts a baseline ("比2020年") off the end and reports its year.
+  // What is kept of text[lo, hi), as a range of it.
+  // `free`, if given, says how much of the text's start holds no clause verb
+  // (and learns more): the search for the last verb then stops there.
+  struct VerbFree {
+    std::size_t upto = 0;    // text[0, upto) holds no clause verb
+    std::size_t stable = 0;  // text[0, stable) stays as it is for later calls
+  };
+  std::pair<std::size_t, std::size_t> clean_range(std::string_view text, std::size_t lo, std::size_t hi,
+                                                  std::optional<int>* baseline, VerbFree* free = nullptr) const;
+  // The end in v of the last clause verb that starts at or after `from`
+  // (the largest end of any verb's last occurrence), or 0 if none.
+  std::size_t last_verb_end(std::string_view v, std::size_t from) const {
+    for (std::size_t e = v.size(); e > from; --e) {
+      ++TargetsTesting::scanned_bytes;
+      if (!clause_verb_last_[static_cast<unsigned char>(v[e - 1])]) continue;
+      for (const std::string& verb : clause_verbs_)
+        if (verb.size() <= e - from && v.compare(e - verb.size(), verb.size(), verb) == 0) return e;
+    }
+    return 0;
+  }
   std::vector<Phrase> split_enumeration(const Phrase& p) const;
   std::string show(const Phrase& p) const;
 
@@ -396,6 +421,19 @@ class TargetExtractor {
   }
   std::optional<NotTargetMask> mask_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
+  // text_before()'s scan, taken up by the next group with the same anchor.
+  struct PreText {
+    std::size_t segment = std::string::npos, anchor = std::string::npos;
+    std::size_t scanned = 0, run = 0, open = 0;  // the scan's place, kept run, outer "(" open
+    int depth = 0;
+    Phrase phrase;         // what is kept for good, then the rest up to the value
+    std::size_t kept = 0;  // bytes of phrase kept for good
+    VerbFree verbs;        // how much of phrase is known to hold no clause verb
+  } pre_text_;
+  const Phrase& text_before(Span seg, Span anchor, std::size_t value_begin);
+  std::size_t longest_per_period_ = 0;  // bytes
+  ByteSet clause_verb_last_{};            // the bytes a clause verb ends with
+  std::size_t longest_clause_verb_ = 0;   // bytes
   struct RawMatch {
     std::size_t rule, b, e;
   };
@@ -637,14 +675,15 @@ std::size_t leading_junk(std::string_view s) {
 
 // Strips leading filler, a leading date and trailing adverbs; cuts a baseline
 // ("比2020年") off the end and reports its year.
-Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* baseline) const {
+std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_view text, std::size_t lo, std::size_t hi,
+                                                                 std::optional<int>* baseline, VerbFree* free) const {
   // Every match holds a 年 (the pre-check where it is used relies on it),
   // and none is longer than kBaselineBytes.
   static const RE2 baseline_re(R"((?:比|较|相比|相较于?|与)((?:19|20)\d\d)年(?:末|底)?(?:相比)?(?:基础上)?$)");
   constexpr std::size_t kBaselineBytes = 9 + 4 + 3 + 3 + 6 + 9;  // 相较于 2020 年 末 相比 基础上
-  // What is left of `in`: in.s[lo, hi), cut to a phrase once, at the end.
-  std::size_t lo = 0, hi = in.s.size();
-  auto view = [&] { return std::string_view(in.s).substr(lo, hi - lo); };
+  // What is left: text[lo, hi). Each step looks at its ends only (but the cut
+  // by clause verb below), so a long text costs no more than a short one.
+  auto view = [&] { return text.substr(lo, hi - lo); };
   // Leads whose first characters are not known are ruled out by their words.
   // The view only shrinks in the loop: a lead ruled out on all of it stays
   // out, so the words are looked for once.
@@ -716,14 +755,24 @@ Phrase TargetExtractor::clean_indicator(const Phrase& in, std::optional<int>* ba
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
   if (!fewer_chars_than(view(), kLongIndicatorChars + 1) && in_list(measure_words_, view(), true)) {
     const std::string_view v = view();
-    std::size_t cut = 0;
-    for (const std::string& verb : clause_verbs_) {
-      std::size_t at = last_of(v, verb);
-      if (at != std::string::npos && at + verb.size() > cut) cut = at + verb.size();
+    // Where the last verb ends (the last end of any verb's last occurrence).
+    // Occurrences that would lie in text[0, free->upto) are known not to.
+    std::size_t from = 0;  // in v: the first start looked at
+    bool learns = free != nullptr;
+    if (free) {
+      const std::size_t first_start = free->upto > longest_clause_verb_ ? free->upto - longest_clause_verb_ + 1 : 0;
+      if (first_start >= lo) from = std::min(first_start - lo, v.size());
+      else learns = false;  // starts in [lo, first_start) would go unseen
     }
-    if (cut > 0 && utf8::length(v.substr(cut)) >= 4 && in_list(measure_words_, v.substr(cut), true)) lo += cut;
+    if (TargetsTesting::straightforward) {
+      from = 0;
+      learns = false;
+    }
+    const std::size_t cut = last_verb_end(v, from);
+    if (cut == 0 && learns) free->upto = std::min(hi, free->stable);  // text[0, hi) holds no verb
+    if (cut > 0 && !fewer_chars_than(v.substr(cut), 4) && in_list(measure_words_, v.substr(cut), true)) lo += cut;
   }
-  return in.sub(lo, hi);
+  return {lo, hi};
 }
 
 std::string TargetExtractor::show(const Phrase& p) const {
@@ -810,54 +859,74 @@ std::size_t char_bytes(const std::string& s, std::size_t n) {
   return i;
 }
 
-bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group& gr) {
-  const ValueHit& first = gr.hits.front();
-  // The text before the values: from the anchor, without parenthesised values.
-  Phrase pre;
-  {
-    // A "(…)" that holds a value of its own ("(达到或优于Ⅲ类)") is a note, not
-    // part of the indicator; "(PM2.5)" stays.
-    std::size_t run = anchor.begin, open = 0;
-    int depth = 0;
-    for (std::size_t i = anchor.begin; i < first.span.begin; ++i) {
-      if (text_[i] == '(' && depth++ == 0) open = i;
-      if (text_[i] == ')' && depth > 0 && --depth == 0) {
-        // Does a value lie inside? The segment's values are in order and do
-        // not overlap (find_values), so their ends rise with their starts:
-        // the first value after the "(" is the one to test.
-        auto after_open = std::partition_point(segment_hits_.begin(), segment_hits_.end(),
-                                               [&](const ValueHit& h) { return h.span.begin <= open; });
-        bool holds_value = after_open != segment_hits_.end() && after_open->span.end <= i;
-        if (holds_value) {
-          pre.append(text_, {run, open});
-          run = i + 1;
-        }
+// The text before a group's values, from the anchor, without the notes in
+// parentheses that hold a value of their own ("(达到或优于Ⅲ类)"; "(PM2.5)"
+// stays). The groups of a segment that share an anchor each extend it: the
+// scan goes on from where it stopped, and what no later ")" can take out is
+// kept, so a line of values that are no targets costs no rescan per value.
+const Phrase& TargetExtractor::text_before(Span seg, Span anchor, std::size_t value_begin) {
+  PreText& p = pre_text_;
+  if (p.segment != seg.begin || p.anchor != anchor.begin || value_begin < p.scanned ||
+      TargetsTesting::straightforward) {
+    p = PreText{};
+    p.segment = seg.begin;
+    p.anchor = anchor.begin;
+    p.scanned = p.run = anchor.begin;
+  }
+  p.phrase.truncate(p.kept);
+  TargetsTesting::scanned_bytes += value_begin - p.scanned;
+  for (std::size_t i = p.scanned; i < value_begin; ++i) {
+    if (text_[i] == '(' && p.depth++ == 0) p.open = i;
+    if (text_[i] == ')' && p.depth > 0 && --p.depth == 0) {
+      // Does a value lie inside? The segment's values are in order and do
+      // not overlap (find_values), so their ends rise with their starts:
+      // the first value after the "(" is the one to test.
+      auto after_open = std::partition_point(segment_hits_.begin(), segment_hits_.end(),
+                                             [&](const ValueHit& h) { return h.span.begin <= p.open; });
+      if (after_open != segment_hits_.end() && after_open->span.end <= i) {
+        p.phrase.append(text_, {p.run, p.open});
+        p.run = i + 1;
       }
     }
-    pre.append(text_, {run, first.span.begin});
   }
+  p.scanned = value_begin;
+  // Kept for good: all before the scan's place, or before the "(" still open.
+  const std::size_t keep_to = p.depth == 0 ? value_begin : p.open;
+  p.phrase.append(text_, {p.run, keep_to});
+  p.run = keep_to;
+  p.kept = p.phrase.s.size();
+  p.verbs.stable = p.kept;
+  p.verbs.upto = std::min(p.verbs.upto, p.kept);
+  p.phrase.append(text_, {p.run, value_begin});
+  return p.phrase;
+}
+
+bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group& gr) {
+  const ValueHit& first = gr.hits.front();
+  Phrase water_pre;
   if (first.water_class) {  // the class's own verb is its comparator
-    pre = Phrase();
     std::size_t b = anchor.begin;
     std::size_t paren = text_.rfind('(', first.verb.begin);
-    if (first.in_parens && paren != std::string::npos && paren >= seg.begin) pre.append(text_, {seg.begin, paren});
-    else pre.append(text_, {b, first.verb.begin});
+    if (first.in_parens && paren != std::string::npos && paren >= seg.begin) water_pre.append(text_, {seg.begin, paren});
+    else water_pre.append(text_, {b, first.verb.begin});
   }
+  const Phrase& pre = first.water_class ? water_pre : text_before(seg, anchor, first.span.begin);
 
-  // The cleaned form of pre's first n bytes, and the baseline cut off it:
-  // asked for the same n by the comparator search and then for the indicator.
+  // The cleaned form of pre's first n bytes (a range of pre), and the
+  // baseline cut off it: asked for the same n by the comparator search and
+  // then for the indicator.
   struct Cleaned {
-    std::size_t n;
-    Phrase phrase;
+    std::size_t n, lo, hi;
     std::optional<int> baseline;
+    bool empty() const { return lo >= hi; }
   };
-  std::list<Cleaned> cleaned_heads;  // a list: what clean_head returned stays put
-  auto clean_head = [&](std::size_t n) -> const Cleaned& {
+  std::vector<Cleaned> cleaned_heads;
+  auto clean_head = [&](std::size_t n) -> Cleaned {
     for (const Cleaned& c : cleaned_heads)
       if (c.n == n) return c;
     std::optional<int> baseline;
-    Phrase phrase = clean_indicator(pre.sub(0, n), &baseline);
-    return cleaned_heads.emplace_back(Cleaned{n, std::move(phrase), baseline});
+    const auto [lo, hi] = clean_range(pre.s, 0, n, &baseline, first.water_class ? nullptr : &pre_text_.verbs);
+    return cleaned_heads.emplace_back(Cleaned{n, lo, hi, baseline});
   };
 
   // Comparator: the rightmost in the pre-text that touches the value, or a
@@ -865,7 +934,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   std::string op;
   std::string rule_ids = first.rule->id;
   std::size_t indicator_end = pre.s.size();
-  std::string comparator_text;
+  std::size_t comparator_size = 0;
   const PatternRule* comparator_rule = nullptr;
   std::size_t comparator_index = kNoRule;
   bool comparator_touching = false;
@@ -887,7 +956,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         // opens a modifier, not a comparison.
         const bool far_ok = comparator_rules_[index].far && !fewer_chars_than(text.substr(b, e - b), 2) &&
                             fewer_chars_than(gap, kFarReachChars + 1) && gap.find("的") == std::string_view::npos &&
-                            !clean_head(b).phrase.empty();
+                            !clean_head(b).empty();
         if (!far_ok) return;
       }
       if (best == kNoRule || e > best_end || (e == best_end && b < best_begin)) {
@@ -896,8 +965,16 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
         best_begin = b;
       }
     };
-    if (facts_->comparator_scan) {
-      facts_->comparator_scan->scan(text, consider);
+    if (const WordScanner* words = facts_->comparator_scan.get()) {
+      // Only a match that ends a few characters before the value can count
+      // (touching, or at most kFarReachChars away): the scans are taken up
+      // where they stand as a scan from the start would, shortly before.
+      const std::size_t reach = std::max(4 * kFarReachChars, longest_per_period_) + words->longest_word();
+      const std::size_t from = text.size() > reach && !TargetsTesting::straightforward
+                                   ? words->sync_point(text, text.size() - reach)
+                                   : 0;
+      TargetsTesting::scanned_bytes += text.size() - from;
+      words->scan(text, consider, from);
     } else {
       const std::uint64_t candidates = facts_->comparator_words->may_match(pre.s);
       for (std::size_t index = 0; index < cmps.rules.size(); ++index) {
@@ -919,15 +996,20 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       comparator_index = best;
       op = comparator_rules_[best].op;
       rule_ids += "+" + comparator_rule->id;
-      comparator_text = pre.s.substr(best_begin, best_end - best_begin);
+      comparator_size = best_end - best_begin;
       indicator_end = best_begin;
     }
   }
-  Phrase indicator = pre.sub(0, indicator_end);
+  // The indicator, as a range [ind_lo, ind_hi) of a phrase (pre unless said
+  // otherwise): made a phrase of its own only for a target.
+  const Phrase* ind_base = &pre;
+  std::size_t ind_lo = 0, ind_hi = indicator_end;
+  auto indicator_view = [&] { return std::string_view(ind_base->s).substr(ind_lo, ind_hi - ind_lo); };
   bool indicator_is_head = true;  // indicator is still pre's first indicator_end bytes
   // A comparator that opens the segment: the indicator is between it and the value.
-  if (!first.water_class && !op.empty() && clean_head(indicator_end).phrase.empty()) {
-    indicator = pre.sub(indicator_end + comparator_text.size(), pre.s.size());
+  if (!first.water_class && !op.empty() && clean_head(indicator_end).empty()) {
+    ind_lo = indicator_end + comparator_size;
+    ind_hi = pre.s.size();
     indicator_is_head = false;
   }
   // "创建A30家、B5个": a verb carries over an enumeration of counts.
@@ -935,32 +1017,42 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   if (op.empty() && last_by_verb_ && same_region && starts_with(pre.s, "、")) {
     op = "+";
     rule_ids += "+verb.carried";
-    indicator = clean_head(pre.s.size()).phrase;
+    const Cleaned c = clean_head(pre.s.size());
+    ind_lo = c.lo;
+    ind_hi = c.hi;
     indicator_is_head = false;
   }
   bool by_verb = false;
+  Phrase counted;  // the text after the value, for a verb that counts what follows
   // Verb-object-number: "创建绿色工厂5个".
   if (op.empty()) {
     const RuleSet& verbs = create_verbs_;
-    const Phrase& cleaned = clean_head(pre.s.size()).phrase;
+    const Cleaned c = clean_head(pre.s.size());
+    const std::string_view cleaned = std::string_view(pre.s).substr(c.lo, c.hi - c.lo);
     for (std::size_t k = 0; k < verbs.rules.size(); ++k) {
       const PatternRule& v = verbs.rules[k];
-      // A match holds one of the verb's required characters.
+      // A match holds one of the verb's required characters (looked for in a
+      // short phrase only: the match itself runs from the phrase's start).
       if (const auto& required = facts_->verb_required[k];
-          required && !holds_any(*required, cleaned.s, 0, cleaned.s.size()))
+          required && cleaned.size() <= kShortPhraseBytes && !holds_any(*required, cleaned, 0, cleaned.size()))
         continue;
+      const re2::StringPiece piece(cleaned.data(), cleaned.size());  // the whole text: ^ holds at its start
       re2::StringPiece m;
-      if (v.re->Match(cleaned.s, 0, cleaned.s.size(), RE2::ANCHOR_START, &m, 1)) {
+      if (v.re->Match(piece, 0, piece.size(), RE2::ANCHOR_START, &m, 1)) {
         op = v.attr("op");
         rule_ids += "+" + v.id;
         by_verb = true;
-        indicator = cleaned.sub(m.size(), cleaned.s.size());
+        ind_lo = c.lo + m.size();
+        ind_hi = c.hi;
         indicator_is_head = false;
         // Verb-number-object: "建成10个美丽示范村" names what it counts after the value.
         std::size_t after = gr.hits.back().span.end;
-        if (indicator.empty() && gr.hits.size() == 1 && gr.qualifier.empty() && after < seg.end &&
+        if (ind_lo >= ind_hi && gr.hits.size() == 1 && gr.qualifier.empty() && after < seg.end &&
             text_[after] != '(') {
-          indicator.append(text_, {after, seg.end});
+          counted.append(text_, {after, seg.end});
+          ind_base = &counted;
+          ind_lo = 0;
+          ind_hi = counted.s.size();
           counted_after = true;
         }
         break;
@@ -973,30 +1065,35 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
 
   std::optional<int> baseline;
   if (indicator_is_head) {
-    const Cleaned& c = clean_head(indicator_end);
-    indicator = c.phrase;
+    const Cleaned c = clean_head(indicator_end);
+    ind_lo = c.lo;
+    ind_hi = c.hi;
     baseline = c.baseline;
   } else {
-    indicator = clean_indicator(indicator, &baseline);
+    std::tie(ind_lo, ind_hi) = clean_range(ind_base->s, ind_lo, std::max(ind_lo, ind_hi), &baseline,
+                                           ind_base == &pre && !first.water_class ? &pre_text_.verbs : nullptr);
   }
   // "95%以上的自然村…": the indicator follows the value.
   std::size_t tail_end = gr.qualifier.empty() ? gr.hits.back().span.end : gr.qualifier.end;
+  Phrase after;
   if (counted_after) {
     tail_end = seg.end;
-  } else if (indicator.empty() && text_.compare(tail_end, 3, "的") == 0) {
-    Phrase after;
+  } else if (ind_lo >= ind_hi && text_.compare(tail_end, 3, "的") == 0) {
     after.append(text_, {tail_end + 3, seg.end});
-    indicator = clean_indicator(after, nullptr);
+    std::tie(ind_lo, ind_hi) = clean_range(after.s, 0, after.s.size(), nullptr);
+    ind_base = &after;
     tail_end = seg.end;
   } else if (text_.compare(tail_end, 3, "的") == 0) {
     return false;  // "20%的企业": the value modifies a noun
   }
   // "…较2020年提升10个百分点,达到75%以上": the indicator of the target before.
-  if (indicator.empty() && had_comparator && same_region && !last_indicator_.empty()) {
-    indicator = last_indicator_;
+  if (ind_lo >= ind_hi && had_comparator && same_region && !last_indicator_.empty()) {
+    ind_base = &last_indicator_;
+    ind_lo = 0;
+    ind_hi = last_indicator_.s.size();
     rule_ids += "+indicator.carried";
   }
-  if (indicator.empty()) return false;
+  if (ind_lo >= ind_hi) return false;
 
   // Threshold that only scopes a rule: "20平方公里以上河流", "35蒸吨以下燃煤锅炉".
   if (!comparator_touching && !counted_after && !gr.qualifier.empty() && qual_op != "~" && tail_end < seg.end) {
@@ -1010,13 +1107,14 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     if (is_han(utf8::next(text_, i))) return false;
   }
   // Plausibility: a comparator, a qualifier, or a measured indicator with a level.
-  const bool measured = in_list(measure_words_, indicator.s, /*suffix=*/true);
+  const bool measured = in_list(measure_words_, indicator_view(), /*suffix=*/true);
   if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured) return false;
   // A bare number needs an indicator that takes one: 系数, 指数, or an acronym "(PUE)".
   static const RE2 acronym(R"(\([A-Za-z][A-Za-z0-9.]*\)$)");
-  if (first.unitless && !in_list(unitless_indicators_, indicator.s, /*suffix=*/true) &&
-      !RE2::PartialMatch(indicator.s, acronym))
+  if (first.unitless && !in_list(unitless_indicators_, indicator_view(), /*suffix=*/true) &&
+      !RE2::PartialMatch(re2::StringPiece(indicator_view().data(), indicator_view().size()), acronym))
     return false;
+  const Phrase indicator = ind_base->sub(ind_lo, ind_hi);
 
   // Op from comparator and qualifier.
   if (qual_op == "~") op = "~";

@@ -16,4 +16,13 @@ void extract_table_targets(const NormalizedText& text, const Grammar::Impl& gram
                            const std::vector<std::string>& lower_is_better, Document& doc,
                            std::vector<bool>& table_lines);
 
+// For tests: the prose extractor's work on long texts, and a switch to its
+// straightforward path (each value's text read from the anchor again, the
+// comparators scanned from its start, no text known to hold no clause verb),
+// to compare with. Not for production use: plain globals, one test at a time.
+struct TargetsTesting {
+  static inline bool straightforward = false;
+  static inline std::size_t scanned_bytes = 0;  // bytes the scans before values went over
+};
+
 }  // namespace plancmp

@@ -623,6 +623,7 @@ WordScanner::WordScanner(const std::vector<const WordList*>& lists) : first_bits
     return a.c != b.c ? a.c < b.c : a.word.list < b.word.list;
   });
   for (Keyed& k : keyed) {
+    longest_ = std::max(longest_, k.word.text.size());
     if (firsts_.empty() || firsts_.back().c != k.c) firsts_.push_back({k.c, words_.size(), words_.size()});
     words_.push_back(std::move(k.word));
     firsts_.back().end = words_.size();
@@ -630,6 +631,30 @@ WordScanner::WordScanner(const std::vector<const WordList*>& lists) : first_bits
     else astral_firsts_ = true;
   }
   usable_ = true;
+}
+
+std::size_t WordScanner::sync_point(std::string_view text, std::size_t at) const {
+  at = std::min(at, text.size());
+  while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  // Move back to the start of any word that spans `at`, until none does.
+  for (bool moved = true; moved && at > 0;) {
+    moved = false;
+    for (std::size_t q = at > longest_ ? at - longest_ + 1 : 0; q < at; ++q) {
+      if ((static_cast<unsigned char>(text[q]) & 0xC0) == 0x80) continue;
+      std::size_t i = q;
+      const First* first = words_opening(utf8::next(text, i));
+      if (!first) continue;
+      for (std::size_t w = first->begin; w < first->end && !moved; ++w) {
+        const std::string& word = words_[w].text;
+        if (q + word.size() > at && text.compare(q, word.size(), word) == 0) {
+          at = q;
+          moved = true;
+        }
+      }
+      if (moved) break;
+    }
+  }
+  return at;
 }
 
 const WordScanner::First* WordScanner::words_opening(char32_t c) const {

@@ -118,9 +118,15 @@ class WordScanner {
   explicit WordScanner(const std::vector<const WordList*>& lists);
   bool usable() const { return usable_; }
   // Calls found(list, begin, end) for each match of each list in `text`, by
-  // position, lists in order at one position.
+  // position, lists in order at one position; the scans start at `from` (a
+  // character start).
   template <class Found>
-  void scan(std::string_view text, Found&& found) const;
+  void scan(std::string_view text, Found&& found, std::size_t from = 0) const;
+  // A place at or before `at` where every list's scan of `text` from its start
+  // stands as a scan started there would: no word spans it (starts before it
+  // and ends after). Scans started there find the same matches after it.
+  std::size_t sync_point(std::string_view text, std::size_t at) const;
+  std::size_t longest_word() const { return longest_; }
 
  private:
   struct Word {
@@ -135,7 +141,7 @@ class WordScanner {
   const First* words_opening(char32_t c) const;
 
   bool usable_ = false;
-  std::size_t lists_ = 0;
+  std::size_t lists_ = 0, longest_ = 0;
   std::vector<Word> words_;
   std::vector<First> firsts_;                // by c
   std::vector<std::uint64_t> first_bits_;    // bit per code point below U+10000
@@ -143,10 +149,10 @@ class WordScanner {
 };
 
 template <class Found>
-void WordScanner::scan(std::string_view text, Found&& found) const {
+void WordScanner::scan(std::string_view text, Found&& found, std::size_t from) const {
   std::size_t next_from[64];
-  for (std::size_t l = 0; l < lists_; ++l) next_from[l] = 0;
-  for (std::size_t at = 0; at < text.size();) {
+  for (std::size_t l = 0; l < lists_; ++l) next_from[l] = from;
+  for (std::size_t at = from; at < text.size();) {
     const std::size_t start = at;
     const char32_t c = utf8::next(text, at);
     if (c < 0x10000 ? !(first_bits_[c >> 6] >> (c & 63) & 1) : !astral_firsts_) continue;
