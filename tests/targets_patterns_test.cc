@@ -273,6 +273,21 @@ TEST_CASE("WordScanner finds what RE2's scan of each list finds") {
       CAPTURE(l);
       CHECK(got[l] == want[l]);
     }
+    // Scans taken up at a sync point find what the whole scans find after it.
+    for (std::size_t at = 0; at <= s.size(); at += 1 + rng.next(10)) {
+      const std::size_t from = scanner.sync_point(s, at);
+      CHECK(from <= at);
+      std::vector<std::vector<std::pair<std::size_t, std::size_t>>> part(lists.size());
+      scanner.scan(s, [&](std::size_t l, std::size_t b, std::size_t e) { part[l].push_back({b, e}); }, from);
+      for (std::size_t l = 0; l < lists.size(); ++l) {
+        std::vector<std::pair<std::size_t, std::size_t>> after;
+        for (const auto& m : got[l])
+          if (m.first >= from) after.push_back(m);
+        CAPTURE(s);
+        CAPTURE(at);
+        CHECK(part[l] == after);
+      }
+    }
   }
 }
 
