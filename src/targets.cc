@@ -305,7 +305,8 @@ class TargetExtractor {
     for (const std::string& w : per_period_words_) longest_per_period_ = std::max(longest_per_period_, w.size());
     for (const std::string& verb : clause_verbs_) {
       // An empty verb ends everywhere: the cut it makes leaves nothing, so none is made.
-      if (!verb.empty()) clause_verb_last_[static_cast<unsigned char>(verb.back())] = true;
+      if (verb.empty()) empty_clause_verb_ = true;
+      else clause_verb_last_[static_cast<unsigned char>(verb.back())] = true;
       longest_clause_verb_ = std::max(longest_clause_verb_, verb.size());
     }
     prefix_firsts_ = edge_chars(indicator_prefixes_, /*last=*/false);
@@ -352,11 +353,11 @@ class TargetExtractor {
   // An indicator cleaned: strips leading filler, a leading date and trailing
   // adverbs; cuts a baseline ("比2020年") off the end and reports its year.
   // What is kept of text[lo, hi), as a range of it.
-  // `free`, if given, says how much of the text's start holds no clause verb
+  // `free`, if given, tells a stretch of the text that holds no clause verb
   // (and learns more): the search for the last verb then stops there.
   struct VerbFree {
-    std::size_t upto = 0;    // text[0, upto) holds no clause verb
-    std::size_t stable = 0;  // text[0, stable) stays as it is for later calls
+    std::size_t from = 0, upto = 0;  // no clause verb lies within text[from, upto)
+    std::size_t stable = 0;          // text[0, stable) stays as it is for later calls
   };
   std::pair<std::size_t, std::size_t> clean_range(std::string_view text, std::size_t lo, std::size_t hi,
                                                   std::optional<int>* baseline, VerbFree* free = nullptr) const;
@@ -433,6 +434,7 @@ class TargetExtractor {
   const Phrase& text_before(Span seg, Span anchor, std::size_t value_begin);
   std::size_t longest_per_period_ = 0;  // bytes
   ByteSet clause_verb_last_{};            // the bytes a clause verb ends with
+  bool empty_clause_verb_ = false;        // the list holds "" (then no cut is ever made)
   std::size_t longest_clause_verb_ = 0;   // bytes
   struct RawMatch {
     std::size_t rule, b, e;
@@ -753,23 +755,26 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
   // it, when what follows the verb is a measured indicator (so it must end
   // with a measure word, as the whole does):
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
-  if (!fewer_chars_than(view(), kLongIndicatorChars + 1) && in_list(measure_words_, view(), true)) {
+  if (!empty_clause_verb_ && !fewer_chars_than(view(), kLongIndicatorChars + 1) &&
+      in_list(measure_words_, view(), true)) {
     const std::string_view v = view();
     // Where the last verb ends (the last end of any verb's last occurrence).
-    // Occurrences that would lie in text[0, free->upto) are known not to.
+    // No verb lies within text[free->from, free->upto): starts that would
+    // put one there are not looked at.
     std::size_t from = 0;  // in v: the first start looked at
-    bool learns = free != nullptr;
-    if (free) {
+    std::size_t known_from = lo;  // after the search: text[known_from, hi) holds no verb, if none found
+    if (free && free->upto > free->from && lo >= free->from && !TargetsTesting::straightforward) {
       const std::size_t first_start = free->upto > longest_clause_verb_ ? free->upto - longest_clause_verb_ + 1 : 0;
-      if (first_start >= lo) from = std::min(first_start - lo, v.size());
-      else learns = false;  // starts in [lo, first_start) would go unseen
-    }
-    if (TargetsTesting::straightforward) {
-      from = 0;
-      learns = false;
+      if (first_start >= lo) {
+        from = std::min(first_start - lo, v.size());
+        known_from = free->from;
+      }
     }
     const std::size_t cut = last_verb_end(v, from);
-    if (cut == 0 && learns) free->upto = std::min(hi, free->stable);  // text[0, hi) holds no verb
+    if (cut == 0 && free) {
+      free->from = known_from;
+      free->upto = std::min(hi, free->stable);
+    }
     if (cut > 0 && !fewer_chars_than(v.substr(cut), 4) && in_list(measure_words_, v.substr(cut), true)) lo += cut;
   }
   return {lo, hi};
@@ -897,6 +902,7 @@ const Phrase& TargetExtractor::text_before(Span seg, Span anchor, std::size_t va
   p.kept = p.phrase.s.size();
   p.verbs.stable = p.kept;
   p.verbs.upto = std::min(p.verbs.upto, p.kept);
+  p.verbs.from = std::min(p.verbs.from, p.verbs.upto);
   p.phrase.append(text_, {p.run, value_begin});
   return p.phrase;
 }

@@ -19,14 +19,14 @@ namespace {
 // A paragraph of `n` pieces: values that modify nouns ("5%的企业"), measured
 // indicators, clause verbs, notes in parentheses with and without values,
 // comparators near and far from their values, and now and then a target.
-std::string dense_line(unsigned seed, int n) {
+std::string dense_line(unsigned seed, int n, const std::string& lead_in = "") {
   const std::vector<std::string> pieces = {
       "13%的企业", "约5%的", "覆盖率", "达到", "实现", "推进", "完成", "比例", "(含5%)", "(PM2.5)", "(", ")",
       "的", "企业", "和", "、", "治理率", "提高到", "控制在年均", "每日", "30公吨", "以上", "新建", "5个",
       "保持Ⅱ类", "较2020年", "下降", "系数", "0.6", "消除", "国控断面水体比例", "达到旱田播种面积", "50%",
       "18%以上的", "低于标准的企业整改率", "20平方公里以上河流"};
   plancmp_test::Lcg rng{seed};
-  std::string line = "一、重点任务\n(一)加强治理。";
+  std::string line = "一、重点任务\n(一)加强治理。" + lead_in;
   for (int k = 0; k < n; ++k) {
     // Mostly values that are no targets, so the anchor stays put.
     const unsigned pick = rng.next(1000);
@@ -73,7 +73,8 @@ TEST_CASE("dense lines: reused work gives what reading each value afresh gives")
   std::size_t targets = 0;
   for (unsigned seed = 1; seed <= 40; ++seed) {
     CAPTURE(seed);
-    const std::string line = dense_line(seed, 400);
+    // Some paragraphs open with words the indicator sheds.
+    const std::string line = dense_line(seed, 400, seed % 3 == 0 ? "确保全市" : seed % 3 == 1 ? "、" : "");
     const Run fast = extract(line, false), plain = extract(line, true);
     check_same(fast.targets, plain.targets);
     targets += fast.targets.size();
@@ -89,6 +90,19 @@ TEST_CASE("dense lines: a long line of values costs work in proportion to its le
   const Run fast = extract(line, false);
   MESSAGE("long line: " << line.size() << " bytes, " << fast.targets.size() << " targets, scanned " << fast.scanned);
   CHECK(fast.scanned < 20 * line.size());
+  // The same when the indicator sheds words at its start, and when it ends
+  // with a measure and holds no clause verb (its last verb searched for).
+  const std::string led = dense_line(7, 12000, "确保全市");
+  CHECK(extract(led, false).scanned < 20 * led.size());
+  auto measured_line = [](int n) {
+    std::string line = "一、重点任务\n(一)加强治理。确保";
+    for (int k = 0; k < n; ++k) line += std::to_string(k % 97 + 1) + "%的企业覆盖率";
+    return line + "\n";
+  };
+  const std::string measured = measured_line(8000);
+  CHECK(extract(measured, false).scanned < 20 * measured.size());
+  const std::string measured_short = measured_line(1500);
+  check_same(extract(measured_short, false).targets, extract(measured_short, true).targets);
   // The straightforward path does the quadratic work (on a shorter line).
   const std::string shorter = dense_line(7, 3000);
   const Run fast_short = extract(shorter, false), plain_short = extract(shorter, true);
