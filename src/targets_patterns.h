@@ -1,6 +1,9 @@
 // What the target extractor reads from a rule's pattern text beyond what RE2
 // tells (private to src/): which characters its matches can hold, which can
-// open a match, and whether it is a plain list of words. Each reading is
+// open a match and which one of must be in it (pattern_chars), where its
+// named groups lie when its parts end where their characters stop
+// (SequenceGroups), and whether it is a plain list of words (word_list,
+// WordScanner); and StartTest, where a rule can start in a text. Each reading is
 // conservative: '.', a negated class, \D \S \W and Unicode classes (but
 // \p{Han}) are taken as any character, and where the pattern uses something
 // it does not follow (\Q…\E, octal escapes, [[:name:]], case folding outside
