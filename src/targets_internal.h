@@ -19,10 +19,11 @@ void extract_table_targets(const NormalizedText& text, const Grammar::Impl& gram
 // For tests: the prose extractor's work on long texts, and a switch to its
 // straightforward path (each value's text read from the anchor again, the
 // comparators scanned from its start, no text known to hold no clause verb),
-// to compare with. Not for production use: plain globals, one test at a time.
+// to compare with. The switch is a plain global, set by one test at a time;
+// the count is per thread (documents are read in parallel).
 struct TargetsTesting {
   static inline bool straightforward = false;
-  static inline std::size_t scanned_bytes = 0;  // bytes the scans before values went over
+  static inline thread_local std::size_t scanned_bytes = 0;  // bytes the scans before values went over
 };
 
 }  // namespace plancmp
