@@ -43,8 +43,16 @@ std::string normalize_with(const icu::Normalizer2* n, UErrorCode status, const s
   return s;
 }
 
-// NFKC only (units keep their case: "mg/L").
+// NFKC only (units keep their case: "mg/L"). ASCII and the CJK Unified
+// Ideographs have no NFKC mappings and compose with none of them: a unit of
+// only these ("%", "微克/立方米") is its own NFKC form (tests check).
 std::string nfkc(const std::string& utf8) {
+  bool inert = true;
+  for (std::size_t i = 0; i < utf8.size() && inert;) {
+    const char32_t c = utf8::next(utf8, i);
+    inert = c < 0x80 || (c >= 0x4E00 && c <= 0x9FFF);
+  }
+  if (inert) return utf8;
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
   return normalize_with(n, status, utf8);
@@ -58,9 +66,24 @@ bool nfkc_casefold_inert(char32_t c) {
 }
 
 // NFKC with case folding (full-width -> half-width, "PM₂.₅" -> "pm2.5"), in
-// place.
+// place. A phrase of inert characters and A-Z ("PM2.5年均浓度") is only
+// lower-cased: A-Z fold to a-z and compose with none of them (tests check).
 void nfkc_casefold(std::u32string& s) {
-  if (std::all_of(s.begin(), s.end(), nfkc_casefold_inert)) return;
+  bool upper = false, ascii_fold = true;
+  for (char32_t c : s) {
+    if (nfkc_casefold_inert(c)) continue;
+    if (c < U'A' || c > U'Z') {
+      ascii_fold = false;
+      break;
+    }
+    upper = true;
+  }
+  if (ascii_fold) {
+    if (upper)
+      for (char32_t& c : s)
+        if (c >= U'A' && c <= U'Z') c += U'a' - U'A';
+    return;
+  }
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
   if (U_FAILURE(status)) return;
@@ -113,36 +136,111 @@ bool is_alnum(char32_t c) {
   return u_isalnum(static_cast<UChar32>(c));
 }
 
-// The script- and punctuation-independent form, before prefixes and folds:
-// Simplified, Roman numerals as digits, NFKC + case fold, letters and digits
-// only ("-" kept between digits: 1-3类).
-std::u32string base_form(const std::string& phrase) {
-  std::u32string s = utf8::decode(phrase);
-  // Traditional -> Simplified, phrase-level, so multi-character conversions
-  // apply (ICU's rules, tabled at build time: see t2s.h). ASCII has none.
-  if (std::any_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x80; })) s = t2s::convert(s);
-  if (std::any_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x2160 && c <= 0x217B; }))
-    s = roman_chars_to_digits(s);
-  nfkc_casefold(s);
-  // ASCII Roman numerals standing alone ("i-iii类", "劣v类") -> digits.
-  std::u32string r;
-  r.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
+// Could t2s::convert() change `s`? Not when no rule matches anywhere in it:
+// then it copies `s`. A rule matches only where its first character stands
+// and, when longer, where its second one follows; a one-character rule that
+// maps a character to itself changes nothing either way. Most Simplified
+// phrases meet none, and this costs a lookup or two a character.
+bool t2s_may_change(std::u32string_view s) {
+  struct Starts {
+    std::vector<bool> single, longer;  // by first character: some rule of one (that changes it), of more
+    std::vector<std::uint64_t> pairs;  // the first two characters of the longer rules, sorted
+    bool empty_rule = false;           // a rule of no characters matches anywhere
+  };
+  static const Starts starts = [] {
+    Starts out;
+    auto mark = [](std::vector<bool>& set, char32_t c) {
+      if (c >= set.size()) set.resize(c + 1, false);
+      set[c] = true;
+    };
+    for (std::size_t r = 0; r < t2s::kRuleCount; ++r) {
+      const std::u32string_view from = t2s::kRules[r].from, to = t2s::kRules[r].to;
+      if (from.size() >= 2) {
+        mark(out.longer, from[0]);
+        out.pairs.push_back(static_cast<std::uint64_t>(from[0]) << 32 | from[1]);
+      } else if (from.size() == 1 && from != to) {
+        mark(out.single, from[0]);
+      } else if (from.empty()) {
+        out.empty_rule = true;
+      }
+    }
+    std::sort(out.pairs.begin(), out.pairs.end());
+    return out;
+  }();
+  if (starts.empty_rule) return true;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char32_t c = s[i];
+    if (c < starts.single.size() && starts.single[c]) return true;
+    if (c < starts.longer.size() && starts.longer[c] && i + 1 < s.size() &&
+        std::binary_search(starts.pairs.begin(), starts.pairs.end(), static_cast<std::uint64_t>(c) << 32 | s[i + 1]))
+      return true;
+  }
+  return false;
+}
+
+// ASCII Roman numerals standing alone ("i-iii类", "劣v类") -> digits: each
+// token of ASCII letters and digits that opens with a letter and is a Roman
+// numeral. False (and `out` untouched) when `s` has none.
+bool ascii_romans_to_digits(const std::u32string& s, std::u32string& out) {
+  auto token_end = [&](std::size_t i) {
+    while (i < s.size() && (is_ascii_letter(s[i]) || is_ascii_digit(s[i]))) ++i;
+    return i;
+  };
+  auto token = [&](std::size_t i, std::size_t j) { return std::u32string_view(s).substr(i, j - i); };
+  bool any = false;
+  for (std::size_t i = 0; i < s.size() && !any;) {
     if (!is_ascii_letter(s[i])) {
-      r.push_back(s[i++]);
+      ++i;
       continue;
     }
-    std::size_t j = i;
-    while (j < s.size() && (is_ascii_letter(s[j]) || is_ascii_digit(s[j]))) ++j;
-    const std::u32string_view token = std::u32string_view(s).substr(i, j - i);
-    if (int v = roman_value(token); v > 0) {
-      for (char d : std::to_string(v)) r.push_back(static_cast<char32_t>(d));
+    const std::size_t j = token_end(i);
+    any = roman_value(token(i, j)) > 0;
+    i = j;
+  }
+  if (!any) return false;
+  out.clear();
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    if (!is_ascii_letter(s[i])) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    const std::size_t j = token_end(i);
+    if (int v = roman_value(token(i, j)); v > 0) {
+      for (char d : std::to_string(v)) out.push_back(static_cast<char32_t>(d));
     } else {
-      r += token;
+      out += token(i, j);
     }
     i = j;
   }
-  std::u32string out;
+  return true;
+}
+
+// The script- and punctuation-independent form, before prefixes and folds:
+// Simplified, Roman numerals as digits, NFKC + case fold, letters and digits
+// only ("-" kept between digits: 1-3类). Into `out`; it runs for every
+// phrase of every plan, so the steps a phrase does not need cost a scan.
+void base_form_into(std::string_view phrase, std::u32string& out) {
+  thread_local std::u32string s, romans;
+  s.resize(phrase.size());  // a code point per byte at most
+  std::size_t length = 0;
+  bool wide = false;
+  for (std::size_t i = 0; i < phrase.size();) {
+    const char32_t c = utf8::next(phrase, i);
+    wide |= c >= 0x80;
+    s[length++] = c;
+  }
+  s.resize(length);
+  if (wide) {
+    // Traditional -> Simplified, phrase-level, so multi-character conversions
+    // apply (ICU's rules, tabled at build time: see t2s.h). ASCII has none.
+    if (t2s_may_change(s)) s = t2s::convert(s);
+    if (std::any_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x2160 && c <= 0x217B; }))
+      s = roman_chars_to_digits(s);
+  }
+  nfkc_casefold(s);
+  const std::u32string& r = ascii_romans_to_digits(s, romans) ? romans : s;
+  out.clear();
   out.reserve(r.size());
   for (std::size_t i = 0; i < r.size(); ++i) {
     char32_t c = r[i];
@@ -154,6 +252,11 @@ std::u32string base_form(const std::string& phrase) {
     }
     // everything else (spaces, punctuation, brackets, symbols) is dropped
   }
+}
+
+std::u32string base_form(std::string_view phrase) {
+  std::u32string out;
+  base_form_into(phrase, out);
   return out;
 }
 
@@ -162,17 +265,52 @@ std::u32string base_form(const std::string& phrase) {
 // alias of every target).
 using Grams = std::vector<std::uint64_t>;
 
-Grams bigrams(const std::u32string& s) {
-  Grams out;
+void bigrams_into(const std::u32string& s, Grams& out) {
+  out.clear();
   if (s.size() < 2) {
     if (!s.empty()) out.push_back(static_cast<std::uint64_t>(s[0]) << 32);
-    return out;
+    return;
   }
   for (std::size_t i = 0; i + 1 < s.size(); ++i)
     out.push_back((static_cast<std::uint64_t>(s[i]) << 32) | static_cast<std::uint64_t>(s[i + 1]));
   std::sort(out.begin(), out.end());
+}
+
+Grams bigrams(const std::u32string& s) {
+  Grams out;
+  bigrams_into(s, out);
   return out;
 }
+
+// Bit c % 64 for each character c of s: a word whose first character's bit
+// is clear is not in s (one test instead of a search).
+std::uint64_t char_bits(std::u32string_view s) {
+  std::uint64_t bits = 0;
+  for (char32_t c : s) bits |= std::uint64_t{1} << (c & 63);
+  return bits;
+}
+
+// Which words a phrase may contain, told from its characters and character
+// pairs (a bit each, by hash) before searching it: a word's first character
+// or pair with a clear bit is not in the phrase.
+class WordFilter {
+ public:
+  explicit WordFilter(std::u32string_view s) : chars_(char_bits(s)) {
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) set(slot(s[i], s[i + 1]));
+  }
+  bool may_contain(std::u32string_view word) const {
+    if (word.empty()) return true;
+    if (!(chars_ >> (word[0] & 63) & 1)) return false;
+    return word.size() < 2 || test(slot(word[0], word[1]));
+  }
+
+ private:
+  static std::size_t slot(char32_t a, char32_t b) { return (a * 31u + b) & 255u; }
+  void set(std::size_t k) { pairs_[k >> 6] |= std::uint64_t{1} << (k & 63); }
+  bool test(std::size_t k) const { return pairs_[k >> 6] >> (k & 63) & 1; }
+  std::uint64_t chars_;
+  std::uint64_t pairs_[4] = {};
+};
 
 // Character-bigram Dice coefficient of two normalized strings, as
 // ../shared/tools/score.py's dice() (bigrams counted as a multiset).
@@ -257,6 +395,17 @@ bool snake_case(const std::string& id) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
+// Per-thread working memory of Data::rank() (memory only: nothing of one
+// phrase is read by the next).
+struct RankScratch {
+  std::u32string phrase;
+  Grams grams;
+  std::vector<double> best;
+  std::vector<char> inside;
+  std::vector<std::uint32_t> hits;  // per alias, 0 between calls
+  std::vector<std::uint32_t> touched;
+};
+
 }  // namespace
 
 // ------------------------------------------------------------ the catalogue
@@ -272,13 +421,20 @@ struct Catalogue::Data {
     int indicator = 0;
   };
   std::vector<Alias> aliases;                                 // every alias and name, normalized
-  // (bigram, alias) pairs, sorted: the aliases a phrase shares a bigram with.
-  // An alias sharing none scores 0 (no Dice hit, and neither string contains
-  // the other), so fuzzy matching scores only these, plus the one-character
+  // The aliases by bigram: for the distinct bigram gram_keys[g] (sorted), the
+  // aliases that have it and how often are postings[gram_start[g] ..
+  // gram_start[g + 1]). An alias sharing no bigram with a phrase scores 0 (no
+  // Dice hit, and neither string contains the other), so fuzzy matching
+  // scores only those the phrase's bigrams list, plus the one-character
   // aliases, which have no bigram.
-  std::vector<std::pair<std::uint64_t, int>> gram_aliases;
+  struct Posting {
+    std::uint32_t alias, count;
+  };
+  std::vector<std::uint64_t> gram_keys;
+  std::vector<std::uint32_t> gram_start;
+  std::vector<Posting> postings;
   std::vector<int> short_aliases;
-  std::unordered_map<std::string, int> alias_index;           // normalized UTF-8 -> indicator
+  std::unordered_map<std::u32string, int> alias_index;        // normalized -> indicator
   std::unordered_map<std::string, int> id_index;
   std::vector<std::vector<std::u32string>> excludes;          // per indicator, normalized
   std::vector<std::vector<std::u32string>> requires_any;      // per indicator, normalized
@@ -287,20 +443,32 @@ struct Catalogue::Data {
   // instead of one per indicator).
   std::map<std::string, std::vector<char>> accepting;
   std::vector<int> vetoable;  // indicators with excludes or requires words
+  std::vector<char> has_alias;  // per indicator (every one has: its name)
+  std::vector<char> all_accept, none_accept;  // accepting rows of no unit, of a unit none accepts
 
-  std::u32string normalize(const std::string& phrase) const {
-    std::u32string s = base_form(phrase);
+  void normalize_into(std::string_view phrase, std::u32string& s) const {
+    base_form_into(phrase, s);
     for (bool changed = true; changed;) {
       changed = false;
       for (const auto& p : strip_prefixes)
-        if (s.size() > p.size() && s.compare(0, p.size(), p) == 0) {
+        if (s.size() > p.size() && s[0] == p[0] && s.compare(0, p.size(), p) == 0) {
           s.erase(0, p.size());
           changed = true;
         }
     }
-    for (const auto& [from, to] : folds)
-      for (std::size_t pos = s.find(from); pos != std::u32string::npos; pos = s.find(from, pos + to.size()))
+    std::uint64_t chars = char_bits(s);  // a superset once folds replace
+    for (const auto& [from, to] : folds) {
+      if (!(chars >> (from[0] & 63) & 1)) continue;
+      for (std::size_t pos = s.find(from); pos != std::u32string::npos; pos = s.find(from, pos + to.size())) {
         s.replace(pos, from.size(), to);
+        chars |= char_bits(to);
+      }
+    }
+  }
+
+  std::u32string normalize(std::string_view phrase) const {
+    std::u32string s;
+    normalize_into(phrase, s);
     return s;
   }
 
@@ -315,7 +483,192 @@ struct Catalogue::Data {
     auto it = unit_family.find(folded_unit);
     return it == unit_family.end() ? folded_unit : it->second;
   }
+
+  // How a phrase ranks against the indicators (indices into them).
+  struct Ranking {
+    enum Kind { kEmpty, kAlias, kNoneCompatible, kBelowThreshold, kAmbiguous, kFuzzy } kind = kEmpty;
+    int top = -1, second = -1;
+    double top_score = 0, second_score = 0;
+  };
+  Ranking rank(const std::string& phrase, const std::string& unit, double threshold, double margin) const;
+
+ private:
+  void score_by_postings(const std::u32string& n, const Grams& grams, std::vector<double>& best,
+                         std::vector<char>& inside, RankScratch& scratch) const;
 };
+
+// Scores the aliases (of two characters or more) that share a bigram with the
+// phrase `n` (of two or more): the Dice hits of each come from the postings
+// of n's bigrams (the multiset intersection dice()'s merge counts), and a
+// containment is looked for only where the hits allow one (each bigram of
+// the shorter string is one of the other's).
+void Catalogue::Data::score_by_postings(const std::u32string& n, const Grams& grams, std::vector<double>& best,
+                                        std::vector<char>& inside, RankScratch& scratch) const {
+  std::vector<std::uint32_t>& hits = scratch.hits;
+  if (hits.size() != aliases.size()) hits.assign(aliases.size(), 0);
+  std::vector<std::uint32_t>& touched = scratch.touched;
+  touched.clear();
+  for (std::size_t g = 0; g < grams.size();) {
+    std::size_t next = g + 1;
+    while (next < grams.size() && grams[next] == grams[g]) ++next;
+    const auto times = static_cast<std::uint32_t>(next - g);
+    const auto key = std::lower_bound(gram_keys.begin(), gram_keys.end(), grams[g]);
+    if (key != gram_keys.end() && *key == grams[g]) {
+      const auto at = static_cast<std::size_t>(key - gram_keys.begin());
+      for (std::uint32_t p = gram_start[at]; p < gram_start[at + 1]; ++p) {
+        const Posting& post = postings[p];
+        if (hits[post.alias] == 0) touched.push_back(post.alias);
+        hits[post.alias] += std::min(times, post.count);
+      }
+    }
+    g = next;
+  }
+  const std::size_t ng = grams.size();
+  for (std::uint32_t k : touched) {
+    const std::uint32_t hit = hits[k];
+    hits[k] = 0;
+    const Alias& a = aliases[k];
+    const auto i = static_cast<std::size_t>(a.indicator);
+    if (best[i] < -1.5) continue;
+    const std::size_t na = a.grams.size();
+    const bool n_in_alias = hit == ng && a.text.find(n) != std::u32string::npos;
+    const bool alias_in_n = hit == na && n.find(a.text) != std::u32string::npos;
+    // dice() and similar() of the two.
+    double d = ng == na && hit == ng && a.text == n ? 1.0 : 2.0 * hit / static_cast<double>(ng + na);
+    if (n_in_alias || alias_in_n) d = std::max(0.75, d);
+    best[i] = std::max(best[i], d);
+    if (n_in_alias) inside[i] = 1;
+  }
+}
+
+Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const std::string& unit, double threshold,
+                                               double margin) const {
+  thread_local RankScratch scratch;
+  Ranking out;
+  std::u32string& n = scratch.phrase;
+  normalize_into(phrase, n);
+  if (n.empty()) return out;
+  // unit_compatible(), with the unit folded once rather than per indicator.
+  const std::string folded_unit = fold_unit(unit);
+  const std::vector<char>* accepting_row = &all_accept;  // no unit: every indicator
+  if (!folded_unit.empty()) {
+    auto it = accepting.find(family(folded_unit));
+    accepting_row = it != accepting.end() ? &it->second : &none_accept;
+  }
+  auto compatible = [&](int i) { return (*accepting_row)[static_cast<std::size_t>(i)] != 0; };
+
+  // 1. An alias, exactly (its unit permitting).
+  if (auto it = alias_index.find(n); it != alias_index.end() && compatible(it->second)) {
+    out.kind = Ranking::kAlias;
+    out.top = it->second;
+    return out;
+  }
+
+  // 2. Fuzzy: each indicator's best alias score; excludes and units veto
+  // (-2), and every alias scores at least 0 (an indicator without one: -1).
+  const std::size_t count = families.size();
+  std::vector<double>& best = scratch.best;
+  best.resize(count);
+  const bool scored_by_grams = n.size() >= 2;
+  for (std::size_t i = 0; i < count; ++i)
+    best[i] = !(*accepting_row)[i] ? -2.0 : scored_by_grams && has_alias[i] ? 0.0 : -1.0;
+  const WordFilter filter(n);
+  auto in_phrase = [&](const std::u32string& word) {
+    return filter.may_contain(word) && n.find(word) != std::u32string::npos;
+  };
+  for (int vi : vetoable) {
+    const auto i = static_cast<std::size_t>(vi);
+    const auto& req = requires_any[i];
+    if (std::any_of(excludes[i].begin(), excludes[i].end(), in_phrase) ||
+        (!req.empty() && std::none_of(req.begin(), req.end(), in_phrase)))
+      best[i] = -2.0;
+  }
+  // inside[i]: the phrase is part of one of indicator i's wordings (a
+  // truncated or generic phrase, "安全利用率").
+  std::vector<char>& inside = scratch.inside;
+  inside.assign(count, 0);
+  Grams& grams = scratch.grams;
+  bigrams_into(n, grams);
+  auto score = [&](const Alias& a) {
+    const auto i = static_cast<std::size_t>(a.indicator);
+    if (best[i] < -1.5) return;
+    best[i] = std::max(best[i], similar(n, grams, a.text, a.grams));
+    if (a.text.find(n) != std::u32string::npos) inside[i] = 1;
+  };
+  if (!scored_by_grams) {
+    for (const auto& a : aliases) score(a);
+  } else {
+    for (int k : short_aliases) score(aliases[static_cast<std::size_t>(k)]);
+    score_by_postings(n, grams, best, inside, scratch);
+  }
+  int top = -1, second = -1;
+  for (int i = 0; i < static_cast<int>(count); ++i) {
+    if (best[static_cast<std::size_t>(i)] < 0) continue;
+    if (top < 0 || best[static_cast<std::size_t>(i)] > best[static_cast<std::size_t>(top)]) {
+      second = top;
+      top = i;
+    } else if (second < 0 || best[static_cast<std::size_t>(i)] > best[static_cast<std::size_t>(second)]) {
+      second = i;
+    }
+  }
+  if (top < 0) {
+    out.kind = Ranking::kNoneCompatible;
+    return out;
+  }
+  out.top = top;
+  out.top_score = best[static_cast<std::size_t>(top)];
+  out.second = second;
+  if (second >= 0) out.second_score = best[static_cast<std::size_t>(second)];
+  if (out.top_score < threshold) {
+    out.kind = Ranking::kBelowThreshold;
+  } else if (second >= 0 && out.top_score - out.second_score < margin) {
+    out.kind = Ranking::kAmbiguous;
+  } else if (inside[static_cast<std::size_t>(top)] && std::count(inside.begin(), inside.end(), 1) > 1) {
+    // Part of the wordings of several indicators: the phrase does not say which.
+    out.kind = Ranking::kAmbiguous;
+  } else {
+    out.kind = Ranking::kFuzzy;
+  }
+  return out;
+}
+
+namespace {
+
+// The one-character aliases, and the postings of the others by bigram (see
+// Catalogue::Data).
+void index_aliases(Catalogue::Data& data) {
+  struct Entry {
+    std::uint64_t gram;
+    std::uint32_t alias, count;
+  };
+  std::vector<Entry> entries;
+  for (std::size_t k = 0; k < data.aliases.size(); ++k) {
+    const Grams& grams = data.aliases[k].grams;
+    if (data.aliases[k].text.size() < 2) {
+      data.short_aliases.push_back(static_cast<int>(k));
+      continue;
+    }
+    for (std::size_t g = 0; g < grams.size();) {  // grams is sorted: a run per distinct bigram
+      std::size_t next = g + 1;
+      while (next < grams.size() && grams[next] == grams[g]) ++next;
+      entries.push_back({grams[g], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(next - g)});
+      g = next;
+    }
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.gram != b.gram ? a.gram < b.gram : a.alias < b.alias; });
+  data.postings.reserve(entries.size());
+  for (std::size_t e = 0; e < entries.size(); ++e) {
+    if (e == 0 || entries[e].gram != entries[e - 1].gram) {
+      data.gram_keys.push_back(entries[e].gram);
+      data.gram_start.push_back(static_cast<std::uint32_t>(e));
+    }
+    data.postings.push_back({entries[e].alias, entries[e].count});
+  }
+  data.gram_start.push_back(static_cast<std::uint32_t>(entries.size()));
+}
+
+}  // namespace
 
 std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, const std::string& path,
                                                      bool embedded) {
@@ -480,11 +833,10 @@ std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, c
       for (const auto& [text_alias, alias_node] : all) {
         std::u32string n = data->normalize(text_alias);
         if (n.empty()) f.fail(alias_node, fmt::format("alias `{}` is empty once normalized", text_alias));
-        const std::string key = utf8::encode(n);
-        auto [it, fresh] = data->alias_index.emplace(key, index);
+        auto [it, fresh] = data->alias_index.emplace(n, index);
         if (!fresh && it->second != index)
-          f.fail(alias_node, fmt::format("alias `{}` (normalized `{}`) already belongs to `{}`", text_alias, key,
-                                         cat->indicators_[static_cast<std::size_t>(it->second)].id));
+          f.fail(alias_node, fmt::format("alias `{}` (normalized `{}`) already belongs to `{}`", text_alias,
+                                         utf8::encode(n), cat->indicators_[static_cast<std::size_t>(it->second)].id));
         for (const auto& e : excl)
           if (n.find(e) != std::u32string::npos)
             f.fail(alias_node, fmt::format("alias `{}` contains `{}`, one of its own excludes", text_alias,
@@ -514,16 +866,11 @@ std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, c
     }
     if (!data->excludes[i].empty() || !data->requires_any[i].empty()) data->vetoable.push_back(static_cast<int>(i));
   }
-  for (std::size_t k = 0; k < data->aliases.size(); ++k) {
-    const Data::Alias& a = data->aliases[k];
-    if (a.text.size() < 2) {
-      data->short_aliases.push_back(static_cast<int>(k));
-      continue;
-    }
-    for (std::size_t g = 0; g < a.grams.size(); ++g)
-      if (g == 0 || a.grams[g] != a.grams[g - 1]) data->gram_aliases.emplace_back(a.grams[g], static_cast<int>(k));
-  }
-  std::sort(data->gram_aliases.begin(), data->gram_aliases.end());
+  data->all_accept.assign(data->families.size(), 1);
+  data->none_accept.assign(data->families.size(), 0);
+  data->has_alias.assign(data->families.size(), 0);
+  for (const Data::Alias& a : data->aliases) data->has_alias[static_cast<std::size_t>(a.indicator)] = 1;
+  index_aliases(*data);
   cat->data_ = std::move(data);
   return cat;
 }
@@ -558,8 +905,7 @@ const Indicator* Catalogue::find(const std::string& id_or_alias) const {
   if (!data_) return nullptr;
   if (auto it = data_->id_index.find(id_or_alias); it != data_->id_index.end())
     return &indicators_[static_cast<std::size_t>(it->second)];
-  if (auto it = data_->alias_index.find(utf8::encode(data_->normalize(id_or_alias)));
-      it != data_->alias_index.end())
+  if (auto it = data_->alias_index.find(data_->normalize(id_or_alias)); it != data_->alias_index.end())
     return &indicators_[static_cast<std::size_t>(it->second)];
   return nullptr;
 }
@@ -579,108 +925,29 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
     result.why = "empty catalogue";
     return result;
   }
-  const std::u32string n = data_->normalize(phrase);
-  if (n.empty()) {
-    result.why = "empty";
-    return result;
+  using Ranking = Data::Ranking;
+  const Ranking r = data_->rank(phrase, unit, threshold_, margin_);
+  auto id_of = [&](int i) { return indicators_[static_cast<std::size_t>(i)].id; };
+  switch (r.kind) {
+    case Ranking::kEmpty: result.why = "empty"; return result;
+    case Ranking::kAlias:
+      result.id = id_of(r.top);
+      result.method = "alias";
+      result.score = result.best_score = 1.0;
+      result.best = *result.id;
+      return result;
+    case Ranking::kNoneCompatible: result.why = "no compatible indicator"; return result;
+    default: break;
   }
-  // unit_compatible(), with the unit folded once rather than per indicator.
-  const std::string folded_unit = data_->fold_unit(unit);
-  const std::vector<char>* accepting = nullptr;  // null: no indicator accepts the unit
-  if (!folded_unit.empty())
-    if (auto it = data_->accepting.find(data_->family(folded_unit)); it != data_->accepting.end())
-      accepting = &it->second;
-  auto compatible = [&](int i) {
-    return folded_unit.empty() || (accepting && (*accepting)[static_cast<std::size_t>(i)]);
-  };
-
-  // 1. An alias, exactly (its unit permitting).
-  if (auto it = data_->alias_index.find(utf8::encode(n)); it != data_->alias_index.end() && compatible(it->second)) {
-    result.id = indicators_[static_cast<std::size_t>(it->second)].id;
-    result.method = "alias";
-    result.score = result.best_score = 1.0;
-    result.best = *result.id;
-    return result;
+  result.best = id_of(r.top);
+  result.best_score = r.top_score;
+  if (r.second >= 0) {
+    result.runner_up = id_of(r.second);
+    result.runner_up_score = r.second_score;
   }
-
-  // 2. Fuzzy: each indicator's best alias score; excludes and units veto.
-  const Grams grams = bigrams(n);
-  std::vector<double> best(indicators_.size(), -1.0);
-  for (std::size_t i = 0; i < indicators_.size(); ++i)
-    if (!compatible(static_cast<int>(i))) best[i] = -2.0;
-  for (int vi : data_->vetoable) {
-    const auto i = static_cast<std::size_t>(vi);
-    bool vetoed = false;
-    for (const auto& e : data_->excludes[i])
-      if (n.find(e) != std::u32string::npos) vetoed = true;
-    const auto& req = data_->requires_any[i];
-    if (!req.empty() &&
-        std::none_of(req.begin(), req.end(), [&](const std::u32string& r) { return n.find(r) != std::u32string::npos; }))
-      vetoed = true;
-    if (vetoed) best[i] = -2.0;
-  }
-  // inside[i]: the phrase is part of one of indicator i's wordings (a
-  // truncated or generic phrase, "安全利用率").
-  std::vector<char> inside(indicators_.size(), 0);
-  auto score = [&](const Data::Alias& a) {
-    const auto i = static_cast<std::size_t>(a.indicator);
-    if (best[i] < -1.5) return;
-    best[i] = std::max(best[i], similar(n, grams, a.text, a.grams));
-    if (a.text.find(n) != std::u32string::npos) inside[i] = 1;
-  };
-  if (n.size() < 2) {
-    for (const auto& a : data_->aliases) score(a);
-  } else {
-    // Every alias scores at least 0; only those sharing a bigram (or of one
-    // character) can score more, or contain the phrase.
-    for (const auto& a : data_->aliases) {
-      double& b = best[static_cast<std::size_t>(a.indicator)];
-      if (b > -1.5) b = std::max(b, 0.0);
-    }
-    std::vector<char> done(data_->aliases.size(), 0);
-    for (int k : data_->short_aliases) {
-      done[static_cast<std::size_t>(k)] = 1;
-      score(data_->aliases[static_cast<std::size_t>(k)]);
-    }
-    for (std::size_t g = 0; g < grams.size(); ++g) {
-      if (g > 0 && grams[g] == grams[g - 1]) continue;
-      auto it = std::lower_bound(data_->gram_aliases.begin(), data_->gram_aliases.end(),
-                                 std::pair<std::uint64_t, int>(grams[g], -1));
-      for (; it != data_->gram_aliases.end() && it->first == grams[g]; ++it) {
-        auto k = static_cast<std::size_t>(it->second);
-        if (done[k]) continue;
-        done[k] = 1;
-        score(data_->aliases[k]);
-      }
-    }
-  }
-  int top = -1, second = -1;
-  for (int i = 0; i < static_cast<int>(best.size()); ++i) {
-    if (best[static_cast<std::size_t>(i)] < 0) continue;
-    if (top < 0 || best[static_cast<std::size_t>(i)] > best[static_cast<std::size_t>(top)]) {
-      second = top;
-      top = i;
-    } else if (second < 0 || best[static_cast<std::size_t>(i)] > best[static_cast<std::size_t>(second)]) {
-      second = i;
-    }
-  }
-  if (top < 0) {
-    result.why = "no compatible indicator";
-    return result;
-  }
-  result.best = indicators_[static_cast<std::size_t>(top)].id;
-  result.best_score = best[static_cast<std::size_t>(top)];
-  if (second >= 0) {
-    result.runner_up = indicators_[static_cast<std::size_t>(second)].id;
-    result.runner_up_score = best[static_cast<std::size_t>(second)];
-  }
-  if (result.best_score < threshold_) {
+  if (r.kind == Ranking::kBelowThreshold) {
     result.why = "below threshold";
-  } else if (second >= 0 && result.best_score - result.runner_up_score < margin_) {
-    result.why = "ambiguous";
-  } else if (inside[static_cast<std::size_t>(top)] &&
-             std::count(inside.begin(), inside.end(), 1) > 1) {
-    // Part of the wordings of several indicators: the phrase does not say which.
+  } else if (r.kind == Ranking::kAmbiguous) {
     result.why = "ambiguous";
   } else {
     result.id = result.best;
@@ -691,7 +958,10 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
 }
 
 std::optional<std::string> Catalogue::match(const std::string& phrase, const std::string& unit) const {
-  return match_detail(phrase, unit).id;
+  if (!data_ || indicators_.empty()) return std::nullopt;
+  const Data::Ranking r = data_->rank(phrase, unit, threshold_, margin_);
+  if (r.kind != Data::Ranking::kAlias && r.kind != Data::Ranking::kFuzzy) return std::nullopt;
+  return indicators_[static_cast<std::size_t>(r.top)].id;
 }
 
 std::optional<double> Catalogue::to_canonical(const Indicator& ind, double value, const std::string& unit) const {
@@ -707,8 +977,19 @@ std::optional<double> Catalogue::to_canonical(const Indicator& ind, double value
 }
 
 void canonicalize(const Catalogue& catalogue, Document& doc) {
-  // A plan repeats its indicators: each distinct (phrase, unit) is matched once.
-  std::map<std::pair<std::string, std::string>, std::optional<std::string>> seen;
+  // A plan repeats its indicators: each distinct (phrase, unit) is matched
+  // once. The keys view the targets' own strings (they outlive the map).
+  struct Key {
+    std::string_view indicator, unit;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<std::string_view>{}(k.indicator) * 31 + std::hash<std::string_view>{}(k.unit);
+    }
+  };
+  std::unordered_map<Key, std::optional<std::string>, KeyHash> seen;
+  seen.reserve(doc.targets.size());
   for (Target& t : doc.targets) {
     auto [it, fresh] = seen.try_emplace({t.indicator, t.unit});
     if (fresh) it->second = catalogue.match(t.indicator, t.unit);
