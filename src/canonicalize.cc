@@ -5,6 +5,7 @@
 
 #include "yaml_error.h"
 #include "yaml_load.h"
+#include "yaml_tree.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include <unicode/unistr.h>
 #include <yaml-cpp/yaml.h>
 
+#include "canonicalize_tree.h"
 #include "grammar_internal.h"
 #include "plancmp/diagnostic.h"
 #include "t2s.h"
@@ -149,10 +151,11 @@ bool t2s_may_change(std::u32string_view s) {
   };
   static const Starts starts = [] {
     Starts out;
-    auto mark = [](std::vector<bool>& set, char32_t c) {
-      if (c >= set.size()) set.resize(c + 1, false);
-      set[c] = true;
-    };
+    char32_t top = 0;
+    for (std::size_t r = 0; r < t2s::kRuleCount; ++r) top = std::max(top, t2s::kRules[r].from[0]);
+    out.single.resize(top + 1, false);
+    out.longer.resize(top + 1, false);
+    auto mark = [](std::vector<bool>& set, char32_t c) { set[c] = true; };
     for (std::size_t r = 0; r < t2s::kRuleCount; ++r) {
       const std::u32string_view from = t2s::kRules[r].from, to = t2s::kRules[r].to;
       if (from.size() >= 2) {
@@ -350,35 +353,44 @@ struct Source {
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
     throw_at_mark(path, text, node.Mark(), message);
   }
+  // The pre-parsed form keeps no positions: the file is read again through
+  // yaml-cpp, which reports the error where it stands.
+  [[noreturn]] void fail(const TreeView::Node&, const std::string&) const { throw TreeViewFallback{}; }
 };
 
-void check_keys(const Source& f, const YAML::Node& node, std::initializer_list<const char*> allowed,
+// The catalogue reader below takes either kind of node (YAML::Node or
+// TreeView::Node), which answer alike.
+template <class Node>
+void check_keys(const Source& f, const Node& node, std::initializer_list<const char*> allowed,
                 const std::string& what) {
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = kv.first.template as<std::string>();
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      throw_at_mark(f.path, f.text, kv.first.Mark(), fmt::format("unknown key `{}` in {}; expected {}", key, what, list));
+      f.fail(kv.first, fmt::format("unknown key `{}` in {}; expected {}", key, what, list));
     }
   }
 }
 
-std::string scalar(const Source& f, const YAML::Node& node, const std::string& what) {
+template <class Node>
+std::string scalar(const Source& f, const Node& node, const std::string& what) {
   if (!node.IsScalar()) f.fail(node, fmt::format("`{}` must be a string", what));
-  return node.as<std::string>();
+  return node.template as<std::string>();
 }
 
-double number(const Source& f, const YAML::Node& node, const std::string& what) {
+template <class Node>
+double number(const Source& f, const Node& node, const std::string& what) {
   if (!node.IsScalar()) f.fail(node, fmt::format("`{}` must be a number", what));
   try {
-    return node.as<double>();
+    return node.template as<double>();
   } catch (const YAML::BadConversion&) {
-    f.fail(node, fmt::format("`{}` must be a number, not `{}`", what, node.as<std::string>()));
+    f.fail(node, fmt::format("`{}` must be a number, not `{}`", what, node.template as<std::string>()));
   }
 }
 
-std::vector<std::string> string_list(const Source& f, const YAML::Node& node, const std::string& what) {
+template <class Node>
+std::vector<std::string> string_list(const Source& f, const Node& node, const std::string& what) {
   if (!node.IsSequence()) f.fail(node, fmt::format("`{}` must be a list", what));
   std::vector<std::string> out;
   for (const auto& item : node) out.push_back(scalar(f, item, what + " item"));
@@ -635,37 +647,251 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
 namespace {
 
 // The one-character aliases, and the postings of the others by bigram (see
-// Catalogue::Data).
+// Catalogue::Data): the distinct bigrams sorted, then each alias's bigrams
+// counted into their places (aliases in order within a bigram).
 void index_aliases(Catalogue::Data& data) {
-  struct Entry {
-    std::uint64_t gram;
-    std::uint32_t alias, count;
+  // Each alias's distinct bigrams, as (bigram, times) runs of its sorted grams.
+  auto for_each_run = [&](auto&& visit) {
+    for (std::size_t k = 0; k < data.aliases.size(); ++k) {
+      const Catalogue::Data::Alias& a = data.aliases[k];
+      if (a.text.size() < 2) continue;
+      for (std::size_t g = 0; g < a.grams.size();) {
+        std::size_t next = g + 1;
+        while (next < a.grams.size() && a.grams[next] == a.grams[g]) ++next;
+        visit(a.grams[g], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(next - g));
+        g = next;
+      }
+    }
   };
-  std::vector<Entry> entries;
-  for (std::size_t k = 0; k < data.aliases.size(); ++k) {
-    const Grams& grams = data.aliases[k].grams;
-    if (data.aliases[k].text.size() < 2) {
-      data.short_aliases.push_back(static_cast<int>(k));
-      continue;
-    }
-    for (std::size_t g = 0; g < grams.size();) {  // grams is sorted: a run per distinct bigram
-      std::size_t next = g + 1;
-      while (next < grams.size() && grams[next] == grams[g]) ++next;
-      entries.push_back({grams[g], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(next - g)});
-      g = next;
+  for (std::size_t k = 0; k < data.aliases.size(); ++k)
+    if (data.aliases[k].text.size() < 2) data.short_aliases.push_back(static_cast<int>(k));
+  std::vector<std::uint64_t>& keys = data.gram_keys;
+  std::vector<std::uint32_t> key_of;  // per run, in visiting order
+  for_each_run([&](std::uint64_t gram, std::uint32_t, std::uint32_t) { keys.push_back(gram); });
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<std::uint32_t>& start = data.gram_start;
+  start.assign(keys.size() + 1, 0);
+  for_each_run([&](std::uint64_t gram, std::uint32_t, std::uint32_t) {
+    key_of.push_back(static_cast<std::uint32_t>(std::lower_bound(keys.begin(), keys.end(), gram) - keys.begin()));
+    ++start[key_of.back() + 1];
+  });
+  for (std::size_t g = 1; g < start.size(); ++g) start[g] += start[g - 1];
+  data.postings.resize(start.back());
+  std::vector<std::uint32_t> filled(start.begin(), start.end() - 1);
+  std::size_t run = 0;
+  for_each_run([&](std::uint64_t, std::uint32_t alias, std::uint32_t times) {
+    data.postings[filled[key_of[run++]]++] = {alias, times};
+  });
+}
+
+// What an indicators.yaml says, read from either kind of node.
+struct CatalogueParts {
+  double threshold = Catalogue().threshold();
+  double margin = Catalogue().margin();
+  std::vector<Indicator> indicators;
+  std::shared_ptr<Catalogue::Data> data = std::make_shared<Catalogue::Data>();
+};
+
+template <class Node>
+void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
+  Catalogue::Data& data = *out.data;
+  if (!root.IsMap()) f.fail(root, "indicators.yaml must be a map with an `indicators` list");
+  check_keys(f, root, {"normalize", "match", "units", "indicators"}, "indicators.yaml");
+
+  if (const Node norm = root["normalize"]) {
+    if (!norm.IsMap()) f.fail(norm, "`normalize` must be a map");
+    check_keys(f, norm, {"strip_prefixes", "folds"}, "`normalize`");
+    if (const Node p = norm["strip_prefixes"])
+      for (const std::string& s : string_list(f, p, "strip_prefixes")) {
+        std::u32string n = base_form(s);
+        if (!n.empty()) data.strip_prefixes.push_back(n);
+      }
+    // Longest first, so 全市域 goes before 全市.
+    std::stable_sort(data.strip_prefixes.begin(), data.strip_prefixes.end(),
+                     [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    if (const Node folds = norm["folds"]) {
+      if (!folds.IsMap()) f.fail(folds, "`folds` must be a map (wording: replacement)");
+      for (const auto& kv : folds) {
+        std::u32string from = base_form(scalar(f, kv.first, "fold"));
+        if (from.empty()) f.fail(kv.first, "a fold must not be empty");
+        data.folds.emplace_back(from, base_form(scalar(f, kv.second, "fold")));
+      }
     }
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return a.gram != b.gram ? a.gram < b.gram : a.alias < b.alias; });
-  data.postings.reserve(entries.size());
-  for (std::size_t e = 0; e < entries.size(); ++e) {
-    if (e == 0 || entries[e].gram != entries[e - 1].gram) {
-      data.gram_keys.push_back(entries[e].gram);
-      data.gram_start.push_back(static_cast<std::uint32_t>(e));
+
+  if (const Node m = root["match"]) {
+    if (!m.IsMap()) f.fail(m, "`match` must be a map");
+    check_keys(f, m, {"threshold", "margin"}, "`match`");
+    if (m["threshold"]) {
+      out.threshold = number(f, m["threshold"], "threshold");
+      if (out.threshold <= 0 || out.threshold > 1) f.fail(m["threshold"], "`threshold` must be in (0, 1]");
     }
-    data.postings.push_back({entries[e].alias, entries[e].count});
+    if (m["margin"]) {
+      out.margin = number(f, m["margin"], "margin");
+      if (out.margin < 0 || out.margin >= 1) f.fail(m["margin"], "`margin` must be in [0, 1)");
+    }
   }
-  data.gram_start.push_back(static_cast<std::uint32_t>(entries.size()));
+
+  if (const Node units = root["units"]) {
+    if (!units.IsMap()) f.fail(units, "`units` must be a map");
+    check_keys(f, units, {"aliases", "families"}, "`units`");
+    if (const Node a = units["aliases"]) {
+      if (!a.IsMap()) f.fail(a, "`units.aliases` must be a map (spelling: unit)");
+      for (const auto& kv : a) {
+        std::string from = nfkc(scalar(f, kv.first, "unit alias"));
+        data.unit_aliases[from] = nfkc(scalar(f, kv.second, "unit alias"));
+      }
+    }
+    if (const Node fam = units["families"]) {
+      if (!fam.IsMap()) f.fail(fam, "`units.families` must be a map (family: [units])");
+      for (const auto& kv : fam) {
+        const std::string name = scalar(f, kv.first, "family");
+        if (!kv.second.IsSequence()) f.fail(kv.second, fmt::format("family `{}` must be a list of units", name));
+        for (const auto& item : kv.second) {
+          const std::string u = data.fold_unit(scalar(f, item, "unit"));
+          auto [it, fresh] = data.unit_family.emplace(u, name);
+          if (!fresh && it->second != name)
+            f.fail(item, fmt::format("unit `{}` is already in family `{}`", u, it->second));
+        }
+      }
+    }
+  }
+
+  const Node list = root["indicators"];
+  if (!list || !list.IsSequence()) f.fail(list ? list : root, "missing `indicators` list");
+  for (const auto& node : list) {
+    if (!node.IsMap()) f.fail(node, "each indicator must be a map");
+    check_keys(f, node,
+               {"id", "name", "category", "unit", "conversions", "measure", "relative_change", "better",
+                "aliases", "excludes", "requires", "national_2025"},
+               "an indicator");
+    Indicator ind;
+    auto required = [&](const char* key) -> Node {
+      const Node v = node[key];
+      if (!v) f.fail(node, fmt::format("indicator is missing `{}`", key));
+      return v;
+    };
+    ind.id = scalar(f, required("id"), "id");
+    if (!snake_case(ind.id)) f.fail(node["id"], fmt::format("id `{}` must be snake_case ([a-z][a-z0-9_]*)", ind.id));
+    if (data.id_index.count(ind.id)) f.fail(node["id"], fmt::format("duplicate id `{}`", ind.id));
+    ind.name = scalar(f, required("name"), "name");
+    ind.category = scalar(f, required("category"), "category");
+    if (!kCategories.count(ind.category)) {
+      std::string all;
+      for (const auto& c : kCategories) all += (all.empty() ? "" : ", ") + c;
+      f.fail(node["category"], fmt::format("category `{}` is not one of {}", ind.category, all));
+    }
+    ind.unit = nfkc(scalar(f, required("unit"), "unit"));
+    ind.better = scalar(f, required("better"), "better");
+    if (ind.better != "higher" && ind.better != "lower")
+      f.fail(node["better"], fmt::format("`better` is `{}`; expected higher or lower", ind.better));
+    if (const Node m = node["measure"]) {
+      ind.measure = scalar(f, m, "measure");
+      if (ind.measure != "level" && ind.measure != "change")
+        f.fail(m, fmt::format("`measure` is `{}`; expected level or change", ind.measure));
+    }
+    if (const Node r = node["relative_change"]) {
+      try {
+        ind.relative_change = r.template as<bool>();
+      } catch (const YAML::BadConversion&) {
+        f.fail(r, "`relative_change` must be true or false");
+      }
+    }
+    if (const Node c = node["conversions"]) {
+      if (!c.IsMap()) f.fail(c, "`conversions` must be a map (unit: factor)");
+      for (const auto& kv : c) {
+        UnitConversion conv{nfkc(scalar(f, kv.first, "conversion unit")), number(f, kv.second, "factor")};
+        if (!(conv.factor > 0)) f.fail(kv.second, "a conversion factor must be positive");
+        ind.conversions.push_back(conv);
+      }
+    }
+    if (const Node a = node["aliases"]) ind.aliases = string_list(f, a, "aliases");
+    if (const Node e = node["excludes"]) ind.excludes = string_list(f, e, "excludes");
+    if (const Node r = node["requires"]) ind.requires_any = string_list(f, r, "requires");
+    if (const Node n = node["national_2025"]) {
+      if (!n.IsMap()) f.fail(n, "`national_2025` must be a map");
+      check_keys(f, n, {"op", "value", "unit", "year", "baseline_year", "scope", "source"}, "`national_2025`");
+      NationalTarget t;
+      if (!n["op"]) f.fail(n, "`national_2025` is missing `op`");
+      t.op = scalar(f, n["op"], "op");
+      if (!kOps.count(t.op)) f.fail(n["op"], fmt::format("op `{}` is not one of <=, >=, =, ~, -, +", t.op));
+      if (!n["value"]) f.fail(n, "`national_2025` is missing `value`");
+      t.value = number(f, n["value"], "value");
+      if (n["unit"]) t.unit = nfkc(scalar(f, n["unit"], "unit"));
+      if (n["year"]) t.year = static_cast<int>(number(f, n["year"], "year"));
+      if (n["baseline_year"]) t.baseline_year = static_cast<int>(number(f, n["baseline_year"], "baseline_year"));
+      if (n["scope"]) t.scope = scalar(f, n["scope"], "scope");
+      if (!n["source"]) f.fail(n, "`national_2025` must name its `source` document");
+      t.source = scalar(f, n["source"], "source");
+      ind.national_2025 = t;
+    }
+
+    const int index = static_cast<int>(out.indicators.size());
+    data.id_index[ind.id] = index;
+    // Excludes, normalized like phrases (without prefix stripping).
+    std::vector<std::u32string> excl;
+    for (const std::string& e : ind.excludes) {
+      std::u32string n = base_form(e);
+      if (!n.empty()) excl.push_back(n);
+    }
+    std::vector<std::u32string> req;
+    for (const std::string& r : ind.requires_any) {
+      std::u32string n = base_form(r);
+      if (!n.empty()) req.push_back(n);
+    }
+    // The name is an alias too.
+    std::vector<std::pair<std::string, Node>> all{{ind.name, node["name"]}};
+    if (const Node a = node["aliases"])
+      for (std::size_t i = 0; i < a.size(); ++i) all.emplace_back(ind.aliases[i], a[i]);
+    for (const auto& [text_alias, alias_node] : all) {
+      std::u32string n = data.normalize(text_alias);
+      if (n.empty()) f.fail(alias_node, fmt::format("alias `{}` is empty once normalized", text_alias));
+      auto [it, fresh] = data.alias_index.emplace(n, index);
+      if (!fresh && it->second != index)
+        f.fail(alias_node, fmt::format("alias `{}` (normalized `{}`) already belongs to `{}`", text_alias,
+                                       utf8::encode(n), out.indicators[static_cast<std::size_t>(it->second)].id));
+      for (const auto& e : excl)
+        if (n.find(e) != std::u32string::npos)
+          f.fail(alias_node, fmt::format("alias `{}` contains `{}`, one of its own excludes", text_alias,
+                                         utf8::encode(e)));
+      if (!req.empty() && std::none_of(req.begin(), req.end(), [&](const std::u32string& r) {
+            return n.find(r) != std::u32string::npos;
+          }))
+        f.fail(alias_node, fmt::format("alias `{}` contains none of the indicator's `requires` words", text_alias));
+      if (fresh) data.aliases.push_back({n, bigrams(n), index});
+    }
+    data.excludes.push_back(std::move(excl));
+    data.requires_any.push_back(std::move(req));
+    std::set<std::string> fams{data.family(data.fold_unit(ind.unit))};
+    for (const auto& c : ind.conversions) fams.insert(data.family(data.fold_unit(c.from)));
+    if (ind.measure == "change" || ind.relative_change) fams.insert(data.family("%"));
+    data.families.push_back(std::move(fams));
+    out.indicators.push_back(std::move(ind));
+  }
+  for (std::size_t i = 0; i < data.families.size(); ++i) {
+    for (const std::string& family : data.families[i]) {
+      std::vector<char>& row = data.accepting[family];
+      row.resize(data.families.size(), 0);
+      row[i] = 1;
+    }
+    if (!data.excludes[i].empty() || !data.requires_any[i].empty()) data.vetoable.push_back(static_cast<int>(i));
+  }
+  data.all_accept.assign(data.families.size(), 1);
+  data.none_accept.assign(data.families.size(), 0);
+  data.has_alias.assign(data.families.size(), 0);
+  for (const Catalogue::Data::Alias& a : data.aliases) data.has_alias[static_cast<std::size_t>(a.indicator)] = 1;
+  index_aliases(data);
+}
+
+// The pre-parsed tree of `text` when it is a built-in grammar file's.
+const std::string* builtin_tree_of(const std::string& text) {
+  for (const auto& [name, builtin_text] : builtin_grammar_files())
+    if (builtin_text.size() == text.size() && builtin_text == text) {
+      auto tree = builtin_yaml_trees().find(name);
+      if (tree != builtin_yaml_trees().end()) return &tree->second;
+    }
+  return nullptr;
 }
 
 }  // namespace
@@ -673,205 +899,37 @@ void index_aliases(Catalogue::Data& data) {
 std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, const std::string& path,
                                                      bool embedded) {
   const Source f{path, text};
-  YAML::Node root;
-  try {
-    root = embedded ? load_yaml_builtin(text) : load_yaml_bounded(path, text);
-  } catch (const YAML::ParserException& e) {
-    throw_at_mark(path, text, e.mark, e.msg);
+  CatalogueParts parts;
+  bool read = false;
+  // The built-in file straight from its pre-parsed tree; through yaml-cpp
+  // when the view cannot answer (see canonicalize_tree.h).
+  if (const std::string* form = embedded ? builtin_tree_of(text) : nullptr) {
+    try {
+      const TreeView tree(*form);
+      read_catalogue(f, tree.root(), parts);
+      read = true;
+    } catch (const TreeViewFallback&) {
+      parts = CatalogueParts();
+    }
+  }
+  if (!read) {
+    YAML::Node root;
+    try {
+      root = embedded ? load_yaml_builtin(text) : load_yaml_bounded(path, text);
+    } catch (const YAML::ParserException& e) {
+      throw_at_mark(path, text, e.mark, e.msg);
+    }
+    try {
+      read_catalogue(f, root, parts);
+    } catch (const YAML::RepresentationException& e) {
+      throw_at_mark(path, text, e.mark, e.msg);
+    }
   }
   auto cat = std::make_shared<Catalogue>();
-  auto data = std::make_shared<Data>();
-  try {
-    if (!root.IsMap()) f.fail(root, "indicators.yaml must be a map with an `indicators` list");
-    check_keys(f, root, {"normalize", "match", "units", "indicators"}, "indicators.yaml");
-
-    if (const YAML::Node norm = root["normalize"]) {
-      if (!norm.IsMap()) f.fail(norm, "`normalize` must be a map");
-      check_keys(f, norm, {"strip_prefixes", "folds"}, "`normalize`");
-      if (const YAML::Node p = norm["strip_prefixes"])
-        for (const std::string& s : string_list(f, p, "strip_prefixes")) {
-          std::u32string n = base_form(s);
-          if (!n.empty()) data->strip_prefixes.push_back(n);
-        }
-      // Longest first, so 全市域 goes before 全市.
-      std::stable_sort(data->strip_prefixes.begin(), data->strip_prefixes.end(),
-                       [](const auto& a, const auto& b) { return a.size() > b.size(); });
-      if (const YAML::Node folds = norm["folds"]) {
-        if (!folds.IsMap()) f.fail(folds, "`folds` must be a map (wording: replacement)");
-        for (const auto& kv : folds) {
-          std::u32string from = base_form(scalar(f, kv.first, "fold"));
-          if (from.empty()) f.fail(kv.first, "a fold must not be empty");
-          data->folds.emplace_back(from, base_form(scalar(f, kv.second, "fold")));
-        }
-      }
-    }
-
-    if (const YAML::Node m = root["match"]) {
-      if (!m.IsMap()) f.fail(m, "`match` must be a map");
-      check_keys(f, m, {"threshold", "margin"}, "`match`");
-      if (m["threshold"]) {
-        cat->threshold_ = number(f, m["threshold"], "threshold");
-        if (cat->threshold_ <= 0 || cat->threshold_ > 1) f.fail(m["threshold"], "`threshold` must be in (0, 1]");
-      }
-      if (m["margin"]) {
-        cat->margin_ = number(f, m["margin"], "margin");
-        if (cat->margin_ < 0 || cat->margin_ >= 1) f.fail(m["margin"], "`margin` must be in [0, 1)");
-      }
-    }
-
-    if (const YAML::Node units = root["units"]) {
-      if (!units.IsMap()) f.fail(units, "`units` must be a map");
-      check_keys(f, units, {"aliases", "families"}, "`units`");
-      if (const YAML::Node a = units["aliases"]) {
-        if (!a.IsMap()) f.fail(a, "`units.aliases` must be a map (spelling: unit)");
-        for (const auto& kv : a) {
-          std::string from = nfkc(scalar(f, kv.first, "unit alias"));
-          data->unit_aliases[from] = nfkc(scalar(f, kv.second, "unit alias"));
-        }
-      }
-      if (const YAML::Node fam = units["families"]) {
-        if (!fam.IsMap()) f.fail(fam, "`units.families` must be a map (family: [units])");
-        for (const auto& kv : fam) {
-          const std::string name = scalar(f, kv.first, "family");
-          if (!kv.second.IsSequence()) f.fail(kv.second, fmt::format("family `{}` must be a list of units", name));
-          for (const auto& item : kv.second) {
-            const std::string u = data->fold_unit(scalar(f, item, "unit"));
-            auto [it, fresh] = data->unit_family.emplace(u, name);
-            if (!fresh && it->second != name)
-              f.fail(item, fmt::format("unit `{}` is already in family `{}`", u, it->second));
-          }
-        }
-      }
-    }
-
-    const YAML::Node list = root["indicators"];
-    if (!list || !list.IsSequence()) f.fail(list ? list : root, "missing `indicators` list");
-    for (const auto& node : list) {
-      if (!node.IsMap()) f.fail(node, "each indicator must be a map");
-      check_keys(f, node,
-                 {"id", "name", "category", "unit", "conversions", "measure", "relative_change", "better",
-                  "aliases", "excludes", "requires", "national_2025"},
-                 "an indicator");
-      Indicator ind;
-      auto required = [&](const char* key) -> YAML::Node {
-        const YAML::Node v = node[key];
-        if (!v) f.fail(node, fmt::format("indicator is missing `{}`", key));
-        return v;
-      };
-      ind.id = scalar(f, required("id"), "id");
-      if (!snake_case(ind.id)) f.fail(node["id"], fmt::format("id `{}` must be snake_case ([a-z][a-z0-9_]*)", ind.id));
-      if (data->id_index.count(ind.id)) f.fail(node["id"], fmt::format("duplicate id `{}`", ind.id));
-      ind.name = scalar(f, required("name"), "name");
-      ind.category = scalar(f, required("category"), "category");
-      if (!kCategories.count(ind.category)) {
-        std::string all;
-        for (const auto& c : kCategories) all += (all.empty() ? "" : ", ") + c;
-        f.fail(node["category"], fmt::format("category `{}` is not one of {}", ind.category, all));
-      }
-      ind.unit = nfkc(scalar(f, required("unit"), "unit"));
-      ind.better = scalar(f, required("better"), "better");
-      if (ind.better != "higher" && ind.better != "lower")
-        f.fail(node["better"], fmt::format("`better` is `{}`; expected higher or lower", ind.better));
-      if (const YAML::Node m = node["measure"]) {
-        ind.measure = scalar(f, m, "measure");
-        if (ind.measure != "level" && ind.measure != "change")
-          f.fail(m, fmt::format("`measure` is `{}`; expected level or change", ind.measure));
-      }
-      if (const YAML::Node r = node["relative_change"]) {
-        try {
-          ind.relative_change = r.as<bool>();
-        } catch (const YAML::BadConversion&) {
-          f.fail(r, "`relative_change` must be true or false");
-        }
-      }
-      if (const YAML::Node c = node["conversions"]) {
-        if (!c.IsMap()) f.fail(c, "`conversions` must be a map (unit: factor)");
-        for (const auto& kv : c) {
-          UnitConversion conv{nfkc(scalar(f, kv.first, "conversion unit")), number(f, kv.second, "factor")};
-          if (!(conv.factor > 0)) f.fail(kv.second, "a conversion factor must be positive");
-          ind.conversions.push_back(conv);
-        }
-      }
-      if (const YAML::Node a = node["aliases"]) ind.aliases = string_list(f, a, "aliases");
-      if (const YAML::Node e = node["excludes"]) ind.excludes = string_list(f, e, "excludes");
-      if (const YAML::Node r = node["requires"]) ind.requires_any = string_list(f, r, "requires");
-      if (const YAML::Node n = node["national_2025"]) {
-        if (!n.IsMap()) f.fail(n, "`national_2025` must be a map");
-        check_keys(f, n, {"op", "value", "unit", "year", "baseline_year", "scope", "source"}, "`national_2025`");
-        NationalTarget t;
-        if (!n["op"]) f.fail(n, "`national_2025` is missing `op`");
-        t.op = scalar(f, n["op"], "op");
-        if (!kOps.count(t.op)) f.fail(n["op"], fmt::format("op `{}` is not one of <=, >=, =, ~, -, +", t.op));
-        if (!n["value"]) f.fail(n, "`national_2025` is missing `value`");
-        t.value = number(f, n["value"], "value");
-        if (n["unit"]) t.unit = nfkc(scalar(f, n["unit"], "unit"));
-        if (n["year"]) t.year = static_cast<int>(number(f, n["year"], "year"));
-        if (n["baseline_year"]) t.baseline_year = static_cast<int>(number(f, n["baseline_year"], "baseline_year"));
-        if (n["scope"]) t.scope = scalar(f, n["scope"], "scope");
-        if (!n["source"]) f.fail(n, "`national_2025` must name its `source` document");
-        t.source = scalar(f, n["source"], "source");
-        ind.national_2025 = t;
-      }
-
-      const int index = static_cast<int>(cat->indicators_.size());
-      data->id_index[ind.id] = index;
-      // Excludes, normalized like phrases (without prefix stripping).
-      std::vector<std::u32string> excl;
-      for (const std::string& e : ind.excludes) {
-        std::u32string n = base_form(e);
-        if (!n.empty()) excl.push_back(n);
-      }
-      std::vector<std::u32string> req;
-      for (const std::string& r : ind.requires_any) {
-        std::u32string n = base_form(r);
-        if (!n.empty()) req.push_back(n);
-      }
-      // The name is an alias too.
-      std::vector<std::pair<std::string, YAML::Node>> all{{ind.name, node["name"]}};
-      if (const YAML::Node a = node["aliases"])
-        for (std::size_t i = 0; i < a.size(); ++i) all.emplace_back(ind.aliases[i], a[i]);
-      for (const auto& [text_alias, alias_node] : all) {
-        std::u32string n = data->normalize(text_alias);
-        if (n.empty()) f.fail(alias_node, fmt::format("alias `{}` is empty once normalized", text_alias));
-        auto [it, fresh] = data->alias_index.emplace(n, index);
-        if (!fresh && it->second != index)
-          f.fail(alias_node, fmt::format("alias `{}` (normalized `{}`) already belongs to `{}`", text_alias,
-                                         utf8::encode(n), cat->indicators_[static_cast<std::size_t>(it->second)].id));
-        for (const auto& e : excl)
-          if (n.find(e) != std::u32string::npos)
-            f.fail(alias_node, fmt::format("alias `{}` contains `{}`, one of its own excludes", text_alias,
-                                           utf8::encode(e)));
-        if (!req.empty() && std::none_of(req.begin(), req.end(), [&](const std::u32string& r) {
-              return n.find(r) != std::u32string::npos;
-            }))
-          f.fail(alias_node, fmt::format("alias `{}` contains none of the indicator's `requires` words", text_alias));
-        if (fresh) data->aliases.push_back({n, bigrams(n), index});
-      }
-      data->excludes.push_back(std::move(excl));
-      data->requires_any.push_back(std::move(req));
-      std::set<std::string> fams{data->family(data->fold_unit(ind.unit))};
-      for (const auto& c : ind.conversions) fams.insert(data->family(data->fold_unit(c.from)));
-      if (ind.measure == "change" || ind.relative_change) fams.insert(data->family("%"));
-      data->families.push_back(std::move(fams));
-      cat->indicators_.push_back(std::move(ind));
-    }
-  } catch (const YAML::RepresentationException& e) {
-    throw_at_mark(path, text, e.mark, e.msg);
-  }
-  for (std::size_t i = 0; i < data->families.size(); ++i) {
-    for (const std::string& family : data->families[i]) {
-      std::vector<char>& row = data->accepting[family];
-      row.resize(data->families.size(), 0);
-      row[i] = 1;
-    }
-    if (!data->excludes[i].empty() || !data->requires_any[i].empty()) data->vetoable.push_back(static_cast<int>(i));
-  }
-  data->all_accept.assign(data->families.size(), 1);
-  data->none_accept.assign(data->families.size(), 0);
-  data->has_alias.assign(data->families.size(), 0);
-  for (const Data::Alias& a : data->aliases) data->has_alias[static_cast<std::size_t>(a.indicator)] = 1;
-  index_aliases(*data);
-  cat->data_ = std::move(data);
+  cat->threshold_ = parts.threshold;
+  cat->margin_ = parts.margin;
+  cat->indicators_ = std::move(parts.indicators);
+  cat->data_ = std::move(parts.data);
   return cat;
 }
 

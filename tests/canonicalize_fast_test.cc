@@ -13,11 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "canonicalize_tree.h"
 #include "plancmp/canonicalize.h"
 #include "plancmp/grammar.h"
 #include "t2s.h"
 #include "test_support.h"
 #include "utf8_util.h"
+#include "yaml_tree.h"
 
 using plancmp::Catalogue;
 using plancmp::Grammar;
@@ -325,4 +327,103 @@ TEST_CASE("matching by bigram postings agrees with scoring every wording of ever
     check_same(got, reference_match(*cat, p, unit));
     CHECK(cat->match(p, unit) == got.id);
   }
+}
+
+// ---- the built-in catalogue read from its pre-parsed tree (canonicalize_tree.h)
+
+
+namespace {
+
+void check_same_indicators(const Catalogue& got, const Catalogue& want) {
+  REQUIRE(got.indicators().size() == want.indicators().size());
+  CHECK(got.threshold() == want.threshold());
+  CHECK(got.margin() == want.margin());
+  for (std::size_t i = 0; i < got.indicators().size(); ++i) {
+    const plancmp::Indicator& a = got.indicators()[i];
+    const plancmp::Indicator& b = want.indicators()[i];
+    CAPTURE(b.id);
+    CHECK(a.id == b.id);
+    CHECK(a.name == b.name);
+    CHECK(a.aliases == b.aliases);
+    CHECK(a.category == b.category);
+    CHECK(a.unit == b.unit);
+    REQUIRE(a.conversions.size() == b.conversions.size());
+    for (std::size_t c = 0; c < a.conversions.size(); ++c) {
+      CHECK(a.conversions[c].from == b.conversions[c].from);
+      CHECK(a.conversions[c].factor == b.conversions[c].factor);
+    }
+    CHECK(a.measure == b.measure);
+    CHECK(a.relative_change == b.relative_change);
+    CHECK(a.better == b.better);
+    CHECK(a.excludes == b.excludes);
+    CHECK(a.requires_any == b.requires_any);
+    REQUIRE(a.national_2025.has_value() == b.national_2025.has_value());
+    if (a.national_2025) {
+      CHECK(a.national_2025->op == b.national_2025->op);
+      CHECK(a.national_2025->value == b.national_2025->value);
+      CHECK(a.national_2025->unit == b.national_2025->unit);
+      CHECK(a.national_2025->year == b.national_2025->year);
+      CHECK(a.national_2025->baseline_year == b.national_2025->baseline_year);
+      CHECK(a.national_2025->scope == b.national_2025->scope);
+      CHECK(a.national_2025->source == b.national_2025->source);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the built-in catalogue read from its pre-parsed tree equals the one yaml-cpp reads") {
+  const std::string& text = plancmp::builtin_grammar_files().at("indicators.yaml");
+  auto from_tree = Catalogue::from_text(text, "grammars/indicators.yaml", /*embedded=*/true);
+  auto from_yaml = Catalogue::from_text(text, "grammars/indicators.yaml", /*embedded=*/false);
+  check_same_indicators(*from_tree, *from_yaml);
+  std::vector<std::string> phrases = golden_phrases();
+  for (const std::string& w : catalogue_wordings()) phrases.push_back(w);
+  for (const std::string& p : generated_phrases(300)) phrases.push_back(p);
+  for (const std::string& p : phrases) {
+    CAPTURE(p);
+    CHECK(from_tree->normalize(p) == from_yaml->normalize(p));
+    for (const char* unit : {"", "%", "微克/立方米", "万吨"})
+      check_same(from_tree->match_detail(p, unit), from_yaml->match_detail(p, unit));
+  }
+}
+
+TEST_CASE("the tree view answers as YAML::Node does, and gives way where it cannot") {
+  using plancmp::TreeView;
+  using plancmp::TreeViewFallback;
+  const char* yaml =
+      "a: 0.66\nb: -12\nc: 1e3\nd: abc\ne: .inf\nf: [x, y, z]\ng: {k: v}\nh:\n"
+      "a: second\ni: true\nj: '007'\nk: 2.\nl: -.5\n";
+  const YAML::Node node = YAML::Load(yaml);
+  const std::string form = plancmp::encode_yaml_tree(node);
+  const TreeView tree(form);
+  const TreeView::Node root = tree.root();
+  CHECK(root.IsMap());
+  CHECK(root.size() == node.size());
+  CHECK(root["a"].as<double>() == node["a"].as<double>());  // the first of two `a` keys
+  CHECK(root["a"].as<std::string>() == "0.66");
+  for (const char* key : {"b", "c", "e", "j", "k", "l"}) {
+    CAPTURE(key);
+    CHECK(root[key].as<double>() == node[key].as<double>());
+  }
+  CHECK_THROWS_AS(root["d"].as<double>(), YAML::BadConversion);
+  CHECK(root["i"].as<bool>());
+  CHECK_FALSE(root["missing"]);
+  CHECK(root["h"]);  // present, null
+  CHECK_FALSE(root["h"].IsScalar());
+  CHECK_THROWS_AS(root["h"].as<std::string>(), TreeViewFallback);
+  CHECK_THROWS_AS(root["f"]["x"], TreeViewFallback);  // only maps are looked up by key
+  const TreeView::Node f = root["f"];
+  REQUIRE(f.IsSequence());
+  std::vector<std::string> items;
+  for (const auto& item : f) items.push_back(item.as<std::string>());
+  CHECK(items == std::vector<std::string>{"x", "y", "z"});
+  CHECK(f[2].as<std::string>() == "z");
+  std::vector<std::string> keys;
+  for (const auto& kv : root) keys.push_back(kv.first.as<std::string>());
+  CHECK(keys.size() == 13);
+  CHECK(keys[8] == "a");
+  CHECK(root["g"]["k"].as<std::string>() == "v");
+  CHECK_THROWS_AS(TreeView(form.substr(0, form.size() - 1)), TreeViewFallback);
+  CHECK_THROWS_AS(TreeView(form + "N"), TreeViewFallback);
 }
