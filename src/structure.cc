@@ -264,8 +264,8 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     double score;
     std::pair<int, int> prev;  // (candidate, number) before it, (-1,-1) at a chain start
   };
-  std::vector<State> states;
-  states.reserve(state_count);
+  // Every state is written once, in place (no zeroing first).
+  const std::unique_ptr<State[]> states(new State[state_count]);
   std::vector<std::size_t> row_start{0};
   row_start.reserve(static_cast<std::size_t>(m) + 1);
   // Best over the candidates processed so far (all i < j), so each transition
@@ -298,7 +298,11 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     const std::vector<int>* row = only[static_cast<std::size_t>(j)];
     const int exact = row && cand.marker->value ? *cand.marker->value : -1;
     const std::size_t count = row ? row->size() : static_cast<std::size_t>(V);
-    for (std::size_t k = 0; k < count; ++k) {
+    State* const row_states = states.get() + row_start.back();
+    // By number downwards, so each state joins the running bests at once: a
+    // state reads only the bests of lower numbers, which the row has not
+    // touched yet. (Among equal scores the row's best is its lowest number.)
+    for (std::size_t k = count; k-- > 0;) {
       const int v = row ? (*row)[k] : static_cast<int>(k) + 1;
       const double w = !row || v == exact ? cand.weight : cand.weight * 0.5;
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
@@ -325,22 +329,15 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         score = other_parent.score + w - start_penalty;
         prev = {other_parent.i, other_parent.v};
       }
-      states.push_back({v, score, prev});
-      if (score > row_best.score) row_best = {score, j, v, parent};
-    }
-    row_start.push_back(states.size());
-    // Fold row j into the running bests.
-    for (std::size_t s = row_start[static_cast<std::size_t>(j)]; s < states.size(); ++s) {
-      const State& st = states[s];
-      const auto v = static_cast<std::size_t>(st.v);
-      Best& c = column[v];
-      if (st.score > c.score) {
-        c = {st.score, j};
-        // In order: a row's states are by number.
-        gap.raise(v, st.score + kMissingPenalty * static_cast<double>(v));
+      row_states[k] = {v, score, prev};
+      if (score >= row_best.score) row_best = {score, j, v, parent};
+      Best& c = column[static_cast<std::size_t>(v)];
+      if (score > c.score) {
+        c = {score, j};
+        gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
       }
     }
-    gap.settle();
+    row_start.push_back(row_start.back() + count);
     if (row_best.i >= 0) {
       if (row_best.score > overall.score) overall = row_best;
       if (row_best.parent == top.parent) {
@@ -357,8 +354,8 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   if (overall.score <= 0) return chain;  // no evidence of a numbered series at this level
   auto state_of = [&](int i, int v) -> const State& {
     const auto row = static_cast<std::size_t>(i);
-    const auto first = states.begin() + static_cast<std::ptrdiff_t>(row_start[row]);
-    const auto last = states.begin() + static_cast<std::ptrdiff_t>(row_start[row + 1]);
+    const State* first = states.get() + row_start[row];
+    const State* last = states.get() + row_start[row + 1];
     return *std::lower_bound(first, last, v, [](const State& st, int x) { return st.v < x; });
   };
   for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0; at = state_of(at.first, at.second).prev)
