@@ -14,6 +14,7 @@
 #include "byte_scan.h"
 #include "derived_cache.h"
 #include "numbers.h"
+#include "structure_scan.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -744,8 +745,7 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     }
   };
   at_place(0, true);
-  for (std::size_t i = find_byte_in(text, 0, text.size(), wanted); i < text.size();
-       i = find_byte_in(text, i + 1, text.size(), wanted)) {
+  ByteSetScanner(wanted).for_each(text, [&](std::size_t i) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (kBoundary.may_open()[b]) {
       if (const std::size_t len = kBoundary.at(text, i)) at_place(i + len, b == '\n');
@@ -754,7 +754,7 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
       try_anywhere(anywhere_rules[static_cast<std::size_t>(std::countr_zero(bits))], i);
     for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
       if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
-  }
+  });
   // Sorted by offset, then level, then weight (heaviest first), ties in rule
   // order: a stable sort of (rule, index) pairs, the matches moved once.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> order;
