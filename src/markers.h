@@ -104,6 +104,10 @@ class RunningBest {
     walk_to(k);
     return from_[k];
   }
+  std::pair<double, int> at(std::size_t k) const {  // best(k), from(k)
+    walk_to(k);
+    return {best_[k], from_[k]};
+  }
 
  private:
   static constexpr double kNone = -std::numeric_limits<double>::infinity();

@@ -291,20 +291,17 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     const Candidate& cand = cands[static_cast<std::size_t>(j)];
     const int parent = cand.parent;
     const End& other_parent = top.parent != parent ? top : second;
-    const bool other_chain = restart_on_new_parent && other_parent.i >= 0;
     End row_best;
+    // Chaining on from the best end under another parent (-inf: none).
+    const double other_score = restart_on_new_parent && other_parent.i >= 0 ? other_parent.score : kNegInf;
     // A printed number is read only as what it can be, at half weight when
     // only a fragment of it fits.
     const std::vector<int>* row = only[static_cast<std::size_t>(j)];
     const int exact = row && cand.marker->value ? *cand.marker->value : -1;
     const std::size_t count = row ? row->size() : static_cast<std::size_t>(V);
     State* const row_states = states.get() + row_start.back();
-    // By number downwards, so each state joins the running bests at once: a
-    // state reads only the bests of lower numbers, which the row has not
-    // touched yet. (Among equal scores the row's best is its lowest number.)
-    for (std::size_t k = count; k-- > 0;) {
-      const int v = row ? (*row)[k] : static_cast<int>(k) + 1;
-      const double w = !row || v == exact ? cand.weight : cand.weight * 0.5;
+    // The state reading number v at weight w, k-th of the row.
+    auto step = [&](std::size_t k, int v, double w) {
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
       double score = w - start_penalty;  // start a chain here
       std::pair<int, int> prev{-1, -1};
@@ -316,17 +313,17 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         }
       }
       if (v >= 3) {
-        const int from = gap.from(static_cast<std::size_t>(v) - 2);
+        const auto [best, from] = gap.at(static_cast<std::size_t>(v) - 2);
         if (from >= 0) {
-          double sc = gap.best(static_cast<std::size_t>(v) - 2) - kMissingPenalty * (v - 1) + w;
+          double sc = best - kMissingPenalty * (v - 1) + w;
           if (sc > score) {
             score = sc;
             prev = {column[static_cast<std::size_t>(from)].i, from};
           }
         }
       }
-      if (other_chain && other_parent.score + w - start_penalty > score) {
-        score = other_parent.score + w - start_penalty;
+      if (other_score + w - start_penalty > score) {
+        score = other_score + w - start_penalty;
         prev = {other_parent.i, other_parent.v};
       }
       row_states[k] = {v, score, prev};
@@ -336,6 +333,17 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         c = {score, j};
         gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
       }
+    };
+    // By number downwards, so each state joins the running bests at once: a
+    // state reads only the bests of lower numbers, which the row has not
+    // touched yet. (Among equal scores the row's best is its lowest number.)
+    if (row) {
+      for (std::size_t k = count; k-- > 0;) {
+        const int v = (*row)[k];
+        step(k, v, v == exact ? cand.weight : cand.weight * 0.5);
+      }
+    } else {
+      for (std::size_t k = count; k-- > 0;) step(k, static_cast<int>(k) + 1, cand.weight);
     }
     row_start.push_back(row_start.back() + count);
     if (row_best.i >= 0) {
