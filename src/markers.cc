@@ -616,37 +616,41 @@ namespace {
 constexpr int kTabled = 1000;
 
 struct NumeralForms {
-  // A fragment and the end it stands at.
-  struct Key {
-    std::string fragment;
-    bool at_end = false;
-    bool operator==(const Key&) const = default;
+  // Looked up by a fragment of a print, without copying it into a string.
+  struct FragmentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const { return std::hash<std::string>{}(k.fragment) * 2 + k.at_end; }
-  };
+  using ByFragment = std::unordered_map<std::string_view, std::vector<int>, FragmentHash, std::equal_to<>>;
   struct Kind {
     std::vector<std::string> forms = std::vector<std::string>(kTabled);  // by number
-    std::unordered_map<Key, std::vector<int>, KeyHash> longer;            // by fragment: numbers, ascending
-    void set(int v, std::string form) {
-      for (std::size_t k = 1; k < form.size(); ++k) {
-        longer[{form.substr(0, k), false}].push_back(v);
-        longer[{form.substr(form.size() - k), true}].push_back(v);
+    // By fragment: the numbers, ascending, whose longer form opens (closes)
+    // with it. The keys view `forms`, which stays put once set.
+    ByFragment opening, closing;
+    void index() {
+      for (int v = 1; v < kTabled; ++v) {
+        const std::string_view form = forms[static_cast<std::size_t>(v)];
+        for (std::size_t k = 1; k < form.size(); ++k) {
+          opening[form.substr(0, k)].push_back(v);
+          closing[form.substr(form.size() - k)].push_back(v);
+        }
       }
-      forms[static_cast<std::size_t>(v)] = std::move(form);
     }
     const std::vector<int>& fits(std::string_view fragment, bool at_end) const {
       static const std::vector<int> none;
-      auto it = longer.find({std::string(fragment), at_end});
-      return it == longer.end() ? none : it->second;
+      const ByFragment& by = at_end ? closing : opening;
+      auto it = by.find(fragment);
+      return it == by.end() ? none : it->second;
     }
   };
   Kind chinese, arabic;
   NumeralForms() {
     for (int v = 1; v < kTabled; ++v) {
-      chinese.set(v, chinese_numeral(v));
-      arabic.set(v, std::to_string(v));
+      chinese.forms[static_cast<std::size_t>(v)] = chinese_numeral(v);
+      arabic.forms[static_cast<std::size_t>(v)] = std::to_string(v);
     }
+    chinese.index();
+    arabic.index();
   }
   const Kind& of(const MarkerRule& rule) const {
     return rule.numeral == NumeralKind::kChinese ? chinese : arabic;
@@ -701,6 +705,7 @@ std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
     auto upto = [&](const std::vector<int>& numbers) {
       return std::upper_bound(numbers.begin(), numbers.end(), last);
     };
+    out.reserve(opened.size() + closed.size() + 1);
     std::set_union(opened.begin(), upto(opened), closed.begin(), upto(closed), std::back_inserter(out));
     if (m.value && *m.value >= 1 && *m.value <= last) {
       auto at = std::lower_bound(out.begin(), out.end(), *m.value);
