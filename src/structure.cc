@@ -300,37 +300,46 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     const int exact = row && cand.marker->value ? *cand.marker->value : -1;
     const std::size_t count = row ? row->size() : static_cast<std::size_t>(V);
     State* const row_states = states.get() + row_start.back();
+    Best* const col = column.data();
+    const int other_i = other_parent.i, other_v = other_parent.v;
+    double best_score = kNegInf;  // the row's best state (its lowest number among equals)
+    int best_v = -1;
     // The state reading number v at weight w, k-th of the row.
     auto step = [&](std::size_t k, int v, double w) {
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
       double score = w - start_penalty;  // start a chain here
-      std::pair<int, int> prev{-1, -1};
+      int prev_i = -1, prev_v = -1;
       if (v >= 2) {
-        const Best& c = column[static_cast<std::size_t>(v) - 1];
+        const Best c = col[v - 1];
         if (c.i >= 0 && c.score + w > score) {
           score = c.score + w;
-          prev = {c.i, v - 1};
+          prev_i = c.i;
+          prev_v = v - 1;
         }
       }
       if (v >= 3) {
         const auto [best, from] = gap.at(static_cast<std::size_t>(v) - 2);
         if (from >= 0) {
-          double sc = best - kMissingPenalty * (v - 1) + w;
+          const double sc = best - kMissingPenalty * (v - 1) + w;
           if (sc > score) {
             score = sc;
-            prev = {column[static_cast<std::size_t>(from)].i, from};
+            prev_i = col[from].i;
+            prev_v = from;
           }
         }
       }
       if (other_score + w - start_penalty > score) {
         score = other_score + w - start_penalty;
-        prev = {other_parent.i, other_parent.v};
+        prev_i = other_i;
+        prev_v = other_v;
       }
-      row_states[k] = {v, score, prev};
-      if (score >= row_best.score) row_best = {score, j, v, parent};
-      Best& c = column[static_cast<std::size_t>(v)];
-      if (score > c.score) {
-        c = {score, j};
+      row_states[k] = {v, score, {prev_i, prev_v}};
+      if (score >= best_score) {
+        best_score = score;
+        best_v = v;
+      }
+      if (score > col[v].score) {
+        col[v] = {score, j};
         gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
       }
     };
@@ -345,6 +354,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     } else {
       for (std::size_t k = count; k-- > 0;) step(k, static_cast<int>(k) + 1, cand.weight);
     }
+    if (best_v >= 0) row_best = {best_score, j, best_v, parent};
     row_start.push_back(row_start.back() + count);
     if (row_best.i >= 0) {
       if (row_best.score > overall.score) overall = row_best;
