@@ -522,31 +522,6 @@ const RulePlan& plan_of(const MarkerRule& rule) {
   return *plans.get(regex_key(*rule.re), [&] { return std::make_shared<const RulePlan>(plan_for(*rule.re)); });
 }
 
-// RE2's anchored match of `rule` at `pos` with its groups 0, num and body in
-// `sub` (room for plan.groups), read by the rule's atoms where they are the
-// whole pattern. False when it does not match there.
-bool match_groups(const MarkerRule& rule, const RulePlan& plan, std::string_view text, std::size_t pos,
-                  re2::StringPiece* sub) {
-  const LeadingAtoms& atoms = plan.atoms;
-  if (atoms.matches_whole()) {
-    std::array<std::size_t, LeadingAtoms::kMaxAtoms> ends;
-    const LeadingAtoms::Whole whole = atoms.match(text, pos, ends.data());
-    if (whole == LeadingAtoms::Whole::kNoMatch) return false;
-    if (whole == LeadingAtoms::Whole::kMatch) {
-      auto at = [&](std::size_t atom) { return atom == 0 ? pos : ends[atom - 1]; };  // where atom starts
-      for (int g : {0, plan.num, plan.body}) {
-        if (g < 0) continue;
-        const auto [first, last] = atoms.group_atoms(g);
-        sub[g] = re2::StringPiece(text.data() + at(first), at(last) - at(first));
-      }
-      return true;
-    }
-  }
-  const std::string_view shown = plan.window ? text.substr(pos, plan.window) : text;
-  return rule.re->Match(re2::StringPiece(shown.data(), shown.size()), plan.window ? 0 : pos, shown.size(),
-                        RE2::ANCHOR_START, sub, plan.groups);
-}
-
 // Tries `rule` anchored at `pos` and records the match when `allowed` (the
 // rule's position test passed) and its number reads. True when the pattern
 // matched at `pos` at all. `confusable_first`: the first bytes of g's
@@ -554,12 +529,31 @@ bool match_groups(const MarkerRule& rule, const RulePlan& plan, std::string_view
 bool match_at(const Grammar::Impl& g, const ByteSet& confusable_first, const MarkerRule& rule,
               const RulePlan& plan, std::string_view text, std::size_t pos, bool allowed,
               std::vector<MarkerMatch>& out) {
-  // Tried at many positions: no allocation for the usual few groups.
+  // A pattern the atoms read whole is matched by them (most places fail at
+  // the first character); RE2 only where they are unsure or cannot read it.
+  const LeadingAtoms& atoms = plan.atoms;
+  std::array<std::size_t, LeadingAtoms::kMaxAtoms> ends;
+  const LeadingAtoms::Whole whole =
+      atoms.matches_whole() ? atoms.match(text, pos, ends.data()) : LeadingAtoms::Whole::kUnsure;
+  if (whole == LeadingAtoms::Whole::kNoMatch) return false;
+  // The groups 0, num and body of the match (no allocation for the usual few).
   constexpr int kFewGroups = 8;
   std::array<re2::StringPiece, kFewGroups> few;
   std::vector<re2::StringPiece> many(plan.groups > kFewGroups ? static_cast<std::size_t>(plan.groups) : 0);
   re2::StringPiece* sub = plan.groups > kFewGroups ? many.data() : few.data();
-  if (!match_groups(rule, plan, text, pos, sub)) return false;
+  if (whole == LeadingAtoms::Whole::kMatch) {
+    auto at = [&](std::size_t atom) { return atom == 0 ? pos : ends[atom - 1]; };  // where atom starts
+    for (int group : {0, plan.num, plan.body}) {
+      if (group < 0) continue;
+      const auto [first, last] = atoms.group_atoms(group);
+      sub[group] = re2::StringPiece(text.data() + at(first), at(last) - at(first));
+    }
+  } else {
+    const std::string_view shown = plan.window ? text.substr(pos, plan.window) : text;
+    if (!rule.re->Match(re2::StringPiece(shown.data(), shown.size()), plan.window ? 0 : pos, shown.size(),
+                        RE2::ANCHOR_START, sub, plan.groups))
+      return false;
+  }
   if (!allowed) return true;
   MarkerMatch m;
   m.rule = &rule;
