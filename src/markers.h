@@ -137,6 +137,11 @@ class RunningBest {
     walk_to(k);
     return {best_[k], from_[k]};
   }
+  // The bests and their first numbers of 0..k, right until a raise below k.
+  std::pair<const double*, const int*> upto(std::size_t k) const {
+    walk_to(k);
+    return {best_.data(), from_.data()};
+  }
 
  private:
   static constexpr double kNone = -std::numeric_limits<double>::infinity();

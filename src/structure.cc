@@ -352,7 +352,48 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         step(k, v, v == exact ? cand.weight : cand.weight * 0.5);
       }
     } else {
-      for (std::size_t k = count; k-- > 0;) step(k, static_cast<int>(k) + 1, cand.weight);
+      // Any number: from 4 on the start penalty is the same, and the bests
+      // of the numbers below are read straight (raises in the row are at
+      // higher numbers than those it reads).
+      const double w = cand.weight;
+      const double start = w - kMaxStartPenalty, other = other_score + w - kMaxStartPenalty;
+      const auto [gap_best, gap_from] = gap.upto(count >= 3 ? count - 2 : 0);
+      std::size_t k = count;
+      for (; k-- > 3;) {
+        const int v = static_cast<int>(k) + 1;
+        double score = start;
+        int prev_i = -1, prev_v = -1;
+        const Best c = col[v - 1];
+        if (c.i >= 0 && c.score + w > score) {
+          score = c.score + w;
+          prev_i = c.i;
+          prev_v = v - 1;
+        }
+        const int from = gap_from[v - 2];
+        if (from >= 0) {
+          const double sc = gap_best[v - 2] - kMissingPenalty * (v - 1) + w;
+          if (sc > score) {
+            score = sc;
+            prev_i = col[from].i;
+            prev_v = from;
+          }
+        }
+        if (other > score) {
+          score = other;
+          prev_i = other_i;
+          prev_v = other_v;
+        }
+        row_states[k] = {v, score, {prev_i, prev_v}};
+        if (score >= best_score) {
+          best_score = score;
+          best_v = v;
+        }
+        if (score > col[v].score) {
+          col[v] = {score, j};
+          gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
+        }
+      }
+      for (++k; k-- > 0;) step(k, static_cast<int>(k) + 1, w);
     }
     if (best_v >= 0) row_best = {best_score, j, best_v, parent};
     row_start.push_back(row_start.back() + count);
