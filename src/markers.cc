@@ -5,6 +5,7 @@
 #include <array>
 #include <bit>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -96,7 +97,7 @@ std::pair<char32_t, std::size_t> char_at_slow(std::string_view s, std::size_t at
 
 // The code point at byte `at` (< s.size()) of `s` and its byte length;
 // length 0 when the bytes there are not one well-formed UTF-8 character.
-inline std::pair<char32_t, std::size_t> char_at(std::string_view s, std::size_t at) {
+[[gnu::always_inline]] inline std::pair<char32_t, std::size_t> char_at(std::string_view s, std::size_t at) {
   const auto b = static_cast<unsigned char>(s[at]);
   if (b < 0x80) return {b, 1};
   // The usual case in Chinese text, without ICU: E1..EC lead a three-byte
@@ -874,10 +875,21 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     }
     anywhere_rules.push_back(r);
   }
-  // Matches are kept per rule and joined in rule order at the end, so the
-  // order of equal keys in the sort below does not depend on which rules
-  // were tried during the pass and which after it.
-  std::vector<std::vector<MarkerMatch>> found_by_rule(rule_count);
+  // The matches as found, and for each its place, its rule and where it is
+  // in `found`: sorted at the end (see there).
+  std::vector<MarkerMatch> found;
+  struct Found {
+    std::size_t begin;
+    std::uint32_t rule, index;
+  };
+  std::vector<Found> places;
+  auto record = [&](std::size_t r, const RulePlan& plan, std::size_t p, bool allowed) {
+    const std::size_t before = found.size();
+    const bool matched = match_at(g, confusable_first, g.markers[r], plan, text, p, allowed, found);
+    if (found.size() > before)
+      places.push_back({p, static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(before)});
+    return matched;
+  };
   // A rule that may match anywhere is tried as an unanchored search from
   // each match start plus one character would find its matches: at every
   // position where the pattern matches, but none inside the first character
@@ -893,7 +905,7 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     if (!allowed && !plan.mid_char) return;
     // Where the atoms rule a match out, RE2 would find none either.
     if (!plan.atoms.matches_whole() && !plan.atoms.may_start_at(text, p)) return;
-    if (!match_at(g, confusable_first, rule, plan, text, p, allowed, found_by_rule[r])) return;
+    if (!record(r, plan, p, allowed)) return;
     resume[r] = p;
     utf8::next(text, resume[r]);
   };
@@ -917,7 +929,7 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
   auto try_placed = [&](std::size_t r, std::size_t p) {
     const RulePlan& plan = *plans[r];
     if (plan.may_start_at(text, p) && (plan.atoms.matches_whole() || plan.atoms.may_start_at(text, p)))
-      match_at(g, confusable_first, g.markers[r], plan, text, p, true, found_by_rule[r]);
+      record(r, plan, p, true);
   };
   auto at_place = [&](std::size_t p, bool line_start) {
     const std::size_t b = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
@@ -942,21 +954,33 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
       if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
   });
   // Sorted by offset, then level, then weight (heaviest first), ties in rule
-  // order: a stable sort of (rule, index) pairs, the matches moved once.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> order;
-  for (std::size_t r = 0; r < rule_count; ++r)
-    for (std::size_t k = 0; k < found_by_rule[r].size(); ++k)
-      order.emplace_back(static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(k));
-  auto match_of = [&](std::pair<std::uint32_t, std::uint32_t> at) -> MarkerMatch& {
-    return found_by_rule[at.first][at.second];
+  // order. A rule matches at most once at a place, so that is the order of
+  // (offset, the rule's rank among the rules by level, weight and order).
+  // (A weight that is not a number compares with none: then the rules'
+  // matches are put in rule order and sorted stably as the ranks assume.)
+  const bool ranked = std::none_of(g.markers.begin(), g.markers.end(),
+                                   [](const MarkerRule& rule) { return std::isnan(rule.weight); });
+  auto before = [&](std::size_t x, std::size_t y) {
+    const MarkerRule &a = g.markers[x], &b = g.markers[y];
+    if (a.level != b.level) return a.level < b.level;
+    return a.weight > b.weight;
   };
-  std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) {
-    const MarkerMatch& a = match_of(x);
-    const MarkerMatch& b = match_of(y);
-    if (a.begin != b.begin) return a.begin < b.begin;
-    if (a.rule->level != b.rule->level) return a.rule->level < b.rule->level;
-    return a.rule->weight > b.rule->weight;
-  });
+  if (ranked) {
+    std::vector<std::uint32_t> by_rank(rule_count), rank(rule_count);
+    for (std::size_t r = 0; r < rule_count; ++r) by_rank[r] = static_cast<std::uint32_t>(r);
+    std::stable_sort(by_rank.begin(), by_rank.end(), before);
+    for (std::size_t k = 0; k < rule_count; ++k) rank[by_rank[k]] = static_cast<std::uint32_t>(k);
+    std::sort(places.begin(), places.end(), [&](const Found& x, const Found& y) {
+      return x.begin != y.begin ? x.begin < y.begin : rank[x.rule] < rank[y.rule];
+    });
+  } else {
+    std::stable_sort(places.begin(), places.end(), [](const Found& x, const Found& y) { return x.rule < y.rule; });
+    std::stable_sort(places.begin(), places.end(), [&](const Found& x, const Found& y) {
+      return x.begin != y.begin ? x.begin < y.begin : before(x.rule, y.rule);
+    });
+  }
+  auto match_of = [&](const Found& at) -> MarkerMatch& { return found[at.index]; };
+  std::vector<Found>& order = places;
   std::vector<MarkerMatch> kept;
   kept.reserve(order.size());
   for (auto at : order) {
