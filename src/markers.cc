@@ -815,22 +815,43 @@ class BoundaryBytes {
       utf8::append(bytes, c);
       const auto lead = static_cast<unsigned char>(bytes[0]);
       may_open_[lead] = true;
-      if (c < 0x80) ascii_[lead] = true;
-      else wide_.push_back(c);
+      if (c < 0x80) {
+        ascii_[lead] = true;
+        continue;
+      }
+      Wide w;
+      w.size = bytes.size();
+      for (std::size_t k = 0; k < bytes.size(); ++k) w.bytes |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
+      w.mask = w.size >= 4 ? ~std::uint32_t{0} : (std::uint32_t{1} << (8 * w.size)) - 1;
+      wide_.push_back(w);
     }
   }
   const ByteSet& may_open() const { return may_open_; }
-  // The byte length of the boundary character at `i` (< text.size()), or 0.
+  // The byte length of the boundary character at `i` (< text.size()), or 0:
+  // past ASCII, the bytes there are compared with each boundary character's
+  // (equal bytes: that character; anything not UTF-8 equals none).
   std::size_t at(std::string_view text, std::size_t i) const {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) return ascii_[b] ? 1 : 0;
-    const auto [c, len] = char_at(text, i);
-    return len > 0 && std::find(wide_.begin(), wide_.end(), c) != wide_.end() ? len : 0;
+    std::uint32_t x = 0;
+    const std::size_t room = std::min<std::size_t>(4, text.size() - i);
+    if (room == 4) {
+      x = utf8::load_le32(reinterpret_cast<const unsigned char*>(text.data() + i));
+    } else {
+      for (std::size_t k = 0; k < room; ++k) x |= std::uint32_t{static_cast<unsigned char>(text[i + k])} << (8 * k);
+    }
+    for (const Wide& w : wide_)
+      if (w.size <= room && (x & w.mask) == w.bytes) return w.size;
+    return 0;
   }
 
  private:
+  struct Wide {  // a boundary character past ASCII: its UTF-8 bytes, first in the lowest byte
+    std::uint32_t bytes = 0, mask = 0;
+    std::size_t size = 0;
+  };
   ByteSet may_open_{}, ascii_{};
-  std::vector<char32_t> wide_;  // the boundary characters past ASCII
+  std::vector<Wide> wide_;
 };
 
 bool matches_anywhere(const MarkerRule& rule) {
@@ -946,7 +967,12 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
   ByteSetScanner(wanted).for_each(text, [&](std::size_t i) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (kBoundary.may_open()[b]) {
-      if (const std::size_t len = kBoundary.at(text, i)) at_place(i + len, b == '\n');
+      if (const std::size_t len = kBoundary.at(text, i)) {
+        // Most places start no placed rule's match: told here, without the call.
+        const std::size_t p = i + len, next = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
+        if ((at_boundary[next] | (b == '\n' ? at_line_start[next] : 0)) != 0 || placed_rules.size() > 64)
+          at_place(p, b == '\n');
+      }
     }
     for (std::uint64_t bits = by_byte[b]; bits != 0; bits &= bits - 1)
       try_anywhere(anywhere_rules[static_cast<std::size_t>(std::countr_zero(bits))], i);
