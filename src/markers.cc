@@ -819,17 +819,21 @@ class BoundaryBytes {
         ascii_[lead] = true;
         continue;
       }
-      Wide w;
-      w.size = bytes.size();
-      for (std::size_t k = 0; k < bytes.size(); ++k) w.bytes |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
-      w.mask = w.size >= 4 ? ~std::uint32_t{0} : (std::uint32_t{1} << (8 * w.size)) - 1;
-      wide_.push_back(w);
+      std::uint32_t key = 0;
+      for (std::size_t k = 0; k < bytes.size(); ++k) key |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
+      Sized& table = by_size_[bytes.size()];
+      for (std::size_t slot = hash(key);; slot = (slot + 1) % kSlots)
+        if (table.keys[slot] == 0) {
+          table.keys[slot] = key;
+          break;
+        }
+      table.used = true;
     }
   }
   const ByteSet& may_open() const { return may_open_; }
   // The byte length of the boundary character at `i` (< text.size()), or 0:
-  // past ASCII, the bytes there are compared with each boundary character's
-  // (equal bytes: that character; anything not UTF-8 equals none).
+  // past ASCII, the bytes there are looked up among each boundary
+  // character's (equal bytes: that character; anything not UTF-8 equals none).
   std::size_t at(std::string_view text, std::size_t i) const {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) return ascii_[b] ? 1 : 0;
@@ -840,18 +844,28 @@ class BoundaryBytes {
     } else {
       for (std::size_t k = 0; k < room; ++k) x |= std::uint32_t{static_cast<unsigned char>(text[i + k])} << (8 * k);
     }
-    for (const Wide& w : wide_)
-      if (w.size <= room && (x & w.mask) == w.bytes) return w.size;
+    for (std::size_t size = 2; size <= room; ++size) {
+      const Sized& table = by_size_[size];
+      if (!table.used) continue;
+      const std::uint32_t key = size == 4 ? x : x & ((std::uint32_t{1} << (8 * size)) - 1);
+      for (std::size_t slot = hash(key); table.keys[slot] != 0; slot = (slot + 1) % kSlots)
+        if (table.keys[slot] == key) return size;
+    }
     return 0;
   }
 
  private:
-  struct Wide {  // a boundary character past ASCII: its UTF-8 bytes, first in the lowest byte
-    std::uint32_t bytes = 0, mask = 0;
-    std::size_t size = 0;
+  // The boundary characters past ASCII by byte length: their UTF-8 bytes
+  // (first in the lowest byte; never 0) in a small open-addressed table.
+  static constexpr std::size_t kSlots = 32;  // more than twice the characters
+  static_assert(std::size(kBoundaryChars) * 2 < kSlots);
+  static std::size_t hash(std::uint32_t key) { return (key * 0x9E3779B1u) >> 27; }
+  struct Sized {
+    std::array<std::uint32_t, kSlots> keys{};
+    bool used = false;
   };
   ByteSet may_open_{}, ascii_{};
-  std::vector<Wide> wide_;
+  std::array<Sized, 5> by_size_{};
 };
 
 bool matches_anywhere(const MarkerRule& rule) {
@@ -904,6 +918,8 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     std::uint32_t rule, index;
   };
   std::vector<Found> places;
+  found.reserve(text.size() / 512 + 16);  // a plan has a marker every few hundred bytes
+  places.reserve(found.capacity());
   auto record = [&](std::size_t r, const RulePlan& plan, std::size_t p, bool allowed) {
     const std::size_t before = found.size();
     const bool matched = match_at(g, confusable_first, g.markers[r], plan, text, p, allowed, found);
