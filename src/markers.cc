@@ -10,6 +10,7 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <tuple>
 #include <unordered_map>
 
@@ -868,6 +869,13 @@ class BoundaryBytes {
   std::array<Sized, 5> by_size_{};
 };
 
+// Which of two rules' matches at one place comes first: the lower level,
+// then the heavier.
+bool rule_before(const MarkerRule& a, const MarkerRule& b) {
+  if (a.level != b.level) return a.level < b.level;
+  return a.weight > b.weight;
+}
+
 bool matches_anywhere(const MarkerRule& rule) {
   return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
 }
@@ -883,33 +891,93 @@ bool allowed_anywhere(const MarkerRule& rule, std::string_view text, std::size_t
 
 }  // namespace
 
-std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {
-  static const BoundaryBytes kBoundary;
-  // The first bytes of the confusables (all of them if one is empty).
-  ByteSet confusable_first{};
-  for (const auto& [from, to] : g.confusables) {
-    if (from.empty()) confusable_first.fill(true);
-    else confusable_first[static_cast<unsigned char>(from[0])] = true;
-  }
-  const std::size_t rule_count = g.markers.size();
-  std::vector<const RulePlan*> plans(rule_count);
-  for (std::size_t r = 0; r < rule_count; ++r) plans[r] = &plan_of(g.markers[r]);
-  // One pass over the text finds the line starts and the boundaries, and
-  // tries each rule that may match anywhere where its first byte stands.
-  // Bit k of by_byte[b]: anywhere_rules[k] may start with byte b (the rules
+// What find_markers reads from a grammar's rules before looking at a text:
+// built once per grammar (Grammar::Impl::marker_scan).
+struct MarkerScan {
+  std::vector<const RulePlan*> plans;  // by rule
+  ByteSet confusable_first{};          // the first bytes of the confusables (all if one is empty)
+  // The rules that may match anywhere, tried where their first byte stands:
+  // bit k of by_byte[b]: anywhere_rules[k] may start with byte b (the rules
   // past the 64th are looked up one by one).
   std::vector<std::size_t> anywhere_rules;
   std::array<std::uint64_t, 256> by_byte{};
-  ByteSet wanted = kBoundary.may_open();
+  // The other rules, tried at their places: after a boundary character (a
+  // line break for those that want a line start), where their position test
+  // holds by construction. Bit q of at_boundary[b] (at_line_start[b]):
+  // placed_rules[q] may start there with byte b; [256]: at the end of the
+  // text, where only a pattern with every first byte (one that may match "")
+  // may match.
+  std::vector<std::size_t> placed_rules;
+  std::array<std::uint64_t, 257> at_boundary{}, at_line_start{};
+  // The bytes the pass stops at: boundary characters' and anywhere rules' first bytes.
+  ByteSetScanner scanner{ByteSet{}};
+  // The order matches at one place are kept in (see find_markers): each
+  // rule's rank by level, weight (heaviest first) and rule order, when no
+  // weight is NaN.
+  bool ranked = false;
+  std::vector<std::uint32_t> rank;
+};
+
+namespace {
+
+std::shared_ptr<const MarkerScan> scan_of(const Grammar::Impl& g, const BoundaryBytes& boundary) {
+  auto scan = std::make_shared<MarkerScan>();
+  for (const auto& [from, to] : g.confusables) {
+    if (from.empty()) scan->confusable_first.fill(true);
+    else scan->confusable_first[static_cast<unsigned char>(from[0])] = true;
+  }
+  const std::size_t rule_count = g.markers.size();
+  auto& plans = scan->plans;
+  plans.resize(rule_count);
+  for (std::size_t r = 0; r < rule_count; ++r) plans[r] = &plan_of(g.markers[r]);
+  ByteSet wanted = boundary.may_open();
   for (std::size_t r = 0; r < rule_count; ++r) {
     if (!matches_anywhere(g.markers[r])) continue;
     for (std::size_t b = 0; b < 256; ++b) {
       if (!plans[r]->first_bytes[b]) continue;
       wanted[b] = true;
-      if (anywhere_rules.size() < 64) by_byte[b] |= std::uint64_t{1} << anywhere_rules.size();
+      if (scan->anywhere_rules.size() < 64) scan->by_byte[b] |= std::uint64_t{1} << scan->anywhere_rules.size();
     }
-    anywhere_rules.push_back(r);
+    scan->anywhere_rules.push_back(r);
   }
+  scan->scanner = ByteSetScanner(wanted);
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    if (matches_anywhere(g.markers[r])) continue;
+    auto& at = g.markers[r].position == MarkerPosition::kLineStart ? scan->at_line_start : scan->at_boundary;
+    const std::uint64_t bit = scan->placed_rules.size() < 64 ? std::uint64_t{1} << scan->placed_rules.size() : 0;
+    for (std::size_t b = 0; b < 256; ++b)
+      if (plans[r]->first_bytes[b]) at[b] |= bit;
+    if (plans[r]->every_first_byte) at[256] |= bit;
+    scan->placed_rules.push_back(r);
+  }
+  scan->ranked = std::none_of(g.markers.begin(), g.markers.end(),
+                              [](const MarkerRule& rule) { return std::isnan(rule.weight); });
+  if (scan->ranked) {
+    std::vector<std::uint32_t> by_rank(rule_count);
+    for (std::size_t r = 0; r < rule_count; ++r) by_rank[r] = static_cast<std::uint32_t>(r);
+    std::stable_sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) {
+      return rule_before(g.markers[x], g.markers[y]);
+    });
+    scan->rank.resize(rule_count);
+    for (std::size_t k = 0; k < rule_count; ++k) scan->rank[by_rank[k]] = static_cast<std::uint32_t>(k);
+  }
+  return scan;
+}
+
+}  // namespace
+
+std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {
+  static const BoundaryBytes kBoundary;
+  std::call_once(g.marker_scan_once, [&] { g.marker_scan = scan_of(g, kBoundary); });
+  const MarkerScan& scan = *g.marker_scan;
+  const ByteSet& confusable_first = scan.confusable_first;
+  const std::size_t rule_count = g.markers.size();
+  const std::vector<const RulePlan*>& plans = scan.plans;
+  const std::vector<std::size_t>& anywhere_rules = scan.anywhere_rules;
+  const std::array<std::uint64_t, 256>& by_byte = scan.by_byte;
+  const std::vector<std::size_t>& placed_rules = scan.placed_rules;
+  const std::array<std::uint64_t, 257>& at_boundary = scan.at_boundary;
+  const std::array<std::uint64_t, 257>& at_line_start = scan.at_line_start;
   // The matches as found, and for each its place, its rule and where it is
   // in `found`: sorted at the end (see there).
   std::vector<MarkerMatch> found;
@@ -946,23 +1014,6 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     resume[r] = p;
     utf8::next(text, resume[r]);
   };
-  // The other rules are tried at their places as the pass meets them:
-  // after a boundary character (a line break for those that want a line
-  // start), where their position test holds by construction. Bit q of
-  // at_boundary[b] (at_line_start[b]): placed_rules[q] may start there with
-  // byte b; [256]: at the end of the text, where only a pattern with every
-  // first byte (one that may match "") may match.
-  std::vector<std::size_t> placed_rules;
-  std::array<std::uint64_t, 257> at_boundary{}, at_line_start{};
-  for (std::size_t r = 0; r < rule_count; ++r) {
-    if (matches_anywhere(g.markers[r])) continue;
-    auto& at = g.markers[r].position == MarkerPosition::kLineStart ? at_line_start : at_boundary;
-    const std::uint64_t bit = placed_rules.size() < 64 ? std::uint64_t{1} << placed_rules.size() : 0;
-    for (std::size_t b = 0; b < 256; ++b)
-      if (plans[r]->first_bytes[b]) at[b] |= bit;
-    if (plans[r]->every_first_byte) at[256] |= bit;
-    placed_rules.push_back(r);
-  }
   auto try_placed = [&](std::size_t r, std::size_t p) {
     const RulePlan& plan = *plans[r];
     if (plan.may_start_at(text, p) && (plan.atoms.matches_whole() || plan.atoms.may_start_at(text, p)))
@@ -980,7 +1031,7 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     }
   };
   at_place(0, true);
-  ByteSetScanner(wanted).for_each(text, [&](std::size_t i) {
+  scan.scanner.for_each(text, [&](std::size_t i) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (kBoundary.may_open()[b]) {
       if (const std::size_t len = kBoundary.at(text, i)) {
@@ -997,28 +1048,16 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
   });
   // Sorted by offset, then level, then weight (heaviest first), ties in rule
   // order. A rule matches at most once at a place, so that is the order of
-  // (offset, the rule's rank among the rules by level, weight and order).
-  // (A weight that is not a number compares with none: then the rules'
-  // matches are put in rule order and sorted stably as the ranks assume.)
-  const bool ranked = std::none_of(g.markers.begin(), g.markers.end(),
-                                   [](const MarkerRule& rule) { return std::isnan(rule.weight); });
-  auto before = [&](std::size_t x, std::size_t y) {
-    const MarkerRule &a = g.markers[x], &b = g.markers[y];
-    if (a.level != b.level) return a.level < b.level;
-    return a.weight > b.weight;
-  };
-  if (ranked) {
-    std::vector<std::uint32_t> by_rank(rule_count), rank(rule_count);
-    for (std::size_t r = 0; r < rule_count; ++r) by_rank[r] = static_cast<std::uint32_t>(r);
-    std::stable_sort(by_rank.begin(), by_rank.end(), before);
-    for (std::size_t k = 0; k < rule_count; ++k) rank[by_rank[k]] = static_cast<std::uint32_t>(k);
+  // (offset, the rule's rank). (A weight that is not a number compares with
+  // none: then the matches are put in rule order and sorted stably.)
+  if (scan.ranked) {
     std::sort(places.begin(), places.end(), [&](const Found& x, const Found& y) {
-      return x.begin != y.begin ? x.begin < y.begin : rank[x.rule] < rank[y.rule];
+      return x.begin != y.begin ? x.begin < y.begin : scan.rank[x.rule] < scan.rank[y.rule];
     });
   } else {
     std::stable_sort(places.begin(), places.end(), [](const Found& x, const Found& y) { return x.rule < y.rule; });
     std::stable_sort(places.begin(), places.end(), [&](const Found& x, const Found& y) {
-      return x.begin != y.begin ? x.begin < y.begin : before(x.rule, y.rule);
+      return x.begin != y.begin ? x.begin < y.begin : rule_before(g.markers[x.rule], g.markers[y.rule]);
     });
   }
   auto match_of = [&](const Found& at) -> MarkerMatch& { return found[at.index]; };
