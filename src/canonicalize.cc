@@ -48,13 +48,17 @@ std::string normalize_with(const icu::Normalizer2* n, UErrorCode status, const s
 // NFKC only (units keep their case: "mg/L"). ASCII and the CJK Unified
 // Ideographs have no NFKC mappings and compose with none of them: a unit of
 // only these ("%", "微克/立方米") is its own NFKC form (tests check).
-std::string nfkc(const std::string& utf8) {
+bool nfkc_inert(std::string_view utf8) {
   bool inert = true;
   for (std::size_t i = 0; i < utf8.size() && inert;) {
     const char32_t c = utf8::next(utf8, i);
     inert = c < 0x80 || (c >= 0x4E00 && c <= 0x9FFF);
   }
-  if (inert) return utf8;
+  return inert;
+}
+
+std::string nfkc(const std::string& utf8) {
+  if (nfkc_inert(utf8)) return utf8;
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
   return normalize_with(n, status, utf8);
@@ -457,6 +461,42 @@ struct Catalogue::Data {
   std::vector<int> vetoable;  // indicators with excludes or requires words
   std::vector<char> has_alias;  // per indicator (every one has: its name)
   std::vector<char> all_accept, none_accept;  // accepting rows of no unit, of a unit none accepts
+  // The accepting row of every folded unit (NFKC, no spaces) that leads to
+  // one through unit_aliases, unit_family and accepting: one lookup instead
+  // of three (accepting_of()).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, const std::vector<char>*, Hash, std::equal_to<>> unit_rows;
+
+  // accepting[family(fold_unit(unit))], all_accept for no unit, none_accept
+  // for a unit no indicator accepts.
+  const std::vector<char>& accepting_of(const std::string& unit) const {
+    std::string_view folded = unit;
+    std::string storage;  // fold_unit's steps, where they change something
+    if (!nfkc_inert(unit) || unit.find_first_of(" \t") != std::string::npos) {
+      storage = nfkc(unit);
+      storage.erase(std::remove_if(storage.begin(), storage.end(), [](char c) { return c == ' ' || c == '\t'; }),
+                    storage.end());
+      folded = storage;
+    }
+    if (folded.empty()) return all_accept;
+    auto it = unit_rows.find(folded);
+    return it == unit_rows.end() ? none_accept : *it->second;
+  }
+  void index_units() {
+    auto row_of = [&](const std::string& u) -> const std::vector<char>* {
+      auto alias = unit_aliases.find(u);
+      const std::string& a = alias == unit_aliases.end() ? u : alias->second;
+      if (a.empty()) return &all_accept;  // fold_unit gives "": no unit
+      auto it = accepting.find(family(a));
+      return it == accepting.end() ? &none_accept : &it->second;
+    };
+    for (const auto* keys : {&unit_aliases, &unit_family})
+      for (const auto& kv : *keys) unit_rows.emplace(kv.first, row_of(kv.first));
+    for (const auto& kv : accepting) unit_rows.emplace(kv.first, row_of(kv.first));
+  }
 
   void normalize_into(std::string_view phrase, std::u32string& s) const {
     base_form_into(phrase, s);
@@ -561,12 +601,7 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
   normalize_into(phrase, n);
   if (n.empty()) return out;
   // unit_compatible(), with the unit folded once rather than per indicator.
-  const std::string folded_unit = fold_unit(unit);
-  const std::vector<char>* accepting_row = &all_accept;  // no unit: every indicator
-  if (!folded_unit.empty()) {
-    auto it = accepting.find(family(folded_unit));
-    accepting_row = it != accepting.end() ? &it->second : &none_accept;
-  }
+  const std::vector<char>* accepting_row = &accepting_of(unit);
   auto compatible = [&](int i) { return (*accepting_row)[static_cast<std::size_t>(i)] != 0; };
 
   // 1. An alias, exactly (its unit permitting).
@@ -879,6 +914,7 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
   }
   data.all_accept.assign(data.families.size(), 1);
   data.none_accept.assign(data.families.size(), 0);
+  data.index_units();
   data.has_alias.assign(data.families.size(), 0);
   for (const Catalogue::Data::Alias& a : data.aliases) data.has_alias[static_cast<std::size_t>(a.indicator)] = 1;
   index_aliases(data);

@@ -318,7 +318,8 @@ TEST_CASE("matching by bigram postings agrees with scoring every wording of ever
   for (const std::string& p : generated_phrases(1500)) phrases.push_back(p);
   for (const char* one : {"率", "水", "a", "1", "", "。"}) phrases.push_back(one);
   const std::vector<std::string> units = {"", "%", "％", "微克/立方米", "μg/m3", "万吨", "吨", "公顷", "个百分点",
-                                          "平方公里", "mg/L", "天", "万立方米", "no-such-unit"};
+                                          "平方公里", "mg/L", "天", "万立方米", "no-such-unit", " % ", "mg / L",
+                                          "ｍｇ/Ｌ", "  ", "\t", "μg/m³", "km²", "t"};
   for (const std::string& p : phrases) {
     const std::string& unit = units[rng.next(static_cast<unsigned>(units.size()))];
     CAPTURE(p);
