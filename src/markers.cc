@@ -306,12 +306,8 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
     whole_ = open_groups.empty() && captures == re.NumberOfCapturingGroups() && ways <= kMaxWays &&
              chars <= kMaxMatchChars && !o.longest_match() && !o.never_nl();
   }
-  if (whole_) {
-    group_atoms_[0] = {0, atoms_.size()};
-    greedy_only_ = greedy_suffices();
-  } else {
-    group_atoms_.clear();
-  }
+  if (whole_) group_atoms_[0] = {0, atoms_.size()};
+  else group_atoms_.clear();
   // The first character comes from the atoms up to the first one that must
   // take part; their lead bytes bound the first byte (UTF-8 keeps the order
   // of code points). A negated class, or atoms that may all be skipped, say
@@ -417,88 +413,7 @@ struct LeadingAtoms::Chars {
   }
 };
 
-namespace {
-
-// Code point sets as sorted, disjoint, inclusive ranges.
-using Ranges = std::vector<std::pair<char32_t, char32_t>>;
-
-Ranges merged(Ranges r) {
-  std::sort(r.begin(), r.end());
-  Ranges out;
-  for (auto [lo, hi] : r) {
-    if (!out.empty() && lo <= out.back().second + 1) out.back().second = std::max(out.back().second, hi);
-    else out.emplace_back(lo, hi);
-  }
-  return out;
-}
-
-Ranges complement(const Ranges& r) {  // within 0..0x10FFFF
-  Ranges out;
-  char32_t next = 0;
-  for (auto [lo, hi] : r) {
-    if (lo > next) out.emplace_back(next, lo - 1);
-    next = hi + 1;
-  }
-  if (next <= 0x10FFFF) out.emplace_back(next, 0x10FFFF);
-  return out;
-}
-
-bool intersect(const Ranges& a, const Ranges& b) {
-  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i].second < b[j].first) ++i;
-    else if (b[j].second < a[i].first) ++j;
-    else return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-// Whether taking the most characters at every atom is the match: each atom
-// either takes a fixed count or is greedy and shares no character with what
-// the atoms after it may start with. (Giving a character back would let the
-// rest start at a character of the atom's own class, which no match of the
-// rest starts with; and a rest that may take nothing matches after the most
-// too.)
-bool LeadingAtoms::greedy_suffices() const {
-  Ranges first;  // what the atoms after k may start with
-  for (std::size_t k = atoms_.size(); k-- > 0;) {
-    const Atom& atom = atoms_[k];
-    const Ranges own = atom.negated ? complement(merged(atom.ranges)) : merged(atom.ranges);
-    if (atom.min != atom.max && (atom.lazy || intersect(own, first))) return false;
-    Ranges with = own;
-    if (atom.min == 0) with.insert(with.end(), first.begin(), first.end());
-    first = merged(std::move(with));
-  }
-  return true;
-}
-
 LeadingAtoms::Whole LeadingAtoms::match(std::string_view text, std::size_t pos, std::size_t* atom_ends) const {
-  if (greedy_only_) {
-    // One pass, each character decoded once (the one an atom stops at is
-    // the next atom's first).
-    std::size_t len = 0;
-    char32_t c = 0;
-    bool read = false;  // c (of len bytes) is the character at pos
-    for (std::size_t k = 0; k < atoms_.size(); ++k) {
-      const Atom& atom = atoms_[k];
-      int count = 0;
-      for (; count < atom.max; ++count) {
-        if (!read) {
-          if (pos >= text.size()) break;
-          std::tie(c, len) = char_at(text, pos);
-          if (len == 0) return Whole::kUnsure;  // not well-formed: left to RE2
-          read = true;
-        }
-        if (!atom.contains(c)) break;
-        pos += len;
-        read = false;
-      }
-      if (count < atom.min) return Whole::kNoMatch;
-      atom_ends[k] = pos;
-    }
-    return Whole::kMatch;
-  }
   Chars chars;
   chars.text = text;
   chars.at[0] = pos;

@@ -63,9 +63,6 @@ class LeadingAtoms {
     return group_atoms_[static_cast<std::size_t>(g)];
   }
   int groups() const { return static_cast<int>(group_atoms_.size()); }  // with group 0
-  // match() takes the most characters at every atom, in one pass (no atom
-  // could do with fewer).
-  bool greedy_only() const { return greedy_only_; }
   static constexpr std::size_t kMaxAtoms = 7;
 
  private:
@@ -98,8 +95,6 @@ class LeadingAtoms {
   std::array<bool, 256> first_bytes_;
   std::size_t max_match_bytes_ = 0;
   bool whole_ = false;
-  bool greedy_only_ = false;  // match() need not try fewer characters anywhere
-  bool greedy_suffices() const;
   std::vector<std::pair<std::size_t, std::size_t>> group_atoms_;  // by capture index (whole_ only)
   struct Chars;
   bool match_from(std::size_t k, std::size_t first, Chars& chars, std::size_t* atom_ends) const;

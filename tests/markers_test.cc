@@ -127,7 +127,7 @@ TEST_CASE("LeadingAtoms::match gives RE2's anchored match and groups where it re
   for (int k = 0; k < 400; ++k) patterns.push_back(random_atoms_pattern(rng));
   const std::vector<std::string> pieces = {"a", "b", "x", "1", "2", "(", ")", "一", "二", "十", "、", "。",
                                            "\n", " ", ".", "%", "-", "—", "H", "|", "年", "\xFF", "\xE4\xB8"};
-  std::size_t whole = 0, greedy = 0, compared = 0, matched = 0;
+  std::size_t whole = 0, compared = 0, matched = 0;
   for (const std::string& pattern : patterns) {
     CAPTURE(pattern);
     const RE2 re(pattern);
@@ -135,7 +135,6 @@ TEST_CASE("LeadingAtoms::match gives RE2's anchored match and groups where it re
     const LeadingAtoms atoms(re);
     if (!atoms.matches_whole()) continue;
     ++whole;
-    greedy += atoms.greedy_only();
     const int groups = re.NumberOfCapturingGroups() + 1;
     REQUIRE(atoms.groups() == groups);
     std::vector<re2::StringPiece> sub(static_cast<std::size_t>(groups));
@@ -163,8 +162,6 @@ TEST_CASE("LeadingAtoms::match gives RE2's anchored match and groups where it re
     }
   }
   CHECK(whole > 100);
-  CHECK(greedy > 30);          // read in one pass
-  CHECK(whole - greedy > 30);  // read with backtracking
   CHECK(matched > 1000);
   CHECK(compared - matched > 1000);
 }
