@@ -171,9 +171,8 @@ bool read_char(std::string_view p, std::size_t& i, char32_t& c) {
 
 // A repeat after an atom ("?", "*", "+", "{n}", "{n,}", "{n,m}", each maybe
 // lazy); none is {1,1}. False for a "{" that is not a repeat.
-bool read_repeat(std::string_view p, std::size_t& i, int& min, int& max, bool& lazy) {
+bool read_repeat(std::string_view p, std::size_t& i, int& min, int& max) {
   min = max = 1;
-  lazy = false;
   if (i >= p.size()) return true;
   const char c = p[i];
   if (c == '?') min = 0;
@@ -198,7 +197,7 @@ bool read_repeat(std::string_view p, std::size_t& i, int& min, int& max, bool& l
     if (i >= p.size() || p[i] != '}') return false;
   }
   ++i;
-  if (i < p.size() && p[i] == '?') ++i, lazy = true;  // the same strings, the fewest first
+  if (i < p.size() && p[i] == '?') ++i;  // lazy: the same strings
   return true;
 }
 
@@ -212,36 +211,23 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
   const GroupScan scan = scan_groups(p);
   if (!scan.ok || scan.top_alternates) return;
   std::size_t i = 0;
-  // The groups open at i, by capture index (-1: not capturing) and the atom
-  // they start at; RE2 numbers capturing groups in the order they open.
-  std::vector<std::pair<int, std::size_t>> open_groups;
-  int captures = 0;
-  group_atoms_.assign(1, {0, 0});  // group 0: the whole match
   for (; i < p.size() && atoms_.size() < kMaxAtoms;) {
     if (p[i] == '(') {  // a plain group's atoms are read as if it were not there
       if (scan.opaque.at(i)) break;
-      bool capturing = true;
       if (p.compare(i, 4, "(?P<") == 0) {
         const std::size_t close = p.find('>', i);
         if (close == std::string_view::npos) break;
         i = close + 1;
       } else if (p.compare(i, 3, "(?:") == 0) {
         i += 3;
-        capturing = false;
       } else if (i + 1 < p.size() && p[i + 1] == '?') {
         break;  // flags, or a group of another kind
       } else {
         ++i;
       }
-      open_groups.emplace_back(capturing ? ++captures : -1, atoms_.size());
-      if (capturing) group_atoms_.emplace_back(atoms_.size(), atoms_.size());
       continue;
     }
     if (p[i] == ')') {  // the end of a plain group (scan_groups: it does not repeat)
-      if (open_groups.empty()) break;
-      if (open_groups.back().first > 0)
-        group_atoms_[static_cast<std::size_t>(open_groups.back().first)].second = atoms_.size();
-      open_groups.pop_back();
       ++i;
       continue;
     }
@@ -283,7 +269,7 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
       if (!read_char(p, i, c)) break;
       atom.add(c, c);
     }
-    if (!read_repeat(p, i, atom.min, atom.max, atom.lazy)) break;
+    if (!read_repeat(p, i, atom.min, atom.max)) break;
     const std::size_t k = atoms_.size();
     for (int c = 0; c <= kMaxChars; ++c) {
       const std::uint64_t bit = std::uint64_t{1} << (8 * k + static_cast<std::size_t>(c));
@@ -296,18 +282,7 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
   if (i == p.size() && !atoms_.empty() &&
       std::all_of(atoms_.begin(), atoms_.end(), [](const Atom& a) { return a.max >= 0; })) {
     for (const Atom& atom : atoms_) max_match_bytes_ += 4 * static_cast<std::size_t>(atom.max);
-    // match() reads such a pattern itself when the ways to share a text
-    // among the atoms are few, and RE2 would read it leftmost-first.
-    std::size_t ways = 1, chars = 0;
-    for (const Atom& atom : atoms_) {
-      ways *= static_cast<std::size_t>(atom.max - atom.min + 1);
-      chars += static_cast<std::size_t>(atom.max);
-    }
-    whole_ = open_groups.empty() && captures == re.NumberOfCapturingGroups() && ways <= kMaxWays &&
-             chars <= kMaxMatchChars && !o.longest_match() && !o.never_nl();
   }
-  if (whole_) group_atoms_[0] = {0, atoms_.size()};
-  else group_atoms_.clear();
   // The first character comes from the atoms up to the first one that must
   // take part; their lead bytes bound the first byte (UTF-8 keeps the order
   // of code points). A negated class, or atoms that may all be skipped, say
@@ -386,60 +361,6 @@ bool LeadingAtoms::may_start_at(std::string_view text, std::size_t pos) const {
     pos += len;
   }
   return true;
-}
-
-// The characters from a place on, each decoded once however often the
-// matcher below comes back to it.
-struct LeadingAtoms::Chars {
-  std::string_view text;
-  std::array<char32_t, kMaxMatchChars> c;
-  std::array<std::size_t, kMaxMatchChars + 1> at;  // at[i]: where character i starts
-  std::size_t decoded = 0;
-  bool unsure = false;  // bytes that are not UTF-8 met
-  // Is there a character i (decoding up to it)?
-  bool has(std::size_t i) {
-    while (decoded <= i) {
-      if (at[decoded] >= text.size()) return false;
-      const auto [cp, len] = char_at(text, at[decoded]);
-      if (len == 0) {
-        unsure = true;
-        return false;
-      }
-      c[decoded] = cp;
-      at[decoded + 1] = at[decoded] + len;
-      ++decoded;
-    }
-    return true;
-  }
-};
-
-LeadingAtoms::Whole LeadingAtoms::match(std::string_view text, std::size_t pos, std::size_t* atom_ends) const {
-  Chars chars;
-  chars.text = text;
-  chars.at[0] = pos;
-  const bool matched = match_from(0, 0, chars, atom_ends);
-  if (chars.unsure) return Whole::kUnsure;  // left to RE2
-  return matched ? Whole::kMatch : Whole::kNoMatch;
-}
-
-// Atom k and those after it from character `first`, each taking as many
-// characters as it prefers first (greedy: the most; lazy: the fewest) and
-// then the other counts in turn, as a backtracking matcher (and RE2's
-// leftmost-first match) tries them.
-bool LeadingAtoms::match_from(std::size_t k, std::size_t first, Chars& chars, std::size_t* atom_ends) const {
-  if (k == atoms_.size()) return true;
-  const Atom& atom = atoms_[k];
-  int most = 0;
-  while (most < atom.max && chars.has(first + static_cast<std::size_t>(most)) &&
-         atom.contains(chars.c[first + static_cast<std::size_t>(most)]))
-    ++most;
-  if (chars.unsure) return false;
-  for (int n = 0; n <= most - atom.min; ++n) {
-    const std::size_t next = first + static_cast<std::size_t>(atom.lazy ? atom.min + n : most - n);
-    atom_ends[k] = chars.at[next];
-    if (match_from(k + 1, next, chars, atom_ends) || chars.unsure) return !chars.unsure;
-  }
-  return false;
 }
 
 namespace {
@@ -532,31 +453,15 @@ const RulePlan& plan_of(const MarkerRule& rule) {
 bool match_at(const Grammar::Impl& g, const ByteSet& confusable_first, const MarkerRule& rule,
               const RulePlan& plan, std::string_view text, std::size_t pos, bool allowed,
               std::vector<MarkerMatch>& out) {
-  // A pattern the atoms read whole is matched by them (most places fail at
-  // the first character); RE2 only where they are unsure or cannot read it.
-  const LeadingAtoms& atoms = plan.atoms;
-  std::array<std::size_t, LeadingAtoms::kMaxAtoms> ends;
-  const LeadingAtoms::Whole whole =
-      atoms.matches_whole() ? atoms.match(text, pos, ends.data()) : LeadingAtoms::Whole::kUnsure;
-  if (whole == LeadingAtoms::Whole::kNoMatch) return false;
   // The groups 0, num and body of the match (no allocation for the usual few).
   constexpr int kFewGroups = 8;
   std::array<re2::StringPiece, kFewGroups> few;
   std::vector<re2::StringPiece> many(plan.groups > kFewGroups ? static_cast<std::size_t>(plan.groups) : 0);
   re2::StringPiece* sub = plan.groups > kFewGroups ? many.data() : few.data();
-  if (whole == LeadingAtoms::Whole::kMatch) {
-    auto at = [&](std::size_t atom) { return atom == 0 ? pos : ends[atom - 1]; };  // where atom starts
-    for (int group : {0, plan.num, plan.body}) {
-      if (group < 0) continue;
-      const auto [first, last] = atoms.group_atoms(group);
-      sub[group] = re2::StringPiece(text.data() + at(first), at(last) - at(first));
-    }
-  } else {
-    const std::string_view shown = plan.window ? text.substr(pos, plan.window) : text;
-    if (!rule.re->Match(re2::StringPiece(shown.data(), shown.size()), plan.window ? 0 : pos, shown.size(),
-                        RE2::ANCHOR_START, sub, plan.groups))
-      return false;
-  }
+  const std::string_view shown = plan.window ? text.substr(pos, plan.window) : text;
+  if (!rule.re->Match(re2::StringPiece(shown.data(), shown.size()), plan.window ? 0 : pos, shown.size(),
+                      RE2::ANCHOR_START, sub, plan.groups))
+    return false;
   if (!allowed) return true;
   MarkerMatch m;
   m.rule = &rule;
@@ -924,15 +829,14 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     // with a trail byte; otherwise a refused position is passed over whole.
     if (!allowed && !plan.mid_char) return;
     // Where the atoms rule a match out, RE2 would find none either.
-    if (!plan.atoms.matches_whole() && !plan.atoms.may_start_at(text, p)) return;
+    if (!plan.atoms.may_start_at(text, p)) return;
     if (!record(r, plan, p, allowed)) return;
     resume[r] = p;
     utf8::next(text, resume[r]);
   };
   auto try_placed = [&](std::size_t r, std::size_t p) {
     const RulePlan& plan = *plans[r];
-    if (plan.may_start_at(text, p) && (plan.atoms.matches_whole() || plan.atoms.may_start_at(text, p)))
-      record(r, plan, p, true);
+    if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p)) record(r, plan, p, true);
   };
   auto at_place = [&](std::size_t p, bool line_start) {
     const std::size_t b = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;

@@ -47,37 +47,17 @@ class LeadingAtoms {
   // of times: the most bytes a match can take (four a character); else 0.
   std::size_t max_match_bytes() const { return max_match_bytes_; }
 
-  // Whole patterns of few atoms that take few characters (kMaxMatchChars)
-  // in few ways (kMaxWays) to share a text among them, whose groups are
-  // plain (no group repeats or alternates): match() gives RE2's anchored
-  // match at a place without RE2.
-  bool matches_whole() const { return whole_; }
-  enum class Whole { kNoMatch, kMatch, kUnsure };  // kUnsure: bytes that are not UTF-8, ask RE2
-  // The anchored match at `pos` (matches_whole() only): where each atom's
-  // characters end, atom_ends[0 .. size()).
-  Whole match(std::string_view text, std::size_t pos, std::size_t* atom_ends) const;
-  // Capture group g (0: the whole match, as RE2 numbers them) spans atoms
-  // [first, second) (matches_whole() only; an empty span stands where the
-  // next atom starts).
-  std::pair<std::size_t, std::size_t> group_atoms(int g) const {
-    return group_atoms_[static_cast<std::size_t>(g)];
-  }
-  int groups() const { return static_cast<int>(group_atoms_.size()); }  // with group 0
-  static constexpr std::size_t kMaxAtoms = 7;
-
  private:
   // The test runs the atoms as a small automaton whose state is one word:
   // byte k holds atom k's state, bit c of it set when the atom may have
   // taken c characters so far. Hence at most kMaxAtoms atoms (the byte past
   // the last says all are complete) and kMaxChars characters read.
+  static constexpr std::size_t kMaxAtoms = 7;
   static constexpr int kMaxChars = 7;
-  static constexpr std::size_t kMaxMatchChars = 16;
-  static constexpr std::size_t kMaxWays = 4096;
   struct Atom {
     bool negated = false;
     std::vector<std::pair<char32_t, char32_t>> ranges;  // inclusive
     int min = 1, max = 1;                               // max -1: no bound
-    bool lazy = false;                                  // the fewest repeats first
     // Bit c % 1024: some code point = c mod 1024 is in the ranges; most
     // characters outside them are turned away by this bit alone.
     std::array<std::uint64_t, 16> hint{};
@@ -94,10 +74,6 @@ class LeadingAtoms {
   std::array<std::uint64_t, kMaxAtoms> counts_done_{};  // atom k's byte: c repeats complete it (c >= min)
   std::array<bool, 256> first_bytes_;
   std::size_t max_match_bytes_ = 0;
-  bool whole_ = false;
-  std::vector<std::pair<std::size_t, std::size_t>> group_atoms_;  // by capture index (whole_ only)
-  struct Chars;
-  bool match_from(std::size_t k, std::size_t first, Chars& chars, std::size_t* atom_ends) const;
 };
 
 // The numbering check's (structure.cc) running best over the numbers read so

@@ -2,8 +2,7 @@
 // (a place RE2 would match at is never turned down), find_markers (the same
 // matches as RE2 tried at every place), numeral_readings (the same numbers
 // as numeral_fragment_fits one by one) and RunningBest (the same bests as a
-// full recompute), LeadingAtoms::match (RE2's anchored match and groups) and
-// ByteSetScanner (every byte of its set, each way it scans).
+// full recompute) and ByteSetScanner (every byte of its set, each way it scans).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -88,82 +87,6 @@ TEST_CASE("LeadingAtoms never turns down a place where RE2 matches, and bounds t
     }
   }
   CHECK(turned_down > 0);
-}
-
-namespace {
-
-// A random pattern of atoms the whole-pattern matcher may take: characters
-// and classes with repeats (greedy or lazy), some inside plain groups.
-std::string random_atoms_pattern(Random& rng) {
-  const std::vector<std::string> atoms = {"a", "b", "x", "1", "\\(", "\\)", "、", "一", "[ab]", "[a-c]",
-                                          "[^a]", "[^一二、]", "[0-9HlI|]", "[一二三四五六七八九十]", "[.、]", " ",
-                                          "[-—–]", "[^0-9%.]", "[x1(]"};
-  const std::vector<std::string> repeats = {"", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "??", "{1,3}?", "+?"};
-  std::string p;
-  int open = 0;
-  for (std::size_t n = 1 + rng.below(5); n > 0; --n) {
-    if (rng.below(4) == 0) {
-      const char* opens[] = {"(", "(?:", "(?P<num>", "(?P<body>"};
-      p += opens[rng.below(4)];
-      ++open;
-    }
-    p += atoms[rng.below(atoms.size())] + repeats[rng.below(repeats.size())];
-    if (open > 0 && rng.below(2) == 0) {
-      p += ")";
-      --open;
-    }
-  }
-  for (; open > 0; --open) p += ")";
-  return p;
-}
-
-}  // namespace
-
-TEST_CASE("LeadingAtoms::match gives RE2's anchored match and groups where it reads a pattern whole") {
-  std::vector<std::string> patterns = {R"(()a(b)()c)", R"((?P<num>[一二三]{1,3})、(?P<body>[^一二三、]))",
-                                       R"(a{0,2}?a{1,2}b)", R"([ab]+?b)", R"(x*?(a)?)"};
-  for (const MarkerRule& rule : Grammar::builtin()->impl().markers) patterns.push_back(rule.re->pattern());
-  Random rng{2024};
-  for (int k = 0; k < 400; ++k) patterns.push_back(random_atoms_pattern(rng));
-  const std::vector<std::string> pieces = {"a", "b", "x", "1", "2", "(", ")", "一", "二", "十", "、", "。",
-                                           "\n", " ", ".", "%", "-", "—", "H", "|", "年", "\xFF", "\xE4\xB8"};
-  std::size_t whole = 0, compared = 0, matched = 0;
-  for (const std::string& pattern : patterns) {
-    CAPTURE(pattern);
-    const RE2 re(pattern);
-    if (!re.ok()) continue;
-    const LeadingAtoms atoms(re);
-    if (!atoms.matches_whole()) continue;
-    ++whole;
-    const int groups = re.NumberOfCapturingGroups() + 1;
-    REQUIRE(atoms.groups() == groups);
-    std::vector<re2::StringPiece> sub(static_cast<std::size_t>(groups));
-    for (int round = 0; round < 60; ++round) {
-      const std::string text = random_text(rng, round % 2 ? pieces : kPlanPieces, 8);
-      CAPTURE(text);
-      for (std::size_t p = 0; p <= text.size(); ++p) {
-        std::size_t ends[LeadingAtoms::kMaxAtoms];
-        const LeadingAtoms::Whole got = atoms.match(text, p, ends);
-        if (got == LeadingAtoms::Whole::kUnsure) continue;
-        ++compared;
-        const bool want = re.Match(text, p, text.size(), RE2::ANCHOR_START, sub.data(), groups);
-        CHECK((got == LeadingAtoms::Whole::kMatch) == want);
-        if (!want || got != LeadingAtoms::Whole::kMatch) continue;
-        ++matched;
-        for (int g = 0; g < groups; ++g) {
-          const auto [first, last] = atoms.group_atoms(g);
-          const std::size_t b = first == 0 ? p : ends[first - 1], e = last == 0 ? p : ends[last - 1];
-          CAPTURE(g);
-          REQUIRE(sub[static_cast<std::size_t>(g)].data() != nullptr);
-          CHECK(static_cast<std::size_t>(sub[static_cast<std::size_t>(g)].data() - text.data()) == b);
-          CHECK(sub[static_cast<std::size_t>(g)].size() == e - b);
-        }
-      }
-    }
-  }
-  CHECK(whole > 100);
-  CHECK(matched > 1000);
-  CHECK(compared - matched > 1000);
 }
 
 TEST_CASE("LeadingAtoms reads what it can follow and gives up on the rest") {
