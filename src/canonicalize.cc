@@ -5,6 +5,7 @@
 
 #include "yaml_error.h"
 #include "yaml_load.h"
+#include "yaml_tree.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include <unicode/unistr.h>
 #include <yaml-cpp/yaml.h>
 
+#include "canonicalize_tree.h"
 #include "grammar_internal.h"
 #include "plancmp/diagnostic.h"
 #include "t2s.h"
@@ -43,8 +45,20 @@ std::string normalize_with(const icu::Normalizer2* n, UErrorCode status, const s
   return s;
 }
 
-// NFKC only (units keep their case: "mg/L").
+// NFKC only (units keep their case: "mg/L"). ASCII and the CJK Unified
+// Ideographs have no NFKC mappings and compose with none of them: a unit of
+// only these ("%", "微克/立方米") is its own NFKC form (tests check).
+bool nfkc_inert(std::string_view utf8) {
+  bool inert = true;
+  for (std::size_t i = 0; i < utf8.size() && inert;) {
+    const char32_t c = utf8::next(utf8, i);
+    inert = c < 0x80 || (c >= 0x4E00 && c <= 0x9FFF);
+  }
+  return inert;
+}
+
 std::string nfkc(const std::string& utf8) {
+  if (nfkc_inert(utf8)) return utf8;
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(status);
   return normalize_with(n, status, utf8);
@@ -58,9 +72,24 @@ bool nfkc_casefold_inert(char32_t c) {
 }
 
 // NFKC with case folding (full-width -> half-width, "PM₂.₅" -> "pm2.5"), in
-// place.
+// place. A phrase of inert characters and A-Z ("PM2.5年均浓度") is only
+// lower-cased: A-Z fold to a-z and compose with none of them (tests check).
 void nfkc_casefold(std::u32string& s) {
-  if (std::all_of(s.begin(), s.end(), nfkc_casefold_inert)) return;
+  bool upper = false, ascii_fold = true;
+  for (char32_t c : s) {
+    if (nfkc_casefold_inert(c)) continue;
+    if (c < U'A' || c > U'Z') {
+      ascii_fold = false;
+      break;
+    }
+    upper = true;
+  }
+  if (ascii_fold) {
+    if (upper)
+      for (char32_t& c : s)
+        if (c >= U'A' && c <= U'Z') c += U'a' - U'A';
+    return;
+  }
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
   if (U_FAILURE(status)) return;
@@ -113,36 +142,112 @@ bool is_alnum(char32_t c) {
   return u_isalnum(static_cast<UChar32>(c));
 }
 
-// The script- and punctuation-independent form, before prefixes and folds:
-// Simplified, Roman numerals as digits, NFKC + case fold, letters and digits
-// only ("-" kept between digits: 1-3类).
-std::u32string base_form(const std::string& phrase) {
-  std::u32string s = utf8::decode(phrase);
-  // Traditional -> Simplified, phrase-level, so multi-character conversions
-  // apply (ICU's rules, tabled at build time: see t2s.h). ASCII has none.
-  if (std::any_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x80; })) s = t2s::convert(s);
-  if (std::any_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x2160 && c <= 0x217B; }))
-    s = roman_chars_to_digits(s);
-  nfkc_casefold(s);
-  // ASCII Roman numerals standing alone ("i-iii类", "劣v类") -> digits.
-  std::u32string r;
-  r.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
+// Could t2s::convert() change `s`? Not when no rule matches anywhere in it:
+// then it copies `s`. A rule matches only where its first character stands
+// and, when longer, where its second one follows; a one-character rule that
+// maps a character to itself changes nothing either way. Most Simplified
+// phrases meet none, and this costs a lookup or two a character.
+bool t2s_may_change(std::u32string_view s) {
+  struct Starts {
+    std::vector<bool> single, longer;  // by first character: some rule of one (that changes it), of more
+    std::vector<std::uint64_t> pairs;  // the first two characters of the longer rules, sorted
+    bool empty_rule = false;           // a rule of no characters matches anywhere
+  };
+  static const Starts starts = [] {
+    Starts out;
+    char32_t top = 0;
+    for (std::size_t r = 0; r < t2s::kRuleCount; ++r) top = std::max(top, t2s::kRules[r].from[0]);
+    out.single.resize(top + 1, false);
+    out.longer.resize(top + 1, false);
+    auto mark = [](std::vector<bool>& set, char32_t c) { set[c] = true; };
+    for (std::size_t r = 0; r < t2s::kRuleCount; ++r) {
+      const std::u32string_view from = t2s::kRules[r].from, to = t2s::kRules[r].to;
+      if (from.size() >= 2) {
+        mark(out.longer, from[0]);
+        out.pairs.push_back(static_cast<std::uint64_t>(from[0]) << 32 | from[1]);
+      } else if (from.size() == 1 && from != to) {
+        mark(out.single, from[0]);
+      } else if (from.empty()) {
+        out.empty_rule = true;
+      }
+    }
+    std::sort(out.pairs.begin(), out.pairs.end());
+    return out;
+  }();
+  if (starts.empty_rule) return true;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char32_t c = s[i];
+    if (c < starts.single.size() && starts.single[c]) return true;
+    if (c < starts.longer.size() && starts.longer[c] && i + 1 < s.size() &&
+        std::binary_search(starts.pairs.begin(), starts.pairs.end(), static_cast<std::uint64_t>(c) << 32 | s[i + 1]))
+      return true;
+  }
+  return false;
+}
+
+// ASCII Roman numerals standing alone ("i-iii类", "劣v类") -> digits: each
+// token of ASCII letters and digits that opens with a letter and is a Roman
+// numeral. False (and `out` untouched) when `s` has none.
+bool ascii_romans_to_digits(const std::u32string& s, std::u32string& out) {
+  auto token_end = [&](std::size_t i) {
+    while (i < s.size() && (is_ascii_letter(s[i]) || is_ascii_digit(s[i]))) ++i;
+    return i;
+  };
+  auto token = [&](std::size_t i, std::size_t j) { return std::u32string_view(s).substr(i, j - i); };
+  bool any = false;
+  for (std::size_t i = 0; i < s.size() && !any;) {
     if (!is_ascii_letter(s[i])) {
-      r.push_back(s[i++]);
+      ++i;
       continue;
     }
-    std::size_t j = i;
-    while (j < s.size() && (is_ascii_letter(s[j]) || is_ascii_digit(s[j]))) ++j;
-    const std::u32string_view token = std::u32string_view(s).substr(i, j - i);
-    if (int v = roman_value(token); v > 0) {
-      for (char d : std::to_string(v)) r.push_back(static_cast<char32_t>(d));
+    const std::size_t j = token_end(i);
+    any = roman_value(token(i, j)) > 0;
+    i = j;
+  }
+  if (!any) return false;
+  out.clear();
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    if (!is_ascii_letter(s[i])) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    const std::size_t j = token_end(i);
+    if (int v = roman_value(token(i, j)); v > 0) {
+      for (char d : std::to_string(v)) out.push_back(static_cast<char32_t>(d));
     } else {
-      r += token;
+      out += token(i, j);
     }
     i = j;
   }
-  std::u32string out;
+  return true;
+}
+
+// The script- and punctuation-independent form, before prefixes and folds:
+// Simplified, Roman numerals as digits, NFKC + case fold, letters and digits
+// only ("-" kept between digits: 1-3类). Into `out`; it runs for every
+// phrase of every plan, so the steps a phrase does not need cost a scan.
+void base_form_into(std::string_view phrase, std::u32string& out) {
+  thread_local std::u32string s, romans;
+  s.resize(phrase.size());  // a code point per byte at most
+  std::size_t length = 0;
+  bool wide = false;
+  for (std::size_t i = 0; i < phrase.size();) {
+    const char32_t c = utf8::next(phrase, i);
+    wide |= c >= 0x80;
+    s[length++] = c;
+  }
+  s.resize(length);
+  if (wide) {
+    // Traditional -> Simplified, phrase-level, so multi-character conversions
+    // apply (ICU's rules, tabled at build time: see t2s.h). ASCII has none.
+    if (t2s_may_change(s)) s = t2s::convert(s);
+    if (std::any_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x2160 && c <= 0x217B; }))
+      s = roman_chars_to_digits(s);
+  }
+  nfkc_casefold(s);
+  const std::u32string& r = ascii_romans_to_digits(s, romans) ? romans : s;
+  out.clear();
   out.reserve(r.size());
   for (std::size_t i = 0; i < r.size(); ++i) {
     char32_t c = r[i];
@@ -154,6 +259,11 @@ std::u32string base_form(const std::string& phrase) {
     }
     // everything else (spaces, punctuation, brackets, symbols) is dropped
   }
+}
+
+std::u32string base_form(std::string_view phrase) {
+  std::u32string out;
+  base_form_into(phrase, out);
   return out;
 }
 
@@ -162,17 +272,52 @@ std::u32string base_form(const std::string& phrase) {
 // alias of every target).
 using Grams = std::vector<std::uint64_t>;
 
-Grams bigrams(const std::u32string& s) {
-  Grams out;
+void bigrams_into(const std::u32string& s, Grams& out) {
+  out.clear();
   if (s.size() < 2) {
     if (!s.empty()) out.push_back(static_cast<std::uint64_t>(s[0]) << 32);
-    return out;
+    return;
   }
   for (std::size_t i = 0; i + 1 < s.size(); ++i)
     out.push_back((static_cast<std::uint64_t>(s[i]) << 32) | static_cast<std::uint64_t>(s[i + 1]));
   std::sort(out.begin(), out.end());
+}
+
+Grams bigrams(const std::u32string& s) {
+  Grams out;
+  bigrams_into(s, out);
   return out;
 }
+
+// Bit c % 64 for each character c of s: a word whose first character's bit
+// is clear is not in s (one test instead of a search).
+std::uint64_t char_bits(std::u32string_view s) {
+  std::uint64_t bits = 0;
+  for (char32_t c : s) bits |= std::uint64_t{1} << (c & 63);
+  return bits;
+}
+
+// Which words a phrase may contain, told from its characters and character
+// pairs (a bit each, by hash) before searching it: a word's first character
+// or pair with a clear bit is not in the phrase.
+class WordFilter {
+ public:
+  explicit WordFilter(std::u32string_view s) : chars_(char_bits(s)) {
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) set(slot(s[i], s[i + 1]));
+  }
+  bool may_contain(std::u32string_view word) const {
+    if (word.empty()) return true;
+    if (!(chars_ >> (word[0] & 63) & 1)) return false;
+    return word.size() < 2 || test(slot(word[0], word[1]));
+  }
+
+ private:
+  static std::size_t slot(char32_t a, char32_t b) { return (a * 31u + b) & 255u; }
+  void set(std::size_t k) { pairs_[k >> 6] |= std::uint64_t{1} << (k & 63); }
+  bool test(std::size_t k) const { return pairs_[k >> 6] >> (k & 63) & 1; }
+  std::uint64_t chars_;
+  std::uint64_t pairs_[4] = {};
+};
 
 // Character-bigram Dice coefficient of two normalized strings, as
 // ../shared/tools/score.py's dice() (bigrams counted as a multiset).
@@ -212,35 +357,44 @@ struct Source {
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
     throw_at_mark(path, text, node.Mark(), message);
   }
+  // The pre-parsed form keeps no positions: the file is read again through
+  // yaml-cpp, which reports the error where it stands.
+  [[noreturn]] void fail(const TreeView::Node&, const std::string&) const { throw TreeViewFallback{}; }
 };
 
-void check_keys(const Source& f, const YAML::Node& node, std::initializer_list<const char*> allowed,
+// The catalogue reader below takes either kind of node (YAML::Node or
+// TreeView::Node), which answer alike.
+template <class Node>
+void check_keys(const Source& f, const Node& node, std::initializer_list<const char*> allowed,
                 const std::string& what) {
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = kv.first.template as<std::string>();
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      throw_at_mark(f.path, f.text, kv.first.Mark(), fmt::format("unknown key `{}` in {}; expected {}", key, what, list));
+      f.fail(kv.first, fmt::format("unknown key `{}` in {}; expected {}", key, what, list));
     }
   }
 }
 
-std::string scalar(const Source& f, const YAML::Node& node, const std::string& what) {
+template <class Node>
+std::string scalar(const Source& f, const Node& node, const std::string& what) {
   if (!node.IsScalar()) f.fail(node, fmt::format("`{}` must be a string", what));
-  return node.as<std::string>();
+  return node.template as<std::string>();
 }
 
-double number(const Source& f, const YAML::Node& node, const std::string& what) {
+template <class Node>
+double number(const Source& f, const Node& node, const std::string& what) {
   if (!node.IsScalar()) f.fail(node, fmt::format("`{}` must be a number", what));
   try {
-    return node.as<double>();
+    return node.template as<double>();
   } catch (const YAML::BadConversion&) {
-    f.fail(node, fmt::format("`{}` must be a number, not `{}`", what, node.as<std::string>()));
+    f.fail(node, fmt::format("`{}` must be a number, not `{}`", what, node.template as<std::string>()));
   }
 }
 
-std::vector<std::string> string_list(const Source& f, const YAML::Node& node, const std::string& what) {
+template <class Node>
+std::vector<std::string> string_list(const Source& f, const Node& node, const std::string& what) {
   if (!node.IsSequence()) f.fail(node, fmt::format("`{}` must be a list", what));
   std::vector<std::string> out;
   for (const auto& item : node) out.push_back(scalar(f, item, what + " item"));
@@ -257,6 +411,17 @@ bool snake_case(const std::string& id) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
+// Per-thread working memory of Data::rank() (memory only: nothing of one
+// phrase is read by the next).
+struct RankScratch {
+  std::u32string phrase;
+  Grams grams;
+  std::vector<double> best;
+  std::vector<char> inside;
+  std::vector<std::uint32_t> hits;  // per alias, 0 between calls
+  std::vector<std::uint32_t> touched;
+};
+
 }  // namespace
 
 // ------------------------------------------------------------ the catalogue
@@ -272,13 +437,20 @@ struct Catalogue::Data {
     int indicator = 0;
   };
   std::vector<Alias> aliases;                                 // every alias and name, normalized
-  // (bigram, alias) pairs, sorted: the aliases a phrase shares a bigram with.
-  // An alias sharing none scores 0 (no Dice hit, and neither string contains
-  // the other), so fuzzy matching scores only these, plus the one-character
+  // The aliases by bigram: for the distinct bigram gram_keys[g] (sorted), the
+  // aliases that have it and how often are postings[gram_start[g] ..
+  // gram_start[g + 1]). An alias sharing no bigram with a phrase scores 0 (no
+  // Dice hit, and neither string contains the other), so fuzzy matching
+  // scores only those the phrase's bigrams list, plus the one-character
   // aliases, which have no bigram.
-  std::vector<std::pair<std::uint64_t, int>> gram_aliases;
+  struct Posting {
+    std::uint32_t alias, count;
+  };
+  std::vector<std::uint64_t> gram_keys;
+  std::vector<std::uint32_t> gram_start;
+  std::vector<Posting> postings;
   std::vector<int> short_aliases;
-  std::unordered_map<std::string, int> alias_index;           // normalized UTF-8 -> indicator
+  std::unordered_map<std::u32string, int> alias_index;        // normalized -> indicator
   std::unordered_map<std::string, int> id_index;
   std::vector<std::vector<std::u32string>> excludes;          // per indicator, normalized
   std::vector<std::vector<std::u32string>> requires_any;      // per indicator, normalized
@@ -287,20 +459,68 @@ struct Catalogue::Data {
   // instead of one per indicator).
   std::map<std::string, std::vector<char>> accepting;
   std::vector<int> vetoable;  // indicators with excludes or requires words
+  std::vector<char> has_alias;  // per indicator (every one has: its name)
+  std::vector<char> all_accept, none_accept;  // accepting rows of no unit, of a unit none accepts
+  // The accepting row of every folded unit (NFKC, no spaces) that leads to
+  // one through unit_aliases, unit_family and accepting: one lookup instead
+  // of three (accepting_of()).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, const std::vector<char>*, Hash, std::equal_to<>> unit_rows;
 
-  std::u32string normalize(const std::string& phrase) const {
-    std::u32string s = base_form(phrase);
+  // accepting[family(fold_unit(unit))], all_accept for no unit, none_accept
+  // for a unit no indicator accepts.
+  const std::vector<char>& accepting_of(const std::string& unit) const {
+    std::string_view folded = unit;
+    std::string storage;  // fold_unit's steps, where they change something
+    if (!nfkc_inert(unit) || unit.find_first_of(" \t") != std::string::npos) {
+      storage = nfkc(unit);
+      storage.erase(std::remove_if(storage.begin(), storage.end(), [](char c) { return c == ' ' || c == '\t'; }),
+                    storage.end());
+      folded = storage;
+    }
+    if (folded.empty()) return all_accept;
+    auto it = unit_rows.find(folded);
+    return it == unit_rows.end() ? none_accept : *it->second;
+  }
+  void index_units() {
+    auto row_of = [&](const std::string& u) -> const std::vector<char>* {
+      auto alias = unit_aliases.find(u);
+      const std::string& a = alias == unit_aliases.end() ? u : alias->second;
+      if (a.empty()) return &all_accept;  // fold_unit gives "": no unit
+      auto it = accepting.find(family(a));
+      return it == accepting.end() ? &none_accept : &it->second;
+    };
+    for (const auto* keys : {&unit_aliases, &unit_family})
+      for (const auto& kv : *keys) unit_rows.emplace(kv.first, row_of(kv.first));
+    for (const auto& kv : accepting) unit_rows.emplace(kv.first, row_of(kv.first));
+  }
+
+  void normalize_into(std::string_view phrase, std::u32string& s) const {
+    base_form_into(phrase, s);
     for (bool changed = true; changed;) {
       changed = false;
       for (const auto& p : strip_prefixes)
-        if (s.size() > p.size() && s.compare(0, p.size(), p) == 0) {
+        if (s.size() > p.size() && s[0] == p[0] && s.compare(0, p.size(), p) == 0) {
           s.erase(0, p.size());
           changed = true;
         }
     }
-    for (const auto& [from, to] : folds)
-      for (std::size_t pos = s.find(from); pos != std::u32string::npos; pos = s.find(from, pos + to.size()))
+    std::uint64_t chars = char_bits(s);  // a superset once folds replace
+    for (const auto& [from, to] : folds) {
+      if (!(chars >> (from[0] & 63) & 1)) continue;
+      for (std::size_t pos = s.find(from); pos != std::u32string::npos; pos = s.find(from, pos + to.size())) {
         s.replace(pos, from.size(), to);
+        chars |= char_bits(to);
+      }
+    }
+  }
+
+  std::u32string normalize(std::string_view phrase) const {
+    std::u32string s;
+    normalize_into(phrase, s);
     return s;
   }
 
@@ -315,216 +535,437 @@ struct Catalogue::Data {
     auto it = unit_family.find(folded_unit);
     return it == unit_family.end() ? folded_unit : it->second;
   }
+
+  // How a phrase ranks against the indicators (indices into them).
+  struct Ranking {
+    enum Kind { kEmpty, kAlias, kNoneCompatible, kBelowThreshold, kAmbiguous, kFuzzy } kind = kEmpty;
+    int top = -1, second = -1;
+    double top_score = 0, second_score = 0;
+  };
+  Ranking rank(const std::string& phrase, const std::string& unit, double threshold, double margin) const;
+
+ private:
+  void score_by_postings(const std::u32string& n, const Grams& grams, std::vector<double>& best,
+                         std::vector<char>& inside, RankScratch& scratch) const;
 };
+
+// Scores the aliases (of two characters or more) that share a bigram with the
+// phrase `n` (of two or more): the Dice hits of each come from the postings
+// of n's bigrams (the multiset intersection dice()'s merge counts), and a
+// containment is looked for only where the hits allow one (each bigram of
+// the shorter string is one of the other's).
+void Catalogue::Data::score_by_postings(const std::u32string& n, const Grams& grams, std::vector<double>& best,
+                                        std::vector<char>& inside, RankScratch& scratch) const {
+  std::vector<std::uint32_t>& hits = scratch.hits;
+  if (hits.size() != aliases.size()) hits.assign(aliases.size(), 0);
+  std::vector<std::uint32_t>& touched = scratch.touched;
+  touched.clear();
+  for (std::size_t g = 0; g < grams.size();) {
+    std::size_t next = g + 1;
+    while (next < grams.size() && grams[next] == grams[g]) ++next;
+    const auto times = static_cast<std::uint32_t>(next - g);
+    const auto key = std::lower_bound(gram_keys.begin(), gram_keys.end(), grams[g]);
+    if (key != gram_keys.end() && *key == grams[g]) {
+      const auto at = static_cast<std::size_t>(key - gram_keys.begin());
+      for (std::uint32_t p = gram_start[at]; p < gram_start[at + 1]; ++p) {
+        const Posting& post = postings[p];
+        if (hits[post.alias] == 0) touched.push_back(post.alias);
+        hits[post.alias] += std::min(times, post.count);
+      }
+    }
+    g = next;
+  }
+  const std::size_t ng = grams.size();
+  for (std::uint32_t k : touched) {
+    const std::uint32_t hit = hits[k];
+    hits[k] = 0;
+    const Alias& a = aliases[k];
+    const auto i = static_cast<std::size_t>(a.indicator);
+    if (best[i] < -1.5) continue;
+    const std::size_t na = a.grams.size();
+    const bool n_in_alias = hit == ng && a.text.find(n) != std::u32string::npos;
+    const bool alias_in_n = hit == na && n.find(a.text) != std::u32string::npos;
+    // dice() and similar() of the two.
+    double d = ng == na && hit == ng && a.text == n ? 1.0 : 2.0 * hit / static_cast<double>(ng + na);
+    if (n_in_alias || alias_in_n) d = std::max(0.75, d);
+    best[i] = std::max(best[i], d);
+    if (n_in_alias) inside[i] = 1;
+  }
+}
+
+Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const std::string& unit, double threshold,
+                                               double margin) const {
+  thread_local RankScratch scratch;
+  Ranking out;
+  std::u32string& n = scratch.phrase;
+  normalize_into(phrase, n);
+  if (n.empty()) return out;
+  // unit_compatible(), with the unit folded once rather than per indicator.
+  const std::vector<char>* accepting_row = &accepting_of(unit);
+  auto compatible = [&](int i) { return (*accepting_row)[static_cast<std::size_t>(i)] != 0; };
+
+  // 1. An alias, exactly (its unit permitting).
+  if (auto it = alias_index.find(n); it != alias_index.end() && compatible(it->second)) {
+    out.kind = Ranking::kAlias;
+    out.top = it->second;
+    return out;
+  }
+
+  // 2. Fuzzy: each indicator's best alias score; excludes and units veto
+  // (-2), and every alias scores at least 0 (an indicator without one: -1).
+  const std::size_t count = families.size();
+  std::vector<double>& best = scratch.best;
+  best.resize(count);
+  const bool scored_by_grams = n.size() >= 2;
+  for (std::size_t i = 0; i < count; ++i)
+    best[i] = !(*accepting_row)[i] ? -2.0 : scored_by_grams && has_alias[i] ? 0.0 : -1.0;
+  const WordFilter filter(n);
+  auto in_phrase = [&](const std::u32string& word) {
+    return filter.may_contain(word) && n.find(word) != std::u32string::npos;
+  };
+  for (int vi : vetoable) {
+    const auto i = static_cast<std::size_t>(vi);
+    const auto& req = requires_any[i];
+    if (std::any_of(excludes[i].begin(), excludes[i].end(), in_phrase) ||
+        (!req.empty() && std::none_of(req.begin(), req.end(), in_phrase)))
+      best[i] = -2.0;
+  }
+  // inside[i]: the phrase is part of one of indicator i's wordings (a
+  // truncated or generic phrase, "安全利用率").
+  std::vector<char>& inside = scratch.inside;
+  inside.assign(count, 0);
+  Grams& grams = scratch.grams;
+  bigrams_into(n, grams);
+  auto score = [&](const Alias& a) {
+    const auto i = static_cast<std::size_t>(a.indicator);
+    if (best[i] < -1.5) return;
+    best[i] = std::max(best[i], similar(n, grams, a.text, a.grams));
+    if (a.text.find(n) != std::u32string::npos) inside[i] = 1;
+  };
+  if (!scored_by_grams) {
+    for (const auto& a : aliases) score(a);
+  } else {
+    for (int k : short_aliases) score(aliases[static_cast<std::size_t>(k)]);
+    score_by_postings(n, grams, best, inside, scratch);
+  }
+  int top = -1, second = -1;
+  for (int i = 0; i < static_cast<int>(count); ++i) {
+    if (best[static_cast<std::size_t>(i)] < 0) continue;
+    if (top < 0 || best[static_cast<std::size_t>(i)] > best[static_cast<std::size_t>(top)]) {
+      second = top;
+      top = i;
+    } else if (second < 0 || best[static_cast<std::size_t>(i)] > best[static_cast<std::size_t>(second)]) {
+      second = i;
+    }
+  }
+  if (top < 0) {
+    out.kind = Ranking::kNoneCompatible;
+    return out;
+  }
+  out.top = top;
+  out.top_score = best[static_cast<std::size_t>(top)];
+  out.second = second;
+  if (second >= 0) out.second_score = best[static_cast<std::size_t>(second)];
+  if (out.top_score < threshold) {
+    out.kind = Ranking::kBelowThreshold;
+  } else if (second >= 0 && out.top_score - out.second_score < margin) {
+    out.kind = Ranking::kAmbiguous;
+  } else if (inside[static_cast<std::size_t>(top)] && std::count(inside.begin(), inside.end(), 1) > 1) {
+    // Part of the wordings of several indicators: the phrase does not say which.
+    out.kind = Ranking::kAmbiguous;
+  } else {
+    out.kind = Ranking::kFuzzy;
+  }
+  return out;
+}
+
+namespace {
+
+// The one-character aliases, and the postings of the others by bigram (see
+// Catalogue::Data): the distinct bigrams sorted, then each alias's bigrams
+// counted into their places (aliases in order within a bigram).
+void index_aliases(Catalogue::Data& data) {
+  // Each alias's distinct bigrams, as (bigram, times) runs of its sorted grams.
+  auto for_each_run = [&](auto&& visit) {
+    for (std::size_t k = 0; k < data.aliases.size(); ++k) {
+      const Catalogue::Data::Alias& a = data.aliases[k];
+      if (a.text.size() < 2) continue;
+      for (std::size_t g = 0; g < a.grams.size();) {
+        std::size_t next = g + 1;
+        while (next < a.grams.size() && a.grams[next] == a.grams[g]) ++next;
+        visit(a.grams[g], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(next - g));
+        g = next;
+      }
+    }
+  };
+  for (std::size_t k = 0; k < data.aliases.size(); ++k)
+    if (data.aliases[k].text.size() < 2) data.short_aliases.push_back(static_cast<int>(k));
+  std::vector<std::uint64_t>& keys = data.gram_keys;
+  std::vector<std::uint32_t> key_of;  // per run, in visiting order
+  for_each_run([&](std::uint64_t gram, std::uint32_t, std::uint32_t) { keys.push_back(gram); });
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<std::uint32_t>& start = data.gram_start;
+  start.assign(keys.size() + 1, 0);
+  for_each_run([&](std::uint64_t gram, std::uint32_t, std::uint32_t) {
+    key_of.push_back(static_cast<std::uint32_t>(std::lower_bound(keys.begin(), keys.end(), gram) - keys.begin()));
+    ++start[key_of.back() + 1];
+  });
+  for (std::size_t g = 1; g < start.size(); ++g) start[g] += start[g - 1];
+  data.postings.resize(start.back());
+  std::vector<std::uint32_t> filled(start.begin(), start.end() - 1);
+  std::size_t run = 0;
+  for_each_run([&](std::uint64_t, std::uint32_t alias, std::uint32_t times) {
+    data.postings[filled[key_of[run++]]++] = {alias, times};
+  });
+}
+
+// What an indicators.yaml says, read from either kind of node.
+struct CatalogueParts {
+  double threshold = Catalogue().threshold();
+  double margin = Catalogue().margin();
+  std::vector<Indicator> indicators;
+  std::shared_ptr<Catalogue::Data> data = std::make_shared<Catalogue::Data>();
+};
+
+template <class Node>
+void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
+  Catalogue::Data& data = *out.data;
+  if (!root.IsMap()) f.fail(root, "indicators.yaml must be a map with an `indicators` list");
+  check_keys(f, root, {"normalize", "match", "units", "indicators"}, "indicators.yaml");
+
+  if (const Node norm = root["normalize"]) {
+    if (!norm.IsMap()) f.fail(norm, "`normalize` must be a map");
+    check_keys(f, norm, {"strip_prefixes", "folds"}, "`normalize`");
+    if (const Node p = norm["strip_prefixes"])
+      for (const std::string& s : string_list(f, p, "strip_prefixes")) {
+        std::u32string n = base_form(s);
+        if (!n.empty()) data.strip_prefixes.push_back(n);
+      }
+    // Longest first, so 全市域 goes before 全市.
+    std::stable_sort(data.strip_prefixes.begin(), data.strip_prefixes.end(),
+                     [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    if (const Node folds = norm["folds"]) {
+      if (!folds.IsMap()) f.fail(folds, "`folds` must be a map (wording: replacement)");
+      for (const auto& kv : folds) {
+        std::u32string from = base_form(scalar(f, kv.first, "fold"));
+        if (from.empty()) f.fail(kv.first, "a fold must not be empty");
+        data.folds.emplace_back(from, base_form(scalar(f, kv.second, "fold")));
+      }
+    }
+  }
+
+  if (const Node m = root["match"]) {
+    if (!m.IsMap()) f.fail(m, "`match` must be a map");
+    check_keys(f, m, {"threshold", "margin"}, "`match`");
+    if (m["threshold"]) {
+      out.threshold = number(f, m["threshold"], "threshold");
+      if (out.threshold <= 0 || out.threshold > 1) f.fail(m["threshold"], "`threshold` must be in (0, 1]");
+    }
+    if (m["margin"]) {
+      out.margin = number(f, m["margin"], "margin");
+      if (out.margin < 0 || out.margin >= 1) f.fail(m["margin"], "`margin` must be in [0, 1)");
+    }
+  }
+
+  if (const Node units = root["units"]) {
+    if (!units.IsMap()) f.fail(units, "`units` must be a map");
+    check_keys(f, units, {"aliases", "families"}, "`units`");
+    if (const Node a = units["aliases"]) {
+      if (!a.IsMap()) f.fail(a, "`units.aliases` must be a map (spelling: unit)");
+      for (const auto& kv : a) {
+        std::string from = nfkc(scalar(f, kv.first, "unit alias"));
+        data.unit_aliases[from] = nfkc(scalar(f, kv.second, "unit alias"));
+      }
+    }
+    if (const Node fam = units["families"]) {
+      if (!fam.IsMap()) f.fail(fam, "`units.families` must be a map (family: [units])");
+      for (const auto& kv : fam) {
+        const std::string name = scalar(f, kv.first, "family");
+        if (!kv.second.IsSequence()) f.fail(kv.second, fmt::format("family `{}` must be a list of units", name));
+        for (const auto& item : kv.second) {
+          const std::string u = data.fold_unit(scalar(f, item, "unit"));
+          auto [it, fresh] = data.unit_family.emplace(u, name);
+          if (!fresh && it->second != name)
+            f.fail(item, fmt::format("unit `{}` is already in family `{}`", u, it->second));
+        }
+      }
+    }
+  }
+
+  const Node list = root["indicators"];
+  if (!list || !list.IsSequence()) f.fail(list ? list : root, "missing `indicators` list");
+  for (const auto& node : list) {
+    if (!node.IsMap()) f.fail(node, "each indicator must be a map");
+    check_keys(f, node,
+               {"id", "name", "category", "unit", "conversions", "measure", "relative_change", "better",
+                "aliases", "excludes", "requires", "national_2025"},
+               "an indicator");
+    Indicator ind;
+    auto required = [&](const char* key) -> Node {
+      const Node v = node[key];
+      if (!v) f.fail(node, fmt::format("indicator is missing `{}`", key));
+      return v;
+    };
+    ind.id = scalar(f, required("id"), "id");
+    if (!snake_case(ind.id)) f.fail(node["id"], fmt::format("id `{}` must be snake_case ([a-z][a-z0-9_]*)", ind.id));
+    if (data.id_index.count(ind.id)) f.fail(node["id"], fmt::format("duplicate id `{}`", ind.id));
+    ind.name = scalar(f, required("name"), "name");
+    ind.category = scalar(f, required("category"), "category");
+    if (!kCategories.count(ind.category)) {
+      std::string all;
+      for (const auto& c : kCategories) all += (all.empty() ? "" : ", ") + c;
+      f.fail(node["category"], fmt::format("category `{}` is not one of {}", ind.category, all));
+    }
+    ind.unit = nfkc(scalar(f, required("unit"), "unit"));
+    ind.better = scalar(f, required("better"), "better");
+    if (ind.better != "higher" && ind.better != "lower")
+      f.fail(node["better"], fmt::format("`better` is `{}`; expected higher or lower", ind.better));
+    if (const Node m = node["measure"]) {
+      ind.measure = scalar(f, m, "measure");
+      if (ind.measure != "level" && ind.measure != "change")
+        f.fail(m, fmt::format("`measure` is `{}`; expected level or change", ind.measure));
+    }
+    if (const Node r = node["relative_change"]) {
+      try {
+        ind.relative_change = r.template as<bool>();
+      } catch (const YAML::BadConversion&) {
+        f.fail(r, "`relative_change` must be true or false");
+      }
+    }
+    if (const Node c = node["conversions"]) {
+      if (!c.IsMap()) f.fail(c, "`conversions` must be a map (unit: factor)");
+      for (const auto& kv : c) {
+        UnitConversion conv{nfkc(scalar(f, kv.first, "conversion unit")), number(f, kv.second, "factor")};
+        if (!(conv.factor > 0)) f.fail(kv.second, "a conversion factor must be positive");
+        ind.conversions.push_back(conv);
+      }
+    }
+    if (const Node a = node["aliases"]) ind.aliases = string_list(f, a, "aliases");
+    if (const Node e = node["excludes"]) ind.excludes = string_list(f, e, "excludes");
+    if (const Node r = node["requires"]) ind.requires_any = string_list(f, r, "requires");
+    if (const Node n = node["national_2025"]) {
+      if (!n.IsMap()) f.fail(n, "`national_2025` must be a map");
+      check_keys(f, n, {"op", "value", "unit", "year", "baseline_year", "scope", "source"}, "`national_2025`");
+      NationalTarget t;
+      if (!n["op"]) f.fail(n, "`national_2025` is missing `op`");
+      t.op = scalar(f, n["op"], "op");
+      if (!kOps.count(t.op)) f.fail(n["op"], fmt::format("op `{}` is not one of <=, >=, =, ~, -, +", t.op));
+      if (!n["value"]) f.fail(n, "`national_2025` is missing `value`");
+      t.value = number(f, n["value"], "value");
+      if (n["unit"]) t.unit = nfkc(scalar(f, n["unit"], "unit"));
+      if (n["year"]) t.year = static_cast<int>(number(f, n["year"], "year"));
+      if (n["baseline_year"]) t.baseline_year = static_cast<int>(number(f, n["baseline_year"], "baseline_year"));
+      if (n["scope"]) t.scope = scalar(f, n["scope"], "scope");
+      if (!n["source"]) f.fail(n, "`national_2025` must name its `source` document");
+      t.source = scalar(f, n["source"], "source");
+      ind.national_2025 = t;
+    }
+
+    const int index = static_cast<int>(out.indicators.size());
+    data.id_index[ind.id] = index;
+    // Excludes, normalized like phrases (without prefix stripping).
+    std::vector<std::u32string> excl;
+    for (const std::string& e : ind.excludes) {
+      std::u32string n = base_form(e);
+      if (!n.empty()) excl.push_back(n);
+    }
+    std::vector<std::u32string> req;
+    for (const std::string& r : ind.requires_any) {
+      std::u32string n = base_form(r);
+      if (!n.empty()) req.push_back(n);
+    }
+    // The name is an alias too.
+    std::vector<std::pair<std::string, Node>> all{{ind.name, node["name"]}};
+    if (const Node a = node["aliases"])
+      for (std::size_t i = 0; i < a.size(); ++i) all.emplace_back(ind.aliases[i], a[i]);
+    for (const auto& [text_alias, alias_node] : all) {
+      std::u32string n = data.normalize(text_alias);
+      if (n.empty()) f.fail(alias_node, fmt::format("alias `{}` is empty once normalized", text_alias));
+      auto [it, fresh] = data.alias_index.emplace(n, index);
+      if (!fresh && it->second != index)
+        f.fail(alias_node, fmt::format("alias `{}` (normalized `{}`) already belongs to `{}`", text_alias,
+                                       utf8::encode(n), out.indicators[static_cast<std::size_t>(it->second)].id));
+      for (const auto& e : excl)
+        if (n.find(e) != std::u32string::npos)
+          f.fail(alias_node, fmt::format("alias `{}` contains `{}`, one of its own excludes", text_alias,
+                                         utf8::encode(e)));
+      if (!req.empty() && std::none_of(req.begin(), req.end(), [&](const std::u32string& r) {
+            return n.find(r) != std::u32string::npos;
+          }))
+        f.fail(alias_node, fmt::format("alias `{}` contains none of the indicator's `requires` words", text_alias));
+      if (fresh) data.aliases.push_back({n, bigrams(n), index});
+    }
+    data.excludes.push_back(std::move(excl));
+    data.requires_any.push_back(std::move(req));
+    std::set<std::string> fams{data.family(data.fold_unit(ind.unit))};
+    for (const auto& c : ind.conversions) fams.insert(data.family(data.fold_unit(c.from)));
+    if (ind.measure == "change" || ind.relative_change) fams.insert(data.family("%"));
+    data.families.push_back(std::move(fams));
+    out.indicators.push_back(std::move(ind));
+  }
+  for (std::size_t i = 0; i < data.families.size(); ++i) {
+    for (const std::string& family : data.families[i]) {
+      std::vector<char>& row = data.accepting[family];
+      row.resize(data.families.size(), 0);
+      row[i] = 1;
+    }
+    if (!data.excludes[i].empty() || !data.requires_any[i].empty()) data.vetoable.push_back(static_cast<int>(i));
+  }
+  data.all_accept.assign(data.families.size(), 1);
+  data.none_accept.assign(data.families.size(), 0);
+  data.index_units();
+  data.has_alias.assign(data.families.size(), 0);
+  for (const Catalogue::Data::Alias& a : data.aliases) data.has_alias[static_cast<std::size_t>(a.indicator)] = 1;
+  index_aliases(data);
+}
+
+// The pre-parsed tree of `text` when it is a built-in grammar file's.
+const std::string* builtin_tree_of(const std::string& text) {
+  for (const auto& [name, builtin_text] : builtin_grammar_files())
+    if (builtin_text.size() == text.size() && builtin_text == text) {
+      auto tree = builtin_yaml_trees().find(name);
+      if (tree != builtin_yaml_trees().end()) return &tree->second;
+    }
+  return nullptr;
+}
+
+}  // namespace
 
 std::shared_ptr<const Catalogue> Catalogue::from_text(const std::string& text, const std::string& path,
                                                      bool embedded) {
   const Source f{path, text};
-  YAML::Node root;
-  try {
-    root = embedded ? load_yaml_builtin(text) : load_yaml_bounded(path, text);
-  } catch (const YAML::ParserException& e) {
-    throw_at_mark(path, text, e.mark, e.msg);
+  CatalogueParts parts;
+  bool read = false;
+  // The built-in file straight from its pre-parsed tree; through yaml-cpp
+  // when the view cannot answer (see canonicalize_tree.h).
+  if (const std::string* form = embedded ? builtin_tree_of(text) : nullptr) {
+    try {
+      const TreeView tree(*form);
+      read_catalogue(f, tree.root(), parts);
+      read = true;
+    } catch (const TreeViewFallback&) {
+      parts = CatalogueParts();
+    }
+  }
+  if (!read) {
+    YAML::Node root;
+    try {
+      root = embedded ? load_yaml_builtin(text) : load_yaml_bounded(path, text);
+    } catch (const YAML::ParserException& e) {
+      throw_at_mark(path, text, e.mark, e.msg);
+    }
+    try {
+      read_catalogue(f, root, parts);
+    } catch (const YAML::RepresentationException& e) {
+      throw_at_mark(path, text, e.mark, e.msg);
+    }
   }
   auto cat = std::make_shared<Catalogue>();
-  auto data = std::make_shared<Data>();
-  try {
-    if (!root.IsMap()) f.fail(root, "indicators.yaml must be a map with an `indicators` list");
-    check_keys(f, root, {"normalize", "match", "units", "indicators"}, "indicators.yaml");
-
-    if (const YAML::Node norm = root["normalize"]) {
-      if (!norm.IsMap()) f.fail(norm, "`normalize` must be a map");
-      check_keys(f, norm, {"strip_prefixes", "folds"}, "`normalize`");
-      if (const YAML::Node p = norm["strip_prefixes"])
-        for (const std::string& s : string_list(f, p, "strip_prefixes")) {
-          std::u32string n = base_form(s);
-          if (!n.empty()) data->strip_prefixes.push_back(n);
-        }
-      // Longest first, so 全市域 goes before 全市.
-      std::stable_sort(data->strip_prefixes.begin(), data->strip_prefixes.end(),
-                       [](const auto& a, const auto& b) { return a.size() > b.size(); });
-      if (const YAML::Node folds = norm["folds"]) {
-        if (!folds.IsMap()) f.fail(folds, "`folds` must be a map (wording: replacement)");
-        for (const auto& kv : folds) {
-          std::u32string from = base_form(scalar(f, kv.first, "fold"));
-          if (from.empty()) f.fail(kv.first, "a fold must not be empty");
-          data->folds.emplace_back(from, base_form(scalar(f, kv.second, "fold")));
-        }
-      }
-    }
-
-    if (const YAML::Node m = root["match"]) {
-      if (!m.IsMap()) f.fail(m, "`match` must be a map");
-      check_keys(f, m, {"threshold", "margin"}, "`match`");
-      if (m["threshold"]) {
-        cat->threshold_ = number(f, m["threshold"], "threshold");
-        if (cat->threshold_ <= 0 || cat->threshold_ > 1) f.fail(m["threshold"], "`threshold` must be in (0, 1]");
-      }
-      if (m["margin"]) {
-        cat->margin_ = number(f, m["margin"], "margin");
-        if (cat->margin_ < 0 || cat->margin_ >= 1) f.fail(m["margin"], "`margin` must be in [0, 1)");
-      }
-    }
-
-    if (const YAML::Node units = root["units"]) {
-      if (!units.IsMap()) f.fail(units, "`units` must be a map");
-      check_keys(f, units, {"aliases", "families"}, "`units`");
-      if (const YAML::Node a = units["aliases"]) {
-        if (!a.IsMap()) f.fail(a, "`units.aliases` must be a map (spelling: unit)");
-        for (const auto& kv : a) {
-          std::string from = nfkc(scalar(f, kv.first, "unit alias"));
-          data->unit_aliases[from] = nfkc(scalar(f, kv.second, "unit alias"));
-        }
-      }
-      if (const YAML::Node fam = units["families"]) {
-        if (!fam.IsMap()) f.fail(fam, "`units.families` must be a map (family: [units])");
-        for (const auto& kv : fam) {
-          const std::string name = scalar(f, kv.first, "family");
-          if (!kv.second.IsSequence()) f.fail(kv.second, fmt::format("family `{}` must be a list of units", name));
-          for (const auto& item : kv.second) {
-            const std::string u = data->fold_unit(scalar(f, item, "unit"));
-            auto [it, fresh] = data->unit_family.emplace(u, name);
-            if (!fresh && it->second != name)
-              f.fail(item, fmt::format("unit `{}` is already in family `{}`", u, it->second));
-          }
-        }
-      }
-    }
-
-    const YAML::Node list = root["indicators"];
-    if (!list || !list.IsSequence()) f.fail(list ? list : root, "missing `indicators` list");
-    for (const auto& node : list) {
-      if (!node.IsMap()) f.fail(node, "each indicator must be a map");
-      check_keys(f, node,
-                 {"id", "name", "category", "unit", "conversions", "measure", "relative_change", "better",
-                  "aliases", "excludes", "requires", "national_2025"},
-                 "an indicator");
-      Indicator ind;
-      auto required = [&](const char* key) -> YAML::Node {
-        const YAML::Node v = node[key];
-        if (!v) f.fail(node, fmt::format("indicator is missing `{}`", key));
-        return v;
-      };
-      ind.id = scalar(f, required("id"), "id");
-      if (!snake_case(ind.id)) f.fail(node["id"], fmt::format("id `{}` must be snake_case ([a-z][a-z0-9_]*)", ind.id));
-      if (data->id_index.count(ind.id)) f.fail(node["id"], fmt::format("duplicate id `{}`", ind.id));
-      ind.name = scalar(f, required("name"), "name");
-      ind.category = scalar(f, required("category"), "category");
-      if (!kCategories.count(ind.category)) {
-        std::string all;
-        for (const auto& c : kCategories) all += (all.empty() ? "" : ", ") + c;
-        f.fail(node["category"], fmt::format("category `{}` is not one of {}", ind.category, all));
-      }
-      ind.unit = nfkc(scalar(f, required("unit"), "unit"));
-      ind.better = scalar(f, required("better"), "better");
-      if (ind.better != "higher" && ind.better != "lower")
-        f.fail(node["better"], fmt::format("`better` is `{}`; expected higher or lower", ind.better));
-      if (const YAML::Node m = node["measure"]) {
-        ind.measure = scalar(f, m, "measure");
-        if (ind.measure != "level" && ind.measure != "change")
-          f.fail(m, fmt::format("`measure` is `{}`; expected level or change", ind.measure));
-      }
-      if (const YAML::Node r = node["relative_change"]) {
-        try {
-          ind.relative_change = r.as<bool>();
-        } catch (const YAML::BadConversion&) {
-          f.fail(r, "`relative_change` must be true or false");
-        }
-      }
-      if (const YAML::Node c = node["conversions"]) {
-        if (!c.IsMap()) f.fail(c, "`conversions` must be a map (unit: factor)");
-        for (const auto& kv : c) {
-          UnitConversion conv{nfkc(scalar(f, kv.first, "conversion unit")), number(f, kv.second, "factor")};
-          if (!(conv.factor > 0)) f.fail(kv.second, "a conversion factor must be positive");
-          ind.conversions.push_back(conv);
-        }
-      }
-      if (const YAML::Node a = node["aliases"]) ind.aliases = string_list(f, a, "aliases");
-      if (const YAML::Node e = node["excludes"]) ind.excludes = string_list(f, e, "excludes");
-      if (const YAML::Node r = node["requires"]) ind.requires_any = string_list(f, r, "requires");
-      if (const YAML::Node n = node["national_2025"]) {
-        if (!n.IsMap()) f.fail(n, "`national_2025` must be a map");
-        check_keys(f, n, {"op", "value", "unit", "year", "baseline_year", "scope", "source"}, "`national_2025`");
-        NationalTarget t;
-        if (!n["op"]) f.fail(n, "`national_2025` is missing `op`");
-        t.op = scalar(f, n["op"], "op");
-        if (!kOps.count(t.op)) f.fail(n["op"], fmt::format("op `{}` is not one of <=, >=, =, ~, -, +", t.op));
-        if (!n["value"]) f.fail(n, "`national_2025` is missing `value`");
-        t.value = number(f, n["value"], "value");
-        if (n["unit"]) t.unit = nfkc(scalar(f, n["unit"], "unit"));
-        if (n["year"]) t.year = static_cast<int>(number(f, n["year"], "year"));
-        if (n["baseline_year"]) t.baseline_year = static_cast<int>(number(f, n["baseline_year"], "baseline_year"));
-        if (n["scope"]) t.scope = scalar(f, n["scope"], "scope");
-        if (!n["source"]) f.fail(n, "`national_2025` must name its `source` document");
-        t.source = scalar(f, n["source"], "source");
-        ind.national_2025 = t;
-      }
-
-      const int index = static_cast<int>(cat->indicators_.size());
-      data->id_index[ind.id] = index;
-      // Excludes, normalized like phrases (without prefix stripping).
-      std::vector<std::u32string> excl;
-      for (const std::string& e : ind.excludes) {
-        std::u32string n = base_form(e);
-        if (!n.empty()) excl.push_back(n);
-      }
-      std::vector<std::u32string> req;
-      for (const std::string& r : ind.requires_any) {
-        std::u32string n = base_form(r);
-        if (!n.empty()) req.push_back(n);
-      }
-      // The name is an alias too.
-      std::vector<std::pair<std::string, YAML::Node>> all{{ind.name, node["name"]}};
-      if (const YAML::Node a = node["aliases"])
-        for (std::size_t i = 0; i < a.size(); ++i) all.emplace_back(ind.aliases[i], a[i]);
-      for (const auto& [text_alias, alias_node] : all) {
-        std::u32string n = data->normalize(text_alias);
-        if (n.empty()) f.fail(alias_node, fmt::format("alias `{}` is empty once normalized", text_alias));
-        const std::string key = utf8::encode(n);
-        auto [it, fresh] = data->alias_index.emplace(key, index);
-        if (!fresh && it->second != index)
-          f.fail(alias_node, fmt::format("alias `{}` (normalized `{}`) already belongs to `{}`", text_alias, key,
-                                         cat->indicators_[static_cast<std::size_t>(it->second)].id));
-        for (const auto& e : excl)
-          if (n.find(e) != std::u32string::npos)
-            f.fail(alias_node, fmt::format("alias `{}` contains `{}`, one of its own excludes", text_alias,
-                                           utf8::encode(e)));
-        if (!req.empty() && std::none_of(req.begin(), req.end(), [&](const std::u32string& r) {
-              return n.find(r) != std::u32string::npos;
-            }))
-          f.fail(alias_node, fmt::format("alias `{}` contains none of the indicator's `requires` words", text_alias));
-        if (fresh) data->aliases.push_back({n, bigrams(n), index});
-      }
-      data->excludes.push_back(std::move(excl));
-      data->requires_any.push_back(std::move(req));
-      std::set<std::string> fams{data->family(data->fold_unit(ind.unit))};
-      for (const auto& c : ind.conversions) fams.insert(data->family(data->fold_unit(c.from)));
-      if (ind.measure == "change" || ind.relative_change) fams.insert(data->family("%"));
-      data->families.push_back(std::move(fams));
-      cat->indicators_.push_back(std::move(ind));
-    }
-  } catch (const YAML::RepresentationException& e) {
-    throw_at_mark(path, text, e.mark, e.msg);
-  }
-  for (std::size_t i = 0; i < data->families.size(); ++i) {
-    for (const std::string& family : data->families[i]) {
-      std::vector<char>& row = data->accepting[family];
-      row.resize(data->families.size(), 0);
-      row[i] = 1;
-    }
-    if (!data->excludes[i].empty() || !data->requires_any[i].empty()) data->vetoable.push_back(static_cast<int>(i));
-  }
-  for (std::size_t k = 0; k < data->aliases.size(); ++k) {
-    const Data::Alias& a = data->aliases[k];
-    if (a.text.size() < 2) {
-      data->short_aliases.push_back(static_cast<int>(k));
-      continue;
-    }
-    for (std::size_t g = 0; g < a.grams.size(); ++g)
-      if (g == 0 || a.grams[g] != a.grams[g - 1]) data->gram_aliases.emplace_back(a.grams[g], static_cast<int>(k));
-  }
-  std::sort(data->gram_aliases.begin(), data->gram_aliases.end());
-  cat->data_ = std::move(data);
+  cat->threshold_ = parts.threshold;
+  cat->margin_ = parts.margin;
+  cat->indicators_ = std::move(parts.indicators);
+  cat->data_ = std::move(parts.data);
   return cat;
 }
 
@@ -558,8 +999,7 @@ const Indicator* Catalogue::find(const std::string& id_or_alias) const {
   if (!data_) return nullptr;
   if (auto it = data_->id_index.find(id_or_alias); it != data_->id_index.end())
     return &indicators_[static_cast<std::size_t>(it->second)];
-  if (auto it = data_->alias_index.find(utf8::encode(data_->normalize(id_or_alias)));
-      it != data_->alias_index.end())
+  if (auto it = data_->alias_index.find(data_->normalize(id_or_alias)); it != data_->alias_index.end())
     return &indicators_[static_cast<std::size_t>(it->second)];
   return nullptr;
 }
@@ -579,108 +1019,29 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
     result.why = "empty catalogue";
     return result;
   }
-  const std::u32string n = data_->normalize(phrase);
-  if (n.empty()) {
-    result.why = "empty";
-    return result;
+  using Ranking = Data::Ranking;
+  const Ranking r = data_->rank(phrase, unit, threshold_, margin_);
+  auto id_of = [&](int i) { return indicators_[static_cast<std::size_t>(i)].id; };
+  switch (r.kind) {
+    case Ranking::kEmpty: result.why = "empty"; return result;
+    case Ranking::kAlias:
+      result.id = id_of(r.top);
+      result.method = "alias";
+      result.score = result.best_score = 1.0;
+      result.best = *result.id;
+      return result;
+    case Ranking::kNoneCompatible: result.why = "no compatible indicator"; return result;
+    default: break;
   }
-  // unit_compatible(), with the unit folded once rather than per indicator.
-  const std::string folded_unit = data_->fold_unit(unit);
-  const std::vector<char>* accepting = nullptr;  // null: no indicator accepts the unit
-  if (!folded_unit.empty())
-    if (auto it = data_->accepting.find(data_->family(folded_unit)); it != data_->accepting.end())
-      accepting = &it->second;
-  auto compatible = [&](int i) {
-    return folded_unit.empty() || (accepting && (*accepting)[static_cast<std::size_t>(i)]);
-  };
-
-  // 1. An alias, exactly (its unit permitting).
-  if (auto it = data_->alias_index.find(utf8::encode(n)); it != data_->alias_index.end() && compatible(it->second)) {
-    result.id = indicators_[static_cast<std::size_t>(it->second)].id;
-    result.method = "alias";
-    result.score = result.best_score = 1.0;
-    result.best = *result.id;
-    return result;
+  result.best = id_of(r.top);
+  result.best_score = r.top_score;
+  if (r.second >= 0) {
+    result.runner_up = id_of(r.second);
+    result.runner_up_score = r.second_score;
   }
-
-  // 2. Fuzzy: each indicator's best alias score; excludes and units veto.
-  const Grams grams = bigrams(n);
-  std::vector<double> best(indicators_.size(), -1.0);
-  for (std::size_t i = 0; i < indicators_.size(); ++i)
-    if (!compatible(static_cast<int>(i))) best[i] = -2.0;
-  for (int vi : data_->vetoable) {
-    const auto i = static_cast<std::size_t>(vi);
-    bool vetoed = false;
-    for (const auto& e : data_->excludes[i])
-      if (n.find(e) != std::u32string::npos) vetoed = true;
-    const auto& req = data_->requires_any[i];
-    if (!req.empty() &&
-        std::none_of(req.begin(), req.end(), [&](const std::u32string& r) { return n.find(r) != std::u32string::npos; }))
-      vetoed = true;
-    if (vetoed) best[i] = -2.0;
-  }
-  // inside[i]: the phrase is part of one of indicator i's wordings (a
-  // truncated or generic phrase, "安全利用率").
-  std::vector<char> inside(indicators_.size(), 0);
-  auto score = [&](const Data::Alias& a) {
-    const auto i = static_cast<std::size_t>(a.indicator);
-    if (best[i] < -1.5) return;
-    best[i] = std::max(best[i], similar(n, grams, a.text, a.grams));
-    if (a.text.find(n) != std::u32string::npos) inside[i] = 1;
-  };
-  if (n.size() < 2) {
-    for (const auto& a : data_->aliases) score(a);
-  } else {
-    // Every alias scores at least 0; only those sharing a bigram (or of one
-    // character) can score more, or contain the phrase.
-    for (const auto& a : data_->aliases) {
-      double& b = best[static_cast<std::size_t>(a.indicator)];
-      if (b > -1.5) b = std::max(b, 0.0);
-    }
-    std::vector<char> done(data_->aliases.size(), 0);
-    for (int k : data_->short_aliases) {
-      done[static_cast<std::size_t>(k)] = 1;
-      score(data_->aliases[static_cast<std::size_t>(k)]);
-    }
-    for (std::size_t g = 0; g < grams.size(); ++g) {
-      if (g > 0 && grams[g] == grams[g - 1]) continue;
-      auto it = std::lower_bound(data_->gram_aliases.begin(), data_->gram_aliases.end(),
-                                 std::pair<std::uint64_t, int>(grams[g], -1));
-      for (; it != data_->gram_aliases.end() && it->first == grams[g]; ++it) {
-        auto k = static_cast<std::size_t>(it->second);
-        if (done[k]) continue;
-        done[k] = 1;
-        score(data_->aliases[k]);
-      }
-    }
-  }
-  int top = -1, second = -1;
-  for (int i = 0; i < static_cast<int>(best.size()); ++i) {
-    if (best[static_cast<std::size_t>(i)] < 0) continue;
-    if (top < 0 || best[static_cast<std::size_t>(i)] > best[static_cast<std::size_t>(top)]) {
-      second = top;
-      top = i;
-    } else if (second < 0 || best[static_cast<std::size_t>(i)] > best[static_cast<std::size_t>(second)]) {
-      second = i;
-    }
-  }
-  if (top < 0) {
-    result.why = "no compatible indicator";
-    return result;
-  }
-  result.best = indicators_[static_cast<std::size_t>(top)].id;
-  result.best_score = best[static_cast<std::size_t>(top)];
-  if (second >= 0) {
-    result.runner_up = indicators_[static_cast<std::size_t>(second)].id;
-    result.runner_up_score = best[static_cast<std::size_t>(second)];
-  }
-  if (result.best_score < threshold_) {
+  if (r.kind == Ranking::kBelowThreshold) {
     result.why = "below threshold";
-  } else if (second >= 0 && result.best_score - result.runner_up_score < margin_) {
-    result.why = "ambiguous";
-  } else if (inside[static_cast<std::size_t>(top)] &&
-             std::count(inside.begin(), inside.end(), 1) > 1) {
-    // Part of the wordings of several indicators: the phrase does not say which.
+  } else if (r.kind == Ranking::kAmbiguous) {
     result.why = "ambiguous";
   } else {
     result.id = result.best;
@@ -691,7 +1052,10 @@ IndicatorMatch Catalogue::match_detail(const std::string& phrase, const std::str
 }
 
 std::optional<std::string> Catalogue::match(const std::string& phrase, const std::string& unit) const {
-  return match_detail(phrase, unit).id;
+  if (!data_ || indicators_.empty()) return std::nullopt;
+  const Data::Ranking r = data_->rank(phrase, unit, threshold_, margin_);
+  if (r.kind != Data::Ranking::kAlias && r.kind != Data::Ranking::kFuzzy) return std::nullopt;
+  return indicators_[static_cast<std::size_t>(r.top)].id;
 }
 
 std::optional<double> Catalogue::to_canonical(const Indicator& ind, double value, const std::string& unit) const {
@@ -707,8 +1071,19 @@ std::optional<double> Catalogue::to_canonical(const Indicator& ind, double value
 }
 
 void canonicalize(const Catalogue& catalogue, Document& doc) {
-  // A plan repeats its indicators: each distinct (phrase, unit) is matched once.
-  std::map<std::pair<std::string, std::string>, std::optional<std::string>> seen;
+  // A plan repeats its indicators: each distinct (phrase, unit) is matched
+  // once. The keys view the targets' own strings (they outlive the map).
+  struct Key {
+    std::string_view indicator, unit;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<std::string_view>{}(k.indicator) * 31 + std::hash<std::string_view>{}(k.unit);
+    }
+  };
+  std::unordered_map<Key, std::optional<std::string>, KeyHash> seen;
+  seen.reserve(doc.targets.size());
   for (Target& t : doc.targets) {
     auto [it, fresh] = seen.try_emplace({t.indicator, t.unit});
     if (fresh) it->second = catalogue.match(t.indicator, t.unit);

@@ -15,6 +15,7 @@
 namespace plancmp {
 
 class Catalogue;
+struct MarkerScan;  // find_markers' tables for a grammar's rules (markers.cc)
 
 // Where a marker may stand.
 enum class MarkerPosition {
@@ -135,6 +136,9 @@ struct Grammar::Impl {
   // once, under call_once, and immutable afterwards.
   mutable std::once_flag catalogue_once;
   mutable std::shared_ptr<const Catalogue> catalogue;
+  // find_markers' tables for `markers`, built on first use (markers.cc).
+  mutable std::once_flag marker_scan_once;
+  mutable std::shared_ptr<const MarkerScan> marker_scan;
 
   // The rule set `set` of `file`; an empty set when the file or set is absent.
   const RuleSet& rule_set(const std::string& file, const std::string& set) const;

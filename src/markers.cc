@@ -5,15 +5,19 @@
 #include <array>
 #include <bit>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 #include "byte_scan.h"
 #include "derived_cache.h"
 #include "numbers.h"
+#include "structure_scan.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -94,7 +98,7 @@ std::pair<char32_t, std::size_t> char_at_slow(std::string_view s, std::size_t at
 
 // The code point at byte `at` (< s.size()) of `s` and its byte length;
 // length 0 when the bytes there are not one well-formed UTF-8 character.
-inline std::pair<char32_t, std::size_t> char_at(std::string_view s, std::size_t at) {
+[[gnu::always_inline]] inline std::pair<char32_t, std::size_t> char_at(std::string_view s, std::size_t at) {
   const auto b = static_cast<unsigned char>(s[at]);
   if (b < 0x80) return {b, 1};
   // The usual case in Chinese text, without ICU: E1..EC lead a three-byte
@@ -449,7 +453,7 @@ const RulePlan& plan_of(const MarkerRule& rule) {
 bool match_at(const Grammar::Impl& g, const ByteSet& confusable_first, const MarkerRule& rule,
               const RulePlan& plan, std::string_view text, std::size_t pos, bool allowed,
               std::vector<MarkerMatch>& out) {
-  // Tried at many positions: no allocation for the usual few groups.
+  // The groups 0, num and body of the match (no allocation for the usual few).
   constexpr int kFewGroups = 8;
   std::array<re2::StringPiece, kFewGroups> few;
   std::vector<re2::StringPiece> many(plan.groups > kFewGroups ? static_cast<std::size_t>(plan.groups) : 0);
@@ -514,37 +518,41 @@ namespace {
 constexpr int kTabled = 1000;
 
 struct NumeralForms {
-  // A fragment and the end it stands at.
-  struct Key {
-    std::string fragment;
-    bool at_end = false;
-    bool operator==(const Key&) const = default;
+  // Looked up by a fragment of a print, without copying it into a string.
+  struct FragmentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const { return std::hash<std::string>{}(k.fragment) * 2 + k.at_end; }
-  };
+  using ByFragment = std::unordered_map<std::string_view, std::vector<int>, FragmentHash, std::equal_to<>>;
   struct Kind {
     std::vector<std::string> forms = std::vector<std::string>(kTabled);  // by number
-    std::unordered_map<Key, std::vector<int>, KeyHash> longer;            // by fragment: numbers, ascending
-    void set(int v, std::string form) {
-      for (std::size_t k = 1; k < form.size(); ++k) {
-        longer[{form.substr(0, k), false}].push_back(v);
-        longer[{form.substr(form.size() - k), true}].push_back(v);
+    // By fragment: the numbers, ascending, whose longer form opens (closes)
+    // with it. The keys view `forms`, which stays put once set.
+    ByFragment opening, closing;
+    void index() {
+      for (int v = 1; v < kTabled; ++v) {
+        const std::string_view form = forms[static_cast<std::size_t>(v)];
+        for (std::size_t k = 1; k < form.size(); ++k) {
+          opening[form.substr(0, k)].push_back(v);
+          closing[form.substr(form.size() - k)].push_back(v);
+        }
       }
-      forms[static_cast<std::size_t>(v)] = std::move(form);
     }
     const std::vector<int>& fits(std::string_view fragment, bool at_end) const {
       static const std::vector<int> none;
-      auto it = longer.find({std::string(fragment), at_end});
-      return it == longer.end() ? none : it->second;
+      const ByFragment& by = at_end ? closing : opening;
+      auto it = by.find(fragment);
+      return it == by.end() ? none : it->second;
     }
   };
   Kind chinese, arabic;
   NumeralForms() {
     for (int v = 1; v < kTabled; ++v) {
-      chinese.set(v, chinese_numeral(v));
-      arabic.set(v, std::to_string(v));
+      chinese.forms[static_cast<std::size_t>(v)] = chinese_numeral(v);
+      arabic.forms[static_cast<std::size_t>(v)] = std::to_string(v);
     }
+    chinese.index();
+    arabic.index();
   }
   const Kind& of(const MarkerRule& rule) const {
     return rule.numeral == NumeralKind::kChinese ? chinese : arabic;
@@ -599,6 +607,7 @@ std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
     auto upto = [&](const std::vector<int>& numbers) {
       return std::upper_bound(numbers.begin(), numbers.end(), last);
     };
+    out.reserve(opened.size() + closed.size() + 1);
     std::set_union(opened.begin(), upto(opened), closed.begin(), upto(closed), std::back_inserter(out));
     if (m.value && *m.value >= 1 && *m.value <= last) {
       auto at = std::lower_bound(out.begin(), out.end(), *m.value);
@@ -627,23 +636,65 @@ class BoundaryBytes {
       utf8::append(bytes, c);
       const auto lead = static_cast<unsigned char>(bytes[0]);
       may_open_[lead] = true;
-      if (c < 0x80) ascii_[lead] = true;
-      else wide_.push_back(c);
+      if (c < 0x80) {
+        ascii_[lead] = true;
+        continue;
+      }
+      std::uint32_t key = 0;
+      for (std::size_t k = 0; k < bytes.size(); ++k) key |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
+      Sized& table = by_size_[bytes.size()];
+      for (std::size_t slot = hash(key);; slot = (slot + 1) % kSlots)
+        if (table.keys[slot] == 0) {
+          table.keys[slot] = key;
+          break;
+        }
+      table.used = true;
     }
   }
   const ByteSet& may_open() const { return may_open_; }
-  // The byte length of the boundary character at `i` (< text.size()), or 0.
+  // The byte length of the boundary character at `i` (< text.size()), or 0:
+  // past ASCII, the bytes there are looked up among each boundary
+  // character's (equal bytes: that character; anything not UTF-8 equals none).
   std::size_t at(std::string_view text, std::size_t i) const {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) return ascii_[b] ? 1 : 0;
-    const auto [c, len] = char_at(text, i);
-    return len > 0 && std::find(wide_.begin(), wide_.end(), c) != wide_.end() ? len : 0;
+    std::uint32_t x = 0;
+    const std::size_t room = std::min<std::size_t>(4, text.size() - i);
+    if (room == 4) {
+      x = utf8::load_le32(reinterpret_cast<const unsigned char*>(text.data() + i));
+    } else {
+      for (std::size_t k = 0; k < room; ++k) x |= std::uint32_t{static_cast<unsigned char>(text[i + k])} << (8 * k);
+    }
+    for (std::size_t size = 2; size <= room; ++size) {
+      const Sized& table = by_size_[size];
+      if (!table.used) continue;
+      const std::uint32_t key = size == 4 ? x : x & ((std::uint32_t{1} << (8 * size)) - 1);
+      for (std::size_t slot = hash(key); table.keys[slot] != 0; slot = (slot + 1) % kSlots)
+        if (table.keys[slot] == key) return size;
+    }
+    return 0;
   }
 
  private:
+  // The boundary characters past ASCII by byte length: their UTF-8 bytes
+  // (first in the lowest byte; never 0) in a small open-addressed table.
+  static constexpr std::size_t kSlots = 32;  // more than twice the characters
+  static_assert(std::size(kBoundaryChars) * 2 < kSlots);
+  static std::size_t hash(std::uint32_t key) { return (key * 0x9E3779B1u) >> 27; }
+  struct Sized {
+    std::array<std::uint32_t, kSlots> keys{};
+    bool used = false;
+  };
   ByteSet may_open_{}, ascii_{};
-  std::vector<char32_t> wide_;  // the boundary characters past ASCII
+  std::array<Sized, 5> by_size_{};
 };
+
+// Which of two rules' matches at one place comes first: the lower level,
+// then the heavier.
+bool rule_before(const MarkerRule& a, const MarkerRule& b) {
+  if (a.level != b.level) return a.level < b.level;
+  return a.weight > b.weight;
+}
 
 bool matches_anywhere(const MarkerRule& rule) {
   return rule.position == MarkerPosition::kBoundaryPreferred || rule.position == MarkerPosition::kAnywhere;
@@ -660,37 +711,110 @@ bool allowed_anywhere(const MarkerRule& rule, std::string_view text, std::size_t
 
 }  // namespace
 
-std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {
-  static const BoundaryBytes kBoundary;
-  // The first bytes of the confusables (all of them if one is empty).
-  ByteSet confusable_first{};
-  for (const auto& [from, to] : g.confusables) {
-    if (from.empty()) confusable_first.fill(true);
-    else confusable_first[static_cast<unsigned char>(from[0])] = true;
-  }
-  const std::size_t rule_count = g.markers.size();
-  std::vector<const RulePlan*> plans(rule_count);
-  for (std::size_t r = 0; r < rule_count; ++r) plans[r] = &plan_of(g.markers[r]);
-  // One pass over the text finds the line starts and the boundaries, and
-  // tries each rule that may match anywhere where its first byte stands.
-  // Bit k of by_byte[b]: anywhere_rules[k] may start with byte b (the rules
+// What find_markers reads from a grammar's rules before looking at a text:
+// built once per grammar (Grammar::Impl::marker_scan).
+struct MarkerScan {
+  std::vector<const RulePlan*> plans;  // by rule
+  ByteSet confusable_first{};          // the first bytes of the confusables (all if one is empty)
+  // The rules that may match anywhere, tried where their first byte stands:
+  // bit k of by_byte[b]: anywhere_rules[k] may start with byte b (the rules
   // past the 64th are looked up one by one).
   std::vector<std::size_t> anywhere_rules;
   std::array<std::uint64_t, 256> by_byte{};
-  ByteSet wanted = kBoundary.may_open();
+  // The other rules, tried at their places: after a boundary character (a
+  // line break for those that want a line start), where their position test
+  // holds by construction. Bit q of at_boundary[b] (at_line_start[b]):
+  // placed_rules[q] may start there with byte b; [256]: at the end of the
+  // text, where only a pattern with every first byte (one that may match "")
+  // may match.
+  std::vector<std::size_t> placed_rules;
+  std::array<std::uint64_t, 257> at_boundary{}, at_line_start{};
+  // The bytes the pass stops at: boundary characters' and anywhere rules' first bytes.
+  ByteSetScanner scanner{ByteSet{}};
+  // The order matches at one place are kept in (see find_markers): each
+  // rule's rank by level, weight (heaviest first) and rule order, when no
+  // weight is NaN.
+  bool ranked = false;
+  std::vector<std::uint32_t> rank;
+};
+
+namespace {
+
+std::shared_ptr<const MarkerScan> scan_of(const Grammar::Impl& g, const BoundaryBytes& boundary) {
+  auto scan = std::make_shared<MarkerScan>();
+  for (const auto& [from, to] : g.confusables) {
+    if (from.empty()) scan->confusable_first.fill(true);
+    else scan->confusable_first[static_cast<unsigned char>(from[0])] = true;
+  }
+  const std::size_t rule_count = g.markers.size();
+  auto& plans = scan->plans;
+  plans.resize(rule_count);
+  for (std::size_t r = 0; r < rule_count; ++r) plans[r] = &plan_of(g.markers[r]);
+  ByteSet wanted = boundary.may_open();
   for (std::size_t r = 0; r < rule_count; ++r) {
     if (!matches_anywhere(g.markers[r])) continue;
     for (std::size_t b = 0; b < 256; ++b) {
       if (!plans[r]->first_bytes[b]) continue;
       wanted[b] = true;
-      if (anywhere_rules.size() < 64) by_byte[b] |= std::uint64_t{1} << anywhere_rules.size();
+      if (scan->anywhere_rules.size() < 64) scan->by_byte[b] |= std::uint64_t{1} << scan->anywhere_rules.size();
     }
-    anywhere_rules.push_back(r);
+    scan->anywhere_rules.push_back(r);
   }
-  // Matches are kept per rule and joined in rule order at the end, so the
-  // order of equal keys in the sort below does not depend on which rules
-  // were tried during the pass and which after it.
-  std::vector<std::vector<MarkerMatch>> found_by_rule(rule_count);
+  scan->scanner = ByteSetScanner(wanted);
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    if (matches_anywhere(g.markers[r])) continue;
+    auto& at = g.markers[r].position == MarkerPosition::kLineStart ? scan->at_line_start : scan->at_boundary;
+    const std::uint64_t bit = scan->placed_rules.size() < 64 ? std::uint64_t{1} << scan->placed_rules.size() : 0;
+    for (std::size_t b = 0; b < 256; ++b)
+      if (plans[r]->first_bytes[b]) at[b] |= bit;
+    if (plans[r]->every_first_byte) at[256] |= bit;
+    scan->placed_rules.push_back(r);
+  }
+  scan->ranked = std::none_of(g.markers.begin(), g.markers.end(),
+                              [](const MarkerRule& rule) { return std::isnan(rule.weight); });
+  if (scan->ranked) {
+    std::vector<std::uint32_t> by_rank(rule_count);
+    for (std::size_t r = 0; r < rule_count; ++r) by_rank[r] = static_cast<std::uint32_t>(r);
+    std::stable_sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) {
+      return rule_before(g.markers[x], g.markers[y]);
+    });
+    scan->rank.resize(rule_count);
+    for (std::size_t k = 0; k < rule_count; ++k) scan->rank[by_rank[k]] = static_cast<std::uint32_t>(k);
+  }
+  return scan;
+}
+
+}  // namespace
+
+std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view text) {
+  static const BoundaryBytes kBoundary;
+  std::call_once(g.marker_scan_once, [&] { g.marker_scan = scan_of(g, kBoundary); });
+  const MarkerScan& scan = *g.marker_scan;
+  const ByteSet& confusable_first = scan.confusable_first;
+  const std::size_t rule_count = g.markers.size();
+  const std::vector<const RulePlan*>& plans = scan.plans;
+  const std::vector<std::size_t>& anywhere_rules = scan.anywhere_rules;
+  const std::array<std::uint64_t, 256>& by_byte = scan.by_byte;
+  const std::vector<std::size_t>& placed_rules = scan.placed_rules;
+  const std::array<std::uint64_t, 257>& at_boundary = scan.at_boundary;
+  const std::array<std::uint64_t, 257>& at_line_start = scan.at_line_start;
+  // The matches as found, and for each its place, its rule and where it is
+  // in `found`: sorted at the end (see there).
+  std::vector<MarkerMatch> found;
+  struct Found {
+    std::size_t begin;
+    std::uint32_t rule, index;
+  };
+  std::vector<Found> places;
+  found.reserve(text.size() / 512 + 16);  // a plan has a marker every few hundred bytes
+  places.reserve(found.capacity());
+  auto record = [&](std::size_t r, const RulePlan& plan, std::size_t p, bool allowed) {
+    const std::size_t before = found.size();
+    const bool matched = match_at(g, confusable_first, g.markers[r], plan, text, p, allowed, found);
+    if (found.size() > before)
+      places.push_back({p, static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(before)});
+    return matched;
+  };
   // A rule that may match anywhere is tried as an unanchored search from
   // each match start plus one character would find its matches: at every
   // position where the pattern matches, but none inside the first character
@@ -706,31 +830,13 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     if (!allowed && !plan.mid_char) return;
     // Where the atoms rule a match out, RE2 would find none either.
     if (!plan.atoms.may_start_at(text, p)) return;
-    if (!match_at(g, confusable_first, rule, plan, text, p, allowed, found_by_rule[r])) return;
+    if (!record(r, plan, p, allowed)) return;
     resume[r] = p;
     utf8::next(text, resume[r]);
   };
-  // The other rules are tried at their places as the pass meets them:
-  // after a boundary character (a line break for those that want a line
-  // start), where their position test holds by construction. Bit q of
-  // at_boundary[b] (at_line_start[b]): placed_rules[q] may start there with
-  // byte b; [256]: at the end of the text, where only a pattern with every
-  // first byte (one that may match "") may match.
-  std::vector<std::size_t> placed_rules;
-  std::array<std::uint64_t, 257> at_boundary{}, at_line_start{};
-  for (std::size_t r = 0; r < rule_count; ++r) {
-    if (matches_anywhere(g.markers[r])) continue;
-    auto& at = g.markers[r].position == MarkerPosition::kLineStart ? at_line_start : at_boundary;
-    const std::uint64_t bit = placed_rules.size() < 64 ? std::uint64_t{1} << placed_rules.size() : 0;
-    for (std::size_t b = 0; b < 256; ++b)
-      if (plans[r]->first_bytes[b]) at[b] |= bit;
-    if (plans[r]->every_first_byte) at[256] |= bit;
-    placed_rules.push_back(r);
-  }
   auto try_placed = [&](std::size_t r, std::size_t p) {
     const RulePlan& plan = *plans[r];
-    if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p))
-      match_at(g, confusable_first, g.markers[r], plan, text, p, true, found_by_rule[r]);
+    if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p)) record(r, plan, p, true);
   };
   auto at_place = [&](std::size_t p, bool line_start) {
     const std::size_t b = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
@@ -744,33 +850,37 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     }
   };
   at_place(0, true);
-  for (std::size_t i = find_byte_in(text, 0, text.size(), wanted); i < text.size();
-       i = find_byte_in(text, i + 1, text.size(), wanted)) {
+  scan.scanner.for_each(text, [&](std::size_t i) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (kBoundary.may_open()[b]) {
-      if (const std::size_t len = kBoundary.at(text, i)) at_place(i + len, b == '\n');
+      if (const std::size_t len = kBoundary.at(text, i)) {
+        // Most places start no placed rule's match: told here, without the call.
+        const std::size_t p = i + len, next = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
+        if ((at_boundary[next] | (b == '\n' ? at_line_start[next] : 0)) != 0 || placed_rules.size() > 64)
+          at_place(p, b == '\n');
+      }
     }
     for (std::uint64_t bits = by_byte[b]; bits != 0; bits &= bits - 1)
       try_anywhere(anywhere_rules[static_cast<std::size_t>(std::countr_zero(bits))], i);
     for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
       if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
-  }
-  // Sorted by offset, then level, then weight (heaviest first), ties in rule
-  // order: a stable sort of (rule, index) pairs, the matches moved once.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> order;
-  for (std::size_t r = 0; r < rule_count; ++r)
-    for (std::size_t k = 0; k < found_by_rule[r].size(); ++k)
-      order.emplace_back(static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(k));
-  auto match_of = [&](std::pair<std::uint32_t, std::uint32_t> at) -> MarkerMatch& {
-    return found_by_rule[at.first][at.second];
-  };
-  std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) {
-    const MarkerMatch& a = match_of(x);
-    const MarkerMatch& b = match_of(y);
-    if (a.begin != b.begin) return a.begin < b.begin;
-    if (a.rule->level != b.rule->level) return a.rule->level < b.rule->level;
-    return a.rule->weight > b.rule->weight;
   });
+  // Sorted by offset, then level, then weight (heaviest first), ties in rule
+  // order. A rule matches at most once at a place, so that is the order of
+  // (offset, the rule's rank). (A weight that is not a number compares with
+  // none: then the matches are put in rule order and sorted stably.)
+  if (scan.ranked) {
+    std::sort(places.begin(), places.end(), [&](const Found& x, const Found& y) {
+      return x.begin != y.begin ? x.begin < y.begin : scan.rank[x.rule] < scan.rank[y.rule];
+    });
+  } else {
+    std::stable_sort(places.begin(), places.end(), [](const Found& x, const Found& y) { return x.rule < y.rule; });
+    std::stable_sort(places.begin(), places.end(), [&](const Found& x, const Found& y) {
+      return x.begin != y.begin ? x.begin < y.begin : rule_before(g.markers[x.rule], g.markers[y.rule]);
+    });
+  }
+  auto match_of = [&](const Found& at) -> MarkerMatch& { return found[at.index]; };
+  std::vector<Found>& order = places;
   std::vector<MarkerMatch> kept;
   kept.reserve(order.size());
   for (auto at : order) {

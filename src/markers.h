@@ -1,6 +1,7 @@
 // Finding item markers ("一、", "(二)", "3 .", "H .") in normalized text with the
 // numbering grammar. Shared by structure.cc and by the grammar's example tests.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -77,56 +78,64 @@ class LeadingAtoms {
 
 // The numbering check's (structure.cc) running best over the numbers read so
 // far: for each k, the highest reach of the numbers 1..k, and the first
-// number where it stands. A number's reach only rises (raise()). After a
-// batch of raises, settle() works the bests out again from the first raised
-// number on, but only as far as they change: past a raised number the
-// running best soon meets the old one (usually one of a higher number), and
-// from there on it stands as it was up to the next raised number. A batch of
-// a few numbers costs a few steps, not the whole range; none costs more.
+// number where it stands. A number's reach only rises (raise()). The bests
+// are worked out lazily: those below the lowest number raised since are
+// still right, and a query past them walks on from there only as far as the
+// number asked for. The check asks, after a raise at v, about numbers below
+// v (the next item continues the series), so most raises cost no walk; a
+// row of unnumbered candidates asks about every number, one walk for all.
 class RunningBest {
  public:
   explicit RunningBest(std::size_t size)  // the numbers 1..size-1
-      : reach_(size, kNone), best_(size, kNone), from_(size, -1), pending_(size, 0) {
-    raised_.reserve(size);
-  }
-  // Number u (>= 1) is now reached at `reach`, above its reach before. A
-  // batch raises its numbers in increasing order.
+      : reach_(size, kNone), best_(size, kNone), from_(size, -1) {}
+  // Number u (>= 1) is now reached at `reach`, above its reach before.
   void raise(std::size_t u, double reach) {
     reach_[u] = reach;
-    if (!pending_[u]) raised_.push_back(u);
-    pending_[u] = 1;
+    settled_ = std::min(settled_, u);
   }
-  void settle() {
-    const std::size_t size = reach_.size();
-    for (std::size_t k = 0; k < raised_.size();) {
-      std::size_t u = raised_[k];
-      double best = best_[u - 1];  // best_[0] stays empty
-      int from = from_[u - 1];
-      for (; u < size; ++u) {
-        if (reach_[u] > best) {
-          best = reach_[u];
-          from = static_cast<int>(u);
-        }
-        if (!pending_[u] && best_[u] == best && from_[u] == from) break;  // as it stood from here on
-        pending_[u] = 0;
-        best_[u] = best;
-        from_[u] = from;
-      }
-      while (k < raised_.size() && raised_[k] <= u) ++k;
-    }
-    raised_.clear();
+  void settle() {}  // nothing to do: the bests are worked out when asked for
+  // The highest reach of the numbers 1..k, and the first number that has it
+  // (-1: none is reached).
+  double best(std::size_t k) const {
+    walk_to(k);
+    return best_[k];
   }
-  // The highest reach of the numbers 1..k (as of the last settle()), and
-  // the first number that has it (-1: none is reached).
-  double best(std::size_t k) const { return best_[k]; }
-  int from(std::size_t k) const { return from_[k]; }
+  int from(std::size_t k) const {
+    walk_to(k);
+    return from_[k];
+  }
+  std::pair<double, int> at(std::size_t k) const {  // best(k), from(k)
+    walk_to(k);
+    return {best_[k], from_[k]};
+  }
+  // The bests and their first numbers of 0..k, right until a raise below k.
+  std::pair<const double*, const int*> upto(std::size_t k) const {
+    walk_to(k);
+    return {best_.data(), from_.data()};
+  }
 
  private:
   static constexpr double kNone = -std::numeric_limits<double>::infinity();
-  std::vector<double> reach_, best_;
-  std::vector<int> from_;
-  std::vector<char> pending_;        // raised since the last settle()
-  std::vector<std::size_t> raised_;  // the same numbers, in order
+  // Makes the bests right up to k (they are below settled_).
+  void walk_to(std::size_t k) const {
+    if (k < settled_) return;
+    std::size_t u = std::max<std::size_t>(settled_, 1);  // best_[0] stays empty
+    double best = best_[u - 1];
+    int from = from_[u - 1];
+    for (; u <= k; ++u) {
+      if (reach_[u] > best) {
+        best = reach_[u];
+        from = static_cast<int>(u);
+      }
+      best_[u] = best;
+      from_[u] = from;
+    }
+    settled_ = k + 1;
+  }
+  std::vector<double> reach_;
+  mutable std::vector<double> best_;
+  mutable std::vector<int> from_;
+  mutable std::size_t settled_ = 1;  // best_ and from_ are right below it
 };
 
 // Every match of every marker rule, honouring each rule's position, sorted by

@@ -264,8 +264,8 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     double score;
     std::pair<int, int> prev;  // (candidate, number) before it, (-1,-1) at a chain start
   };
-  std::vector<State> states;
-  states.reserve(state_count);
+  // Every state is written once, in place (no zeroing first).
+  const std::unique_ptr<State[]> states(new State[state_count]);
   std::vector<std::size_t> row_start{0};
   row_start.reserve(static_cast<std::size_t>(m) + 1);
   // Best over the candidates processed so far (all i < j), so each transition
@@ -291,56 +291,112 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     const Candidate& cand = cands[static_cast<std::size_t>(j)];
     const int parent = cand.parent;
     const End& other_parent = top.parent != parent ? top : second;
-    const bool other_chain = restart_on_new_parent && other_parent.i >= 0;
     End row_best;
+    // Chaining on from the best end under another parent (-inf: none).
+    const double other_score = restart_on_new_parent && other_parent.i >= 0 ? other_parent.score : kNegInf;
     // A printed number is read only as what it can be, at half weight when
     // only a fragment of it fits.
     const std::vector<int>* row = only[static_cast<std::size_t>(j)];
     const int exact = row && cand.marker->value ? *cand.marker->value : -1;
     const std::size_t count = row ? row->size() : static_cast<std::size_t>(V);
-    for (std::size_t k = 0; k < count; ++k) {
-      const int v = row ? (*row)[k] : static_cast<int>(k) + 1;
-      const double w = !row || v == exact ? cand.weight : cand.weight * 0.5;
+    State* const row_states = states.get() + row_start.back();
+    Best* const col = column.data();
+    const int other_i = other_parent.i, other_v = other_parent.v;
+    double best_score = kNegInf;  // the row's best state (its lowest number among equals)
+    int best_v = -1;
+    // The state reading number v at weight w, k-th of the row.
+    auto step = [&](std::size_t k, int v, double w) {
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
       double score = w - start_penalty;  // start a chain here
-      std::pair<int, int> prev{-1, -1};
+      int prev_i = -1, prev_v = -1;
       if (v >= 2) {
-        const Best& c = column[static_cast<std::size_t>(v) - 1];
+        const Best c = col[v - 1];
         if (c.i >= 0 && c.score + w > score) {
           score = c.score + w;
-          prev = {c.i, v - 1};
+          prev_i = c.i;
+          prev_v = v - 1;
         }
       }
       if (v >= 3) {
-        const int from = gap.from(static_cast<std::size_t>(v) - 2);
+        const auto [best, from] = gap.at(static_cast<std::size_t>(v) - 2);
         if (from >= 0) {
-          double sc = gap.best(static_cast<std::size_t>(v) - 2) - kMissingPenalty * (v - 1) + w;
+          const double sc = best - kMissingPenalty * (v - 1) + w;
           if (sc > score) {
             score = sc;
-            prev = {column[static_cast<std::size_t>(from)].i, from};
+            prev_i = col[from].i;
+            prev_v = from;
           }
         }
       }
-      if (other_chain && other_parent.score + w - start_penalty > score) {
-        score = other_parent.score + w - start_penalty;
-        prev = {other_parent.i, other_parent.v};
+      if (other_score + w - start_penalty > score) {
+        score = other_score + w - start_penalty;
+        prev_i = other_i;
+        prev_v = other_v;
       }
-      states.push_back({v, score, prev});
-      if (score > row_best.score) row_best = {score, j, v, parent};
-    }
-    row_start.push_back(states.size());
-    // Fold row j into the running bests.
-    for (std::size_t s = row_start[static_cast<std::size_t>(j)]; s < states.size(); ++s) {
-      const State& st = states[s];
-      const auto v = static_cast<std::size_t>(st.v);
-      Best& c = column[v];
-      if (st.score > c.score) {
-        c = {st.score, j};
-        // In order: a row's states are by number.
-        gap.raise(v, st.score + kMissingPenalty * static_cast<double>(v));
+      row_states[k] = {v, score, {prev_i, prev_v}};
+      if (score >= best_score) {
+        best_score = score;
+        best_v = v;
       }
+      if (score > col[v].score) {
+        col[v] = {score, j};
+        gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
+      }
+    };
+    // By number downwards, so each state joins the running bests at once: a
+    // state reads only the bests of lower numbers, which the row has not
+    // touched yet. (Among equal scores the row's best is its lowest number.)
+    if (row) {
+      for (std::size_t k = count; k-- > 0;) {
+        const int v = (*row)[k];
+        step(k, v, v == exact ? cand.weight : cand.weight * 0.5);
+      }
+    } else {
+      // Any number: from 4 on the start penalty is the same, and the bests
+      // of the numbers below are read straight (raises in the row are at
+      // higher numbers than those it reads).
+      const double w = cand.weight;
+      const double start = w - kMaxStartPenalty, other = other_score + w - kMaxStartPenalty;
+      const auto [gap_best, gap_from] = gap.upto(count >= 3 ? count - 2 : 0);
+      std::size_t k = count;
+      for (; k-- > 3;) {
+        const int v = static_cast<int>(k) + 1;
+        double score = start;
+        int prev_i = -1, prev_v = -1;
+        const Best c = col[v - 1];
+        if (c.i >= 0 && c.score + w > score) {
+          score = c.score + w;
+          prev_i = c.i;
+          prev_v = v - 1;
+        }
+        const int from = gap_from[v - 2];
+        if (from >= 0) {
+          const double sc = gap_best[v - 2] - kMissingPenalty * (v - 1) + w;
+          if (sc > score) {
+            score = sc;
+            prev_i = col[from].i;
+            prev_v = from;
+          }
+        }
+        if (other > score) {
+          score = other;
+          prev_i = other_i;
+          prev_v = other_v;
+        }
+        row_states[k] = {v, score, {prev_i, prev_v}};
+        if (score >= best_score) {
+          best_score = score;
+          best_v = v;
+        }
+        if (score > col[v].score) {
+          col[v] = {score, j};
+          gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
+        }
+      }
+      for (++k; k-- > 0;) step(k, static_cast<int>(k) + 1, w);
     }
-    gap.settle();
+    if (best_v >= 0) row_best = {best_score, j, best_v, parent};
+    row_start.push_back(row_start.back() + count);
     if (row_best.i >= 0) {
       if (row_best.score > overall.score) overall = row_best;
       if (row_best.parent == top.parent) {
@@ -357,8 +413,8 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   if (overall.score <= 0) return chain;  // no evidence of a numbered series at this level
   auto state_of = [&](int i, int v) -> const State& {
     const auto row = static_cast<std::size_t>(i);
-    const auto first = states.begin() + static_cast<std::ptrdiff_t>(row_start[row]);
-    const auto last = states.begin() + static_cast<std::ptrdiff_t>(row_start[row + 1]);
+    const State* first = states.get() + row_start[row];
+    const State* last = states.get() + row_start[row + 1];
     return *std::lower_bound(first, last, v, [](const State& st, int x) { return st.v < x; });
   };
   for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0; at = state_of(at.first, at.second).prev)

@@ -2,7 +2,7 @@
 // (a place RE2 would match at is never turned down), find_markers (the same
 // matches as RE2 tried at every place), numeral_readings (the same numbers
 // as numeral_fragment_fits one by one) and RunningBest (the same bests as a
-// full recompute).
+// full recompute) and ByteSetScanner (every byte of its set, each way it scans).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include "markers.h"
 #include "plancmp/grammar.h"
 #include "plancmp/normalize.h"
+#include "structure_scan.h"
 #include "utf8_util.h"
 
 using namespace plancmp;
@@ -297,17 +298,54 @@ TEST_CASE("RunningBest keeps the bests a full recompute gives, first number on t
         best.raise(u, r);
       }
       best.settle();
-      double running = -std::numeric_limits<double>::infinity();
-      int from = -1;
+      std::vector<double> running(size, -std::numeric_limits<double>::infinity());
+      std::vector<int> from(size, -1);
       for (std::size_t k = 1; k < size; ++k) {
-        if (reach[k] > running) {
-          running = reach[k];
-          from = static_cast<int>(k);
+        running[k] = running[k - 1];
+        from[k] = from[k - 1];
+        if (reach[k] > running[k]) {
+          running[k] = reach[k];
+          from[k] = static_cast<int>(k);
         }
+      }
+      // Asked about a few numbers in any order (the bests are worked out
+      // lazily), or about every one in turn.
+      const bool all = rng.below(3) == 0;
+      for (std::size_t q = 0; q < (all ? size - 1 : 4); ++q) {
+        const std::size_t k = all ? q + 1 : 1 + rng.below(size - 1);
         CAPTURE(k);
-        CHECK(best.best(k) == running);
-        CHECK(best.from(k) == from);
+        CHECK(best.best(k) == running[k]);
+        CHECK(best.from(k) == from[k]);
       }
     }
   }
+}
+
+TEST_CASE("ByteSetScanner finds every byte of its set, in order, whichever way it scans") {
+  Random rng{99};
+  std::size_t nibble_sets = 0;
+  for (int round = 0; round < 200; ++round) {
+    ByteSet set{};
+    // A few bytes, or a few ranges (sets of more than eight nibble rows are scanned byte by byte).
+    for (std::size_t n = rng.below(round % 3 == 0 ? 40 : 8); n > 0; --n) {
+      const std::size_t b = rng.below(256), len = rng.below(4) == 0 ? rng.below(40) : 0;
+      for (std::size_t k = b; k <= std::min<std::size_t>(255, b + len); ++k) set[k] = true;
+    }
+    const ByteSetScanner scanner(set);
+    nibble_sets += scanner.nibble_test();
+    std::string text;
+    const std::size_t size = rng.below(3) == 0 ? 4096 * 2 + rng.below(200) : rng.below(300);
+    for (std::size_t i = 0; i < size; ++i)
+      text.push_back(static_cast<char>(rng.below(4) == 0 ? rng.below(256) : "ab(1\n\xE3\xE4"[rng.below(7)]));
+    std::vector<std::size_t> want;
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (set[static_cast<unsigned char>(text[i])]) want.push_back(i);
+    for (auto way : {ByteSetScanner::Way::kWidest, ByteSetScanner::Way::kSixteen, ByteSetScanner::Way::kBytes}) {
+      std::vector<std::size_t> got;
+      scanner.for_each(text, [&](std::size_t i) { got.push_back(i); }, way);
+      CHECK(got == want);
+    }
+  }
+  CHECK(nibble_sets > 50);
+  CHECK(nibble_sets < 200);
 }
