@@ -14,6 +14,7 @@
 // the words it requires occur. Both passes over the notes share the matches
 // and readings.
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -24,6 +25,7 @@
 
 #include <re2/re2.h>
 
+#include "derived_cache.h"
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
@@ -709,10 +711,67 @@ struct RoleRule {
   // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
   // its groups.
   bool kw_closes;
+  // ... and every match ends at the body's end ("…负责$"): when that lies in
+  // a kept keyword, the rule is not searched at all.
+  bool closes_at_end;
   bool from_right;     // the keyword follows the list
   const std::string& role;
   bool implementers, support;  // role is "implementers", "support"
 };
+
+// Does every match of the pattern end at the end of the text: a `$` closes
+// it, outside any alternation, and no (?m) makes it a line's end? In doubt
+// (a pattern this scan does not follow): false.
+bool ends_at_text_end(const RE2& re) {
+  const std::string& p = re.pattern();
+  if (p.empty() || p.back() != '$' || (re.options().posix_syntax() && !re.options().one_line())) return false;
+  int depth = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\' || c == '[') {
+      const std::size_t end = pattern_token_end(p, i);
+      if (end == std::string::npos || end >= p.size()) return false;  // the last `$` escaped or in a class
+      i = end - 1;
+    } else if (c == '(') {
+      ++depth;
+      // Flags: (?m) or (?m:…) makes `$` a line's end.
+      for (std::size_t j = i + 1; j < p.size() && (p[j] == '?' || p[j] == '-' || std::isalpha(static_cast<unsigned char>(p[j]))); ++j)
+        if (p[j] == 'm') return false;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The literal every match of the pattern opens with ("(" for
+// `\((?P<body>…)\)`), from RE2's PossibleMatchRange (every match lies between
+// its min and max); empty when there is none. PossibleMatchRange speaks of
+// matches at the start of a text: it holds at any position only for a
+// pattern that asserts nothing about what precedes.
+std::string opening_literal(const RE2& re) {
+  std::string min, max;
+  if (!pattern_context_free(re.pattern()) || RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6))
+    return "";
+  std::size_t common = 0;
+  while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
+  return min.substr(0, common);
+}
+
+// What this stage reads from a pattern, worked out once per process.
+struct PatternFacts {
+  std::string opening;       // opening_literal
+  bool ends_at_end = false;  // ends_at_text_end
+};
+
+const PatternFacts& facts_of(const RE2& re) {
+  static DerivedCache<PatternFacts> built;
+  return *built.get(regex_key(re), [&] {
+    return std::make_shared<const PatternFacts>(PatternFacts{opening_literal(re), ends_at_text_end(re)});
+  });
+}
 
 std::vector<RoleRule> role_rules(const RuleSet& roles) {
   std::vector<RoleRule> out;
@@ -721,25 +780,27 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
     const PatternRule& rule = roles.rules[i];
     const auto& names = rule.re->NamedCapturingGroups();
     const std::string& role = rule.attr("role");
+    const bool kw_closes = roles.closing_group(i) == "kw";
     out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
-                   roles.closing_group(i) == "kw", rule.attr("anchor") != "left", role, role == "implementers",
-                   role == "support"});
+                   kw_closes, kw_closes && facts_of(*rule.re).ends_at_end, rule.attr("anchor") != "left", role,
+                   role == "implementers", role == "support"});
   }
   return out;
 }
 
-// Which role rules may match in a body: the words each requires.
+// Which role rules may match in a span of the text: the words each
+// requires, found in one scan of the whole text.
 class RoleFilter {
  public:
-  explicit RoleFilter(const RuleSet& roles)
-      : words_(RequiredWords::of(roles.regexes())), unfiltered_(roles.rules.size() > 64) {}
-  // Bit i: rule i may match in body (see RequiredWords::may).
-  std::uint64_t may_match(std::string_view body) const { return words_->may_match(body); }
-  // May some rule match in body?
-  bool may_any(std::string_view body) const { return unfiltered_ || may_match(body) != 0; }
+  RoleFilter(const RuleSet& roles, std::string_view text)
+      : hits_(RequiredWords::of(roles.regexes())->hits(text)), unfiltered_(roles.rules.size() > 64) {}
+  // Bit i: rule i may match in text[b, e) (see RequiredWords::may).
+  std::uint64_t may_match(std::size_t b, std::size_t e) const { return hits_.may_match(b, e); }
+  // May some rule match in text[b, e)?
+  bool may_any(std::size_t b, std::size_t e) const { return unfiltered_ || may_match(b, e) != 0; }
 
  private:
-  std::shared_ptr<const RequiredWords> words_;
+  RequiredWords::Hits hits_;
   bool unfiltered_;  // rules past the 64th: always possible
 };
 
@@ -756,10 +817,15 @@ void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, 
   // Each rule is searched on its own, unless the filter rules it out: the
   // set of all the rules would tell which match, but its DFA keeps building
   // states and costs more than the few rules' own DFAs.
-  const std::uint64_t candidates = filter.may_match(body);
+  const std::uint64_t candidates = filter.may_match(b, e);
   for (std::size_t idx = 0; idx < rules.size(); ++idx) {
     const RoleRule& rule = rules[idx];
     if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
+    if (rule.closes_at_end) {
+      bool taken = false;
+      for (std::size_t k = first; k < kept.size(); ++k) taken |= kept[k].kw_b < e && e <= kept[k].kw_e;
+      if (taken) continue;
+    }
     // A match, in the body: kept unless its keyword is taken.
     auto consider = [&](std::size_t start, std::size_t end, auto&& groups) {
       if (rule.kw_closes) {
@@ -777,7 +843,9 @@ void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, 
     const RE2& re = *rule.rule.re;
     re2::StringPiece whole, g[2];
     std::size_t pos = 0;
-    while (pos <= body.size() && re.Match(input, pos, body.size(), RE2::UNANCHORED, &whole, 1)) {
+    // After a match, the next one needs the rule's words in what is left.
+    while (pos <= body.size() && (pos == 0 || RequiredWords::may(filter.may_match(b + pos, e), idx)) &&
+           re.Match(input, pos, body.size(), RE2::UNANCHORED, &whole, 1)) {
       const std::size_t start = static_cast<std::size_t>(whole.data() - body.data());
       const std::size_t end = start + whole.size();
       consider(start, end, [&](std::size_t& ub, std::size_t& ue, std::size_t& kb, std::size_t& ke) {
@@ -831,13 +899,14 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Role
     std::shared_ptr<const MatchGroups> body;
     bool tail;
     std::size_t index;  // in notes
+    const std::string& opening;  // every match opens with it (may be empty)
   };
   std::vector<NoteRule> rules;
   rules.reserve(notes.rules.size());
   for (std::size_t i = 0; i < notes.rules.size(); ++i) {
     const RE2& re = *notes.rules[i].re;
     if (re.NamedCapturingGroups().count("body") == 0) continue;
-    rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i});
+    rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i, facts_of(re).opening});
   }
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
@@ -856,21 +925,30 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Role
     std::vector<NoteBody>& bodies = out.bodies;
     for (const NoteRule& rule : rules) {
       if (!RequiredWords::may(in_seg, rule.index)) continue;
+      // (A tail only counts when a role rule matches in it.)
+      if (rule.tail && !roles.may_any(sb, se)) continue;
       const RE2& re = *rule.re;
       re2::StringPiece whole, body;
-      for (std::size_t pos = 0; pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {
+      // After a match, the next one needs the rule's words in what is left;
+      // it starts where the rule's opening literal does.
+      auto next_start = [&](std::size_t from) {
+        if (from > 0 && !RequiredWords::may(note_words.may_match(sb + from, se), rule.index)) return seg.size() + 1;
+        return rule.opening.empty() ? from : std::min(seg.find(rule.opening, from), seg.size() + 1);
+      };
+      for (std::size_t pos = next_start(0);
+           pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
         const std::size_t end = start + whole.size();
         // A tail body only counts when a role note closes it: when no role
         // rule may match in the tail's whole match, its body is not worth
         // reading.
-        if (rule.tail && !roles.may_any(std::string_view(whole.data(), whole.size()))) break;
+        if (rule.tail && !roles.may_any(sb + start, sb + end)) break;
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
           bodies.push_back({b, b + body.size(), rule.tail});
         }
         if (rule.tail) break;
-        pos = end > pos ? end : pos + 1;
+        pos = next_start(end > pos ? end : pos + 1);
       }
     }
     if (bodies.size() == first) continue;
@@ -979,7 +1057,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   const std::string& text = nt.text();
   Lexicon lex(g);
   UnitReader reader(text, lex);
-  const RoleFilter filter(roles);
+  const RoleFilter filter(roles, text);
   Notes notes = find_note_bodies(text, notes_rules, filter, doc);
   const std::vector<RoleRule> rules = role_rules(roles);
   // Two passes: the second knows every name the first read, so a name glued
