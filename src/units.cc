@@ -788,19 +788,19 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
   return out;
 }
 
-// Which role rules may match in a span of the text: the words each
-// requires, found in one scan of the whole text.
+// Which role rules may match in a span of the text: the words each requires.
 class RoleFilter {
  public:
   RoleFilter(const RuleSet& roles, std::string_view text)
-      : hits_(RequiredWords::of(roles.regexes())->hits(text)), unfiltered_(roles.rules.size() > 64) {}
+      : words_(RequiredWords::of(roles.regexes())), text_(text), unfiltered_(roles.rules.size() > 64) {}
   // Bit i: rule i may match in text[b, e) (see RequiredWords::may).
-  std::uint64_t may_match(std::size_t b, std::size_t e) const { return hits_.may_match(b, e); }
+  std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_->may_match(text_.substr(b, e - b)); }
   // May some rule match in text[b, e)?
   bool may_any(std::size_t b, std::size_t e) const { return unfiltered_ || may_match(b, e) != 0; }
 
  private:
-  RequiredWords::Hits hits_;
+  std::shared_ptr<const RequiredWords> words_;
+  std::string_view text_;
   bool unfiltered_;  // rules past the 64th: always possible
 };
 
@@ -926,7 +926,6 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Role
     for (const NoteRule& rule : rules) {
       if (!RequiredWords::may(in_seg, rule.index)) continue;
       // (A tail only counts when a role rule matches in it.)
-      if (rule.tail && !roles.may_any(sb, se)) continue;
       const RE2& re = *rule.re;
       re2::StringPiece whole, body;
       // After a match, the next one needs the rule's words in what is left;
