@@ -714,6 +714,7 @@ struct RoleRule {
   // ... and every match ends at the body's end ("…负责$"): when that lies in
   // a kept keyword, the rule is not searched at all.
   bool closes_at_end;
+  bool anchor_first;   // see leftmost_match
   bool from_right;     // the keyword follows the list
   const std::string& role;
   bool implementers, support;  // role is "implementers", "support"
@@ -781,8 +782,9 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
     const auto& names = rule.re->NamedCapturingGroups();
     const std::string& role = rule.attr("role");
     const bool kw_closes = roles.closing_group(i) == "kw";
+    const PatternFacts& facts = facts_of(*rule.re);
     out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
-                   kw_closes, kw_closes && facts_of(*rule.re).ends_at_end, rule.attr("anchor") != "left", role,
+                   kw_closes, kw_closes && facts.ends_at_end, !facts.ends_at_end, rule.attr("anchor") != "left", role,
                    role == "implementers", role == "support"});
   }
   return out;
@@ -803,6 +805,19 @@ class RoleFilter {
   std::string_view text_;
   bool unfiltered_;  // rules past the 64th: always possible
 };
+
+// The leftmost match of re in input[from, end), the whole match only. A
+// match anchored at `from` is the leftmost when there is one, and needs
+// only RE2's forward DFA: tried first (`anchor_first`), the unanchored
+// search (which runs the reverse DFA too, for the start) only when it
+// fails. Callers try it where a match mostly starts (a note rule's opening
+// literal, where a role rule's scan stands); not for a pattern that ends
+// with `$`, whose unanchored search is the reverse DFA alone, from the end.
+bool leftmost_match(const RE2& re, const re2::StringPiece& input, std::size_t from, std::size_t end,
+                    bool anchor_first, re2::StringPiece* whole) {
+  return (anchor_first && re.Match(input, from, end, RE2::ANCHOR_START, whole, 1)) ||
+         re.Match(input, from, end, RE2::UNANCHORED, whole, 1);
+}
 
 // The role matches of the body [b, e), appended to `kept`.
 void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, std::string_view text, std::size_t b,
@@ -845,7 +860,7 @@ void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, 
     std::size_t pos = 0;
     // After a match, the next one needs the rule's words in what is left.
     while (pos <= body.size() && (pos == 0 || RequiredWords::may(filter.may_match(b + pos, e), idx)) &&
-           re.Match(input, pos, body.size(), RE2::UNANCHORED, &whole, 1)) {
+           leftmost_match(re, input, pos, body.size(), rule.anchor_first, &whole)) {
       const std::size_t start = static_cast<std::size_t>(whole.data() - body.data());
       const std::size_t end = start + whole.size();
       consider(start, end, [&](std::size_t& ub, std::size_t& ue, std::size_t& kb, std::size_t& ke) {
@@ -900,13 +915,15 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Role
     bool tail;
     std::size_t index;  // in notes
     const std::string& opening;  // every match opens with it (may be empty)
+    bool anchor_first;           // see leftmost_match
   };
   std::vector<NoteRule> rules;
   rules.reserve(notes.rules.size());
   for (std::size_t i = 0; i < notes.rules.size(); ++i) {
     const RE2& re = *notes.rules[i].re;
     if (re.NamedCapturingGroups().count("body") == 0) continue;
-    rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i, facts_of(re).opening});
+    rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i, facts_of(re).opening,
+                     !facts_of(re).ends_at_end});
   }
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
@@ -935,7 +952,7 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Role
         return rule.opening.empty() ? from : std::min(seg.find(rule.opening, from), seg.size() + 1);
       };
       for (std::size_t pos = next_start(0);
-           pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {
+           pos <= seg.size() && leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);) {
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
         const std::size_t end = start + whole.size();
         // A tail body only counts when a role note closes it: when no role
