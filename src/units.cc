@@ -793,17 +793,13 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
 // Which role rules may match in a span of the text: the words each requires.
 class RoleFilter {
  public:
-  RoleFilter(const RuleSet& roles, std::string_view text)
-      : words_(RequiredWords::of(roles.regexes())), text_(text), unfiltered_(roles.rules.size() > 64) {}
+  RoleFilter(const RuleSet& roles, std::string_view text) : words_(RequiredWords::of(roles.regexes())), text_(text) {}
   // Bit i: rule i may match in text[b, e) (see RequiredWords::may).
   std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_->may_match(text_.substr(b, e - b)); }
-  // May some rule match in text[b, e)?
-  bool may_any(std::size_t b, std::size_t e) const { return unfiltered_ || may_match(b, e) != 0; }
 
  private:
   std::shared_ptr<const RequiredWords> words_;
   std::string_view text_;
-  bool unfiltered_;  // rules past the 64th: always possible
 };
 
 // The leftmost match of re in input[from, end), the whole match only. A
@@ -907,7 +903,7 @@ struct Notes {
   }
 };
 
-Notes find_note_bodies(const std::string& text, const RuleSet& notes, const RoleFilter& roles, const Document& doc) {
+Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Document& doc) {
   // Per rule, once: how to read its body group, and whether it reads a tail.
   struct NoteRule {
     const RE2* re;
@@ -955,10 +951,8 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Role
            pos <= seg.size() && leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);) {
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
         const std::size_t end = start + whole.size();
-        // A tail body only counts when a role note closes it: when no role
-        // rule may match in the tail's whole match, its body is not worth
-        // reading.
-        if (rule.tail && !roles.may_any(sb + start, sb + end)) break;
+        // (A tail body only counts when a role note closes it: read_pass
+        // tells, and skips it cheaply when no role rule's words are in it.)
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
           bodies.push_back({b, b + body.size(), rule.tail});
@@ -1074,7 +1068,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   Lexicon lex(g);
   UnitReader reader(text, lex);
   const RoleFilter filter(roles, text);
-  Notes notes = find_note_bodies(text, notes_rules, filter, doc);
+  Notes notes = find_note_bodies(text, notes_rules, doc);
   const std::vector<RoleRule> rules = role_rules(roles);
   // Two passes: the second knows every name the first read, so a name glued
   // to a sentence without any unit prefix can still be cut out. The regex
