@@ -558,18 +558,28 @@ void RequiredWords::scan(std::string_view text, Found&& found) const {
   // Each three-byte character once (no word starts inside one), and every
   // other byte.
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
-  for (std::size_t i = 0; i + 2 < text.size();) {
-    const int c = (t[i] & 0xF0) == 0xE0 ? three_byte_char(t + i) : -1;
-    if (c < 0) {
+  const std::size_t n = text.size();
+  const std::uint64_t* bits = first_bits_.data();
+  for (std::size_t i = 0; i + 2 < n;) {
+    const unsigned b0 = t[i], b1 = t[i + 1], b2 = t[i + 2];
+    if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) {
       ++i;
       continue;
     }
+    const unsigned c = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F);
     const std::size_t at = i;
     i += 3;
-    if (!(first_bits_[static_cast<std::size_t>(c) / 64] >> (c % 64) & 1)) continue;
-    auto f = std::lower_bound(firsts_.begin(), firsts_.end(), c, [](const First& a, int v) { return a.c < v; });
-    for (std::size_t w = f->first; w < f->last; ++w)
-      if (text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
+    if (!(bits[c >> 6] >> (c & 63) & 1)) continue;
+    auto f = std::lower_bound(firsts_.begin(), firsts_.end(), static_cast<int>(c),
+                              [](const First& a, int v) { return a.c < v; });
+    // The first character is the same: the rest of each word, byte by byte.
+    for (std::size_t w = f->first; w < f->last; ++w) {
+      const std::string& word = words_[w].text;
+      if (at + word.size() > n) continue;
+      std::size_t k = 3;
+      while (k < word.size() && t[at + k] == static_cast<unsigned char>(word[k])) ++k;
+      if (k == word.size()) found(w, at);
+    }
   }
 }
 
