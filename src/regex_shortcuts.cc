@@ -258,8 +258,18 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
     auto it = lazy_->rest->NamedCapturingGroups().find(names[i]);
     if (at != kNone && at >= lazy_group_end && it != lazy_->rest->NamedCapturingGroups().end()) {
       g.shape = Group::Shape::kInRest;
-      g.rest_index = it->second;
-      lazy_->nrest = std::max(lazy_->nrest, it->second + 1);
+      g.rest_index = static_cast<int>(lazy_->rest_names.size());
+      lazy_->rest_names.push_back(names[i]);
+    }
+  }
+  if (lazy_ && !lazy_->rest_names.empty()) {
+    lazy_->rest_alone = std::make_unique<RE2>(p.substr(lazy_group_end), o);
+    if (lazy_->rest_alone->ok()) {
+      lazy_->rest_groups = build(*lazy_->rest_alone, lazy_->rest_names);
+    } else {
+      lazy_.reset();  // not expected (the rest has one alternative): RE2's capture then
+      for (Group& g : groups_)
+        if (g.shape == Group::Shape::kLazyHead || g.shape == Group::Shape::kInRest) g.shape = Group::Shape::kOpen;
     }
   }
   bool open = false;
@@ -393,7 +403,8 @@ bool MatchGroups::read(const RE2& re, re2::StringPiece text, std::size_t b, std:
     lazy_at = lazy_end(text, b, e);
     if (lazy_at == kNone) return capture(re, text, b, e, out);
   }
-  re2::StringPiece rest[8], head[8];
+  re2::StringPiece head[8];
+  std::vector<re2::StringPiece> rest;
   bool rest_read = false;
   if (closing_ && !read_head(text, b, e, head)) return capture(re, text, b, e, out);
   for (std::size_t i = 0; i < groups_.size(); ++i) {
@@ -410,9 +421,10 @@ bool MatchGroups::read(const RE2& re, re2::StringPiece text, std::size_t b, std:
         break;
       case Group::Shape::kInRest:
         if (!rest_read) {
-          // R's first parse from where the group ends: the one the match took.
-          // It spans [lazy_at, e): the highest-priority parse that does.
-          if (lazy_->nrest > 8 || !lazy_->rest->Match(text, lazy_at, e, RE2::ANCHOR_BOTH, rest, lazy_->nrest))
+          // R's first parse from where the group ends is the one the match
+          // took: [lazy_at, e) is R's match there.
+          rest.resize(lazy_->rest_names.size());
+          if (!lazy_->rest_groups->read(*lazy_->rest_alone, text, lazy_at, e, rest.data()))
             return capture(re, text, b, e, out);
           rest_read = true;
         }

@@ -53,7 +53,7 @@ class MatchGroups {
     int index = -1;  // capture index in re; -1: not in re
     enum class Shape { kLiteralFrame, kLazyHead, kInRest, kClosing, kInHead, kOpen } shape = Shape::kOpen;
     std::size_t head = 0, tail = 0;  // kLiteralFrame: literal bytes before and after
-    int rest_index = -1;             // kInRest: capture index in LazyHead::rest; kInHead: in ClosingGroup::head
+    int rest_index = -1;             // kInRest: index in LazyHead::rest_names; kInHead: capture index in ClosingGroup::head
   };
   // The group of shape kClosing: `L(?P<g>R)`, the group closing the
   // pattern after a head L (no `|` or flags at the top): L's preferred
@@ -79,7 +79,11 @@ class MatchGroups {
     // when it cannot be built.
     std::unique_ptr<RE2> rest_to_end;
     bool rest_context_free = false;  // rest asserts nothing of its surroundings
-    int nrest = 1;                   // captures of rest to fill (kInRest groups)
+    // The kInRest groups, read by the rest's own MatchGroups (its shapes
+    // apply to the rest's span as to a match of its own).
+    std::vector<std::string> rest_names;
+    std::unique_ptr<RE2> rest_alone;  // the rest's text as a pattern of its own (no `(?:…)` around it)
+    std::unique_ptr<const MatchGroups> rest_groups;
   };
   // Where the lazy head group ends in the match [b, e); npos when not found.
   std::size_t lazy_end(re2::StringPiece text, std::size_t b, std::size_t e) const;
