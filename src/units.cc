@@ -715,6 +715,7 @@ struct RoleRule {
   // a kept keyword, the rule is not searched at all.
   bool closes_at_end;
   bool anchor_first;   // see leftmost_match
+  const RE2* to_end;   // to_end_of (the rule's own pattern when it ends with `$`)
   bool from_right;     // the keyword follows the list
   const std::string& role;
   bool implementers, support;  // role is "implementers", "support"
@@ -774,6 +775,23 @@ const PatternFacts& facts_of(const RE2& re) {
   });
 }
 
+// `(?:pattern)$`: does a match end at the end of a text? RE2 tells with its
+// reverse DFA alone, from the end, stopping at the first match it sees.
+// Null when it cannot be built.
+const RE2* to_end_of(const RE2& re) {
+  static DerivedCache<RE2> built;
+  return built
+      .get(regex_key(re),
+           [&] {
+             RE2::Options options = re.options();
+             options.set_never_capture(true);
+             options.set_log_errors(false);
+             auto to_end = std::make_shared<const RE2>("(?:" + re.pattern() + ")$", options);
+             return to_end->ok() ? to_end : nullptr;
+           })
+      .get();
+}
+
 std::vector<RoleRule> role_rules(const RuleSet& roles) {
   std::vector<RoleRule> out;
   out.reserve(roles.rules.size());
@@ -784,7 +802,8 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
     const bool kw_closes = roles.closing_group(i) == "kw";
     const PatternFacts& facts = facts_of(*rule.re);
     out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
-                   kw_closes, kw_closes && facts.ends_at_end, !facts.ends_at_end, rule.attr("anchor") != "left", role,
+                   kw_closes, kw_closes && facts.ends_at_end, !facts.ends_at_end, facts.ends_at_end ? rule.re.get() : to_end_of(*rule.re),
+                   rule.attr("anchor") != "left", role,
                    role == "implementers", role == "support"});
   }
   return out;
@@ -815,9 +834,22 @@ bool leftmost_match(const RE2& re, const re2::StringPiece& input, std::size_t fr
          re.Match(input, from, end, RE2::UNANCHORED, whole, 1);
 }
 
-// The role matches of the body [b, e), appended to `kept`.
+// Can some rule among `candidates` match a span that ends at the end of
+// `input`? (Else no match of theirs closes a tail.)
+bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, const re2::StringPiece& input) {
+  for (std::size_t idx = 0; idx < rules.size(); ++idx) {
+    const RoleRule& rule = rules[idx];
+    if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
+    if (!rule.to_end || rule.to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) return true;
+  }
+  return false;
+}
+
+// The role matches of the body [b, e), appended to `kept`. `must_close`:
+// the body counts only if a match ends at its end (a tail), so none is
+// looked for when no rule can match there.
 void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, std::string_view text, std::size_t b,
-                  std::size_t e, std::vector<RoleMatch>& kept) {
+                  std::size_t e, bool must_close, std::vector<RoleMatch>& kept) {
   const std::size_t first = kept.size();  // this body's matches start here
   std::string_view body = text.substr(b, e - b);
   const re2::StringPiece input(body.data(), body.size());
@@ -829,6 +861,7 @@ void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, 
   // set of all the rules would tell which match, but its DFA keeps building
   // states and costs more than the few rules' own DFAs.
   const std::uint64_t candidates = filter.may_match(b, e);
+  if (must_close && !may_close(rules, candidates, input)) return;
   for (std::size_t idx = 0; idx < rules.size(); ++idx) {
     const RoleRule& rule = rules[idx];
     if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
@@ -989,7 +1022,7 @@ void read_pass(const std::string& text, Notes& notes, const std::vector<RoleRule
       if (covered) continue;
       if (notes.match_begin[bi] == Notes::kNotYet) {
         notes.match_begin[bi] = notes.matches.size();
-        role_matches(rules, filter, text, body.b, body.e, notes.matches);
+        role_matches(rules, filter, text, body.b, body.e, body.tail, notes.matches);
         notes.match_end[bi] = notes.matches.size();
         notes.readings.resize(notes.matches.size());
       }
