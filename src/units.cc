@@ -10,11 +10,15 @@
 // look like a unit ends the list, and a sentence fragment glued to the far end
 // ("…达到90%以上市生态环境分局") is trimmed off.
 //
-// Speed: RE2 does all the pattern matching; a rule is searched only where
-// the words it requires occur. Both passes over the notes share the matches
-// and readings.
+// Speed: RE2 does all the pattern matching. A rule is searched only where
+// the words it requires occur (RequiredWords), a note rule only from where
+// its opening literal stands; a match is first tried anchored where the
+// search stands (RE2's forward DFA alone), and its groups are read from the
+// whole match (MatchGroups). A tail is searched for role matches only when
+// some role rule can match up to its end. Both passes over the notes share
+// the matches and readings. (What is read from the patterns:
+// src/units_patterns.h.)
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -25,10 +29,11 @@
 
 #include <re2/re2.h>
 
-#include "derived_cache.h"
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
+#include "units_lists.h"
+#include "units_patterns.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -210,13 +215,11 @@ struct Lexicon {
   KeyBits glue_keys, unit_keys, soft_keys, lead_keys, trail_ends;
 };
 
-// A candidate unit name: bytes [b, e) of the normalized text. `weak` when what
-// stands to its left is a sentence (not a list separator, bracket or label), so
-// a fragment of that sentence may be glued to it.
-struct Piece {
-  std::size_t b = 0, e = 0;
-  bool weak = false;
-};
+using units::Piece;
+using units::facts_of;
+using units::PatternFacts;
+using units::leftmost_match;
+using units::to_end_of;
 
 // The words compared are a few bytes: a loop beats a call to memcmp.
 bool same_bytes(const char* a, const char* b, std::size_t n) {
@@ -251,9 +254,6 @@ void boundaries(std::string_view s, std::size_t b, std::size_t e, std::vector<st
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) out.push_back(i);
   out.push_back(e);
 }
-
-// Where split() cuts a list (outside parentheses).
-bool is_separator(char32_t c) { return c == U'、' || c == U',' || c == U';' || c == U' ' || c == U'\t'; }
 
 class UnitReader {
  public:
@@ -374,32 +374,12 @@ class UnitReader {
     return p;
   }
 
-  // The list in [b, e) as raw pieces: split at 、 , ; and spaces outside
-  // parentheses. refine() splits each further; read() refines only the raw
-  // pieces it reaches (a long sentence before a note's keyword is mostly
-  // never read, so splitting all of it would be wasted).
-  // `weak_start`: the list's left edge is a sentence, not a bracket or label.
+  // The list in [b, e) as raw pieces (units::split_list). refine() splits
+  // each further; read() refines only the raw pieces it reaches.
   // Into a buffer of the reader's, valid until the next call.
   const std::vector<Piece>& split(std::size_t b, std::size_t e, bool weak_start) const {
-    std::vector<Piece>& raw = raw_;
-    raw.clear();
-    int depth = 0;
-    std::size_t start = b;
-    bool weak = weak_start;
-    for (std::size_t i = b; i < e;) {
-      std::size_t at = i;
-      char32_t c = utf8::next(t_, i);
-      if (c == U'(') ++depth;
-      if (c == U')' && depth > 0) --depth;
-      if (depth > 0) continue;
-      if (is_separator(c)) {
-        raw.push_back({start, at, weak});
-        start = i;
-        weak = (c == U',');
-      }
-    }
-    raw.push_back({start, e, weak});
-    return raw;
+    units::split_list(t_, b, e, weak_start, raw_);
+    return raw_;
   }
 
   // A raw piece as names: cleaned, then split at glued name boundaries and
@@ -557,30 +537,7 @@ class UnitReader {
     if (from_right && std::memchr(t_.data() + b, '(', e - b) == nullptr) {
       // No parenthesis: every separator splits, so the raw pieces can be cut
       // off from the keyword's side as they are read (split()'s, in reverse).
-      for (std::size_t z = e;;) {
-        std::size_t i = z;
-        char32_t sep = 0;
-        while (i > b) {
-          // The character before i (a 3-byte one mostly: its lead 3 back).
-          std::size_t j = i >= b + 3 && utf8::kLeads[static_cast<unsigned char>(t_[i - 3])] == utf8::Lead::kThree
-                              ? i - 3
-                              : i - 1;
-          while (j > b && (static_cast<unsigned char>(t_[j]) & 0xC0) == 0x80) --j;
-          std::size_t k = j;
-          const char32_t c = utf8::next(t_, k);
-          if (is_separator(c)) {
-            sep = c;
-            break;
-          }
-          i = j;
-        }
-        if (i == b && sep == 0) {
-          take({b, z, weak_start});
-          break;
-        }
-        if (!take({i, z, sep == U','})) break;
-        z = i - utf8::encoded_size(sep);
-      }
+      units::pieces_from_right(t_, b, e, weak_start, take);
     } else {
       const std::vector<Piece>& raw = split(b, e, weak_start);
       for (std::size_t r = 0; r < raw.size(); ++r)
@@ -721,77 +678,6 @@ struct RoleRule {
   bool implementers, support;  // role is "implementers", "support"
 };
 
-// Does every match of the pattern end at the end of the text: a `$` closes
-// it, outside any alternation, and no (?m) makes it a line's end? In doubt
-// (a pattern this scan does not follow): false.
-bool ends_at_text_end(const RE2& re) {
-  const std::string& p = re.pattern();
-  if (p.empty() || p.back() != '$' || (re.options().posix_syntax() && !re.options().one_line())) return false;
-  int depth = 0;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\' || c == '[') {
-      const std::size_t end = pattern_token_end(p, i);
-      if (end == std::string::npos || end >= p.size()) return false;  // the last `$` escaped or in a class
-      i = end - 1;
-    } else if (c == '(') {
-      ++depth;
-      // Flags: (?m) or (?m:…) makes `$` a line's end.
-      for (std::size_t j = i + 1; j < p.size() && (p[j] == '?' || p[j] == '-' || std::isalpha(static_cast<unsigned char>(p[j]))); ++j)
-        if (p[j] == 'm') return false;
-    } else if (c == ')') {
-      --depth;
-    } else if (c == '|' && depth == 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The literal every match of the pattern opens with ("(" for
-// `\((?P<body>…)\)`), from RE2's PossibleMatchRange (every match lies between
-// its min and max); empty when there is none. PossibleMatchRange speaks of
-// matches at the start of a text: it holds at any position only for a
-// pattern that asserts nothing about what precedes.
-std::string opening_literal(const RE2& re) {
-  std::string min, max;
-  if (!pattern_context_free(re.pattern()) || RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6))
-    return "";
-  std::size_t common = 0;
-  while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
-  return min.substr(0, common);
-}
-
-// What this stage reads from a pattern, worked out once per process.
-struct PatternFacts {
-  std::string opening;       // opening_literal
-  bool ends_at_end = false;  // ends_at_text_end
-};
-
-const PatternFacts& facts_of(const RE2& re) {
-  static DerivedCache<PatternFacts> built;
-  return *built.get(regex_key(re), [&] {
-    return std::make_shared<const PatternFacts>(PatternFacts{opening_literal(re), ends_at_text_end(re)});
-  });
-}
-
-// `(?:pattern)$`: does a match end at the end of a text? RE2 tells with its
-// reverse DFA alone, from the end, stopping at the first match it sees.
-// Null when it cannot be built.
-const RE2* to_end_of(const RE2& re) {
-  static DerivedCache<RE2> built;
-  return built
-      .get(regex_key(re),
-           [&] {
-             RE2::Options options = re.options();
-             options.set_never_capture(true);
-             options.set_log_errors(false);
-             auto to_end = std::make_shared<const RE2>("(?:" + re.pattern() + ")$", options);
-             return to_end->ok() ? to_end : nullptr;
-           })
-      .get();
-}
-
 std::vector<RoleRule> role_rules(const RuleSet& roles) {
   std::vector<RoleRule> out;
   out.reserve(roles.rules.size());
@@ -820,19 +706,6 @@ class RoleFilter {
   std::shared_ptr<const RequiredWords> words_;
   std::string_view text_;
 };
-
-// The leftmost match of re in input[from, end), the whole match only. A
-// match anchored at `from` is the leftmost when there is one, and needs
-// only RE2's forward DFA: tried first (`anchor_first`), the unanchored
-// search (which runs the reverse DFA too, for the start) only when it
-// fails. Callers try it where a match mostly starts (a note rule's opening
-// literal, where a role rule's scan stands); not for a pattern that ends
-// with `$`, whose unanchored search is the reverse DFA alone, from the end.
-bool leftmost_match(const RE2& re, const re2::StringPiece& input, std::size_t from, std::size_t end,
-                    bool anchor_first, re2::StringPiece* whole) {
-  return (anchor_first && re.Match(input, from, end, RE2::ANCHOR_START, whole, 1)) ||
-         re.Match(input, from, end, RE2::UNANCHORED, whole, 1);
-}
 
 // Can some rule among `candidates` match a span that ends at the end of
 // `input`? (Else no match of theirs closes a tail.)
