@@ -832,7 +832,8 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Docu
   // (a class first) would scan all of them.
   const RequiredWords::Hits note_words = RequiredWords::of(notes.regexes())->hits(text);
   Notes out;
-  for (auto [sb, se] : segments(text, doc)) {
+  for (const auto& segment : segments(text, doc)) {
+    const std::size_t sb = segment.first, se = segment.second;
     std::string_view seg(text.data() + sb, se - sb);
     const re2::StringPiece input(seg.data(), seg.size());
     const std::uint64_t in_seg = note_words.may_match(sb, se);
