@@ -13,7 +13,8 @@
 //   - otherwise structured: the following bytes pick fragments from a small
 //     vocabulary (the literals, classes and loops of the grammar's patterns)
 //     into the shapes MatchGroups recognises, or near them: a literal frame
-//     `L(?P<g>…)R`, a lazy head `(?P<g>H(?:X|…)+?)R`, groups of literal
+//     `L(?P<g>…)R`, a lazy head `(?P<g>H(?:X|…)+?)R`, a group closing the
+//     pattern after a head `H(?P<g>…)`, groups of literal
 //     alternatives in a row (RequiredWords' clauses), or any expression. The
 //     text is the bytes left, each one a token of the same characters.
 #include <cstddef>
@@ -95,6 +96,9 @@ class Generator {
         return lazy_head();
       case 6:
         if (in_.pick(2) == 0) return words();
+        return expr(3);
+      case 7:  // a group closing the pattern after a head (and near misses)
+        if (in_.pick(2) == 0) return sequence(2) + named(expr(1)) + (in_.pick(4) == 0 ? in_.pick(kOthers) : "");
         return expr(3);
       default:
         return expr(3);

@@ -10,6 +10,7 @@
 #include <unicode/utf8.h>
 
 #include "derived_cache.h"
+#include "grammar_internal.h"
 
 namespace plancmp {
 
@@ -118,8 +119,9 @@ bool class_has(const std::string& cls, const std::string& c, const RE2::Options&
 
 // The loop of a lazy head, `(?:X)` or `[…]`, as its alternatives: true when
 // X never matches a proper prefix of what it matches (see regex_shortcuts.h);
-// `single`: every alternative is one character.
-bool prefix_free(const std::string& loop, const RE2::Options& o, bool& single) {
+// `single`: every alternative is one character; `long_firsts`: the first
+// characters of the others.
+bool prefix_free(const std::string& loop, const RE2::Options& o, bool& single, std::vector<std::string>& long_firsts) {
   std::vector<std::string> alts;
   if (loop[0] == '[') {
     alts.push_back(loop);
@@ -167,6 +169,7 @@ bool prefix_free(const std::string& loop, const RE2::Options& o, bool& single) {
   for (const std::string& f : firsts)
     for (const std::string& c : classes)
       if (c[0] == '[' ? class_has(c, f, o) : one_char(c) == f) return false;
+  long_firsts = firsts;
   return true;
 }
 
@@ -220,14 +223,21 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
         const std::string rest = "(?:" + p.substr(end) + ")";
         const auto rest_alts = alternatives(p.substr(end));
         bool single = false;
+        std::vector<std::string> long_firsts;
         if (lit && loop_end != kNone && loop_end + 2 == body.size() && body[loop_end + 1] == '?' &&
             (body[loop_end] == '+' || body[loop_end] == '*') && rest_alts && rest_alts->size() == 1 &&
-            prefix_free(body.substr(k, loop_end - k), o, single)) {
+            prefix_free(body.substr(k, loop_end - k), o, single, long_firsts)) {
           auto h = std::make_unique<LazyHead>();
           h->head = lit->size();
           h->at_least_one = body[loop_end] == '+';
           h->rest = std::make_unique<RE2>(rest, o);
           if (!single) h->loop = std::make_unique<RE2>(body.substr(0, loop_end + 1), o);
+          h->long_firsts = std::move(long_firsts);
+          RE2::Options quiet = o;
+          quiet.set_log_errors(false);
+          h->rest_to_end = std::make_unique<RE2>(rest + "$", quiet);
+          if (!h->rest_to_end->ok()) h->rest_to_end.reset();
+          h->rest_context_free = pattern_context_free(p.substr(end));
           if (h->rest->ok() && (!h->loop || h->loop->ok())) {
             g.shape = Group::Shape::kLazyHead;
             lazy_ = std::move(h);
@@ -248,11 +258,77 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
     auto it = lazy_->rest->NamedCapturingGroups().find(names[i]);
     if (at != kNone && at >= lazy_group_end && it != lazy_->rest->NamedCapturingGroups().end()) {
       g.shape = Group::Shape::kInRest;
-      g.rest_index = it->second;
-      lazy_->nrest = std::max(lazy_->nrest, it->second + 1);
+      g.rest_index = static_cast<int>(lazy_->rest_names.size());
+      lazy_->rest_names.push_back(names[i]);
     }
   }
+  if (lazy_ && !lazy_->rest_names.empty()) {
+    lazy_->rest_alone = std::make_unique<RE2>(p.substr(lazy_group_end), o);
+    if (lazy_->rest_alone->ok()) {
+      lazy_->rest_groups = build(*lazy_->rest_alone, lazy_->rest_names);
+    } else {
+      lazy_.reset();  // not expected (the rest has one alternative): RE2's capture then
+      for (Group& g : groups_)
+        if (g.shape == Group::Shape::kLazyHead || g.shape == Group::Shape::kInRest) g.shape = Group::Shape::kOpen;
+    }
+  }
+  bool open = false;
+  for (const Group& g : groups_) open |= g.index >= 0 && g.shape == Group::Shape::kOpen;
+  if (open && plain && !lazy_) find_closing(p, o, names);
   for (const Group& g : groups_) capture_ |= g.index >= 0 && g.shape == Group::Shape::kOpen;
+}
+
+void MatchGroups::find_closing(const std::string& p, const RE2::Options& o, const std::vector<std::string>& names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (groups_[i].index < 0) continue;
+    const std::string open = "(?P<" + names[i] + ">";
+    const std::size_t at = p.find(open);
+    if (at == kNone || at == 0 || p.find(open, at + 1) != kNone || group_end(p, at) != p.size()) continue;
+    // L whole at the top: balanced, one alternative, and no flags (a `(?i)`
+    // there would reach into R).
+    const std::string left = p.substr(0, at);
+    const auto alts = alternatives(left);
+    bool flags = false;
+    for (std::size_t f = left.find("(?"); f != kNone; f = left.find("(?", f + 1))
+      flags |= left.compare(f, 3, "(?:") != 0 && left.compare(f, 4, "(?P<") != 0;
+    if (!alts || alts->size() != 1 || flags) continue;
+    RE2::Options quiet = o;
+    quiet.set_log_errors(false);
+    auto c = std::make_unique<ClosingGroup>();
+    c->head = std::make_unique<RE2>(left, quiet);
+    c->tail = std::make_unique<RE2>("(?:" + p.substr(at + open.size(), p.size() - 1 - at - open.size()) + ")", quiet);
+    if (!c->head->ok() || !c->tail->ok()) continue;
+    // The other open groups must be L's.
+    std::vector<int> head_index(names.size(), -1);
+    bool all = true;
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      if (j == i || groups_[j].index < 0 || groups_[j].shape != Group::Shape::kOpen) continue;
+      auto it = c->head->NamedCapturingGroups().find(names[j]);
+      if (it == c->head->NamedCapturingGroups().end()) {
+        all = false;
+        break;
+      }
+      head_index[j] = it->second;
+      c->nhead = std::max(c->nhead, it->second + 1);
+    }
+    if (!all || c->nhead > 8) continue;
+    groups_[i].shape = Group::Shape::kClosing;
+    for (std::size_t j = 0; j < names.size(); ++j)
+      if (head_index[j] >= 0) {
+        groups_[j].shape = Group::Shape::kInHead;
+        groups_[j].rest_index = head_index[j];
+      }
+    closing_ = std::move(c);
+    return;
+  }
+}
+
+bool MatchGroups::read_head(re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* caps) const {
+  // L's highest-priority parse from b that ends by e; the match took it if
+  // R spans the rest exactly.
+  if (!closing_->head->Match(text, b, e, RE2::ANCHOR_START, caps, closing_->nhead)) return false;
+  const std::size_t l_end = static_cast<std::size_t>(caps[0].data() - text.data()) + caps[0].size();
+  return closing_->tail->Match(text, l_end, e, RE2::ANCHOR_BOTH, nullptr, 0);
 }
 
 bool MatchGroups::capture(const RE2& re, re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const {
@@ -271,6 +347,27 @@ bool MatchGroups::capture(const RE2& re, re2::StringPiece text, std::size_t b, s
   return true;
 }
 
+bool MatchGroups::on_chain(re2::StringPiece text, std::size_t b, std::size_t at) const {
+  const LazyHead& h = *lazy_;
+  // One character per iteration: the places after whole characters, and
+  // the loop's start (`*?`), which a match that starts inside a character
+  // (with `\C`, or an empty rest) has as its only place.
+  if (!h.loop)
+    return at == b + h.head || at == text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+  // Callers ask only for places up to the group's end, so the loop's
+  // iterations cover the text up to `at`. Where none of them can be longer
+  // than a character (no long alternative's first character), each takes
+  // one whole character (a class matches only valid UTF-8): every
+  // character's start is a place.
+  if (at > b + h.head && (at == text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80)) {
+    const std::string_view run(text.data() + b + h.head, at - b - h.head);
+    bool long_start = false;
+    for (const std::string& f : h.long_firsts) long_start = long_start || run.find(f) != std::string_view::npos;
+    if (!long_start) return true;
+  }
+  return h.loop->Match(text, b, at, RE2::ANCHOR_BOTH, nullptr, 0);
+}
+
 std::size_t MatchGroups::lazy_end(re2::StringPiece text, std::size_t b, std::size_t e) const {
   const LazyHead& h = *lazy_;
   std::size_t s = b + h.head;
@@ -278,17 +375,22 @@ std::size_t MatchGroups::lazy_end(re2::StringPiece text, std::size_t b, std::siz
   // The first iteration takes a character at least.
   if (h.at_least_one) s += char_bytes(static_cast<unsigned char>(text[s]));
   re2::StringPiece m;
+  // The loop stops at the first place on its chain where the rest matches
+  // at all, and the rest from there is the match's end. So the group ends
+  // at the leftmost place from which the rest spans [place, e) exactly,
+  // when that place is on the chain (else at a later one): one backward
+  // pass of the rest's reverse DFA from e, on the text cut at e. The cut
+  // changes nothing for a rest that asserts nothing of what follows it.
+  if (h.rest_to_end && s <= e && (h.rest_context_free || e == text.size()) &&
+      h.rest_to_end->Match(re2::StringPiece(text.data(), e), s, e, RE2::UNANCHORED, &m, 1)) {
+    const std::size_t at = static_cast<std::size_t>(m.data() - text.data());
+    if (on_chain(text, b, at)) return at;
+  }
   // The whole text, as the search that found the match saw it (for `$`).
   while (s <= e && h.rest->Match(text, s, text.size(), RE2::UNANCHORED, &m, 1)) {
     const std::size_t at = static_cast<std::size_t>(m.data() - text.data());
     if (at > e) return kNone;
-    // One character per iteration: the places after whole characters, and
-    // the loop's start (`*?`), which a match that starts inside a character
-    // (with `\C`, or an empty rest) has as its only place.
-    const bool on_chain = h.loop ? h.loop->Match(text, b, at, RE2::ANCHOR_BOTH, nullptr, 0)
-                                 : at == b + h.head || at == text.size() ||
-                                       (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
-    if (on_chain) return at + m.size() == e ? at : kNone;
+    if (on_chain(text, b, at)) return at + m.size() == e ? at : kNone;
     s = at + 1;
   }
   return kNone;
@@ -301,8 +403,10 @@ bool MatchGroups::read(const RE2& re, re2::StringPiece text, std::size_t b, std:
     lazy_at = lazy_end(text, b, e);
     if (lazy_at == kNone) return capture(re, text, b, e, out);
   }
-  re2::StringPiece rest[8];
+  re2::StringPiece head[8];
+  std::vector<re2::StringPiece> rest;
   bool rest_read = false;
+  if (closing_ && !read_head(text, b, e, head)) return capture(re, text, b, e, out);
   for (std::size_t i = 0; i < groups_.size(); ++i) {
     const Group& g = groups_[i];
     out[i] = re2::StringPiece();
@@ -317,14 +421,20 @@ bool MatchGroups::read(const RE2& re, re2::StringPiece text, std::size_t b, std:
         break;
       case Group::Shape::kInRest:
         if (!rest_read) {
-          // R's first parse from where the group ends: the one the match took.
-          if (lazy_->nrest > 8 ||
-              !lazy_->rest->Match(text, lazy_at, text.size(), RE2::ANCHOR_START, rest, lazy_->nrest) ||
-              rest[0].data() + rest[0].size() != text.data() + e)
+          // R's first parse from where the group ends is the one the match
+          // took: [lazy_at, e) is R's match there.
+          rest.resize(lazy_->rest_names.size());
+          if (!lazy_->rest_groups->read(*lazy_->rest_alone, text, lazy_at, e, rest.data()))
             return capture(re, text, b, e, out);
           rest_read = true;
         }
         out[i] = rest[g.rest_index];
+        break;
+      case Group::Shape::kClosing:
+        out[i] = re2::StringPiece(head[0].data() + head[0].size(), text.data() + e - head[0].data() - head[0].size());
+        break;
+      case Group::Shape::kInHead:
+        out[i] = head[g.rest_index];
         break;
       case Group::Shape::kOpen:
         break;  // not reached: capture_
@@ -460,18 +570,28 @@ void RequiredWords::scan(std::string_view text, Found&& found) const {
   // Each three-byte character once (no word starts inside one), and every
   // other byte.
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
-  for (std::size_t i = 0; i + 2 < text.size();) {
-    const int c = (t[i] & 0xF0) == 0xE0 ? three_byte_char(t + i) : -1;
-    if (c < 0) {
+  const std::size_t n = text.size();
+  const std::uint64_t* bits = first_bits_.data();
+  for (std::size_t i = 0; i + 2 < n;) {
+    const unsigned b0 = t[i], b1 = t[i + 1], b2 = t[i + 2];
+    if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) {
       ++i;
       continue;
     }
+    const unsigned c = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F);
     const std::size_t at = i;
     i += 3;
-    if (!(first_bits_[static_cast<std::size_t>(c) / 64] >> (c % 64) & 1)) continue;
-    auto f = std::lower_bound(firsts_.begin(), firsts_.end(), c, [](const First& a, int v) { return a.c < v; });
-    for (std::size_t w = f->first; w < f->last; ++w)
-      if (text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
+    if (!(bits[c >> 6] >> (c & 63) & 1)) continue;
+    auto f = std::lower_bound(firsts_.begin(), firsts_.end(), static_cast<int>(c),
+                              [](const First& a, int v) { return a.c < v; });
+    // The first character is the same: the rest of each word, byte by byte.
+    for (std::size_t w = f->first; w < f->last; ++w) {
+      const std::string& word = words_[w].text;
+      if (at + word.size() > n) continue;
+      std::size_t k = 3;
+      while (k < word.size() && t[at + k] == static_cast<unsigned char>(word[k])) ++k;
+      if (k == word.size()) found(w, at);
+    }
   }
 }
 

@@ -51,27 +51,58 @@ class MatchGroups {
  private:
   struct Group {
     int index = -1;  // capture index in re; -1: not in re
-    enum class Shape { kLiteralFrame, kLazyHead, kInRest, kOpen } shape = Shape::kOpen;
+    enum class Shape { kLiteralFrame, kLazyHead, kInRest, kClosing, kInHead, kOpen } shape = Shape::kOpen;
     std::size_t head = 0, tail = 0;  // kLiteralFrame: literal bytes before and after
-    int rest_index = -1;             // kInRest: capture index in LazyHead::rest
+    int rest_index = -1;             // kInRest: index in LazyHead::rest_names; kInHead: capture index in ClosingGroup::head
+  };
+  // The group of shape kClosing: `L(?P<g>R)`, the group closing the
+  // pattern after a head L (no `|` or flags at the top): L's preferred
+  // parse from the match's start, when R spans what is left of the match,
+  // is the one the match took. L's groups (kInHead) come from L's capture,
+  // on L's part alone.
+  struct ClosingGroup {
+    std::unique_ptr<RE2> head;  // L
+    std::unique_ptr<RE2> tail;  // R: does it span the rest of the match?
+    int nhead = 1;              // captures of head to fill
   };
   // The group of shape kLazyHead (at most one: it opens the pattern).
   struct LazyHead {
     std::size_t head = 0;       // bytes of H
     bool at_least_one = true;   // +? rather than *?
     std::unique_ptr<RE2> loop;  // H(?:X)+ (or *): is a place on the chain? null: every character is
+    // The first characters of X's alternatives longer than a character: a
+    // run of text without them is all one-character iterations.
+    std::vector<std::string> long_firsts;
     std::unique_ptr<RE2> rest;  // the pattern after the group
-    int nrest = 1;              // captures of rest to fill (kInRest groups)
+    // `(?:rest)$`: searched on the text cut at the match's end, it finds the
+    // leftmost place from which the rest spans the remainder exactly. Null
+    // when it cannot be built.
+    std::unique_ptr<RE2> rest_to_end;
+    bool rest_context_free = false;  // rest asserts nothing of its surroundings
+    // The kInRest groups, read by the rest's own MatchGroups (its shapes
+    // apply to the rest's span as to a match of its own).
+    std::vector<std::string> rest_names;
+    std::unique_ptr<RE2> rest_alone;  // the rest's text as a pattern of its own (no `(?:…)` around it)
+    std::unique_ptr<const MatchGroups> rest_groups;
   };
   // Where the lazy head group ends in the match [b, e); npos when not found.
   std::size_t lazy_end(re2::StringPiece text, std::size_t b, std::size_t e) const;
+  // Is `at` a place where the lazy head's loop can stop, for a match at b?
+  bool on_chain(re2::StringPiece text, std::size_t b, std::size_t at) const;
   // Every group by RE2's capture on the match alone.
   bool capture(const RE2& re, re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const;
 
   MatchGroups(const RE2& re, const std::vector<std::string>& names);
 
   std::vector<Group> groups_;
+  // Tries the shape kClosing for the groups left open (no lazy head).
+  void find_closing(const std::string& p, const RE2::Options& o, const std::vector<std::string>& names);
+  // Reads the head of a kClosing match [b, e) into caps; false when its
+  // parse is not the match's.
+  bool read_head(re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* caps) const;
+
   std::unique_ptr<LazyHead> lazy_;
+  std::unique_ptr<ClosingGroup> closing_;
   bool capture_ = false;  // some group's place is open: ask RE2
   int ncapture_ = 1;      // groups RE2 must fill
 };

@@ -9,9 +9,20 @@
 // glued boundaries, then read from the keyword outwards: a name that does not
 // look like a unit ends the list, and a sentence fragment glued to the far end
 // ("…达到90%以上市生态环境分局") is trimmed off.
+//
+// Speed: RE2 does all the pattern matching. A rule is searched only where
+// the words it requires occur (RequiredWords), a note rule only from where
+// its opening literal stands; a match is first tried anchored where the
+// search stands (RE2's forward DFA alone), and its groups are read from the
+// whole match (MatchGroups). A tail is searched for role matches only when
+// some role rule can match up to its end. Both passes over the notes share
+// the matches and readings. (What is read from the patterns:
+// src/units_patterns.h.)
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +32,8 @@
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
+#include "units_lists.h"
+#include "units_patterns.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -34,6 +47,9 @@ constexpr std::size_t kShortUnitChars = 6;  // a name this short may start anyho
 std::uint16_t key2(std::string_view s, std::size_t i) {
   return static_cast<std::uint16_t>((static_cast<unsigned char>(s[i]) << 8) | static_cast<unsigned char>(s[i + 1]));
 }
+
+bool same_bytes(const char* a, const char* b, std::size_t n);
+bool ends_with_at(std::string_view s, std::size_t end, std::size_t begin, std::string_view w);
 
 // One bit per first (or last) two bytes of a list's words: most places in
 // a text start (or end) none of them, and one bit tells.
@@ -82,6 +98,20 @@ class WordIndex {
 
   // May one of the words start at s[i]?
   bool may_start(std::string_view s, std::size_t i) const { return first_keys_.may_start(s, i); }
+  // Is there a word of under two bytes (which may_start() and word_at() do not index)?
+  bool has_short_words() const { return short_word_; }
+  // Does one of the (indexed) words start at s[i] and end by s[end]?
+  bool word_at(std::string_view s, std::size_t i, std::size_t end) const {
+    if (i + 2 > end || !first_keys_.has(key2(s, i))) return false;
+    const std::uint16_t k = key2(s, i);
+    auto it = std::lower_bound(keyed_.begin(), keyed_.end(), k,
+                               [](const std::pair<std::uint16_t, std::string_view>& a, std::uint16_t v) {
+                                 return a.first < v;
+                               });
+    for (; it != keyed_.end() && it->first == k; ++it)
+      if (i + it->second.size() <= end && same_bytes(s.data() + i, it->second.data(), it->second.size())) return true;
+    return false;
+  }
 
   // Does any of the words occur in s?
   bool any_in(std::string_view s) const {
@@ -111,6 +141,47 @@ class WordIndex {
   bool short_word_ = false;  // a word of under two bytes: plain find()s
 };
 
+// A list of words indexed by their last two bytes, to ask "does one of
+// them end here" with a compare for the few that can (rather than one per
+// word).
+class EndingIndex {
+ public:
+  explicit EndingIndex(const std::vector<std::string>& words) : words_(words), last_keys_(words, true) {
+    for (const std::string& w : words) {
+      if (w.size() < 2) {
+        short_word_ = true;
+        continue;
+      }
+      keyed_.emplace_back(key2(w, w.size() - 2), w);
+    }
+    std::sort(keyed_.begin(), keyed_.end());
+  }
+
+  // Does one of the words end at s[end] and start at or after s[begin]?
+  bool ends_at(std::string_view s, std::size_t end, std::size_t begin) const {
+    if (short_word_) {
+      for (const std::string& w : words_)
+        if (ends_with_at(s, end, begin, w)) return true;
+      return false;
+    }
+    if (!last_keys_.may_end(s, end, begin)) return false;
+    const std::uint16_t k = key2(s, end - 2);
+    auto it = std::lower_bound(keyed_.begin(), keyed_.end(), k,
+                               [](const std::pair<std::uint16_t, std::string_view>& a, std::uint16_t v) {
+                                 return a.first < v;
+                               });
+    for (; it != keyed_.end() && it->first == k; ++it)
+      if (ends_with_at(s, end, begin, it->second)) return true;
+    return false;
+  }
+
+ private:
+  const std::vector<std::string>& words_;
+  std::vector<std::pair<std::uint16_t, std::string_view>> keyed_;  // sorted
+  KeyBits last_keys_;
+  bool short_word_ = false;  // a word of under two bytes: each compared
+};
+
 struct Lexicon {
   const std::vector<std::string>& suffixes;
   const std::vector<std::string>& glue_starts;
@@ -133,30 +204,42 @@ struct Lexicon {
         shared_suffixes(g.list(kFile, "shared_suffixes")),
         place_endings(g.list(kFile, "place_endings")),
         not_in_unit_index(not_in_unit),
-        suffix_ends(suffixes, true),
+        suffix_index(suffixes),
         glue_keys(glue_starts, false),
         unit_keys(unit_starts, false),
         soft_keys(soft_separators, false),
         lead_keys(strip_leading, false),
         trail_ends(strip_trailing, true) {}
   WordIndex not_in_unit_index;
-  KeyBits suffix_ends, glue_keys, unit_keys, soft_keys, lead_keys, trail_ends;
+  EndingIndex suffix_index;
+  KeyBits glue_keys, unit_keys, soft_keys, lead_keys, trail_ends;
 };
 
-// A candidate unit name: bytes [b, e) of the normalized text. `weak` when what
-// stands to its left is a sentence (not a list separator, bracket or label), so
-// a fragment of that sentence may be glued to it.
-struct Piece {
-  std::size_t b = 0, e = 0;
-  bool weak = false;
-};
+using units::Piece;
+using units::facts_of;
+using units::PatternFacts;
+using units::leftmost_match;
+using units::to_end_of;
+
+// The words compared are a few bytes: a loop beats a call to memcmp.
+bool same_bytes(const char* a, const char* b, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
 
 bool starts_with_at(std::string_view s, std::size_t pos, std::string_view w) {
-  return pos + w.size() <= s.size() && s.compare(pos, w.size(), w) == 0;
+  return pos + w.size() <= s.size() && same_bytes(s.data() + pos, w.data(), w.size());
 }
 
 bool ends_with_at(std::string_view s, std::size_t end, std::size_t begin, std::string_view w) {
-  return end >= begin + w.size() && s.compare(end - w.size(), w.size(), w) == 0;
+  return end >= begin + w.size() && same_bytes(s.data() + end - w.size(), w.data(), w.size());
+}
+
+// Bytes of the UTF-8 character whose first byte is c (the text is valid UTF-8).
+std::size_t char_bytes(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0xC0 ? 1 : u < 0xE0 ? 2 : u < 0xF0 ? 3 : 4;
 }
 
 std::size_t code_points(std::string_view s, std::size_t b, std::size_t e) {
@@ -186,12 +269,7 @@ class UnitReader {
   // the known names.
   std::size_t consults() const { return consults_; }
 
-  bool has_suffix(const Piece& p) const {
-    if (!lex_.suffix_ends.may_end(t_, p.e, p.b)) return false;
-    for (const auto& w : lex_.suffixes)
-      if (ends_with_at(t_, p.e, p.b, w)) return true;
-    return false;
-  }
+  bool has_suffix(const Piece& p) const { return lex_.suffix_index.ends_at(t_, p.e, p.b); }
   bool starts_unit(const Piece& p) const {
     if (!lex_.unit_keys.may_start(t_, p.b)) return false;
     for (const auto& w : lex_.unit_starts)
@@ -203,6 +281,31 @@ class UnitReader {
   // Looks like one unit name: short, no digits or sentence punctuation, no
   // role or sentence words, parentheses balanced.
   bool plausible(const Piece& p) const {
+    const WordIndex& banned = lex_.not_in_unit_index;
+    if (banned.has_short_words()) return plausible_slow(p);
+    // One pass: the characters (a word starts at one, the text being valid
+    // UTF-8), counted up to one past the longest name.
+    std::size_t n = 0;
+    int depth = 0;
+    for (std::size_t i = p.b; i < p.e;) {
+      const std::size_t at = i;
+      char32_t c = utf8::next(t_, i);
+      if (++n > kMaxUnitChars) return false;
+      if (c == U'(') {
+        ++depth;
+      } else if (c == U')') {
+        if (--depth < 0) return false;
+      } else if (c < 0x80) {
+        if (!((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'))) return false;
+      } else if (is_cjk_punct(c) && depth == 0) {
+        return false;
+      }
+      if (banned.word_at(t_, at, p.e)) return false;
+    }
+    return n >= 2 && depth == 0;
+  }
+  // plausible() as it reads with words of a byte among not_in_unit.
+  bool plausible_slow(const Piece& p) const {
     std::size_t n = chars(p);
     if (n < 2 || n > kMaxUnitChars) return false;
     int depth = 0;
@@ -271,30 +374,12 @@ class UnitReader {
     return p;
   }
 
-  // The list in [b, e) as raw pieces: split at 、 , ; and spaces outside
-  // parentheses. refine() splits each further; read() refines only the raw
-  // pieces it reaches (a long sentence before a note's keyword is mostly
-  // never read, so splitting all of it would be wasted).
-  // `weak_start`: the list's left edge is a sentence, not a bracket or label.
-  std::vector<Piece> split(std::size_t b, std::size_t e, bool weak_start) const {
-    std::vector<Piece> raw;
-    int depth = 0;
-    std::size_t start = b;
-    bool weak = weak_start;
-    for (std::size_t i = b; i < e;) {
-      std::size_t at = i;
-      char32_t c = utf8::next(t_, i);
-      if (c == U'(') ++depth;
-      if (c == U')' && depth > 0) --depth;
-      if (depth > 0) continue;
-      if (c == U'、' || c == U',' || c == U';' || c == U' ' || c == U'\t') {
-        raw.push_back({start, at, weak});
-        start = i;
-        weak = (c == U',');
-      }
-    }
-    raw.push_back({start, e, weak});
-    return raw;
+  // The list in [b, e) as raw pieces (units::split_list). refine() splits
+  // each further; read() refines only the raw pieces it reaches.
+  // Into a buffer of the reader's, valid until the next call.
+  const std::vector<Piece>& split(std::size_t b, std::size_t e, bool weak_start) const {
+    units::split_list(t_, b, e, weak_start, raw_);
+    return raw_;
   }
 
   // A raw piece as names: cleaned, then split at glued name boundaries and
@@ -304,9 +389,22 @@ class UnitReader {
     out.clear();
     p = clean(p);
     if (p.b >= p.e) return;
+    if (!may_split(p)) {
+      out.push_back(p);  // what both splits leave of it (clean() changes a clean piece no more)
+      return;
+    }
     soft_.clear();
     split_soft(p, soft_);
     for (const Piece& q : soft_) split_glued(q, out);
+  }
+
+  // Can split_soft() or split_glued() cut p: does a soft separator or a
+  // glue start begin at a character after its first? (Most names hold
+  // neither: one look at each character's first two bytes tells.)
+  bool may_split(const Piece& p) const {
+    for (std::size_t at = p.b + char_bytes(t_[p.b]); at < p.e; at += char_bytes(t_[at]))
+      if (lex_.soft_keys.may_start(t_, at) || lex_.glue_keys.may_start(t_, at)) return true;
+    return false;
   }
 
   // "市自然资源局市财政局" -> two names: a suffix followed by a name start.
@@ -327,9 +425,7 @@ class UnitReader {
       bool glue = false;
       for (const auto& w : lex_.glue_starts) glue |= starts_with_at(t_, at, w) && at + w.size() < p.e;
       if (!glue) continue;
-      bool suffix = false;
-      for (const auto& w : lex_.suffixes) suffix |= ends_with_at(t_, at, start, w);
-      if (!suffix) continue;
+      if (!lex_.suffix_index.ends_at(t_, at, start)) continue;
       out.push_back(clean({start, at, start == p.b ? p.weak : false}));
       start = at;
       start_k = k;
@@ -415,17 +511,16 @@ class UnitReader {
 
   // Reads the names of a list: from the keyword outwards (`from_right`: the
   // keyword follows the list) until something is not a name.
-  // `raw`: split()'s pieces, refined here one at a time from the keyword's side.
-  std::vector<Piece> read(const std::vector<Piece>& raw, bool from_right) const {
-    std::vector<Piece> kept;
+  // The list is [b, e) (`weak_start`: see split()); its raw pieces are
+  // refined one at a time from the keyword's side.
+  // Appends them to `kept`, in text order.
+  void read(std::size_t b, std::size_t e, bool weak_start, bool from_right, std::vector<Piece>& kept) const {
+    const std::size_t begin = kept.size();
     std::size_t step = 0;  // pieces looked at so far
-    auto done = [&] {
-      std::sort(kept.begin(), kept.end(), [](const Piece& a, const Piece& b) { return a.b < b.b; });
-      return kept;
-    };
     std::vector<Piece>& pieces = pieces_;
-    for (std::size_t r = 0; r < raw.size(); ++r) {
-      refine(raw[from_right ? raw.size() - 1 - r : r], pieces);
+    // Refines one raw piece and reads its names; false once a piece is not a name.
+    auto take = [&](const Piece& piece) {
+      refine(piece, pieces);
       const std::size_t n = pieces.size();
       for (std::size_t k = 0; k < n; ++k, ++step) {
         const Piece& p = pieces[from_right ? n - 1 - k : k];
@@ -435,16 +530,28 @@ class UnitReader {
           continue;
         }
         if (auto q = from_right ? trim(p) : trim_right(p)) kept.push_back(*q);
-        return done();
+        return false;
       }
+      return true;
+    };
+    if (from_right && std::memchr(t_.data() + b, '(', e - b) == nullptr) {
+      // No parenthesis: every separator splits, so the raw pieces can be cut
+      // off from the keyword's side as they are read (split()'s, in reverse).
+      units::pieces_from_right(t_, b, e, weak_start, take);
+    } else {
+      const std::vector<Piece>& raw = split(b, e, weak_start);
+      for (std::size_t r = 0; r < raw.size(); ++r)
+        if (!take(raw[from_right ? raw.size() - 1 - r : r])) break;
     }
-    return done();
+    std::sort(kept.begin() + static_cast<std::ptrdiff_t>(begin), kept.end(),
+              [](const Piece& x, const Piece& y) { return x.b < y.b; });
   }
 
   // Names with "A、B、C管委会" distributed: A and B (places without a suffix)
   // take C's shared suffix.
-  std::vector<std::string> names(const std::vector<Piece>& kept, const NormalizedText& nt) const {
-    std::vector<std::string> out;
+  // Into out, cleared first.
+  void names(std::span<const Piece> kept, const NormalizedText& nt, std::vector<std::string>& out) const {
+    out.clear();
     for (const Piece& p : kept) out.push_back(nt.display(p.b, p.e));
     for (std::size_t i = 0; i < kept.size(); ++i) {
       const Piece& p = kept[i];
@@ -461,7 +568,6 @@ class UnitReader {
         break;
       }
     }
-    return out;
   }
 
  private:
@@ -481,12 +587,7 @@ class UnitReader {
   mutable std::size_t consults_ = 0;  // this reader is local to one document
   // Scratch buffers, reused from call to call.
   mutable std::vector<std::size_t> cps_;      // trim, trim_right
-  mutable std::vector<Piece> pieces_, soft_;  // read, refine
-};
-
-struct Found {
-  std::size_t pos;
-  std::string name;
+  mutable std::vector<Piece> pieces_, soft_, raw_;  // read, refine, split
 };
 
 struct NoteBody {
@@ -535,8 +636,7 @@ struct RoleMatch {
 
 // A label's list ("牵头单位:A,B配合") ends before the name another keyword
 // speaks for: at the last list separator before that keyword.
-std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m,
-                            const std::vector<RoleMatch>& all) {
+std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m, std::span<const RoleMatch> all) {
   std::size_t end = m.units_e;
   for (const RoleMatch& o : all) {
     if (&o == &m || o.kw_b <= m.units_b || o.kw_b >= end) continue;
@@ -568,6 +668,11 @@ struct RoleRule {
   // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
   // its groups.
   bool kw_closes;
+  // ... and every match ends at the body's end ("…负责$"): when that lies in
+  // a kept keyword, the rule is not searched at all.
+  bool closes_at_end;
+  bool anchor_first;   // see leftmost_match
+  const RE2* to_end;   // to_end_of (the rule's own pattern when it ends with `$`)
   bool from_right;     // the keyword follows the list
   const std::string& role;
   bool implementers, support;  // role is "implementers", "support"
@@ -580,104 +685,155 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
     const PatternRule& rule = roles.rules[i];
     const auto& names = rule.re->NamedCapturingGroups();
     const std::string& role = rule.attr("role");
+    const bool kw_closes = roles.closing_group(i) == "kw";
+    const PatternFacts& facts = facts_of(*rule.re);
     out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
-                   roles.closing_group(i) == "kw", rule.attr("anchor") != "left", role, role == "implementers",
-                   role == "support"});
+                   kw_closes, kw_closes && facts.ends_at_end, !facts.ends_at_end, facts.ends_at_end ? rule.re.get() : to_end_of(*rule.re),
+                   rule.attr("anchor") != "left", role,
+                   role == "implementers", role == "support"});
   }
   return out;
 }
 
-std::vector<RoleMatch> role_matches(const std::vector<RoleRule>& rules, const RequiredWords& words,
-                                    std::string_view text, std::size_t b, std::size_t e) {
+// Which role rules may match in a span of the text: the words each requires.
+class RoleFilter {
+ public:
+  RoleFilter(const RuleSet& roles, std::string_view text) : words_(RequiredWords::of(roles.regexes())), text_(text) {}
+  // Bit i: rule i may match in text[b, e) (see RequiredWords::may).
+  std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_->may_match(text_.substr(b, e - b)); }
+
+ private:
+  std::shared_ptr<const RequiredWords> words_;
+  std::string_view text_;
+};
+
+// Can some rule among `candidates` match a span that ends at the end of
+// `input`? (Else no match of theirs closes a tail.)
+bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, const re2::StringPiece& input) {
+  for (std::size_t idx = 0; idx < rules.size(); ++idx) {
+    const RoleRule& rule = rules[idx];
+    if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
+    if (!rule.to_end || rule.to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) return true;
+  }
+  return false;
+}
+
+// The role matches of the body [b, e), appended to `kept`. `must_close`:
+// the body counts only if a match ends at its end (a tail), so none is
+// looked for when no rule can match there.
+void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, std::string_view text, std::size_t b,
+                  std::size_t e, bool must_close, std::vector<RoleMatch>& kept) {
+  const std::size_t first = kept.size();  // this body's matches start here
   std::string_view body = text.substr(b, e - b);
   const re2::StringPiece input(body.data(), body.size());
   auto off = [&](const re2::StringPiece& s) { return static_cast<std::size_t>(s.data() - text.data()); };
   // Priority: a keyword already claimed by an earlier rule is not read again.
   // Rules come in order and each rule's matches left to right, so `kept`
   // grows in priority order.
-  std::vector<RoleMatch> kept;
-  // Each rule is searched on its own, unless it lacks a word it needs: the
+  // Each rule is searched on its own, unless the filter rules it out: the
   // set of all the rules would tell which match, but its DFA keeps building
   // states and costs more than the few rules' own DFAs.
-  const std::uint64_t candidates = words.may_match(body);
+  const std::uint64_t candidates = filter.may_match(b, e);
+  if (must_close && !may_close(rules, candidates, input)) return;
   for (std::size_t idx = 0; idx < rules.size(); ++idx) {
     const RoleRule& rule = rules[idx];
     if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
+    if (rule.closes_at_end) {
+      bool taken = false;
+      for (std::size_t k = first; k < kept.size(); ++k) taken |= kept[k].kw_b < e && e <= kept[k].kw_e;
+      if (taken) continue;
+    }
+    // A match, in the body: kept unless its keyword is taken.
+    auto consider = [&](std::size_t start, std::size_t end, auto&& groups) {
+      if (rule.kw_closes) {
+        bool dropped = false;
+        for (std::size_t k = first; k < kept.size(); ++k) dropped |= kept[k].kw_b < b + end && b + end <= kept[k].kw_e;
+        if (dropped) return;
+      }
+      std::size_t units_b = 0, units_e = 0, kw_b = 0, kw_e = 0;
+      if (!groups(units_b, units_e, kw_b, kw_e)) return;
+      RoleMatch m{static_cast<int>(idx), b + start, b + end, b + kw_b, b + kw_e, b + units_b, b + units_e};
+      bool overlap = false;
+      for (std::size_t k = first; k < kept.size(); ++k) overlap |= m.kw_b < kept[k].kw_e && kept[k].kw_b < m.kw_e;
+      if (!overlap) kept.push_back(m);
+    };
     const RE2& re = *rule.rule.re;
     re2::StringPiece whole, g[2];
     std::size_t pos = 0;
-    while (pos <= body.size() && re.Match(input, pos, body.size(), RE2::UNANCHORED, &whole, 1)) {
+    // After a match, the next one needs the rule's words in what is left.
+    while (pos <= body.size() && (pos == 0 || RequiredWords::may(filter.may_match(b + pos, e), idx)) &&
+           leftmost_match(re, input, pos, body.size(), rule.anchor_first, &whole)) {
       const std::size_t start = static_cast<std::size_t>(whole.data() - body.data());
       const std::size_t end = start + whole.size();
-      bool dropped = false;
-      if (rule.kw_closes)
-        for (const RoleMatch& k : kept) dropped |= k.kw_b < b + end && b + end <= k.kw_e;
-      if (!dropped && rule.groups->read(re, input, start, end, g)) {
+      consider(start, end, [&](std::size_t& ub, std::size_t& ue, std::size_t& kb, std::size_t& ke) {
+        if (!rule.groups->read(re, input, start, end, g)) return false;
         const re2::StringPiece& units = g[0];
         const re2::StringPiece& kw = g[1];
-        if (units.data() && kw.data()) {
-          RoleMatch m{static_cast<int>(idx), b + start, b + end, off(kw), off(kw) + kw.size(), off(units), off(units) + units.size()};
-          bool overlap = false;
-          for (const RoleMatch& k : kept) overlap |= m.kw_b < k.kw_e && k.kw_b < m.kw_e;
-          if (!overlap) kept.push_back(m);
-        }
-      }
+        if (!units.data() || !kw.data()) return false;
+        ub = off(units) - b, ue = ub + units.size(), kb = off(kw) - b, ke = kb + kw.size();
+        return true;
+      });
       pos = end > pos ? end : pos + 1;
     }
   }
-  return kept;
 }
 
 }  // namespace
 
 namespace {
 
-struct Readings {
-  std::vector<std::vector<Found>> lead, support;
-  std::vector<std::pair<std::string, std::string>> note;  // per clause: first note's rule and quote
-  std::vector<std::pair<Found, std::string>> loose;       // outside clauses: (unit, role)
-  std::vector<Found> implementers;
-  std::vector<std::string_view> names;  // every name read, as normalized text
-};
-
-// The regex work of read_notes, done once and shared by both passes: the note
-// bodies of each segment, and the role matches of a body once it is read.
-// The reader's work on one role match is shared too, unless it depended on
-// the names known from the first pass.
-struct Reading {
-  std::vector<Piece> kept;
-  std::vector<std::string> names;
-  bool used_known = false;
-};
-
-struct SegmentNotes {
+// The note bodies of a document (every segment's, in order: brackets first,
+// then the tail), the role matches of each once computed, and the reading
+// of each match once done. Both passes of read_notes share it.
+struct Notes {
   std::vector<NoteBody> bodies;
-  std::vector<std::optional<std::vector<RoleMatch>>> matches;  // per body, on demand
-  std::vector<std::vector<std::optional<Reading>>> readings;    // per body, per match
+  std::vector<std::size_t> segment_ends;  // segment k's bodies end at segment_ends[k]
+  // Per body: its matches, matches[match_begin, match_end), once computed.
+  static constexpr std::size_t kNotYet = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> match_begin, match_end;
+  std::vector<RoleMatch> matches;
+  // Per match: its names, pieces[begin, end), and whether they depended on
+  // the names known from the first pass.
+  struct Reading {
+    bool done = false, used_known = false;
+    std::size_t begin = 0, end = 0;
+  };
+  std::vector<Reading> readings;
+  std::vector<Piece> pieces;
+
+  std::span<const RoleMatch> matches_of(std::size_t body) const {
+    return {matches.data() + match_begin[body], match_end[body] - match_begin[body]};
+  }
+  std::span<const Piece> pieces_of(std::size_t match) const {
+    return {pieces.data() + readings[match].begin, readings[match].end - readings[match].begin};
+  }
 };
 
-std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSet& notes, const RuleSet& roles,
-                                           const RequiredWords& role_words, const Document& doc) {
+Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Document& doc) {
   // Per rule, once: how to read its body group, and whether it reads a tail.
   struct NoteRule {
     const RE2* re;
     std::shared_ptr<const MatchGroups> body;
     bool tail;
     std::size_t index;  // in notes
+    const std::string& opening;  // every match opens with it (may be empty)
+    bool anchor_first;           // see leftmost_match
   };
   std::vector<NoteRule> rules;
   rules.reserve(notes.rules.size());
   for (std::size_t i = 0; i < notes.rules.size(); ++i) {
     const RE2& re = *notes.rules[i].re;
     if (re.NamedCapturingGroups().count("body") == 0) continue;
-    rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i});
+    rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i, facts_of(re).opening,
+                     !facts_of(re).ends_at_end});
   }
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
   // (a class first) would scan all of them.
   const RequiredWords::Hits note_words = RequiredWords::of(notes.regexes())->hits(text);
-  std::vector<SegmentNotes> out;
-  for (auto [sb, se] : segments(text, doc)) {
+  Notes out;
+  for (const auto& segment : segments(text, doc)) {
+    const std::size_t sb = segment.first, se = segment.second;
     std::string_view seg(text.data() + sb, se - sb);
     const re2::StringPiece input(seg.data(), seg.size());
     const std::uint64_t in_seg = note_words.may_match(sb, se);
@@ -685,61 +841,66 @@ std::vector<SegmentNotes> find_note_bodies(const std::string& text, const RuleSe
     // note already covers it. Each rule is searched on its own (its DFA
     // skips to the rule's first bytes), for the whole match only; the body
     // is then read from that match.
-    std::vector<NoteBody> bodies;
+    const std::size_t first = out.bodies.size();
+    std::vector<NoteBody>& bodies = out.bodies;
     for (const NoteRule& rule : rules) {
       if (!RequiredWords::may(in_seg, rule.index)) continue;
+      // (A tail only counts when a role rule matches in it.)
       const RE2& re = *rule.re;
       re2::StringPiece whole, body;
-      for (std::size_t pos = 0; pos <= seg.size() && re.Match(input, pos, seg.size(), RE2::UNANCHORED, &whole, 1);) {
+      // After a match, the next one needs the rule's words in what is left;
+      // it starts where the rule's opening literal does.
+      auto next_start = [&](std::size_t from) {
+        if (from > 0 && !RequiredWords::may(note_words.may_match(sb + from, se), rule.index)) return seg.size() + 1;
+        return rule.opening.empty() ? from : std::min(seg.find(rule.opening, from), seg.size() + 1);
+      };
+      for (std::size_t pos = next_start(0);
+           pos <= seg.size() && leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);) {
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
         const std::size_t end = start + whole.size();
-        // A tail body only counts when a role note closes it. When no role
-        // rule's words occur in the tail's whole match, its body is not
-        // worth reading. Otherwise role_matches tells (a looser set of the
-        // role rules, tried as a pre-test here, cost more than the rules'
-        // own DFAs on the bodies it spared).
-        if (rule.tail) {
-          const std::string_view span(whole.data(), whole.size());
-          const std::uint64_t roles_in = role_words.may_match(span);
-          const bool any = roles_in != 0 || roles.rules.size() > 64;  // some role rule may match
-          if (!any) break;
-        }
+        // (A tail body only counts when a role note closes it: read_pass
+        // tells, and skips it cheaply when no role rule's words are in it.)
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
           bodies.push_back({b, b + body.size(), rule.tail});
         }
         if (rule.tail) break;
-        pos = end > pos ? end : pos + 1;
+        pos = next_start(end > pos ? end : pos + 1);
       }
     }
-    if (bodies.empty()) continue;
-    std::stable_sort(bodies.begin(), bodies.end(),
+    if (bodies.size() == first) continue;
+    std::stable_sort(bodies.begin() + static_cast<std::ptrdiff_t>(first), bodies.end(),
                      [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; });
-    SegmentNotes sn;
-    sn.matches.resize(bodies.size());
-    sn.readings.resize(bodies.size());
-    sn.bodies = std::move(bodies);
-    out.push_back(std::move(sn));
+    out.segment_ends.push_back(bodies.size());
   }
+  out.match_begin.assign(out.bodies.size(), Notes::kNotYet);
+  out.match_end.assign(out.bodies.size(), Notes::kNotYet);
   return out;
 }
 
-Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, const std::vector<RoleRule>& rules,
-                    const RequiredWords& role_words, const UnitReader& reader, const Document& doc) {
-  const std::string& text = nt.text();
-  Readings out;
-  out.lead.resize(doc.clauses.size());
-  out.support.resize(doc.clauses.size());
-  out.note.resize(doc.clauses.size());
-  for (SegmentNotes& sn : found) {
-    std::vector<NoteBody> read;
-    for (std::size_t bi = 0; bi < sn.bodies.size(); ++bi) {
-      const NoteBody& body = sn.bodies[bi];
+// One pass over the notes: which bodies are read (in order, into `read`),
+// their role matches and readings computed as needed. A body is read when
+// no body read before it in its segment overlaps it, a role keyword is in
+// it (a tail's must close it), and some match names a unit.
+void read_pass(const std::string& text, Notes& notes, const std::vector<RoleRule>& rules, const RoleFilter& filter,
+               const UnitReader& reader, std::vector<std::size_t>& read) {
+  read.clear();
+  std::size_t bi = 0;
+  for (const std::size_t segment_end : notes.segment_ends) {
+    const std::size_t read_from = read.size();  // this segment's bodies read
+    for (; bi < segment_end; ++bi) {
+      const NoteBody body = notes.bodies[bi];
       bool covered = false;
-      for (const NoteBody& r : read) covered |= body.b < r.e && r.b < body.e;
+      for (std::size_t r = read_from; r < read.size(); ++r)
+        covered |= body.b < notes.bodies[read[r]].e && notes.bodies[read[r]].b < body.e;
       if (covered) continue;
-      if (!sn.matches[bi]) sn.matches[bi] = role_matches(rules, role_words, text, body.b, body.e);
-      const std::vector<RoleMatch>& matches = *sn.matches[bi];
+      if (notes.match_begin[bi] == Notes::kNotYet) {
+        notes.match_begin[bi] = notes.matches.size();
+        role_matches(rules, filter, text, body.b, body.e, body.tail, notes.matches);
+        notes.match_end[bi] = notes.matches.size();
+        notes.readings.resize(notes.matches.size());
+      }
+      const std::span<const RoleMatch> matches = notes.matches_of(bi);
       if (matches.empty()) continue;
       if (body.tail) {
         // A sentence is a note only when a role keyword closes it.
@@ -747,52 +908,59 @@ Readings read_notes(const NormalizedText& nt, std::vector<SegmentNotes>& found, 
         for (const RoleMatch& m : matches) closes |= m.e == body.e;
         if (!closes) continue;
       }
-      Location loc = locate(doc, body.b);
       bool any = false;
-      std::vector<std::optional<Reading>>& readings = sn.readings[bi];
-      readings.resize(matches.size());
-      for (std::size_t mi = 0; mi < matches.size(); ++mi) {
-        const RoleMatch& m = matches[mi];
-        const RoleRule& rule = rules[static_cast<std::size_t>(m.rule)];
-        const bool from_right = rule.from_right;
-        std::optional<Reading>& reading = readings[mi];
-        if (!reading || reading->used_known) {
-          bool weak = weak_left(text, m.units_b, body.b, body.tail);
-          std::size_t units_e = from_right ? m.units_e : clip_at_keyword(text, m, matches);
+      for (std::size_t mi = notes.match_begin[bi]; mi < notes.match_end[bi]; ++mi) {
+        Notes::Reading& reading = notes.readings[mi];
+        if (!reading.done || reading.used_known) {
+          const RoleMatch& m = notes.matches[mi];
+          const bool from_right = rules[static_cast<std::size_t>(m.rule)].from_right;
+          const bool weak = weak_left(text, m.units_b, body.b, body.tail);
+          const std::size_t units_e = from_right ? m.units_e : clip_at_keyword(text, m, matches);
           const std::size_t consults = reader.consults();
-          reading = Reading{reader.read(reader.split(m.units_b, units_e, weak), from_right), {}, false};
-          reading->used_known = reader.consults() != consults;
-          if (!reading->kept.empty()) reading->names = reader.names(reading->kept, nt);
+          reading.begin = notes.pieces.size();
+          reader.read(m.units_b, units_e, weak, from_right, notes.pieces);
+          reading.end = notes.pieces.size();
+          reading.done = true;
+          reading.used_known = reader.consults() != consults;
         }
-        const std::vector<Piece>& kept = reading->kept;
-        if (kept.empty()) continue;
-        any = true;
-        const std::vector<std::string>& names = reading->names;
-        for (std::size_t i = 0; i < kept.size(); ++i) {
-          out.names.push_back(std::string_view(text).substr(kept[i].b, kept[i].e - kept[i].b));
-          if (rule.implementers) {
-            out.implementers.push_back({kept[i].b, names[i]});
-          } else if (loc.clause_index >= 0) {
-            auto& into = rule.support ? out.support : out.lead;
-            into[static_cast<std::size_t>(loc.clause_index)].push_back({kept[i].b, names[i]});
-            auto& note = out.note[static_cast<std::size_t>(loc.clause_index)];
-            if (note.first.empty()) note = {rule.rule.id, nt.quote(body.b, body.e)};
-          } else {
-            out.loose.push_back({{kept[i].b, names[i]}, rule.role});
-          }
-        }
+        any |= reading.end > reading.begin;
       }
-      if (any) read.push_back(body);
+      if (any) read.push_back(bi);
     }
   }
-  return out;
 }
 
-std::vector<std::string> ordered(std::vector<Found> v) {
-  std::stable_sort(v.begin(), v.end(), [](const Found& a, const Found& b) { return a.pos < b.pos; });
+// The innermost clause whose text holds pos, or -1 (locate()'s clause,
+// without its strings).
+int clause_at(const Document& doc, std::size_t pos) {
+  auto clause = std::upper_bound(doc.clauses.begin(), doc.clauses.end(), pos,
+                                 [](std::size_t p, const Clause& c) { return p < c.text_begin; });
+  int i = static_cast<int>(clause - doc.clauses.begin()) - 1;
+  while (i >= 0) {
+    const Clause& c = doc.clauses[static_cast<std::size_t>(i)];
+    if (pos < c.text_end) return i;
+    i = c.parent_index;
+  }
+  return -1;
+}
+
+// A name read for a clause (lead or support), for the document's
+// implementers, or outside every clause (loose).
+struct Named {
+  enum Kind : int { kLead, kSupport, kImplementers, kLoose } kind;
+  int clause;  // kLead, kSupport
+  std::size_t pos;
+  std::size_t name;         // in the list of names
+  const std::string* role;  // kLoose
+};
+
+// Names in text order, each once (the first place it is read).
+std::vector<std::string> ordered(std::vector<Named>::iterator b, std::vector<Named>::iterator e,
+                                 std::vector<std::string>& names) {
+  std::stable_sort(b, e, [](const Named& x, const Named& y) { return x.pos < y.pos; });
   std::vector<std::string> out;
-  for (const Found& f : v)
-    if (std::find(out.begin(), out.end(), f.name) == out.end()) out.push_back(f.name);
+  for (auto it = b; it != e; ++it)
+    if (std::find(out.begin(), out.end(), names[it->name]) == out.end()) out.push_back(std::move(names[it->name]));
   return out;
 }
 
@@ -800,42 +968,98 @@ std::vector<std::string> ordered(std::vector<Found> v) {
 
 void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& doc) {
   const Grammar::Impl& g = grammar.impl();
-  const RuleSet& notes = g.rule_set(kFile, "notes");
+  const RuleSet& notes_rules = g.rule_set(kFile, "notes");
   const RuleSet& roles = g.rule_set(kFile, "roles");
-  if (notes.rules.empty() || roles.rules.empty()) return;
+  if (notes_rules.rules.empty() || roles.rules.empty()) return;
+  const std::string& text = nt.text();
   Lexicon lex(g);
-  UnitReader reader(nt.text(), lex);
-  // Two passes: the second knows every name the first read, so a name glued
-  // to a sentence without any unit prefix can still be cut out. The regex work
-  // is shared; when the first pass never looked for a known name, the second
-  // would read exactly the same.
-  const std::shared_ptr<const RequiredWords> role_words = RequiredWords::of(roles.regexes());
-  std::vector<SegmentNotes> found = find_note_bodies(nt.text(), notes, roles, *role_words, doc);
+  UnitReader reader(text, lex);
+  const RoleFilter filter(roles, text);
+  Notes notes = find_note_bodies(text, notes_rules, doc);
   const std::vector<RoleRule> rules = role_rules(roles);
-  Readings r = read_notes(nt, found, rules, *role_words, reader, doc);
+  // Two passes: the second knows every name the first read, so a name glued
+  // to a sentence without any unit prefix can still be cut out. The regex
+  // work is shared, and so is every reading that did not look for a known
+  // name; when none did, the second pass would read exactly the same.
+  std::vector<std::size_t> read;
+  read_pass(text, notes, rules, filter, reader, read);
   if (reader.consulted_known()) {
-    std::sort(r.names.begin(), r.names.end());
-    r.names.erase(std::unique(r.names.begin(), r.names.end()), r.names.end());
-    reader.set_known(std::move(r.names));
-    r = read_notes(nt, found, rules, *role_words, reader, doc);
+    std::vector<std::string_view> known;
+    for (std::size_t bi : read)
+      for (std::size_t mi = notes.match_begin[bi]; mi < notes.match_end[bi]; ++mi)
+        for (const Piece& p : notes.pieces_of(mi)) known.push_back(std::string_view(text).substr(p.b, p.e - p.b));
+    std::sort(known.begin(), known.end());
+    known.erase(std::unique(known.begin(), known.end()), known.end());
+    reader.set_known(std::move(known));
+    read_pass(text, notes, rules, filter, reader, read);
   }
 
-  for (std::size_t i = 0; i < doc.clauses.size(); ++i) {
-    Clause& c = doc.clauses[i];
-    c.lead = ordered(r.lead[i]);
+  // The names, by where they go; each clause's first note for its rule and quote.
+  std::vector<Named> named;
+  std::vector<std::string> all_names;  // what `named` refers to
+  std::vector<const NoteBody*> first_note(doc.clauses.size(), nullptr);
+  std::vector<const std::string*> first_rule(doc.clauses.size(), nullptr);
+  std::vector<std::string> names;
+  for (std::size_t bi : read) {
+    const NoteBody& body = notes.bodies[bi];
+    const int clause = clause_at(doc, body.b);
+    for (std::size_t mi = notes.match_begin[bi]; mi < notes.match_end[bi]; ++mi) {
+      const std::span<const Piece> kept = notes.pieces_of(mi);
+      if (kept.empty()) continue;
+      const RoleRule& rule = rules[static_cast<std::size_t>(notes.matches[mi].rule)];
+      reader.names(kept, nt, names);
+      for (std::size_t i = 0; i < kept.size(); ++i) {
+        const std::size_t name = all_names.size();
+        all_names.push_back(std::move(names[i]));
+        if (rule.implementers) {
+          named.push_back({Named::kImplementers, -1, kept[i].b, name, nullptr});
+        } else if (clause >= 0) {
+          named.push_back({rule.support ? Named::kSupport : Named::kLead, clause, kept[i].b, name, nullptr});
+          const auto c = static_cast<std::size_t>(clause);
+          if (!first_note[c]) {
+            first_note[c] = &body;
+            first_rule[c] = &rule.rule.id;
+          }
+        } else {
+          named.push_back({Named::kLoose, -1, kept[i].b, name, &rule.role});
+        }
+      }
+    }
+  }
+  // Grouped by kind and clause, in the order read within each group.
+  std::vector<Named> loose;
+  for (const Named& n : named)
+    if (n.kind == Named::kLoose) loose.push_back(n);
+  std::stable_sort(named.begin(), named.end(), [](const Named& x, const Named& y) {
+    return x.kind != y.kind ? x.kind < y.kind : x.clause < y.clause;
+  });
+  for (Clause& c : doc.clauses) {
+    c.lead.clear();
     c.support.clear();
-    for (const std::string& s : ordered(r.support[i]))
-      if (std::find(c.lead.begin(), c.lead.end(), s) == c.lead.end()) c.support.push_back(s);
+  }
+  doc.implementers.clear();
+  for (auto it = named.begin(); it != named.end();) {
+    auto end = it;
+    while (end != named.end() && end->kind == it->kind && end->clause == it->clause) ++end;
+    if (it->kind == Named::kLead) {
+      doc.clauses[static_cast<std::size_t>(it->clause)].lead = ordered(it, end, all_names);
+    } else if (it->kind == Named::kSupport) {
+      Clause& c = doc.clauses[static_cast<std::size_t>(it->clause)];
+      for (std::string& s : ordered(it, end, all_names))
+        if (std::find(c.lead.begin(), c.lead.end(), s) == c.lead.end()) c.support.push_back(std::move(s));
+    } else if (it->kind == Named::kImplementers) {
+      doc.implementers = ordered(it, end, all_names);
+    }
+    it = end;
   }
   for (std::size_t i = 0; i < doc.clauses.size(); ++i) {
-    doc.clauses[i].units_rule = r.note[i].first;
-    doc.clauses[i].units_quote = r.note[i].second;
+    doc.clauses[i].units_rule = first_rule[i] ? *first_rule[i] : std::string();
+    doc.clauses[i].units_quote = first_note[i] ? nt.quote(first_note[i]->b, first_note[i]->e) : std::string();
   }
-  doc.implementers = ordered(r.implementers);
   doc.units.clear();
-  for (const auto& [found, role] : r.loose) {
-    Location loc = locate(doc, found.pos);
-    doc.units.push_back({found.name, role, nt.position(found.pos).line, loc.section});
+  for (const Named& n : loose) {
+    Location loc = locate(doc, n.pos);
+    doc.units.push_back({all_names[n.name], *n.role, nt.position(n.pos).line, loc.section});
   }
 }
 

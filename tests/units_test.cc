@@ -235,6 +235,39 @@ TEST_CASE("MatchGroups reads a lazy loop of alternatives at the head, and the gr
   check_groups_like_re2("(?P<g>(?:a|[b-d]|x[^y]*y)+?)(?P<k>yz|c)", {"g", "k"}, {"abcyz", "xcyzcyz", "xyyz", "axcyc"});
 }
 
+TEST_CASE("MatchGroups reads a lazy head's end from the rest's place before the match's end, as RE2 captures it") {
+  // The rest spans the match's tail from its leftmost place on the loop's
+  // chain; a place inside a parenthesised insertion is none, nor is one
+  // the rest reaches only with a `$` the cut text would fake.
+  check_groups_like_re2("(?P<units>(?:[^;:。()]|\\([^()]{1,12}\\))+?)等?(?P<kw>按职责分工负责|分工负责|负责)",
+                        {"units", "kw"},
+                        {"A(B按职责分工负责)按职责分工负责", "A(按职责)分工负责", "A等分工负责;B负责", "(A负责)"});
+  check_groups_like_re2("(?P<units>(?:[^;:。()]|\\([^()]{1,12}\\))+?)(?P<kw>牵头)(?:$|[,;、])", {"units", "kw"},
+                        {"A牵头,B牵头", "A(牵头,)牵头、", "A牵头牵头"});
+  check_groups_like_re2("(?P<g>[^;]+?)(?P<k>ab|b)\\b", {"g", "k"}, {"xab b", "xabab;cb", "a b"});
+  // A rest that can also span the match's tail from inside an insertion.
+  check_groups_like_re2("(?P<units>(?:[^;()]|\\([^()]{1,12}\\))+?)(?P<kw>负责[^;]*)", {"units", "kw"},
+                        {"A(负责)负责x", "A(B负责)C负责;D", "(负责)负责"});
+}
+
+TEST_CASE("MatchGroups reads a group closing the pattern from its head's parse, as RE2 captures it") {
+  const std::string label =
+      "(?P<kw>(?:牵头|责任|主办|主责|主体责任|负责)(?:单位|部门))(?:[:】)]|\\s)*(?P<units>(?:[^;:。!?()〔〕【】\\n]|"
+      "\\([^()\\n]{1,12}\\))+)";
+  check_groups_like_re2(label, {"kw", "units"},
+                        {"(牵头单位:市生态环境局、市委办)", "责任单位: 市发改委;负责部门】县局", "主体责任单位  ", "牵头单位:"});
+  // The head's own first parse leaves the group nothing it can span: the
+  // match took another one.
+  check_groups_like_re2("(?P<k>ab|a)(?P<g>bc)", {"k", "g"}, {"abc", "xababc"});
+  check_groups_like_re2("(?P<k>a*)(?P<g>a+)", {"k", "g"}, {"aaa", "a", "baab"});
+  check_groups_like_re2("(?P<k>a|ab)(?P<g>b*)$", {"k", "g"}, {"abb", "ab", "a"});
+  // Flags at the head's top reach into the group: no shape, the same groups.
+  check_groups_like_re2("(?i)x(?P<g>a+)", {"g"}, {"xAa", "XA"});
+  // A group inside the closing one, and one the head does not hold.
+  check_groups_like_re2("a(?P<g>b(?P<h>c+))", {"g", "h"}, {"abcc abc"});
+  check_groups_like_re2("(?P<k>a)?(?P<g>b)", {"k", "g"}, {"ab b"});
+}
+
 TEST_CASE("MatchGroups falls back to RE2's capture for other shapes") {
   // A loop that can end at two places after one iteration ("a" and "ab").
   check_groups_like_re2("(?P<g>(?:ab|a)+?)(?P<k>bc|c)", {"g", "k"}, {"abc", "aabc", "ababc"});
@@ -271,4 +304,38 @@ TEST_CASE("RequiredWords needs a word of each of a rule's clauses") {
   CHECK(words->may_match("各单位【要求】") == 0b00);
   CHECK(words->may_match("【牵头") == 0b00);
   CHECK(words->may_match("") == 0);
+}
+
+// Every units rule on real plans and on random texts of its characters:
+// the groups read from each whole match are RE2's own.
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "grammar_internal.h"
+#include "plancmp/normalize.h"
+#include "test_support.h"
+
+TEST_CASE("units rules' groups read from the match agree with RE2's capture") {
+  const Grammar::Impl& g = Grammar::builtin()->impl();
+  std::vector<std::string> texts = {"【责任单位】市发改委、市财政局。[牵头部门]县局", "各区县政府负责落实",
+                                    "市环保局牵头,各县(市、区)人民政府落实"};
+  for (const auto& entry : std::filesystem::directory_iterator(PLANCMP_SOURCE_DIR "/corpus")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    texts.push_back(NormalizedText::build(std::string(std::istreambuf_iterator<char>(in), {})).text());
+  }
+  const char* const tokens[] = {"市", "局", "县", "(", ")", "(", "、", ",", ";", ":", "。", "牵头", "负责", "落实",
+                                "配合", "单位", "部门", "按职责分工负责", "等", "各", "〔", "〕", "【", "】", " ",
+                                "参与", "下同", "具体", "实施", "分工负责", "主体责任", "a"};
+  plancmp_test::Lcg rng{20261126};
+  for (int i = 0; i < 400; ++i) {
+    std::string t;
+    for (unsigned n = rng.next(24); n > 0; --n) t += tokens[rng.next(std::size(tokens))];
+    texts.push_back(t);
+  }
+  for (const char* set : {"notes", "roles"})
+    for (const PatternRule& r : g.rule_set("units.yaml", set).rules) {
+      CAPTURE(r.id);
+      CHECK(plancmp_test::check_groups_like_re2(*r.re, {"units", "kw", "body"}, texts) > 0);
+    }
 }

@@ -1,0 +1,47 @@
+// What src/units.cc reads from the units rules' patterns to spare RE2
+// searches (private to src/). Each answer is exact or errs on the side of
+// searching: a pattern these scans do not follow gets no shortcut.
+#pragma once
+#include <cstddef>
+#include <string>
+
+#include <re2/re2.h>
+
+namespace plancmp::units {
+
+// Does every match of the pattern end at the end of the text: a `$` closes
+// it, outside any alternation, and no (?m) makes it a line's end? In doubt
+// (a pattern this scan does not follow): false.
+bool ends_at_text_end(const RE2& re);
+
+// The literal every match of the pattern opens with ("(" for
+// `\((?P<body>…)\)`), from RE2's PossibleMatchRange (every match lies
+// between its min and max); empty when there is none.
+std::string opening_literal(const RE2& re);
+
+// The two above, worked out once per process for each pattern.
+struct PatternFacts {
+  std::string opening;       // opening_literal
+  bool ends_at_end = false;  // ends_at_text_end
+};
+const PatternFacts& facts_of(const RE2& re);
+
+// `(?:pattern)$`, built once per process: does a match end at the end of a
+// text? RE2 tells with its reverse DFA alone, from the end, stopping at the
+// first match it sees. Null when it cannot be built.
+const RE2* to_end_of(const RE2& re);
+
+// The leftmost match of re in input[from, end), the whole match only. A
+// match anchored at `from` is the leftmost when there is one, and needs
+// only RE2's forward DFA: tried first (`anchor_first`), the unanchored
+// search (which runs the reverse DFA too, for the start) only when it
+// fails. Callers try it where a match mostly starts (a note rule's opening
+// literal, where a role rule's scan stands); not for a pattern that ends
+// with `$`, whose unanchored search is the reverse DFA alone, from the end.
+inline bool leftmost_match(const RE2& re, const re2::StringPiece& input, std::size_t from, std::size_t end,
+                           bool anchor_first, re2::StringPiece* whole) {
+  return (anchor_first && re.Match(input, from, end, RE2::ANCHOR_START, whole, 1)) ||
+         re.Match(input, from, end, RE2::UNANCHORED, whole, 1);
+}
+
+}  // namespace plancmp::units
