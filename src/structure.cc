@@ -304,6 +304,19 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     const int other_i = other_parent.i, other_v = other_parent.v;
     double best_score = kNegInf;  // the row's best state (its lowest number among equals)
     int best_v = -1;
+    // Writes the row's k-th state and lets it join the row's best and the
+    // running bests of its number.
+    auto settle = [&](std::size_t k, int v, double score, int prev_i, int prev_v) {
+      row_states[k] = {v, score, {prev_i, prev_v}};
+      if (score >= best_score) {
+        best_score = score;
+        best_v = v;
+      }
+      if (score > col[v].score) {
+        col[v] = {score, j};
+        gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
+      }
+    };
     // The state reading number v at weight w, k-th of the row.
     auto step = [&](std::size_t k, int v, double w) {
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
@@ -333,15 +346,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         prev_i = other_i;
         prev_v = other_v;
       }
-      row_states[k] = {v, score, {prev_i, prev_v}};
-      if (score >= best_score) {
-        best_score = score;
-        best_v = v;
-      }
-      if (score > col[v].score) {
-        col[v] = {score, j};
-        gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
-      }
+      settle(k, v, score, prev_i, prev_v);
     };
     // By number downwards, so each state joins the running bests at once: a
     // state reads only the bests of lower numbers, which the row has not
@@ -383,15 +388,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
           prev_i = other_i;
           prev_v = other_v;
         }
-        row_states[k] = {v, score, {prev_i, prev_v}};
-        if (score >= best_score) {
-          best_score = score;
-          best_v = v;
-        }
-        if (score > col[v].score) {
-          col[v] = {score, j};
-          gap.raise(static_cast<std::size_t>(v), score + kMissingPenalty * static_cast<double>(v));
-        }
+        settle(k, v, score, prev_i, prev_v);
       }
       for (++k; k-- > 0;) step(k, static_cast<int>(k) + 1, w);
     }

@@ -289,38 +289,27 @@ class UnitReader {
     int depth = 0;
     for (std::size_t i = p.b; i < p.e;) {
       const std::size_t at = i;
-      char32_t c = utf8::next(t_, i);
-      if (++n > kMaxUnitChars) return false;
-      if (c == U'(') {
-        ++depth;
-      } else if (c == U')') {
-        if (--depth < 0) return false;
-      } else if (c < 0x80) {
-        if (!((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'))) return false;
-      } else if (is_cjk_punct(c) && depth == 0) {
-        return false;
-      }
+      if (++n > kMaxUnitChars || !plausible_char(utf8::next(t_, i), depth)) return false;
       if (banned.word_at(t_, at, p.e)) return false;
     }
     return n >= 2 && depth == 0;
+  }
+  // One character of a name, read left to right with the parenthesis depth
+  // so far: ASCII letters, CJK characters, and CJK punctuation only inside
+  // parentheses; a ")" without its "(" ends the name.
+  static bool plausible_char(char32_t c, int& depth) {
+    if (c == U'(') return ++depth, true;
+    if (c == U')') return --depth >= 0;
+    if (c < 0x80) return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
+    return !(is_cjk_punct(c) && depth == 0);
   }
   // plausible() as it reads with words of a byte among not_in_unit.
   bool plausible_slow(const Piece& p) const {
     std::size_t n = chars(p);
     if (n < 2 || n > kMaxUnitChars) return false;
     int depth = 0;
-    for (std::size_t i = p.b; i < p.e;) {
-      char32_t c = utf8::next(t_, i);
-      if (c == U'(') {
-        ++depth;
-      } else if (c == U')') {
-        if (--depth < 0) return false;
-      } else if (c < 0x80) {
-        if (!((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'))) return false;
-      } else if (is_cjk_punct(c) && depth == 0) {
-        return false;
-      }
-    }
+    for (std::size_t i = p.b; i < p.e;)
+      if (!plausible_char(utf8::next(t_, i), depth)) return false;
     if (depth != 0) return false;
     return !lex_.not_in_unit_index.any_in(t_.substr(p.b, p.e - p.b));
   }
