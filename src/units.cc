@@ -965,7 +965,9 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   UnitReader reader(text, lex);
   const RoleFilter filter(roles, text);
   Notes notes = find_note_bodies(text, notes_rules, doc);
-  const std::vector<RoleRule> rules = role_rules(roles);
+  // The role rules' derived helpers are built once per process, but not
+  // for a text without a note (start-up of a run over such files stays cheap).
+  const std::vector<RoleRule> rules = notes.bodies.empty() ? std::vector<RoleRule>{} : role_rules(roles);
   // Two passes: the second knows every name the first read, so a name glued
   // to a sentence without any unit prefix can still be cut out. The regex
   // work is shared, and so is every reading that did not look for a known
