@@ -93,6 +93,16 @@ class ByteSetScanner {
     return has;
   }
 
+  // The bytes p[i, n) (fewer than 64, i a multiple of 64) byte by byte, for
+  // the vector marks' last step.
+  void mark_rest(const char* p, std::size_t i, std::size_t n, std::uint64_t* bits) const {
+    if (i == n) return;
+    std::uint64_t last = 0;
+    for (std::size_t k = i; k < n; ++k)
+      if (set_[static_cast<unsigned char>(p[k])]) last |= std::uint64_t{1} << (k - i);
+    bits[i / 64] = last;
+  }
+
   // mark() thirty-two bytes a step.
   __attribute__((target("avx2"))) static std::uint64_t block32(const char* q, __m256i lo_table, __m256i hi_table) {
     const __m256i low_nibble = _mm256_set1_epi8(0x0F);
@@ -111,11 +121,7 @@ class ByteSetScanner {
     std::size_t i = 0;
     for (; i + 64 <= n; i += 64)
       bits[i / 64] = block32(p + i, lo_table, hi_table) | block32(p + i + 32, lo_table, hi_table) << 32;
-    if (i == n) return;
-    std::uint64_t last = 0;  // the rest, byte by byte
-    for (std::size_t k = i; k < n; ++k)
-      if (set_[static_cast<unsigned char>(p[k])]) last |= std::uint64_t{1} << (k - i);
-    bits[i / 64] = last;
+    mark_rest(p, i, n, bits);
   }
 
   // The set's bytes among the sixteen at q, a bit each.
@@ -137,11 +143,7 @@ class ByteSetScanner {
     for (; i + 64 <= n; i += 64)
       bits[i / 64] = block(p + i, lo_table, hi_table) | block(p + i + 16, lo_table, hi_table) << 16 |
                      block(p + i + 32, lo_table, hi_table) << 32 | block(p + i + 48, lo_table, hi_table) << 48;
-    if (i == n) return;
-    std::uint64_t last = 0;  // the rest, byte by byte
-    for (std::size_t k = i; k < n; ++k)
-      if (set_[static_cast<unsigned char>(p[k])]) last |= std::uint64_t{1} << (k - i);
-    bits[i / 64] = last;
+    mark_rest(p, i, n, bits);
   }
 #endif
 

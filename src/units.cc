@@ -80,42 +80,62 @@ class KeyBits {
   bool all_ = false;
 };
 
-// A list of words, indexed by their first two bytes, to ask "does any occur
-// in this short span" by checking each position against the few words that
-// can start there (rather than one find() per word).
-class WordIndex {
+// A list's words by their first (or last) two bytes, sorted: the few words
+// a two-byte key can belong to, found by binary search. A word of under two
+// bytes has no key: has_short_words() tells the caller to compare them all.
+class KeyedWords {
  public:
-  explicit WordIndex(const std::vector<std::string>& words) : words_(words), first_keys_(words, false) {
+  KeyedWords(const std::vector<std::string>& words, bool last) {
     for (const std::string& w : words) {
       if (w.size() < 2) {
-        short_word_ = true;
+        short_words_ = true;
         continue;
       }
-      keyed_.emplace_back(key2(w, 0), w);
+      keyed_.emplace_back(key2(w, last ? w.size() - 2 : 0), w);
     }
     std::sort(keyed_.begin(), keyed_.end());
   }
-
-  // May one of the words start at s[i]?
-  bool may_start(std::string_view s, std::size_t i) const { return first_keys_.may_start(s, i); }
-  // Is there a word of under two bytes (which may_start() and word_at() do not index)?
-  bool has_short_words() const { return short_word_; }
-  // Does one of the (indexed) words start at s[i] and end by s[end]?
-  bool word_at(std::string_view s, std::size_t i, std::size_t end) const {
-    if (i + 2 > end || !first_keys_.has(key2(s, i))) return false;
-    const std::uint16_t k = key2(s, i);
+  bool has_short_words() const { return short_words_; }
+  // Does `test` hold for one of the words keyed k?
+  template <class Test>
+  bool any(std::uint16_t k, Test&& test) const {
     auto it = std::lower_bound(keyed_.begin(), keyed_.end(), k,
                                [](const std::pair<std::uint16_t, std::string_view>& a, std::uint16_t v) {
                                  return a.first < v;
                                });
     for (; it != keyed_.end() && it->first == k; ++it)
-      if (i + it->second.size() <= end && same_bytes(s.data() + i, it->second.data(), it->second.size())) return true;
+      if (test(it->second)) return true;
     return false;
+  }
+
+ private:
+  std::vector<std::pair<std::uint16_t, std::string_view>> keyed_;
+  bool short_words_ = false;
+};
+
+// A list of words, indexed by their first two bytes, to ask "does any occur
+// in this short span" by checking each position against the few words that
+// can start there (rather than one find() per word).
+class WordIndex {
+ public:
+  explicit WordIndex(const std::vector<std::string>& words)
+      : words_(words), keyed_(words, false), first_keys_(words, false) {}
+
+  // May one of the words start at s[i]?
+  bool may_start(std::string_view s, std::size_t i) const { return first_keys_.may_start(s, i); }
+  // Is there a word of under two bytes (which may_start() and word_at() do not index)?
+  bool has_short_words() const { return keyed_.has_short_words(); }
+  // Does one of the (indexed) words start at s[i] and end by s[end]?
+  bool word_at(std::string_view s, std::size_t i, std::size_t end) const {
+    if (i + 2 > end || !first_keys_.has(key2(s, i))) return false;
+    return keyed_.any(key2(s, i), [&](std::string_view w) {
+      return i + w.size() <= end && same_bytes(s.data() + i, w.data(), w.size());
+    });
   }
 
   // Does any of the words occur in s?
   bool any_in(std::string_view s) const {
-    if (short_word_) {
+    if (keyed_.has_short_words()) {
       for (const auto& w : words_)
         if (s.find(w) != std::string_view::npos) return true;
       return false;
@@ -123,22 +143,16 @@ class WordIndex {
     for (std::size_t i = 0; i + 1 < s.size(); ++i) {
       const std::uint16_t k = key2(s, i);
       // Most positions start no word: one bit tells.
-      if (!first_keys_.has(k)) continue;
-      auto it = std::lower_bound(keyed_.begin(), keyed_.end(), k,
-                                 [](const std::pair<std::uint16_t, std::string_view>& a, std::uint16_t v) {
-                                   return a.first < v;
-                                 });
-      for (; it != keyed_.end() && it->first == k; ++it)
-        if (s.compare(i, it->second.size(), it->second) == 0) return true;
+      if (first_keys_.has(k) && keyed_.any(k, [&](std::string_view w) { return s.compare(i, w.size(), w) == 0; }))
+        return true;
     }
     return false;
   }
 
  private:
   const std::vector<std::string>& words_;
-  std::vector<std::pair<std::uint16_t, std::string_view>> keyed_;  // sorted
+  KeyedWords keyed_;
   KeyBits first_keys_;
-  bool short_word_ = false;  // a word of under two bytes: plain find()s
 };
 
 // A list of words indexed by their last two bytes, to ask "does one of
@@ -146,40 +160,24 @@ class WordIndex {
 // word).
 class EndingIndex {
  public:
-  explicit EndingIndex(const std::vector<std::string>& words) : words_(words), last_keys_(words, true) {
-    for (const std::string& w : words) {
-      if (w.size() < 2) {
-        short_word_ = true;
-        continue;
-      }
-      keyed_.emplace_back(key2(w, w.size() - 2), w);
-    }
-    std::sort(keyed_.begin(), keyed_.end());
-  }
+  explicit EndingIndex(const std::vector<std::string>& words)
+      : words_(words), keyed_(words, true), last_keys_(words, true) {}
 
   // Does one of the words end at s[end] and start at or after s[begin]?
   bool ends_at(std::string_view s, std::size_t end, std::size_t begin) const {
-    if (short_word_) {
+    if (keyed_.has_short_words()) {
       for (const std::string& w : words_)
         if (ends_with_at(s, end, begin, w)) return true;
       return false;
     }
     if (!last_keys_.may_end(s, end, begin)) return false;
-    const std::uint16_t k = key2(s, end - 2);
-    auto it = std::lower_bound(keyed_.begin(), keyed_.end(), k,
-                               [](const std::pair<std::uint16_t, std::string_view>& a, std::uint16_t v) {
-                                 return a.first < v;
-                               });
-    for (; it != keyed_.end() && it->first == k; ++it)
-      if (ends_with_at(s, end, begin, it->second)) return true;
-    return false;
+    return keyed_.any(key2(s, end - 2), [&](std::string_view w) { return ends_with_at(s, end, begin, w); });
   }
 
  private:
   const std::vector<std::string>& words_;
-  std::vector<std::pair<std::uint16_t, std::string_view>> keyed_;  // sorted
+  KeyedWords keyed_;
   KeyBits last_keys_;
-  bool short_word_ = false;  // a word of under two bytes: each compared
 };
 
 struct Lexicon {
