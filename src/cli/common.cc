@@ -3,6 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <optional>
 #include <ostream>
 #include <thread>
@@ -16,7 +20,25 @@
 
 namespace plancmp::cli {
 
+namespace {
+
+// Each document allocates a few buffers of 1-15 times its size and frees them
+// before the next. glibc serves blocks over 128 KiB with mmap and hands freed
+// memory back to the kernel, so every document paid for its pages again
+// (about 64 page faults per 100 KB plan, a tenth of the batch's time). Keeping
+// up to 32 MiB blocks and 64 MiB of free heap lets the next document reuse
+// them; the peak stays what one document needs.
+void keep_freed_memory_for_reuse() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
+
+}  // namespace
+
 bool make_extract_options(const ReadFlags& flags, ExtractOptions& options, std::ostream& err) {
+  keep_freed_memory_for_reuse();
   options.decode.encoding_override = flags.encoding;
   options.decode.max_input_bytes = static_cast<std::size_t>(flags.max_input_mb * (1 << 20));
   options.max_numbering_states = flags.max_numbering_states;
