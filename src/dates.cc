@@ -16,6 +16,7 @@
 #include <re2/re2.h>
 
 #include "grammar_internal.h"
+#include "line_rules.h"
 #include "plancmp/extract.h"
 #include "utf8_util.h"
 
@@ -130,6 +131,12 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
   std::vector<std::optional<DateGroups>> groups(rules.rules.size());  // of the rules that matched
   std::vector<re2::StringPiece> g;
   if (lines && !lines->usable) lines = nullptr;
+  // Where the narrow rules can match, when match_lines() found out (its
+  // windows come from the joint set's rules, the dates rules first).
+  const LineWindows* windows = nullptr;
+  if (lines && !lines->window_begin.empty())
+    if (const Grammar::Impl::LineSet* joint = grammar.impl().line_set()) windows = joint->windows.get();
+  std::vector<ByteSpan> runs;
   std::vector<int> listed;
   for (std::size_t pb = 0, line = 0; pb < text.size(); ++line) {
     std::size_t pe = text.find('\n', pb);
@@ -143,19 +150,39 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
       std::optional<DateGroups>& dg = groups[static_cast<std::size_t>(idx)];
       if (!dg) dg.emplace(re);
       g.resize(static_cast<std::size_t>(dg->count));
+      // The places of the paragraph where the rule can match: the line's
+      // windows (from the first place in each where a match can open), else
+      // all of it. A match lies in one window, so a search that stops at a
+      // window's end finds what one over the whole paragraph would (RE2
+      // reads the context past it).
+      runs.clear();
+      const bool narrow = windows && windows->narrow(static_cast<std::size_t>(idx));
+      if (narrow) {
+        for (std::size_t w = lines->window_begin[line]; w < lines->window_begin[line + 1]; ++w) {
+          const ByteSpan window = lines->windows[w];
+          const std::size_t start = windows->rule_start(static_cast<std::size_t>(idx), text, window);
+          if (start != std::string_view::npos) runs.push_back({start - pb, std::min(window.second - pb, para.size())});
+        }
+      } else {
+        runs.push_back({0, para.size()});
+      }
       std::size_t pos = 0;
-      while (pos <= para.size() && re.Match(re2::StringPiece(para.data(), para.size()), pos,
-                                            para.size(), RE2::UNANCHORED, g.data(), dg->count)) {
-        const re2::StringPiece* span = &g[0];
-        if (dg->q >= 0 && g[static_cast<std::size_t>(dg->q)].data()) span = &g[static_cast<std::size_t>(dg->q)];
-        Candidate c{static_cast<std::size_t>(span->data() - text.data()), 0, idx};
-        c.end = c.begin + span->size();
-        if (read_date(*dg, g.data(), c) && c.end > c.begin) cands.push_back(c);
-        std::size_t next = static_cast<std::size_t>(g[0].data() - para.data()) + g[0].size();
-        // Rescan from inside the match: another rule's phrase may start there,
-        // and this rule's own next phrase may share a context character.
-        std::size_t inner = static_cast<std::size_t>(span->data() - para.data()) + 1;
-        pos = std::max(pos + 1, std::min(next, inner));
+      for (const auto& [run_begin, run_end] : runs) {
+        pos = std::max(pos, run_begin);
+        // (A narrow rule's match is never empty: none at a run's end.)
+        while ((pos < run_end || (pos == run_end && !narrow)) && re.Match(re2::StringPiece(para.data(), para.size()), pos, run_end,
+                                          RE2::UNANCHORED, g.data(), dg->count)) {
+          const re2::StringPiece* span = &g[0];
+          if (dg->q >= 0 && g[static_cast<std::size_t>(dg->q)].data()) span = &g[static_cast<std::size_t>(dg->q)];
+          Candidate c{static_cast<std::size_t>(span->data() - text.data()), 0, idx};
+          c.end = c.begin + span->size();
+          if (read_date(*dg, g.data(), c) && c.end > c.begin) cands.push_back(c);
+          std::size_t next = static_cast<std::size_t>(g[0].data() - para.data()) + g[0].size();
+          // Rescan from inside the match: another rule's phrase may start there,
+          // and this rule's own next phrase may share a context character.
+          std::size_t inner = static_cast<std::size_t>(span->data() - para.data()) + 1;
+          pos = std::max(pos + 1, std::min(next, inner));
+        }
       }
     }
     pb = pe + 1;
