@@ -467,10 +467,10 @@ LineRules match_lines(const NormalizedText& nt, const Grammar& grammar) {
     if (joint->set->Match(re2::StringPiece(input.data(), input.size()), &hits, &error)) {
       std::sort(hits.begin(), hits.end());
       const auto first_value = static_cast<int>(joint->dates);
-      for (int h : hits) {
-        if (h < first_value) dates.push_back(h);
-        else values.push_back(h - first_value);
-      }
+      const auto split = std::lower_bound(hits.begin(), hits.end(), first_value);
+      dates.assign(hits.begin(), split);
+      values.reserve(static_cast<std::size_t>(hits.end() - split));
+      for (auto h = split; h != hits.end(); ++h) values.push_back(*h - first_value);
     } else if (error.kind != RE2::Set::kNoError) {
       // The joint DFA gave up on this line: each set answers for itself.
       dates = g.rule_set(kDatesFile, "dates").matching(line);
