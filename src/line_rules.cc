@@ -3,6 +3,7 @@
 #include "line_rules.h"
 
 #include <algorithm>
+#include <cctype>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -22,31 +23,56 @@ namespace {
 
 constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max();
 
-// pattern_shape() by recursive descent; failure through ok_.
-class ShapeReader {
+bool subset(const CharSet& a, const CharSet& b) {
+  for (const auto& [lo, hi] : a.ranges()) {
+    const auto& r = b.ranges();
+    auto it = std::upper_bound(r.begin(), r.end(), lo, [](char32_t x, const auto& range) { return x < range.first; });
+    if (it == r.begin() || std::prev(it)->second < hi) return false;
+  }
+  return true;
+}
+
+bool disjoint_sets(const CharSet& a, const CharSet& b) {
+  auto x = a.ranges().begin(), y = b.ranges().begin();
+  while (x != a.ranges().end() && y != b.ranges().end()) {
+    if (x->second < y->first) ++x;
+    else if (y->second < x->first) ++y;
+    else return false;
+  }
+  return true;
+}
+
+// pattern_anchors() by recursive descent: a summary of each piece of the
+// pattern as to the anchor characters (failure through ok_).
+class AnchorReader {
  public:
-  explicit ShapeReader(std::string_view p) : p_(p) {}
-  std::optional<PatternShape> read() {
+  // Of a piece of the pattern: the most characters it matches; whether a
+  // match of it may or must hold an anchor; and, over its matches holding
+  // one, the most characters before and after the first anchor in it
+  // (before_first, after_first) and the last (before_last, after_last).
+  struct Shape {
+    std::size_t max = 0;
+    bool may = false, must = false;
+    std::size_t before_first = 0, after_first = 0, before_last = 0, after_last = 0;
+  };
+
+  AnchorReader(std::string_view p, const CharSet& anchors) : p_(p), anchors_(anchors) {
+    // Case folding is not followed: under (?i) every character may be an anchor.
+    for (std::size_t i = p.find("(?"); i != std::string_view::npos; i = p.find("(?", i + 2)) {
+      const std::size_t stop = p.find_first_of(":)", i);
+      if (p.substr(i + 2, stop == std::string_view::npos ? std::string_view::npos : stop - i - 2).find('i') !=
+          std::string_view::npos)
+        fold_ = true;
+    }
+  }
+  std::optional<Shape> read() {
     const Shape s = alternation();
     if (!ok_ || i_ != p_.size()) return std::nullopt;
-    PatternShape out;
-    if (s.max != kUnbounded) out.max_chars = s.max;
-    out.digit = s.digit;
-    return out;
+    return s;
   }
 
  private:
-  // Of a piece of the pattern: the most characters it matches, and whether
-  // it always matches an ASCII digit.
-  struct Shape {
-    std::size_t max = 0;
-    bool digit = false;
-  };
   static std::size_t add(std::size_t a, std::size_t b) { return a == kUnbounded || b == kUnbounded ? kUnbounded : a + b; }
-  static std::size_t times(std::size_t a, std::size_t n) {
-    if (a == 0 || n == 0) return 0;
-    return a == kUnbounded || n == kUnbounded || a > (1u << 20) / n ? kUnbounded : a * n;
-  }
   bool at_end() const { return i_ >= p_.size(); }
   Shape fail() {
     ok_ = false;
@@ -54,22 +80,66 @@ class ShapeReader {
     return {};
   }
 
+  // X then Y.
+  static Shape then(const Shape& x, const Shape& y) {
+    Shape s{add(x.max, y.max), x.may || y.may, x.must || y.must};
+    auto take = [](std::size_t& to, std::size_t v) { to = std::max(to, v); };
+    if (x.may) {  // the first anchor in x; the last in x when y may hold none
+      take(s.before_first, x.before_first);
+      take(s.after_first, add(x.after_first, y.max));
+      if (!y.must) {
+        take(s.before_last, x.before_last);
+        take(s.after_last, add(x.after_last, y.max));
+      }
+    }
+    if (y.may) {  // the last anchor in y; the first in y when x may hold none
+      take(s.before_last, add(x.max, y.before_last));
+      take(s.after_last, y.after_last);
+      if (!x.must) {
+        take(s.before_first, add(x.max, y.before_first));
+        take(s.after_first, y.after_first);
+      }
+    }
+    return s;
+  }
+
+  // X or Y.
+  static Shape either(const Shape& x, const Shape& y) {
+    Shape s{std::max(x.max, y.max), x.may || y.may, x.must && y.must};
+    for (const Shape* b : {&x, &y}) {
+      if (!b->may) continue;
+      s.before_first = std::max(s.before_first, b->before_first);
+      s.after_first = std::max(s.after_first, b->after_first);
+      s.before_last = std::max(s.before_last, b->before_last);
+      s.after_last = std::max(s.after_last, b->after_last);
+    }
+    return s;
+  }
+
+  // X repeated min to max times (max kUnbounded: no end).
+  static Shape repeated(const Shape& x, std::size_t min, std::size_t max) {
+    if (max != kUnbounded && max <= 1000) {
+      Shape s;
+      for (std::size_t k = 0; k < max; ++k) s = then(s, k < min ? x : either(x, Shape{}));
+      return s;
+    }
+    Shape s{x.max == 0 ? 0 : kUnbounded, x.may, x.must && min > 0};
+    if (x.may) s.before_first = s.after_first = s.before_last = s.after_last = kUnbounded;
+    return s;
+  }
+
   Shape alternation() {
     Shape s = sequence();
     while (ok_ && !at_end() && p_[i_] == '|') {
       ++i_;
-      const Shape other = sequence();
-      s = {std::max(s.max, other.max), s.digit && other.digit};
+      s = either(s, sequence());
     }
     return s;
   }
 
   Shape sequence() {
     Shape s;
-    while (ok_ && !at_end() && p_[i_] != '|' && p_[i_] != ')') {
-      const Shape item = quantified(atom());
-      s = {add(s.max, item.max), s.digit || item.digit};
-    }
+    while (ok_ && !at_end() && p_[i_] != '|' && p_[i_] != ')') s = then(s, quantified(atom()));
     return s;
   }
 
@@ -77,19 +147,17 @@ class ShapeReader {
   Shape quantified(Shape item) {
     while (ok_ && !at_end()) {
       const char c = p_[i_];
-      if (c == '?' || c == '*') {
+      std::size_t min = 0, max = kUnbounded;
+      if (c == '?' || c == '*' || c == '+') {
         ++i_;
-        item = {c == '*' ? times(item.max, kUnbounded) : item.max, false};
-      } else if (c == '+') {
-        ++i_;
-        item.max = times(item.max, kUnbounded);
+        if (c == '?') max = 1;
+        if (c == '+') min = 1;
       } else if (c == '{') {
-        std::size_t min = 0, max = 0;
         if (!repetition(min, max)) return fail();
-        item = {times(item.max, max), item.digit && min > 0};
       } else {
         break;
       }
+      item = repeated(item, min, max);
       if (!at_end() && p_[i_] == '?') ++i_;  // lazy
     }
     return item;
@@ -107,7 +175,7 @@ class ShapeReader {
     const std::string_view high = comma == std::string_view::npos ? low : body.substr(comma + 1);
     if (low.empty() || !number(low, min) || (!high.empty() && !number(high, max))) return false;
     if (high.empty()) max = kUnbounded;
-    return true;
+    return min <= max;
   }
   static bool number(std::string_view s, std::size_t& n) {
     n = 0;
@@ -118,31 +186,128 @@ class ShapeReader {
     return true;
   }
 
+  // One character of `chars` (nullopt: of any), as to the anchors.
+  Shape one_of(const std::optional<CharSet>& chars) const {
+    bool may = true, must = false;
+    if (chars && !(fold_ && holds_letters(*chars))) {
+      may = !disjoint_sets(*chars, anchors_);
+      must = may && subset(*chars, anchors_);
+    }
+    return {1, may, must};
+  }
+  static bool holds_letters(const CharSet& s) { return !disjoint_sets(s, letters()); }
+  static const CharSet& letters() {
+    static const CharSet set = [] {
+      CharSet l;
+      l.add('A', 'Z');
+      l.add('a', 'z');
+      l.add(0x80, 0x10FFFF);  // and what folds beyond ASCII, in doubt
+      return l;
+    }();
+    return set;
+  }
+
   Shape atom() {
     const char c = p_[i_];
     if (c == '(') return group();
     if (c == '^' || c == '$') return ++i_, Shape{};
-    if (c == '[' || c == '\\') return escape_or_class();
-    if (c == '*' || c == '+' || c == '?' || c == '{') return fail();
-    std::size_t next = i_;
-    utf8::next(p_, next);
-    i_ = next;
-    return {1, c >= '0' && c <= '9'};
-  }
-
-  // A class or an escape: one character (none for an assertion).
-  Shape escape_or_class() {
-    if (p_[i_] == '\\') {
+    if (c == '.') return ++i_, one_of(std::nullopt);
+    if (c == '[') return char_class();
+    if (c == '\\') {
       if (i_ + 1 >= p_.size()) return fail();
       const char e = p_[i_ + 1];
       if (e == 'b' || e == 'B' || e == 'A' || e == 'z') return i_ += 2, Shape{};
-      if (e == 'C' || e == 'Q' || (e >= '0' && e <= '9')) return fail();
+      std::optional<CharSet> chars;
+      if (!escape(chars)) return fail();
+      return one_of(chars);
     }
+    if (c == '*' || c == '+' || c == '?' || c == '{') return fail();
+    std::size_t next = i_;
+    const char32_t ch = utf8::next(p_, next);
+    i_ = next;
+    CharSet one;
+    one.add(ch);
+    return one_of(one);
+  }
+
+  // The escape at i_, stepped over: its characters in `chars` (nullopt:
+  // not followed, any). False for what RE2 reads otherwise (\C, \Q, octal).
+  bool escape(std::optional<CharSet>& chars) {
+    const char e = p_[i_ + 1];
+    if (e == 'C' || e == 'Q' || (e >= '0' && e <= '9')) return false;
+    const std::size_t end = pattern_token_end(p_, i_);
+    if (end == std::string_view::npos) return false;
+    i_ = end;
+    CharSet set;
+    if (e == 'd') {
+      set.add('0', '9');
+    } else if (const std::optional<char32_t> c = escaped(e)) {
+      set.add(*c);
+    } else {
+      chars.reset();  // \s \w \p{…} \x{…}…: any, in doubt
+      return true;
+    }
+    chars = set;
+    return true;
+  }
+
+  // The character `\e` stands for, when it is one this reading follows.
+  static std::optional<char32_t> escaped(char e) {
+    switch (e) {
+      case 'n': return U'\n';
+      case 't': return U'\t';
+      case 'r': return U'\r';
+      case 'f': return U'\f';
+      case 'v': return U'\v';
+      default:
+        if (static_cast<unsigned char>(e) < 0x80 && std::ispunct(static_cast<unsigned char>(e))) return e;
+        return std::nullopt;
+    }
+  }
+
+  // [...]: its characters when it lists characters, ranges and the escapes
+  // escape() follows; any when negated or holding something else.
+  Shape char_class() {
     const std::size_t end = pattern_token_end(p_, i_);
     if (end == std::string_view::npos) return fail();
-    const std::string_view token = p_.substr(i_, end - i_);
+    std::string_view body = p_.substr(i_ + 1, end - i_ - 2);
     i_ = end;
-    return {1, token == "\\d" || token == "[0-9]" || token == "[\\d]"};
+    if (!body.empty() && body[0] == '^') return one_of(std::nullopt);
+    CharSet set;
+    std::optional<char32_t> last;  // the last single character, for a range after it
+    for (std::size_t k = 0; k < body.size();) {
+      if (body[k] == '-' && last && k + 1 < body.size()) {
+        std::size_t next = k + 1;
+        if (body[next] == '\\') return one_of(std::nullopt);
+        const char32_t hi = utf8::next(body, next);
+        set.add(*last, hi);
+        last.reset();
+        k = next;
+        continue;
+      }
+      if (body[k] == '\\') {
+        if (k + 1 >= body.size()) return one_of(std::nullopt);
+        const char e = body[k + 1];
+        if (e == 'd') {
+          set.add('0', '9');
+          last.reset();
+        } else if (const std::optional<char32_t> c = escaped(e)) {
+          set.add(*c);
+          last = *c;
+        } else {
+          return one_of(std::nullopt);
+        }
+        k += 2;
+        continue;
+      }
+      if (body[k] == '[') return one_of(std::nullopt);
+      std::size_t next = k;
+      const char32_t c = utf8::next(body, next);
+      set.add(c);
+      last = c;
+      k = next;
+    }
+    return one_of(set);
   }
 
   // (…), (?:…), (?P<name>…), (?flags) and (?flags:…).
@@ -167,6 +332,8 @@ class ShapeReader {
   }
 
   std::string_view p_;
+  const CharSet& anchors_;
+  bool fold_ = false;
   std::size_t i_ = 0;
   bool ok_ = true;
 };
@@ -206,7 +373,21 @@ constexpr int64_t kLineSetMaxMem = 16 << 20;
 
 }  // namespace
 
-std::optional<PatternShape> pattern_shape(std::string_view pattern) { return ShapeReader(pattern).read(); }
+bool pattern_needs(std::string_view pattern, const CharSet& anchors) {
+  const std::optional<AnchorReader::Shape> s = AnchorReader(pattern, anchors).read();
+  return s && s->must;
+}
+
+std::optional<AnchorReach> pattern_reach(std::string_view pattern, const CharSet& anchors) {
+  const std::optional<AnchorReader::Shape> s = AnchorReader(pattern, anchors).read();
+  if (!s || !s->must) return std::nullopt;
+  // Around the first anchor of each match, or around the last: the closer.
+  const AnchorReach first{s->before_first, s->after_first}, last{s->before_last, s->after_last};
+  auto span = [](const AnchorReach& r) { return r.before == kUnbounded || r.after == kUnbounded ? kUnbounded : r.before + r.after; };
+  const AnchorReach& best = span(first) <= span(last) ? first : last;
+  if (span(best) == kUnbounded) return std::nullopt;
+  return best;
+}
 
 bool pattern_tests_word_boundary(std::string_view p) {
   for (std::size_t i = 0; i < p.size();) {
@@ -226,18 +407,17 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
   CharSet& alphabet = out->joint_[0];
   CharSet& first = out->joint_[1];
   CharSet& anchors = out->joint_[2];
-  CharSet& wide_anchors = out->joint_[3];
+  CharSet digits;
+  digits.add('0', '9');
+  std::size_t wide = 0;  // wide rules so far
   for (const RE2* re : rules) {
     const std::optional<PatternChars> chars = pattern_chars(*re);
-    const std::optional<PatternShape> shape = pattern_shape(re->pattern());
-    if (!chars || !shape || chars->nullable || pattern_tests_word_boundary(re->pattern())) return nullptr;
-    // Every match holds a required character; with none known, any of its own.
+    if (!chars || chars->nullable || pattern_tests_word_boundary(re->pattern())) return nullptr;
+    // Every match holds a required character (with none known, any of its
+    // own); digits, when every match holds one, are few in a plan's text.
     const CharSet& required = chars->required ? *chars->required : chars->alphabet;
-    // Digits are few in a plan's text, and found a byte each.
-    CharSet own;
-    if (shape->digit) own.add('0', '9');
-    else own = required;
-    if (own.empty()) return nullptr;
+    const CharSet& own = pattern_needs(re->pattern(), digits) ? digits : required;
+    if (own.empty() || own.is_everything()) return nullptr;
     if (!chars->alphabet.is_everything()) {
       alphabet.add(chars->alphabet);
       first.add(chars->first);
@@ -245,9 +425,13 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
       out->rules_.emplace_back(Narrow{CharTable(chars->first), CharTable(required)});
       continue;
     }
-    if (!shape->max_chars || own.is_everything()) return nullptr;
-    wide_anchors.add(own);
-    out->wide_chars_ = std::max(out->wide_chars_, *shape->max_chars);
+    const std::optional<AnchorReach> reach = pattern_reach(re->pattern(), own);
+    if (!reach) return nullptr;
+    // The wide rules past the groups share the last one: the longer reach.
+    const std::size_t group = std::min(wide++, kWideGroups - 1);
+    out->joint_[3 + group].add(own);
+    AnchorReach& r = out->wide_reach_[group];
+    r = {std::max(r.before, reach->before), std::max(r.after, reach->after)};
     out->rules_.emplace_back();
   }
   out->flags_.assign(0x10000, 0);
@@ -257,8 +441,8 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
   // The pairs of bytes an anchor can end with.
   out->anchor_ends_.assign(0x10000, 0);
   auto mark = [&](unsigned before, unsigned last) { out->anchor_ends_[before | last << 8] = 1; };
-  for (const CharSet* set : {&anchors, &wide_anchors})
-    for (const auto& [lo, hi] : set->ranges()) {
+  for (std::size_t k = 2; k < kFlags; ++k)
+    for (const auto& [lo, hi] : out->joint_[k].ranges()) {
       for (char32_t c = lo; c <= hi && c < 0x80; ++c)
         for (unsigned before = 0; before < 256; ++before) mark(before, c);
       const char32_t from = std::max<char32_t>(lo, 0x80);
@@ -276,9 +460,11 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
   return out;
 }
 
-void LineWindows::add_wide(std::string_view text, std::size_t begin, std::size_t end, std::size_t at,
-                           std::vector<ByteSpan>& wide) const {
-  append_merged(wide, {chars_back(text, begin, at, wide_chars_ - 1), chars_forward(text, at, end, wide_chars_)});
+void LineWindows::add_wide(std::string_view text, std::size_t begin, std::size_t end, std::size_t at, std::size_t stop,
+                           std::uint8_t f, std::vector<ByteSpan>& wide) const {
+  for (std::size_t g = 0; g < kWideGroups; ++g)
+    if (f & (kWide << g))
+      wide.push_back({chars_back(text, begin, at, wide_reach_[g].before), chars_forward(text, stop, end, wide_reach_[g].after)});
 }
 
 std::size_t LineWindows::read_run(std::string_view text, std::size_t begin, std::size_t end, std::size_t at,
@@ -304,7 +490,7 @@ std::size_t LineWindows::read_run(std::string_view text, std::size_t begin, std:
     const std::uint8_t f = flags(utf8::next(bounded, next));
     if (!(f & kAlphabet)) break;
     if (open == std::string_view::npos && (f & kFirst)) open = run_end;
-    if ((f & kWideAnchor) && run_end >= stop) add_wide(text, begin, end, run_end, wide);
+    if ((f & kAnyWide) && run_end >= stop) add_wide(text, begin, end, run_end, next, f, wide);
     run_end = next;
   }
   if (open != std::string_view::npos) narrow.push_back({open, run_end});
@@ -351,9 +537,11 @@ void LineWindows::find(std::string_view text, std::size_t begin, std::size_t end
     std::size_t stop = at;
     const std::uint8_t f = flags(utf8::next(bounded, stop));
     if (stop != q + 1) continue;
-    if (f & kWideAnchor) add_wide(text, begin, end, at, wide);
+    if (f & kAnyWide) add_wide(text, begin, end, at, stop, f, wide);
     if (f & kAnchor) q = read_run(text, begin, end, at, stop, narrow, wide) - 1;
   }
+  // The groups' reaches differ: the wide windows come in no fixed order.
+  std::sort(wide.begin(), wide.end());
   // Both lists are ascending: merge them.
   auto n = narrow.begin() + static_cast<std::ptrdiff_t>(first_narrow);
   auto w = wide.begin();

@@ -11,8 +11,8 @@
 //     the joint anchors, from their first joint opening character on, then
 //     hold every narrow rule's matches;
 //   - a wide rule (any character may be in a match: a negated class) whose
-//     matches hold an anchor and at most N characters matches within N-1
-//     characters of one of its anchors.
+//     matches hold an anchor within a known reach (pattern_reach) matches
+//     within that reach of one of its anchors.
 // A rule neither narrow nor wide (a match may be empty, the pattern is not
 // followed) leaves no windows at all: the callers then read whole lines.
 //
@@ -34,16 +34,20 @@
 
 namespace plancmp {
 
-// What a pattern's every match is known to hold, read by recursive descent:
-// at most `max_chars` characters (nullopt: unbounded, * + {n,}), and an
-// ASCII digit (`digit`, from \d, [0-9] or a literal digit the match cannot
-// go without). Nullopt when the pattern holds something this reading does
-// not follow (\Q…\E, \C, octal escapes, a '{' that opens no repetition).
-struct PatternShape {
-  std::optional<std::size_t> max_chars;
-  bool digit = false;
+// Readings of pattern text by recursive descent, as to a set of anchor
+// characters; each fails (false, nullopt) on what it does not follow (\Q…\E,
+// \C, octal escapes, a '{' that opens no repetition) and takes a class it
+// cannot list (negated, \p{…}, \s…) or case folding as possibly anything.
+//
+// Does every match of `pattern` hold one of `anchors`?
+bool pattern_needs(std::string_view pattern, const CharSet& anchors);
+// Every match of `pattern` holds an anchor and lies within `before`
+// characters before one of its anchors and `after` characters after it;
+// nullopt when no such bound is known (a loop, an anchor not needed).
+struct AnchorReach {
+  std::size_t before = 0, after = 0;
 };
-std::optional<PatternShape> pattern_shape(std::string_view pattern);
+std::optional<AnchorReach> pattern_reach(std::string_view pattern, const CharSet& anchors);
 
 // Does the pattern test a word boundary (\b \B)? In doubt: true.
 bool pattern_tests_word_boundary(std::string_view pattern);
@@ -75,8 +79,25 @@ class LineWindows {
 
  private:
   LineWindows() = default;
-  enum Flag : std::uint8_t { kAlphabet = 1, kFirst = 2, kAnchor = 4, kWideAnchor = 8 };
-  static constexpr std::size_t kFlags = 4;
+  // The run of joint alphabet characters around the anchor at [at, stop):
+  // appends its window (from its first opening character) to `narrow`,
+  // the windows of the wide anchors after the anchor to `wide`, and
+  // returns where the run ends.
+  std::size_t read_run(std::string_view text, std::size_t begin, std::size_t end, std::size_t at, std::size_t stop,
+                       std::vector<ByteSpan>& narrow, std::vector<ByteSpan>& wide) const;
+  // Appends to `wide` the windows of the wide anchor (flags f) at [at, stop).
+  void add_wide(std::string_view text, std::size_t begin, std::size_t end, std::size_t at, std::size_t stop,
+                std::uint8_t f, std::vector<ByteSpan>& wide) const;
+
+  struct Narrow {
+    CharTable first, required;
+  };
+  std::vector<std::optional<Narrow>> rules_;  // by rule; none: a wide rule
+  // Flags: the joint alphabet, opening and anchor characters of the narrow
+  // rules, then the anchors of up to kWideGroups groups of wide rules.
+  enum Flag : std::uint8_t { kAlphabet = 1, kFirst = 2, kAnchor = 4, kWide = 8 };
+  static constexpr std::size_t kWideGroups = 5;
+  static constexpr std::size_t kFlags = 3 + kWideGroups;
   std::uint8_t flags(char32_t c) const {
     if (c < 0x10000) return flags_[c];
     std::uint8_t f = 0;
@@ -84,30 +105,18 @@ class LineWindows {
       if (joint_[k].contains(c)) f |= static_cast<std::uint8_t>(1 << k);
     return f;
   }
-  // The run of joint alphabet characters around the anchor at [at, stop):
-  // appends its window (from its first opening character) to `narrow`,
-  // the wide windows of the wide anchors after the anchor to `wide`, and
-  // returns where the run ends.
-  std::size_t read_run(std::string_view text, std::size_t begin, std::size_t end, std::size_t at, std::size_t stop,
-                       std::vector<ByteSpan>& narrow, std::vector<ByteSpan>& wide) const;
-  void add_wide(std::string_view text, std::size_t begin, std::size_t end, std::size_t at,
-                std::vector<ByteSpan>& wide) const;
-
-  struct Narrow {
-    CharTable first, required;
-  };
-  std::vector<std::optional<Narrow>> rules_;  // by rule; none: a wide rule
-  // The characters of each Flag (joint over the rules), for those past
-  // U+FFFF; flags_ holds the others'.
+  static constexpr std::uint8_t kAnyWide = static_cast<std::uint8_t>(0xFF << 3);
+  // The characters of each flag, for those past U+FFFF; flags_ holds the
+  // others'.
   CharSet joint_[kFlags];
   std::vector<std::uint8_t> flags_;
+  AnchorReach wide_reach_[kWideGroups];  // of each group of wide rules
   // The first position q in [from, end) where an anchor may end: where
   // anchor_ends_ holds text[q - 1], text[q] (end when there is none).
   std::size_t next_anchor_end(std::string_view text, std::size_t from, std::size_t end) const;
   // [byte before | last byte << 8]: 1 where an anchor (narrow or wide) may
   // end: every byte before an ASCII anchor, the two last bytes of others.
   std::vector<std::uint8_t> anchor_ends_;
-  std::size_t wide_chars_ = 0;  // the longest wide match, in characters
 };
 
 }  // namespace plancmp

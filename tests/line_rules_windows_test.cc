@@ -44,7 +44,7 @@ std::vector<std::string> generated(std::size_t count, unsigned seed) {
   // Phrases whose rules allow any character in a gap (the wide rules):
   // placed with gaps of every length, so a window too short would show.
   static const std::vector<std::pair<std::string, std::string>> framed = {
-      {"达到或优于", "Ⅲ类"}, {"保持", "III类"}, {"无劣", "V类"}, {"。“十四五”期间", "新增"}, {"\n十三五时期", "完成"}};
+      {"达到或优于", "Ⅲ类"}, {"保持", "III类"}, {"无劣", "V类"}, {"。“十四五”期间", "新增"}, {"\n十三五时期", "完成"}, {";五五\"期间", "完成"}};
   static const std::vector<std::string> filler = {"国", "家", "地", "表", "水", "的", "1", "2025", "a"};
   std::mt19937 rng(seed);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1), length(1, 40), gap(0, 14);
@@ -114,32 +114,50 @@ void check_windows(const LineWindows& w, const std::vector<const RE2*>& rules, s
 
 }  // namespace
 
-TEST_CASE("pattern_shape reads the longest match and whether a digit is always in it") {
-  auto shape = [](const char* p) { return pattern_shape(p); };
-  REQUIRE(shape("(?P<y>(?:19|20)\\d{2})年"));
-  CHECK(*shape("(?P<y>(?:19|20)\\d{2})年")->max_chars == 5);
-  CHECK(shape("(?P<y>(?:19|20)\\d{2})年")->digit);
-  CHECK(shape("[0-9]+")->digit);
-  CHECK_FALSE(shape("[0-9]+")->max_chars);
-  CHECK(shape("a|\\d")->max_chars == 1u);
-  CHECK_FALSE(shape("a|\\d")->digit);
-  CHECK_FALSE(shape("\\d?")->digit);
-  CHECK_FALSE(shape("\\d*")->digit);
-  CHECK_FALSE(shape("\\d{0,2}")->digit);
-  CHECK(shape("\\d{1,2}")->digit);
-  CHECK(*shape("\\d{1,2}")->max_chars == 2);
-  CHECK_FALSE(shape("\\d{2,}")->max_chars);
-  CHECK(*shape("(?i)ab")->max_chars == 2);
-  CHECK(*shape("(?:ab|cde)f")->max_chars == 4);
-  CHECK(*shape("\\p{Han}{1,4}")->max_chars == 4);
-  CHECK_FALSE(shape("\\p{Nd}")->digit);  // only \d, [0-9] and digits read as digits
-  CHECK(*shape("(?m)^[^,]{0,8}?$")->max_chars == 8);
-  CHECK(*shape("\\b年\\z")->max_chars == 1);
-  CHECK(*shape("[“\"]?十五")->max_chars == 3);
-  CHECK_FALSE(shape("\\Qab\\E"));
-  CHECK_FALSE(shape("a{"));
-  CHECK_FALSE(shape("(ab"));
-  CHECK_FALSE(shape("\\C"));
+TEST_CASE("pattern_needs: every match holds an anchor") {
+  CharSet digits, year;
+  digits.add('0', '9');
+  year.add(U'年');
+  CHECK(pattern_needs("(?P<y>(?:19|20)\\d{2})年", digits));
+  CHECK(pattern_needs("(?P<y>(?:19|20)\\d{2})年", year));
+  CHECK(pattern_needs("[0-9]+", digits));
+  CHECK(pattern_needs("x[1-3]", digits));
+  CHECK_FALSE(pattern_needs("[0-9.]", digits));
+  CHECK_FALSE(pattern_needs("a|\\d", digits));
+  CHECK_FALSE(pattern_needs("\\d?", digits));
+  CHECK_FALSE(pattern_needs("\\d*", digits));
+  CHECK_FALSE(pattern_needs("\\d{0,2}", digits));
+  CHECK(pattern_needs("\\d{1,2}", digits));
+  CHECK_FALSE(pattern_needs("\\p{Nd}", digits));  // not listed: in doubt
+  CHECK_FALSE(pattern_needs("[^a]", digits));
+  CHECK_FALSE(pattern_needs("(?i)k", year));
+  CHECK(pattern_needs("(?:到|至)(?P<y>\\d{4})年|(?P<yc>[〇一二]{4})年", year));
+  CHECK_FALSE(pattern_needs("(?:到|至)(?P<y>\\d{4})年|(?P<yc>[〇一二]{4})年", digits));
+  CHECK_FALSE(pattern_needs("\\Qab\\E", digits));
+  CHECK_FALSE(pattern_needs("a{", digits));
+  CHECK_FALSE(pattern_needs("(ab", digits));
+  CHECK_FALSE(pattern_needs("\\C", digits));
+}
+
+TEST_CASE("pattern_reach: how far a match reaches around an anchor") {
+  CharSet cls, five;
+  cls.add(U'类');
+  five.add(U'五');
+  // The last 类 ends every match: nothing after it.
+  const auto water = pattern_reach("(?P<verb>达到或优于|保持|无劣)(?P<gap>[^,;。、]{0,8}?)(?P<cls>Ⅰ|Ⅱ|III|V)类", cls);
+  REQUIRE(water);
+  CHECK(water->before == 16);
+  CHECK(water->after == 0);
+  // The first 五 may be the ordinal's; a gap of any character may hold more.
+  const auto period = pattern_reach("(?:^|[。;:,\\n])[“\"]?(?:十[一二三四五]|[一二三四五])五[”\"]?(?:期间|时期)(?:[,]|[^的,;。]{0,12}?(?:新增|完成))", five);
+  REQUIRE(period);
+  CHECK(period->before == 4);
+  CHECK(period->after == 18);
+  CHECK(pattern_reach("a[^x]{2}五b", five)->before == 3);
+  CHECK(pattern_reach("a[^x]{2}五b", five)->after == 1);
+  CHECK_FALSE(pattern_reach("[^x]+五", five));   // a loop before it
+  CHECK_FALSE(pattern_reach("五?[^x]", five));   // not needed
+  CHECK_FALSE(pattern_reach("五[^x]*|五", five));  // after the first, or before the last: no bound
 }
 
 TEST_CASE("pattern_tests_word_boundary") {
