@@ -225,9 +225,9 @@ class AnchorReader {
     std::size_t next = i_;
     const char32_t ch = utf8::next(p_, next);
     i_ = next;
-    CharSet one;
-    one.add(ch);
-    return one_of(one);
+    if (fold_ && (ch >= 0x80 || std::isalpha(static_cast<unsigned char>(ch)))) return one_of(std::nullopt);
+    const bool anchor = anchors_.contains(ch);
+    return {1, anchor, anchor};
   }
 
   // The escape at i_, stepped over: its characters in `chars` (nullopt:
@@ -402,11 +402,34 @@ bool pattern_tests_word_boundary(std::string_view p) {
   return false;
 }
 
+void LineWindows::add(std::uint8_t flag, const CharSet& set) {
+  for (const auto& [lo, hi] : set.ranges())
+    for (char32_t c = lo; c <= hi && c < 0x10000; ++c) flags_[c] |= flag;
+  if (!set.empty() && set.ranges().back().second >= 0x10000) sets_.emplace_back(flag, set);
+  if (!(flag & (kAnchor | kAnyWide))) return;
+  // The pairs of bytes an anchor can end with.
+  auto mark = [&](unsigned before, unsigned last) { anchor_ends_[before | last << 8] = 1; };
+  for (const auto& [lo, hi] : set.ranges()) {
+    for (char32_t c = lo; c <= hi && c < 0x80; ++c)
+      for (unsigned before = 0; before < 256; ++before) mark(before, c);
+    const char32_t from = std::max<char32_t>(lo, 0x80);
+    if (from <= hi && hi - from >= 4096) {  // too many to list: any continuation byte, after anything
+      for (unsigned last = 0x80; last < 0xC0; ++last)
+        for (unsigned before = 0; before < 256; ++before) mark(before, last);
+      continue;
+    }
+    for (char32_t c = from; c <= hi; ++c) {
+      char buf[4];
+      const std::size_t n = static_cast<std::size_t>(utf8::encode_to(buf, c) - buf);
+      mark(static_cast<unsigned char>(buf[n - 2]), static_cast<unsigned char>(buf[n - 1]));
+    }
+  }
+}
+
 std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>& rules) {
   std::unique_ptr<LineWindows> out(new LineWindows());
-  CharSet& alphabet = out->joint_[0];
-  CharSet& first = out->joint_[1];
-  CharSet& anchors = out->joint_[2];
+  out->flags_.assign(0x10000, 0);
+  out->anchor_ends_.assign(0x10000, 0);
   CharSet digits;
   digits.add('0', '9');
   std::size_t wide = 0;  // wide rules so far
@@ -419,9 +442,9 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
     const CharSet& own = pattern_needs(re->pattern(), digits) ? digits : required;
     if (own.empty() || own.is_everything()) return nullptr;
     if (!chars->alphabet.is_everything()) {
-      alphabet.add(chars->alphabet);
-      first.add(chars->first);
-      anchors.add(own);
+      out->add(kAlphabet, chars->alphabet);
+      out->add(kFirst, chars->first);
+      out->add(kAnchor, own);
       out->rules_.emplace_back(Narrow{CharTable(chars->first), CharTable(required)});
       continue;
     }
@@ -429,34 +452,11 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
     if (!reach) return nullptr;
     // The wide rules past the groups share the last one: the longer reach.
     const std::size_t group = std::min(wide++, kWideGroups - 1);
-    out->joint_[3 + group].add(own);
+    out->add(static_cast<std::uint8_t>(kWide << group), own);
     AnchorReach& r = out->wide_reach_[group];
     r = {std::max(r.before, reach->before), std::max(r.after, reach->after)};
     out->rules_.emplace_back();
   }
-  out->flags_.assign(0x10000, 0);
-  for (std::size_t k = 0; k < kFlags; ++k)
-    for (const auto& [lo, hi] : out->joint_[k].ranges())
-      for (char32_t c = lo; c <= hi && c < 0x10000; ++c) out->flags_[c] |= static_cast<std::uint8_t>(1 << k);
-  // The pairs of bytes an anchor can end with.
-  out->anchor_ends_.assign(0x10000, 0);
-  auto mark = [&](unsigned before, unsigned last) { out->anchor_ends_[before | last << 8] = 1; };
-  for (std::size_t k = 2; k < kFlags; ++k)
-    for (const auto& [lo, hi] : out->joint_[k].ranges()) {
-      for (char32_t c = lo; c <= hi && c < 0x80; ++c)
-        for (unsigned before = 0; before < 256; ++before) mark(before, c);
-      const char32_t from = std::max<char32_t>(lo, 0x80);
-      if (from <= hi && hi - from >= 4096) {  // too many to list: any continuation byte, after anything
-        for (unsigned last = 0x80; last < 0xC0; ++last)
-          for (unsigned before = 0; before < 256; ++before) mark(before, last);
-        continue;
-      }
-      for (char32_t c = from; c <= hi; ++c) {
-        char buf[4];
-        const std::size_t n = static_cast<std::size_t>(utf8::encode_to(buf, c) - buf);
-        mark(static_cast<unsigned char>(buf[n - 2]), static_cast<unsigned char>(buf[n - 1]));
-      }
-    }
   return out;
 }
 

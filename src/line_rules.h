@@ -97,19 +97,19 @@ class LineWindows {
   // rules, then the anchors of up to kWideGroups groups of wide rules.
   enum Flag : std::uint8_t { kAlphabet = 1, kFirst = 2, kAnchor = 4, kWide = 8 };
   static constexpr std::size_t kWideGroups = 5;
-  static constexpr std::size_t kFlags = 3 + kWideGroups;
   std::uint8_t flags(char32_t c) const {
     if (c < 0x10000) return flags_[c];
     std::uint8_t f = 0;
-    for (std::size_t k = 0; k < kFlags; ++k)
-      if (joint_[k].contains(c)) f |= static_cast<std::uint8_t>(1 << k);
+    for (const auto& [flag, set] : sets_)
+      if (set.contains(c)) f |= flag;
     return f;
   }
   static constexpr std::uint8_t kAnyWide = static_cast<std::uint8_t>(0xFF << 3);
-  // The characters of each flag, for those past U+FFFF; flags_ holds the
-  // others'.
-  CharSet joint_[kFlags];
+  // Each rule's characters of a flag, for those past U+FFFF (few: a joint
+  // set is not worth its building); flags_ holds the others'.
+  std::vector<std::pair<std::uint8_t, CharSet>> sets_;
   std::vector<std::uint8_t> flags_;
+  void add(std::uint8_t flag, const CharSet& set);
   AnchorReach wide_reach_[kWideGroups];  // of each group of wide rules
   // The first position q in [from, end) where an anchor may end: where
   // anchor_ends_ holds text[q - 1], text[q] (end when there is none).
