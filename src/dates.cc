@@ -25,10 +25,6 @@ namespace {
 
 constexpr const char* kFile = "dates.yaml";
 
-// Windows of a rule closer than this (bytes) are searched as one: RE2's
-// fixed cost per search is about that of its scan over 40 bytes.
-constexpr std::size_t kJoinedGap = 400;
-
 struct Candidate {
   std::size_t begin, end;
   int rule;
@@ -149,7 +145,7 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
   const LineWindows* windows = nullptr;
   if (lines && !lines->window_begin.empty())
     if (const Grammar::Impl::LineSet* joint = grammar.impl().line_set()) windows = joint->windows.get();
-  std::vector<ByteSpan> runs;
+  std::vector<ByteSpan> spans;  // where a rule is searched in a paragraph
   std::vector<int> listed;
   for (std::size_t pb = 0, line = 0; pb < text.size(); ++line) {
     // The paragraph: the line without its break.
@@ -178,24 +174,24 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
       // all of it. A match lies in one window, so a search that stops at a
       // window's end finds what one over the whole paragraph would (RE2
       // reads the context past it).
-      runs.clear();
+      spans.clear();
       const bool narrow = windows && windows->narrow(static_cast<std::size_t>(idx));
       if (narrow) {
         for (std::size_t w = lines->window_begin[line]; w < lines->window_begin[line + 1]; ++w) {
           const ByteSpan window = lines->windows[w];
           const std::size_t start = windows->rule_start(static_cast<std::size_t>(idx), text, window);
           if (start == std::string_view::npos) continue;
-          runs.push_back({start - pb, std::min(window.second - pb, para.size())});
+          spans.push_back({start - pb, std::min(window.second - pb, para.size())});
         }
       } else {
-        runs.push_back({0, para.size()});
+        spans.push_back({0, para.size()});
       }
       std::size_t pos = 0;
-      for (const auto& [run_begin, run_end] : runs) {
-        pos = std::max(pos, run_begin);
-        // (A narrow rule's match is never empty: none at a run's end.)
-        while ((pos < run_end || (pos == run_end && !narrow)) &&
-               re.Match(re2::StringPiece(para.data(), para.size()), pos, run_end, RE2::UNANCHORED, g.data(),
+      for (const auto& [span_begin, span_end] : spans) {
+        pos = std::max(pos, span_begin);
+        // (A narrow rule's match is never empty: none at a window's end.)
+        while ((pos < span_end || (pos == span_end && !narrow)) &&
+               re.Match(re2::StringPiece(para.data(), para.size()), pos, span_end, RE2::UNANCHORED, g.data(),
                         dg->count)) {
           const re2::StringPiece* span = &g[0];
           if (dg->q >= 0 && g[static_cast<std::size_t>(dg->q)].data()) span = &g[static_cast<std::size_t>(dg->q)];

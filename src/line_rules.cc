@@ -1,5 +1,6 @@
 // Which dates and values rules can match in each line: one RE2::Set pass per
-// line for both stages. See LineRules in include/plancmp/extract.h.
+// line for both stages, over the line's windows only (where the rules can
+// match, src/line_rules.h). See LineRules in include/plancmp/extract.h.
 #include "line_rules.h"
 
 #include <algorithm>
@@ -42,8 +43,8 @@ bool disjoint_sets(const CharSet& a, const CharSet& b) {
   return true;
 }
 
-// pattern_anchors() by recursive descent: a summary of each piece of the
-// pattern as to the anchor characters (failure through ok_).
+// pattern_needs() and pattern_reach() by recursive descent: a summary of
+// each piece of the pattern as to the anchor characters (failure through ok_).
 class AnchorReader {
  public:
   // Of a piece of the pattern: the most characters it matches; whether a
