@@ -5,7 +5,6 @@
 // that starts first, then the longest, then the earlier rule. Rules of kind
 // `none` only block (a publication date, "截至2022年底"); they are not returned.
 #include <algorithm>
-#include <cstdio>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -16,6 +15,7 @@
 #include <re2/re2.h>
 
 #include "grammar_internal.h"
+#include "line_rules.h"
 #include "plancmp/extract.h"
 #include "utf8_util.h"
 
@@ -73,12 +73,22 @@ int five_year_plan_end(std::string_view s) {
   return 1955 + 5 * n;  // the 1st plan ran 1953-1957
 }
 
+// "YYYY", "YYYY-MM" or "YYYY-MM-DD"; y in [1900, 2100], m in [0, 12], d in
+// [0, 31], d 0 when m is (read_date checks them).
 std::string format_date(int y, int m, int d) {
-  char buf[48];
-  if (d > 0) std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-  else if (m > 0) std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
-  else std::snprintf(buf, sizeof buf, "%04d", y);
-  return buf;
+  char buf[10];
+  auto put = [&buf](std::size_t at, int v, int digits) {
+    for (int k = digits - 1; k >= 0; --k, v /= 10) buf[at + static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
+  };
+  put(0, y, 4);
+  std::size_t n = 4;
+  for (int part : {m, d}) {
+    if (part <= 0) break;
+    buf[n] = '-';
+    put(n + 1, part, 2);
+    n += 3;
+  }
+  return std::string(buf, n);
 }
 
 // The capture indices of a rule's date groups (-1: the rule has none), read
@@ -130,10 +140,26 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
   std::vector<std::optional<DateGroups>> groups(rules.rules.size());  // of the rules that matched
   std::vector<re2::StringPiece> g;
   if (lines && !lines->usable) lines = nullptr;
+  // Where the narrow rules can match, when match_lines() found out (its
+  // windows come from the joint set's rules, the dates rules first).
+  const LineWindows* windows = nullptr;
+  if (lines && !lines->window_begin.empty())
+    if (const Grammar::Impl::LineSet* joint = grammar.impl().line_set()) windows = joint->windows.get();
+  std::vector<ByteSpan> spans;  // where a rule is searched in a paragraph
   std::vector<int> listed;
   for (std::size_t pb = 0, line = 0; pb < text.size(); ++line) {
-    std::size_t pe = text.find('\n', pb);
-    if (pe == std::string::npos) pe = text.size();
+    // The paragraph: the line without its break.
+    std::size_t pe;
+    if (lines) {
+      pe = line + 1 < lines->line_begin.size() ? lines->line_begin[line + 1] - 1 : text.size();
+      if (lines->dates[line].empty()) {
+        pb = pe + 1;
+        continue;
+      }
+    } else {
+      pe = text.find('\n', pb);
+      if (pe == std::string::npos) pe = text.size();
+    }
     std::string_view para(text.data() + pb, pe - pb);
     // The rules that may match here: match_lines()'s list when given (read
     // with the line break, a superset), else this set's own answer.
@@ -143,19 +169,41 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
       std::optional<DateGroups>& dg = groups[static_cast<std::size_t>(idx)];
       if (!dg) dg.emplace(re);
       g.resize(static_cast<std::size_t>(dg->count));
+      // The places of the paragraph where the rule can match: the line's
+      // windows (from the first place in each where a match can open), else
+      // all of it. A match lies in one window, so a search that stops at a
+      // window's end finds what one over the whole paragraph would (RE2
+      // reads the context past it).
+      spans.clear();
+      const bool narrow = windows && windows->narrow(static_cast<std::size_t>(idx));
+      if (narrow) {
+        for (std::size_t w = lines->window_begin[line]; w < lines->window_begin[line + 1]; ++w) {
+          const ByteSpan window = lines->windows[w];
+          const std::size_t start = windows->rule_start(static_cast<std::size_t>(idx), text, window);
+          if (start == std::string_view::npos) continue;
+          spans.push_back({start - pb, std::min(window.second - pb, para.size())});
+        }
+      } else {
+        spans.push_back({0, para.size()});
+      }
       std::size_t pos = 0;
-      while (pos <= para.size() && re.Match(re2::StringPiece(para.data(), para.size()), pos,
-                                            para.size(), RE2::UNANCHORED, g.data(), dg->count)) {
-        const re2::StringPiece* span = &g[0];
-        if (dg->q >= 0 && g[static_cast<std::size_t>(dg->q)].data()) span = &g[static_cast<std::size_t>(dg->q)];
-        Candidate c{static_cast<std::size_t>(span->data() - text.data()), 0, idx};
-        c.end = c.begin + span->size();
-        if (read_date(*dg, g.data(), c) && c.end > c.begin) cands.push_back(c);
-        std::size_t next = static_cast<std::size_t>(g[0].data() - para.data()) + g[0].size();
-        // Rescan from inside the match: another rule's phrase may start there,
-        // and this rule's own next phrase may share a context character.
-        std::size_t inner = static_cast<std::size_t>(span->data() - para.data()) + 1;
-        pos = std::max(pos + 1, std::min(next, inner));
+      for (const auto& [span_begin, span_end] : spans) {
+        pos = std::max(pos, span_begin);
+        // (A narrow rule's match is never empty: none at a window's end.)
+        while ((pos < span_end || (pos == span_end && !narrow)) &&
+               re.Match(re2::StringPiece(para.data(), para.size()), pos, span_end, RE2::UNANCHORED, g.data(),
+                        dg->count)) {
+          const re2::StringPiece* span = &g[0];
+          if (dg->q >= 0 && g[static_cast<std::size_t>(dg->q)].data()) span = &g[static_cast<std::size_t>(dg->q)];
+          Candidate c{static_cast<std::size_t>(span->data() - text.data()), 0, idx};
+          c.end = c.begin + span->size();
+          if (read_date(*dg, g.data(), c) && c.end > c.begin) cands.push_back(c);
+          std::size_t next = static_cast<std::size_t>(g[0].data() - para.data()) + g[0].size();
+          // Rescan from inside the match: another rule's phrase may start there,
+          // and this rule's own next phrase may share a context character.
+          std::size_t inner = static_cast<std::size_t>(span->data() - para.data()) + 1;
+          pos = std::max(pos + 1, std::min(next, inner));
+        }
       }
     }
     pb = pe + 1;
@@ -165,23 +213,32 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
     if (a.end != b.end) return a.end > b.end;
     return a.rule < b.rule;
   });
+  // What a mention takes from its rule, read once per rule.
+  struct Attrs {
+    const std::string* kind;
+    bool commitment, scopes;
+  };
+  std::vector<std::optional<Attrs>> attrs(rules.rules.size());
   std::size_t taken_end = 0;
   for (const Candidate& c : cands) {
     if (c.begin < taken_end) continue;
     taken_end = c.end;
     const PatternRule& rule = rules.rules[static_cast<std::size_t>(c.rule)];
-    const std::string& kind = rule.attr("kind");
-    if (kind.empty() || kind == "none") continue;
-    DateMention m;
+    std::optional<Attrs>& a = attrs[static_cast<std::size_t>(c.rule)];
+    if (!a) {
+      const std::string& kind = rule.attr("kind");
+      a = Attrs{&kind, rule.attr("commitment") == "true", kind == "by" || rule.attr("scopes") == "true"};
+    }
+    if (a->kind->empty() || *a->kind == "none") continue;
+    DateMention& m = out.emplace_back();
     m.begin = c.begin;
     m.end = c.end;
     m.year = c.year;
     m.date = format_date(c.year, c.month, c.day);
-    m.kind = kind;
-    m.commitment = rule.attr("commitment") == "true";
-    m.scopes_targets = kind == "by" || rule.attr("scopes") == "true";
+    m.kind = *a->kind;
+    m.commitment = a->commitment;
+    m.scopes_targets = a->scopes;
     m.rule = rule.id;
-    out.push_back(std::move(m));
   }
   return out;
 }

@@ -118,6 +118,8 @@ struct RuleFile {
   std::map<std::string, std::vector<std::string>> lists;
 };
 
+class LineWindows;
+
 struct Grammar::Impl {
   std::vector<MarkerRule> markers;
   std::vector<std::pair<std::string, std::string>> confusables;  // longest key first
@@ -160,6 +162,9 @@ struct Grammar::Impl {
   struct LineSet {
     std::unique_ptr<RE2::Set> set;
     std::size_t dates = 0;  // the first `dates` rules of the set are the dates rules
+    // Where in a line the set's rules can match (src/line_rules.h); null:
+    // not known, whole lines are read.
+    std::shared_ptr<const LineWindows> windows;
   };
   const LineSet* line_set() const;
   mutable std::once_flag line_set_once;

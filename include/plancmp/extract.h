@@ -4,6 +4,7 @@
 // units.yaml, dates.yaml and targets.yaml (see grammars/README.md).
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "plancmp/document.h"
@@ -37,6 +38,11 @@ struct LineRules {
   bool usable = false;
   std::vector<std::size_t> line_begin;         // text byte where line k begins
   std::vector<std::vector<int>> dates, values;  // per line: rule indices, ascending
+  // Where the matches of the grammar's narrow rules can lie (see
+  // src/line_rules.h): line k's windows are windows[window_begin[k]] up to
+  // windows[window_begin[k + 1]], text byte ranges. Empty when not known.
+  std::vector<std::size_t> window_begin;
+  std::vector<std::pair<std::size_t, std::size_t>> windows;
 };
 LineRules match_lines(const NormalizedText& text, const Grammar& grammar);
 
