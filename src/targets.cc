@@ -455,12 +455,20 @@ class TargetExtractor {
 
 // Paragraphs, cut again wherever a clause or section starts.
 std::vector<Span> TargetExtractor::regions() const {
-  std::vector<std::size_t> cuts{0, text_.size()};
+  // Three lists in text order (clauses and sections are kept so), merged
+  // rather than sorted whole.
+  std::vector<std::size_t> cuts{0};
   for (std::size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1))
     cuts.push_back(i + 1);
-  for (const Clause& c : doc_.clauses) cuts.push_back(c.text_begin);
-  for (const Section& s : doc_.sections) cuts.push_back(s.text_begin);
-  std::sort(cuts.begin(), cuts.end());
+  cuts.push_back(text_.size());
+  auto merge_in = [&](auto&& starts) {
+    const auto mid = static_cast<std::ptrdiff_t>(cuts.size());
+    for (const auto& item : starts) cuts.push_back(item.text_begin);
+    if (!std::is_sorted(cuts.begin() + mid, cuts.end())) std::sort(cuts.begin() + mid, cuts.end());
+    std::inplace_merge(cuts.begin(), cuts.begin() + mid, cuts.end());
+  };
+  merge_in(doc_.clauses);
+  merge_in(doc_.sections);
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   std::vector<Span> out;
   for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
@@ -842,12 +850,14 @@ std::optional<int> TargetExtractor::year_for(Span region, std::size_t pos) const
 // After a region: a paragraph that ends with a colon and carries a scoping
 // date introduces the items below it; a new section ends that.
 void TargetExtractor::note_lead_in(Span region) {
-  const int section = locate(doc_, region.begin).section;
-  if (section != lead_in_.section) lead_in_ = {};
+  // The region's section is looked up only when something depends on it: a
+  // lead-in to end, or one to start.
+  const bool none = !lead_in_.year && lead_in_.section == -1;
+  if (!none && locate(doc_, region.begin).section != lead_in_.section) lead_in_ = {};
   std::size_t end = region.end;
   while (end > region.begin && (text_[end - 1] == '\n' || text_[end - 1] == ' ')) --end;
   if (end == region.begin || text_[end - 1] != ':') return;
-  if (const DateMention* d = last_scoping_date(region.begin, end)) lead_in_ = {d->year, section};
+  if (const DateMention* d = last_scoping_date(region.begin, end)) lead_in_ = {d->year, locate(doc_, region.begin).section};
 }
 
 // Concatenates display pieces: `head` then `tail` (for shared heads/tails).
