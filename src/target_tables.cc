@@ -93,27 +93,30 @@ bool may_open_gap(std::string_view line, std::size_t i) {
 }
 
 // The first position from `i` where a cell gap may open (see may_open_gap), or
-// the line's end. Sixteen positions a step, each tested whole (a tab or '|',
-// a space before a space or a 0xE3 byte, or all three bytes of │ ｜ or the
-// ideographic space), so that "，" "、" "。" (which share those lead bytes)
-// stop nothing.
+// the line's end. Sixteen positions a step, where a byte up to ' ' or a '|'
+// stands, or the two bytes that tell │ ｜ and the ideographic space from the
+// punctuation sharing their lead bytes (",", "、", "。" stop nothing).
 std::size_t next_gap(std::string_view line, std::size_t i) {
 #if defined(__SSE2__)
   const auto* p = reinterpret_cast<const unsigned char*>(line.data());
+  auto splat = [](unsigned char b) { return _mm_set1_epi8(static_cast<char>(b)); };
   // Blocks read two bytes past their end, never past the line.
   while (i + 18 <= line.size()) {
     const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
     const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 2));
-    auto eq = [](__m128i v, unsigned char b) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b))); };
-    auto three = [&](unsigned char c0, unsigned char c1, unsigned char c2) {
-      return _mm_and_si128(_mm_and_si128(eq(v0, c0), eq(v1, c1)), eq(v2, c2));
-    };
-    const __m128i single = _mm_or_si128(eq(v0, '\t'), eq(v0, '|'));
-    const __m128i spaces = _mm_and_si128(eq(v0, ' '), _mm_or_si128(eq(v1, ' '), eq(v1, 0xE3)));
-    const __m128i wide = _mm_or_si128(_mm_or_si128(three(0xE3, 0x80, 0x80), three(0xE2, 0x94, 0x82)), three(0xEF, 0xBD, 0x9C));
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(single, spaces), wide)));
-    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v0, splat(' ')), v0);  // \t and ' ' among them
+    const __m128i bar = _mm_cmpeq_epi8(v0, splat('|'));
+    const __m128i box = _mm_and_si128(_mm_cmpeq_epi8(v0, splat(0xE2)), _mm_cmpeq_epi8(v1, splat(0x94)));    // │
+    const __m128i wide = _mm_and_si128(_mm_cmpeq_epi8(v0, splat(0xEF)), _mm_cmpeq_epi8(v1, splat(0xBD)));   // ｜
+    const __m128i ideo = _mm_and_si128(_mm_cmpeq_epi8(v1, splat(0x80)), _mm_cmpeq_epi8(v2, splat(0x80)));   // E3 80 80
+    unsigned mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_or_si128(low, bar), _mm_or_si128(box, wide)), ideo)));
+    while (mask != 0) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+      if (may_open_gap(line, at)) return at;
+      mask &= mask - 1;
+    }
     i += 16;
   }
 #endif

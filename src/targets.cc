@@ -15,6 +15,7 @@
 #include <tuple>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -176,7 +177,7 @@ struct ValueHit {
 };
 
 struct Group {
-  std::vector<ValueHit> hits;
+  std::span<const ValueHit> hits;  // consecutive values of the segment's list
   Span qualifier;            // "以上" after the last value
   const PatternRule* qualifier_rule = nullptr;
   std::size_t qualifier_index = kNoRule;
@@ -314,6 +315,8 @@ class TargetExtractor {
     for (const std::string& sep : enumeration_separators_) {
       if (sep.empty()) separator_first_.fill(true);
       else separator_first_[static_cast<unsigned char>(sep[0])] = true;
+      if (sep.size() < 2) short_separator_ = true;
+      else separator_second_[static_cast<unsigned char>(sep[1])] = true;
     }
     // For last_scoping_date(): dates come sorted by position from find_dates().
     dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
@@ -333,8 +336,13 @@ class TargetExtractor {
   // `rules`: the values rules that match somewhere in the segment's
   // paragraph, or null to find out per segment.
   void segment_targets(Span region, Span segment, const std::vector<int>* rules);
-  std::vector<ValueHit> find_values(Span segment, const std::vector<int>* rules);
-  std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
+  // The segment's values (in segment_hits_), in order, not overlapping.
+  const std::vector<ValueHit>& find_values(Span segment, const std::vector<int>* rules);
+  // Where rule k could next start in the region, from `from` on: the end of
+  // `segment` when not in it (see starts_).
+  std::size_t next_start(std::size_t k, Span segment);
+  // The values grouped (in groups_).
+  const std::vector<Group>& group_values(Span segment, const std::vector<ValueHit>& hits);
   std::pair<std::size_t, std::size_t> qualifier_at(std::string_view text) const;
   bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
@@ -372,7 +380,8 @@ class TargetExtractor {
     }
     return 0;
   }
-  std::vector<Phrase> split_enumeration(const Phrase& p) const;
+  const std::vector<Span>& enumeration_parts(std::string_view s);
+  std::vector<Span> part_spans_;  // enumeration_parts()' answer, kept for its room
   std::string show(const Phrase& p) const;
 
   const NormalizedText& nt_;
@@ -413,6 +422,8 @@ class TargetExtractor {
   std::vector<ComparatorRule> comparator_rules_;
   std::vector<std::string> qualifier_ops_;  // per qualifier
   ByteSet separator_first_{};                // the bytes an enumeration separator opens with
+  ByteSet separator_second_{};               // and its second bytes
+  bool short_separator_ = false;             // a separator of less than two bytes
   // The characters the indicator prefixes open with and the suffixes close
   // with (sorted; -1 stands for an empty word, which any text has).
   std::vector<int32_t> prefix_firsts_, suffix_lasts_;
@@ -422,6 +433,14 @@ class TargetExtractor {
   }
   std::optional<NotTargetMask> mask_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
+  std::vector<Group> groups_;           // and their groups
+  // Per values rule: the first place at or after some point of the current
+  // region where it could start (StartTest, up to the region's end), or
+  // kUnknown. A segment before it holds none: most segments of a line with a
+  // value are passed over without a look, and no byte is scanned twice.
+  static constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> starts_;
+  Span region_;
   // text_before()'s scan, taken up by the next group with the same anchor.
   struct PreText {
     std::size_t segment = std::string::npos, anchor = std::string::npos;
@@ -482,11 +501,28 @@ void TargetExtractor::mask_non_targets() {
   for (const DateMention& d : dates_) mask_->mark(d.begin, d.end);
 }
 
-std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<int>* rules) {
+std::size_t TargetExtractor::next_start(std::size_t k, Span seg) {
+  const StartTest& test = facts_->values[k];
+  const std::string_view view(text_);
+  // The region-wide place is taken when the segment ends between characters
+  // (always, in valid UTF-8): then a character that could open a match in
+  // the segment reads the same up to the region's end.
+  std::size_t& start = starts_[k];
+  const bool whole_chars = seg.end >= text_.size() || (static_cast<unsigned char>(text_[seg.end]) & 0xC0) != 0x80;
+  if (whole_chars && !TargetsTesting::straightforward) {
+    if (start == kUnknown || start < seg.begin) start = test.next(view, seg.begin, region_.end);
+    if (start >= seg.end) return seg.end;
+    return test.next(view, start, seg.end);
+  }
+  return test.next(view, seg.begin, seg.end);
+}
+
+const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::vector<int>* rules) {
   const RuleSet& rs = values_;
   std::string_view view(text_);
   std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
-  std::vector<ValueHit> hits;
+  std::vector<ValueHit>& hits = segment_hits_;
+  hits.clear();
   std::vector<int> listed;
   if (!rules) {
     if (!rs.any(segment)) return hits;  // most segments hold no value: a yes/no pass, no match list
@@ -501,7 +537,7 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     // The rule is only run from where it could start: not at all in most
     // segments, and not once more after its last value.
     const StartTest& test = facts_->values[k];
-    std::size_t from = test.next(view, seg.begin, seg.end);
+    std::size_t from = next_start(k, seg);
     if (from == seg.end) continue;
     const PatternRule& r = rs.rules[k];
     re2::StringPiece input(text_.data(), seg.end);
@@ -583,31 +619,36 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     // As printed (SPEC): a Traditional plan keeps 萬噸, which is also what
     // scale folding (萬/万) in consumers expects to see.
     if (auto u = group(kUnit)) hit.unit = nt_.display(u->begin, u->end);
-    hit.unit = vr.unit_attr.empty() ? hit.unit + vr.unit_suffix : vr.unit_attr;
+    if (!vr.unit_attr.empty()) hit.unit = vr.unit_attr;
+    else hit.unit += vr.unit_suffix;
     hit.unitless = vr.unitless;
     if (masked(hit.span.begin, hit.span.end)) continue;
-    hits.push_back(hit);
+    hits.push_back(std::move(hit));
   }
-  // Overlaps: the earliest, then the longest, wins.
+  // Overlaps: the earliest, then the longest, wins (the others are dropped in place).
   std::sort(hits.begin(), hits.end(), [](const ValueHit& a, const ValueHit& b) {
     if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
     return a.span.end > b.span.end;
   });
-  std::vector<ValueHit> kept;
-  for (const ValueHit& h : hits)
-    if (kept.empty() || h.span.begin >= kept.back().span.end) kept.push_back(h);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < hits.size(); ++i)
+    if (kept == 0 || hits[i].span.begin >= hits[kept - 1].span.end) {
+      if (i != kept) hits[kept] = std::move(hits[i]);
+      ++kept;
+    }
+  hits.resize(kept);
   // Which values sit inside parentheses of this segment: one pass, the
   // values in order (a scan from the segment start per value was quadratic).
   int depth = 0;
   std::size_t at = seg.begin;
-  for (ValueHit& h : kept) {
+  for (ValueHit& h : hits) {
     for (; at < h.span.begin; ++at) {
       if (text_[at] == '(') ++depth;
       if (text_[at] == ')' && depth > 0) --depth;
     }
     h.in_parens = depth > 0;
   }
-  return kept;
+  return hits;
 }
 
 bool TargetExtractor::in_list(const std::vector<std::string>& words, std::string_view s, bool suffix) const {
@@ -634,8 +675,9 @@ std::pair<std::size_t, std::size_t> TargetExtractor::qualifier_at(std::string_vi
   return {kNoRule, 0};
 }
 
-std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit> hits) const {
-  std::vector<Group> groups;
+const std::vector<Group>& TargetExtractor::group_values(Span seg, const std::vector<ValueHit>& hits) {
+  std::vector<Group>& groups = groups_;
+  groups.clear();
   const std::string_view text(text_);
   for (const ValueHit& h : hits) {
     if (!groups.empty() && !h.water_class && !groups.back().hits.back().water_class &&
@@ -646,11 +688,12 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
       if (const auto [rule, size] = qualifier_at(between); rule != kNoRule) between.remove_prefix(size);
       const auto& seps = enumeration_separators_;
       if (between.empty() || std::find(seps.begin(), seps.end(), between) != seps.end()) {
-        groups.back().hits.push_back(h);
+        const std::span<const ValueHit> run = groups.back().hits;
+        groups.back().hits = {run.data(), run.size() + 1};  // h follows the run in `hits`
         continue;
       }
     }
-    groups.push_back({{h}, {}, nullptr, kNoRule});
+    groups.push_back({{&h, 1}, {}, nullptr, kNoRule});
   }
   for (Group& gr : groups) {
     std::size_t after = gr.hits.back().span.end;
@@ -710,12 +753,22 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
       lo += junk;
       changed = true;
     }
+    // The view's first character, decoded once for all leads (again only
+    // when a lead takes something).
+    char32_t head = 0;
+    bool head_known = false;
+    auto head_char = [&] {
+      if (!head_known) {
+        std::size_t at = 0;
+        head = utf8::next(view(), at);
+        head_known = true;
+      }
+      return head;
+    };
     for (std::size_t i = 0; i < indicator_leads_.rules.size(); ++i) {
       // A lead counts only when it takes something: its first character must be there.
       if (const auto& first = facts_->lead_first[i]) {
-        const std::string_view v = view();
-        std::size_t at = 0;
-        if (v.empty() || !first->contains(utf8::next(v, at))) continue;
+        if (lo >= hi || !first->contains(head_char())) continue;
       } else if (!RequiredWords::may(leads, i)) {
         continue;
       }
@@ -725,17 +778,21 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
       if (r.re->Match(p, 0, p.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
         lo += m.size();
         changed = true;
+        head_known = false;
       }
     }
     if (!city_.empty() && starts_with(view(), city_) && hi - lo > city_.size() + 3) {
       lo += city_.size();  // "磐石市党政机关…" names the plan's own city
       changed = true;
     }
+    // Whether a prefix can open the view is asked again only when it changes.
+    bool prefix_may = opens_with_one_of(prefix_firsts_, view());
     for (const std::string& w : indicator_prefixes_) {
-      if (!opens_with_one_of(prefix_firsts_, view())) break;  // nor does any other prefix
+      if (!prefix_may) break;  // nor does any other prefix
       if (starts_with(view(), w) && hi - lo > w.size() + 3) {
         lo += w.size();
         changed = true;
+        prefix_may = opens_with_one_of(prefix_firsts_, view());
       }
     }
     // Cut where the baseline phrase starts ("铁路货运量占比|较2020年"), not
@@ -751,11 +808,13 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
       hi = lo + static_cast<std::size_t>(groups[0].data() - v.data());
       changed = true;
     }
+    bool suffix_may = closes_with_one_of(suffix_lasts_, view());
     for (const std::string& w : indicator_suffixes_) {
-      if (!closes_with_one_of(suffix_lasts_, view())) break;  // nor does any other suffix
+      if (!suffix_may) break;  // nor does any other suffix
       if (ends_with(view(), w) && hi - lo > w.size()) {
         hi -= w.size();
         changed = true;
+        suffix_may = closes_with_one_of(suffix_lasts_, view());
       }
     }
   }
@@ -797,22 +856,25 @@ std::string TargetExtractor::show(const Phrase& p) const {
   return out;
 }
 
-// "A、B" / "A和B" into parts, outside parentheses.
-std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
-  std::vector<Phrase> parts;
+// "A、B" / "A和B" into parts, outside parentheses: their ranges in s.
+const std::vector<Span>& TargetExtractor::enumeration_parts(std::string_view s) {
+  std::vector<Span>& parts = part_spans_;
+  parts.clear();
   const auto& seps = enumeration_separators_;
   std::size_t start = 0, i = 0;
   int depth = 0;
-  while (i < p.s.size()) {
-    if (p.s[i] == '(') ++depth;
-    if (p.s[i] == ')' && depth > 0) --depth;
+  while (i < s.size()) {
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')' && depth > 0) --depth;
     bool cut = false;
-    if (depth == 0 && separator_first_[static_cast<unsigned char>(p.s[i])])
+    // A separator's first two bytes must be there (most CJK characters share
+    // a lead byte with one).
+    if (depth == 0 && separator_first_[static_cast<unsigned char>(s[i])] &&
+        (short_separator_ || (i + 1 < s.size() && separator_second_[static_cast<unsigned char>(s[i + 1])])))
       for (const std::string& sep : seps)
-        if (starts_with(std::string_view(p.s).substr(i), sep) &&
-            !starts_with(std::string_view(p.s).substr(i + sep.size()), "以上") &&
-            !starts_with(std::string_view(p.s).substr(i + sep.size()), "以下")) {
-          parts.push_back(p.sub(start, i));
+        if (starts_with(s.substr(i), sep) && !starts_with(s.substr(i + sep.size()), "以上") &&
+            !starts_with(s.substr(i + sep.size()), "以下")) {
+          parts.push_back({start, i});
           i += sep.size();
           start = i;
           cut = true;
@@ -820,7 +882,7 @@ std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
         }
     if (!cut) ++i;
   }
-  parts.push_back(p.sub(start, p.s.size()));
+  parts.push_back({start, s.size()});
   return parts;
 }
 
@@ -1130,7 +1192,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   if (first.unitless && !in_list(unitless_indicators_, indicator_view(), /*suffix=*/true) &&
       !RE2::PartialMatch(re2::StringPiece(indicator_view().data(), indicator_view().size()), acronym))
     return false;
-  const Phrase indicator = ind_base->sub(ind_lo, ind_hi);
+  Phrase indicator = ind_base->sub(ind_lo, ind_hi);
 
   // Op from comparator and qualifier.
   if (qual_op == "~") op = "~";
@@ -1144,26 +1206,29 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       }())
     op = comparator_rules_[comparator_index].op_if_lower_better;
 
-  // Indicators for each value.
+  // Indicators for each value; none: `indicator` for all. The parts are made
+  // phrases only when there are several.
   std::vector<Phrase> indicators;
-  std::vector<Phrase> parts = split_enumeration(indicator);
-  bool all_long = std::all_of(parts.begin(), parts.end(), [](const Phrase& p) { return char_count(p.s) >= 2; });
-  if (gr.hits.size() > 1 && parts.size() == gr.hits.size() && all_long) {
-    indicators = parts;
-  } else if (gr.hits.size() == 1 && parts.size() > 1 && all_long && indicator.s.find("的") == std::string::npos &&
-             indicator.s.find("等") == std::string::npos &&
-             std::all_of(parts.begin(), parts.end() - 1, [](const Phrase& p) { return char_count(p.s) >= 3; })) {
-    // "医疗废物、危险废物处置率": objects of 3+ characters sharing a measure. An
-    // aggregate ("国考、省考断面…", "黄柏河、香溪河等…") stays one target.
-    indicators = parts;  // shared-tail case handled below
-  } else if (gr.hits.size() == 1 && parts.size() == 2 && all_long &&
-             in_list(measure_words_, parts[0].s, true) && in_list(measure_words_, parts[1].s, true) &&
-             char_count(parts[1].s) <= 4 && char_count(parts[0].s) > char_count(parts[1].s)) {
-    // "公众对…的满意度和参与度": later parts share the first part's head.
-    std::size_t head = char_bytes(parts[0].s, char_count(parts[0].s) - char_count(parts[1].s));
-    indicators = {parts[0], join(parts[0].sub(0, head), parts[1])};
-  } else {
-    indicators = {indicator};
+  const std::vector<Span>& cuts = enumeration_parts(indicator.s);
+  if (cuts.size() > 1) {
+    std::vector<Phrase> parts;
+    for (const Span& c : cuts) parts.push_back(indicator.sub(c.begin, c.end));
+    bool all_long = std::all_of(parts.begin(), parts.end(), [](const Phrase& p) { return char_count(p.s) >= 2; });
+    if (gr.hits.size() > 1 && parts.size() == gr.hits.size() && all_long) {
+      indicators = std::move(parts);
+    } else if (gr.hits.size() == 1 && all_long && indicator.s.find("的") == std::string::npos &&
+               indicator.s.find("等") == std::string::npos &&
+               std::all_of(parts.begin(), parts.end() - 1, [](const Phrase& p) { return char_count(p.s) >= 3; })) {
+      // "医疗废物、危险废物处置率": objects of 3+ characters sharing a measure. An
+      // aggregate ("国考、省考断面…", "黄柏河、香溪河等…") stays one target.
+      indicators = std::move(parts);  // shared-tail case handled below
+    } else if (gr.hits.size() == 1 && parts.size() == 2 && all_long &&
+               in_list(measure_words_, parts[0].s, true) && in_list(measure_words_, parts[1].s, true) &&
+               char_count(parts[1].s) <= 4 && char_count(parts[0].s) > char_count(parts[1].s)) {
+      // "公众对…的满意度和参与度": later parts share the first part's head.
+      std::size_t head = char_bytes(parts[0].s, char_count(parts[0].s) - char_count(parts[1].s));
+      indicators = {parts[0], join(parts[0].sub(0, head), parts[1])};
+    }
   }
   // Shared tail: "废旧放射源、放射性废物收贮率" -> 废旧放射源收贮率, 放射性废物收贮率.
   if (indicators.size() > 1) {
@@ -1182,7 +1247,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       // Several measured indicators, one value: keep them apart only when each is measured.
       bool each_measured = std::all_of(indicators.begin(), indicators.end(),
                                        [&](const Phrase& p) { return in_list(measure_words_, p.s, true); });
-      if (!each_measured) indicators = {indicator};
+      if (!each_measured) indicators.clear();
     }
   }
 
@@ -1192,9 +1257,10 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   SourcePosition pos = nt_.position(first.span.begin);
   Location loc = locate(doc_, first.span.begin);
   std::optional<int> year = year_for(region, first.span.begin);
+  const int column = nt_.source_position(nt_.source_offset(quote_begin)).column;
   for (std::size_t k = 0; k < gr.hits.size() || k < indicators.size(); ++k) {
     const ValueHit& hit = gr.hits[std::min(k, gr.hits.size() - 1)];
-    const Phrase& ind = indicators[std::min(k, indicators.size() - 1)];
+    const Phrase& ind = indicators.empty() ? indicator : indicators[std::min(k, indicators.size() - 1)];
     Target t;
     t.clause = loc.clause;
     t.section = loc.section;
@@ -1205,22 +1271,21 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     t.year = year;
     t.baseline_year = baseline;
     t.line = pos.line;
-    t.column = nt_.source_position(nt_.source_offset(quote_begin)).column;
+    t.column = column;
     t.quote = quote;
     t.rule = rule_ids;
     doc_.targets.push_back(std::move(t));
   }
-  last_indicator_ = indicator;
+  last_indicator_ = std::move(indicator);
   last_region_ = region;
   last_by_verb_ = by_verb || rule_ids.find("verb.carried") != std::string::npos;
   return true;
 }
 
 void TargetExtractor::segment_targets(Span region, Span seg, const std::vector<int>* rules) {
-  std::vector<ValueHit> hits = find_values(seg, rules);
+  const std::vector<ValueHit>& hits = find_values(seg, rules);
   if (hits.empty()) return;
-  segment_hits_ = hits;
-  std::vector<Group> groups = group_values(seg, std::move(hits));
+  const std::vector<Group>& groups = group_values(seg, hits);
   Span anchor{seg.begin, seg.end};
   for (const Group& gr : groups) {
     // The next group's indicator starts after this target, unless it sat in
@@ -1245,6 +1310,8 @@ void TargetExtractor::run(const LineRules* lines) {
       if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
     }
     note_lead_in(region);
+    region_ = region;
+    starts_.assign(values_.rules.size(), kUnknown);
     // One set pass over the paragraph rather than one per segment: the rules
     // that match somewhere in it are the only ones that can match in a part
     // of it (most paragraphs hold no value at all).

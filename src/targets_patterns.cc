@@ -597,6 +597,18 @@ StartTest::StartTest(const RE2& re) {
   std::size_t common = 0;
   while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
   literal = min.substr(0, common);
+  // Cut to whole characters: the range may end inside one ("每\xE7" of
+  // 每立方米), and a lead byte left last is what find_literal looks for first,
+  // while most of a CJK text shares it.
+  if (re.options().encoding() == RE2::Options::EncodingUTF8) {
+    std::size_t lead = literal.size();
+    while (lead > 0 && (static_cast<unsigned char>(literal[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead > 0) {
+      const auto c = static_cast<unsigned char>(literal[--lead]);
+      const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (lead + length > literal.size()) literal.resize(lead);
+    }
+  }
   lo = static_cast<unsigned char>(min[0]);
   hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
   for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;

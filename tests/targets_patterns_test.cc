@@ -210,6 +210,21 @@ TEST_CASE("find_literal: where std::string_view::find finds it") {
       CAPTURE(from);
       CHECK(find_literal(text, literal, from) == std::string_view(text).find(literal, from));
     }
+  // Long texts (the sixteen-place steps): literals at every offset of a
+  // step, near misses sharing their last bytes, and text ends cutting them.
+  std::string filler;
+  for (int i = 0; i < 12; ++i) filler += "、号》a";  // 》 shares 《's first two bytes, 号 its last
+  for (std::size_t shift = 0; shift < 20; ++shift)
+    for (const std::string literal : {"《", "》", "号》", "a", "《x", "zz"}) {
+      const std::string long_text = std::string(shift, 'y') + filler + "《方案》" + filler + "《x";
+      for (std::size_t cut : {long_text.size(), long_text.size() - 1, long_text.size() - 2, long_text.size() / 2})
+        for (std::size_t from = 0; from <= cut + 1; from += 1 + from % 7) {
+          const std::string_view view = std::string_view(long_text).substr(0, cut);
+          CAPTURE(literal);
+          CAPTURE(from);
+          CHECK(find_literal(view, literal, from) == view.find(literal, from));
+        }
+    }
 }
 
 TEST_CASE("word_list: lists of literal words are read, anything else refused") {
