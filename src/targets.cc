@@ -14,6 +14,7 @@
 #include <cstring>
 #include <tuple>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -194,7 +195,8 @@ struct GrammarFacts {
   NotTargetScan not_targets;
   std::vector<StartTest> values;  // per values rule
   // Per values rule: its groups (kValueGroups), read from a match found
-  // without captures (most of them need no capture engine at all).
+  // without captures (most of them need no capture engine at all); made
+  // only for a rule without value_sequences.
   std::vector<std::shared_ptr<const MatchGroups>> value_groups;
   // Per values rule: its groups read by scanning the match's characters, when
   // its pattern allows (null otherwise).
@@ -203,6 +205,8 @@ struct GrammarFacts {
   std::vector<std::optional<CharTable>> value_required;
   // Which comparators and indicator leads can match in a phrase: a cheap
   // test in place of a set pass (or a regex call per rule) on every phrase.
+  // Made only where asked: comparators without comparator_scan, leads
+  // without lead_first.
   std::shared_ptr<const RequiredWords> comparator_words, lead_words;
   // Comparators that are all lists of words: found in one pass over a phrase
   // without RE2 (null otherwise).
@@ -241,14 +245,12 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
     auto facts = std::make_shared<GrammarFacts>(not_targets);
     for (const PatternRule& r : values.rules) {
       facts->values.emplace_back(*r.re);
-      facts->value_groups.push_back(MatchGroups::of(*r.re, kValueGroups));
       facts->value_sequences.push_back(SequenceGroups::of(*r.re, kValueGroups));
+      facts->value_groups.push_back(facts->value_sequences.back() ? nullptr : MatchGroups::of(*r.re, kValueGroups));
       const std::optional<PatternChars> chars = pattern_chars(*r.re);
       if (chars && chars->required && !chars->required->is_everything()) facts->value_required.emplace_back(*chars->required);
       else facts->value_required.emplace_back();
     }
-    facts->comparator_words = RequiredWords::of(comparators.regexes());
-    facts->lead_words = RequiredWords::of(leads.regexes());
     facts->comparator_lists = word_lists(comparators);
     bool unanchored = !facts->comparator_lists.empty();
     std::vector<const WordList*> lists;
@@ -260,10 +262,12 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
       facts->comparator_scan = std::make_unique<WordScanner>(lists);
       if (!facts->comparator_scan->usable()) facts->comparator_scan.reset();
     }
+    if (!facts->comparator_scan) facts->comparator_words = RequiredWords::of(comparators.regexes());
     facts->qualifier_lists = word_lists(qualifiers);
     for (const PatternRule& r : leads.rules) {
       std::optional<PatternChars> chars = pattern_chars(*r.re);
       facts->lead_first.push_back(chars ? std::optional<CharSet>(std::move(chars->first)) : std::nullopt);
+      if (!facts->lead_first.back() && !facts->lead_words) facts->lead_words = RequiredWords::of(leads.regexes());
     }
     for (const PatternRule& r : verbs.rules) {
       const std::optional<PatternChars> chars = pattern_chars(*r.re);
@@ -274,6 +278,97 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
   });
 }
 
+// Per values rule: its attributes.
+struct ValueRule {
+  bool has_class;  // a cls group (its value starts at the class, not the match)
+  std::string unit_attr, unit_suffix;
+  bool unitless;
+};
+
+// Per comparator: reach far, op, op for a lower-is-better indicator.
+struct ComparatorRule {
+  bool far;
+  std::string op, op_if_lower_better;
+};
+
+// What the extractor reads from a grammar's targets.yaml: its sets and lists
+// (looked up once), what their attributes and words say, and what their
+// patterns tell (GrammarFacts, built on first use: a text without a value
+// needs none of it). Made once per grammar and kept in it.
+struct TargetFacts {
+  explicit TargetFacts(const Grammar::Impl& g)
+      : values(g.rule_set(kFile, "values")),
+        not_targets(g.rule_set(kFile, "not_targets")),
+        qualifiers(g.rule_set(kFile, "qualifiers")),
+        indicator_leads(g.rule_set(kFile, "indicator_leads")),
+        comparators(g.rule_set(kFile, "comparators")),
+        create_verbs(g.rule_set(kFile, "create_verbs")),
+        enumeration_separators(g.list(kFile, "enumeration_separators")),
+        indicator_prefixes(g.list(kFile, "indicator_prefixes")),
+        indicator_suffixes(g.list(kFile, "indicator_suffixes")),
+        clause_verbs(g.list(kFile, "clause_verbs")),
+        per_period_words(g.list(kFile, "per_period_words")),
+        measure_words(g.list(kFile, "measure_words")),
+        unitless_indicators(g.list(kFile, "unitless_indicators")),
+        lower_is_better(g.list(kFile, "lower_is_better")) {
+    for (const PatternRule& r : values.rules)
+      value_rules.push_back({r.re->NamedCapturingGroups().count("cls") > 0, r.attr("unit"), r.attr("unit_suffix"),
+                             r.attr("unitless") == "true"});
+    for (const PatternRule& r : comparators.rules)
+      comparator_rules.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
+    for (const PatternRule& r : qualifiers.rules) qualifier_ops.push_back(r.attr("op"));
+    for (const std::string& w : per_period_words) longest_per_period = std::max(longest_per_period, w.size());
+    for (const std::string& verb : clause_verbs) {
+      // An empty verb ends everywhere: the cut it makes leaves nothing, so none is made.
+      if (verb.empty()) empty_clause_verb = true;
+      else clause_verb_last[static_cast<unsigned char>(verb.back())] = true;
+      longest_clause_verb = std::max(longest_clause_verb, verb.size());
+    }
+    prefix_firsts = edge_chars(indicator_prefixes, /*last=*/false);
+    suffix_lasts = edge_chars(indicator_suffixes, /*last=*/true);
+    for (const std::string& sep : enumeration_separators) {
+      if (sep.empty()) separator_first.fill(true);
+      else separator_first[static_cast<unsigned char>(sep[0])] = true;
+      if (sep.size() < 2) short_separator = true;
+      else separator_second[static_cast<unsigned char>(sep[1])] = true;
+    }
+  }
+
+  const RuleSet &values, &not_targets, &qualifiers, &indicator_leads, &comparators, &create_verbs;
+  const std::vector<std::string> &enumeration_separators, &indicator_prefixes, &indicator_suffixes, &clause_verbs,
+      &per_period_words, &measure_words, &unitless_indicators, &lower_is_better;
+  std::vector<ValueRule> value_rules;
+  std::vector<ComparatorRule> comparator_rules;
+  std::vector<std::string> qualifier_ops;  // per qualifier
+  ByteSet separator_first{};               // the bytes an enumeration separator opens with
+  ByteSet separator_second{};              // and its second bytes
+  bool short_separator = false;            // a separator of less than two bytes
+  // The characters the indicator prefixes open with and the suffixes close
+  // with (sorted; -1 stands for an empty word, which any text has).
+  std::vector<int32_t> prefix_firsts, suffix_lasts;
+  std::size_t longest_per_period = 0;    // bytes
+  ByteSet clause_verb_last{};            // the bytes a clause verb ends with
+  bool empty_clause_verb = false;        // the list holds "" (then no cut is ever made)
+  std::size_t longest_clause_verb = 0;   // bytes
+
+  const GrammarFacts& patterns() const {
+    std::call_once(patterns_once_, [&] {
+      patterns_ = grammar_facts(not_targets, values, comparators, indicator_leads, qualifiers, create_verbs);
+    });
+    return *patterns_;
+  }
+
+ private:
+  mutable std::once_flag patterns_once_;
+  mutable std::shared_ptr<const GrammarFacts> patterns_;
+};
+
+// The grammar's TargetFacts, made on first use.
+const TargetFacts& target_facts(const Grammar::Impl& g) {
+  std::call_once(g.target_facts_once, [&] { g.target_facts = std::make_shared<const TargetFacts>(g); });
+  return *static_cast<const TargetFacts*>(g.target_facts.get());
+}
+
 class TargetExtractor {
  public:
   TargetExtractor(const NormalizedText& nt, const Grammar::Impl& g, const std::vector<DateMention>& dates,
@@ -281,43 +376,26 @@ class TargetExtractor {
       : nt_(nt), text_(nt.text()), g_(g), dates_(dates), doc_(doc),
         // The plan's city as rules see it (Simplified), to strip from indicators.
         city_(doc.city ? NormalizedText::build(*doc.city).text() : std::string()),
-        // The grammar's sets and lists, looked up once (not per segment or phrase).
-        values_(g.rule_set(kFile, "values")),
-        not_targets_(g.rule_set(kFile, "not_targets")),
-        qualifiers_(g.rule_set(kFile, "qualifiers")),
-        indicator_leads_(g.rule_set(kFile, "indicator_leads")),
-        comparators_(g.rule_set(kFile, "comparators")),
-        create_verbs_(g.rule_set(kFile, "create_verbs")),
-        enumeration_separators_(g.list(kFile, "enumeration_separators")),
-        indicator_prefixes_(g.list(kFile, "indicator_prefixes")),
-        indicator_suffixes_(g.list(kFile, "indicator_suffixes")),
-        clause_verbs_(g.list(kFile, "clause_verbs")),
-        per_period_words_(g.list(kFile, "per_period_words")),
-        measure_words_(g.list(kFile, "measure_words")),
-        unitless_indicators_(g.list(kFile, "unitless_indicators")),
-        lower_is_better_(g.list(kFile, "lower_is_better")),
-        facts_(grammar_facts(not_targets_, values_, comparators_, indicator_leads_, qualifiers_, create_verbs_)) {
-    for (const PatternRule& r : values_.rules)
-      value_rules_.push_back({r.re->NamedCapturingGroups().count("cls") > 0, r.attr("unit"), r.attr("unit_suffix"),
-                              r.attr("unitless") == "true"});
-    for (const PatternRule& r : comparators_.rules)
-      comparator_rules_.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
-    for (const PatternRule& r : qualifiers_.rules) qualifier_ops_.push_back(r.attr("op"));
-    for (const std::string& w : per_period_words_) longest_per_period_ = std::max(longest_per_period_, w.size());
-    for (const std::string& verb : clause_verbs_) {
-      // An empty verb ends everywhere: the cut it makes leaves nothing, so none is made.
-      if (verb.empty()) empty_clause_verb_ = true;
-      else clause_verb_last_[static_cast<unsigned char>(verb.back())] = true;
-      longest_clause_verb_ = std::max(longest_clause_verb_, verb.size());
-    }
-    prefix_firsts_ = edge_chars(indicator_prefixes_, /*last=*/false);
-    suffix_lasts_ = edge_chars(indicator_suffixes_, /*last=*/true);
-    for (const std::string& sep : enumeration_separators_) {
-      if (sep.empty()) separator_first_.fill(true);
-      else separator_first_[static_cast<unsigned char>(sep[0])] = true;
-      if (sep.size() < 2) short_separator_ = true;
-      else separator_second_[static_cast<unsigned char>(sep[1])] = true;
-    }
+        tf_(target_facts(g)),
+        values_(tf_.values),
+        not_targets_(tf_.not_targets),
+        qualifiers_(tf_.qualifiers),
+        indicator_leads_(tf_.indicator_leads),
+        comparators_(tf_.comparators),
+        create_verbs_(tf_.create_verbs),
+        enumeration_separators_(tf_.enumeration_separators),
+        indicator_prefixes_(tf_.indicator_prefixes),
+        indicator_suffixes_(tf_.indicator_suffixes),
+        clause_verbs_(tf_.clause_verbs),
+        per_period_words_(tf_.per_period_words),
+        measure_words_(tf_.measure_words),
+        unitless_indicators_(tf_.unitless_indicators),
+        lower_is_better_(tf_.lower_is_better),
+        value_rules_(tf_.value_rules),
+        comparator_rules_(tf_.comparator_rules),
+        qualifier_ops_(tf_.qualifier_ops),
+        prefix_firsts_(tf_.prefix_firsts),
+        suffix_lasts_(tf_.suffix_lasts) {
     // For last_scoping_date(): dates come sorted by position from find_dates().
     dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
                                    [](const DateMention& a, const DateMention& b) { return a.begin < b.begin; });
@@ -374,7 +452,7 @@ class TargetExtractor {
   std::size_t last_verb_end(std::string_view v, std::size_t from) const {
     for (std::size_t e = v.size(); e > from; --e) {
       ++TargetsTesting::scanned_bytes;
-      if (!clause_verb_last_[static_cast<unsigned char>(v[e - 1])]) continue;
+      if (!tf_.clause_verb_last[static_cast<unsigned char>(v[e - 1])]) continue;
       for (const std::string& verb : clause_verbs_)
         if (verb.size() <= e - from && v.compare(e - verb.size(), verb.size(), verb) == 0) return e;
     }
@@ -392,6 +470,7 @@ class TargetExtractor {
   std::vector<int> last_scoping_;  // per date: index of the last scoping date up to it, -1 if none
   Document& doc_;
   const std::string city_;
+  const TargetFacts& tf_;
   const RuleSet& values_;
   const RuleSet& not_targets_;
   const RuleSet& qualifiers_;
@@ -406,27 +485,14 @@ class TargetExtractor {
   const std::vector<std::string>& measure_words_;
   const std::vector<std::string>& unitless_indicators_;
   const std::vector<std::string>& lower_is_better_;
-  const std::shared_ptr<const GrammarFacts> facts_;
-  // Per values rule: its attributes.
-  struct ValueRule {
-    bool has_class;  // a cls group (its value starts at the class, not the match)
-    std::string unit_attr, unit_suffix;
-    bool unitless;
-  };
-  std::vector<ValueRule> value_rules_;
-  // Per comparator: reach far, op, op for a lower-is-better indicator.
-  struct ComparatorRule {
-    bool far;
-    std::string op, op_if_lower_better;
-  };
-  std::vector<ComparatorRule> comparator_rules_;
-  std::vector<std::string> qualifier_ops_;  // per qualifier
-  ByteSet separator_first_{};                // the bytes an enumeration separator opens with
-  ByteSet separator_second_{};               // and its second bytes
-  bool short_separator_ = false;             // a separator of less than two bytes
-  // The characters the indicator prefixes open with and the suffixes close
-  // with (sorted; -1 stands for an empty word, which any text has).
-  std::vector<int32_t> prefix_firsts_, suffix_lasts_;
+  // The patterns' readings, taken from tf_ when a segment is first looked at
+  // for values (a text without one needs none of them).
+  const GrammarFacts* facts_ = nullptr;
+  const std::vector<ValueRule>& value_rules_;
+  const std::vector<ComparatorRule>& comparator_rules_;
+  const std::vector<std::string>& qualifier_ops_;  // per qualifier
+  const std::vector<int32_t>& prefix_firsts_;
+  const std::vector<int32_t>& suffix_lasts_;
   inline static const std::string kNoOp;
   bool is_per_period(std::string_view gap) const {
     return std::find(per_period_words_.begin(), per_period_words_.end(), gap) != per_period_words_.end();
@@ -451,10 +517,6 @@ class TargetExtractor {
     VerbFree verbs;        // how much of phrase is known to hold no clause verb
   } pre_text_;
   const Phrase& text_before(Span seg, Span anchor, std::size_t value_begin);
-  std::size_t longest_per_period_ = 0;  // bytes
-  ByteSet clause_verb_last_{};            // the bytes a clause verb ends with
-  bool empty_clause_verb_ = false;        // the list holds "" (then no cut is ever made)
-  std::size_t longest_clause_verb_ = 0;   // bytes
   struct RawMatch {
     std::size_t rule, b, e;
   };
@@ -523,6 +585,7 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
   std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
   std::vector<ValueHit>& hits = segment_hits_;
   hits.clear();
+  if (!facts_) facts_ = &tf_.patterns();
   std::vector<int> listed;
   if (!rules) {
     if (!rs.any(segment)) return hits;  // most segments hold no value: a yes/no pass, no match list
@@ -567,6 +630,7 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
   spans.clear();
   for (const RawMatch& m : raw) spans.push_back({m.b, m.e});
   std::sort(spans.begin(), spans.end(), [](Span x, Span y) { return x.begin < y.begin; });
+  if (!mask_) mask_non_targets();
   for (Span sp : spans) mask_->prepare(sp.begin, sp.end);
   auto masked = [&](std::size_t b, std::size_t e) { return mask_->masked(b, e); };
   std::array<re2::StringPiece, kValueGroupCount> sub;
@@ -575,7 +639,6 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
     const std::size_t k = m.rule, b = m.b, e = m.e;
     const PatternRule& r = rs.rules[k];
     const ValueRule& vr = value_rules_[k];
-    const MatchGroups& groups = *facts_->value_groups[k];
     auto group = [&](ValueGroup g) -> std::optional<Span> {
       if (sub[g].data() == nullptr) return std::nullopt;
       std::size_t b = static_cast<std::size_t>(sub[g].data() - text_.data());
@@ -586,7 +649,7 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
     if (!vr.has_class && masked(b, e)) continue;
     if (const SequenceGroups* sequence = facts_->value_sequences[k].get()) {
       sequence->read(text_, b, e, sub.data());
-    } else if (!groups.read(*r.re, input, b, e, sub.data())) {
+    } else if (!facts_->value_groups[k]->read(*r.re, input, b, e, sub.data())) {
       continue;  // not reached: [b, e) is a match
     }
     ValueHit hit;
@@ -822,7 +885,7 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
   // it, when what follows the verb is a measured indicator (so it must end
   // with a measure word, as the whole does):
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
-  if (!empty_clause_verb_ && !fewer_chars_than(view(), kLongIndicatorChars + 1) &&
+  if (!tf_.empty_clause_verb && !fewer_chars_than(view(), kLongIndicatorChars + 1) &&
       in_list(measure_words_, view(), true)) {
     const std::string_view v = view();
     // Where the last verb ends (the last end of any verb's last occurrence).
@@ -831,7 +894,7 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
     std::size_t from = 0;  // in v: the first start looked at
     std::size_t known_from = lo;  // after the search: text[known_from, hi) holds no verb, if none found
     if (free && free->upto > free->from && lo >= free->from && !TargetsTesting::straightforward) {
-      const std::size_t first_start = free->upto > longest_clause_verb_ ? free->upto - longest_clause_verb_ + 1 : 0;
+      const std::size_t first_start = free->upto > tf_.longest_clause_verb ? free->upto - tf_.longest_clause_verb + 1 : 0;
       if (first_start >= lo) {
         from = std::min(first_start - lo, v.size());
         known_from = free->from;
@@ -869,8 +932,8 @@ const std::vector<Span>& TargetExtractor::enumeration_parts(std::string_view s) 
     bool cut = false;
     // A separator's first two bytes must be there (most CJK characters share
     // a lead byte with one).
-    if (depth == 0 && separator_first_[static_cast<unsigned char>(s[i])] &&
-        (short_separator_ || (i + 1 < s.size() && separator_second_[static_cast<unsigned char>(s[i + 1])])))
+    if (depth == 0 && tf_.separator_first[static_cast<unsigned char>(s[i])] &&
+        (tf_.short_separator || (i + 1 < s.size() && tf_.separator_second[static_cast<unsigned char>(s[i + 1])])))
       for (const std::string& sep : seps)
         if (starts_with(s.substr(i), sep) && !starts_with(s.substr(i + sep.size()), "以上") &&
             !starts_with(s.substr(i + sep.size()), "以下")) {
@@ -1047,7 +1110,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       // Only a match that ends a few characters before the value can count
       // (touching, or at most kFarReachChars away): the scans are taken up
       // where they stand as a scan from the start would, shortly before.
-      const std::size_t reach = std::max(4 * kFarReachChars, longest_per_period_) + words->longest_word();
+      const std::size_t reach = std::max(4 * kFarReachChars, tf_.longest_per_period) + words->longest_word();
       const std::size_t from = text.size() > reach && !TargetsTesting::straightforward
                                    ? words->sync_point(text, text.size() - reach)
                                    : 0;
@@ -1299,7 +1362,6 @@ void TargetExtractor::segment_targets(Span region, Span seg, const std::vector<i
 void TargetExtractor::run(const LineRules* lines) {
   std::vector<bool> table_lines;
   extract_table_targets(nt_, g_, lower_is_better_, doc_, table_lines);
-  mask_non_targets();
   std::vector<int> rules;
   // A plan without table rows needs no line numbers here.
   const bool has_table_rows = std::find(table_lines.begin(), table_lines.end(), true) != table_lines.end();
