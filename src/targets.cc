@@ -194,6 +194,9 @@ struct GrammarFacts {
   explicit GrammarFacts(const RuleSet& not_target_rules) : not_targets(not_target_rules) {}
   NotTargetScan not_targets;
   std::vector<StartTest> values;  // per values rule
+  // Per values rule: the first rule with the same start test ("\d" opens
+  // more than one), whose place in starts_ it shares.
+  std::vector<std::size_t> same_start;
   // Per values rule: its groups (kValueGroups), read from a match found
   // without captures (most of them need no capture engine at all); made
   // only for a rule without value_sequences.
@@ -245,6 +248,17 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
     auto facts = std::make_shared<GrammarFacts>(not_targets);
     for (const PatternRule& r : values.rules) {
       facts->values.emplace_back(*r.re);
+      const StartTest& test = facts->values.back();
+      std::size_t same = facts->values.size() - 1;
+      for (std::size_t j = 0; j + 1 < facts->values.size(); ++j) {
+        const StartTest& other = facts->values[j];
+        if (!test.first_chars && !other.first_chars && test.literal == other.literal && test.lo == other.lo &&
+            test.hi == other.hi && test.any_byte == other.any_byte && test.first == other.first) {
+          same = j;
+          break;
+        }
+      }
+      facts->same_start.push_back(same);
       facts->value_sequences.push_back(SequenceGroups::of(*r.re, kValueGroups));
       facts->value_groups.push_back(facts->value_sequences.back() ? nullptr : MatchGroups::of(*r.re, kValueGroups));
       const std::optional<PatternChars> chars = pattern_chars(*r.re);
@@ -322,6 +336,8 @@ struct TargetFacts {
       // An empty verb ends everywhere: the cut it makes leaves nothing, so none is made.
       if (verb.empty()) empty_clause_verb = true;
       else clause_verb_last[static_cast<unsigned char>(verb.back())] = true;
+      if (verb.size() < 2) clause_verbs_two_bytes = false;
+      else clause_verb_before_last[static_cast<unsigned char>(verb[verb.size() - 2])] = true;
       longest_clause_verb = std::max(longest_clause_verb, verb.size());
     }
     prefix_firsts = edge_chars(indicator_prefixes, /*last=*/false);
@@ -348,6 +364,8 @@ struct TargetFacts {
   std::vector<int32_t> prefix_firsts, suffix_lasts;
   std::size_t longest_per_period = 0;    // bytes
   ByteSet clause_verb_last{};            // the bytes a clause verb ends with
+  ByteSet clause_verb_before_last{};     // and the bytes before them
+  bool clause_verbs_two_bytes = true;    // every verb has two bytes or more
   bool empty_clause_verb = false;        // the list holds "" (then no cut is ever made)
   std::size_t longest_clause_verb = 0;   // bytes
 
@@ -453,6 +471,9 @@ class TargetExtractor {
     for (std::size_t e = v.size(); e > from; --e) {
       ++TargetsTesting::scanned_bytes;
       if (!tf_.clause_verb_last[static_cast<unsigned char>(v[e - 1])]) continue;
+      // Most bytes that end a verb end many characters; the one before tells more.
+      if (tf_.clause_verbs_two_bytes && (e - from < 2 || !tf_.clause_verb_before_last[static_cast<unsigned char>(v[e - 2])]))
+        continue;
       for (const std::string& verb : clause_verbs_)
         if (verb.size() <= e - from && v.compare(e - verb.size(), verb.size(), verb) == 0) return e;
     }
@@ -460,6 +481,15 @@ class TargetExtractor {
   }
   const std::vector<Span>& enumeration_parts(std::string_view s);
   std::vector<Span> part_spans_;  // enumeration_parts()' answer, kept for its room
+  // emit_group()'s cleaned forms of its pre-text's heads: the cleaned form
+  // of the first n bytes (a range of them), and the baseline cut off it.
+  struct Cleaned {
+    std::size_t n, lo, hi;
+    std::optional<int> baseline;
+    bool empty() const { return lo >= hi; }
+  };
+  std::vector<Cleaned> cleaned_heads_;  // kept for its room
+
   std::string show(const Phrase& p) const;
 
   const NormalizedText& nt_;
@@ -569,11 +599,14 @@ std::size_t TargetExtractor::next_start(std::size_t k, Span seg) {
   // The region-wide place is taken when the segment ends between characters
   // (always, in valid UTF-8): then a character that could open a match in
   // the segment reads the same up to the region's end.
-  std::size_t& start = starts_[k];
+  // Then the region-wide place is the segment's, unless a literal found
+  // there runs past the segment's end.
+  std::size_t& start = starts_[facts_->same_start[k]];
   const bool whole_chars = seg.end >= text_.size() || (static_cast<unsigned char>(text_[seg.end]) & 0xC0) != 0x80;
   if (whole_chars && !TargetsTesting::straightforward) {
     if (start == kUnknown || start < seg.begin) start = test.next(view, seg.begin, region_.end);
     if (start >= seg.end) return seg.end;
+    if (test.literal.size() <= seg.end - start) return start;
     return test.next(view, start, seg.end);
   }
   return test.next(view, seg.begin, seg.end);
@@ -1053,15 +1086,10 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   }
   const Phrase& pre = first.water_class ? water_pre : text_before(seg, anchor, first.span.begin);
 
-  // The cleaned form of pre's first n bytes (a range of pre), and the
-  // baseline cut off it: asked for the same n by the comparator search and
-  // then for the indicator.
-  struct Cleaned {
-    std::size_t n, lo, hi;
-    std::optional<int> baseline;
-    bool empty() const { return lo >= hi; }
-  };
-  std::vector<Cleaned> cleaned_heads;
+  // The cleaned form of pre's first n bytes, asked for the same n by the
+  // comparator search and then for the indicator: kept in cleaned_heads_.
+  std::vector<Cleaned>& cleaned_heads = cleaned_heads_;
+  cleaned_heads.clear();
   auto clean_head = [&](std::size_t n) -> Cleaned {
     for (const Cleaned& c : cleaned_heads)
       if (c.n == n) return c;
@@ -1072,8 +1100,12 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
 
   // Comparator: the rightmost in the pre-text that touches the value, or a
   // two-character one a few characters before it.
-  std::string op;
-  std::string rule_ids = first.rule->id;
+  // The op and the ids of the rules read: the ids joined by "+" only for a target.
+  std::string_view op;  // of the grammar's strings or a literal
+  std::array<std::string_view, 6> rule_parts;
+  std::size_t rule_count = 0;
+  auto add_rule = [&](std::string_view id) { rule_parts[rule_count++] = id; };
+  add_rule(first.rule->id);
   std::size_t indicator_end = pre.s.size();
   std::size_t comparator_size = 0;
   const PatternRule* comparator_rule = nullptr;
@@ -1136,7 +1168,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       comparator_rule = &cmps.rules[best];
       comparator_index = best;
       op = comparator_rules_[best].op;
-      rule_ids += "+" + comparator_rule->id;
+      add_rule(comparator_rule->id);
       comparator_size = best_end - best_begin;
       indicator_end = best_begin;
     }
@@ -1157,7 +1189,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   const bool same_region = last_region_.begin == region.begin && last_region_.end == region.end;
   if (op.empty() && last_by_verb_ && same_region && starts_with(pre.s, "、")) {
     op = "+";
-    rule_ids += "+verb.carried";
+    add_rule("verb.carried");
     const Cleaned c = clean_head(pre.s.size());
     ind_lo = c.lo;
     ind_hi = c.hi;
@@ -1181,7 +1213,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       re2::StringPiece m;
       if (v.re->Match(piece, 0, piece.size(), RE2::ANCHOR_START, &m, 1)) {
         op = v.attr("op");
-        rule_ids += "+" + v.id;
+        add_rule(v.id);
         by_verb = true;
         ind_lo = c.lo + m.size();
         ind_hi = c.hi;
@@ -1201,7 +1233,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     }
   }
   const std::string& qual_op = gr.qualifier_rule ? qualifier_ops_[gr.qualifier_index] : kNoOp;
-  if (gr.qualifier_rule) rule_ids += "+" + gr.qualifier_rule->id;
+  if (gr.qualifier_rule) add_rule(gr.qualifier_rule->id);
   const bool had_comparator = !op.empty();
 
   std::optional<int> baseline;
@@ -1232,7 +1264,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     ind_base = &last_indicator_;
     ind_lo = 0;
     ind_hi = last_indicator_.s.size();
-    rule_ids += "+indicator.carried";
+    add_rule("indicator.carried");
   }
   if (ind_lo >= ind_hi) return false;
 
@@ -1259,12 +1291,12 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
 
   // Op from comparator and qualifier.
   if (qual_op == "~") op = "~";
-  else if (op.empty() || (op == "=" && !qual_op.empty())) op = qual_op.empty() ? "=" : qual_op;
+  else if (op.empty() || (op == "=" && !qual_op.empty())) op = qual_op.empty() ? std::string_view("=") : qual_op;
   if (comparator_rule && !comparator_rules_[comparator_index].op_if_lower_better.empty() &&
       op == comparator_rules_[comparator_index].op &&
       [&] {
         for (const std::string& w : lower_is_better_)
-          if (indicator.s.find(w) != std::string::npos) return true;
+          if (find_literal(indicator.s, w, 0) != std::string_view::npos) return true;
         return false;
       }())
     op = comparator_rules_[comparator_index].op_if_lower_better;
@@ -1321,6 +1353,8 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   Location loc = locate(doc_, first.span.begin);
   std::optional<int> year = year_for(region, first.span.begin);
   const int column = nt_.source_position(nt_.source_offset(quote_begin)).column;
+  std::string rule_ids(rule_parts[0]);
+  for (std::size_t k = 1; k < rule_count; ++k) (rule_ids += '+') += rule_parts[k];
   for (std::size_t k = 0; k < gr.hits.size() || k < indicators.size(); ++k) {
     const ValueHit& hit = gr.hits[std::min(k, gr.hits.size() - 1)];
     const Phrase& ind = indicators.empty() ? indicator : indicators[std::min(k, indicators.size() - 1)];
@@ -1328,7 +1362,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     t.clause = loc.clause;
     t.section = loc.section;
     t.indicator = show(ind);
-    t.op = op;
+    t.op = std::string(op);
     t.value = hit.value;
     t.unit = hit.unit;
     t.year = year;
@@ -1362,7 +1396,8 @@ void TargetExtractor::segment_targets(Span region, Span seg, const std::vector<i
 void TargetExtractor::run(const LineRules* lines) {
   std::vector<bool> table_lines;
   extract_table_targets(nt_, g_, lower_is_better_, doc_, table_lines);
-  std::vector<int> rules;
+  const std::vector<int>* rules = nullptr;
+  std::vector<int> matched;  // rules found by a set pass
   // A plan without table rows needs no line numbers here.
   const bool has_table_rows = std::find(table_lines.begin(), table_lines.end(), true) != table_lines.end();
   std::size_t line = 0;  // of `lines`, holding the region
@@ -1372,8 +1407,6 @@ void TargetExtractor::run(const LineRules* lines) {
       if (line < table_lines.size() && table_lines[line]) continue;  // read as a table row
     }
     note_lead_in(region);
-    region_ = region;
-    starts_.assign(values_.rules.size(), kUnknown);
     // One set pass over the paragraph rather than one per segment: the rules
     // that match somewhere in it are the only ones that can match in a part
     // of it (most paragraphs hold no value at all).
@@ -1381,12 +1414,15 @@ void TargetExtractor::run(const LineRules* lines) {
       // A region lies in one line, read with its break: the line's list (given
       // only for context-free values rules, so `rules` below is always used).
       while (line + 1 < lines->line_begin.size() && lines->line_begin[line + 1] <= region.begin) ++line;
-      rules = lines->values[line];
-      if (rules.empty()) continue;
+      rules = &lines->values[line];
+      if (rules->empty()) continue;
     } else if (values_.context_free) {
-      rules = values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin));
-      if (rules.empty()) continue;
+      matched = values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin));
+      rules = &matched;
+      if (rules->empty()) continue;
     }
+    region_ = region;
+    starts_.assign(values_.rules.size(), kUnknown);
     std::size_t start = region.begin;
     while (start < region.end) {
       std::size_t end = region.end, separator = 1;
@@ -1400,7 +1436,7 @@ void TargetExtractor::run(const LineRules* lines) {
         }
         from = at + 1;
       }
-      if (end > start) segment_targets(region, {start, end}, values_.context_free ? &rules : nullptr);
+      if (end > start) segment_targets(region, {start, end}, values_.context_free ? rules : nullptr);
       if (end == region.end) break;
       start = end + separator;
     }
