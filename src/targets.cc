@@ -437,6 +437,20 @@ class TargetExtractor {
   // Where rule k could next start in the region, from `from` on: the end of
   // `segment` when not in it (see starts_).
   std::size_t next_start(std::size_t k, Span segment);
+  // What the rules' places (starts_) say of a segment ending at `end`: none
+  // of them starts in it, none starts in the rest of the paragraph, or not
+  // known (a place not yet looked for, or one before `end`).
+  enum class Placed { kNone, kNoneLeft, kMaybe };
+  Placed rule_places(const std::vector<int>& rules, std::size_t end) const {
+    if (!facts_ || TargetsTesting::straightforward) return Placed::kMaybe;
+    bool left = false;
+    for (int k : rules) {
+      const std::size_t start = starts_[facts_->same_start[static_cast<std::size_t>(k)]];
+      if (start == kUnknown || start < end) return Placed::kMaybe;
+      left = left || start < region_.end;
+    }
+    return left ? Placed::kNone : Placed::kNoneLeft;
+  }
   // The values grouped (in groups_).
   const std::vector<Group>& group_values(Span segment, const std::vector<ValueHit>& hits);
   std::pair<std::size_t, std::size_t> qualifier_at(std::string_view text) const;
@@ -944,6 +958,7 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
 }
 
 std::string TargetExtractor::show(const Phrase& p) const {
+  if (p.runs.size() == 1) return nt_.display(p.runs[0].origin, p.runs[0].origin + p.s.size());  // most are one piece
   std::string out;
   for (std::size_t k = 0; k < p.runs.size(); ++k) {
     const std::size_t origin = p.runs[k].origin;
@@ -1436,7 +1451,11 @@ void TargetExtractor::run(const LineRules* lines) {
         }
         from = at + 1;
       }
-      if (end > start) segment_targets(region, {start, end}, values_.context_free ? rules : nullptr);
+      if (end > start) {
+        const Placed placed = values_.context_free ? rule_places(*rules, end) : Placed::kMaybe;
+        if (placed == Placed::kNoneLeft) break;  // nor in the rest of the paragraph
+        if (placed == Placed::kMaybe) segment_targets(region, {start, end}, values_.context_free ? rules : nullptr);
+      }
       if (end == region.end) break;
       start = end + separator;
     }
