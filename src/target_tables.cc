@@ -250,11 +250,27 @@ void extract_table_targets(const NormalizedText& nt, const Grammar::Impl& g,
   if (!value_rule) return;
 
   table_lines.assign(static_cast<std::size_t>(nt.line_count()) + 1, false);
+  // Where a cell gap may open, over the whole source in one pass (a place
+  // tests only bytes of its own line: no gap form holds a line break). The
+  // second and third of three cells follow gaps that open after the first
+  // cell, so after the line's indent (its leading spaces, ASCII or
+  // ideographic, are one gap or none): a line with fewer than two places
+  // after it holds fewer than three cells. Most lines are passed over so.
+  const std::string_view source = nt.source();
+  std::vector<std::size_t> places;
+  for (std::size_t i = next_gap(source, 0); i < source.size(); i = next_gap(source, i + 1)) places.push_back(i);
+  std::size_t place = 0;  // the first place not before the line
   std::optional<Header> header;
   std::vector<Cell> cells;
   for (int line = 1; line <= nt.line_count(); ++line) {
     std::string_view raw = nt.source_line(line);
-    split_cells(raw, cells);
+    const auto begin = static_cast<std::size_t>(raw.data() - source.data());
+    std::size_t indent = 0;
+    while (indent < raw.size() && (raw[indent] == ' ' || ideographic_space_at(raw, indent))) indent += raw[indent] == ' ' ? 1 : 3;
+    while (place < places.size() && places[place] < begin + indent) ++place;
+    const bool two_places = place + 1 < places.size() && places[place + 1] < begin + raw.size();
+    if (two_places) split_cells(raw, cells);
+    else cells.clear();
     if (cells.size() < 3) {
       if (!raw.empty()) header.reset();  // a prose line ends the table
       continue;
