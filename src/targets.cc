@@ -76,12 +76,17 @@ struct Phrase {
   }
   Phrase sub(std::size_t b, std::size_t e) const {
     Phrase p;
-    p.s = s.substr(b, e - b);
+    sub_into(p, b, e);
+    return p;
+  }
+  // sub(b, e) written into `out` (another phrase), whose room is reused.
+  void sub_into(Phrase& out, std::size_t b, std::size_t e) const {
+    out.s.assign(s, b, e - b);
+    out.runs.clear();
     for (std::size_t k = 0; k < runs.size(); ++k) {
       const std::size_t from = std::max(runs[k].at, b), to = std::min(run_end(k), e);
-      if (from < to) p.runs.push_back({from - b, runs[k].origin + (from - runs[k].at)});
+      if (from < to) out.runs.push_back({from - b, runs[k].origin + (from - runs[k].at)});
     }
-    return p;
   }
   bool empty() const { return s.empty(); }
   // Keeps the first n bytes.
@@ -482,16 +487,19 @@ class TargetExtractor {
   // The end in v of the last clause verb that starts at or after `from`
   // (the largest end of any verb's last occurrence), or 0 if none.
   std::size_t last_verb_end(std::string_view v, std::size_t from) const {
-    for (std::size_t e = v.size(); e > from; --e) {
-      ++TargetsTesting::scanned_bytes;
+    std::size_t e = v.size();
+    for (; e > from; --e) {
       if (!tf_.clause_verb_last[static_cast<unsigned char>(v[e - 1])]) continue;
       // Most bytes that end a verb end many characters; the one before tells more.
       if (tf_.clause_verbs_two_bytes && (e - from < 2 || !tf_.clause_verb_before_last[static_cast<unsigned char>(v[e - 2])]))
         continue;
-      for (const std::string& verb : clause_verbs_)
-        if (verb.size() <= e - from && v.compare(e - verb.size(), verb.size(), verb) == 0) return e;
+      if (std::any_of(clause_verbs_.begin(), clause_verbs_.end(), [&](const std::string& verb) {
+            return verb.size() <= e - from && v.compare(e - verb.size(), verb.size(), verb) == 0;
+          }))
+        break;
     }
-    return 0;
+    TargetsTesting::scanned_bytes += v.size() - (e > from ? e - 1 : e);  // once: the count is thread-local
+    return e > from ? e : 0;
   }
   const std::vector<Span>& enumeration_parts(std::string_view s);
   std::vector<Span> part_spans_;  // enumeration_parts()' answer, kept for its room
@@ -570,6 +578,7 @@ class TargetExtractor {
   // 10个百分点,达到75%以上") and whether a creating verb opened it (for
   // "创建A30家、B5个").
   Phrase last_indicator_;
+  Phrase indicator_;  // emit_group()'s indicator, then kept as last_indicator_ (swapped)
   Span last_region_;
   bool last_by_verb_ = false;
   struct LeadIn {
@@ -580,24 +589,34 @@ class TargetExtractor {
 
 // Paragraphs, cut again wherever a clause or section starts.
 std::vector<Span> TargetExtractor::regions() const {
-  // Three lists in text order (clauses and sections are kept so), merged
-  // rather than sorted whole.
-  std::vector<std::size_t> cuts{0};
-  for (std::size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1))
-    cuts.push_back(i + 1);
-  cuts.push_back(text_.size());
-  auto merge_in = [&](auto&& starts) {
-    const auto mid = static_cast<std::ptrdiff_t>(cuts.size());
-    for (const auto& item : starts) cuts.push_back(item.text_begin);
-    if (!std::is_sorted(cuts.begin() + mid, cuts.end())) std::sort(cuts.begin() + mid, cuts.end());
-    std::inplace_merge(cuts.begin(), cuts.begin() + mid, cuts.end());
-  };
-  merge_in(doc_.clauses);
-  merge_in(doc_.sections);
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  // The clause and section starts in text order (as they are kept), merged
+  // with the line starts as the lines are found.
+  std::vector<std::size_t> starts;
+  starts.reserve(doc_.clauses.size() + doc_.sections.size());
+  for (const Clause& c : doc_.clauses) starts.push_back(c.text_begin);
+  const auto mid = static_cast<std::ptrdiff_t>(starts.size());
+  for (const Section& s : doc_.sections) starts.push_back(s.text_begin);
+  if (!std::is_sorted(starts.begin(), starts.begin() + mid)) std::sort(starts.begin(), starts.begin() + mid);
+  if (!std::is_sorted(starts.begin() + mid, starts.end())) std::sort(starts.begin() + mid, starts.end());
+  std::inplace_merge(starts.begin(), starts.begin() + mid, starts.end());
+  // The cuts, in order, each once: a region between each two.
   std::vector<Span> out;
-  for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
-    if (cuts[i] < cuts[i + 1]) out.push_back({cuts[i], cuts[i + 1]});
+  bool any = false;
+  std::size_t last = 0, k = 0;
+  auto cut = [&](std::size_t at) {
+    if (any && at == last) return;
+    if (any) out.push_back({last, at});
+    last = at;
+    any = true;
+  };
+  auto cut_upto = [&](std::size_t at) {
+    for (; k < starts.size() && starts[k] <= at; ++k) cut(starts[k]);
+    cut(at);
+  };
+  cut_upto(0);
+  for (std::size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1)) cut_upto(i + 1);
+  cut_upto(text_.size());
+  for (; k < starts.size(); ++k) cut(starts[k]);
   return out;
 }
 
@@ -932,8 +951,8 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
   // it, when what follows the verb is a measured indicator (so it must end
   // with a measure word, as the whole does):
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
-  if (!tf_.empty_clause_verb && !fewer_chars_than(view(), kLongIndicatorChars + 1) &&
-      in_list(measure_words_, view(), true)) {
+  if (!tf_.empty_clause_verb && in_list(measure_words_, view(), true) &&
+      !fewer_chars_than(view(), kLongIndicatorChars + 1)) {
     const std::string_view v = view();
     // Where the last verb ends (the last end of any verb's last occurrence).
     // No verb lies within text[free->from, free->upto): starts that would
@@ -1302,7 +1321,10 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   if (first.unitless && !in_list(unitless_indicators_, indicator_view(), /*suffix=*/true) &&
       !RE2::PartialMatch(re2::StringPiece(indicator_view().data(), indicator_view().size()), acronym))
     return false;
-  Phrase indicator = ind_base->sub(ind_lo, ind_hi);
+  // Made in a kept phrase, which becomes last_indicator_ (and that one the
+  // next kept phrase): no allocation once their room suffices.
+  Phrase& indicator = indicator_;
+  ind_base->sub_into(indicator, ind_lo, ind_hi);
 
   // Op from comparator and qualifier.
   if (qual_op == "~") op = "~";
@@ -1384,13 +1406,14 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     t.baseline_year = baseline;
     t.line = pos.line;
     t.column = column;
-    t.quote = quote;
-    t.rule = rule_ids;
+    const bool last = k + 1 >= gr.hits.size() && k + 1 >= indicators.size();
+    t.quote = last ? std::move(quote) : quote;
+    t.rule = last ? std::move(rule_ids) : rule_ids;
     doc_.targets.push_back(std::move(t));
+    if (last) last_by_verb_ = by_verb || doc_.targets.back().rule.find("verb.carried") != std::string::npos;
   }
-  last_indicator_ = std::move(indicator);
+  std::swap(last_indicator_, indicator_);
   last_region_ = region;
-  last_by_verb_ = by_verb || rule_ids.find("verb.carried") != std::string::npos;
   return true;
 }
 
