@@ -771,7 +771,7 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
   int depth = 0;
   std::size_t at = seg.begin;
   for (ValueHit& h : hits) {
-    for (; at < h.span.begin; ++at) {
+    for (; (at = find_byte_in_range(text_, at, h.span.begin, '(', ')')) < h.span.begin; ++at) {
       if (text_[at] == '(') ++depth;
       if (text_[at] == ')' && depth > 0) --depth;
     }
@@ -1082,7 +1082,8 @@ const Phrase& TargetExtractor::text_before(Span seg, Span anchor, std::size_t va
   }
   p.phrase.truncate(p.kept);
   TargetsTesting::scanned_bytes += value_begin - p.scanned;
-  for (std::size_t i = p.scanned; i < value_begin; ++i) {
+  // From bracket to bracket: nothing else changes the scan's state.
+  for (std::size_t i = p.scanned; (i = find_byte_in_range(text_, i, value_begin, '(', ')')) < value_begin; ++i) {
     if (text_[i] == '(' && p.depth++ == 0) p.open = i;
     if (text_[i] == ')' && p.depth > 0 && --p.depth == 0) {
       // Does a value lie inside? The segment's values are in order and do
