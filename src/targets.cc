@@ -110,6 +110,9 @@ std::size_t char_count(const std::string& s) { return utf8::length(s); }
 
 // Does s hold fewer than n characters? Counts no further than n.
 bool fewer_chars_than(std::string_view s, std::size_t n) {
+  // A character (or invalid byte) takes one to four bytes.
+  if (s.size() < n) return true;
+  if (s.size() >= 4 * n) return false;
   std::size_t count = 0;
   for (std::size_t i = 0; i < s.size() && count < n; ++count) utf8::next(s, i);
   return count < n;
