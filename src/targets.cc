@@ -225,6 +225,9 @@ struct GrammarFacts {
   std::unique_ptr<WordScanner> comparator_scan;
   // Qualifiers that are all lists of words, matched by comparing (empty otherwise).
   std::vector<WordList> qualifier_lists;
+  // The bytes their words open with, and whether a word is empty (it opens every text).
+  ByteSet qualifier_first{};
+  bool qualifier_empty_word = false;
   // Per indicator lead: the characters a non-empty match opens with (none:
   // not read; the lead words decide).
   std::vector<std::optional<CharSet>> lead_first;
@@ -286,6 +289,11 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
     }
     if (!facts->comparator_scan) facts->comparator_words = RequiredWords::of(comparators.regexes());
     facts->qualifier_lists = word_lists(qualifiers);
+    for (const WordList& l : facts->qualifier_lists)
+      for (const std::string& w : l.words) {
+        if (w.empty()) facts->qualifier_empty_word = true;
+        else facts->qualifier_first[static_cast<unsigned char>(w[0])] = true;
+      }
     for (const PatternRule& r : leads.rules) {
       std::optional<PatternChars> chars = pattern_chars(*r.re);
       facts->lead_first.push_back(chars ? std::optional<CharSet>(std::move(chars->first)) : std::nullopt);
@@ -794,6 +802,10 @@ bool TargetExtractor::in_list(const std::vector<std::string>& words, std::string
 // The first qualifier matching at the start of `text`: its index and size.
 std::pair<std::size_t, std::size_t> TargetExtractor::qualifier_at(std::string_view text) const {
   const std::vector<WordList>& lists = facts_->qualifier_lists;
+  // No word opens the text.
+  if (!lists.empty() && !facts_->qualifier_empty_word &&
+      (text.empty() || !facts_->qualifier_first[static_cast<unsigned char>(text[0])]))
+    return {kNoRule, 0};
   for (std::size_t i = 0; i < qualifiers_.rules.size(); ++i) {
     if (!lists.empty()) {  // the rules' words, compared (as RE2 would match them at the start)
       for (const std::string& w : lists[i].words)
@@ -994,6 +1006,13 @@ const std::vector<Span>& TargetExtractor::enumeration_parts(std::string_view s) 
   std::vector<Span>& parts = part_spans_;
   parts.clear();
   const auto& seps = enumeration_separators_;
+  // Most indicators hold no separator at all: one part, without a scan.
+  if (std::none_of(seps.begin(), seps.end(), [&](const std::string& sep) {
+        return find_literal(s, sep, 0) != std::string_view::npos;
+      })) {
+    parts.push_back({0, s.size()});
+    return parts;
+  }
   std::size_t start = 0, i = 0;
   int depth = 0;
   while (i < s.size()) {
