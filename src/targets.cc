@@ -120,42 +120,48 @@ bool fewer_chars_than(std::string_view s, std::size_t n) {
 
 constexpr std::size_t kNoRule = static_cast<std::size_t>(-1);
 
-// The first (or last) characters of `words`, sorted; -1 for an empty word.
-std::vector<int32_t> edge_chars(const std::vector<std::string>& words, bool last) {
-  std::vector<int32_t> out;
-  for (const std::string& w : words) {
-    if (w.empty()) {
-      out.push_back(-1);
-      continue;
-    }
-    std::size_t i = 0;
-    if (last) {
-      i = w.size() - 1;
-      while (i > 0 && (static_cast<unsigned char>(w[i]) & 0xC0) == 0x80) --i;
-    }
-    out.push_back(static_cast<int32_t>(utf8::next(w, i)));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+// The first (or last) characters of a list of words, as a table; `any`: an
+// empty word is listed, which every text opens (and closes) with.
+struct EdgeChars {
+  EdgeChars(const std::vector<std::string>& words, bool last) : table(of(words, last, any)) {}
+  bool any = false;
+  CharTable table;
 
-// Could a word whose first character is in `firsts` (from edge_chars) open s?
-bool opens_with_one_of(const std::vector<int32_t>& firsts, std::string_view s) {
-  if (!firsts.empty() && firsts.front() < 0) return true;
+ private:
+  static CharSet of(const std::vector<std::string>& words, bool last, bool& any) {
+    CharSet set;
+    for (const std::string& w : words) {
+      if (w.empty()) {
+        any = true;
+        continue;
+      }
+      std::size_t i = 0;
+      if (last) {
+        i = w.size() - 1;
+        while (i > 0 && (static_cast<unsigned char>(w[i]) & 0xC0) == 0x80) --i;
+      }
+      set.add(utf8::next(w, i));
+    }
+    return set;
+  }
+};
+
+// Could a word whose first character is one of `firsts` open s?
+bool opens_with_one_of(const EdgeChars& firsts, std::string_view s) {
+  if (firsts.any) return true;
   if (s.empty()) return false;
   std::size_t i = 0;
-  return std::binary_search(firsts.begin(), firsts.end(), static_cast<int32_t>(utf8::next(s, i)));
+  return firsts.table.contains(utf8::next(s, i));
 }
 
-// Could a word whose last character is in `lasts` close s?
-bool closes_with_one_of(const std::vector<int32_t>& lasts, std::string_view s) {
-  if (!lasts.empty() && lasts.front() < 0) return true;
+// Could a word whose last character is one of `lasts` close s?
+bool closes_with_one_of(const EdgeChars& lasts, std::string_view s) {
+  if (lasts.any) return true;
   if (s.empty()) return false;
   std::size_t i = s.size() - 1;
   while (i > 0 && s.size() - i < 4 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
-  return std::binary_search(lasts.begin(), lasts.end(), static_cast<int32_t>(utf8::next(s, i)));
+  return lasts.table.contains(utf8::next(s, i));
 }
-
 
 // Both first compare up to three bytes inline (a CJK character's lead byte
 // alone tells little): they run over word lists for every phrase.
@@ -340,7 +346,9 @@ struct TargetFacts {
         per_period_words(g.list(kFile, "per_period_words")),
         measure_words(g.list(kFile, "measure_words")),
         unitless_indicators(g.list(kFile, "unitless_indicators")),
-        lower_is_better(g.list(kFile, "lower_is_better")) {
+        lower_is_better(g.list(kFile, "lower_is_better")),
+        prefix_firsts(indicator_prefixes, /*last=*/false),
+        suffix_lasts(indicator_suffixes, /*last=*/true) {
     for (const PatternRule& r : values.rules)
       value_rules.push_back({r.re->NamedCapturingGroups().count("cls") > 0, r.attr("unit"), r.attr("unit_suffix"),
                              r.attr("unitless") == "true"});
@@ -348,6 +356,10 @@ struct TargetFacts {
       comparator_rules.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
     for (const PatternRule& r : qualifiers.rules) qualifier_ops.push_back(r.attr("op"));
     for (const std::string& w : per_period_words) longest_per_period = std::max(longest_per_period, w.size());
+    for (const std::string& w : measure_words) {
+      if (w.empty()) measure_empty = true;
+      else measure_last[static_cast<unsigned char>(w.back())] = true;
+    }
     for (const std::string& verb : clause_verbs) {
       // An empty verb ends everywhere: the cut it makes leaves nothing, so none is made.
       if (verb.empty()) empty_clause_verb = true;
@@ -356,8 +368,6 @@ struct TargetFacts {
       else clause_verb_before_last[static_cast<unsigned char>(verb[verb.size() - 2])] = true;
       longest_clause_verb = std::max(longest_clause_verb, verb.size());
     }
-    prefix_firsts = edge_chars(indicator_prefixes, /*last=*/false);
-    suffix_lasts = edge_chars(indicator_suffixes, /*last=*/true);
     for (const std::string& sep : enumeration_separators) {
       if (sep.empty()) separator_first.fill(true);
       else separator_first[static_cast<unsigned char>(sep[0])] = true;
@@ -375,10 +385,11 @@ struct TargetFacts {
   ByteSet separator_first{};               // the bytes an enumeration separator opens with
   ByteSet separator_second{};              // and its second bytes
   bool short_separator = false;            // a separator of less than two bytes
-  // The characters the indicator prefixes open with and the suffixes close
-  // with (sorted; -1 stands for an empty word, which any text has).
-  std::vector<int32_t> prefix_firsts, suffix_lasts;
+  // The characters the indicator prefixes open with and the suffixes close with.
+  EdgeChars prefix_firsts, suffix_lasts;
   std::size_t longest_per_period = 0;    // bytes
+  ByteSet measure_last{};                // the bytes a measure word ends with
+  bool measure_empty = false;            // a measure word is empty (every text ends with it)
   ByteSet clause_verb_last{};            // the bytes a clause verb ends with
   ByteSet clause_verb_before_last{};     // and the bytes before them
   bool clause_verbs_two_bytes = true;    // every verb has two bytes or more
@@ -478,6 +489,11 @@ class TargetExtractor {
   void note_lead_in(Span region);
 
   bool in_list(const std::vector<std::string>& words, std::string_view s, bool suffix) const;
+  // Does s end with a measure word? Most texts end with a byte none ends with.
+  bool measured(std::string_view s) const {
+    if (!tf_.measure_empty && (s.empty() || !tf_.measure_last[static_cast<unsigned char>(s.back())])) return false;
+    return in_list(measure_words_, s, /*suffix=*/true);
+  }
   // A comma between a digit and exactly three digits ("1,200") groups thousands.
   bool is_thousands_comma(std::size_t at) const {
     auto digit = [&](std::size_t i) { return i < text_.size() && text_[i] >= '0' && text_[i] <= '9'; };
@@ -554,8 +570,8 @@ class TargetExtractor {
   const std::vector<ValueRule>& value_rules_;
   const std::vector<ComparatorRule>& comparator_rules_;
   const std::vector<std::string>& qualifier_ops_;  // per qualifier
-  const std::vector<int32_t>& prefix_firsts_;
-  const std::vector<int32_t>& suffix_lasts_;
+  const EdgeChars& prefix_firsts_;
+  const EdgeChars& suffix_lasts_;
   inline static const std::string kNoOp;
   bool is_per_period(std::string_view gap) const {
     return std::find(per_period_words_.begin(), per_period_words_.end(), gap) != per_period_words_.end();
@@ -966,7 +982,7 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
   // it, when what follows the verb is a measured indicator (so it must end
   // with a measure word, as the whole does):
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
-  if (!tf_.empty_clause_verb && in_list(measure_words_, view(), true) &&
+  if (!tf_.empty_clause_verb && measured(view()) &&
       !fewer_chars_than(view(), kLongIndicatorChars + 1)) {
     const std::string_view v = view();
     // Where the last verb ends (the last end of any verb's last occurrence).
@@ -986,7 +1002,7 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
       free->from = known_from;
       free->upto = std::min(hi, free->stable);
     }
-    if (cut > 0 && !fewer_chars_than(v.substr(cut), 4) && in_list(measure_words_, v.substr(cut), true)) lo += cut;
+    if (cut > 0 && !fewer_chars_than(v.substr(cut), 4) && measured(v.substr(cut))) lo += cut;
   }
   return {lo, hi};
 }
@@ -1337,8 +1353,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     if (is_han(utf8::next(text_, i))) return false;
   }
   // Plausibility: a comparator, a qualifier, or a measured indicator with a level.
-  const bool measured = in_list(measure_words_, indicator_view(), /*suffix=*/true);
-  if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured) return false;
+  if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured(indicator_view())) return false;
   // A bare number needs an indicator that takes one: 系数, 指数, or an acronym "(PUE)".
   static const RE2 acronym(R"(\([A-Za-z][A-Za-z0-9.]*\)$)");
   if (first.unitless && !in_list(unitless_indicators_, indicator_view(), /*suffix=*/true) &&
@@ -1378,7 +1393,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       // aggregate ("国考、省考断面…", "黄柏河、香溪河等…") stays one target.
       indicators = std::move(parts);  // shared-tail case handled below
     } else if (gr.hits.size() == 1 && parts.size() == 2 && all_long &&
-               in_list(measure_words_, parts[0].s, true) && in_list(measure_words_, parts[1].s, true) &&
+               measured(parts[0].s) && measured(parts[1].s) &&
                char_count(parts[1].s) <= 4 && char_count(parts[0].s) > char_count(parts[1].s)) {
       // "公众对…的满意度和参与度": later parts share the first part's head.
       std::size_t head = char_bytes(parts[0].s, char_count(parts[0].s) - char_count(parts[1].s));
@@ -1391,17 +1406,17 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     bool earlier_unmeasured = true;
     std::size_t longest = 0;
     for (std::size_t k = 0; k + 1 < indicators.size(); ++k) {
-      earlier_unmeasured &= !in_list(measure_words_, indicators[k].s, true);
+      earlier_unmeasured &= !measured(indicators[k].s);
       longest = std::max(longest, char_count(indicators[k].s));
     }
-    if (earlier_unmeasured && in_list(measure_words_, last.s, true) && char_count(last.s) > longest) {
+    if (earlier_unmeasured && measured(last.s) && char_count(last.s) > longest) {
       Phrase tail = last.sub(char_bytes(last.s, longest), last.s.size());
       for (std::size_t k = 0; k + 1 < indicators.size(); ++k) indicators[k] = join(indicators[k], tail);
     }
     if (gr.hits.size() == 1 && !earlier_unmeasured) {
       // Several measured indicators, one value: keep them apart only when each is measured.
       bool each_measured = std::all_of(indicators.begin(), indicators.end(),
-                                       [&](const Phrase& p) { return in_list(measure_words_, p.s, true); });
+                                       [&](const Phrase& p) { return measured(p.s); });
       if (!each_measured) indicators.clear();
     }
   }
