@@ -437,3 +437,25 @@ TEST_CASE("next_segment_end: the first , ; ! ? : or 。 as a plain scan finds it
       }
   }
 }
+
+TEST_CASE("CharSet: ranges added in any order hold what was added, sorted, apart and merged") {
+  plancmp_test::Lcg rng{31};
+  for (int round = 0; round < 200; ++round) {
+    CharSet set;
+    std::vector<bool> want(300, false);
+    for (unsigned n = 1 + rng.next(12); n > 0; --n) {
+      const char32_t lo = rng.next(280), hi = lo + rng.next(rng.next(2) ? 3 : 20);
+      set.add(lo, hi);
+      for (char32_t c = lo; c <= hi; ++c) want[c] = true;
+    }
+    for (char32_t c = 0; c < 300; ++c) {
+      CAPTURE(static_cast<unsigned>(c));
+      CHECK(set.contains(c) == want[c]);
+    }
+    const auto& ranges = set.ranges();
+    for (std::size_t k = 0; k < ranges.size(); ++k) {
+      CHECK(ranges[k].first <= ranges[k].second);
+      if (k > 0) CHECK(ranges[k - 1].second + 1 < ranges[k].first);  // neither touching nor overlapping
+    }
+  }
+}
