@@ -461,8 +461,8 @@ class TargetExtractor {
   void segment_targets(Span region, Span segment, const std::vector<int>* rules);
   // The segment's values (in segment_hits_), in order, not overlapping.
   const std::vector<ValueHit>& find_values(Span segment, const std::vector<int>* rules);
-  // Where rule k could next start in the region, from `from` on: the end of
-  // `segment` when not in it (see starts_).
+  // The first place in `segment` where rule k could start (its StartTest), or
+  // the segment's end; from the rule's place in the paragraph (starts_).
   std::size_t next_start(std::size_t k, Span segment);
   // What the rules' places (starts_) say of a segment ending at `end`: none
   // of them starts in it, none starts in the rest of the paragraph, or not
