@@ -141,6 +141,10 @@ struct Grammar::Impl {
   // find_markers' tables for `markers`, built on first use (markers.cc).
   mutable std::once_flag marker_scan_once;
   mutable std::shared_ptr<const MarkerScan> marker_scan;
+  // extract_targets' readings of targets.yaml, made on first use (of a type
+  // private to targets.cc).
+  mutable std::once_flag target_facts_once;
+  mutable std::shared_ptr<const void> target_facts;
 
   // The rule set `set` of `file`; an empty set when the file or set is absent.
   const RuleSet& rule_set(const std::string& file, const std::string& set) const;

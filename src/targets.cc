@@ -14,7 +14,9 @@
 #include <cstring>
 #include <tuple>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -74,12 +76,17 @@ struct Phrase {
   }
   Phrase sub(std::size_t b, std::size_t e) const {
     Phrase p;
-    p.s = s.substr(b, e - b);
+    sub_into(p, b, e);
+    return p;
+  }
+  // sub(b, e) written into `out` (another phrase), whose room is reused.
+  void sub_into(Phrase& out, std::size_t b, std::size_t e) const {
+    out.s.assign(s, b, e - b);
+    out.runs.clear();
     for (std::size_t k = 0; k < runs.size(); ++k) {
       const std::size_t from = std::max(runs[k].at, b), to = std::min(run_end(k), e);
-      if (from < to) p.runs.push_back({from - b, runs[k].origin + (from - runs[k].at)});
+      if (from < to) out.runs.push_back({from - b, runs[k].origin + (from - runs[k].at)});
     }
-    return p;
   }
   bool empty() const { return s.empty(); }
   // Keeps the first n bytes.
@@ -103,6 +110,9 @@ std::size_t char_count(const std::string& s) { return utf8::length(s); }
 
 // Does s hold fewer than n characters? Counts no further than n.
 bool fewer_chars_than(std::string_view s, std::size_t n) {
+  // A character (or invalid byte) takes one to four bytes.
+  if (s.size() < n) return true;
+  if (s.size() >= 4 * n) return false;
   std::size_t count = 0;
   for (std::size_t i = 0; i < s.size() && count < n; ++count) utf8::next(s, i);
   return count < n;
@@ -110,42 +120,48 @@ bool fewer_chars_than(std::string_view s, std::size_t n) {
 
 constexpr std::size_t kNoRule = static_cast<std::size_t>(-1);
 
-// The first (or last) characters of `words`, sorted; -1 for an empty word.
-std::vector<int32_t> edge_chars(const std::vector<std::string>& words, bool last) {
-  std::vector<int32_t> out;
-  for (const std::string& w : words) {
-    if (w.empty()) {
-      out.push_back(-1);
-      continue;
-    }
-    std::size_t i = 0;
-    if (last) {
-      i = w.size() - 1;
-      while (i > 0 && (static_cast<unsigned char>(w[i]) & 0xC0) == 0x80) --i;
-    }
-    out.push_back(static_cast<int32_t>(utf8::next(w, i)));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+// The first (or last) characters of a list of words, as a table; `any`: an
+// empty word is listed, which every text opens (and closes) with.
+struct EdgeChars {
+  EdgeChars(const std::vector<std::string>& words, bool last) : table(of(words, last, any)) {}
+  bool any = false;
+  CharTable table;
 
-// Could a word whose first character is in `firsts` (from edge_chars) open s?
-bool opens_with_one_of(const std::vector<int32_t>& firsts, std::string_view s) {
-  if (!firsts.empty() && firsts.front() < 0) return true;
+ private:
+  static CharSet of(const std::vector<std::string>& words, bool last, bool& any) {
+    CharSet set;
+    for (const std::string& w : words) {
+      if (w.empty()) {
+        any = true;
+        continue;
+      }
+      std::size_t i = 0;
+      if (last) {
+        i = w.size() - 1;
+        while (i > 0 && (static_cast<unsigned char>(w[i]) & 0xC0) == 0x80) --i;
+      }
+      set.add(utf8::next(w, i));
+    }
+    return set;
+  }
+};
+
+// Could a word whose first character is one of `firsts` open s?
+bool opens_with_one_of(const EdgeChars& firsts, std::string_view s) {
+  if (firsts.any) return true;
   if (s.empty()) return false;
   std::size_t i = 0;
-  return std::binary_search(firsts.begin(), firsts.end(), static_cast<int32_t>(utf8::next(s, i)));
+  return firsts.table.contains(utf8::next(s, i));
 }
 
-// Could a word whose last character is in `lasts` close s?
-bool closes_with_one_of(const std::vector<int32_t>& lasts, std::string_view s) {
-  if (!lasts.empty() && lasts.front() < 0) return true;
+// Could a word whose last character is one of `lasts` close s?
+bool closes_with_one_of(const EdgeChars& lasts, std::string_view s) {
+  if (lasts.any) return true;
   if (s.empty()) return false;
   std::size_t i = s.size() - 1;
   while (i > 0 && s.size() - i < 4 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
-  return std::binary_search(lasts.begin(), lasts.end(), static_cast<int32_t>(utf8::next(s, i)));
+  return lasts.table.contains(utf8::next(s, i));
 }
-
 
 // Both first compare up to three bytes inline (a CJK character's lead byte
 // alone tells little): they run over word lists for every phrase.
@@ -176,7 +192,7 @@ struct ValueHit {
 };
 
 struct Group {
-  std::vector<ValueHit> hits;
+  std::span<const ValueHit> hits;  // consecutive values of the segment's list
   Span qualifier;            // "以上" after the last value
   const PatternRule* qualifier_rule = nullptr;
   std::size_t qualifier_index = kNoRule;
@@ -192,8 +208,12 @@ struct GrammarFacts {
   explicit GrammarFacts(const RuleSet& not_target_rules) : not_targets(not_target_rules) {}
   NotTargetScan not_targets;
   std::vector<StartTest> values;  // per values rule
+  // Per values rule: the first rule with the same start test ("\d" opens
+  // more than one), whose place in starts_ it shares.
+  std::vector<std::size_t> same_start;
   // Per values rule: its groups (kValueGroups), read from a match found
-  // without captures (most of them need no capture engine at all).
+  // without captures (most of them need no capture engine at all); made
+  // only for a rule without value_sequences.
   std::vector<std::shared_ptr<const MatchGroups>> value_groups;
   // Per values rule: its groups read by scanning the match's characters, when
   // its pattern allows (null otherwise).
@@ -202,6 +222,8 @@ struct GrammarFacts {
   std::vector<std::optional<CharTable>> value_required;
   // Which comparators and indicator leads can match in a phrase: a cheap
   // test in place of a set pass (or a regex call per rule) on every phrase.
+  // Made only where asked: comparators without comparator_scan, leads
+  // without lead_first.
   std::shared_ptr<const RequiredWords> comparator_words, lead_words;
   // Comparators that are all lists of words: found in one pass over a phrase
   // without RE2 (null otherwise).
@@ -209,6 +231,9 @@ struct GrammarFacts {
   std::unique_ptr<WordScanner> comparator_scan;
   // Qualifiers that are all lists of words, matched by comparing (empty otherwise).
   std::vector<WordList> qualifier_lists;
+  // The bytes their words open with, and whether a word is empty (it opens every text).
+  ByteSet qualifier_first{};
+  bool qualifier_empty_word = false;
   // Per indicator lead: the characters a non-empty match opens with (none:
   // not read; the lead words decide).
   std::vector<std::optional<CharSet>> lead_first;
@@ -240,14 +265,23 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
     auto facts = std::make_shared<GrammarFacts>(not_targets);
     for (const PatternRule& r : values.rules) {
       facts->values.emplace_back(*r.re);
-      facts->value_groups.push_back(MatchGroups::of(*r.re, kValueGroups));
+      const StartTest& test = facts->values.back();
+      std::size_t same = facts->values.size() - 1;
+      for (std::size_t j = 0; j + 1 < facts->values.size(); ++j) {
+        const StartTest& other = facts->values[j];
+        if (!test.first_chars && !other.first_chars && test.literal == other.literal && test.lo == other.lo &&
+            test.hi == other.hi && test.any_byte == other.any_byte && test.first == other.first) {
+          same = j;
+          break;
+        }
+      }
+      facts->same_start.push_back(same);
       facts->value_sequences.push_back(SequenceGroups::of(*r.re, kValueGroups));
+      facts->value_groups.push_back(facts->value_sequences.back() ? nullptr : MatchGroups::of(*r.re, kValueGroups));
       const std::optional<PatternChars> chars = pattern_chars(*r.re);
       if (chars && chars->required && !chars->required->is_everything()) facts->value_required.emplace_back(*chars->required);
       else facts->value_required.emplace_back();
     }
-    facts->comparator_words = RequiredWords::of(comparators.regexes());
-    facts->lead_words = RequiredWords::of(leads.regexes());
     facts->comparator_lists = word_lists(comparators);
     bool unanchored = !facts->comparator_lists.empty();
     std::vector<const WordList*> lists;
@@ -259,10 +293,17 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
       facts->comparator_scan = std::make_unique<WordScanner>(lists);
       if (!facts->comparator_scan->usable()) facts->comparator_scan.reset();
     }
+    if (!facts->comparator_scan) facts->comparator_words = RequiredWords::of(comparators.regexes());
     facts->qualifier_lists = word_lists(qualifiers);
+    for (const WordList& l : facts->qualifier_lists)
+      for (const std::string& w : l.words) {
+        if (w.empty()) facts->qualifier_empty_word = true;
+        else facts->qualifier_first[static_cast<unsigned char>(w[0])] = true;
+      }
     for (const PatternRule& r : leads.rules) {
       std::optional<PatternChars> chars = pattern_chars(*r.re);
       facts->lead_first.push_back(chars ? std::optional<CharSet>(std::move(chars->first)) : std::nullopt);
+      if (!facts->lead_first.back() && !facts->lead_words) facts->lead_words = RequiredWords::of(leads.regexes());
     }
     for (const PatternRule& r : verbs.rules) {
       const std::optional<PatternChars> chars = pattern_chars(*r.re);
@@ -273,6 +314,106 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
   });
 }
 
+// Per values rule: its attributes.
+struct ValueRule {
+  bool has_class;  // a cls group (its value starts at the class, not the match)
+  std::string unit_attr, unit_suffix;
+  bool unitless;
+};
+
+// Per comparator: reach far, op, op for a lower-is-better indicator.
+struct ComparatorRule {
+  bool far;
+  std::string op, op_if_lower_better;
+};
+
+// What the extractor reads from a grammar's targets.yaml: its sets and lists
+// (looked up once), what their attributes and words say, and what their
+// patterns tell (GrammarFacts, built on first use: a text without a value
+// needs none of it). Made once per grammar and kept in it.
+struct TargetFacts {
+  explicit TargetFacts(const Grammar::Impl& g)
+      : values(g.rule_set(kFile, "values")),
+        not_targets(g.rule_set(kFile, "not_targets")),
+        qualifiers(g.rule_set(kFile, "qualifiers")),
+        indicator_leads(g.rule_set(kFile, "indicator_leads")),
+        comparators(g.rule_set(kFile, "comparators")),
+        create_verbs(g.rule_set(kFile, "create_verbs")),
+        enumeration_separators(g.list(kFile, "enumeration_separators")),
+        indicator_prefixes(g.list(kFile, "indicator_prefixes")),
+        indicator_suffixes(g.list(kFile, "indicator_suffixes")),
+        clause_verbs(g.list(kFile, "clause_verbs")),
+        per_period_words(g.list(kFile, "per_period_words")),
+        measure_words(g.list(kFile, "measure_words")),
+        unitless_indicators(g.list(kFile, "unitless_indicators")),
+        lower_is_better(g.list(kFile, "lower_is_better")),
+        prefix_firsts(indicator_prefixes, /*last=*/false),
+        suffix_lasts(indicator_suffixes, /*last=*/true) {
+    for (const PatternRule& r : values.rules)
+      value_rules.push_back({r.re->NamedCapturingGroups().count("cls") > 0, r.attr("unit"), r.attr("unit_suffix"),
+                             r.attr("unitless") == "true"});
+    for (const PatternRule& r : comparators.rules)
+      comparator_rules.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
+    for (const PatternRule& r : qualifiers.rules) qualifier_ops.push_back(r.attr("op"));
+    for (const std::string& w : per_period_words) longest_per_period = std::max(longest_per_period, w.size());
+    for (const std::string& w : measure_words) {
+      if (w.empty()) measure_empty = true;
+      else measure_last[static_cast<unsigned char>(w.back())] = true;
+    }
+    for (const std::string& verb : clause_verbs) {
+      // An empty verb ends everywhere: the cut it makes leaves nothing, so none is made.
+      if (verb.empty()) empty_clause_verb = true;
+      else clause_verb_last[static_cast<unsigned char>(verb.back())] = true;
+      if (verb.size() < 2) clause_verbs_two_bytes = false;
+      else clause_verb_before_last[static_cast<unsigned char>(verb[verb.size() - 2])] = true;
+      longest_clause_verb = std::max(longest_clause_verb, verb.size());
+    }
+    for (const std::string& sep : enumeration_separators) {
+      if (sep.empty()) separator_first.fill(true);
+      else separator_first[static_cast<unsigned char>(sep[0])] = true;
+      if (sep.size() < 2) short_separator = true;
+      else separator_second[static_cast<unsigned char>(sep[1])] = true;
+    }
+  }
+
+  const RuleSet &values, &not_targets, &qualifiers, &indicator_leads, &comparators, &create_verbs;
+  const std::vector<std::string> &enumeration_separators, &indicator_prefixes, &indicator_suffixes, &clause_verbs,
+      &per_period_words, &measure_words, &unitless_indicators, &lower_is_better;
+  std::vector<ValueRule> value_rules;
+  std::vector<ComparatorRule> comparator_rules;
+  std::vector<std::string> qualifier_ops;  // per qualifier
+  ByteSet separator_first{};               // the bytes an enumeration separator opens with
+  ByteSet separator_second{};              // and its second bytes
+  bool short_separator = false;            // a separator of less than two bytes
+  // The characters the indicator prefixes open with and the suffixes close with.
+  EdgeChars prefix_firsts, suffix_lasts;
+  std::size_t longest_per_period = 0;    // bytes
+  ByteSet measure_last{};                // the bytes a measure word ends with
+  bool measure_empty = false;            // a measure word is empty (every text ends with it)
+  ByteSet clause_verb_last{};            // the bytes a clause verb ends with
+  ByteSet clause_verb_before_last{};     // and the bytes before them
+  bool clause_verbs_two_bytes = true;    // every verb has two bytes or more
+  bool empty_clause_verb = false;        // the list holds "" (then no cut is ever made)
+  std::size_t longest_clause_verb = 0;   // bytes
+
+  const GrammarFacts& patterns() const {
+    std::call_once(patterns_once_, [&] {
+      patterns_ = grammar_facts(not_targets, values, comparators, indicator_leads, qualifiers, create_verbs);
+    });
+    return *patterns_;
+  }
+
+ private:
+  mutable std::once_flag patterns_once_;
+  mutable std::shared_ptr<const GrammarFacts> patterns_;
+};
+
+// The grammar's TargetFacts, made on first use.
+const TargetFacts& target_facts(const Grammar::Impl& g) {
+  std::call_once(g.target_facts_once, [&] { g.target_facts = std::make_shared<const TargetFacts>(g); });
+  return *static_cast<const TargetFacts*>(g.target_facts.get());
+}
+
 class TargetExtractor {
  public:
   TargetExtractor(const NormalizedText& nt, const Grammar::Impl& g, const std::vector<DateMention>& dates,
@@ -280,41 +421,26 @@ class TargetExtractor {
       : nt_(nt), text_(nt.text()), g_(g), dates_(dates), doc_(doc),
         // The plan's city as rules see it (Simplified), to strip from indicators.
         city_(doc.city ? NormalizedText::build(*doc.city).text() : std::string()),
-        // The grammar's sets and lists, looked up once (not per segment or phrase).
-        values_(g.rule_set(kFile, "values")),
-        not_targets_(g.rule_set(kFile, "not_targets")),
-        qualifiers_(g.rule_set(kFile, "qualifiers")),
-        indicator_leads_(g.rule_set(kFile, "indicator_leads")),
-        comparators_(g.rule_set(kFile, "comparators")),
-        create_verbs_(g.rule_set(kFile, "create_verbs")),
-        enumeration_separators_(g.list(kFile, "enumeration_separators")),
-        indicator_prefixes_(g.list(kFile, "indicator_prefixes")),
-        indicator_suffixes_(g.list(kFile, "indicator_suffixes")),
-        clause_verbs_(g.list(kFile, "clause_verbs")),
-        per_period_words_(g.list(kFile, "per_period_words")),
-        measure_words_(g.list(kFile, "measure_words")),
-        unitless_indicators_(g.list(kFile, "unitless_indicators")),
-        lower_is_better_(g.list(kFile, "lower_is_better")),
-        facts_(grammar_facts(not_targets_, values_, comparators_, indicator_leads_, qualifiers_, create_verbs_)) {
-    for (const PatternRule& r : values_.rules)
-      value_rules_.push_back({r.re->NamedCapturingGroups().count("cls") > 0, r.attr("unit"), r.attr("unit_suffix"),
-                              r.attr("unitless") == "true"});
-    for (const PatternRule& r : comparators_.rules)
-      comparator_rules_.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
-    for (const PatternRule& r : qualifiers_.rules) qualifier_ops_.push_back(r.attr("op"));
-    for (const std::string& w : per_period_words_) longest_per_period_ = std::max(longest_per_period_, w.size());
-    for (const std::string& verb : clause_verbs_) {
-      // An empty verb ends everywhere: the cut it makes leaves nothing, so none is made.
-      if (verb.empty()) empty_clause_verb_ = true;
-      else clause_verb_last_[static_cast<unsigned char>(verb.back())] = true;
-      longest_clause_verb_ = std::max(longest_clause_verb_, verb.size());
-    }
-    prefix_firsts_ = edge_chars(indicator_prefixes_, /*last=*/false);
-    suffix_lasts_ = edge_chars(indicator_suffixes_, /*last=*/true);
-    for (const std::string& sep : enumeration_separators_) {
-      if (sep.empty()) separator_first_.fill(true);
-      else separator_first_[static_cast<unsigned char>(sep[0])] = true;
-    }
+        tf_(target_facts(g)),
+        values_(tf_.values),
+        not_targets_(tf_.not_targets),
+        qualifiers_(tf_.qualifiers),
+        indicator_leads_(tf_.indicator_leads),
+        comparators_(tf_.comparators),
+        create_verbs_(tf_.create_verbs),
+        enumeration_separators_(tf_.enumeration_separators),
+        indicator_prefixes_(tf_.indicator_prefixes),
+        indicator_suffixes_(tf_.indicator_suffixes),
+        clause_verbs_(tf_.clause_verbs),
+        per_period_words_(tf_.per_period_words),
+        measure_words_(tf_.measure_words),
+        unitless_indicators_(tf_.unitless_indicators),
+        lower_is_better_(tf_.lower_is_better),
+        value_rules_(tf_.value_rules),
+        comparator_rules_(tf_.comparator_rules),
+        qualifier_ops_(tf_.qualifier_ops),
+        prefix_firsts_(tf_.prefix_firsts),
+        suffix_lasts_(tf_.suffix_lasts) {
     // For last_scoping_date(): dates come sorted by position from find_dates().
     dates_sorted_ = std::is_sorted(dates_.begin(), dates_.end(),
                                    [](const DateMention& a, const DateMention& b) { return a.begin < b.begin; });
@@ -333,8 +459,27 @@ class TargetExtractor {
   // `rules`: the values rules that match somewhere in the segment's
   // paragraph, or null to find out per segment.
   void segment_targets(Span region, Span segment, const std::vector<int>* rules);
-  std::vector<ValueHit> find_values(Span segment, const std::vector<int>* rules);
-  std::vector<Group> group_values(Span segment, std::vector<ValueHit> hits) const;
+  // The segment's values (in segment_hits_), in order, not overlapping.
+  const std::vector<ValueHit>& find_values(Span segment, const std::vector<int>* rules);
+  // The first place in `segment` where rule k could start (its StartTest), or
+  // the segment's end; from the rule's place in the paragraph (starts_).
+  std::size_t next_start(std::size_t k, Span segment);
+  // What the rules' places (starts_) say of a segment ending at `end`: none
+  // of them starts in it, none starts in the rest of the paragraph, or not
+  // known (a place not yet looked for, or one before `end`).
+  enum class Placed { kNone, kNoneLeft, kMaybe };
+  Placed rule_places(const std::vector<int>& rules, std::size_t end) const {
+    if (!facts_ || TargetsTesting::straightforward) return Placed::kMaybe;
+    bool left = false;
+    for (int k : rules) {
+      const std::size_t start = starts_[facts_->same_start[static_cast<std::size_t>(k)]];
+      if (start == kUnknown || start < end) return Placed::kMaybe;
+      left = left || start < region_.end;
+    }
+    return left ? Placed::kNone : Placed::kNoneLeft;
+  }
+  // The values grouped (in groups_).
+  const std::vector<Group>& group_values(Span segment, const std::vector<ValueHit>& hits);
   std::pair<std::size_t, std::size_t> qualifier_at(std::string_view text) const;
   bool emit_group(Span region, Span segment, Span anchor, const Group& group);
   std::optional<int> year_for(Span region, std::size_t pos) const;
@@ -344,6 +489,11 @@ class TargetExtractor {
   void note_lead_in(Span region);
 
   bool in_list(const std::vector<std::string>& words, std::string_view s, bool suffix) const;
+  // Does s end with a measure word? Most texts end with a byte none ends with.
+  bool measured(std::string_view s) const {
+    if (!tf_.measure_empty && (s.empty() || !tf_.measure_last[static_cast<unsigned char>(s.back())])) return false;
+    return in_list(measure_words_, s, /*suffix=*/true);
+  }
   // A comma between a digit and exactly three digits ("1,200") groups thousands.
   bool is_thousands_comma(std::size_t at) const {
     auto digit = [&](std::size_t i) { return i < text_.size() && text_[i] >= '0' && text_[i] <= '9'; };
@@ -364,15 +514,31 @@ class TargetExtractor {
   // The end in v of the last clause verb that starts at or after `from`
   // (the largest end of any verb's last occurrence), or 0 if none.
   std::size_t last_verb_end(std::string_view v, std::size_t from) const {
-    for (std::size_t e = v.size(); e > from; --e) {
-      ++TargetsTesting::scanned_bytes;
-      if (!clause_verb_last_[static_cast<unsigned char>(v[e - 1])]) continue;
-      for (const std::string& verb : clause_verbs_)
-        if (verb.size() <= e - from && v.compare(e - verb.size(), verb.size(), verb) == 0) return e;
+    std::size_t e = v.size();
+    for (; e > from; --e) {
+      if (!tf_.clause_verb_last[static_cast<unsigned char>(v[e - 1])]) continue;
+      // Most bytes that end a verb end many characters; the one before tells more.
+      if (tf_.clause_verbs_two_bytes && (e - from < 2 || !tf_.clause_verb_before_last[static_cast<unsigned char>(v[e - 2])]))
+        continue;
+      if (std::any_of(clause_verbs_.begin(), clause_verbs_.end(), [&](const std::string& verb) {
+            return verb.size() <= e - from && v.compare(e - verb.size(), verb.size(), verb) == 0;
+          }))
+        break;
     }
-    return 0;
+    TargetsTesting::scanned_bytes += v.size() - (e > from ? e - 1 : e);  // once: the count is thread-local
+    return e > from ? e : 0;
   }
-  std::vector<Phrase> split_enumeration(const Phrase& p) const;
+  const std::vector<Span>& enumeration_parts(std::string_view s);
+  std::vector<Span> part_spans_;  // enumeration_parts()' answer, kept for its room
+  // emit_group()'s cleaned forms of its pre-text's heads: the cleaned form
+  // of the first n bytes (a range of them), and the baseline cut off it.
+  struct Cleaned {
+    std::size_t n, lo, hi;
+    std::optional<int> baseline;
+    bool empty() const { return lo >= hi; }
+  };
+  std::vector<Cleaned> cleaned_heads_;  // kept for its room
+
   std::string show(const Phrase& p) const;
 
   const NormalizedText& nt_;
@@ -383,6 +549,7 @@ class TargetExtractor {
   std::vector<int> last_scoping_;  // per date: index of the last scoping date up to it, -1 if none
   Document& doc_;
   const std::string city_;
+  const TargetFacts& tf_;
   const RuleSet& values_;
   const RuleSet& not_targets_;
   const RuleSet& qualifiers_;
@@ -397,31 +564,28 @@ class TargetExtractor {
   const std::vector<std::string>& measure_words_;
   const std::vector<std::string>& unitless_indicators_;
   const std::vector<std::string>& lower_is_better_;
-  const std::shared_ptr<const GrammarFacts> facts_;
-  // Per values rule: its attributes.
-  struct ValueRule {
-    bool has_class;  // a cls group (its value starts at the class, not the match)
-    std::string unit_attr, unit_suffix;
-    bool unitless;
-  };
-  std::vector<ValueRule> value_rules_;
-  // Per comparator: reach far, op, op for a lower-is-better indicator.
-  struct ComparatorRule {
-    bool far;
-    std::string op, op_if_lower_better;
-  };
-  std::vector<ComparatorRule> comparator_rules_;
-  std::vector<std::string> qualifier_ops_;  // per qualifier
-  ByteSet separator_first_{};                // the bytes an enumeration separator opens with
-  // The characters the indicator prefixes open with and the suffixes close
-  // with (sorted; -1 stands for an empty word, which any text has).
-  std::vector<int32_t> prefix_firsts_, suffix_lasts_;
+  // The patterns' readings, taken from tf_ when a segment is first looked at
+  // for values (a text without one needs none of them).
+  const GrammarFacts* facts_ = nullptr;
+  const std::vector<ValueRule>& value_rules_;
+  const std::vector<ComparatorRule>& comparator_rules_;
+  const std::vector<std::string>& qualifier_ops_;  // per qualifier
+  const EdgeChars& prefix_firsts_;
+  const EdgeChars& suffix_lasts_;
   inline static const std::string kNoOp;
   bool is_per_period(std::string_view gap) const {
     return std::find(per_period_words_.begin(), per_period_words_.end(), gap) != per_period_words_.end();
   }
   std::optional<NotTargetMask> mask_;
   std::vector<ValueHit> segment_hits_;  // every value of the current segment
+  std::vector<Group> groups_;           // and their groups
+  // Per values rule: the first place at or after some point of the current
+  // region where it could start (StartTest, up to the region's end), or
+  // kUnknown. A segment before it holds none: most segments of a line with a
+  // value are passed over without a look, and no byte is scanned twice.
+  static constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> starts_;
+  Span region_;
   // text_before()'s scan, taken up by the next group with the same anchor.
   struct PreText {
     std::size_t segment = std::string::npos, anchor = std::string::npos;
@@ -432,10 +596,6 @@ class TargetExtractor {
     VerbFree verbs;        // how much of phrase is known to hold no clause verb
   } pre_text_;
   const Phrase& text_before(Span seg, Span anchor, std::size_t value_begin);
-  std::size_t longest_per_period_ = 0;  // bytes
-  ByteSet clause_verb_last_{};            // the bytes a clause verb ends with
-  bool empty_clause_verb_ = false;        // the list holds "" (then no cut is ever made)
-  std::size_t longest_clause_verb_ = 0;   // bytes
   struct RawMatch {
     std::size_t rule, b, e;
   };
@@ -445,6 +605,7 @@ class TargetExtractor {
   // 10个百分点,达到75%以上") and whether a creating verb opened it (for
   // "创建A30家、B5个").
   Phrase last_indicator_;
+  Phrase indicator_;  // emit_group()'s indicator, then kept as last_indicator_ (swapped)
   Span last_region_;
   bool last_by_verb_ = false;
   struct LeadIn {
@@ -455,16 +616,34 @@ class TargetExtractor {
 
 // Paragraphs, cut again wherever a clause or section starts.
 std::vector<Span> TargetExtractor::regions() const {
-  std::vector<std::size_t> cuts{0, text_.size()};
-  for (std::size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1))
-    cuts.push_back(i + 1);
-  for (const Clause& c : doc_.clauses) cuts.push_back(c.text_begin);
-  for (const Section& s : doc_.sections) cuts.push_back(s.text_begin);
-  std::sort(cuts.begin(), cuts.end());
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  // The clause and section starts in text order (as they are kept), merged
+  // with the line starts as the lines are found.
+  std::vector<std::size_t> starts;
+  starts.reserve(doc_.clauses.size() + doc_.sections.size());
+  for (const Clause& c : doc_.clauses) starts.push_back(c.text_begin);
+  const auto mid = static_cast<std::ptrdiff_t>(starts.size());
+  for (const Section& s : doc_.sections) starts.push_back(s.text_begin);
+  if (!std::is_sorted(starts.begin(), starts.begin() + mid)) std::sort(starts.begin(), starts.begin() + mid);
+  if (!std::is_sorted(starts.begin() + mid, starts.end())) std::sort(starts.begin() + mid, starts.end());
+  std::inplace_merge(starts.begin(), starts.begin() + mid, starts.end());
+  // The cuts, in order, each once: a region between each two.
   std::vector<Span> out;
-  for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
-    if (cuts[i] < cuts[i + 1]) out.push_back({cuts[i], cuts[i + 1]});
+  bool any = false;
+  std::size_t last = 0, k = 0;
+  auto cut = [&](std::size_t at) {
+    if (any && at == last) return;
+    if (any) out.push_back({last, at});
+    last = at;
+    any = true;
+  };
+  auto cut_upto = [&](std::size_t at) {
+    for (; k < starts.size() && starts[k] <= at; ++k) cut(starts[k]);
+    cut(at);
+  };
+  cut_upto(0);
+  for (std::size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1)) cut_upto(i + 1);
+  cut_upto(text_.size());
+  for (; k < starts.size(); ++k) cut(starts[k]);
   return out;
 }
 
@@ -474,11 +653,32 @@ void TargetExtractor::mask_non_targets() {
   for (const DateMention& d : dates_) mask_->mark(d.begin, d.end);
 }
 
-std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<int>* rules) {
+std::size_t TargetExtractor::next_start(std::size_t k, Span seg) {
+  const StartTest& test = facts_->values[k];
+  const std::string_view view(text_);
+  // The region-wide place is taken when the segment ends between characters
+  // (always, in valid UTF-8): then a character that could open a match in
+  // the segment reads the same up to the region's end.
+  // Then the region-wide place is the segment's, unless a literal found
+  // there runs past the segment's end.
+  std::size_t& start = starts_[facts_->same_start[k]];
+  const bool whole_chars = seg.end >= text_.size() || (static_cast<unsigned char>(text_[seg.end]) & 0xC0) != 0x80;
+  if (whole_chars && !TargetsTesting::straightforward) {
+    if (start == kUnknown || start < seg.begin) start = test.next(view, seg.begin, region_.end);
+    if (start >= seg.end) return seg.end;
+    if (test.literal.size() <= seg.end - start) return start;
+    return test.next(view, start, seg.end);
+  }
+  return test.next(view, seg.begin, seg.end);
+}
+
+const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::vector<int>* rules) {
   const RuleSet& rs = values_;
   std::string_view view(text_);
   std::string_view segment = view.substr(seg.begin, seg.end - seg.begin);
-  std::vector<ValueHit> hits;
+  std::vector<ValueHit>& hits = segment_hits_;
+  hits.clear();
+  if (!facts_) facts_ = &tf_.patterns();
   std::vector<int> listed;
   if (!rules) {
     if (!rs.any(segment)) return hits;  // most segments hold no value: a yes/no pass, no match list
@@ -493,7 +693,7 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     // The rule is only run from where it could start: not at all in most
     // segments, and not once more after its last value.
     const StartTest& test = facts_->values[k];
-    std::size_t from = test.next(view, seg.begin, seg.end);
+    std::size_t from = next_start(k, seg);
     if (from == seg.end) continue;
     const PatternRule& r = rs.rules[k];
     re2::StringPiece input(text_.data(), seg.end);
@@ -523,6 +723,7 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
   spans.clear();
   for (const RawMatch& m : raw) spans.push_back({m.b, m.e});
   std::sort(spans.begin(), spans.end(), [](Span x, Span y) { return x.begin < y.begin; });
+  if (!mask_) mask_non_targets();
   for (Span sp : spans) mask_->prepare(sp.begin, sp.end);
   auto masked = [&](std::size_t b, std::size_t e) { return mask_->masked(b, e); };
   std::array<re2::StringPiece, kValueGroupCount> sub;
@@ -531,7 +732,6 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     const std::size_t k = m.rule, b = m.b, e = m.e;
     const PatternRule& r = rs.rules[k];
     const ValueRule& vr = value_rules_[k];
-    const MatchGroups& groups = *facts_->value_groups[k];
     auto group = [&](ValueGroup g) -> std::optional<Span> {
       if (sub[g].data() == nullptr) return std::nullopt;
       std::size_t b = static_cast<std::size_t>(sub[g].data() - text_.data());
@@ -542,7 +742,7 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     if (!vr.has_class && masked(b, e)) continue;
     if (const SequenceGroups* sequence = facts_->value_sequences[k].get()) {
       sequence->read(text_, b, e, sub.data());
-    } else if (!groups.read(*r.re, input, b, e, sub.data())) {
+    } else if (!facts_->value_groups[k]->read(*r.re, input, b, e, sub.data())) {
       continue;  // not reached: [b, e) is a match
     }
     ValueHit hit;
@@ -575,31 +775,36 @@ std::vector<ValueHit> TargetExtractor::find_values(Span seg, const std::vector<i
     // As printed (SPEC): a Traditional plan keeps 萬噸, which is also what
     // scale folding (萬/万) in consumers expects to see.
     if (auto u = group(kUnit)) hit.unit = nt_.display(u->begin, u->end);
-    hit.unit = vr.unit_attr.empty() ? hit.unit + vr.unit_suffix : vr.unit_attr;
+    if (!vr.unit_attr.empty()) hit.unit = vr.unit_attr;
+    else hit.unit += vr.unit_suffix;
     hit.unitless = vr.unitless;
     if (masked(hit.span.begin, hit.span.end)) continue;
-    hits.push_back(hit);
+    hits.push_back(std::move(hit));
   }
-  // Overlaps: the earliest, then the longest, wins.
+  // Overlaps: the earliest, then the longest, wins (the others are dropped in place).
   std::sort(hits.begin(), hits.end(), [](const ValueHit& a, const ValueHit& b) {
     if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
     return a.span.end > b.span.end;
   });
-  std::vector<ValueHit> kept;
-  for (const ValueHit& h : hits)
-    if (kept.empty() || h.span.begin >= kept.back().span.end) kept.push_back(h);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < hits.size(); ++i)
+    if (kept == 0 || hits[i].span.begin >= hits[kept - 1].span.end) {
+      if (i != kept) hits[kept] = std::move(hits[i]);
+      ++kept;
+    }
+  hits.resize(kept);
   // Which values sit inside parentheses of this segment: one pass, the
   // values in order (a scan from the segment start per value was quadratic).
   int depth = 0;
   std::size_t at = seg.begin;
-  for (ValueHit& h : kept) {
-    for (; at < h.span.begin; ++at) {
+  for (ValueHit& h : hits) {
+    for (; (at = find_byte_in_range(text_, at, h.span.begin, '(', ')')) < h.span.begin; ++at) {
       if (text_[at] == '(') ++depth;
       if (text_[at] == ')' && depth > 0) --depth;
     }
     h.in_parens = depth > 0;
   }
-  return kept;
+  return hits;
 }
 
 bool TargetExtractor::in_list(const std::vector<std::string>& words, std::string_view s, bool suffix) const {
@@ -613,6 +818,10 @@ bool TargetExtractor::in_list(const std::vector<std::string>& words, std::string
 // The first qualifier matching at the start of `text`: its index and size.
 std::pair<std::size_t, std::size_t> TargetExtractor::qualifier_at(std::string_view text) const {
   const std::vector<WordList>& lists = facts_->qualifier_lists;
+  // No word opens the text.
+  if (!lists.empty() && !facts_->qualifier_empty_word &&
+      (text.empty() || !facts_->qualifier_first[static_cast<unsigned char>(text[0])]))
+    return {kNoRule, 0};
   for (std::size_t i = 0; i < qualifiers_.rules.size(); ++i) {
     if (!lists.empty()) {  // the rules' words, compared (as RE2 would match them at the start)
       for (const std::string& w : lists[i].words)
@@ -626,8 +835,9 @@ std::pair<std::size_t, std::size_t> TargetExtractor::qualifier_at(std::string_vi
   return {kNoRule, 0};
 }
 
-std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit> hits) const {
-  std::vector<Group> groups;
+const std::vector<Group>& TargetExtractor::group_values(Span seg, const std::vector<ValueHit>& hits) {
+  std::vector<Group>& groups = groups_;
+  groups.clear();
   const std::string_view text(text_);
   for (const ValueHit& h : hits) {
     if (!groups.empty() && !h.water_class && !groups.back().hits.back().water_class &&
@@ -638,11 +848,12 @@ std::vector<Group> TargetExtractor::group_values(Span seg, std::vector<ValueHit>
       if (const auto [rule, size] = qualifier_at(between); rule != kNoRule) between.remove_prefix(size);
       const auto& seps = enumeration_separators_;
       if (between.empty() || std::find(seps.begin(), seps.end(), between) != seps.end()) {
-        groups.back().hits.push_back(h);
+        const std::span<const ValueHit> run = groups.back().hits;
+        groups.back().hits = {run.data(), run.size() + 1};  // h follows the run in `hits`
         continue;
       }
     }
-    groups.push_back({{h}, {}, nullptr, kNoRule});
+    groups.push_back({{&h, 1}, {}, nullptr, kNoRule});
   }
   for (Group& gr : groups) {
     std::size_t after = gr.hits.back().span.end;
@@ -702,12 +913,22 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
       lo += junk;
       changed = true;
     }
+    // The view's first character, decoded once for all leads (again only
+    // when a lead takes something).
+    char32_t head = 0;
+    bool head_known = false;
+    auto head_char = [&] {
+      if (!head_known) {
+        std::size_t at = 0;
+        head = utf8::next(view(), at);
+        head_known = true;
+      }
+      return head;
+    };
     for (std::size_t i = 0; i < indicator_leads_.rules.size(); ++i) {
       // A lead counts only when it takes something: its first character must be there.
       if (const auto& first = facts_->lead_first[i]) {
-        const std::string_view v = view();
-        std::size_t at = 0;
-        if (v.empty() || !first->contains(utf8::next(v, at))) continue;
+        if (lo >= hi || !first->contains(head_char())) continue;
       } else if (!RequiredWords::may(leads, i)) {
         continue;
       }
@@ -717,17 +938,21 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
       if (r.re->Match(p, 0, p.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
         lo += m.size();
         changed = true;
+        head_known = false;
       }
     }
     if (!city_.empty() && starts_with(view(), city_) && hi - lo > city_.size() + 3) {
       lo += city_.size();  // "磐石市党政机关…" names the plan's own city
       changed = true;
     }
+    // Whether a prefix can open the view is asked again only when it changes.
+    bool prefix_may = opens_with_one_of(prefix_firsts_, view());
     for (const std::string& w : indicator_prefixes_) {
-      if (!opens_with_one_of(prefix_firsts_, view())) break;  // nor does any other prefix
+      if (!prefix_may) break;  // nor does any other prefix
       if (starts_with(view(), w) && hi - lo > w.size() + 3) {
         lo += w.size();
         changed = true;
+        prefix_may = opens_with_one_of(prefix_firsts_, view());
       }
     }
     // Cut where the baseline phrase starts ("铁路货运量占比|较2020年"), not
@@ -743,11 +968,13 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
       hi = lo + static_cast<std::size_t>(groups[0].data() - v.data());
       changed = true;
     }
+    bool suffix_may = closes_with_one_of(suffix_lasts_, view());
     for (const std::string& w : indicator_suffixes_) {
-      if (!closes_with_one_of(suffix_lasts_, view())) break;  // nor does any other suffix
+      if (!suffix_may) break;  // nor does any other suffix
       if (ends_with(view(), w) && hi - lo > w.size()) {
         hi -= w.size();
         changed = true;
+        suffix_may = closes_with_one_of(suffix_lasts_, view());
       }
     }
   }
@@ -755,8 +982,8 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
   // it, when what follows the verb is a measured indicator (so it must end
   // with a measure word, as the whole does):
   // "…全面达到国家二级标准重污染天气基本消除国控考核断面水体比例".
-  if (!empty_clause_verb_ && !fewer_chars_than(view(), kLongIndicatorChars + 1) &&
-      in_list(measure_words_, view(), true)) {
+  if (!tf_.empty_clause_verb && measured(view()) &&
+      !fewer_chars_than(view(), kLongIndicatorChars + 1)) {
     const std::string_view v = view();
     // Where the last verb ends (the last end of any verb's last occurrence).
     // No verb lies within text[free->from, free->upto): starts that would
@@ -764,7 +991,7 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
     std::size_t from = 0;  // in v: the first start looked at
     std::size_t known_from = lo;  // after the search: text[known_from, hi) holds no verb, if none found
     if (free && free->upto > free->from && lo >= free->from && !TargetsTesting::straightforward) {
-      const std::size_t first_start = free->upto > longest_clause_verb_ ? free->upto - longest_clause_verb_ + 1 : 0;
+      const std::size_t first_start = free->upto > tf_.longest_clause_verb ? free->upto - tf_.longest_clause_verb + 1 : 0;
       if (first_start >= lo) {
         from = std::min(first_start - lo, v.size());
         known_from = free->from;
@@ -775,12 +1002,13 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
       free->from = known_from;
       free->upto = std::min(hi, free->stable);
     }
-    if (cut > 0 && !fewer_chars_than(v.substr(cut), 4) && in_list(measure_words_, v.substr(cut), true)) lo += cut;
+    if (cut > 0 && !fewer_chars_than(v.substr(cut), 4) && measured(v.substr(cut))) lo += cut;
   }
   return {lo, hi};
 }
 
 std::string TargetExtractor::show(const Phrase& p) const {
+  if (p.runs.size() == 1) return nt_.display(p.runs[0].origin, p.runs[0].origin + p.s.size());  // most are one piece
   std::string out;
   for (std::size_t k = 0; k < p.runs.size(); ++k) {
     const std::size_t origin = p.runs[k].origin;
@@ -789,22 +1017,32 @@ std::string TargetExtractor::show(const Phrase& p) const {
   return out;
 }
 
-// "A、B" / "A和B" into parts, outside parentheses.
-std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
-  std::vector<Phrase> parts;
+// "A、B" / "A和B" into parts, outside parentheses: their ranges in s.
+const std::vector<Span>& TargetExtractor::enumeration_parts(std::string_view s) {
+  std::vector<Span>& parts = part_spans_;
+  parts.clear();
   const auto& seps = enumeration_separators_;
+  // Most indicators hold no separator at all: one part, without a scan.
+  if (std::none_of(seps.begin(), seps.end(), [&](const std::string& sep) {
+        return find_literal(s, sep, 0) != std::string_view::npos;
+      })) {
+    parts.push_back({0, s.size()});
+    return parts;
+  }
   std::size_t start = 0, i = 0;
   int depth = 0;
-  while (i < p.s.size()) {
-    if (p.s[i] == '(') ++depth;
-    if (p.s[i] == ')' && depth > 0) --depth;
+  while (i < s.size()) {
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')' && depth > 0) --depth;
     bool cut = false;
-    if (depth == 0 && separator_first_[static_cast<unsigned char>(p.s[i])])
+    // A separator's first two bytes must be there (most CJK characters share
+    // a lead byte with one).
+    if (depth == 0 && tf_.separator_first[static_cast<unsigned char>(s[i])] &&
+        (tf_.short_separator || (i + 1 < s.size() && tf_.separator_second[static_cast<unsigned char>(s[i + 1])])))
       for (const std::string& sep : seps)
-        if (starts_with(std::string_view(p.s).substr(i), sep) &&
-            !starts_with(std::string_view(p.s).substr(i + sep.size()), "以上") &&
-            !starts_with(std::string_view(p.s).substr(i + sep.size()), "以下")) {
-          parts.push_back(p.sub(start, i));
+        if (starts_with(s.substr(i), sep) && !starts_with(s.substr(i + sep.size()), "以上") &&
+            !starts_with(s.substr(i + sep.size()), "以下")) {
+          parts.push_back({start, i});
           i += sep.size();
           start = i;
           cut = true;
@@ -812,7 +1050,7 @@ std::vector<Phrase> TargetExtractor::split_enumeration(const Phrase& p) const {
         }
     if (!cut) ++i;
   }
-  parts.push_back(p.sub(start, p.s.size()));
+  parts.push_back({start, s.size()});
   return parts;
 }
 
@@ -842,12 +1080,14 @@ std::optional<int> TargetExtractor::year_for(Span region, std::size_t pos) const
 // After a region: a paragraph that ends with a colon and carries a scoping
 // date introduces the items below it; a new section ends that.
 void TargetExtractor::note_lead_in(Span region) {
-  const int section = locate(doc_, region.begin).section;
-  if (section != lead_in_.section) lead_in_ = {};
+  // The region's section is looked up only when something depends on it: a
+  // lead-in to end, or one to start.
+  const bool none = !lead_in_.year && lead_in_.section == -1;
+  if (!none && locate(doc_, region.begin).section != lead_in_.section) lead_in_ = {};
   std::size_t end = region.end;
   while (end > region.begin && (text_[end - 1] == '\n' || text_[end - 1] == ' ')) --end;
   if (end == region.begin || text_[end - 1] != ':') return;
-  if (const DateMention* d = last_scoping_date(region.begin, end)) lead_in_ = {d->year, section};
+  if (const DateMention* d = last_scoping_date(region.begin, end)) lead_in_ = {d->year, locate(doc_, region.begin).section};
 }
 
 // Concatenates display pieces: `head` then `tail` (for shared heads/tails).
@@ -880,7 +1120,8 @@ const Phrase& TargetExtractor::text_before(Span seg, Span anchor, std::size_t va
   }
   p.phrase.truncate(p.kept);
   TargetsTesting::scanned_bytes += value_begin - p.scanned;
-  for (std::size_t i = p.scanned; i < value_begin; ++i) {
+  // From bracket to bracket: nothing else changes the scan's state.
+  for (std::size_t i = p.scanned; (i = find_byte_in_range(text_, i, value_begin, '(', ')')) < value_begin; ++i) {
     if (text_[i] == '(' && p.depth++ == 0) p.open = i;
     if (text_[i] == ')' && p.depth > 0 && --p.depth == 0) {
       // Does a value lie inside? The segment's values are in order and do
@@ -918,15 +1159,10 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   }
   const Phrase& pre = first.water_class ? water_pre : text_before(seg, anchor, first.span.begin);
 
-  // The cleaned form of pre's first n bytes (a range of pre), and the
-  // baseline cut off it: asked for the same n by the comparator search and
-  // then for the indicator.
-  struct Cleaned {
-    std::size_t n, lo, hi;
-    std::optional<int> baseline;
-    bool empty() const { return lo >= hi; }
-  };
-  std::vector<Cleaned> cleaned_heads;
+  // The cleaned form of pre's first n bytes, asked for the same n by the
+  // comparator search and then for the indicator: kept in cleaned_heads_.
+  std::vector<Cleaned>& cleaned_heads = cleaned_heads_;
+  cleaned_heads.clear();
   auto clean_head = [&](std::size_t n) -> Cleaned {
     for (const Cleaned& c : cleaned_heads)
       if (c.n == n) return c;
@@ -937,8 +1173,12 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
 
   // Comparator: the rightmost in the pre-text that touches the value, or a
   // two-character one a few characters before it.
-  std::string op;
-  std::string rule_ids = first.rule->id;
+  // The op and the ids of the rules read: the ids joined by "+" only for a target.
+  std::string_view op;  // of the grammar's strings or a literal
+  std::array<std::string_view, 6> rule_parts;
+  std::size_t rule_count = 0;
+  auto add_rule = [&](std::string_view id) { rule_parts[rule_count++] = id; };
+  add_rule(first.rule->id);
   std::size_t indicator_end = pre.s.size();
   std::size_t comparator_size = 0;
   const PatternRule* comparator_rule = nullptr;
@@ -975,7 +1215,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       // Only a match that ends a few characters before the value can count
       // (touching, or at most kFarReachChars away): the scans are taken up
       // where they stand as a scan from the start would, shortly before.
-      const std::size_t reach = std::max(4 * kFarReachChars, longest_per_period_) + words->longest_word();
+      const std::size_t reach = std::max(4 * kFarReachChars, tf_.longest_per_period) + words->longest_word();
       const std::size_t from = text.size() > reach && !TargetsTesting::straightforward
                                    ? words->sync_point(text, text.size() - reach)
                                    : 0;
@@ -1001,7 +1241,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       comparator_rule = &cmps.rules[best];
       comparator_index = best;
       op = comparator_rules_[best].op;
-      rule_ids += "+" + comparator_rule->id;
+      add_rule(comparator_rule->id);
       comparator_size = best_end - best_begin;
       indicator_end = best_begin;
     }
@@ -1022,7 +1262,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   const bool same_region = last_region_.begin == region.begin && last_region_.end == region.end;
   if (op.empty() && last_by_verb_ && same_region && starts_with(pre.s, "、")) {
     op = "+";
-    rule_ids += "+verb.carried";
+    add_rule("verb.carried");
     const Cleaned c = clean_head(pre.s.size());
     ind_lo = c.lo;
     ind_hi = c.hi;
@@ -1046,7 +1286,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
       re2::StringPiece m;
       if (v.re->Match(piece, 0, piece.size(), RE2::ANCHOR_START, &m, 1)) {
         op = v.attr("op");
-        rule_ids += "+" + v.id;
+        add_rule(v.id);
         by_verb = true;
         ind_lo = c.lo + m.size();
         ind_hi = c.hi;
@@ -1066,7 +1306,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     }
   }
   const std::string& qual_op = gr.qualifier_rule ? qualifier_ops_[gr.qualifier_index] : kNoOp;
-  if (gr.qualifier_rule) rule_ids += "+" + gr.qualifier_rule->id;
+  if (gr.qualifier_rule) add_rule(gr.qualifier_rule->id);
   const bool had_comparator = !op.empty();
 
   std::optional<int> baseline;
@@ -1097,7 +1337,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     ind_base = &last_indicator_;
     ind_lo = 0;
     ind_hi = last_indicator_.s.size();
-    rule_ids += "+indicator.carried";
+    add_rule("indicator.carried");
   }
   if (ind_lo >= ind_hi) return false;
 
@@ -1113,47 +1353,52 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     if (is_han(utf8::next(text_, i))) return false;
   }
   // Plausibility: a comparator, a qualifier, or a measured indicator with a level.
-  const bool measured = in_list(measure_words_, indicator_view(), /*suffix=*/true);
-  if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured) return false;
+  if (!had_comparator && gr.qualifier.empty() && !first.water_class && !measured(indicator_view())) return false;
   // A bare number needs an indicator that takes one: 系数, 指数, or an acronym "(PUE)".
   static const RE2 acronym(R"(\([A-Za-z][A-Za-z0-9.]*\)$)");
   if (first.unitless && !in_list(unitless_indicators_, indicator_view(), /*suffix=*/true) &&
       !RE2::PartialMatch(re2::StringPiece(indicator_view().data(), indicator_view().size()), acronym))
     return false;
-  const Phrase indicator = ind_base->sub(ind_lo, ind_hi);
+  // Made in a kept phrase, which becomes last_indicator_ (and that one the
+  // next kept phrase): no allocation once their room suffices.
+  Phrase& indicator = indicator_;
+  ind_base->sub_into(indicator, ind_lo, ind_hi);
 
   // Op from comparator and qualifier.
   if (qual_op == "~") op = "~";
-  else if (op.empty() || (op == "=" && !qual_op.empty())) op = qual_op.empty() ? "=" : qual_op;
+  else if (op.empty() || (op == "=" && !qual_op.empty())) op = qual_op.empty() ? std::string_view("=") : qual_op;
   if (comparator_rule && !comparator_rules_[comparator_index].op_if_lower_better.empty() &&
       op == comparator_rules_[comparator_index].op &&
       [&] {
         for (const std::string& w : lower_is_better_)
-          if (indicator.s.find(w) != std::string::npos) return true;
+          if (find_literal(indicator.s, w, 0) != std::string_view::npos) return true;
         return false;
       }())
     op = comparator_rules_[comparator_index].op_if_lower_better;
 
-  // Indicators for each value.
+  // Indicators for each value; none: `indicator` for all. The parts are made
+  // phrases only when there are several.
   std::vector<Phrase> indicators;
-  std::vector<Phrase> parts = split_enumeration(indicator);
-  bool all_long = std::all_of(parts.begin(), parts.end(), [](const Phrase& p) { return char_count(p.s) >= 2; });
-  if (gr.hits.size() > 1 && parts.size() == gr.hits.size() && all_long) {
-    indicators = parts;
-  } else if (gr.hits.size() == 1 && parts.size() > 1 && all_long && indicator.s.find("的") == std::string::npos &&
-             indicator.s.find("等") == std::string::npos &&
-             std::all_of(parts.begin(), parts.end() - 1, [](const Phrase& p) { return char_count(p.s) >= 3; })) {
-    // "医疗废物、危险废物处置率": objects of 3+ characters sharing a measure. An
-    // aggregate ("国考、省考断面…", "黄柏河、香溪河等…") stays one target.
-    indicators = parts;  // shared-tail case handled below
-  } else if (gr.hits.size() == 1 && parts.size() == 2 && all_long &&
-             in_list(measure_words_, parts[0].s, true) && in_list(measure_words_, parts[1].s, true) &&
-             char_count(parts[1].s) <= 4 && char_count(parts[0].s) > char_count(parts[1].s)) {
-    // "公众对…的满意度和参与度": later parts share the first part's head.
-    std::size_t head = char_bytes(parts[0].s, char_count(parts[0].s) - char_count(parts[1].s));
-    indicators = {parts[0], join(parts[0].sub(0, head), parts[1])};
-  } else {
-    indicators = {indicator};
+  const std::vector<Span>& cuts = enumeration_parts(indicator.s);
+  if (cuts.size() > 1) {
+    std::vector<Phrase> parts;
+    for (const Span& c : cuts) parts.push_back(indicator.sub(c.begin, c.end));
+    bool all_long = std::all_of(parts.begin(), parts.end(), [](const Phrase& p) { return char_count(p.s) >= 2; });
+    if (gr.hits.size() > 1 && parts.size() == gr.hits.size() && all_long) {
+      indicators = std::move(parts);
+    } else if (gr.hits.size() == 1 && all_long && indicator.s.find("的") == std::string::npos &&
+               indicator.s.find("等") == std::string::npos &&
+               std::all_of(parts.begin(), parts.end() - 1, [](const Phrase& p) { return char_count(p.s) >= 3; })) {
+      // "医疗废物、危险废物处置率": objects of 3+ characters sharing a measure. An
+      // aggregate ("国考、省考断面…", "黄柏河、香溪河等…") stays one target.
+      indicators = std::move(parts);  // shared-tail case handled below
+    } else if (gr.hits.size() == 1 && parts.size() == 2 && all_long &&
+               measured(parts[0].s) && measured(parts[1].s) &&
+               char_count(parts[1].s) <= 4 && char_count(parts[0].s) > char_count(parts[1].s)) {
+      // "公众对…的满意度和参与度": later parts share the first part's head.
+      std::size_t head = char_bytes(parts[0].s, char_count(parts[0].s) - char_count(parts[1].s));
+      indicators = {parts[0], join(parts[0].sub(0, head), parts[1])};
+    }
   }
   // Shared tail: "废旧放射源、放射性废物收贮率" -> 废旧放射源收贮率, 放射性废物收贮率.
   if (indicators.size() > 1) {
@@ -1161,18 +1406,18 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     bool earlier_unmeasured = true;
     std::size_t longest = 0;
     for (std::size_t k = 0; k + 1 < indicators.size(); ++k) {
-      earlier_unmeasured &= !in_list(measure_words_, indicators[k].s, true);
+      earlier_unmeasured &= !measured(indicators[k].s);
       longest = std::max(longest, char_count(indicators[k].s));
     }
-    if (earlier_unmeasured && in_list(measure_words_, last.s, true) && char_count(last.s) > longest) {
+    if (earlier_unmeasured && measured(last.s) && char_count(last.s) > longest) {
       Phrase tail = last.sub(char_bytes(last.s, longest), last.s.size());
       for (std::size_t k = 0; k + 1 < indicators.size(); ++k) indicators[k] = join(indicators[k], tail);
     }
     if (gr.hits.size() == 1 && !earlier_unmeasured) {
       // Several measured indicators, one value: keep them apart only when each is measured.
       bool each_measured = std::all_of(indicators.begin(), indicators.end(),
-                                       [&](const Phrase& p) { return in_list(measure_words_, p.s, true); });
-      if (!each_measured) indicators = {indicator};
+                                       [&](const Phrase& p) { return measured(p.s); });
+      if (!each_measured) indicators.clear();
     }
   }
 
@@ -1182,35 +1427,38 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   SourcePosition pos = nt_.position(first.span.begin);
   Location loc = locate(doc_, first.span.begin);
   std::optional<int> year = year_for(region, first.span.begin);
+  const int column = nt_.source_position(nt_.source_offset(quote_begin)).column;
+  std::string rule_ids(rule_parts[0]);
+  for (std::size_t k = 1; k < rule_count; ++k) (rule_ids += '+') += rule_parts[k];
   for (std::size_t k = 0; k < gr.hits.size() || k < indicators.size(); ++k) {
     const ValueHit& hit = gr.hits[std::min(k, gr.hits.size() - 1)];
-    const Phrase& ind = indicators[std::min(k, indicators.size() - 1)];
+    const Phrase& ind = indicators.empty() ? indicator : indicators[std::min(k, indicators.size() - 1)];
     Target t;
     t.clause = loc.clause;
     t.section = loc.section;
     t.indicator = show(ind);
-    t.op = op;
+    t.op = std::string(op);
     t.value = hit.value;
     t.unit = hit.unit;
     t.year = year;
     t.baseline_year = baseline;
     t.line = pos.line;
-    t.column = nt_.source_position(nt_.source_offset(quote_begin)).column;
-    t.quote = quote;
-    t.rule = rule_ids;
+    t.column = column;
+    const bool last = k + 1 >= gr.hits.size() && k + 1 >= indicators.size();
+    t.quote = last ? std::move(quote) : quote;
+    t.rule = last ? std::move(rule_ids) : rule_ids;
     doc_.targets.push_back(std::move(t));
+    if (last) last_by_verb_ = by_verb || doc_.targets.back().rule.find("verb.carried") != std::string::npos;
   }
-  last_indicator_ = indicator;
+  std::swap(last_indicator_, indicator_);
   last_region_ = region;
-  last_by_verb_ = by_verb || rule_ids.find("verb.carried") != std::string::npos;
   return true;
 }
 
 void TargetExtractor::segment_targets(Span region, Span seg, const std::vector<int>* rules) {
-  std::vector<ValueHit> hits = find_values(seg, rules);
+  const std::vector<ValueHit>& hits = find_values(seg, rules);
   if (hits.empty()) return;
-  segment_hits_ = hits;
-  std::vector<Group> groups = group_values(seg, std::move(hits));
+  const std::vector<Group>& groups = group_values(seg, hits);
   Span anchor{seg.begin, seg.end};
   for (const Group& gr : groups) {
     // The next group's indicator starts after this target, unless it sat in
@@ -1224,8 +1472,8 @@ void TargetExtractor::segment_targets(Span region, Span seg, const std::vector<i
 void TargetExtractor::run(const LineRules* lines) {
   std::vector<bool> table_lines;
   extract_table_targets(nt_, g_, lower_is_better_, doc_, table_lines);
-  mask_non_targets();
-  std::vector<int> rules;
+  const std::vector<int>* rules = nullptr;
+  std::vector<int> matched;  // rules found by a set pass
   // A plan without table rows needs no line numbers here.
   const bool has_table_rows = std::find(table_lines.begin(), table_lines.end(), true) != table_lines.end();
   std::size_t line = 0;  // of `lines`, holding the region
@@ -1242,12 +1490,15 @@ void TargetExtractor::run(const LineRules* lines) {
       // A region lies in one line, read with its break: the line's list (given
       // only for context-free values rules, so `rules` below is always used).
       while (line + 1 < lines->line_begin.size() && lines->line_begin[line + 1] <= region.begin) ++line;
-      rules = lines->values[line];
-      if (rules.empty()) continue;
+      rules = &lines->values[line];
+      if (rules->empty()) continue;
     } else if (values_.context_free) {
-      rules = values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin));
-      if (rules.empty()) continue;
+      matched = values_.matching(std::string_view(text_).substr(region.begin, region.end - region.begin));
+      rules = &matched;
+      if (rules->empty()) continue;
     }
+    region_ = region;
+    starts_.assign(values_.rules.size(), kUnknown);
     std::size_t start = region.begin;
     while (start < region.end) {
       std::size_t end = region.end, separator = 1;
@@ -1261,7 +1512,11 @@ void TargetExtractor::run(const LineRules* lines) {
         }
         from = at + 1;
       }
-      if (end > start) segment_targets(region, {start, end}, values_.context_free ? &rules : nullptr);
+      if (end > start) {
+        const Placed placed = values_.context_free ? rule_places(*rules, end) : Placed::kMaybe;
+        if (placed == Placed::kNoneLeft) break;  // nor in the rest of the paragraph
+        if (placed == Placed::kMaybe) segment_targets(region, {start, end}, values_.context_free ? rules : nullptr);
+      }
       if (end == region.end) break;
       start = end + separator;
     }

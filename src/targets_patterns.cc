@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "derived_cache.h"
 #include "grammar_internal.h"
 #include "utf8_util.h"
 
@@ -13,16 +14,20 @@ namespace plancmp {
 void CharSet::add(char32_t lo, char32_t hi) {
   if (lo > hi) return;
   for (char32_t c = lo; c <= hi && c < 128; ++c) ascii_[c >> 6] |= std::uint64_t{1} << (c & 63);
-  // Insert, then merge what now touches or overlaps.
-  auto at = std::lower_bound(ranges_.begin(), ranges_.end(), std::make_pair(lo, hi));
-  at = ranges_.insert(at, {lo, hi});
-  std::vector<std::pair<char32_t, char32_t>> merged;
-  merged.reserve(ranges_.size());
-  for (const auto& r : ranges_) {
-    if (!merged.empty() && r.first <= merged.back().second + 1) merged.back().second = std::max(merged.back().second, r.second);
-    else merged.push_back(r);
+  // The ranges that touch or overlap [lo, hi] are merged with it in place.
+  auto first = std::partition_point(ranges_.begin(), ranges_.end(),
+                                    [&](const std::pair<char32_t, char32_t>& r) { return std::uint64_t{r.second} + 1 < lo; });
+  auto last = first;
+  for (; last != ranges_.end() && last->first <= std::uint64_t{hi} + 1; ++last) {
+    lo = std::min(lo, last->first);
+    hi = std::max(hi, last->second);
   }
-  ranges_ = std::move(merged);
+  if (first == last) {
+    ranges_.insert(first, {lo, hi});
+  } else {
+    *first = {lo, hi};
+    ranges_.erase(first + 1, last);
+  }
 }
 
 void CharSet::add(const CharSet& other) {
@@ -541,7 +546,12 @@ void SequenceGroups::read(std::string_view text, std::size_t b, std::size_t e, r
 
 std::optional<PatternChars> pattern_chars(const RE2& re) {
   if (!re.ok() || !plain_options(re.options())) return std::nullopt;
-  return Reader(re.pattern(), !re.options().case_sensitive()).read();
+  // Asked more than once of a rule (its start test, the facts drawn from it):
+  // read once per pattern.
+  static DerivedCache<std::optional<PatternChars>> read;
+  return *read.get(regex_key(re), [&] {
+    return std::make_shared<const std::optional<PatternChars>>(Reader(re.pattern(), !re.options().case_sensitive()).read());
+  });
 }
 
 std::optional<WordList> word_list(const RE2& re) {
@@ -597,6 +607,18 @@ StartTest::StartTest(const RE2& re) {
   std::size_t common = 0;
   while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
   literal = min.substr(0, common);
+  // Cut to whole characters: the range may end inside one ("每\xE7" of
+  // 每立方米), and a lead byte left last is what find_literal looks for first,
+  // while most of a CJK text shares it.
+  if (re.options().encoding() == RE2::Options::EncodingUTF8) {
+    std::size_t lead = literal.size();
+    while (lead > 0 && (static_cast<unsigned char>(literal[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead > 0) {
+      const auto c = static_cast<unsigned char>(literal[--lead]);
+      const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (lead + length > literal.size()) literal.resize(lead);
+    }
+  }
   lo = static_cast<unsigned char>(min[0]);
   hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
   for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;

@@ -23,15 +23,17 @@ inline std::size_t find_byte_in_range(std::string_view text, std::size_t pos, st
   // Bytes shifted so that [lo, hi] is [-128, hi - lo - 128]: one signed compare.
   const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - lo));
   const __m128i top = _mm_set1_epi8(static_cast<char>(hi - lo - 0x80));
-  // Blocks may read past `end` (not past the text): bits beyond it are dropped.
-  while (pos < end && pos + 16 <= text.size()) {
-    const __m128i v = _mm_add_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + pos)), shift);
-    unsigned inside = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, top))) & 0xFFFF;
-    if (end - pos < 16) inside &= (1u << (end - pos)) - 1;
-    if (inside != 0) return pos + static_cast<std::size_t>(__builtin_ctz(inside));
-    pos += 16;
+  auto block = [&](std::size_t at) {
+    const __m128i v = _mm_add_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at)), shift);
+    return ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, top))) & 0xFFFF;
+  };
+  for (; pos + 16 <= end; pos += 16)
+    if (const unsigned inside = block(pos)) return pos + static_cast<std::size_t>(__builtin_ctz(inside));
+  // The last block may read past `end` (not past the text): bits beyond it are dropped.
+  if (pos < end && pos + 16 <= text.size()) {
+    const unsigned inside = block(pos) & ((1u << (end - pos)) - 1);
+    return inside != 0 ? pos + static_cast<std::size_t>(__builtin_ctz(inside)) : end;
   }
-  if (pos >= end) return end;
 #endif
   while (pos < end && (t[pos] < lo || t[pos] > hi)) ++pos;
   return pos;
@@ -46,7 +48,9 @@ inline std::size_t find_literal(std::string_view text, std::string_view literal,
     const void* hit = std::memchr(text.data() + at, literal[last], text.size() - at);
     if (!hit) break;
     at = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
-    if (std::memcmp(text.data() + at - last, literal.data(), last) == 0) return at - last;
+    // The byte before tells most stops from a match without a call.
+    if ((last == 0 || text[at - 1] == literal[last - 1]) && std::memcmp(text.data() + at - last, literal.data(), last) == 0)
+      return at - last;
     ++at;
   }
   return std::string_view::npos;
@@ -67,26 +71,42 @@ inline constexpr ByteSet kSeparatorLead = [] {
 inline std::pair<std::size_t, std::size_t> next_segment_end(std::string_view t, std::size_t from, std::size_t end) {
 #if defined(__SSE2__)
   const auto* p = reinterpret_cast<const unsigned char*>(t.data());
-  // Blocks read up to two bytes past their end (never past the text); bits
-  // at or past `end` are dropped.
-  while (from < end && from + 18 <= t.size()) {
-    const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from));
-    const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from + 1));
-    const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from + 2));
+  // The separators opening at the sixteen places from `at` (which has two
+  // more bytes to read).
+  auto block = [&](std::size_t at) {
+    const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+    const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at + 1));
+    const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at + 2));
     auto eq = [](__m128i v, unsigned char b) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b))); };
     const __m128i ascii = _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(v0, ','), eq(v0, ';')), _mm_or_si128(eq(v0, '!'), eq(v0, '?'))),
                                        eq(v0, ':'));
     const __m128i stop = _mm_and_si128(_mm_and_si128(eq(v0, 0xE3), eq(v1, 0x80)), eq(v2, 0x82));  // 。
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ascii, stop)));
-    if (end - from < 16) mask &= (1u << (end - from)) - 1;
-    if (mask != 0) {
-      const std::size_t at = from + static_cast<std::size_t>(__builtin_ctz(mask));
-      if (t[at] != '\xE3') return {at, 1};
-      if (at + 3 <= end) return {at, 3};
-      from = at + 1;  // a 。 cut by `end` is none: the scan below sees the rest
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ascii, stop)));
+  };
+  // The first separator in a block's mask: a 。 cut by `end` is none (the
+  // scan below sees the rest).
+  std::pair<std::size_t, std::size_t> found{std::string::npos, 0};
+  auto first = [&](std::size_t at, unsigned mask) {
+    at += static_cast<std::size_t>(__builtin_ctz(mask));
+    if (t[at] != '\xE3') found = {at, 1};
+    else if (at + 3 <= end) found = {at, 3};
+    else from = at + 1;
+  };
+  // Whole blocks, then one cut by `end` (bits at or past it dropped); no
+  // block reads past the text.
+  for (; from + 16 <= end && from + 18 <= t.size(); from += 16)
+    if (const unsigned mask = block(from)) {
+      first(from, mask);
+      if (found.second != 0) return found;
       break;
     }
-    from += 16;
+  if (from < end && from + 16 > end && from + 18 <= t.size()) {
+    if (const unsigned mask = block(from) & ((1u << (end - from)) - 1)) {
+      first(from, mask);
+      if (found.second != 0) return found;
+    } else {
+      from = end;
+    }
   }
 #endif
   for (std::size_t i = find_byte_in(t, from, end, kSeparatorLead); i < end;

@@ -115,3 +115,29 @@ TEST_CASE("not_targets mask: rules the pattern reading refuses are scanned whole
   CHECK(mask.masked(text.find("2021"), text.find("2021") + 1));
   CHECK(!mask.masked(text.find("60"), text.find("60") + 1));
 }
+
+TEST_CASE("NotTargetMask: marked spans answer masked() for every span, as a byte-per-byte list does") {
+  const RuleSet none;  // no rules: only what mark() marks
+  const NotTargetScan scan(none);
+  plancmp_test::Lcg rng{29};
+  for (int round = 0; round < 40; ++round) {
+    const std::string text(1 + rng.next(400), 'x');
+    NotTargetMask mask(none, scan, text);
+    std::vector<bool> want(text.size() + 1, false);
+    for (unsigned n = rng.next(6); n > 0; --n) {
+      const std::size_t b = rng.next(static_cast<unsigned>(text.size() + 1));
+      const std::size_t e = std::min(text.size() + 1, b + rng.next(150));
+      mask.mark(b, e);
+      for (std::size_t i = b; i < e; ++i) want[i] = true;
+    }
+    for (int probe = 0; probe < 300; ++probe) {
+      const std::size_t b = rng.next(static_cast<unsigned>(text.size() + 1));
+      const std::size_t e = std::min(text.size() + 1, b + rng.next(200));
+      bool expected = false;
+      for (std::size_t i = b; i < e; ++i) expected = expected || want[i];
+      CAPTURE(b);
+      CAPTURE(e);
+      CHECK(mask.masked(b, e) == expected);
+    }
+  }
+}

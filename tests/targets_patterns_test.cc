@@ -210,6 +210,21 @@ TEST_CASE("find_literal: where std::string_view::find finds it") {
       CAPTURE(from);
       CHECK(find_literal(text, literal, from) == std::string_view(text).find(literal, from));
     }
+  // Long texts (the sixteen-place steps): literals at every offset of a
+  // step, near misses sharing their last bytes, and text ends cutting them.
+  std::string filler;
+  for (int i = 0; i < 12; ++i) filler += "、号》a";  // 》 shares 《's first two bytes, 号 its last
+  for (std::size_t shift = 0; shift < 20; ++shift)
+    for (const std::string literal : {"《", "》", "号》", "a", "《x", "zz"}) {
+      const std::string long_text = std::string(shift, 'y') + filler + "《方案》" + filler + "《x";
+      for (std::size_t cut : {long_text.size(), long_text.size() - 1, long_text.size() - 2, long_text.size() / 2})
+        for (std::size_t from = 0; from <= cut + 1; from += 1 + from % 7) {
+          const std::string_view view = std::string_view(long_text).substr(0, cut);
+          CAPTURE(literal);
+          CAPTURE(from);
+          CHECK(find_literal(view, literal, from) == view.find(literal, from));
+        }
+    }
 }
 
 TEST_CASE("word_list: lists of literal words are read, anything else refused") {
@@ -420,5 +435,27 @@ TEST_CASE("next_segment_end: the first , ; ! ? : or 。 as a plain scan finds it
         CAPTURE(end);
         CHECK(next_segment_end(text, from, end) == want);
       }
+  }
+}
+
+TEST_CASE("CharSet: ranges added in any order hold what was added, sorted, apart and merged") {
+  plancmp_test::Lcg rng{31};
+  for (int round = 0; round < 200; ++round) {
+    CharSet set;
+    std::vector<bool> want(300, false);
+    for (unsigned n = 1 + rng.next(12); n > 0; --n) {
+      const char32_t lo = rng.next(280), hi = lo + rng.next(rng.next(2) ? 3 : 20);
+      set.add(lo, hi);
+      for (char32_t c = lo; c <= hi; ++c) want[c] = true;
+    }
+    for (char32_t c = 0; c < 300; ++c) {
+      CAPTURE(static_cast<unsigned>(c));
+      CHECK(set.contains(c) == want[c]);
+    }
+    const auto& ranges = set.ranges();
+    for (std::size_t k = 0; k < ranges.size(); ++k) {
+      CHECK(ranges[k].first <= ranges[k].second);
+      if (k > 0) CHECK(ranges[k - 1].second + 1 < ranges[k].first);  // neither touching nor overlapping
+    }
   }
 }

@@ -1,0 +1,88 @@
+// Where the prose extractor looks for values (src/targets.cc): each rule's
+// next place is kept per paragraph (shared by rules with the same start
+// test), segments before every rule's place are passed over, and a
+// paragraph's rest after the last place is not split. On paragraphs of many
+// short segments, with values of every values rule now and then, this must
+// give what looking in every segment gives (the straightforward path).
+// And table rows behind an indent are still read as rows.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "plancmp/pipeline.h"
+#include "targets_internal.h"
+#include "test_support.h"
+
+using namespace plancmp;
+
+namespace {
+
+std::vector<Target> extract(const std::string& text, bool straightforward) {
+  TargetsTesting::straightforward = straightforward;
+  std::vector<Target> targets = extract_bytes(text, "places.txt").targets;
+  TargetsTesting::straightforward = false;
+  return targets;
+}
+
+// Paragraphs of short segments: prose, values of each kind (with units,
+// 百分之, Chinese counts, water classes, bare decimals, thousands), dates,
+// notes in parentheses and every separator.
+std::string places_text(unsigned seed, int paragraphs) {
+  const std::vector<std::string> prose = {"加强治理", "推进建设", "完善机制", "森林覆盖率", "细颗粒物(PM2.5)年平均浓度",
+                                          "空气质量优良天数比率", "地表水国控断面水质", "城镇污水处理率", "全面",
+                                          "到2025年", "力争", "《规划》", "国六", "其中", "和", "、"};
+  const std::vector<std::string> values = {"达到95%", "不高于29微克/立方米", "提高到百分之九十", "新增三万亩",
+                                           "保持Ⅱ类", "达到或优于Ⅲ类", "为0.6", "1,200吨", "5个", "下降10个百分点",
+                                           "35蒸吨以下", "(含5%)", "降至8.5%以下", "2020年"};
+  const std::vector<std::string> separators = {",", "。", ";", ":", "!", "?", "，", "、"};
+  plancmp_test::Lcg rng{seed};
+  std::string text = "一、主要目标\n";
+  for (int p = 0; p < paragraphs; ++p) {
+    text += "(" + std::to_string(p + 1) + ")";
+    for (unsigned n = 3 + rng.next(30); n > 0; --n) {
+      const unsigned pick = rng.next(10);
+      if (pick < 5) text += prose[rng.next(static_cast<unsigned>(prose.size()))];
+      else if (pick < 7) text += prose[rng.next(static_cast<unsigned>(prose.size()))] + values[rng.next(static_cast<unsigned>(values.size()))];
+      text += separators[rng.next(static_cast<unsigned>(separators.size()))];
+    }
+    text += rng.next(4) == 0 ? "\n\n" : "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("value places: passing over segments gives what looking in each gives") {
+  std::size_t targets = 0;
+  for (unsigned seed = 1; seed <= 60; ++seed) {
+    CAPTURE(seed);
+    const std::string text = places_text(seed, 30);
+    const std::vector<Target> fast = extract(text, false), plain = extract(text, true);
+    REQUIRE(fast.size() == plain.size());
+    for (std::size_t i = 0; i < fast.size(); ++i) {
+      CAPTURE(i);
+      CHECK(fast[i].indicator == plain[i].indicator);
+      CHECK(fast[i].op == plain[i].op);
+      CHECK(fast[i].value == plain[i].value);
+      CHECK(fast[i].unit == plain[i].unit);
+      CHECK(fast[i].quote == plain[i].quote);
+      CHECK(fast[i].rule == plain[i].rule);
+    }
+    targets += fast.size();
+  }
+  CHECK(targets > 300);
+}
+
+TEST_CASE("tables: rows behind an indent are read; an indent and one gap make no row") {
+  for (const std::string indent : {"", "  ", "\xE3\x80\x80\xE3\x80\x80", " \xE3\x80\x80", "\xE3\x80\x80"}) {
+    CAPTURE(indent);
+    const Document row = extract_bytes("一、主要指标\n" + indent + "森林覆盖率  %  40.1  42  预期性\n", "table.txt");
+    REQUIRE(row.targets.size() == 1);
+    CHECK(row.targets[0].value == 42);
+    CHECK(row.targets[0].rule == "table.row");
+    // Two cells after the indent: no row (the prose reader takes the line).
+    const Document prose = extract_bytes("一、主要指标\n" + indent + "森林覆盖率达到42%  以上\n", "prose.txt");
+    for (const Target& t : prose.targets) CHECK(t.rule.find("table") == std::string::npos);
+  }
+}
