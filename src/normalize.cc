@@ -235,7 +235,9 @@ class Reader {
       const std::uint32_t x = utf8::load_le32(bytes + s);
       const utf8::Lead lead = utf8::kLeads[x & 0xFF];
       if (lead == utf8::Lead::kThree) {
-        if ((attention[(x >> 8) & 0xFFFF] >> (x & 0x0F) & 1) == 0) {  // read as printed
+        std::uint16_t trail;  // the second and third bytes (x >> 8, loaded on their own)
+        std::memcpy(&trail, bytes + s + 1, 2);
+        if ((attention[trail] >> (x & 31) & 1) == 0) {  // read as printed (bit lead & 15)
           s += 3;
           continue;
         }
