@@ -278,6 +278,9 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
     }
     atoms_.push_back(std::move(atom));
   }
+  for (std::size_t k = 0; k < atoms_.size(); ++k)
+    for (char32_t c = 0; c < ascii_takes_.size(); ++c)
+      if (atoms_[k].contains(c)) ascii_takes_[c] |= std::uint64_t{0xFF} << (8 * k);
   // The whole pattern read, every repeat bounded (read_repeat: by 9999).
   if (i == p.size() && !atoms_.empty() &&
       std::all_of(atoms_.begin(), atoms_.end(), [](const Atom& a) { return a.max >= 0; })) {
@@ -349,11 +352,15 @@ bool LeadingAtoms::may_start_at(std::string_view text, std::size_t pos) const {
     if (len == 0) return true;  // not well-formed: left to RE2
     // Each atom with a state takes c (its count goes up one) or loses it.
     std::uint64_t takes = 0;
-    for (std::uint64_t live = states; live != 0;) {
-      const auto k = static_cast<std::size_t>(std::countr_zero(live)) / 8;
-      const std::uint64_t byte = std::uint64_t{0xFF} << (8 * k);
-      if (atoms_[k].contains(c)) takes |= byte;
-      live &= ~byte;
+    if (c < ascii_takes_.size()) {
+      takes = ascii_takes_[c];
+    } else {
+      for (std::uint64_t live = states; live != 0;) {
+        const auto k = static_cast<std::size_t>(std::countr_zero(live)) / 8;
+        const std::uint64_t byte = std::uint64_t{0xFF} << (8 * k);
+        if (atoms_[k].contains(c)) takes |= byte;
+        live &= ~byte;
+      }
     }
     states = (states << 1) & takes & counts_ok_;
     if (states == 0) return false;

@@ -72,6 +72,8 @@ class LeadingAtoms {
   std::vector<Atom> atoms_;
   std::uint64_t counts_ok_ = 0;                    // per atom: c repeats may stand (0 < c <= max)
   std::array<std::uint64_t, kMaxAtoms> counts_done_{};  // atom k's byte: c repeats complete it (c >= min)
+  // For an ASCII character: 0xFF in the byte of each atom that takes it.
+  std::array<std::uint64_t, 128> ascii_takes_{};
   std::array<bool, 256> first_bytes_;
   std::size_t max_match_bytes_ = 0;
 };
