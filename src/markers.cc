@@ -647,21 +647,19 @@ class BoundaryBytes {
         ascii_[lead] = true;
         continue;
       }
-      std::uint32_t key = 0;
-      for (std::size_t k = 0; k < bytes.size(); ++k) key |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
-      Sized& table = by_size_[bytes.size()];
-      for (std::size_t slot = hash(key);; slot = (slot + 1) % kSlots)
-        if (table.keys[slot] == 0) {
-          table.keys[slot] = key;
-          break;
-        }
-      table.used = true;
+      Wide& w = wide_[wide_count_++];
+      w.size = static_cast<std::uint32_t>(bytes.size());
+      for (std::size_t k = 0; k < bytes.size(); ++k) {
+        w.key |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
+        w.mask |= std::uint32_t{0xFF} << (8 * k);
+      }
     }
   }
   const ByteSet& may_open() const { return may_open_; }
   // The byte length of the boundary character at `i` (< text.size()), or 0:
-  // past ASCII, the bytes there are looked up among each boundary
-  // character's (equal bytes: that character; anything not UTF-8 equals none).
+  // past ASCII, the bytes there are compared with each boundary character's
+  // (equal bytes: that character; anything not UTF-8 equals none). There are
+  // a handful: a compare each costs less than any look-up.
   std::size_t at(std::string_view text, std::size_t i) const {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) return ascii_[b] ? 1 : 0;
@@ -672,28 +670,19 @@ class BoundaryBytes {
     } else {
       for (std::size_t k = 0; k < room; ++k) x |= std::uint32_t{static_cast<unsigned char>(text[i + k])} << (8 * k);
     }
-    for (std::size_t size = 2; size <= room; ++size) {
-      const Sized& table = by_size_[size];
-      if (!table.used) continue;
-      const std::uint32_t key = size == 4 ? x : x & ((std::uint32_t{1} << (8 * size)) - 1);
-      for (std::size_t slot = hash(key); table.keys[slot] != 0; slot = (slot + 1) % kSlots)
-        if (table.keys[slot] == key) return size;
-    }
+    for (std::size_t k = 0; k < wide_count_; ++k)
+      if ((x & wide_[k].mask) == wide_[k].key && wide_[k].size <= room) return wide_[k].size;
     return 0;
   }
 
  private:
-  // The boundary characters past ASCII by byte length: their UTF-8 bytes
-  // (first in the lowest byte; never 0) in a small open-addressed table.
-  static constexpr std::size_t kSlots = 32;  // more than twice the characters
-  static_assert(std::size(kBoundaryChars) * 2 < kSlots);
-  static std::size_t hash(std::uint32_t key) { return (key * 0x9E3779B1u) >> 27; }
-  struct Sized {
-    std::array<std::uint32_t, kSlots> keys{};
-    bool used = false;
+  // A boundary character past ASCII: its UTF-8 bytes, first in the lowest.
+  struct Wide {
+    std::uint32_t key = 0, mask = 0, size = 0;
   };
   ByteSet may_open_{}, ascii_{};
-  std::array<Sized, 5> by_size_{};
+  std::array<Wide, std::size(kBoundaryChars)> wide_{};
+  std::size_t wide_count_ = 0;
 };
 
 // Which of two rules' matches at one place comes first: the lower level,
