@@ -463,6 +463,10 @@ class StructureFinder {
   std::vector<Item> items_;  // chosen, all levels, kept sorted by position
   static constexpr std::size_t kLevels = 10;  // marker levels are 1-9
   std::vector<std::vector<int>> by_level_;    // see choose_level()
+  // The candidates of each level (indices into candidates_, in order), and
+  // the copies choose_level() hands to best_chain().
+  std::array<std::vector<std::uint32_t>, kLevels> cands_of_level_;
+  std::vector<Candidate> level_cands_;
 };
 
 void StructureFinder::collect_candidates() {
@@ -585,7 +589,8 @@ int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
 }
 
 void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
-  std::vector<Candidate> cands;
+  std::vector<Candidate>& cands = level_cands_;  // kept from level to level: no reallocation
+  cands.clear();
   const bool has_sections = !items_.empty();
   // Indices of the chosen items by level, in position order (enclosing_item()).
   by_level_.resize(kLevels);  // kept from level to level: no reallocation
@@ -598,8 +603,9 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     }
     by_level_[static_cast<std::size_t>(l)].push_back(static_cast<int>(i));
   }
-  for (const Candidate& c : candidates_) {
-    if (c.level != level) continue;
+  if (level < 0 || static_cast<std::size_t>(level) >= kLevels) return;  // (no candidates: see run())
+  for (const std::uint32_t k : cands_of_level_[static_cast<std::size_t>(level)]) {
+    const Candidate& c = candidates_[k];
     // items_ is sorted by position: a binary search, not a scan per candidate.
     auto at = std::lower_bound(items_.begin(), items_.end(), c.begin,
                                [](const Item& it, std::size_t pos) { return it.cand.begin < pos; });
@@ -763,6 +769,10 @@ void StructureFinder::build_output(Structure& out) {
 
 Structure StructureFinder::run() {
   collect_candidates();
+  for (std::size_t k = 0; k < candidates_.size(); ++k)
+    if (const int level = candidates_[k].level; level >= 0 && static_cast<std::size_t>(level) < kLevels)
+      cands_of_level_[static_cast<std::size_t>(level)].push_back(static_cast<std::uint32_t>(k));
+  items_.reserve(candidates_.size());
   choose_level(1, /*restart_on_new_parent=*/false);
   for (int level = 2; level < 10; ++level) choose_level(level, /*restart_on_new_parent=*/true);
   Structure out;
