@@ -109,17 +109,35 @@ bool ends_sentence(char32_t c) {
 // simplified.
 char32_t folded_at(std::string_view source, std::size_t i) { return fold_fullwidth(utf8::next(source, i)); }
 
-bool test_bit(const std::vector<std::uint64_t>& bits, std::size_t i) { return (bits[i / 64] >> (i % 64) & 1) != 0; }
-void set_bit(std::vector<std::uint64_t>& bits, std::size_t i) { bits[i / 64] |= std::uint64_t{1} << (i % 64); }
+using detail::BitWords;
+
+template <class Bits>
+bool test_bit(const Bits& bits, std::size_t i) { return (bits[i / 64] >> (i % 64) & 1) != 0; }
+template <class Bits>
+void set_bit(Bits& bits, std::size_t i) { bits[i / 64] |= std::uint64_t{1} << (i % 64); }
+
+// std::popcount, inline: without the POPCNT instruction (not in the x86-64
+// baseline) the compiler calls a library routine for it.
+int count_bits(std::uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ULL;
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+}
+
+// The bits of `word` below bit n (n < 64).
+std::size_t bits_below(std::uint64_t word, std::size_t n) {
+  return n == 0 ? 0 : static_cast<std::size_t>(count_bits(word & ((std::uint64_t{1} << n) - 1)));
+}
 
 // Bit b of `bits`: source byte b is no continuation byte (10xxxxxx);
 // checkpoint j: those bits in the first j * kCheckpoint bytes. Sixteen
 // bytes a step with SSE2, the counts summed by one sum of absolute
 // differences a word.
-void lead_bits_of(std::string_view source, std::vector<std::uint64_t>& bits, std::vector<std::uint32_t>& checkpoints) {
+void lead_bits_of(std::string_view source, BitWords& bits, std::vector<std::uint32_t>& checkpoints) {
   static_assert(kCheckpoint == 64);
   const std::size_t size = source.size();
-  bits.assign((size + 63) / 64, 0);
+  bits.resize((size + 63) / 64);  // every word is written below
   checkpoints.resize(size / kCheckpoint + 1);
   const char* p = source.data();
   std::size_t w = 0;
@@ -140,6 +158,7 @@ void lead_bits_of(std::string_view source, std::vector<std::uint64_t>& bits, std
     leads += static_cast<std::uint32_t>(64 - _mm_cvtsi128_si32(sums) - _mm_extract_epi16(sums, 4));
   }
 #endif
+  if (w < bits.size()) bits[w] = 0;  // the last word, in part
   for (std::size_t b = 64 * w; b < size; ++b) {
     if (b % 64 == 0) checkpoints[b / 64] = leads;
     if ((static_cast<unsigned char>(p[b]) & 0xC0) != 0x80) {
@@ -152,13 +171,13 @@ void lead_bits_of(std::string_view source, std::vector<std::uint64_t>& bits, std
 
 // Checkpoint j: the bits set in bits[0, j) (the bits of the first j *
 // kCheckpoint bytes of a text of `size` bytes), as lead_bits_of() counts.
-std::vector<std::uint32_t> word_counts(const std::vector<std::uint64_t>& bits, std::size_t size) {
+std::vector<std::uint32_t> word_counts(const BitWords& bits, std::size_t size) {
   static_assert(kCheckpoint == 64);
   std::vector<std::uint32_t> checkpoints(size / kCheckpoint + 1);
   std::uint32_t count = 0;
   for (std::size_t j = 0; j + 1 < checkpoints.size(); ++j) {
     checkpoints[j] = count;
-    count += static_cast<std::uint32_t>(std::popcount(bits[j]));
+    count += static_cast<std::uint32_t>(count_bits(bits[j]));
   }
   checkpoints.back() = count;
   return checkpoints;
@@ -168,8 +187,9 @@ std::vector<std::uint32_t> word_counts(const std::vector<std::uint64_t>& bits, s
 // source from its start. Where every sequence is well-formed those are the
 // lead bits; an ill-formed one (a stray continuation byte read on its own)
 // needs the reading itself.
-std::vector<std::uint64_t> character_starts(std::string_view source) {
-  std::vector<std::uint64_t> bits((source.size() + 63) / 64);
+BitWords character_starts(std::string_view source) {
+  BitWords bits((source.size() + 63) / 64);
+  std::fill(bits.begin(), bits.end(), 0);
   for (std::size_t i = 0; i < source.size();) {
     set_bit(bits, i);
     utf8::next(source, i);
@@ -298,15 +318,9 @@ class Chars {
  public:
   // `starts`: bit b is set when a character starts at byte b; `checkpoints`:
   // their prefix counts (word_counts()).
-  Chars(std::string_view source, const std::vector<std::uint64_t>& starts, const std::vector<std::uint32_t>& checkpoints,
+  Chars(std::string_view source, const BitWords& starts, const std::vector<std::uint32_t>& checkpoints,
         const std::vector<std::uint32_t>& spaces)
-      : source_(source),
-        starts_(starts),
-        checkpoints_(checkpoints),
-        spaces_(spaces),
-        size_(source.size()),
-        removed_((size_ + 63) / 64),
-        tab_((size_ + 63) / 64) {}
+      : source_(source), starts_(starts), checkpoints_(checkpoints), spaces_(spaces), size_(source.size()) {}
 
   std::size_t size() const { return size_; }
   char32_t rule(std::size_t b) const { return folded_at(source_, b); }
@@ -331,16 +345,15 @@ class Chars {
   std::size_t count(std::size_t b, std::size_t e) const { return starts_before(e) - starts_before(b); }
   // The characters that are spaces (is_space), in order.
   const std::vector<std::uint32_t>& spaces() const { return spaces_; }
-  bool removed(std::size_t b) const { return test_bit(removed_, b); }
-  bool is_tab(std::size_t b) const { return test_bit(tab_, b); }
+  bool removed(std::size_t b) const { return edited(b) && !is_tab(b); }
+  bool is_tab(std::size_t b) const { return !tab_.empty() && test_bit(tab_, b); }
   void remove(std::size_t b) {
-    if (!removed(b) && !is_tab(b)) edits_.push_back(static_cast<std::uint32_t>(b));
-    tab_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
-    set_bit(removed_, b);
+    if (!edited(b)) note_edit(b);
+    if (!tab_.empty()) tab_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
   }
   void make_tab(std::size_t b) {
-    if (!removed(b) && !is_tab(b)) edits_.push_back(static_cast<std::uint32_t>(b));
-    removed_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
+    if (!edited(b)) note_edit(b);
+    if (tab_.empty()) tab_.assign((size_ + 63) / 64, 0);
     set_bit(tab_, b);
   }
   // The characters removed or made tabs, in order.
@@ -351,16 +364,23 @@ class Chars {
 
  private:
   std::size_t starts_before(std::size_t b) const {
-    const std::size_t k = b / 64, n = b % 64;
-    return checkpoints_[k] + (n == 0 ? 0 : static_cast<std::size_t>(std::popcount(starts_[k] & ((std::uint64_t{1} << n) - 1))));
+    return checkpoints_[b / 64] + (b % 64 == 0 ? 0 : bits_below(starts_[b / 64], b % 64));  // (no word past the end)
+  }
+  bool edited(std::size_t b) const { return !edited_.empty() && test_bit(edited_, b); }
+  void note_edit(std::size_t b) {
+    if (edited_.empty()) edited_.assign((size_ + 63) / 64, 0);
+    set_bit(edited_, b);
+    edits_.push_back(static_cast<std::uint32_t>(b));
   }
 
   std::string_view source_;
-  const std::vector<std::uint64_t>& starts_;
+  const BitWords& starts_;
   const std::vector<std::uint32_t>& checkpoints_;
   const std::vector<std::uint32_t>& spaces_;
   std::size_t size_;
-  std::vector<std::uint64_t> removed_, tab_;  // a bit per source byte
+  // A bit per source byte: removed or made a tab; made a tab. Each is set
+  // up when first needed (many texts have no tab to make).
+  std::vector<std::uint64_t> edited_, tab_;
   std::vector<std::uint32_t> edits_;
 };
 
@@ -686,7 +706,7 @@ void NormalizedText::build_from_source() {
   for (std::size_t k = 0; k < line_starts_.size(); ++k)
     lines.push_back({line_starts_[k], k + 1 < line_starts_.size() ? line_starts_[k + 1] - 1 : source.size()});
   // Characters start at the lead bytes unless some sequence is ill-formed.
-  std::vector<std::uint64_t> irregular_starts;
+  BitWords irregular_starts;
   std::vector<std::uint32_t> irregular_checkpoints;
   if (r.ill_formed) {
     irregular_starts = character_starts(source);
@@ -731,7 +751,7 @@ std::size_t NormalizedText::source_cps_before(std::size_t source_byte) const {
   const std::size_t k = std::min(source_byte / kCheckpoint, cp_checkpoints_.size() - 1);
   const std::size_t n = source_byte - k * kCheckpoint;
   if (n == 0) return cp_checkpoints_[k];
-  if (n < 64) return cp_checkpoints_[k] + static_cast<std::size_t>(std::popcount(lead_bits_[k] & ((std::uint64_t{1} << n) - 1)));
+  if (n < 64) return cp_checkpoints_[k] + bits_below(lead_bits_[k], n);
   return cp_checkpoints_[k] + utf8::length(std::string_view(source_).substr(k * kCheckpoint, n));  // past the end
 }
 

@@ -55,6 +55,7 @@ struct UninitializedAllocator : std::allocator<T> {
 };
 
 using OffsetMap = std::vector<std::uint32_t, UninitializedAllocator<std::uint32_t>>;
+using BitWords = std::vector<std::uint64_t, UninitializedAllocator<std::uint64_t>>;  // a bit per byte, written whole
 
 }  // namespace detail
 
@@ -111,7 +112,7 @@ class NormalizedText {
   std::vector<std::uint32_t> run_source_;
   std::vector<std::uint64_t> single_runs_;    // bit r: run r is a single run
   std::vector<std::size_t> line_starts_;      // source byte of each line start
-  std::vector<std::uint64_t> lead_bits_;      // bit b: source byte b is no continuation byte
+  detail::BitWords lead_bits_;               // bit b: source byte b is no continuation byte
   std::vector<std::uint32_t> cp_checkpoints_; // lead bits in source_ before each 64 bytes
   bool had_page_markers_ = false;
   std::vector<Warning> warnings_;
