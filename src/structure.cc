@@ -472,6 +472,7 @@ class StructureFinder {
 void StructureFinder::collect_candidates() {
   paragraphs_ = split_paragraphs(text_);
   markers_ = find_markers(g_, text_);
+  candidates_.reserve(markers_.size() + 2 * paragraphs_.size());  // a heading line is a candidate twice
   std::vector<bool> para_has_marker(paragraphs_.size(), false);
   std::size_t pi = 0;
   int paragraph_markers_by_level[10] = {0};
@@ -527,8 +528,10 @@ void StructureFinder::collect_candidates() {
       continue;
     candidates_.push_back(c);
   }
-  std::stable_sort(candidates_.begin(), candidates_.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+  // Both runs are in position order (the markers are found in order, the
+  // paragraphs are): a stable merge, as a stable sort of the whole would give.
+  std::inplace_merge(candidates_.begin(), candidates_.begin() + static_cast<std::ptrdiff_t>(markers_.size()),
+                     candidates_.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
   weigh_heading_lines();
 }
 
@@ -734,7 +737,8 @@ void StructureFinder::build_output(Structure& out) {
                               rule_of(item), item.cand.begin, item.end});
       continue;
     }
-    Clause c;
+    clause_index_of_item[i] = static_cast<int>(out.clauses.size());
+    Clause& c = out.clauses.emplace_back();  // (reserved: no reallocation)
     c.id = item.value;
     c.printed = printed_of(item.cand);
     c.section = section_n;
@@ -762,8 +766,6 @@ void StructureFinder::build_output(Structure& out) {
                                 pos.line, pos.column, -1});
     }
     c.title = std::move(title);
-    clause_index_of_item[i] = static_cast<int>(out.clauses.size());
-    out.clauses.push_back(std::move(c));
   }
 }
 
