@@ -275,7 +275,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   //               numbers), with the first u that has it;
   //   top/second  best chain ends under two different parents (restart at a new parent).
   struct Best {
-    double score = kNegInf;
+    double score = kNegInf;  // -inf exactly when empty (i < 0)
     int i = -1;
   };
   std::vector<Best> column(columns);
@@ -322,9 +322,10 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
       double score = w - start_penalty;  // start a chain here
       int prev_i = -1, prev_v = -1;
+      // (A best that is empty scores -inf: no chain from it beats a start.)
       if (v >= 2) {
         const Best c = col[v - 1];
-        if (c.i >= 0 && c.score + w > score) {
+        if (c.score + w > score) {
           score = c.score + w;
           prev_i = c.i;
           prev_v = v - 1;
@@ -332,13 +333,10 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
       }
       if (v >= 3) {
         const auto [best, from] = gap.at(static_cast<std::size_t>(v) - 2);
-        if (from >= 0) {
-          const double sc = best - kMissingPenalty * (v - 1) + w;
-          if (sc > score) {
-            score = sc;
-            prev_i = col[from].i;
-            prev_v = from;
-          }
+        if (const double sc = best - kMissingPenalty * (v - 1) + w; sc > score) {
+          score = sc;
+          prev_i = col[from].i;
+          prev_v = from;
         }
       }
       if (other_score + w - start_penalty > score) {
@@ -369,19 +367,15 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         double score = start;
         int prev_i = -1, prev_v = -1;
         const Best c = col[v - 1];
-        if (c.i >= 0 && c.score + w > score) {
+        if (c.score + w > score) {
           score = c.score + w;
           prev_i = c.i;
           prev_v = v - 1;
         }
-        const int from = gap_from[v - 2];
-        if (from >= 0) {
-          const double sc = gap_best[v - 2] - kMissingPenalty * (v - 1) + w;
-          if (sc > score) {
-            score = sc;
-            prev_i = col[from].i;
-            prev_v = from;
-          }
+        if (const double sc = gap_best[v - 2] - kMissingPenalty * (v - 1) + w; sc > score) {
+          score = sc;
+          prev_i = col[gap_from[v - 2]].i;
+          prev_v = gap_from[v - 2];
         }
         if (other > score) {
           score = other;
