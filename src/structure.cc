@@ -30,6 +30,7 @@
 #include "derived_cache.h"
 #include "grammar_internal.h"
 #include "markers.h"
+#include "structure_tail.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -166,6 +167,12 @@ std::shared_ptr<const RE2::Set> set_of(const RE2& re) {
     auto s = std::make_shared<RE2::Set>(re.options(), RE2::UNANCHORED);
     return s->Add(re.pattern(), nullptr) == 0 && s->Compile() ? s : nullptr;
   });
+}
+
+// end_anchored_stops(re), read once per pattern for the process.
+std::shared_ptr<const std::vector<std::string>> stops_of(const RE2& re) {
+  static DerivedCache<std::vector<std::string>> stops;
+  return stops.get(regex_key(re), [&] { return std::make_shared<const std::vector<std::string>>(end_anchored_stops(re)); });
 }
 
 // `set` is set_of(re), looked up once by the caller.
@@ -491,6 +498,10 @@ void StructureFinder::collect_candidates() {
   for (int level = 2; level < 10; ++level)
     if (paragraph_markers_by_level[level] >= 3) task_level = level;
   const std::shared_ptr<const RE2::Set> task_note_set = g_.task_note.re ? set_of(*g_.task_note.re) : nullptr;
+  // A task note ends at its paragraph's end and holds none of these ("。"):
+  // it is looked for only after the last of them.
+  const std::shared_ptr<const std::vector<std::string>> task_note_stops =
+      g_.task_note.re ? stops_of(*g_.task_note.re) : nullptr;
   for (std::size_t p = 0; p < paragraphs_.size(); ++p) {
     if (para_has_marker[p]) continue;
     const Paragraph& para = paragraphs_[p];
@@ -514,7 +525,8 @@ void StructureFinder::collect_candidates() {
     bool short_heading = first_stop != std::string_view::npos && first_stop + 3 < line.size() &&
                          count_chars(line.substr(0, first_stop)) <= 25 &&
                          line.substr(0, first_stop).find(',') == std::string::npos;
-    if (g_.task_note.re && matches_somewhere(*g_.task_note.re, task_note_set.get(), line))
+    if (g_.task_note.re &&
+        matches_somewhere(*g_.task_note.re, task_note_set.get(), after_last_stop(line, *task_note_stops)))
       c.weight = 1.0;
     else if (short_heading)
       c.weight = -0.2;  // only to fill a gap the numbering shows
