@@ -134,11 +134,11 @@ std::size_t bits_below(std::uint64_t word, std::size_t n) {
 // checkpoint j: those bits in the first j * kCheckpoint bytes. Sixteen
 // bytes a step with SSE2, the counts summed by one sum of absolute
 // differences a word.
-void lead_bits_of(std::string_view source, BitWords& bits, std::vector<std::uint32_t>& checkpoints) {
+void lead_bits_of(std::string_view source, BitWords& bits, detail::OffsetMap& checkpoints) {
   static_assert(kCheckpoint == 64);
   const std::size_t size = source.size();
   bits.resize((size + 63) / 64);  // every word is written below
-  checkpoints.resize(size / kCheckpoint + 1);
+  checkpoints.resize(size / kCheckpoint + 1);  // every entry is written below
   const char* p = source.data();
   std::size_t w = 0;
   std::uint32_t leads = 0;
@@ -171,9 +171,9 @@ void lead_bits_of(std::string_view source, BitWords& bits, std::vector<std::uint
 
 // Checkpoint j: the bits set in bits[0, j) (the bits of the first j *
 // kCheckpoint bytes of a text of `size` bytes), as lead_bits_of() counts.
-std::vector<std::uint32_t> word_counts(const BitWords& bits, std::size_t size) {
+detail::OffsetMap word_counts(const BitWords& bits, std::size_t size) {
   static_assert(kCheckpoint == 64);
-  std::vector<std::uint32_t> checkpoints(size / kCheckpoint + 1);
+  detail::OffsetMap checkpoints(size / kCheckpoint + 1);
   std::uint32_t count = 0;
   for (std::size_t j = 0; j + 1 < checkpoints.size(); ++j) {
     checkpoints[j] = count;
@@ -318,12 +318,20 @@ class Chars {
  public:
   // `starts`: bit b is set when a character starts at byte b; `checkpoints`:
   // their prefix counts (word_counts()).
-  Chars(std::string_view source, const BitWords& starts, const std::vector<std::uint32_t>& checkpoints,
+  Chars(std::string_view source, const BitWords& starts, const detail::OffsetMap& checkpoints,
         const std::vector<std::uint32_t>& spaces)
       : source_(source), starts_(starts), checkpoints_(checkpoints), spaces_(spaces), size_(source.size()) {}
 
   std::size_t size() const { return size_; }
-  char32_t rule(std::size_t b) const { return folded_at(source_, b); }
+  char32_t rule(std::size_t b) const {
+    // ASCII and the 3-byte characters of leads other than E3 and EF fold to
+    // themselves: read inline (steps 1-3 read a few thousand characters).
+    const auto* p = reinterpret_cast<const unsigned char*>(source_.data()) + b;
+    if (*p < 0x80) return *p;
+    if (size_ - b >= 3 && utf8::kLeads[*p] == utf8::Lead::kThree && *p != 0xE3 && *p != 0xEF && utf8::continuation_2(p + 1))
+      return utf8::decode_3(p);
+    return folded_at(source_, b);
+  }
   // The start of the character after the one at b (size() at the end).
   std::size_t next(std::size_t b) const {
     for (std::size_t i = b + 1; i < size_; i = (i / 64 + 1) * 64)
@@ -375,7 +383,7 @@ class Chars {
 
   std::string_view source_;
   const BitWords& starts_;
-  const std::vector<std::uint32_t>& checkpoints_;
+  const detail::OffsetMap& checkpoints_;
   const std::vector<std::uint32_t>& spaces_;
   std::size_t size_;
   // A bit per source byte: removed or made a tab; made a tab. Each is set
@@ -529,9 +537,9 @@ bool join_wrapped_lines(Chars& chars, const std::vector<Line>& lines) {
     if (l.end > l.begin && !table_row[k]) lengths.push_back(widths[k]);
   }
   if (lengths.size() < 6) return false;
-  std::vector<std::size_t> sorted = lengths;
-  std::sort(sorted.begin(), sorted.end());
-  const std::size_t width = sorted[sorted.size() * 8 / 10];
+  const auto at = lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() * 8 / 10);
+  std::nth_element(lengths.begin(), at, lengths.end());  // (lengths is read no more)
+  const std::size_t width = *at;
   if (width < 15) return false;
   std::vector<std::size_t> soft;
   std::size_t full = 0;
@@ -707,7 +715,7 @@ void NormalizedText::build_from_source() {
     lines.push_back({line_starts_[k], k + 1 < line_starts_.size() ? line_starts_[k + 1] - 1 : source.size()});
   // Characters start at the lead bytes unless some sequence is ill-formed.
   BitWords irregular_starts;
-  std::vector<std::uint32_t> irregular_checkpoints;
+  detail::OffsetMap irregular_checkpoints;
   if (r.ill_formed) {
     irregular_starts = character_starts(source);
     irregular_checkpoints = word_counts(irregular_starts, source.size());

@@ -113,7 +113,7 @@ class NormalizedText {
   std::vector<std::uint64_t> single_runs_;    // bit r: run r is a single run
   std::vector<std::size_t> line_starts_;      // source byte of each line start
   detail::BitWords lead_bits_;               // bit b: source byte b is no continuation byte
-  std::vector<std::uint32_t> cp_checkpoints_; // lead bits in source_ before each 64 bytes
+  detail::OffsetMap cp_checkpoints_;          // lead bits in source_ before each 64 bytes
   bool had_page_markers_ = false;
   std::vector<Warning> warnings_;
 };
