@@ -80,9 +80,11 @@ const RuleView& rule_view() {
     v.attention.assign(std::size_t{1} << 16, 0xFFFF);
     for (unsigned b1 = 0x80; b1 < 0xC0; ++b1)
       for (unsigned b2 = 0x80; b2 < 0xC0; ++b2) v.attention[b1 | b2 << 8] = 0;
+    // A character is read as printed when folding leaves it (display()
+    // copies its source bytes) and simplifying does too.
     auto note = [&](char32_t c) {
       const char32_t to = to_simplified(fold_fullwidth(c));
-      if (to == c || c < kTableLo || c >= kTableHi) return;
+      if ((to == c && fold_fullwidth(c) == c) || c < kTableLo || c >= kTableHi) return;
       v.table[c - kTableLo] = static_cast<char16_t>(to);
       const unsigned b1 = 0x80 | ((c >> 6) & 0x3F), b2 = 0x80 | (c & 0x3F);
       v.attention[b1 | b2 << 8] |= static_cast<std::uint16_t>(1u << (c >> 12));
@@ -158,9 +160,11 @@ void lead_bits_of(std::string_view source, BitWords& bits, detail::OffsetMap& ch
     leads += static_cast<std::uint32_t>(64 - _mm_cvtsi128_si32(sums) - _mm_extract_epi16(sums, 4));
   }
 #endif
-  if (w < bits.size()) bits[w] = 0;  // the last word, in part
-  for (std::size_t b = 64 * w; b < size; ++b) {
-    if (b % 64 == 0) checkpoints[b / 64] = leads;
+  for (std::size_t b = 64 * w; b < size; ++b) {  // the rest byte by byte
+    if (b % 64 == 0) {
+      checkpoints[b / 64] = leads;
+      bits[b / 64] = 0;
+    }
     if ((static_cast<unsigned char>(p[b]) & 0xC0) != 0x80) {
       set_bit(bits, b);
       ++leads;
@@ -169,8 +173,8 @@ void lead_bits_of(std::string_view source, BitWords& bits, detail::OffsetMap& ch
   if (size % 64 == 0) checkpoints.back() = leads;  // (else the last word's start is set)
 }
 
-// Checkpoint j: the bits set in bits[0, j) (the bits of the first j *
-// kCheckpoint bytes of a text of `size` bytes), as lead_bits_of() counts.
+// Checkpoint j: the bits set in bits[0, j), a bit per byte of a text of
+// `size` bytes (the checkpoints of lead_bits_of(), for other bits).
 detail::OffsetMap word_counts(const BitWords& bits, std::size_t size) {
   static_assert(kCheckpoint == 64);
   detail::OffsetMap checkpoints(size / kCheckpoint + 1);
@@ -209,7 +213,8 @@ std::size_t first_above(const std::uint32_t* values, std::size_t n, std::size_t 
   return static_cast<std::size_t>(base - values) + (before(*base) ? 1 : 0);
 }
 
-// A character the rules read otherwise than its source bytes print it.
+// A character not taken as printed: the rules read it otherwise (or
+// folding would show it otherwise), so it gets a run of its own.
 struct Change {
   std::uint32_t at;  // source byte
   char32_t to;       // what the rules read (folded and simplified; U+FFFD for ill-formed bytes)
@@ -296,7 +301,7 @@ class Reader {
     const char32_t to = to_simplified(c);
     if (c == U'\n') r_.line_starts.push_back(i_);
     if (is_space(c)) r_.spaces.push_back(static_cast<std::uint32_t>(start));
-    if (!well_formed || to != read) r_.changes.push_back({static_cast<std::uint32_t>(start), to});
+    if (!well_formed || to != read || c != read) r_.changes.push_back({static_cast<std::uint32_t>(start), to});
   }
 
   std::string_view source_;
