@@ -236,6 +236,11 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
       std::size_t j = i + 1;
       if (j < p.size() && p[j] == '^') atom.negated = true, ++j;
       bool ok = true;
+      // \p{Han} in a class, or \P{Han} in a negated one ("[^\P{Han}年月]":
+      // Han characters but these): the class is then read as a wider one that
+      // holds it, the non-ASCII characters with what else it lists (the
+      // Han script holds no ASCII character).
+      bool han = false;
       for (bool first = true;; first = false) {
         if (j >= p.size()) {
           ok = false;
@@ -244,6 +249,11 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
         if (p[j] == ']' && !first) {
           ++j;
           break;
+        }
+        if (p.compare(j, 7, atom.negated ? "\\P{Han}" : "\\p{Han}") == 0) {
+          han = true;
+          j += 7;
+          continue;
         }
         char32_t lo = 0, hi = 0;
         if (p[j] == '[' || !read_char(p, j, lo)) {
@@ -261,6 +271,8 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
         atom.add(lo, hi);
       }
       if (!ok) break;
+      if (han && atom.negated) atom = Atom{};  // Han but the listed: within the non-ASCII characters
+      if (han) atom.add(0x80, 0x10FFFF);
       i = j;
     } else if (std::strchr(".^$|*+?{}[]", p[i]) != nullptr) {
       break;

@@ -32,7 +32,9 @@ struct MarkerMatch {
 // place, far cheaper than running RE2 there, that turns down most places
 // where no match can start. The reading stops at the first thing it does
 // not follow (a Unicode class, "." , an assertion, a group that alternates
-// or repeats); a pattern it cannot read at all gets no test.
+// or repeats; but a class with \p{Han}, or \P{Han} when negated, is read as
+// one holding every non-ASCII character); a pattern it cannot read at all
+// gets no test.
 class LeadingAtoms {
  public:
   LeadingAtoms() { first_bytes_.fill(true); }  // no test
