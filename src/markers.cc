@@ -236,6 +236,11 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
       std::size_t j = i + 1;
       if (j < p.size() && p[j] == '^') atom.negated = true, ++j;
       bool ok = true;
+      // \p{Han} in a class, or \P{Han} in a negated one ("[^\P{Han}年月]":
+      // Han characters but these): the class is then read as a wider one that
+      // holds it, the non-ASCII characters with what else it lists (the
+      // Han script holds no ASCII character).
+      bool han = false;
       for (bool first = true;; first = false) {
         if (j >= p.size()) {
           ok = false;
@@ -244,6 +249,11 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
         if (p[j] == ']' && !first) {
           ++j;
           break;
+        }
+        if (p.compare(j, 7, atom.negated ? "\\P{Han}" : "\\p{Han}") == 0) {
+          han = true;
+          j += 7;
+          continue;
         }
         char32_t lo = 0, hi = 0;
         if (p[j] == '[' || !read_char(p, j, lo)) {
@@ -261,6 +271,8 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
         atom.add(lo, hi);
       }
       if (!ok) break;
+      if (han && atom.negated) atom = Atom{};  // Han but the listed: within the non-ASCII characters
+      if (han) atom.add(0x80, 0x10FFFF);
       i = j;
     } else if (std::strchr(".^$|*+?{}[]", p[i]) != nullptr) {
       break;
@@ -278,6 +290,9 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
     }
     atoms_.push_back(std::move(atom));
   }
+  for (std::size_t k = 0; k < atoms_.size(); ++k)
+    for (char32_t c = 0; c < ascii_takes_.size(); ++c)
+      if (atoms_[k].contains(c)) ascii_takes_[c] |= std::uint64_t{0xFF} << (8 * k);
   // The whole pattern read, every repeat bounded (read_repeat: by 9999).
   if (i == p.size() && !atoms_.empty() &&
       std::all_of(atoms_.begin(), atoms_.end(), [](const Atom& a) { return a.max >= 0; })) {
@@ -349,11 +364,15 @@ bool LeadingAtoms::may_start_at(std::string_view text, std::size_t pos) const {
     if (len == 0) return true;  // not well-formed: left to RE2
     // Each atom with a state takes c (its count goes up one) or loses it.
     std::uint64_t takes = 0;
-    for (std::uint64_t live = states; live != 0;) {
-      const auto k = static_cast<std::size_t>(std::countr_zero(live)) / 8;
-      const std::uint64_t byte = std::uint64_t{0xFF} << (8 * k);
-      if (atoms_[k].contains(c)) takes |= byte;
-      live &= ~byte;
+    if (c < ascii_takes_.size()) {
+      takes = ascii_takes_[c];
+    } else {
+      for (std::uint64_t live = states; live != 0;) {
+        const auto k = static_cast<std::size_t>(std::countr_zero(live)) / 8;
+        const std::uint64_t byte = std::uint64_t{0xFF} << (8 * k);
+        if (atoms_[k].contains(c)) takes |= byte;
+        live &= ~byte;
+      }
     }
     states = (states << 1) & takes & counts_ok_;
     if (states == 0) return false;
@@ -640,21 +659,19 @@ class BoundaryBytes {
         ascii_[lead] = true;
         continue;
       }
-      std::uint32_t key = 0;
-      for (std::size_t k = 0; k < bytes.size(); ++k) key |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
-      Sized& table = by_size_[bytes.size()];
-      for (std::size_t slot = hash(key);; slot = (slot + 1) % kSlots)
-        if (table.keys[slot] == 0) {
-          table.keys[slot] = key;
-          break;
-        }
-      table.used = true;
+      Wide& w = wide_[wide_count_++];
+      w.size = static_cast<std::uint32_t>(bytes.size());
+      for (std::size_t k = 0; k < bytes.size(); ++k) {
+        w.key |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
+        w.mask |= std::uint32_t{0xFF} << (8 * k);
+      }
     }
   }
   const ByteSet& may_open() const { return may_open_; }
   // The byte length of the boundary character at `i` (< text.size()), or 0:
-  // past ASCII, the bytes there are looked up among each boundary
-  // character's (equal bytes: that character; anything not UTF-8 equals none).
+  // past ASCII, the bytes there are compared with each boundary character's
+  // (equal bytes: that character; anything not UTF-8 equals none). There are
+  // a handful: a compare each costs less than any look-up.
   std::size_t at(std::string_view text, std::size_t i) const {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) return ascii_[b] ? 1 : 0;
@@ -665,28 +682,19 @@ class BoundaryBytes {
     } else {
       for (std::size_t k = 0; k < room; ++k) x |= std::uint32_t{static_cast<unsigned char>(text[i + k])} << (8 * k);
     }
-    for (std::size_t size = 2; size <= room; ++size) {
-      const Sized& table = by_size_[size];
-      if (!table.used) continue;
-      const std::uint32_t key = size == 4 ? x : x & ((std::uint32_t{1} << (8 * size)) - 1);
-      for (std::size_t slot = hash(key); table.keys[slot] != 0; slot = (slot + 1) % kSlots)
-        if (table.keys[slot] == key) return size;
-    }
+    for (std::size_t k = 0; k < wide_count_; ++k)
+      if ((x & wide_[k].mask) == wide_[k].key && wide_[k].size <= room) return wide_[k].size;
     return 0;
   }
 
  private:
-  // The boundary characters past ASCII by byte length: their UTF-8 bytes
-  // (first in the lowest byte; never 0) in a small open-addressed table.
-  static constexpr std::size_t kSlots = 32;  // more than twice the characters
-  static_assert(std::size(kBoundaryChars) * 2 < kSlots);
-  static std::size_t hash(std::uint32_t key) { return (key * 0x9E3779B1u) >> 27; }
-  struct Sized {
-    std::array<std::uint32_t, kSlots> keys{};
-    bool used = false;
+  // A boundary character past ASCII: its UTF-8 bytes, first in the lowest.
+  struct Wide {
+    std::uint32_t key = 0, mask = 0, size = 0;
   };
   ByteSet may_open_{}, ascii_{};
-  std::array<Sized, 5> by_size_{};
+  std::array<Wide, std::size(kBoundaryChars)> wide_{};
+  std::size_t wide_count_ = 0;
 };
 
 // Which of two rules' matches at one place comes first: the lower level,

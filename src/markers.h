@@ -32,7 +32,9 @@ struct MarkerMatch {
 // place, far cheaper than running RE2 there, that turns down most places
 // where no match can start. The reading stops at the first thing it does
 // not follow (a Unicode class, "." , an assertion, a group that alternates
-// or repeats); a pattern it cannot read at all gets no test.
+// or repeats; but a class with \p{Han}, or \P{Han} when negated, is read as
+// one holding every non-ASCII character); a pattern it cannot read at all
+// gets no test.
 class LeadingAtoms {
  public:
   LeadingAtoms() { first_bytes_.fill(true); }  // no test
@@ -72,6 +74,8 @@ class LeadingAtoms {
   std::vector<Atom> atoms_;
   std::uint64_t counts_ok_ = 0;                    // per atom: c repeats may stand (0 < c <= max)
   std::array<std::uint64_t, kMaxAtoms> counts_done_{};  // atom k's byte: c repeats complete it (c >= min)
+  // For an ASCII character: 0xFF in the byte of each atom that takes it.
+  std::array<std::uint64_t, 128> ascii_takes_{};
   std::array<bool, 256> first_bytes_;
   std::size_t max_match_bytes_ = 0;
 };

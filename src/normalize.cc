@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <optional>
 #include <stdexcept>
@@ -50,8 +51,7 @@ char32_t fold_fullwidth(char32_t c) {
 
 namespace {
 
-constexpr std::size_t kCheckpoint = 64;  // source bytes between column checkpoints
-constexpr std::size_t kTextBlock = 64;   // text bytes between entries of the code point index
+constexpr std::size_t kCheckpoint = 64;  // source bytes between column checkpoints (a word of lead bits)
 
 // Traditional -> Simplified for one code point (ICU's rules, tabled at build
 // time: see t2s.h).
@@ -61,22 +61,41 @@ char32_t to_simplified(char32_t c) { return is_han(c) ? t2s::convert_char(c) : c
 // simplified, 0 for those that stay as they are. Derived from the functions
 // above once, for the reading pass's look-up; only where folding or t2s's
 // per-character table can change anything is worth asking them.
+// `attention` tells those characters from the rest without decoding them:
+// indexed by the second and third bytes of a 3-byte sequence, bit (lead &
+// 15) is set when the lead byte with them is no well-formed character the
+// rules read as printed (a changed character, or bytes that are no
+// continuation bytes).
 constexpr char32_t kTableLo = 0x1000, kTableHi = 0x10000;
 
-const std::vector<char16_t>& rule_view_table() {
-  static const std::vector<char16_t> table = [] {
-    std::vector<char16_t> t(kTableHi - kTableLo);
+struct RuleView {
+  std::vector<char16_t> table;       // by code point - kTableLo
+  std::vector<std::uint16_t> attention;  // by the second byte | the third byte << 8
+};
+
+const RuleView& rule_view() {
+  static const RuleView view = [] {
+    RuleView v;
+    v.table.resize(kTableHi - kTableLo);
+    v.attention.assign(std::size_t{1} << 16, 0xFFFF);
+    for (unsigned b1 = 0x80; b1 < 0xC0; ++b1)
+      for (unsigned b2 = 0x80; b2 < 0xC0; ++b2) v.attention[b1 | b2 << 8] = 0;
+    // A character is read as printed when folding leaves it (display()
+    // copies its source bytes) and simplifying does too.
     auto note = [&](char32_t c) {
       const char32_t to = to_simplified(fold_fullwidth(c));
-      if (to != c && c >= kTableLo && c < kTableHi) t[c - kTableLo] = static_cast<char16_t>(to);
+      if ((to == c && fold_fullwidth(c) == c) || c < kTableLo || c >= kTableHi) return;
+      v.table[c - kTableLo] = static_cast<char16_t>(to);
+      const unsigned b1 = 0x80 | ((c >> 6) & 0x3F), b2 = 0x80 | (c & 0x3F);
+      v.attention[b1 | b2 << 8] |= static_cast<std::uint16_t>(1u << (c >> 12));
     };
     for (char32_t c = t2s::kSingleLo; c < t2s::kSingleHi; ++c)
       if (t2s::kSingle[c - t2s::kSingleLo] != 0) note(c);
     for (const auto& [lo, hi] : kFoldRanges)
       for (char32_t c = lo; c < hi; ++c) note(c);
-    return t;
+    return v;
   }();
-  return table;
+  return view;
 }
 
 bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == 0xA0; }
@@ -89,82 +108,315 @@ bool ends_sentence(char32_t c) {
 }
 
 // The character at source byte i as steps 1-3 read it: folded, not
-// simplified (what the reading pass decoded there).
+// simplified.
 char32_t folded_at(std::string_view source, std::size_t i) { return fold_fullwidth(utf8::next(source, i)); }
 
-struct Line {
-  std::size_t begin, end;  // code point indices (end excludes the '\n')
-  bool blanks;             // holds a space or a tab (else it is no table row)
+using detail::BitWords;
+
+template <class Bits>
+bool test_bit(const Bits& bits, std::size_t i) { return (bits[i / 64] >> (i % 64) & 1) != 0; }
+template <class Bits>
+void set_bit(Bits& bits, std::size_t i) { bits[i / 64] |= std::uint64_t{1} << (i % 64); }
+
+// std::popcount, inline: without the POPCNT instruction (not in the x86-64
+// baseline) the compiler calls a library routine for it.
+int count_bits(std::uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ULL;
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+}
+
+// The bits of `word` below bit n (n < 64).
+std::size_t bits_below(std::uint64_t word, std::size_t n) {
+  return n == 0 ? 0 : static_cast<std::size_t>(count_bits(word & ((std::uint64_t{1} << n) - 1)));
+}
+
+// Bit b of `bits`: source byte b is no continuation byte (10xxxxxx);
+// checkpoint j: those bits in the first j * kCheckpoint bytes. Sixteen
+// bytes a step with SSE2, the counts summed by one sum of absolute
+// differences a word.
+void lead_bits_of(std::string_view source, BitWords& bits, detail::OffsetMap& checkpoints) {
+  static_assert(kCheckpoint == 64);
+  const std::size_t size = source.size();
+  bits.resize((size + 63) / 64);  // every word is written below
+  checkpoints.resize(size / kCheckpoint + 1);  // every entry is written below
+  const char* p = source.data();
+  std::size_t w = 0;
+  std::uint32_t leads = 0;
+#if defined(__SSE2__)
+  for (; (w + 1) * 64 <= size; ++w) {
+    std::uint64_t continuation = 0;
+    __m128i counts = _mm_setzero_si128();
+    for (int q = 0; q < 4; ++q) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 64 * w + 16 * q));
+      const __m128i is_continuation = _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0)));
+      continuation |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is_continuation))) << (16 * q);
+      counts = _mm_sub_epi8(counts, is_continuation);
+    }
+    const __m128i sums = _mm_sad_epu8(counts, _mm_setzero_si128());
+    bits[w] = ~continuation;
+    checkpoints[w] = leads;
+    leads += static_cast<std::uint32_t>(64 - _mm_cvtsi128_si32(sums) - _mm_extract_epi16(sums, 4));
+  }
+#endif
+  for (std::size_t b = 64 * w; b < size; ++b) {  // the rest byte by byte
+    if (b % 64 == 0) {
+      checkpoints[b / 64] = leads;
+      bits[b / 64] = 0;
+    }
+    if ((static_cast<unsigned char>(p[b]) & 0xC0) != 0x80) {
+      set_bit(bits, b);
+      ++leads;
+    }
+  }
+  if (size % 64 == 0) checkpoints.back() = leads;  // (else the last word's start is set)
+}
+
+// Checkpoint j: the bits set in bits[0, j), a bit per byte of a text of
+// `size` bytes (the checkpoints of lead_bits_of(), for other bits).
+detail::OffsetMap word_counts(const BitWords& bits, std::size_t size) {
+  static_assert(kCheckpoint == 64);
+  detail::OffsetMap checkpoints(size / kCheckpoint + 1);
+  std::uint32_t count = 0;
+  for (std::size_t j = 0; j + 1 < checkpoints.size(); ++j) {
+    checkpoints[j] = count;
+    count += static_cast<std::uint32_t>(count_bits(bits[j]));
+  }
+  checkpoints.back() = count;
+  return checkpoints;
+}
+
+// Bit b: a character starts at source byte b, as utf8::next reads the
+// source from its start. Where every sequence is well-formed those are the
+// lead bits; an ill-formed one (a stray continuation byte read on its own)
+// needs the reading itself.
+BitWords character_starts(std::string_view source) {
+  BitWords bits((source.size() + 63) / 64);
+  std::fill(bits.begin(), bits.end(), 0);
+  for (std::size_t i = 0; i < source.size();) {
+    set_bit(bits, i);
+    utf8::next(source, i);
+  }
+  return bits;
+}
+
+// The index of the first of the sorted values[0, n) above x (`or_equal`:
+// not below x), as std::upper_bound (std::lower_bound) finds it but without
+// branches: later stages search the runs thousands of times a document.
+template <bool or_equal>
+std::size_t first_above(const std::uint32_t* values, std::size_t n, std::size_t x) {
+  if (n == 0) return 0;
+  const std::uint32_t* base = values;
+  auto before = [x](std::uint32_t v) { return or_equal ? v < x : v <= x; };
+  for (; n > 1; n -= n / 2) base = before(base[n / 2]) ? base + n / 2 : base;
+  return static_cast<std::size_t>(base - values) + (before(*base) ? 1 : 0);
+}
+
+// A character not taken as printed: the rules read it otherwise (or
+// folding would show it otherwise), so it gets a run of its own.
+struct Change {
+  std::uint32_t at;  // source byte
+  char32_t to;       // what the rules read (folded and simplified; U+FFFD for ill-formed bytes)
 };
 
-// The text while steps 1-3 look for artefacts: code point k is read back from
-// the source when a step looks at it (steps look at line ends, line starts and
-// spaces only), and the steps' changes -- characters removed, a space made a
-// tab -- are noted as edits for apply_edits().
+// What the reading pass finds in the source.
+struct Reading {
+  std::vector<std::size_t> line_starts{0};  // source byte of each line start
+  std::vector<std::uint32_t> spaces;        // source bytes of the characters that are spaces (is_space)
+  std::vector<Change> changes;              // in source order
+  bool ill_formed = false;                  // some sequence is not well-formed UTF-8
+};
+
+// Reading pass: every character of the source, as utf8::next reads it,
+// folded and simplified, noting line starts, spaces and the characters the
+// rules read otherwise. Nothing is written for the rest (the bulk of a plan:
+// Chinese text that is its own rule view); the text is built in runs after
+// steps 1-3 (build_runs()).
+class Reader {
+ public:
+  explicit Reader(std::string_view source)
+      : source_(source), bytes_(reinterpret_cast<const unsigned char*>(source.data())), size_(source.size()) {}
+  Reading read() && {
+    while (i_ < size_) {
+      read_fast();
+      if (i_ < size_) read_one();
+    }
+    return std::move(r_);
+  }
+
+ private:
+  // Printable ASCII, the ASCII spaces and line ends, and well-formed 2- and
+  // 3-byte characters, looked up in rule_view(). Stops, before taking
+  // it, at any other character (what needs utf8::next) and three bytes
+  // before the end (each step reads four bytes).
+  void read_fast() {
+    const unsigned char* const bytes = bytes_;
+    const std::size_t stop = size_ >= 3 ? size_ - 3 : 0;
+    const char16_t* const table = rule_view().table.data();
+    const std::uint16_t* const attention = rule_view().attention.data();
+    std::size_t s = i_;
+    while (s < stop) {
+      const std::uint32_t x = utf8::load_le32(bytes + s);
+      const utf8::Lead lead = utf8::kLeads[x & 0xFF];
+      if (lead == utf8::Lead::kThree) {
+        std::uint16_t trail;  // the second and third bytes (x >> 8, loaded on their own)
+        std::memcpy(&trail, bytes + s + 1, 2);
+        if ((attention[trail] >> (x & 31) & 1) == 0) {  // read as printed (bit lead & 15)
+          s += 3;
+          continue;
+        }
+        if ((x & 0xC0C000) != 0x808000) break;  // not two continuation bytes
+        if (const char16_t to = table[utf8::decode_3(x) - kTableLo]; to != 0) {
+          if (to == u' ') r_.spaces.push_back(static_cast<std::uint32_t>(s));  // U+3000
+          r_.changes.push_back({static_cast<std::uint32_t>(s), to});
+        }
+        s += 3;
+      } else if (lead == utf8::Lead::kAscii) {
+        ++s;
+      } else if (lead == utf8::Lead::kLow) {
+        const auto b = static_cast<unsigned char>(x & 0xFF);
+        if (b == '\n') r_.line_starts.push_back(s + 1);
+        else if (b == ' ' || b == '\t') r_.spaces.push_back(static_cast<std::uint32_t>(s));
+        ++s;
+      } else if (lead == utf8::Lead::kTwo && (x & 0xC000) == 0x8000) {
+        // Below U+0800 nothing folds or simplifies; U+00A0 is a space.
+        if ((x & 0xFFFF) == 0xA0C2) r_.spaces.push_back(static_cast<std::uint32_t>(s));
+        s += 2;
+      } else {
+        break;
+      }
+    }
+    i_ = s;
+  }
+
+  // Any one character, as utf8::next reads it.
+  void read_one() {
+    const std::size_t start = i_;
+    const char32_t read = utf8::next(source_, i_);
+    const std::size_t length = i_ - start;
+    const bool well_formed = read != 0xFFFD || (length == 3 && source_.compare(start, 3, "\xEF\xBF\xBD") == 0);
+    r_.ill_formed |= !well_formed;
+    const char32_t c = fold_fullwidth(read);
+    const char32_t to = to_simplified(c);
+    if (c == U'\n') r_.line_starts.push_back(i_);
+    if (is_space(c)) r_.spaces.push_back(static_cast<std::uint32_t>(start));
+    if (!well_formed || to != read || c != read) r_.changes.push_back({static_cast<std::uint32_t>(start), to});
+  }
+
+  std::string_view source_;
+  const unsigned char* bytes_;
+  std::size_t size_;
+  std::size_t i_ = 0;
+  Reading r_;
+};
+
+struct Line {
+  std::size_t begin, end;  // source bytes (end: its '\n', or the end of the source)
+};
+
+// The source while steps 1-3 look for artefacts, character by character
+// (a character is named by the source byte it starts at): steps read line
+// ends, line starts and spaces only, and note their changes -- characters
+// removed, a space made a tab -- as edits for build_runs().
 class Chars {
  public:
-  Chars(std::string_view source, const std::uint32_t* source_byte, std::size_t size,
+  // `starts`: bit b is set when a character starts at byte b; `checkpoints`:
+  // their prefix counts (word_counts()).
+  Chars(std::string_view source, const BitWords& starts, const detail::OffsetMap& checkpoints,
         const std::vector<std::uint32_t>& spaces)
-      : source_(source),
-        source_byte_(source_byte),
-        spaces_(spaces),
-        size_(size),
-        removed_((size + 63) / 64),
-        tab_((size + 63) / 64) {}
+      : source_(source), starts_(starts), checkpoints_(checkpoints), spaces_(spaces), size_(source.size()) {}
 
   std::size_t size() const { return size_; }
-  char32_t rule(std::size_t k) const { return folded_at(source_, source_byte_[k]); }
-  // The code points that are spaces (is_space), in order.
+  char32_t rule(std::size_t b) const {
+    // ASCII and the 3-byte characters of leads other than E3 and EF fold to
+    // themselves: read inline (steps 1-3 read a few thousand characters).
+    const auto* p = reinterpret_cast<const unsigned char*>(source_.data()) + b;
+    if (*p < 0x80) return *p;
+    if (size_ - b >= 3 && utf8::kLeads[*p] == utf8::Lead::kThree && *p != 0xE3 && *p != 0xEF && utf8::continuation_2(p + 1))
+      return utf8::decode_3(p);
+    return folded_at(source_, b);
+  }
+  // The start of the character after the one at b (size() at the end).
+  std::size_t next(std::size_t b) const {
+    for (std::size_t i = b + 1; i < size_; i = (i / 64 + 1) * 64)
+      if (const std::uint64_t w = starts_[i / 64] >> (i % 64); w != 0)
+        return i + static_cast<std::size_t>(std::countr_zero(w));
+    return size_;
+  }
+  // The start of the character before b (b > 0).
+  std::size_t prev(std::size_t b) const {
+    for (std::size_t i = b; i > 0;) {
+      const std::size_t last = i - 1;  // bits [last / 64 * 64, last] of its word, at the top
+      const std::uint64_t w = starts_[last / 64] << (63 - last % 64);
+      if (w != 0) return last - static_cast<std::size_t>(std::countl_zero(w));
+      i = last / 64 * 64;
+    }
+    return 0;
+  }
+  // Characters starting in [b, e).
+  std::size_t count(std::size_t b, std::size_t e) const { return starts_before(e) - starts_before(b); }
+  // The characters that are spaces (is_space), in order.
   const std::vector<std::uint32_t>& spaces() const { return spaces_; }
-  bool removed(std::size_t k) const { return test(removed_, k); }
-  bool is_tab(std::size_t k) const { return test(tab_, k); }
-  void remove(std::size_t k) {
-    if (!removed(k) && !is_tab(k)) edits_.push_back(static_cast<std::uint32_t>(k));
-    tab_[k / 64] &= ~bit(k);
-    removed_[k / 64] |= bit(k);
+  bool removed(std::size_t b) const { return edited(b) && !is_tab(b); }
+  bool is_tab(std::size_t b) const { return !tab_.empty() && test_bit(tab_, b); }
+  void remove(std::size_t b) {
+    if (!edited(b)) note_edit(b);
+    if (!tab_.empty()) tab_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
   }
-  void make_tab(std::size_t k) {
-    if (!removed(k) && !is_tab(k)) edits_.push_back(static_cast<std::uint32_t>(k));
-    removed_[k / 64] &= ~bit(k);
-    tab_[k / 64] |= bit(k);
+  void make_tab(std::size_t b) {
+    if (!edited(b)) note_edit(b);
+    if (tab_.empty()) tab_.assign((size_ + 63) / 64, 0);
+    set_bit(tab_, b);
   }
-  // The code points removed or made tabs, in order.
+  // The characters removed or made tabs, in order.
   std::vector<std::uint32_t> sorted_edits() {
     std::sort(edits_.begin(), edits_.end());
     return std::move(edits_);
   }
 
  private:
-  static std::uint64_t bit(std::size_t k) { return std::uint64_t{1} << (k % 64); }
-  static bool test(const std::vector<std::uint64_t>& bits, std::size_t k) { return (bits[k / 64] & bit(k)) != 0; }
+  std::size_t starts_before(std::size_t b) const {
+    return checkpoints_[b / 64] + (b % 64 == 0 ? 0 : bits_below(starts_[b / 64], b % 64));  // (no word past the end)
+  }
+  bool edited(std::size_t b) const { return !edited_.empty() && test_bit(edited_, b); }
+  void note_edit(std::size_t b) {
+    if (edited_.empty()) edited_.assign((size_ + 63) / 64, 0);
+    set_bit(edited_, b);
+    edits_.push_back(static_cast<std::uint32_t>(b));
+  }
 
   std::string_view source_;
-  const std::uint32_t* source_byte_;
+  const BitWords& starts_;
+  const detail::OffsetMap& checkpoints_;
   const std::vector<std::uint32_t>& spaces_;
   std::size_t size_;
-  std::vector<std::uint64_t> removed_, tab_;  // a bit per code point
+  // A bit per source byte: removed or made a tab; made a tab. Each is set
+  // up when first needed (many texts have no tab to make).
+  std::vector<std::uint64_t> edited_, tab_;
   std::vector<std::uint32_t> edits_;
 };
 
-// A leading segment number "12、" / "12." of a line: its value and length.
+// A leading segment number "12、" / "12." of a line: its value and where
+// the marker (with the spaces after it) ends.
 std::optional<std::pair<int, std::size_t>> leading_number(const Chars& chars, const Line& line) {
   std::size_t i = line.begin;
-  while (i < line.end && is_space(chars.rule(i))) ++i;
-  std::size_t digits_begin = i;
-  int value = 0;
+  while (i < line.end && is_space(chars.rule(i))) i = chars.next(i);
+  int value = 0, digits = 0;
   char32_t c = 0;
-  while (i < line.end && is_ascii_digit(c = chars.rule(i)) && i - digits_begin < 4) {
+  while (i < line.end && is_ascii_digit(c = chars.rule(i)) && digits < 4) {
     value = value * 10 + static_cast<int>(c - U'0');
-    ++i;
+    i = chars.next(i);
+    ++digits;
   }
-  if (i == digits_begin || i >= line.end) return std::nullopt;
+  if (digits == 0 || i >= line.end) return std::nullopt;
   c = chars.rule(i);
   if (c != U'、' && c != U'.') return std::nullopt;
-  ++i;
+  i = chars.next(i);
   // "1.5" is a number, not a marker.
   if (i < line.end && is_ascii_digit(chars.rule(i))) return std::nullopt;
-  while (i < line.end && is_space(chars.rule(i))) ++i;
-  return std::make_pair(value, i - line.begin);
+  while (i < line.end && is_space(chars.rule(i))) i = chars.next(i);
+  return std::make_pair(value, i);
 }
 
 // Page/segment markers of an OCR dump: nearly every line opens with a number
@@ -172,7 +424,7 @@ std::optional<std::pair<int, std::size_t>> leading_number(const Chars& chars, co
 // breaks (the line before a marker ends mid-sentence). A real numbered list
 // fails the second test: its items end their sentences.
 bool remove_page_markers(Chars& chars, const std::vector<Line>& lines) {
-  std::vector<std::pair<std::size_t, std::size_t>> marks;  // (line index, marker length)
+  std::vector<std::pair<std::size_t, std::size_t>> marks;  // (line index, marker end)
   std::vector<int> values;
   int non_empty = 0;
   for (std::size_t li = 0; li < lines.size(); ++li) {
@@ -188,13 +440,13 @@ bool remove_page_markers(Chars& chars, const std::vector<Line>& lines) {
   for (std::size_t k = 1; k < marks.size(); ++k) {
     if (values[k] == values[k - 1] + 1) ++stepping;
     const Line& prev = lines[marks[k].first - 1];
-    if (prev.end > prev.begin && !ends_sentence(chars.rule(prev.end - 1))) ++flowing;
+    if (prev.end > prev.begin && !ends_sentence(chars.rule(chars.prev(prev.end)))) ++flowing;
   }
   std::size_t pairs = marks.size() - 1;
   if (stepping * 10 < pairs * 8 || flowing * 2 < pairs) return false;
   for (std::size_t k = 0; k < marks.size(); ++k) {
     const Line& line = lines[marks[k].first];
-    for (std::size_t i = line.begin; i < line.begin + marks[k].second; ++i) chars.remove(i);
+    for (std::size_t i = line.begin; i < marks[k].second; i = chars.next(i)) chars.remove(i);
     // The break before a marker is a page cut, not a paragraph end.
     if (line.begin > 0) chars.remove(line.begin - 1);
   }
@@ -207,7 +459,7 @@ bool is_page_number_line(const Chars& chars, const Line& line) {
   constexpr std::size_t kMaxRest = 4;
   char32_t rest[kMaxRest];
   std::size_t digits = 0, rest_size = 0;
-  for (std::size_t i = line.begin; i < line.end; ++i) {
+  for (std::size_t i = line.begin; i < line.end; i = chars.next(i)) {
     const char32_t c = chars.rule(i);
     if (is_space(c)) continue;
     if (is_ascii_digit(c)) {
@@ -232,19 +484,20 @@ bool is_item_numeral(char32_t c) {
 bool opens_with_item_number(const Chars& chars, const Line& line) {
   std::size_t i = line.begin;
   char32_t c = 0;
-  while (i < line.end && is_space(c = chars.rule(i))) ++i;
+  while (i < line.end && is_space(c = chars.rule(i))) i = chars.next(i);
   if (i >= line.end) return false;
   if (c == U'第' || c == U'—' || c == U'-' || c == U'●' || c == U'•') return true;
   if (c == U'(' || c == U'（') {
     // "(一)", "(3)" open an item; "(市生态环境局牵头…" continues a sentence.
-    std::size_t j = i + 1;
+    const std::size_t first = chars.next(i);
+    std::size_t j = first;
     char32_t d = 0;
-    while (j < line.end && is_item_numeral(d = chars.rule(j))) ++j;
-    return j > i + 1 && j < line.end && (d == U')' || d == U'）');
+    while (j < line.end && is_item_numeral(d = chars.rule(j))) j = chars.next(j);
+    return j > first && j < line.end && (d == U')' || d == U'）');
   }
   std::size_t j = i;
   char32_t d = 0;
-  while (j < line.end && is_item_numeral(d = chars.rule(j))) ++j;
+  while (j < line.end && is_item_numeral(d = chars.rule(j))) j = chars.next(j);
   return j > i && j < line.end && (d == U'、' || d == U'.' || d == U'．' || d == U')');
 }
 
@@ -253,7 +506,6 @@ bool opens_with_item_number(const Chars& chars, const Line& line) {
 // across a blank line, after a sentence end, or before a numbered line.
 // A table row keeps column gaps: a tab, or a run of spaces inside the line.
 bool is_table_row(const Chars& chars, const Line& line) {
-  if (!line.blanks) return false;
   int run = 0;
   bool text_seen = false;
   // Only the line's spaces are read: what lies between them is text.
@@ -266,11 +518,11 @@ bool is_table_row(const Chars& chars, const Line& line) {
       run = 0;
       text_seen = true;
     }
-    unread = i + 1;
+    unread = chars.next(i);
     const char32_t c = chars.rule(i);
     if (c == U'\t' && text_seen) return true;
     if (c == U' ' || c == 0x3000) {
-      if (++run >= 2 && text_seen && i + 1 < line.end && !is_space(chars.rule(i + 1))) return true;
+      if (++run >= 2 && text_seen && unread < line.end && !is_space(chars.rule(unread))) return true;
     } else {
       run = 0;
       text_seen = true;
@@ -281,29 +533,30 @@ bool is_table_row(const Chars& chars, const Line& line) {
 
 bool join_wrapped_lines(Chars& chars, const std::vector<Line>& lines) {
   std::vector<char> table_row(lines.size());
+  std::vector<std::size_t> widths(lines.size());  // characters
   std::vector<std::size_t> lengths;
   for (std::size_t k = 0; k < lines.size(); ++k) {
     const Line& l = lines[k];
     table_row[k] = l.end > l.begin && is_table_row(chars, l);
-    if (l.end > l.begin && !table_row[k]) lengths.push_back(l.end - l.begin);
+    widths[k] = chars.count(l.begin, l.end);
+    if (l.end > l.begin && !table_row[k]) lengths.push_back(widths[k]);
   }
   if (lengths.size() < 6) return false;
-  std::vector<std::size_t> sorted = lengths;
-  std::sort(sorted.begin(), sorted.end());
-  const std::size_t width = sorted[sorted.size() * 8 / 10];
+  const auto at = lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() * 8 / 10);
+  std::nth_element(lengths.begin(), at, lengths.end());  // (lengths is read no more)
+  const std::size_t width = *at;
   if (width < 15) return false;
-  auto full_width_line = [&](const Line& l) { return (l.end - l.begin) * 100 >= width * 85; };
   std::vector<std::size_t> soft;
   std::size_t full = 0;
   for (std::size_t k = 0; k + 1 < lines.size(); ++k) {
     const Line& l = lines[k];
-    if (l.end == l.begin || !full_width_line(l) || table_row[k]) continue;
+    if (l.end == l.begin || widths[k] * 100 < width * 85 || table_row[k]) continue;
     ++full;
     const Line& next = lines[k + 1];
-    if (next.end == next.begin || ends_sentence(chars.rule(l.end - 1)) ||
+    if (next.end == next.begin || ends_sentence(chars.rule(chars.prev(l.end))) ||
         opens_with_item_number(chars, next) || table_row[k + 1])
       continue;
-    soft.push_back(l.end);  // index of the '\n'
+    soft.push_back(l.end);  // the '\n'
   }
   // Most full-width lines must run on, or this is not a wrapped dump.
   if (full < 5 || soft.size() * 10 < full * 6) return false;
@@ -326,7 +579,8 @@ void remove_ocr_spaces(Chars& chars) {
     // The first kept space since `resume`: what lies before it back to a
     // kept character is removed, and that character is no space.
     std::size_t before = kNone;  // the last kept character before the run
-    for (std::size_t b = run_begin; b-- > 0;) {
+    for (std::size_t b = run_begin; b > 0;) {
+      b = chars.prev(b);
       if (!chars.removed(b)) {
         before = b;
         break;
@@ -335,7 +589,7 @@ void remove_ocr_spaces(Chars& chars) {
     std::size_t after = run_begin;  // the first kept non-space character after the run, or n
     std::size_t run_size = 0;
     bool has_tab = false;
-    for (; after < n; ++after) {
+    for (; after < n; after = chars.next(after)) {
       if (chars.removed(after)) continue;
       const char32_t c = chars.rule(after);
       if (!is_space(c)) break;
@@ -360,7 +614,7 @@ void remove_ocr_spaces(Chars& chars) {
       if (!remove) continue;
     }
     bool first = true;
-    for (std::size_t j = run_begin; j < after; ++j) {
+    for (std::size_t j = run_begin; j < after; j = chars.next(j)) {
       if (chars.removed(j)) continue;
       if (!remove && first) chars.make_tab(j);  // the column gap, as one tab
       else chars.remove(j);
@@ -369,220 +623,73 @@ void remove_ocr_spaces(Chars& chars) {
   }
 }
 
-// Checkpoint j: the bytes that are no continuation byte (code points as
-// utf8::length counts them) in source[0, j * kCheckpoint).
-std::vector<std::uint32_t> lead_byte_checkpoints(std::string_view source) {
-  static_assert(kCheckpoint % 8 == 0 && kCheckpoint <= 248);
-  std::vector<std::uint32_t> checkpoints;
-  checkpoints.reserve(source.size() / kCheckpoint + 1);
-  std::uint32_t leads = 0;
-  for (std::size_t b = 0; b + kCheckpoint <= source.size(); b += kCheckpoint) {
-    checkpoints.push_back(leads);
-    leads += static_cast<std::uint32_t>(kCheckpoint - utf8::continuation_bytes(source.data() + b, kCheckpoint / 8));
-  }
-  checkpoints.push_back(leads);
-  return checkpoints;
-}
-
-// The index of the first of the sorted values[0, n) above x (`or_equal`:
-// not below x), as std::upper_bound (std::lower_bound) finds it but without
-// branches: a binary search over a map of every character mispredicts one
-// step in two, and later stages search it thousands of times a document.
-template <bool or_equal>
-std::size_t first_above(const std::uint32_t* values, std::size_t n, std::size_t x) {
-  if (n == 0) return 0;
-  const std::uint32_t* base = values;
-  auto before = [x](std::uint32_t v) { return or_equal ? v < x : v <= x; };
-  for (; n > 1; n -= n / 2) base = before(base[n / 2]) ? base + n / 2 : base;
-  return static_cast<std::size_t>(base - values) + (before(*base) ? 1 : 0);
-}
-
-// What the reading pass makes of the source.
-struct Reading {
-  std::string text;                    // folded and simplified, nothing removed
-  detail::OffsetMap text_at;    // code point -> text byte (+ end)
-  detail::OffsetMap source_at;  // code point -> source byte (+ end)
-  std::vector<std::size_t> line_starts;  // source byte of each line start
-  std::vector<Line> lines;
-  std::vector<std::uint32_t> spaces;  // the code points that are spaces (is_space)
+// The text and its runs (see normalize.h) from the source, the characters
+// the rules read otherwise (`changes`) and what steps 1-3 took out or made
+// a tab (`edits`): between those, the source's bytes are copied as they are.
+struct Runs {
+  std::string text;
+  std::vector<std::uint32_t> text_at, source_at;
+  std::vector<std::uint64_t> single;
 };
 
-// Reading pass: decodes, folds and simplifies every character straight into
-// the text and its two maps (one code point per entry, nothing removed yet),
-// splitting lines and listing spaces for steps 1-3 on the way.
-// Buffers are sized once: a code point per byte that is no continuation byte
-// (stray continuation bytes, read on their own by next(), add one each), and
-// text bytes no more than source bytes (folding and t2s's table never grow a
-// character) except for U+FFFD replacing fewer bytes.
-class Reader {
- public:
-  // `leads`: the bytes of source that are no continuation byte.
-  Reader(std::string_view source, std::size_t leads);
-  Reading read() &&;
-
- private:
-  void read_fast();
-  void read_one();
-
-  std::string_view source_;
-  const unsigned char* bytes_;
-  std::size_t size_;
-  Reading r_;
-  std::size_t entries_;  // map entries needed (code points + the end)
-  char* base_;
-  char* w_;
-  std::size_t i_ = 0, k_ = 0;  // next source byte, next code point
-  std::size_t line_begin_ = 0;
-  bool blanks_ = false;
-  static constexpr std::size_t kSlack = 4;  // encode_to() and read_fast() write up to 4 bytes
-};
-
-Reader::Reader(std::string_view source, std::size_t leads)
-    : source_(source),
-      bytes_(reinterpret_cast<const unsigned char*>(source.data())),
-      size_(source.size()),
-      entries_(leads + 1) {
-  r_.text_at.resize(entries_);
-  r_.source_at.resize(entries_);
-  r_.text.resize(size_ + kSlack);
-  base_ = w_ = r_.text.data();
-  r_.line_starts.push_back(0);
-}
-
-Reading Reader::read() && {
-  while (i_ < size_) {
-    read_fast();
-    if (i_ < size_) read_one();
-  }
-  r_.lines.push_back({line_begin_, k_, blanks_});
-  r_.text.resize(static_cast<std::size_t>(w_ - base_));
-  r_.text_at[k_] = static_cast<std::uint32_t>(r_.text.size());
-  r_.source_at[k_] = static_cast<std::uint32_t>(size_);
-  r_.text_at.resize(k_ + 1);
-  r_.source_at.resize(k_ + 1);
-  return std::move(r_);
-}
-
-// The bulk of a plan: printable ASCII and well-formed 2- and 3-byte
-// characters, copied unless folding or t2s changes them. Stops, before
-// taking it, at any other character (spaces, line ends, what needs
-// utf8::next) and three bytes before the end (each step reads four bytes
-// and may write four: the text has room, see read_one()).
-void Reader::read_fast() {
-  const unsigned char* const bytes = bytes_;
-  const std::size_t stop = size_ >= 3 ? size_ - 3 : 0;
-  char* const base = base_;
-  std::uint32_t* const text_at = r_.text_at.data();
-  std::uint32_t* const source_at = r_.source_at.data();
-  const char16_t* const table = rule_view_table().data();
-  std::size_t s = i_, t = static_cast<std::size_t>(w_ - base);
-  std::size_t k = k_;
-  for (; s < stop; ++k) {
-    text_at[k] = static_cast<std::uint32_t>(t);
-    source_at[k] = static_cast<std::uint32_t>(s);
-    const std::uint32_t x = utf8::load_le32(bytes + s);
-    const utf8::Lead lead = utf8::kLeads[x & 0xFF];
-    if (lead == utf8::Lead::kThree) {
-      if ((x & 0xC0C000) != 0x808000) break;  // not two continuation bytes
-      const char16_t to = table[utf8::decode_3(x) - kTableLo];
-      if (to == 0) {
-        std::memcpy(base + t, bytes + s, 4);  // the fourth byte is overwritten next
-        t += 3;
-      } else if (to == u' ') {
-        break;  // U+3000: a space, for read_one()
-      } else {
-        t = static_cast<std::size_t>(utf8::encode_to(base + t, to) - base);
-      }
-      s += 3;
-    } else if (lead == utf8::Lead::kAscii) {
-      base[t++] = static_cast<char>(x & 0xFF);
-      ++s;
-    } else if (lead == utf8::Lead::kTwo && (x & 0xC000) == 0x8000 && (x & 0xFFFF) != 0xA0C2) {
-      std::memcpy(base + t, bytes + s, 2);  // below U+0800 nothing folds or simplifies; U+00A0 is a space
-      t += 2;
-      s += 2;
-    } else {
-      break;
-    }
-  }
-  i_ = s;
-  w_ = base + t;
-  k_ = k;
-}
-
-// Any one character, as utf8::next reads it.
-void Reader::read_one() {
-  const std::size_t start = i_;
-  const unsigned char byte = bytes_[start];
-  if ((byte & 0xC0) == 0x80 && ++entries_ > r_.text_at.size()) {  // a stray continuation byte
-    r_.text_at.resize(entries_);
-    r_.source_at.resize(entries_);
-  }
-  r_.text_at[k_] = static_cast<std::uint32_t>(w_ - base_);
-  r_.source_at[k_] = static_cast<std::uint32_t>(start);
-  char32_t c = byte;
-  if (byte < 0x80)
-    ++i_;
-  else
-    c = fold_fullwidth(utf8::next(source_, i_));
-  const char32_t to = to_simplified(c);
-  // Keep room for the rest at a byte each: U+FFFD may stand for one byte.
-  const std::size_t used = static_cast<std::size_t>(w_ - base_);
-  if (const std::size_t need = used + utf8::encoded_size(to) + (size_ - i_) + kSlack; need > r_.text.size()) {
-    r_.text.resize(need);
-    base_ = r_.text.data();
-    w_ = base_ + used;
-  }
-  w_ = utf8::encode_to(w_, to);
-  if (c == U'\n') {
-    r_.lines.push_back({line_begin_, k_, blanks_});
-    line_begin_ = k_ + 1;
-    blanks_ = false;
-    r_.line_starts.push_back(i_);
-  }
-  blanks_ |= c == U' ' || c == U'\t';  // U+3000 folded too
-  if (is_space(c)) r_.spaces.push_back(static_cast<std::uint32_t>(k_));
-  ++k_;
-}
-
-// Takes the characters steps 1-3 removed out of the text and its maps and
-// writes their tabs. Edits are few: the kept stretches between them move
-// down in one piece each.
-void apply_edits(const std::vector<std::uint32_t>& edits, const std::vector<bool>& tabs, std::string& text,
-                 detail::OffsetMap& cp_text_byte, detail::OffsetMap& cp_source_byte) {
-  if (edits.empty()) return;
-  const std::size_t n = cp_text_byte.size() - 1;  // code points
-  std::uint32_t* text_at = cp_text_byte.data();
-  std::uint32_t* source_at = cp_source_byte.data();
-  char* t = text.data();
-  std::size_t from = edits[0], kw = from;  // next code point to keep, where it goes
-  std::uint32_t tw = text_at[from];       // where its text goes
-  auto keep_until = [&](std::size_t to) {  // moves code points [from, to) down
-    const std::uint32_t begin = text_at[from], end = text_at[to], shift = begin - tw;
-    std::memmove(t + tw, t + begin, end - begin);
-    std::memmove(source_at + kw, source_at + from, (to - from) * sizeof(std::uint32_t));
-    std::memmove(text_at + kw, text_at + from, (to - from) * sizeof(std::uint32_t));
-    for (std::size_t j = kw; j < kw + (to - from); ++j) text_at[j] -= shift;
-    kw += to - from;
-    tw += end - begin;
+Runs build_runs(std::string_view source, const Chars& chars, const std::vector<Change>& changes,
+                const std::vector<std::uint32_t>& edits) {
+  // The places where the text is not the source, in order: an edit takes
+  // precedence over a change of the same character.
+  struct Place {
+    std::uint32_t at, length;  // the character's source bytes
+    char32_t to;               // what the text gets; kRemoved: nothing
   };
-  for (std::size_t e = 0; e < edits.size(); ++e) {
-    const std::size_t k = edits[e];
-    keep_until(k);
-    if (tabs[e]) {
-      source_at[kw] = source_at[k];
-      text_at[kw++] = tw;
-      t[tw++] = '\t';
+  constexpr char32_t kRemoved = static_cast<char32_t>(-1);
+  std::vector<Place> places;
+  places.reserve(changes.size() + edits.size());
+  std::size_t text_size = source.size();
+  auto note = [&](std::uint32_t at, char32_t to) {
+    const auto length = static_cast<std::uint32_t>(chars.next(at) - at);
+    text_size = text_size - length + (to == kRemoved ? 0 : utf8::encoded_size(to));
+    places.push_back({at, length, to});
+  };
+  for (std::size_t c = 0, e = 0; c < changes.size() || e < edits.size();) {
+    if (e < edits.size() && (c == changes.size() || edits[e] <= changes[c].at)) {
+      if (c < changes.size() && changes[c].at == edits[e]) ++c;
+      note(edits[e], chars.is_tab(edits[e]) ? U'\t' : kRemoved);
+      ++e;
+    } else {
+      note(changes[c].at, changes[c].to);
+      ++c;
     }
-    from = k + 1;
   }
-  keep_until(n);
-  text_at[kw] = tw;
-  source_at[kw] = source_at[n];
-  cp_text_byte.resize(kw + 1);
-  cp_source_byte.resize(kw + 1);
-  text.resize(tw);
+  Runs out;
+  out.text.reserve(text_size);
+  out.text_at.reserve(2 * places.size() + 2);
+  out.source_at.reserve(2 * places.size() + 2);
+  out.single.assign((2 * places.size() + 2) / 64 + 1, 0);
+  std::string& text = out.text;
+  std::size_t from = 0;  // the next source byte to copy
+  auto copy_until = [&](std::size_t to) {
+    if (to == from) return;
+    out.text_at.push_back(static_cast<std::uint32_t>(text.size()));
+    out.source_at.push_back(static_cast<std::uint32_t>(from));
+    text.append(source.data() + from, to - from);
+  };
+  for (const Place& p : places) {
+    copy_until(p.at);
+    if (p.to != kRemoved) {
+      set_bit(out.single, out.text_at.size());
+      out.text_at.push_back(static_cast<std::uint32_t>(text.size()));
+      out.source_at.push_back(p.at);
+      char bytes[4];
+      text.append(bytes, static_cast<std::size_t>(utf8::encode_to(bytes, p.to) - bytes));
+    }
+    from = p.at + p.length;
+  }
+  copy_until(source.size());
+  out.text_at.push_back(static_cast<std::uint32_t>(text.size()));
+  out.source_at.push_back(static_cast<std::uint32_t>(source.size()));
+  return out;
 }
+
+bool is_continuation(char b) { return (static_cast<unsigned char>(b) & 0xC0) == 0x80; }
 
 }  // namespace
 
@@ -601,88 +708,90 @@ NormalizedText NormalizedText::build_from(std::string&& source) {
 }
 
 void NormalizedText::build_from_source() {
-  NormalizedText& out = *this;
   const std::string_view source = source_;
   if (source.size() >= (1u << 31)) throw std::length_error("text too large to normalize (over 2 GB)");
 
-  out.cp_checkpoints_ = lead_byte_checkpoints(source);
-  const std::size_t counted = (source.size() / kCheckpoint) * kCheckpoint;
-  const std::size_t leads = out.cp_checkpoints_.back() + utf8::length(source.substr(counted));
-  Reading r = Reader(source, leads).read();
-  out.text_ = std::move(r.text);
-  out.cp_text_byte_ = std::move(r.text_at);
-  out.cp_source_byte_ = std::move(r.source_at);
-  out.line_starts_ = std::move(r.line_starts);
-  const std::vector<Line>& lines = r.lines;
-  Chars chars(source, cp_source_byte_.data(), cp_source_byte_.size() - 1, r.spaces);
+  lead_bits_of(source, lead_bits_, cp_checkpoints_);
+  Reading r = Reader(source).read();
+  line_starts_ = std::move(r.line_starts);
+  std::vector<Line> lines;
+  lines.reserve(line_starts_.size());
+  for (std::size_t k = 0; k < line_starts_.size(); ++k)
+    lines.push_back({line_starts_[k], k + 1 < line_starts_.size() ? line_starts_[k + 1] - 1 : source.size()});
+  // Characters start at the lead bytes unless some sequence is ill-formed.
+  BitWords irregular_starts;
+  detail::OffsetMap irregular_checkpoints;
+  if (r.ill_formed) {
+    irregular_starts = character_starts(source);
+    irregular_checkpoints = word_counts(irregular_starts, source.size());
+  }
+  Chars chars(source, r.ill_formed ? irregular_starts : lead_bits_, r.ill_formed ? irregular_checkpoints : cp_checkpoints_,
+              r.spaces);
   // 1. Conversion artefacts.
   if (remove_page_markers(chars, lines)) {
-    out.had_page_markers_ = true;
-    out.warnings_.push_back({"page-markers-removed",
-                             "every line opens with a running segment number (a page "
-                             "marker of the conversion); markers removed and lines joined",
-                             1, 1, -1});
+    had_page_markers_ = true;
+    warnings_.push_back({"page-markers-removed",
+                         "every line opens with a running segment number (a page "
+                         "marker of the conversion); markers removed and lines joined",
+                         1, 1, -1});
   }
   for (const Line& line : lines)
     if (is_page_number_line(chars, line))
-      for (std::size_t i = line.begin; i < line.end; ++i) chars.remove(i);
-  if (!out.had_page_markers_ && join_wrapped_lines(chars, lines))
-    out.warnings_.push_back({"wrapped-lines-joined",
-                             "lines are wrapped at a fixed width (a PDF text dump); line breaks "
-                             "inside paragraphs joined",
-                             1, 1, -1});
+      for (std::size_t i = line.begin; i < line.end; i = chars.next(i)) chars.remove(i);
+  if (!had_page_markers_ && join_wrapped_lines(chars, lines))
+    warnings_.push_back({"wrapped-lines-joined",
+                         "lines are wrapped at a fixed width (a PDF text dump); line breaks "
+                         "inside paragraphs joined",
+                         1, 1, -1});
   // 2./3. OCR spaces.
   remove_ocr_spaces(chars);
 
-  // 4. was done while reading (Traditional -> Simplified for the rules' view
-  // only): what is left is taking out what steps 1-3 removed.
-  const std::vector<std::uint32_t> edits = chars.sorted_edits();
-  std::vector<bool> tabs(edits.size());
-  for (std::size_t e = 0; e < edits.size(); ++e) tabs[e] = chars.is_tab(edits[e]);
-  apply_edits(edits, tabs, out.text_, out.cp_text_byte_, out.cp_source_byte_);
-  index_text_blocks();
+  // 4. Traditional -> Simplified was read in the reading pass (for the
+  // rules' view only): the text is the source less what steps 1-3 took
+  // out, with the characters the rules read otherwise changed.
+  Runs runs = build_runs(source, chars, r.changes, chars.sorted_edits());
+  text_ = std::move(runs.text);
+  run_text_ = std::move(runs.text_at);
+  run_source_ = std::move(runs.source_at);
+  single_runs_ = std::move(runs.single);
 }
 
-// Every code point has at least one text byte: the starts are increasing, and
-// a block of kTextBlock text bytes holds parts of at most kTextBlock + 1.
-void NormalizedText::index_text_blocks() {
-  const std::size_t blocks = text_.size() / kTextBlock + 1;
-  const std::uint32_t* starts = cp_text_byte_.data();
-  const std::size_t entries = cp_text_byte_.size();
-  text_block_cp_.resize(blocks);
-  std::size_t cp = 0;  // cp_of(0)
-  for (std::size_t j = 0; j < blocks; ++j) {
-    const std::size_t window = std::min(kTextBlock, entries - 1 - cp);
-    cp += first_above<false>(starts + cp + 1, window, j * kTextBlock);
-    text_block_cp_[j] = static_cast<std::uint32_t>(cp);
-  }
-}
-
-std::size_t NormalizedText::cp_of(std::size_t text_byte) const {
-  // Between the code points of its block's first byte and of the next one's.
-  const std::size_t j = text_byte / kTextBlock;
-  const std::size_t lo = text_block_cp_[j];
-  const std::size_t hi = j + 1 < text_block_cp_.size() ? text_block_cp_[j + 1] : cp_text_byte_.size() - 1;
-  return lo + first_above<false>(cp_text_byte_.data() + lo + 1, hi - lo, text_byte);
+std::size_t NormalizedText::run_of(std::size_t text_byte) const {
+  return first_above<false>(run_text_.data(), run_text_.size() - 1, text_byte) - 1;
 }
 
 std::size_t NormalizedText::source_cps_before(std::size_t source_byte) const {
   const std::size_t k = std::min(source_byte / kCheckpoint, cp_checkpoints_.size() - 1);
-  const std::size_t from = k * kCheckpoint, n = source_byte - from;
-#if defined(__SSE2__)
-  static_assert(kCheckpoint <= 64);
-  if (n < 64 && from + 64 <= source_.size()) return cp_checkpoints_[k] + n - utf8::continuation_bytes_in_64(source_.data() + from, n);
-#endif
-  return cp_checkpoints_[k] + utf8::length(std::string_view(source_).substr(from, n));
+  const std::size_t n = source_byte - k * kCheckpoint;
+  if (n == 0) return cp_checkpoints_[k];
+  if (n < 64) return cp_checkpoints_[k] + bits_below(lead_bits_[k], n);
+  return cp_checkpoints_[k] + utf8::length(std::string_view(source_).substr(k * kCheckpoint, n));  // past the end
 }
 
 std::size_t NormalizedText::source_offset(std::size_t text_byte) const {
-  text_byte = std::min(text_byte, text_.size());
-  return cp_source_byte_[cp_of(text_byte)];
+  if (text_byte >= text_.size()) return source_.size();
+  const std::size_t r = run_of(text_byte);
+  if (single_run(r)) return run_source_[r];
+  // A run of the source's own bytes: the character's lead byte.
+  std::size_t p = text_byte;
+  while (p > run_text_[r] && is_continuation(text_[p])) --p;
+  return run_source_[r] + (p - run_text_[r]);
 }
 
 std::size_t NormalizedText::text_offset(std::size_t source_byte) const {
-  return cp_text_byte_[first_above<true>(cp_source_byte_.data(), cp_source_byte_.size(), source_byte)];
+  // The first run from source_byte on; a run of the source's bytes before it
+  // may hold a character starting at source_byte or later.
+  const std::size_t i = first_above<true>(run_source_.data(), run_source_.size(), source_byte);
+  if (i == run_source_.size()) return text_.size();  // past the end of the source
+  if (i > 0 && !single_run(i - 1)) {
+    const std::size_t r = i - 1, begin = run_source_[r], length = run_text_[r + 1] - run_text_[r];
+    if (source_byte < begin + length) {
+      std::size_t p = run_text_[r] + (source_byte - begin);
+      while (p < run_text_[r + 1] && is_continuation(text_[p])) ++p;
+      return p;
+    }
+  }
+  return run_text_[i];
 }
 
 SourcePosition NormalizedText::source_position(std::size_t source_byte) const {
@@ -700,50 +809,45 @@ SourcePosition NormalizedText::position(std::size_t text_byte) const {
 }
 
 std::string NormalizedText::display(std::size_t begin, std::size_t end) const {
-  std::string out;
-  if (begin >= end || begin >= text_.size()) return out;
+  if (begin >= end || begin >= text_.size()) return {};
   end = std::min(end, text_.size());
-  std::size_t first = cp_of(begin), last = cp_of(end - 1);
-  // The original script, folded (as the character was read in build()),
-  // encoded into a buffer of the largest size it can take (four bytes a
-  // character, which the four-byte copies below rely on).
-  out.resize(4 * (last - first + 1));
-  char* w = out.data();
-  const auto* bytes = reinterpret_cast<const unsigned char*>(source_.data());
-  const std::size_t size = source_.size();
-  for (std::size_t cp = first; cp <= last; ++cp) {
-    std::size_t i = cp_source_byte_[cp];
-    if (i + 3 < size) {  // four bytes to read (and room for four to write)
-      const std::uint32_t x = utf8::load_le32(bytes + i);
-      if ((x & 0x80) == 0) {
-        *w++ = static_cast<char>(x & 0xFF);  // ASCII: folds to itself
-        continue;
-      }
-      if (utf8::kLeads[x & 0xFF] == utf8::Lead::kThree && (x & 0xC0C000) == 0x808000) {
-        // Well-formed: copied unless it folds (only E3 and EF leads can).
-        const char32_t c = utf8::decode_3(x);
-        const char32_t folded = (x & 0xFF) == 0xE3 || (x & 0xFF) == 0xEF ? fold_fullwidth(c) : c;
-        if (folded == c) {
-          std::memcpy(w, bytes + i, 4);
-          w += 3;
-        } else {
-          w = utf8::encode_to(w, folded);
-        }
-        continue;
-      }
+  const std::size_t first = run_of(begin), last = run_of(end - 1);
+  // The original script, folded (as the character was read in build()):
+  // a run of the source's own bytes is copied, a single run's character
+  // read back and folded. In run r: the source bytes from the start of the
+  // character holding `begin` (or the run's start) to the end of the one
+  // holding `end - 1` (or the run's end).
+  auto source_span = [&](std::size_t r) {
+    const std::size_t t0 = run_text_[r], t1 = run_text_[r + 1];
+    std::size_t b = t0, e = t1;
+    if (r == first)
+      for (b = begin; b > t0 && is_continuation(text_[b]);) --b;
+    if (r == last)
+      for (e = end; e < t1 && is_continuation(text_[e]);) ++e;
+    return std::string_view(source_).substr(run_source_[r] + (b - t0), e - b);
+  };
+  if (first == last && !single_run(first)) return std::string(source_span(first));  // the usual case
+  std::size_t most = 0;  // bytes at most (a single run's character takes up to four)
+  for (std::size_t r = first; r <= last; ++r) most += single_run(r) ? 4 : run_text_[r + 1] - run_text_[r];
+  std::string out;
+  out.reserve(most);
+  for (std::size_t r = first; r <= last; ++r) {
+    if (single_run(r)) {
+      std::size_t i = run_source_[r];
+      char bytes[4];
+      out.append(bytes, static_cast<std::size_t>(utf8::encode_to(bytes, fold_fullwidth(utf8::next(source_, i))) - bytes));
+    } else {
+      out += source_span(r);
     }
-    w = utf8::encode_to(w, fold_fullwidth(utf8::next(source_, i)));
   }
-  out.resize(static_cast<std::size_t>(w - out.data()));
   return out;
 }
 
 std::string NormalizedText::quote(std::size_t begin, std::size_t end) const {
   if (begin >= end || begin >= text_.size()) return {};
   end = std::min(end, text_.size());
-  std::size_t first = cp_of(begin), last = cp_of(end - 1);
-  std::size_t src_begin = cp_source_byte_[first];
-  std::size_t src_end = cp_source_byte_[last];
+  std::size_t src_begin = source_offset(begin);
+  std::size_t src_end = source_offset(end - 1);
   utf8::next(source_, src_end);  // past the last character
   // Only [src_begin, src_end) matters: no scan to the end of a long line.
   std::size_t line_end = std::string_view(source_).substr(0, src_end).find('\n', src_begin);

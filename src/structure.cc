@@ -30,6 +30,7 @@
 #include "derived_cache.h"
 #include "grammar_internal.h"
 #include "markers.h"
+#include "structure_tail.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -168,6 +169,12 @@ std::shared_ptr<const RE2::Set> set_of(const RE2& re) {
   });
 }
 
+// end_anchored_stops(re), read once per pattern for the process.
+std::shared_ptr<const std::vector<std::string>> stops_of(const RE2& re) {
+  static DerivedCache<std::vector<std::string>> stops;
+  return stops.get(regex_key(re), [&] { return std::make_shared<const std::vector<std::string>>(end_anchored_stops(re)); });
+}
+
 // `set` is set_of(re), looked up once by the caller.
 bool matches_somewhere(const RE2& re, const RE2::Set* set, std::string_view text) {
   if (set) {
@@ -275,7 +282,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   //               numbers), with the first u that has it;
   //   top/second  best chain ends under two different parents (restart at a new parent).
   struct Best {
-    double score = kNegInf;
+    double score = kNegInf;  // -inf exactly when empty (i < 0)
     int i = -1;
   };
   std::vector<Best> column(columns);
@@ -322,9 +329,10 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
       const double start_penalty = std::min(kMissingPenalty * (v - 1), kMaxStartPenalty);
       double score = w - start_penalty;  // start a chain here
       int prev_i = -1, prev_v = -1;
+      // (A best that is empty scores -inf: no chain from it beats a start.)
       if (v >= 2) {
         const Best c = col[v - 1];
-        if (c.i >= 0 && c.score + w > score) {
+        if (c.score + w > score) {
           score = c.score + w;
           prev_i = c.i;
           prev_v = v - 1;
@@ -332,13 +340,10 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
       }
       if (v >= 3) {
         const auto [best, from] = gap.at(static_cast<std::size_t>(v) - 2);
-        if (from >= 0) {
-          const double sc = best - kMissingPenalty * (v - 1) + w;
-          if (sc > score) {
-            score = sc;
-            prev_i = col[from].i;
-            prev_v = from;
-          }
+        if (const double sc = best - kMissingPenalty * (v - 1) + w; sc > score) {
+          score = sc;
+          prev_i = col[from].i;
+          prev_v = from;
         }
       }
       if (other_score + w - start_penalty > score) {
@@ -369,19 +374,15 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
         double score = start;
         int prev_i = -1, prev_v = -1;
         const Best c = col[v - 1];
-        if (c.i >= 0 && c.score + w > score) {
+        if (c.score + w > score) {
           score = c.score + w;
           prev_i = c.i;
           prev_v = v - 1;
         }
-        const int from = gap_from[v - 2];
-        if (from >= 0) {
-          const double sc = gap_best[v - 2] - kMissingPenalty * (v - 1) + w;
-          if (sc > score) {
-            score = sc;
-            prev_i = col[from].i;
-            prev_v = from;
-          }
+        if (const double sc = gap_best[v - 2] - kMissingPenalty * (v - 1) + w; sc > score) {
+          score = sc;
+          prev_i = col[gap_from[v - 2]].i;
+          prev_v = gap_from[v - 2];
         }
         if (other > score) {
           score = other;
@@ -463,11 +464,16 @@ class StructureFinder {
   std::vector<Item> items_;  // chosen, all levels, kept sorted by position
   static constexpr std::size_t kLevels = 10;  // marker levels are 1-9
   std::vector<std::vector<int>> by_level_;    // see choose_level()
+  // The candidates of each level (indices into candidates_, in order), and
+  // the copies choose_level() hands to best_chain().
+  std::array<std::vector<std::uint32_t>, kLevels> cands_of_level_;
+  std::vector<Candidate> level_cands_;
 };
 
 void StructureFinder::collect_candidates() {
   paragraphs_ = split_paragraphs(text_);
   markers_ = find_markers(g_, text_);
+  candidates_.reserve(markers_.size() + 2 * paragraphs_.size());  // a heading line is a candidate twice
   std::vector<bool> para_has_marker(paragraphs_.size(), false);
   std::size_t pi = 0;
   int paragraph_markers_by_level[10] = {0};
@@ -492,6 +498,10 @@ void StructureFinder::collect_candidates() {
   for (int level = 2; level < 10; ++level)
     if (paragraph_markers_by_level[level] >= 3) task_level = level;
   const std::shared_ptr<const RE2::Set> task_note_set = g_.task_note.re ? set_of(*g_.task_note.re) : nullptr;
+  // A task note ends at its paragraph's end and holds none of these ("。"):
+  // it is looked for only after the last of them.
+  const std::shared_ptr<const std::vector<std::string>> task_note_stops =
+      g_.task_note.re ? stops_of(*g_.task_note.re) : nullptr;
   for (std::size_t p = 0; p < paragraphs_.size(); ++p) {
     if (para_has_marker[p]) continue;
     const Paragraph& para = paragraphs_[p];
@@ -515,7 +525,8 @@ void StructureFinder::collect_candidates() {
     bool short_heading = first_stop != std::string_view::npos && first_stop + 3 < line.size() &&
                          count_chars(line.substr(0, first_stop)) <= 25 &&
                          line.substr(0, first_stop).find(',') == std::string::npos;
-    if (g_.task_note.re && matches_somewhere(*g_.task_note.re, task_note_set.get(), line))
+    if (g_.task_note.re &&
+        matches_somewhere(*g_.task_note.re, task_note_set.get(), after_last_stop(line, *task_note_stops)))
       c.weight = 1.0;
     else if (short_heading)
       c.weight = -0.2;  // only to fill a gap the numbering shows
@@ -523,8 +534,10 @@ void StructureFinder::collect_candidates() {
       continue;
     candidates_.push_back(c);
   }
-  std::stable_sort(candidates_.begin(), candidates_.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+  // Both runs are in position order (the markers are found in order, the
+  // paragraphs are): a stable merge, as a stable sort of the whole would give.
+  std::inplace_merge(candidates_.begin(), candidates_.begin() + static_cast<std::ptrdiff_t>(markers_.size()),
+                     candidates_.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
   weigh_heading_lines();
 }
 
@@ -585,7 +598,8 @@ int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
 }
 
 void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
-  std::vector<Candidate> cands;
+  std::vector<Candidate>& cands = level_cands_;  // kept from level to level: no reallocation
+  cands.clear();
   const bool has_sections = !items_.empty();
   // Indices of the chosen items by level, in position order (enclosing_item()).
   by_level_.resize(kLevels);  // kept from level to level: no reallocation
@@ -598,8 +612,9 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     }
     by_level_[static_cast<std::size_t>(l)].push_back(static_cast<int>(i));
   }
-  for (const Candidate& c : candidates_) {
-    if (c.level != level) continue;
+  if (level < 0 || static_cast<std::size_t>(level) >= kLevels) return;  // (no candidates: see run())
+  for (const std::uint32_t k : cands_of_level_[static_cast<std::size_t>(level)]) {
+    const Candidate& c = candidates_[k];
     // items_ is sorted by position: a binary search, not a scan per candidate.
     auto at = std::lower_bound(items_.begin(), items_.end(), c.begin,
                                [](const Item& it, std::size_t pos) { return it.cand.begin < pos; });
@@ -728,7 +743,8 @@ void StructureFinder::build_output(Structure& out) {
                               rule_of(item), item.cand.begin, item.end});
       continue;
     }
-    Clause c;
+    clause_index_of_item[i] = static_cast<int>(out.clauses.size());
+    Clause& c = out.clauses.emplace_back();  // (reserved: no reallocation)
     c.id = item.value;
     c.printed = printed_of(item.cand);
     c.section = section_n;
@@ -756,13 +772,15 @@ void StructureFinder::build_output(Structure& out) {
                                 pos.line, pos.column, -1});
     }
     c.title = std::move(title);
-    clause_index_of_item[i] = static_cast<int>(out.clauses.size());
-    out.clauses.push_back(std::move(c));
   }
 }
 
 Structure StructureFinder::run() {
   collect_candidates();
+  for (std::size_t k = 0; k < candidates_.size(); ++k)
+    if (const int level = candidates_[k].level; level >= 0 && static_cast<std::size_t>(level) < kLevels)
+      cands_of_level_[static_cast<std::size_t>(level)].push_back(static_cast<std::uint32_t>(k));
+  items_.reserve(candidates_.size());
   choose_level(1, /*restart_on_new_parent=*/false);
   for (int level = 2; level < 10; ++level) choose_level(level, /*restart_on_new_parent=*/true);
   Structure out;

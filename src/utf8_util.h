@@ -7,11 +7,16 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <unicode/utf8.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define PLANCMP_UTF8_AVX2 1
+#include <immintrin.h>
 #endif
 
 namespace plancmp::utf8 {
@@ -215,16 +220,17 @@ inline std::size_t length(std::string_view s) {
   return s.size() - continuation;
 }
 
-#if defined(__SSE2__)
-// Thirty-two bytes of input as is_valid() sees them with SSE2. Only
-// printable ASCII, controls and 3-byte characters with leads E1-EC, EE, EF
-// are vouched for (`other` flags anything else); `lead` and `cont` are the
-// bits of the 3-byte leads and of the continuation bytes, `controls` those
-// of the bytes below 0x20.
+// Thirty-two bytes of input as is_valid() sees them. Only printable ASCII,
+// controls and 3-byte characters with leads E1-EC, EE, EF are vouched for
+// (`other` flags anything else); `lead` and `cont` are the bits of the
+// 3-byte leads and of the continuation bytes, `controls` those of the bytes
+// below 0x20.
 struct Window {
   std::uint32_t other, lead, cont, controls;
 };
 
+#if defined(__SSE2__)
+// A window with SSE2, sixteen bytes a step.
 inline Window window_at(const unsigned char* p) {
   auto bytes = [](int b) { return _mm_set1_epi8(static_cast<char>(b)); };
   auto bits = [](__m128i m) { return static_cast<std::uint32_t>(_mm_movemask_epi8(m)); };
@@ -248,15 +254,55 @@ inline Window window_at(const unsigned char* p) {
 }
 #endif
 
-// Is s strictly well-formed UTF-8: does U8_NEXT read all of it without an
-// error (no overlong forms, surrogates, values past U+10FFFF or truncated
-// sequences)? Calls on_control(offset) for each byte below 0x20 on the way;
-// when s is not well-formed, for those before the first error only.
+#ifdef PLANCMP_UTF8_AVX2
+// window_at() in one 32-byte step.
+__attribute__((target("avx2"))) inline Window window_at_avx2(const unsigned char* p) {
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i other = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8(static_cast<char>(0xE0))),
+                                        _mm256_set1_epi8(static_cast<char>(0xC0))),
+                      _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(static_cast<char>(0xF0))), v)),
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(static_cast<char>(0xE0))),
+                      _mm256_cmpeq_epi8(v, _mm256_set1_epi8(static_cast<char>(0xED)))));
+  // Signed compares: 0x80-0xFF are the negative bytes.
+  const auto high = static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
+  Window w{};
+  w.lead = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(static_cast<char>(0xDF))))) & high;
+  w.cont = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(0xC0)), v)));
+  w.controls = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v))) & ~high;
+  w.other = static_cast<std::uint32_t>(_mm256_movemask_epi8(other));
+  return w;
+}
+
+inline bool has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+// How is_valid() reads its 32-byte windows: the widest way the CPU allows,
+// or (for the tests) with SSE2.
+enum class WindowWay { kWidest, kSse2 };
+
+namespace detail {
+#if defined(__SSE2__)
+struct Sse2Windows {
+  static Window at(const unsigned char* p) { return window_at(p); }
+};
+#endif
+#ifdef PLANCMP_UTF8_AVX2
+struct Avx2Windows {
+  __attribute__((target("avx2"))) static Window at(const unsigned char* p) { return window_at_avx2(p); }
+};
+#endif
+struct NoWindows {};
+
+// is_valid(), reading its windows with Windows::at (NoWindows: none).
 // Thirty-two bytes of ASCII and 3-byte characters (most of a plan) are
-// checked a step with SSE2; elsewhere 2- and 3-byte characters take one table
-// look-up each, and the rest is left to U8_NEXT.
-template <typename OnControl>
-bool is_valid(std::string_view s, OnControl&& on_control) {
+// checked a step (one AVX2 step, or two with SSE2); elsewhere 2- and 3-byte
+// characters take one table look-up each, and the rest is left to U8_NEXT.
+template <class Windows, typename OnControl>
+[[gnu::always_inline]] inline bool is_valid_in(std::string_view s, OnControl& on_control) {
   const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = begin + s.size();
   const auto* p = begin;
@@ -290,34 +336,61 @@ bool is_valid(std::string_view s, OnControl&& on_control) {
     p = begin + i;
     return c >= 0;
   };
-#if defined(__SSE2__)
-  // Continuation bytes the leads of one window want: those past it are
-  // `pending` for the next one.
-  constexpr std::size_t kWindow = 32;
-  const auto* const window_end = s.size() >= kWindow ? end - kWindow : begin;
-  std::uint64_t pending = 0;
-  for (; p < window_end; p += kWindow) {
-    const Window w = window_at(p);
-    const std::uint64_t wanted = (std::uint64_t{w.lead} << 1) | (std::uint64_t{w.lead} << 2) | pending;
-    if (w.other != 0 || static_cast<std::uint32_t>(wanted) != w.cont) {
-      // The scalar path takes it from the start of the character p is in
-      // (a lead one or two bytes back when some are pending).
-      p -= pending == 0 ? 0 : pending == 1 ? 2 : 1;
-      for (const auto* const stop = p + kWindow; p < stop;)
-        if (!step()) return false;
-      pending = 0;
-      p -= kWindow;  // the loop's step
-      continue;
+  if constexpr (!std::is_same_v<Windows, NoWindows>) {
+    // Continuation bytes the leads of one window want: those past it are
+    // `pending` for the next one.
+    constexpr std::size_t kWindow = 32;
+    const auto* const window_end = s.size() >= kWindow ? end - kWindow : begin;
+    std::uint64_t pending = 0;
+    for (; p < window_end; p += kWindow) {
+      const Window w = Windows::at(p);
+      const std::uint64_t wanted = (std::uint64_t{w.lead} << 1) | (std::uint64_t{w.lead} << 2) | pending;
+      if (w.other != 0 || static_cast<std::uint32_t>(wanted) != w.cont) {
+        // The scalar path takes it from the start of the character p is in
+        // (a lead one or two bytes back when some are pending).
+        p -= pending == 0 ? 0 : pending == 1 ? 2 : 1;
+        for (const auto* const stop = p + kWindow; p < stop;)
+          if (!step()) return false;
+        pending = 0;
+        p -= kWindow;  // the loop's step
+        continue;
+      }
+      for (std::uint32_t c = w.controls; c != 0; c &= c - 1)
+        on_control(static_cast<std::size_t>(p - begin) + static_cast<std::size_t>(std::countr_zero(c)));
+      pending = wanted >> 32;
     }
-    for (std::uint32_t c = w.controls; c != 0; c &= c - 1)
-      on_control(static_cast<std::size_t>(p - begin) + static_cast<std::size_t>(std::countr_zero(c)));
-    pending = wanted >> 32;
+    p -= pending == 0 ? 0 : pending == 1 ? 2 : 1;
   }
-  p -= pending == 0 ? 0 : pending == 1 ? 2 : 1;
-#endif
   while (p < end)
     if (!step()) return false;
   return true;
+}
+
+#ifdef PLANCMP_UTF8_AVX2
+template <typename OnControl>
+__attribute__((target("avx2"))) bool is_valid_avx2(std::string_view s, OnControl& on_control) {
+  return is_valid_in<Avx2Windows>(s, on_control);
+}
+#endif
+
+}  // namespace detail
+
+// Is s strictly well-formed UTF-8: does U8_NEXT read all of it without an
+// error (no overlong forms, surrogates, values past U+10FFFF or truncated
+// sequences)? Calls on_control(offset) for each byte below 0x20 on the way;
+// when s is not well-formed, for those before the first error only.
+template <typename OnControl>
+bool is_valid(std::string_view s, OnControl&& on_control, WindowWay way = WindowWay::kWidest) {
+#ifdef PLANCMP_UTF8_AVX2
+  if (way == WindowWay::kWidest && has_avx2()) return detail::is_valid_avx2(s, on_control);
+#endif
+#if defined(__SSE2__)
+  (void)way;
+  return detail::is_valid_in<detail::Sse2Windows>(s, on_control);
+#else
+  (void)way;
+  return detail::is_valid_in<detail::NoWindows>(s, on_control);
+#endif
 }
 
 }  // namespace plancmp::utf8

@@ -59,11 +59,13 @@ TEST_CASE("LeadingAtoms never turns down a place where RE2 matches, and bounds t
       R"([a-]c)", R"([^\n]x)", R"(\.\*)", R"((?i)abc)", R"(a{2}b)", R"(ab{0}c)", R"([\d]x)",
       R"(\pN+x)", R"(.a)", R"(^ab)", R"(a$)", R"(\Qa.b\E)", R"((?P<x>a(?P<y>b))c)", R"(、)", R"(\))",
       R"([①-⑳])", R"(a*b*c*d*e*x*)", R"(a{1,9}b)", R"((a)(b)(c)(d)(e)(x)(1)(2)(9))", R"([a-e]{0,3}?x)",
-      R"((?:a)b(?:c(?:d))e)", R"(\t\n\r)", R"([\-\]])", R"(一{2,}二)"};
+      R"((?:a)b(?:c(?:d))e)", R"(\t\n\r)", R"([\-\]])", R"(一{2,}二)", R"([\p{Han}a]b)", R"(x[^\P{Han}一]{1,2})",
+      R"([^\p{Han}]x)", R"([\P{Han}]x)", R"((?P<n>[0-9])[^\P{Han}年]?[、.])"};
   for (const MarkerRule& rule : Grammar::builtin()->impl().markers) patterns.push_back(rule.re->pattern());
   const std::vector<std::string> pieces = {"a", "b", "c", "d", "e", "x", "1", "2", "9", "(", ")", "一",
                                            "二", "十", "、", "。", "\n", " ", ".", "*", "-", "—", "H",
-                                           "|", "]", "①", "⑳", "年", "总", "\t", "\xFF", "\xE4\xB8"};
+                                           "|", "]", "①", "⑳", "年", "总", "\t", "\xFF", "\xE4\xB8",
+                                           "é", "，", "—"};
   Random rng{42};
   std::size_t turned_down = 0;
   for (const std::string& pattern : patterns) {
@@ -96,6 +98,11 @@ TEST_CASE("LeadingAtoms reads what it can follow and gives up on the rest") {
   CHECK(atoms_of("x(?:ab|cd)e") == 1);  // up to the group that alternates
   CHECK(atoms_of("x(ab)?c") == 1);      // or repeats
   CHECK(atoms_of(R"(a\pN)") == 1);      // Unicode classes are not followed
+  // but Han, as the non-ASCII characters (a class that holds it)
+  CHECK(atoms_of(R"((?P<num>[0-9]{1,2})(?P<body>[^\P{Han}年月日号]))") == 2);
+  CHECK(LeadingAtoms(RE2(R"((?P<num>[0-9]{1,2})(?P<body>[^\P{Han}年月]))")).max_match_bytes() == 4 * 3);
+  CHECK(atoms_of(R"([^\p{Han}]x)") == 0);
+  CHECK(atoms_of(R"([\P{Han}]x)") == 0);
   CHECK(atoms_of("(?i)abc") == 0);      // nor flags
   RE2::Options fold;
   fold.set_case_sensitive(false);

@@ -447,11 +447,11 @@ void check_same(const std::string& source) {
     CHECK(got.position(b).line == pos.line);
     CHECK(got.position(b).column == pos.column);
   }
-  for (std::size_t k = 0; k < want.source_at.size(); ++k) {
-    const std::uint32_t sb = want.source_at[k];
+  // Every source byte, inside characters and in what was taken out too.
+  for (std::size_t sb = 0; sb <= source.size(); ++sb) {
     const auto at = static_cast<std::size_t>(std::lower_bound(want.source_at.begin(), want.source_at.end(), sb) -
                                              want.source_at.begin());
-    CHECK(got.text_offset(sb) == want.text_at[at]);
+    REQUIRE(got.text_offset(sb) == want.text_at[at]);
   }
   if (!text.empty()) {
     CHECK(got.display(0, text.size()) == reference::display(source, want, 0, want.text_at.size() - 2));
@@ -509,3 +509,17 @@ TEST_CASE("normalize: every character below U+10000 reads as the reference reads
   }
   check_same(all);
 }
+
+TEST_CASE("normalize: texts of every length around the 64-byte words of the character bits") {
+  // The lead bits and their counts are taken 64 bytes at a time, the rest
+  // byte by byte: lengths on both sides of each step, with multi-byte
+  // characters and changes across the edges.
+  std::mt19937 rng(64);
+  const std::vector<std::string> parts = {"a", "中", "國", "（", "\xE3\x80\x80", " ", "\n", "1、", "\xC2\xA0", "\x80"};
+  for (std::size_t target = 1; target <= 200; ++target) {
+    std::string s;
+    while (s.size() < target) s += parts[rng() % parts.size()];
+    check_same(s);
+  }
+}
+

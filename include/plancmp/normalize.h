@@ -55,6 +55,7 @@ struct UninitializedAllocator : std::allocator<T> {
 };
 
 using OffsetMap = std::vector<std::uint32_t, UninitializedAllocator<std::uint32_t>>;
+using BitWords = std::vector<std::uint64_t, UninitializedAllocator<std::uint64_t>>;  // a bit per byte, written whole
 
 }  // namespace detail
 
@@ -91,21 +92,28 @@ class NormalizedText {
 
  private:
   void build_from_source();
-  void index_text_blocks();
-  // Index of the code point whose text bytes hold `text_byte` (<= text size).
-  std::size_t cp_of(std::size_t text_byte) const;
-  // Code points in source_[0, source_byte).
+  // The run that holds text byte `text_byte` (< text size).
+  std::size_t run_of(std::size_t text_byte) const;
+  bool single_run(std::size_t run) const { return (single_runs_[run / 64] >> (run % 64) & 1) != 0; }
+  // Code points (bytes that are no continuation byte) in source_[0, source_byte).
   std::size_t source_cps_before(std::size_t source_byte) const;
 
-  // Offsets are 32-bit (decode refuses inputs over 2 GB): the maps cost 8
-  // bytes per character. The original script is read back from source_.
+  // Offsets are 32-bit (decode refuses inputs over 2 GB). The text is kept
+  // as runs of the source: most of it is the source's own bytes, and a map
+  // per character would cost 8 bytes each. Run r is the text bytes
+  // [run_text_[r], run_text_[r + 1]) from source byte run_source_[r] on:
+  // either the source's bytes as they are (characters the rules read as
+  // printed), or one character the rules read otherwise (folded,
+  // simplified, a tab, U+FFFD), a "single" run. Characters taken out lie
+  // between runs. Both have an end entry (text size, source size).
   std::string source_;
   std::string text_;
-  detail::OffsetMap cp_text_byte_;    // code point index -> text byte (+ end)
-  detail::OffsetMap cp_source_byte_;  // code point index -> source byte (+ end)
-  std::vector<std::size_t> line_starts_;       // source byte of each line start
-  std::vector<std::uint32_t> cp_checkpoints_;  // code points in source_ before each kCheckpoint bytes
-  std::vector<std::uint32_t> text_block_cp_;   // cp_of() of every kTextBlock-th text byte
+  std::vector<std::uint32_t> run_text_;
+  std::vector<std::uint32_t> run_source_;
+  std::vector<std::uint64_t> single_runs_;    // bit r: run r is a single run
+  std::vector<std::size_t> line_starts_;      // source byte of each line start
+  detail::BitWords lead_bits_;               // bit b: source byte b is no continuation byte
+  detail::OffsetMap cp_checkpoints_;          // lead bits in source_ before each 64 bytes
   bool had_page_markers_ = false;
   std::vector<Warning> warnings_;
 };

@@ -1,0 +1,88 @@
+// structure_tail.h: a pattern whose matches end at the end of the text is
+// looked for only after the last character none of its matches holds. The
+// reading must find those characters only where it follows the pattern, and
+// the search on what follows them must agree with RE2's on the whole text.
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "structure_tail.h"
+
+using plancmp::after_last_stop;
+using plancmp::end_anchored_stops;
+
+namespace {
+
+std::vector<std::string> stops(const char* pattern) { return end_anchored_stops(RE2(pattern)); }
+
+using Stops = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("end_anchored_stops reads the characters no match holds") {
+  CHECK(stops("(牵头单位|责任单位|牵头[,，;；、])[^。]{0,80}$") == Stops{"。"});
+  CHECK(stops("x[^。\\n]{0,3}$") == Stops{"。", "\n"});
+  CHECK(stops("a.*$") == Stops{"\n"});
+  CHECK(stops("(?:a|b)[^ab]$") == Stops{});        // a and b are held by the group
+  CHECK(stops("[^a]x$") == Stops{"a"});
+  CHECK(stops("[^a][^b]$") == Stops{});            // each class may hold the other's
+  CHECK(stops("x[^。]\\$") == Stops{});            // an escaped $ is a character
+  CHECK(stops("x[^。]\\\\$") == Stops{"。"});        // an escaped backslash, then the end
+  CHECK(stops("\\\\[^。]$") == Stops{"。"});
+  // Shapes it does not take: no end anchor, an alternative the $ does not
+  // close, assertions about the start, flags, Unicode classes, wide classes.
+  CHECK(stops("x[^。]") == Stops{});
+  CHECK(stops("a|b[^。]$") == Stops{});
+  CHECK(stops("^x[^。]$") == Stops{});
+  CHECK(stops("\\bx[^。]$") == Stops{});
+  CHECK(stops("(?i)x[^。]$") == Stops{});
+  CHECK(stops("\\p{Han}[^。]$") == Stops{});
+  CHECK(stops("x[^a-z]$") == Stops{});
+  CHECK(stops("x[^。]{2$") == Stops{});
+  CHECK(stops("x[^。]$$") == Stops{});
+  CHECK(stops("(x[^。]$)") == Stops{});
+  RE2::Options latin1;
+  latin1.set_encoding(RE2::Options::EncodingLatin1);
+  CHECK(end_anchored_stops(RE2("x[^y]$", latin1)) == Stops{});
+}
+
+TEST_CASE("after_last_stop cuts after the last stop") {
+  const Stops s{"。", "\n"};
+  CHECK(after_last_stop("甲。乙\n丙。丁", s) == "丁");
+  CHECK(after_last_stop("甲乙", s) == "甲乙");
+  CHECK(after_last_stop("甲。", s) == "");
+  CHECK(after_last_stop("", s) == "");
+  CHECK(after_last_stop("。。", Stops{}) == "。。");
+}
+
+TEST_CASE("a search after the last stop agrees with RE2 on the whole text") {
+  const char* patterns[] = {
+      "(按职责分工负责|分工负责|牵头负责|负责落实|牵头单位|责任单位|牵头[,，;；、]|配合单位)[^。]{0,80}$",
+      "负责[^。\\n]{0,5}$",
+      "(?P<w>牵头|配合)[^。;]*$",
+      "单位.{0,3}$",
+      "[^。]$",
+  };
+  const std::vector<std::string> pieces = {"牵头", "单位", "负责", "配合", "。", "\n", ";", "市", "局",
+                                           "，", "、", "a", " ", "牵头单位", "按职责分工负责"};
+  std::mt19937 rng(2026);
+  for (const char* pattern : patterns) {
+    const RE2 re(pattern);
+    REQUIRE(re.ok());
+    const Stops s = end_anchored_stops(re);
+    CAPTURE(pattern);
+    REQUIRE_FALSE(s.empty());
+    for (int round = 0; round < 2000; ++round) {
+      std::string text;
+      const std::size_t n = rng() % 30;
+      for (std::size_t k = 0; k < n; ++k) text += pieces[rng() % pieces.size()];
+      CAPTURE(text);
+      CHECK(RE2::PartialMatch(text, re) == RE2::PartialMatch(after_last_stop(text, s), re));
+    }
+  }
+}
