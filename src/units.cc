@@ -33,6 +33,7 @@
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
 #include "units_lists.h"
+#include "units_names.h"
 #include "units_patterns.h"
 #include "utf8_util.h"
 
@@ -259,8 +260,7 @@ class UnitReader {
 
   // Names read elsewhere in the document; a fragment glued to one of them can
   // be trimmed even when it starts with no unit prefix ("…要求发改局").
-  // `known`: sorted.
-  void set_known(std::vector<std::string_view> known) { known_ = std::move(known); }
+  void set_known(const std::vector<std::string_view>& known) { known_.assign(known); }
   // Has trim() looked a name up in the known names (whatever they were)?
   bool consulted_known() const { return consults_ > 0; }
   // How often it has: a read() that leaves this unchanged did not depend on
@@ -454,7 +454,7 @@ class UnitReader {
     ++consults_;
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       Piece q{cps[k], p.e, false};
-      if (std::binary_search(known_.begin(), known_.end(), t_.substr(q.b, q.e - q.b)) && plausible(q) &&
+      if (known_.contains(t_.substr(q.b, q.e - q.b)) && plausible(q) &&
           has_suffix(q))
         return q;
     }
@@ -570,7 +570,7 @@ class UnitReader {
 
   std::string_view t_;
   const Lexicon& lex_;
-  std::vector<std::string_view> known_;  // sorted
+  units::NameSet known_;
   mutable std::size_t consults_ = 0;  // this reader is local to one document
   // Scratch buffers, reused from call to call.
   mutable std::vector<std::size_t> cps_;      // trim, trim_right
@@ -977,9 +977,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
     for (std::size_t bi : read)
       for (std::size_t mi = notes.match_begin[bi]; mi < notes.match_end[bi]; ++mi)
         for (const Piece& p : notes.pieces_of(mi)) known.push_back(std::string_view(text).substr(p.b, p.e - p.b));
-    std::sort(known.begin(), known.end());
-    known.erase(std::unique(known.begin(), known.end()), known.end());
-    reader.set_known(std::move(known));
+    reader.set_known(known);
     read_pass(text, notes, rules, filter, reader, read);
   }
 
