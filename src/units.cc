@@ -215,6 +215,7 @@ struct Lexicon {
 };
 
 using units::Piece;
+using units::TextMap;
 using units::facts_of;
 using units::PatternFacts;
 using units::leftmost_match;
@@ -487,13 +488,37 @@ class UnitReader {
     return std::nullopt;
   }
 
-  // Whole piece accepted as a name? `nearest`: next to the keyword (a list
-  // ends with a complete name, so it needs a suffix).
-  bool accept(const Piece& p, bool nearest) const {
-    if (!plausible(p)) return false;
-    if (nearest && !has_suffix(p)) return false;
-    if (p.weak && !starts_unit(p) && chars(p) > kShortUnitChars) return false;
-    return true;
+  // A raw piece as read() takes it: refine()'s names, at offsets from the
+  // piece's start, with the tests read() makes of each.
+  struct Name {
+    std::uint32_t b, e;
+    bool weak;
+    bool plausible, suffix, unit_start;
+    bool long_weak;  // weak, not starting like a unit, and longer than a short name
+    // Whole name accepted? `nearest`: next to the keyword (a list ends with a
+    // complete name, so it needs a suffix).
+    bool accepted(bool from_right, bool nearest) const {
+      if (!from_right) return plausible && (suffix || unit_start);
+      return plausible && (!nearest || suffix) && !long_weak;
+    }
+  };
+  // refine() and the tests look at nothing but the piece's bytes (and its
+  // `weak`), and a plan names the same units over and over: each distinct
+  // raw piece is read once per document.
+  std::span<const Name> names_of(const Piece& piece) const {
+    TextMap<std::pair<std::size_t, std::size_t>>& memo = read_[piece.weak ? 1 : 0];
+    const std::string_view text = t_.substr(piece.b, piece.e - piece.b);
+    if (const auto* at = memo.find(text)) return {read_names_.data() + at->first, at->second};
+    refine(piece, pieces_);
+    const std::size_t first = read_names_.size();
+    for (const Piece& p : pieces_) {
+      const bool unit_start = starts_unit(p);
+      read_names_.push_back({static_cast<std::uint32_t>(p.b - piece.b), static_cast<std::uint32_t>(p.e - piece.b),
+                             p.weak, plausible(p), has_suffix(p), unit_start,
+                             p.weak && !unit_start && chars(p) > kShortUnitChars});
+    }
+    memo.add(text, {first, pieces_.size()});
+    return {read_names_.data() + first, pieces_.size()};
   }
 
   // Reads the names of a list: from the keyword outwards (`from_right`: the
@@ -504,15 +529,14 @@ class UnitReader {
   void read(std::size_t b, std::size_t e, bool weak_start, bool from_right, std::vector<Piece>& kept) const {
     const std::size_t begin = kept.size();
     std::size_t step = 0;  // pieces looked at so far
-    std::vector<Piece>& pieces = pieces_;
-    // Refines one raw piece and reads its names; false once a piece is not a name.
+    // Reads one raw piece's names; false once a piece is not a name.
     auto take = [&](const Piece& piece) {
-      refine(piece, pieces);
-      const std::size_t n = pieces.size();
+      const std::span<const Name> names = names_of(piece);
+      const std::size_t n = names.size();
       for (std::size_t k = 0; k < n; ++k, ++step) {
-        const Piece& p = pieces[from_right ? n - 1 - k : k];
-        bool nearest = from_right && step == 0;
-        if (from_right ? accept(p, nearest) : plausible(p) && (has_suffix(p) || starts_unit(p))) {
+        const Name& name = names[from_right ? n - 1 - k : k];
+        const Piece p{piece.b + name.b, piece.b + name.e, name.weak};
+        if (name.accepted(from_right, from_right && step == 0)) {
           kept.push_back(p);
           continue;
         }
@@ -574,7 +598,10 @@ class UnitReader {
   mutable std::size_t consults_ = 0;  // this reader is local to one document
   // Scratch buffers, reused from call to call.
   mutable std::vector<std::size_t> cps_;      // trim, trim_right
-  mutable std::vector<Piece> pieces_, soft_, raw_;  // read, refine, split
+  mutable std::vector<Piece> pieces_, soft_, raw_;  // names_of, refine, split
+  // names_of's raw pieces read so far (weak ones apart), and their names.
+  mutable TextMap<std::pair<std::size_t, std::size_t>> read_[2];
+  mutable std::vector<Name> read_names_;
 };
 
 struct NoteBody {
@@ -856,8 +883,10 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Docu
       }
     }
     if (bodies.size() == first) continue;
-    std::stable_sort(bodies.begin() + static_cast<std::ptrdiff_t>(first), bodies.end(),
-                     [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; });
+    // (Mostly in that order already: the tail rule comes last.)
+    auto tails_last = [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; };
+    const auto from = bodies.begin() + static_cast<std::ptrdiff_t>(first);
+    if (!std::is_sorted(from, bodies.end(), tails_last)) std::stable_sort(from, bodies.end(), tails_last);
     out.segment_ends.push_back(bodies.size());
   }
   out.match_begin.assign(out.bodies.size(), Notes::kNotYet);
@@ -944,7 +973,8 @@ struct Named {
 // Names in text order, each once (the first place it is read).
 std::vector<std::string> ordered(std::vector<Named>::iterator b, std::vector<Named>::iterator e,
                                  std::vector<std::string>& names) {
-  std::stable_sort(b, e, [](const Named& x, const Named& y) { return x.pos < y.pos; });
+  auto by_pos = [](const Named& x, const Named& y) { return x.pos < y.pos; };
+  if (!std::is_sorted(b, e, by_pos)) std::stable_sort(b, e, by_pos);  // (a sort's buffer for nothing)
   std::vector<std::string> out;
   for (auto it = b; it != e; ++it)
     if (std::find(out.begin(), out.end(), names[it->name]) == out.end()) out.push_back(std::move(names[it->name]));
@@ -1017,9 +1047,10 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   std::vector<Named> loose;
   for (const Named& n : named)
     if (n.kind == Named::kLoose) loose.push_back(n);
-  std::stable_sort(named.begin(), named.end(), [](const Named& x, const Named& y) {
+  auto by_group = [](const Named& x, const Named& y) {
     return x.kind != y.kind ? x.kind < y.kind : x.clause < y.clause;
-  });
+  };
+  if (!std::is_sorted(named.begin(), named.end(), by_group)) std::stable_sort(named.begin(), named.end(), by_group);
   for (Clause& c : doc.clauses) {
     c.lead.clear();
     c.support.clear();
