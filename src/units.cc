@@ -607,6 +607,11 @@ class UnitReader {
 struct NoteBody {
   std::size_t b, e;
   bool tail;
+  // A tail is kept as its rule's whole match, its body read from it only
+  // when read_pass needs it: most tails are covered by a bracket note or
+  // hold no role keyword. (b, e: the whole match until then.)
+  enum class State : std::uint8_t { kBody, kMatch, kNone } state = State::kBody;
+  std::uint32_t match = 0;  // kMatch: in Notes::tail_matches
 };
 
 // Where notes are looked for: paragraphs, cut where an item or section starts.
@@ -721,6 +726,13 @@ class RoleFilter {
   std::string_view text_;
 };
 
+// Is some usable rule among `candidates`?
+bool may_match_any(const std::vector<RoleRule>& rules, std::uint64_t candidates) {
+  for (std::size_t idx = 0; idx < rules.size(); ++idx)
+    if (rules[idx].usable && RequiredWords::may(candidates, idx)) return true;
+  return false;
+}
+
 // Can some rule among `candidates` match a span that ends at the end of
 // `input`? (Else no match of theirs closes a tail.)
 bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, const re2::StringPiece& input) {
@@ -732,11 +744,12 @@ bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, con
   return false;
 }
 
-// The role matches of the body [b, e), appended to `kept`. `must_close`:
-// the body counts only if a match ends at its end (a tail), so none is
-// looked for when no rule can match there.
-void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, std::string_view text, std::size_t b,
-                  std::size_t e, bool must_close, std::vector<RoleMatch>& kept) {
+// The role matches of the body [b, e), appended to `kept`. `candidates`:
+// the rules that may match in it (RoleFilter's answer for the body or a
+// span around it). `must_close`: the body counts only if a match ends at
+// its end (a tail), so none is looked for when no rule can match there.
+void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, const RoleFilter& filter,
+                  std::string_view text, std::size_t b, std::size_t e, bool must_close, std::vector<RoleMatch>& kept) {
   const std::size_t first = kept.size();  // this body's matches start here
   std::string_view body = text.substr(b, e - b);
   const re2::StringPiece input(body.data(), body.size());
@@ -747,7 +760,6 @@ void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, 
   // Each rule is searched on its own, unless the filter rules it out: the
   // set of all the rules would tell which match, but its DFA keeps building
   // states and costs more than the few rules' own DFAs.
-  const std::uint64_t candidates = filter.may_match(b, e);
   if (must_close && !may_close(rules, candidates, input)) return;
   for (std::size_t idx = 0; idx < rules.size(); ++idx) {
     const RoleRule& rule = rules[idx];
@@ -802,6 +814,13 @@ namespace {
 struct Notes {
   std::vector<NoteBody> bodies;
   std::vector<std::size_t> segment_ends;  // segment k's bodies end at segment_ends[k]
+  // A tail's match, to read its body from.
+  struct TailMatch {
+    const RE2* re;
+    const MatchGroups* groups;  // its body
+    std::size_t sb, se;         // the segment searched
+  };
+  std::vector<TailMatch> tail_matches;
   // Per body: its matches, matches[match_begin, match_end), once computed.
   static constexpr std::size_t kNotYet = static_cast<std::size_t>(-1);
   std::vector<std::size_t> match_begin, match_end;
@@ -872,13 +891,18 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Docu
            pos <= seg.size() && leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);) {
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
         const std::size_t end = start + whole.size();
-        // (A tail body only counts when a role note closes it: read_pass
-        // tells, and skips it cheaply when no role rule's words are in it.)
+        if (rule.tail) {
+          // (A tail body only counts when a role note closes it: read_pass
+          // tells, and skips it cheaply when no role rule's words are in it.)
+          bodies.push_back({sb + start, sb + end, true, NoteBody::State::kMatch,
+                            static_cast<std::uint32_t>(out.tail_matches.size())});
+          out.tail_matches.push_back({&re, rule.body.get(), sb, se});
+          break;
+        }
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
-          bodies.push_back({b, b + body.size(), rule.tail});
+          bodies.push_back({b, b + body.size(), false});
         }
-        if (rule.tail) break;
         pos = next_start(end > pos ? end : pos + 1);
       }
     }
@@ -894,6 +918,27 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Docu
   return out;
 }
 
+// Reads the body of a tail kept as its whole match (state kMatch): kBody,
+// or kNone when the match sets no body or an empty one.
+void read_tail_body(const std::string& text, const Notes& notes, NoteBody& body) {
+  const Notes::TailMatch& m = notes.tail_matches[body.match];
+  const re2::StringPiece input(text.data() + m.sb, m.se - m.sb);
+  re2::StringPiece got;
+  body.state = NoteBody::State::kNone;
+  if (m.groups->read(*m.re, input, body.b - m.sb, body.e - m.sb, &got) && got.data() && !got.empty()) {
+    body.b = static_cast<std::size_t>(got.data() - text.data());
+    body.e = body.b + got.size();
+    body.state = NoteBody::State::kBody;
+  }
+}
+
+// Does a body read before it in its segment, read[from, end), overlap [b, e)?
+bool covered(const Notes& notes, std::span<const std::size_t> read, std::size_t b, std::size_t e) {
+  bool covered = false;
+  for (const std::size_t r : read) covered |= b < notes.bodies[r].e && notes.bodies[r].b < e;
+  return covered;
+}
+
 // One pass over the notes: which bodies are read (in order, into `read`),
 // their role matches and readings computed as needed. A body is read when
 // no body read before it in its segment overlaps it, a role keyword is in
@@ -905,17 +950,26 @@ void read_pass(const std::string& text, Notes& notes, const std::vector<RoleRule
   for (const std::size_t segment_end : notes.segment_ends) {
     const std::size_t read_from = read.size();  // this segment's bodies read
     for (; bi < segment_end; ++bi) {
-      const NoteBody body = notes.bodies[bi];
-      bool covered = false;
-      for (std::size_t r = read_from; r < read.size(); ++r)
-        covered |= body.b < notes.bodies[read[r]].e && notes.bodies[read[r]].b < body.e;
-      if (covered) continue;
+      NoteBody& note = notes.bodies[bi];
+      const std::span<const std::size_t> read_before(read.data() + read_from, read.size() - read_from);
+      if (note.state == NoteBody::State::kNone) continue;
+      // A tail kept as its whole match: one not covered by what was read
+      // before it has no body covered either; else its body tells.
+      if (note.state == NoteBody::State::kMatch && covered(notes, read_before, note.b, note.e)) read_tail_body(text, notes, note);
+      if (note.state == NoteBody::State::kNone || covered(notes, read_before, note.b, note.e)) continue;
       if (notes.match_begin[bi] == Notes::kNotYet) {
         notes.match_begin[bi] = notes.matches.size();
-        role_matches(rules, filter, text, body.b, body.e, body.tail, notes.matches);
+        // A tail's role keywords are looked for in its whole match: with
+        // none, its body is not even read.
+        const std::uint64_t candidates = filter.may_match(note.b, note.e);
+        if (note.state == NoteBody::State::kMatch && may_match_any(rules, candidates)) read_tail_body(text, notes, note);
+        if (note.state == NoteBody::State::kBody)
+          role_matches(rules, candidates, filter, text, note.b, note.e, note.tail, notes.matches);
         notes.match_end[bi] = notes.matches.size();
         notes.readings.resize(notes.matches.size());
       }
+      if (note.state != NoteBody::State::kBody) continue;
+      const NoteBody body = note;
       const std::span<const RoleMatch> matches = notes.matches_of(bi);
       if (matches.empty()) continue;
       if (body.tail) {
