@@ -21,6 +21,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -678,7 +680,7 @@ std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m, std::span
   return end;
 }
 
-// A role rule as role_matches and read_notes use it, prepared once per document.
+// A role rule as role_matches and read_pass use it, prepared once per grammar.
 struct RoleRule {
   const PatternRule& rule;
   std::shared_ptr<const MatchGroups> groups;  // units, kw
@@ -697,7 +699,7 @@ struct RoleRule {
   bool implementers, support;  // role is "implementers", "support"
 };
 
-std::vector<RoleRule> role_rules(const RuleSet& roles) {
+std::vector<RoleRule> prepare_role_rules(const RuleSet& roles) {
   std::vector<RoleRule> out;
   out.reserve(roles.rules.size());
   for (std::size_t i = 0; i < roles.rules.size(); ++i) {
@@ -705,9 +707,10 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
     const auto& names = rule.re->NamedCapturingGroups();
     const std::string& role = rule.attr("role");
     const bool kw_closes = roles.closing_group(i) == "kw";
-    const PatternFacts& facts = facts_of(*rule.re);
+    // (Not facts_of: a role rule's opening literal is never asked for.)
+    const bool ends_at_end = units::ends_at_text_end(*rule.re);
     out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
-                   kw_closes, kw_closes && facts.ends_at_end, !facts.ends_at_end, facts.ends_at_end ? rule.re.get() : to_end_of(*rule.re),
+                   kw_closes, kw_closes && ends_at_end, !ends_at_end, ends_at_end ? rule.re.get() : to_end_of(*rule.re),
                    rule.attr("anchor") != "left", role,
                    role == "implementers", role == "support"});
   }
@@ -717,12 +720,12 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
 // Which role rules may match in a span of the text: the words each requires.
 class RoleFilter {
  public:
-  RoleFilter(const RuleSet& roles, std::string_view text) : words_(RequiredWords::of(roles.regexes())), text_(text) {}
+  RoleFilter(const RequiredWords& words, std::string_view text) : words_(words), text_(text) {}
   // Bit i: rule i may match in text[b, e) (see RequiredWords::may).
-  std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_->may_match(text_.substr(b, e - b)); }
+  std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_.may_match(text_.substr(b, e - b)); }
 
  private:
-  std::shared_ptr<const RequiredWords> words_;
+  const RequiredWords& words_;
   std::string_view text_;
 };
 
@@ -842,16 +845,18 @@ struct Notes {
   }
 };
 
-Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Document& doc) {
-  // Per rule, once: how to read its body group, and whether it reads a tail.
-  struct NoteRule {
-    const RE2* re;
-    std::shared_ptr<const MatchGroups> body;
-    bool tail;
-    std::size_t index;  // in notes
-    const std::string& opening;  // every match opens with it (may be empty)
-    bool anchor_first;           // see leftmost_match
-  };
+// A note rule as find_note_bodies uses it, prepared once per grammar: how
+// to read its body group, and whether it reads a tail.
+struct NoteRule {
+  const RE2* re;
+  std::shared_ptr<const MatchGroups> body;
+  bool tail;
+  std::size_t index;           // in the notes
+  const std::string& opening;  // every match opens with it (may be empty)
+  bool anchor_first;           // see leftmost_match
+};
+
+std::vector<NoteRule> prepare_note_rules(const RuleSet& notes) {
   std::vector<NoteRule> rules;
   rules.reserve(notes.rules.size());
   for (std::size_t i = 0; i < notes.rules.size(); ++i) {
@@ -860,10 +865,16 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Docu
     rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i, facts_of(re).opening,
                      !facts_of(re).ends_at_end});
   }
+  return rules;
+}
+
+// `words`: the note rules' RequiredWords.
+Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rules, const RequiredWords& words,
+                       const Document& doc) {
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
   // (a class first) would scan all of them.
-  const RequiredWords::Hits note_words = RequiredWords::of(notes.regexes())->hits(text);
+  const RequiredWords::Hits note_words = words.hits(text);
   Notes out;
   for (const auto& segment : segments(text, doc)) {
     const std::size_t sb = segment.first, se = segment.second;
@@ -1037,19 +1048,46 @@ std::vector<std::string> ordered(std::vector<Named>::iterator b, std::vector<Nam
 
 }  // namespace
 
+// extract_units' tables for a grammar's units.yaml: what its rules and
+// lists are read into, built once per grammar (Grammar::Impl::units_tables)
+// rather than per document.
+struct UnitsTables {
+  explicit UnitsTables(const Grammar::Impl& g)
+      : notes(g.rule_set(kFile, "notes")),
+        roles(g.rule_set(kFile, "roles")),
+        lex(g),
+        note_rules(prepare_note_rules(notes)),
+        note_words(RequiredWords::of(notes.regexes())),
+        role_words(RequiredWords::of(roles.regexes())) {}
+  const RuleSet& notes;
+  const RuleSet& roles;
+  const Lexicon lex;
+  const std::vector<NoteRule> note_rules;
+  const std::shared_ptr<const RequiredWords> note_words, role_words;
+
+  // The role rules, built on first use: their helpers are not built for a
+  // run over texts without a note (start-up stays cheap).
+  const std::vector<RoleRule>& role_rules() const {
+    std::call_once(roles_once_, [&] { roles_ = std::make_unique<const std::vector<RoleRule>>(prepare_role_rules(roles)); });
+    return *roles_;
+  }
+
+ private:
+  mutable std::once_flag roles_once_;
+  mutable std::unique_ptr<const std::vector<RoleRule>> roles_;
+};
+
 void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& doc) {
   const Grammar::Impl& g = grammar.impl();
-  const RuleSet& notes_rules = g.rule_set(kFile, "notes");
-  const RuleSet& roles = g.rule_set(kFile, "roles");
-  if (notes_rules.rules.empty() || roles.rules.empty()) return;
+  if (g.rule_set(kFile, "notes").rules.empty() || g.rule_set(kFile, "roles").rules.empty()) return;
+  std::call_once(g.units_tables_once, [&] { g.units_tables = std::make_shared<const UnitsTables>(g); });
+  const UnitsTables& tables = *g.units_tables;
   const std::string& text = nt.text();
-  Lexicon lex(g);
-  UnitReader reader(text, lex);
-  const RoleFilter filter(roles, text);
-  Notes notes = find_note_bodies(text, notes_rules, doc);
-  // The role rules' derived helpers are built once per process, but not
-  // for a text without a note (start-up of a run over such files stays cheap).
-  const std::vector<RoleRule> rules = notes.bodies.empty() ? std::vector<RoleRule>{} : role_rules(roles);
+  UnitReader reader(text, tables.lex);
+  const RoleFilter filter(*tables.role_words, text);
+  Notes notes = find_note_bodies(text, tables.note_rules, *tables.note_words, doc);
+  static const std::vector<RoleRule> no_rules;
+  const std::vector<RoleRule>& rules = notes.bodies.empty() ? no_rules : tables.role_rules();
   // Two passes: the second knows every name the first read, so a name glued
   // to a sentence without any unit prefix can still be cut out. The regex
   // work is shared, and so is every reading that did not look for a known
