@@ -222,6 +222,7 @@ using units::facts_of;
 using units::PatternFacts;
 using units::leftmost_match;
 using units::to_end_of;
+using units::WordFinder;
 
 // The words compared are a few bytes: a loop beats a call to memcmp.
 bool same_bytes(const char* a, const char* b, std::size_t n) {
@@ -720,12 +721,12 @@ std::vector<RoleRule> prepare_role_rules(const RuleSet& roles) {
 // Which role rules may match in a span of the text: the words each requires.
 class RoleFilter {
  public:
-  RoleFilter(const RequiredWords& words, std::string_view text) : words_(words), text_(text) {}
+  RoleFilter(const WordFinder& words, std::string_view text) : words_(words), text_(text) {}
   // Bit i: rule i may match in text[b, e) (see RequiredWords::may).
   std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_.may_match(text_.substr(b, e - b)); }
 
  private:
-  const RequiredWords& words_;
+  const WordFinder& words_;
   std::string_view text_;
 };
 
@@ -1058,12 +1059,13 @@ struct UnitsTables {
         lex(g),
         note_rules(prepare_note_rules(notes)),
         note_words(RequiredWords::of(notes.regexes())),
-        role_words(RequiredWords::of(roles.regexes())) {}
+        role_words(*RequiredWords::of(roles.regexes())) {}
   const RuleSet& notes;
   const RuleSet& roles;
   const Lexicon lex;
   const std::vector<NoteRule> note_rules;
-  const std::shared_ptr<const RequiredWords> note_words, role_words;
+  const std::shared_ptr<const RequiredWords> note_words;
+  const WordFinder role_words;
 
   // The role rules, built on first use: their helpers are not built for a
   // run over texts without a note (start-up stays cheap).
@@ -1084,7 +1086,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   const UnitsTables& tables = *g.units_tables;
   const std::string& text = nt.text();
   UnitReader reader(text, tables.lex);
-  const RoleFilter filter(*tables.role_words, text);
+  const RoleFilter filter(tables.role_words, text);
   Notes notes = find_note_bodies(text, tables.note_rules, *tables.note_words, doc);
   static const std::vector<RoleRule> no_rules;
   const std::vector<RoleRule>& rules = notes.bodies.empty() ? no_rules : tables.role_rules();
