@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -681,10 +682,29 @@ std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m, std::span
   return end;
 }
 
+// A helper a rule derives from its pattern, built on first use: a run
+// whose texts never need it (a rule that never matches, a tail it never
+// closes) does not pay for it at start-up.
+template <class T>
+class Lazy {
+ public:
+  explicit Lazy(std::function<std::shared_ptr<const T>()> build)
+      : build_(std::move(build)), once_(std::make_unique<std::once_flag>()) {}
+  const T* get() const {
+    std::call_once(*once_, [&] { value_ = build_(); });
+    return value_.get();
+  }
+
+ private:
+  std::function<std::shared_ptr<const T>()> build_;
+  std::unique_ptr<std::once_flag> once_;
+  mutable std::shared_ptr<const T> value_;
+};
+
 // A role rule as role_matches and read_pass use it, prepared once per grammar.
 struct RoleRule {
   const PatternRule& rule;
-  std::shared_ptr<const MatchGroups> groups;  // units, kw
+  Lazy<MatchGroups> groups;  // units, kw
   bool usable;         // the rule has both groups
   // The keyword ends every match of the rule ("…负责$"): a match that ends
   // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
@@ -694,7 +714,7 @@ struct RoleRule {
   // a kept keyword, the rule is not searched at all.
   bool closes_at_end;
   bool anchor_first;   // see leftmost_match
-  const RE2* to_end;   // to_end_of (the rule's own pattern when it ends with `$`)
+  Lazy<RE2> to_end;    // to_end_of (the rule's own pattern when it ends with `$`); null: none
   bool from_right;     // the keyword follows the list
   const std::string& role;
   bool implementers, support;  // role is "implementers", "support"
@@ -710,8 +730,13 @@ std::vector<RoleRule> prepare_role_rules(const RuleSet& roles) {
     const bool kw_closes = roles.closing_group(i) == "kw";
     // (Not facts_of: a role rule's opening literal is never asked for.)
     const bool ends_at_end = units::ends_at_text_end(*rule.re);
-    out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
-                   kw_closes, kw_closes && ends_at_end, !ends_at_end, ends_at_end ? rule.re.get() : to_end_of(*rule.re),
+    const RE2& re = *rule.re;
+    out.push_back({rule, Lazy<MatchGroups>([&re] { return MatchGroups::of(re, {"units", "kw"}); }),
+                   names.count("units") && names.count("kw"), kw_closes, kw_closes && ends_at_end, !ends_at_end,
+                   Lazy<RE2>([&re, ends_at_end]() -> std::shared_ptr<const RE2> {
+                     // (to_end_of's helpers live as long as the process: not owned here.)
+                     return std::shared_ptr<const RE2>(std::shared_ptr<const RE2>(), ends_at_end ? &re : to_end_of(re));
+                   }),
                    rule.attr("anchor") != "left", role,
                    role == "implementers", role == "support"});
   }
@@ -743,7 +768,8 @@ bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, con
   for (std::size_t idx = 0; idx < rules.size(); ++idx) {
     const RoleRule& rule = rules[idx];
     if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
-    if (!rule.to_end || rule.to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) return true;
+    const RE2* to_end = rule.to_end.get();
+    if (!to_end || to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) return true;
   }
   return false;
 }
@@ -796,7 +822,7 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
       const std::size_t start = static_cast<std::size_t>(whole.data() - body.data());
       const std::size_t end = start + whole.size();
       consider(start, end, [&](std::size_t& ub, std::size_t& ue, std::size_t& kb, std::size_t& ke) {
-        if (!rule.groups->read(re, input, start, end, g)) return false;
+        if (!rule.groups.get()->read(re, input, start, end, g)) return false;
         const re2::StringPiece& units = g[0];
         const re2::StringPiece& kw = g[1];
         if (!units.data() || !kw.data()) return false;
