@@ -19,6 +19,7 @@
 // the matches and readings. (What is read from the patterns:
 // src/units_patterns.h.)
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -38,9 +39,20 @@
 #include "units_lists.h"
 #include "units_names.h"
 #include "units_patterns.h"
+#include "units_testing.h"
 #include "utf8_util.h"
 
 namespace plancmp {
+
+namespace units {
+
+namespace {
+std::atomic<bool> shortcuts{true};
+}  // namespace
+
+void use_shortcuts(bool on) { shortcuts.store(on, std::memory_order_relaxed); }
+
+}  // namespace units
 
 namespace {
 
@@ -512,7 +524,8 @@ class UnitReader {
   std::span<const Name> names_of(const Piece& piece) const {
     TextMap<std::pair<std::size_t, std::size_t>>& memo = read_[piece.weak ? 1 : 0];
     const std::string_view text = t_.substr(piece.b, piece.e - piece.b);
-    if (const auto* at = memo.find(text)) return {read_names_.data() + at->first, at->second};
+    const bool memo_on = units::shortcuts.load(std::memory_order_relaxed);
+    if (const auto* at = memo_on ? memo.find(text) : nullptr) return {read_names_.data() + at->first, at->second};
     refine(piece, pieces_);
     const std::size_t first = read_names_.size();
     for (const Piece& p : pieces_) {
@@ -521,7 +534,7 @@ class UnitReader {
                              p.weak, plausible(p), has_suffix(p), unit_start,
                              p.weak && !unit_start && chars(p) > kShortUnitChars});
     }
-    memo.add(text, {first, pieces_.size()});
+    if (memo_on) memo.add(text, {first, pieces_.size()});
     return {read_names_.data() + first, pieces_.size()};
   }
 
@@ -990,6 +1003,8 @@ void read_pass(const std::string& text, Notes& notes, const std::vector<RoleRule
     for (; bi < segment_end; ++bi) {
       NoteBody& note = notes.bodies[bi];
       const std::span<const std::size_t> read_before(read.data() + read_from, read.size() - read_from);
+      if (note.state == NoteBody::State::kMatch && !units::shortcuts.load(std::memory_order_relaxed))
+        read_tail_body(text, notes, note);
       if (note.state == NoteBody::State::kNone) continue;
       // A tail kept as its whole match: one not covered by what was read
       // before it has no body covered either; else its body tells.
