@@ -223,10 +223,11 @@ struct Lexicon {
         unit_keys(unit_starts, false),
         soft_keys(soft_separators, false),
         lead_keys(strip_leading, false),
-        trail_ends(strip_trailing, true) {}
+        trail_ends(strip_trailing, true),
+        shared_ends(shared_suffixes, true) {}
   WordIndex not_in_unit_index;
   EndingIndex suffix_index;
-  KeyBits glue_keys, unit_keys, soft_keys, lead_keys, trail_ends;
+  KeyBits glue_keys, unit_keys, soft_keys, lead_keys, trail_ends, shared_ends;
 };
 
 using units::Piece;
@@ -583,6 +584,7 @@ class UnitReader {
     for (const Piece& p : kept) out.push_back(nt.display(p.b, p.e));
     for (std::size_t i = 0; i < kept.size(); ++i) {
       const Piece& p = kept[i];
+      if (!lex_.shared_ends.may_end(t_, p.e, p.b)) continue;  // (most names end with none)
       for (const auto& s : lex_.shared_suffixes) {
         if (!ends_with_at(t_, p.e, p.b, s)) continue;
         Piece stem{p.b, p.e - s.size(), false};
@@ -1077,12 +1079,27 @@ struct Named {
   const std::string* role;  // kLoose
 };
 
+// `named` by kind, then clause, in the order read within each group: a
+// stable counting sort (the groups are few and known).
+std::vector<Named> grouped(std::vector<Named> named, std::size_t clauses) {
+  auto group = [&](const Named& n) {
+    return static_cast<std::size_t>(n.kind) * (clauses + 1) + static_cast<std::size_t>(n.clause + 1);
+  };
+  std::vector<std::size_t> start(4 * (clauses + 1) + 1, 0);
+  for (const Named& n : named) ++start[group(n) + 1];
+  for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+  std::vector<Named> out(named.size());
+  for (const Named& n : named) out[start[group(n)]++] = n;
+  return out;
+}
+
 // Names in text order, each once (the first place it is read).
 std::vector<std::string> ordered(std::vector<Named>::iterator b, std::vector<Named>::iterator e,
                                  std::vector<std::string>& names) {
   auto by_pos = [](const Named& x, const Named& y) { return x.pos < y.pos; };
   if (!std::is_sorted(b, e, by_pos)) std::stable_sort(b, e, by_pos);  // (a sort's buffer for nothing)
   std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(e - b));
   for (auto it = b; it != e; ++it)
     if (std::find(out.begin(), out.end(), names[it->name]) == out.end()) out.push_back(std::move(names[it->name]));
   return out;
@@ -1182,10 +1199,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   std::vector<Named> loose;
   for (const Named& n : named)
     if (n.kind == Named::kLoose) loose.push_back(n);
-  auto by_group = [](const Named& x, const Named& y) {
-    return x.kind != y.kind ? x.kind < y.kind : x.clause < y.clause;
-  };
-  if (!std::is_sorted(named.begin(), named.end(), by_group)) std::stable_sort(named.begin(), named.end(), by_group);
+  named = grouped(std::move(named), doc.clauses.size());
   for (Clause& c : doc.clauses) {
     c.lead.clear();
     c.support.clear();
