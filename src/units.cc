@@ -704,16 +704,25 @@ template <class T>
 class Lazy {
  public:
   explicit Lazy(std::function<std::shared_ptr<const T>()> build)
-      : build_(std::move(build)), once_(std::make_unique<std::once_flag>()) {}
+      : build_(std::move(build)), state_(std::make_unique<State>()) {}
   const T* get() const {
-    std::call_once(*once_, [&] { value_ = build_(); });
-    return value_.get();
+    // (call_once costs a library call each time: checked first.)
+    if (!state_->built.load(std::memory_order_acquire))
+      std::call_once(state_->once, [&] {
+        state_->value = build_();
+        state_->built.store(true, std::memory_order_release);
+      });
+    return state_->value.get();
   }
 
  private:
+  struct State {
+    std::once_flag once;
+    std::atomic<bool> built{false};
+    std::shared_ptr<const T> value;
+  };
   std::function<std::shared_ptr<const T>()> build_;
-  std::unique_ptr<std::once_flag> once_;
-  mutable std::shared_ptr<const T> value_;
+  std::unique_ptr<State> state_;
 };
 
 // A role rule as role_matches and read_pass use it, prepared once per grammar.
