@@ -14,10 +14,15 @@
 // the words it requires occur (RequiredWords), a note rule only from where
 // its opening literal stands; a match is first tried anchored where the
 // search stands (RE2's forward DFA alone), and its groups are read from the
-// whole match (MatchGroups). A tail is searched for role matches only when
-// some role rule can match up to its end. Both passes over the notes share
-// the matches and readings. (What is read from the patterns:
-// src/units_patterns.h.)
+// whole match (MatchGroups). A tail is kept as its whole match, its body
+// read only when a bracket note overlaps the match or role keywords are in
+// it, and searched for role matches only when some role rule can match up
+// to its end. Both passes over the notes share the matches and readings,
+// and each distinct piece of a list is read once per document (its reading
+// depends on its bytes alone). The rules' and lists' tables are built once
+// per grammar (UnitsTables), a role rule's helpers on first use. (What is
+// read from the patterns: src/units_patterns.h; the switch that turns the
+// per-document shortcuts off for tests: src/units_testing.h.)
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
