@@ -16,6 +16,7 @@ namespace plancmp {
 
 class Catalogue;
 struct MarkerScan;  // find_markers' tables for a grammar's rules (markers.cc)
+struct UnitsTables;  // extract_units' tables for units.yaml (units.cc)
 
 // Where a marker may stand.
 enum class MarkerPosition {
@@ -145,6 +146,9 @@ struct Grammar::Impl {
   // private to targets.cc).
   mutable std::once_flag target_facts_once;
   mutable std::shared_ptr<const void> target_facts;
+  // extract_units' tables for units.yaml, built on first use (units.cc).
+  mutable std::once_flag units_tables_once;
+  mutable std::shared_ptr<const UnitsTables> units_tables;
 
   // The rule set `set` of `file`; an empty set when the file or set is absent.
   const RuleSet& rule_set(const std::string& file, const std::string& set) const;

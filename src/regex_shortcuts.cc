@@ -595,6 +595,12 @@ void RequiredWords::scan(std::string_view text, Found&& found) const {
   }
 }
 
+std::vector<RequiredWords::WordClauses> RequiredWords::word_clauses() const {
+  std::vector<WordClauses> out;
+  for (const Word& w : words_) out.push_back({w.text, w.first, w.second});
+  return out;
+}
+
 std::uint64_t RequiredWords::may_match(std::string_view span) const {
   std::uint64_t first = 0, second = 0;  // the clauses that have a word in span
   scan(span, [&](std::size_t w, std::size_t) {

@@ -145,6 +145,16 @@ class RequiredWords {
   // always are.
   static bool may(std::uint64_t bits, std::size_t i) { return i >= 64 || (bits >> i & 1); }
 
+  // What may_match() looks for, for a caller that finds the words its own
+  // way (src/units_patterns.h): each word with the clauses it is in (bit i
+  // of first, second: rule i's), and the rules that need no word.
+  struct WordClauses {
+    std::string_view text;
+    std::uint64_t first, second;
+  };
+  std::vector<WordClauses> word_clauses() const;
+  std::uint64_t always() const { return always_; }
+
  private:
   explicit RequiredWords(const std::vector<const RE2*>& rules);
   // Calls found(word index, byte offset) for every occurrence of a word in

@@ -14,13 +14,22 @@
 // the words it requires occur (RequiredWords), a note rule only from where
 // its opening literal stands; a match is first tried anchored where the
 // search stands (RE2's forward DFA alone), and its groups are read from the
-// whole match (MatchGroups). A tail is searched for role matches only when
-// some role rule can match up to its end. Both passes over the notes share
-// the matches and readings. (What is read from the patterns:
-// src/units_patterns.h.)
+// whole match (MatchGroups). A tail is kept as its whole match, its body
+// read only when a bracket note overlaps the match or role keywords are in
+// it, and searched for role matches only when some role rule can match up
+// to its end. Both passes over the notes share the matches and readings,
+// and each distinct piece of a list is read once per document (its reading
+// depends on its bytes alone). The rules' and lists' tables are built once
+// per grammar (UnitsTables), a role rule's helpers on first use. (What is
+// read from the patterns: src/units_patterns.h; the switch that turns the
+// per-document shortcuts off for tests: src/units_testing.h.)
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -33,10 +42,22 @@
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
 #include "units_lists.h"
+#include "units_names.h"
 #include "units_patterns.h"
+#include "units_testing.h"
 #include "utf8_util.h"
 
 namespace plancmp {
+
+namespace units {
+
+namespace {
+std::atomic<bool> shortcuts{true};
+}  // namespace
+
+void use_shortcuts(bool on) { shortcuts.store(on, std::memory_order_relaxed); }
+
+}  // namespace units
 
 namespace {
 
@@ -207,17 +228,20 @@ struct Lexicon {
         unit_keys(unit_starts, false),
         soft_keys(soft_separators, false),
         lead_keys(strip_leading, false),
-        trail_ends(strip_trailing, true) {}
+        trail_ends(strip_trailing, true),
+        shared_ends(shared_suffixes, true) {}
   WordIndex not_in_unit_index;
   EndingIndex suffix_index;
-  KeyBits glue_keys, unit_keys, soft_keys, lead_keys, trail_ends;
+  KeyBits glue_keys, unit_keys, soft_keys, lead_keys, trail_ends, shared_ends;
 };
 
 using units::Piece;
+using units::TextMap;
 using units::facts_of;
 using units::PatternFacts;
 using units::leftmost_match;
 using units::to_end_of;
+using units::WordFinder;
 
 // The words compared are a few bytes: a loop beats a call to memcmp.
 bool same_bytes(const char* a, const char* b, std::size_t n) {
@@ -259,8 +283,7 @@ class UnitReader {
 
   // Names read elsewhere in the document; a fragment glued to one of them can
   // be trimmed even when it starts with no unit prefix ("…要求发改局").
-  // `known`: sorted.
-  void set_known(std::vector<std::string_view> known) { known_ = std::move(known); }
+  void set_known(const std::vector<std::string_view>& known) { known_.assign(known); }
   // Has trim() looked a name up in the known names (whatever they were)?
   bool consulted_known() const { return consults_ > 0; }
   // How often it has: a read() that leaves this unchanged did not depend on
@@ -454,7 +477,7 @@ class UnitReader {
     ++consults_;
     for (std::size_t k = 1; k + 1 < cps.size(); ++k) {
       Piece q{cps[k], p.e, false};
-      if (std::binary_search(known_.begin(), known_.end(), t_.substr(q.b, q.e - q.b)) && plausible(q) &&
+      if (known_.contains(t_.substr(q.b, q.e - q.b)) && plausible(q) &&
           has_suffix(q))
         return q;
     }
@@ -487,13 +510,38 @@ class UnitReader {
     return std::nullopt;
   }
 
-  // Whole piece accepted as a name? `nearest`: next to the keyword (a list
-  // ends with a complete name, so it needs a suffix).
-  bool accept(const Piece& p, bool nearest) const {
-    if (!plausible(p)) return false;
-    if (nearest && !has_suffix(p)) return false;
-    if (p.weak && !starts_unit(p) && chars(p) > kShortUnitChars) return false;
-    return true;
+  // A raw piece as read() takes it: refine()'s names, at offsets from the
+  // piece's start, with the tests read() makes of each.
+  struct Name {
+    std::uint32_t b, e;
+    bool weak;
+    bool plausible, suffix, unit_start;
+    bool long_weak;  // weak, not starting like a unit, and longer than a short name
+    // Whole name accepted? `nearest`: next to the keyword (a list ends with a
+    // complete name, so it needs a suffix).
+    bool accepted(bool from_right, bool nearest) const {
+      if (!from_right) return plausible && (suffix || unit_start);
+      return plausible && (!nearest || suffix) && !long_weak;
+    }
+  };
+  // refine() and the tests look at nothing but the piece's bytes (and its
+  // `weak`), and a plan names the same units over and over: each distinct
+  // raw piece is read once per document.
+  std::span<const Name> names_of(const Piece& piece) const {
+    TextMap<std::pair<std::size_t, std::size_t>>& memo = read_[piece.weak ? 1 : 0];
+    const std::string_view text = t_.substr(piece.b, piece.e - piece.b);
+    const bool memo_on = units::shortcuts.load(std::memory_order_relaxed);
+    if (const auto* at = memo_on ? memo.find(text) : nullptr) return {read_names_.data() + at->first, at->second};
+    refine(piece, pieces_);
+    const std::size_t first = read_names_.size();
+    for (const Piece& p : pieces_) {
+      const bool unit_start = starts_unit(p);
+      read_names_.push_back({static_cast<std::uint32_t>(p.b - piece.b), static_cast<std::uint32_t>(p.e - piece.b),
+                             p.weak, plausible(p), has_suffix(p), unit_start,
+                             p.weak && !unit_start && chars(p) > kShortUnitChars});
+    }
+    if (memo_on) memo.add(text, {first, pieces_.size()});
+    return {read_names_.data() + first, pieces_.size()};
   }
 
   // Reads the names of a list: from the keyword outwards (`from_right`: the
@@ -504,15 +552,14 @@ class UnitReader {
   void read(std::size_t b, std::size_t e, bool weak_start, bool from_right, std::vector<Piece>& kept) const {
     const std::size_t begin = kept.size();
     std::size_t step = 0;  // pieces looked at so far
-    std::vector<Piece>& pieces = pieces_;
-    // Refines one raw piece and reads its names; false once a piece is not a name.
+    // Reads one raw piece's names; false once a piece is not a name.
     auto take = [&](const Piece& piece) {
-      refine(piece, pieces);
-      const std::size_t n = pieces.size();
+      const std::span<const Name> names = names_of(piece);
+      const std::size_t n = names.size();
       for (std::size_t k = 0; k < n; ++k, ++step) {
-        const Piece& p = pieces[from_right ? n - 1 - k : k];
-        bool nearest = from_right && step == 0;
-        if (from_right ? accept(p, nearest) : plausible(p) && (has_suffix(p) || starts_unit(p))) {
+        const Name& name = names[from_right ? n - 1 - k : k];
+        const Piece p{piece.b + name.b, piece.b + name.e, name.weak};
+        if (name.accepted(from_right, from_right && step == 0)) {
           kept.push_back(p);
           continue;
         }
@@ -542,6 +589,7 @@ class UnitReader {
     for (const Piece& p : kept) out.push_back(nt.display(p.b, p.e));
     for (std::size_t i = 0; i < kept.size(); ++i) {
       const Piece& p = kept[i];
+      if (!lex_.shared_ends.may_end(t_, p.e, p.b)) continue;  // (most names end with none)
       for (const auto& s : lex_.shared_suffixes) {
         if (!ends_with_at(t_, p.e, p.b, s)) continue;
         Piece stem{p.b, p.e - s.size(), false};
@@ -570,16 +618,24 @@ class UnitReader {
 
   std::string_view t_;
   const Lexicon& lex_;
-  std::vector<std::string_view> known_;  // sorted
+  units::NameSet known_;
   mutable std::size_t consults_ = 0;  // this reader is local to one document
   // Scratch buffers, reused from call to call.
   mutable std::vector<std::size_t> cps_;      // trim, trim_right
-  mutable std::vector<Piece> pieces_, soft_, raw_;  // read, refine, split
+  mutable std::vector<Piece> pieces_, soft_, raw_;  // names_of, refine, split
+  // names_of's raw pieces read so far (weak ones apart), and their names.
+  mutable TextMap<std::pair<std::size_t, std::size_t>> read_[2];
+  mutable std::vector<Name> read_names_;
 };
 
 struct NoteBody {
   std::size_t b, e;
   bool tail;
+  // A tail is kept as its rule's whole match, its body read from it only
+  // when read_pass needs it: most tails are covered by a bracket note or
+  // hold no role keyword. (b, e: the whole match until then.)
+  enum class State : std::uint8_t { kBody, kMatch, kNone } state = State::kBody;
+  std::uint32_t match = 0;  // kMatch: in Notes::tail_matches
 };
 
 // Where notes are looked for: paragraphs, cut where an item or section starts.
@@ -646,10 +702,38 @@ std::size_t clip_at_keyword(std::string_view text, const RoleMatch& m, std::span
   return end;
 }
 
-// A role rule as role_matches and read_notes use it, prepared once per document.
+// A helper a rule derives from its pattern, built on first use: a run
+// whose texts never need it (a rule that never matches, a tail it never
+// closes) does not pay for it at start-up.
+template <class T>
+class Lazy {
+ public:
+  explicit Lazy(std::function<std::shared_ptr<const T>()> build)
+      : build_(std::move(build)), state_(std::make_unique<State>()) {}
+  const T* get() const {
+    // (call_once costs a library call each time: checked first.)
+    if (!state_->built.load(std::memory_order_acquire))
+      std::call_once(state_->once, [&] {
+        state_->value = build_();
+        state_->built.store(true, std::memory_order_release);
+      });
+    return state_->value.get();
+  }
+
+ private:
+  struct State {
+    std::once_flag once;
+    std::atomic<bool> built{false};
+    std::shared_ptr<const T> value;
+  };
+  std::function<std::shared_ptr<const T>()> build_;
+  std::unique_ptr<State> state_;
+};
+
+// A role rule as role_matches and read_pass use it, prepared once per grammar.
 struct RoleRule {
   const PatternRule& rule;
-  std::shared_ptr<const MatchGroups> groups;  // units, kw
+  Lazy<MatchGroups> groups;  // units, kw
   bool usable;         // the rule has both groups
   // The keyword ends every match of the rule ("…负责$"): a match that ends
   // inside a kept keyword ("…按职责分工负责") is dropped, so it is not worth
@@ -659,13 +743,13 @@ struct RoleRule {
   // a kept keyword, the rule is not searched at all.
   bool closes_at_end;
   bool anchor_first;   // see leftmost_match
-  const RE2* to_end;   // to_end_of (the rule's own pattern when it ends with `$`)
+  Lazy<RE2> to_end;    // to_end_of (the rule's own pattern when it ends with `$`); null: none
   bool from_right;     // the keyword follows the list
   const std::string& role;
   bool implementers, support;  // role is "implementers", "support"
 };
 
-std::vector<RoleRule> role_rules(const RuleSet& roles) {
+std::vector<RoleRule> prepare_role_rules(const RuleSet& roles) {
   std::vector<RoleRule> out;
   out.reserve(roles.rules.size());
   for (std::size_t i = 0; i < roles.rules.size(); ++i) {
@@ -673,9 +757,15 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
     const auto& names = rule.re->NamedCapturingGroups();
     const std::string& role = rule.attr("role");
     const bool kw_closes = roles.closing_group(i) == "kw";
-    const PatternFacts& facts = facts_of(*rule.re);
-    out.push_back({rule, MatchGroups::of(*rule.re, {"units", "kw"}), names.count("units") && names.count("kw"),
-                   kw_closes, kw_closes && facts.ends_at_end, !facts.ends_at_end, facts.ends_at_end ? rule.re.get() : to_end_of(*rule.re),
+    // (Not facts_of: a role rule's opening literal is never asked for.)
+    const bool ends_at_end = units::ends_at_text_end(*rule.re);
+    const RE2& re = *rule.re;
+    out.push_back({rule, Lazy<MatchGroups>([&re] { return MatchGroups::of(re, {"units", "kw"}); }),
+                   names.count("units") && names.count("kw"), kw_closes, kw_closes && ends_at_end, !ends_at_end,
+                   Lazy<RE2>([&re, ends_at_end]() -> std::shared_ptr<const RE2> {
+                     // (to_end_of's helpers live as long as the process: not owned here.)
+                     return std::shared_ptr<const RE2>(std::shared_ptr<const RE2>(), ends_at_end ? &re : to_end_of(re));
+                   }),
                    rule.attr("anchor") != "left", role,
                    role == "implementers", role == "support"});
   }
@@ -685,14 +775,21 @@ std::vector<RoleRule> role_rules(const RuleSet& roles) {
 // Which role rules may match in a span of the text: the words each requires.
 class RoleFilter {
  public:
-  RoleFilter(const RuleSet& roles, std::string_view text) : words_(RequiredWords::of(roles.regexes())), text_(text) {}
+  RoleFilter(const WordFinder& words, std::string_view text) : words_(words), text_(text) {}
   // Bit i: rule i may match in text[b, e) (see RequiredWords::may).
-  std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_->may_match(text_.substr(b, e - b)); }
+  std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_.may_match(text_.substr(b, e - b)); }
 
  private:
-  std::shared_ptr<const RequiredWords> words_;
+  const WordFinder& words_;
   std::string_view text_;
 };
+
+// Is some usable rule among `candidates`?
+bool may_match_any(const std::vector<RoleRule>& rules, std::uint64_t candidates) {
+  for (std::size_t idx = 0; idx < rules.size(); ++idx)
+    if (rules[idx].usable && RequiredWords::may(candidates, idx)) return true;
+  return false;
+}
 
 // Can some rule among `candidates` match a span that ends at the end of
 // `input`? (Else no match of theirs closes a tail.)
@@ -700,16 +797,18 @@ bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, con
   for (std::size_t idx = 0; idx < rules.size(); ++idx) {
     const RoleRule& rule = rules[idx];
     if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
-    if (!rule.to_end || rule.to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) return true;
+    const RE2* to_end = rule.to_end.get();
+    if (!to_end || to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) return true;
   }
   return false;
 }
 
-// The role matches of the body [b, e), appended to `kept`. `must_close`:
-// the body counts only if a match ends at its end (a tail), so none is
-// looked for when no rule can match there.
-void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, std::string_view text, std::size_t b,
-                  std::size_t e, bool must_close, std::vector<RoleMatch>& kept) {
+// The role matches of the body [b, e), appended to `kept`. `candidates`:
+// the rules that may match in it (RoleFilter's answer for the body or a
+// span around it). `must_close`: the body counts only if a match ends at
+// its end (a tail), so none is looked for when no rule can match there.
+void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, const RoleFilter& filter,
+                  std::string_view text, std::size_t b, std::size_t e, bool must_close, std::vector<RoleMatch>& kept) {
   const std::size_t first = kept.size();  // this body's matches start here
   std::string_view body = text.substr(b, e - b);
   const re2::StringPiece input(body.data(), body.size());
@@ -720,7 +819,6 @@ void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, 
   // Each rule is searched on its own, unless the filter rules it out: the
   // set of all the rules would tell which match, but its DFA keeps building
   // states and costs more than the few rules' own DFAs.
-  const std::uint64_t candidates = filter.may_match(b, e);
   if (must_close && !may_close(rules, candidates, input)) return;
   for (std::size_t idx = 0; idx < rules.size(); ++idx) {
     const RoleRule& rule = rules[idx];
@@ -753,7 +851,7 @@ void role_matches(const std::vector<RoleRule>& rules, const RoleFilter& filter, 
       const std::size_t start = static_cast<std::size_t>(whole.data() - body.data());
       const std::size_t end = start + whole.size();
       consider(start, end, [&](std::size_t& ub, std::size_t& ue, std::size_t& kb, std::size_t& ke) {
-        if (!rule.groups->read(re, input, start, end, g)) return false;
+        if (!rule.groups.get()->read(re, input, start, end, g)) return false;
         const re2::StringPiece& units = g[0];
         const re2::StringPiece& kw = g[1];
         if (!units.data() || !kw.data()) return false;
@@ -775,6 +873,13 @@ namespace {
 struct Notes {
   std::vector<NoteBody> bodies;
   std::vector<std::size_t> segment_ends;  // segment k's bodies end at segment_ends[k]
+  // A tail's match, to read its body from.
+  struct TailMatch {
+    const RE2* re;
+    const MatchGroups* groups;  // its body
+    std::size_t sb, se;         // the segment searched
+  };
+  std::vector<TailMatch> tail_matches;
   // Per body: its matches, matches[match_begin, match_end), once computed.
   static constexpr std::size_t kNotYet = static_cast<std::size_t>(-1);
   std::vector<std::size_t> match_begin, match_end;
@@ -796,16 +901,18 @@ struct Notes {
   }
 };
 
-Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Document& doc) {
-  // Per rule, once: how to read its body group, and whether it reads a tail.
-  struct NoteRule {
-    const RE2* re;
-    std::shared_ptr<const MatchGroups> body;
-    bool tail;
-    std::size_t index;  // in notes
-    const std::string& opening;  // every match opens with it (may be empty)
-    bool anchor_first;           // see leftmost_match
-  };
+// A note rule as find_note_bodies uses it, prepared once per grammar: how
+// to read its body group, and whether it reads a tail.
+struct NoteRule {
+  const RE2* re;
+  std::shared_ptr<const MatchGroups> body;
+  bool tail;
+  std::size_t index;           // in the notes
+  const std::string& opening;  // every match opens with it (may be empty)
+  bool anchor_first;           // see leftmost_match
+};
+
+std::vector<NoteRule> prepare_note_rules(const RuleSet& notes) {
   std::vector<NoteRule> rules;
   rules.reserve(notes.rules.size());
   for (std::size_t i = 0; i < notes.rules.size(); ++i) {
@@ -814,10 +921,16 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Docu
     rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i, facts_of(re).opening,
                      !facts_of(re).ends_at_end});
   }
+  return rules;
+}
+
+// `words`: the note rules' RequiredWords.
+Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rules, const RequiredWords& words,
+                       const Document& doc) {
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
   // (a class first) would scan all of them.
-  const RequiredWords::Hits note_words = RequiredWords::of(notes.regexes())->hits(text);
+  const RequiredWords::Hits note_words = words.hits(text);
   Notes out;
   for (const auto& segment : segments(text, doc)) {
     const std::size_t sb = segment.first, se = segment.second;
@@ -845,24 +958,52 @@ Notes find_note_bodies(const std::string& text, const RuleSet& notes, const Docu
            pos <= seg.size() && leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);) {
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
         const std::size_t end = start + whole.size();
-        // (A tail body only counts when a role note closes it: read_pass
-        // tells, and skips it cheaply when no role rule's words are in it.)
+        if (rule.tail) {
+          // (A tail body only counts when a role note closes it: read_pass
+          // tells, and skips it cheaply when no role rule's words are in it.)
+          bodies.push_back({sb + start, sb + end, true, NoteBody::State::kMatch,
+                            static_cast<std::uint32_t>(out.tail_matches.size())});
+          out.tail_matches.push_back({&re, rule.body.get(), sb, se});
+          break;
+        }
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
           std::size_t b = static_cast<std::size_t>(body.data() - text.data());
-          bodies.push_back({b, b + body.size(), rule.tail});
+          bodies.push_back({b, b + body.size(), false});
         }
-        if (rule.tail) break;
         pos = next_start(end > pos ? end : pos + 1);
       }
     }
     if (bodies.size() == first) continue;
-    std::stable_sort(bodies.begin() + static_cast<std::ptrdiff_t>(first), bodies.end(),
-                     [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; });
+    // (Mostly in that order already: the tail rule comes last.)
+    auto tails_last = [](const NoteBody& a, const NoteBody& b) { return !a.tail && b.tail; };
+    const auto from = bodies.begin() + static_cast<std::ptrdiff_t>(first);
+    if (!std::is_sorted(from, bodies.end(), tails_last)) std::stable_sort(from, bodies.end(), tails_last);
     out.segment_ends.push_back(bodies.size());
   }
   out.match_begin.assign(out.bodies.size(), Notes::kNotYet);
   out.match_end.assign(out.bodies.size(), Notes::kNotYet);
   return out;
+}
+
+// Reads the body of a tail kept as its whole match (state kMatch): kBody,
+// or kNone when the match sets no body or an empty one.
+void read_tail_body(const std::string& text, const Notes& notes, NoteBody& body) {
+  const Notes::TailMatch& m = notes.tail_matches[body.match];
+  const re2::StringPiece input(text.data() + m.sb, m.se - m.sb);
+  re2::StringPiece got;
+  body.state = NoteBody::State::kNone;
+  if (m.groups->read(*m.re, input, body.b - m.sb, body.e - m.sb, &got) && got.data() && !got.empty()) {
+    body.b = static_cast<std::size_t>(got.data() - text.data());
+    body.e = body.b + got.size();
+    body.state = NoteBody::State::kBody;
+  }
+}
+
+// Does a body read before it in its segment, read[from, end), overlap [b, e)?
+bool covered(const Notes& notes, std::span<const std::size_t> read, std::size_t b, std::size_t e) {
+  bool covered = false;
+  for (const std::size_t r : read) covered |= b < notes.bodies[r].e && notes.bodies[r].b < e;
+  return covered;
 }
 
 // One pass over the notes: which bodies are read (in order, into `read`),
@@ -876,17 +1017,28 @@ void read_pass(const std::string& text, Notes& notes, const std::vector<RoleRule
   for (const std::size_t segment_end : notes.segment_ends) {
     const std::size_t read_from = read.size();  // this segment's bodies read
     for (; bi < segment_end; ++bi) {
-      const NoteBody body = notes.bodies[bi];
-      bool covered = false;
-      for (std::size_t r = read_from; r < read.size(); ++r)
-        covered |= body.b < notes.bodies[read[r]].e && notes.bodies[read[r]].b < body.e;
-      if (covered) continue;
+      NoteBody& note = notes.bodies[bi];
+      const std::span<const std::size_t> read_before(read.data() + read_from, read.size() - read_from);
+      if (note.state == NoteBody::State::kMatch && !units::shortcuts.load(std::memory_order_relaxed))
+        read_tail_body(text, notes, note);
+      if (note.state == NoteBody::State::kNone) continue;
+      // A tail kept as its whole match: one not covered by what was read
+      // before it has no body covered either; else its body tells.
+      if (note.state == NoteBody::State::kMatch && covered(notes, read_before, note.b, note.e)) read_tail_body(text, notes, note);
+      if (note.state == NoteBody::State::kNone || covered(notes, read_before, note.b, note.e)) continue;
       if (notes.match_begin[bi] == Notes::kNotYet) {
         notes.match_begin[bi] = notes.matches.size();
-        role_matches(rules, filter, text, body.b, body.e, body.tail, notes.matches);
+        // A tail's role keywords are looked for in its whole match: with
+        // none, its body is not even read.
+        const std::uint64_t candidates = filter.may_match(note.b, note.e);
+        if (note.state == NoteBody::State::kMatch && may_match_any(rules, candidates)) read_tail_body(text, notes, note);
+        if (note.state == NoteBody::State::kBody)
+          role_matches(rules, candidates, filter, text, note.b, note.e, note.tail, notes.matches);
         notes.match_end[bi] = notes.matches.size();
         notes.readings.resize(notes.matches.size());
       }
+      if (note.state != NoteBody::State::kBody) continue;
+      const NoteBody body = note;
       const std::span<const RoleMatch> matches = notes.matches_of(bi);
       if (matches.empty()) continue;
       if (body.tail) {
@@ -941,11 +1093,27 @@ struct Named {
   const std::string* role;  // kLoose
 };
 
+// `named` by kind, then clause, in the order read within each group: a
+// stable counting sort (the groups are few and known).
+std::vector<Named> grouped(std::vector<Named> named, std::size_t clauses) {
+  auto group = [&](const Named& n) {
+    return static_cast<std::size_t>(n.kind) * (clauses + 1) + static_cast<std::size_t>(n.clause + 1);
+  };
+  std::vector<std::size_t> start(4 * (clauses + 1) + 1, 0);
+  for (const Named& n : named) ++start[group(n) + 1];
+  for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+  std::vector<Named> out(named.size());
+  for (const Named& n : named) out[start[group(n)]++] = n;
+  return out;
+}
+
 // Names in text order, each once (the first place it is read).
 std::vector<std::string> ordered(std::vector<Named>::iterator b, std::vector<Named>::iterator e,
                                  std::vector<std::string>& names) {
-  std::stable_sort(b, e, [](const Named& x, const Named& y) { return x.pos < y.pos; });
+  auto by_pos = [](const Named& x, const Named& y) { return x.pos < y.pos; };
+  if (!std::is_sorted(b, e, by_pos)) std::stable_sort(b, e, by_pos);  // (a sort's buffer for nothing)
   std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(e - b));
   for (auto it = b; it != e; ++it)
     if (std::find(out.begin(), out.end(), names[it->name]) == out.end()) out.push_back(std::move(names[it->name]));
   return out;
@@ -953,19 +1121,47 @@ std::vector<std::string> ordered(std::vector<Named>::iterator b, std::vector<Nam
 
 }  // namespace
 
+// extract_units' tables for a grammar's units.yaml: what its rules and
+// lists are read into, built once per grammar (Grammar::Impl::units_tables)
+// rather than per document.
+struct UnitsTables {
+  explicit UnitsTables(const Grammar::Impl& g)
+      : notes(g.rule_set(kFile, "notes")),
+        roles(g.rule_set(kFile, "roles")),
+        lex(g),
+        note_rules(prepare_note_rules(notes)),
+        note_words(RequiredWords::of(notes.regexes())),
+        role_words(*RequiredWords::of(roles.regexes())) {}
+  const RuleSet& notes;
+  const RuleSet& roles;
+  const Lexicon lex;
+  const std::vector<NoteRule> note_rules;
+  const std::shared_ptr<const RequiredWords> note_words;
+  const WordFinder role_words;
+
+  // The role rules, built on first use: their helpers are not built for a
+  // run over texts without a note (start-up stays cheap).
+  const std::vector<RoleRule>& role_rules() const {
+    std::call_once(roles_once_, [&] { roles_ = std::make_unique<const std::vector<RoleRule>>(prepare_role_rules(roles)); });
+    return *roles_;
+  }
+
+ private:
+  mutable std::once_flag roles_once_;
+  mutable std::unique_ptr<const std::vector<RoleRule>> roles_;
+};
+
 void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& doc) {
   const Grammar::Impl& g = grammar.impl();
-  const RuleSet& notes_rules = g.rule_set(kFile, "notes");
-  const RuleSet& roles = g.rule_set(kFile, "roles");
-  if (notes_rules.rules.empty() || roles.rules.empty()) return;
+  if (g.rule_set(kFile, "notes").rules.empty() || g.rule_set(kFile, "roles").rules.empty()) return;
+  std::call_once(g.units_tables_once, [&] { g.units_tables = std::make_shared<const UnitsTables>(g); });
+  const UnitsTables& tables = *g.units_tables;
   const std::string& text = nt.text();
-  Lexicon lex(g);
-  UnitReader reader(text, lex);
-  const RoleFilter filter(roles, text);
-  Notes notes = find_note_bodies(text, notes_rules, doc);
-  // The role rules' derived helpers are built once per process, but not
-  // for a text without a note (start-up of a run over such files stays cheap).
-  const std::vector<RoleRule> rules = notes.bodies.empty() ? std::vector<RoleRule>{} : role_rules(roles);
+  UnitReader reader(text, tables.lex);
+  const RoleFilter filter(tables.role_words, text);
+  Notes notes = find_note_bodies(text, tables.note_rules, *tables.note_words, doc);
+  static const std::vector<RoleRule> no_rules;
+  const std::vector<RoleRule>& rules = notes.bodies.empty() ? no_rules : tables.role_rules();
   // Two passes: the second knows every name the first read, so a name glued
   // to a sentence without any unit prefix can still be cut out. The regex
   // work is shared, and so is every reading that did not look for a known
@@ -977,9 +1173,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
     for (std::size_t bi : read)
       for (std::size_t mi = notes.match_begin[bi]; mi < notes.match_end[bi]; ++mi)
         for (const Piece& p : notes.pieces_of(mi)) known.push_back(std::string_view(text).substr(p.b, p.e - p.b));
-    std::sort(known.begin(), known.end());
-    known.erase(std::unique(known.begin(), known.end()), known.end());
-    reader.set_known(std::move(known));
+    reader.set_known(known);
     read_pass(text, notes, rules, filter, reader, read);
   }
 
@@ -1019,9 +1213,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   std::vector<Named> loose;
   for (const Named& n : named)
     if (n.kind == Named::kLoose) loose.push_back(n);
-  std::stable_sort(named.begin(), named.end(), [](const Named& x, const Named& y) {
-    return x.kind != y.kind ? x.kind < y.kind : x.clause < y.clause;
-  });
+  named = grouped(std::move(named), doc.clauses.size());
   for (Clause& c : doc.clauses) {
     c.lead.clear();
     c.support.clear();

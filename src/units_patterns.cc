@@ -1,6 +1,8 @@
 #include "units_patterns.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
 
 #include "derived_cache.h"
@@ -66,6 +68,90 @@ const RE2* to_end_of(const RE2& re) {
              return to_end->ok() ? to_end : nullptr;
            })
       .get();
+}
+
+}  // namespace plancmp::units
+
+namespace plancmp::units {
+
+namespace {
+
+// The code point of the three-byte character t[0..2] (lead 1110xxxx, two
+// continuation bytes), or -1 when t holds none (RequiredWords' reading).
+int three_byte_char(const unsigned char* t) {
+  if ((t[0] & 0xF0) != 0xE0 || (t[1] & 0xC0) != 0x80 || (t[2] & 0xC0) != 0x80) return -1;
+  return ((t[0] & 0x0F) << 12) | ((t[1] & 0x3F) << 6) | (t[2] & 0x3F);
+}
+
+std::size_t first_slot(char32_t c, std::size_t mask) { return (c * 0x9E3779B1u >> 12) & mask; }
+
+}  // namespace
+
+WordFinder::WordFinder(const RequiredWords& words) : always_(words.always()), first_bits_(65536 / 64) {
+  auto first_of = [](const Word& w) {
+    return w.text.size() >= 3 ? three_byte_char(reinterpret_cast<const unsigned char*>(w.text.data())) : -1;
+  };
+  for (const RequiredWords::WordClauses& w : words.word_clauses()) {
+    Word word{std::string(w.text), w.first, w.second};
+    (first_of(word) >= 0 ? words_ : other_).push_back(std::move(word));
+  }
+  std::stable_sort(words_.begin(), words_.end(), [&](const Word& a, const Word& b) { return first_of(a) < first_of(b); });
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < words_.size(); ++i) distinct += i == 0 || first_of(words_[i]) != first_of(words_[i - 1]);
+  std::size_t size = 8;
+  while (size < 2 * distinct) size *= 2;
+  firsts_.assign(size, First{});
+  for (std::size_t i = 0; i < words_.size();) {
+    const auto c = static_cast<char32_t>(first_of(words_[i]));
+    std::size_t j = i;
+    while (j < words_.size() && first_of(words_[j]) == static_cast<int>(c)) ++j;
+    std::size_t slot = first_slot(c, size - 1);
+    while (firsts_[slot].end != 0) slot = (slot + 1) & (size - 1);
+    firsts_[slot] = {c, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)};
+    first_bits_[c / 64] |= std::uint64_t{1} << (c % 64);
+    last_byte_[static_cast<unsigned char>(words_[i].text[2])] = true;
+    i = j;
+  }
+}
+
+std::uint64_t WordFinder::may_match(std::string_view span) const {
+  std::uint64_t first = 0, second = 0;  // the clauses that have a word in span
+  for (const Word& w : other_)
+    if (span.find(w.text) != std::string_view::npos) {
+      first |= w.first;
+      second |= w.second;
+    }
+  const auto* t = reinterpret_cast<const unsigned char*>(span.data());
+  const std::size_t n = span.size();
+  const std::size_t mask = firsts_.size() - 1;
+  // Character by character (no word starts inside one): a three-byte one
+  // is ruled out by its last byte mostly, decoded only when that byte ends
+  // some first character.
+  for (std::size_t i = 0; i + 2 < n;) {
+    std::uint16_t rest;
+    std::memcpy(&rest, t + i + 1, 2);
+    if ((t[i] & 0xF0) != 0xE0 || (rest & 0xC0C0) != 0x8080) {
+      ++i;
+      continue;
+    }
+    const std::size_t at = i;
+    i += 3;
+    if (!last_byte_[t[at + 2]]) continue;
+    const auto c = static_cast<char32_t>(((t[at] & 0x0F) << 12) | ((t[at + 1] & 0x3F) << 6) | (t[at + 2] & 0x3F));
+    if (!(first_bits_[c >> 6] >> (c & 63) & 1)) continue;
+    std::size_t slot = first_slot(c, mask);
+    while (firsts_[slot].c != c) slot = (slot + 1) & mask;
+    for (std::uint32_t w = firsts_[slot].begin; w < firsts_[slot].end; ++w) {
+      const std::string& word = words_[w].text;
+      if (at + word.size() > n) continue;
+      std::size_t k = 3;
+      while (k < word.size() && t[at + k] == static_cast<unsigned char>(word[k])) ++k;
+      if (k < word.size()) continue;
+      first |= words_[w].first;
+      second |= words_[w].second;
+    }
+  }
+  return always_ | (first & second);
 }
 
 }  // namespace plancmp::units

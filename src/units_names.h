@@ -1,0 +1,98 @@
+// Hash tables of short texts (private to src/): units.cc keeps the names
+// read in a document's first pass in a NameSet, to trim a later list to a
+// name it has seen, and reads each distinct piece of a list once (TextMap).
+// Both hold views into the document's text: hashing a text once replaces
+// sorting (NameSet) or reading it again (TextMap).
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace plancmp::units {
+
+// Names and pieces of lists are a few characters long: their length and
+// their first and last eight bytes (all bytes of a shorter one) tell most
+// of them apart.
+inline std::uint64_t text_hash(std::string_view s) {
+  std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
+  if (s.size() >= 8) {
+    std::uint64_t a, b;
+    std::memcpy(&a, s.data(), 8);
+    std::memcpy(&b, s.data() + s.size() - 8, 8);
+    h ^= (a * 0xC2B2AE3D27D4EB4Full) ^ (b * 0x165667B19E3779F9ull);
+  } else {
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
+  }
+  return h ^ (h >> 31);
+}
+
+// A map from texts (views that outlive it) to values, by open addressing.
+template <class V>
+class TextMap {
+ public:
+  // The value of `key`, or null.
+  const V* find(std::string_view key) const {
+    if (slots_.empty()) return nullptr;
+    const Slot& slot = slots_[slot_of(key)];
+    return slot.used ? &slot.value : nullptr;
+  }
+  // Adds `key` with `value` (the key must not be in yet).
+  void add(std::string_view key, V value) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    Slot& slot = slots_[slot_of(key)];
+    slot = Slot{key, std::move(value), true};
+    ++size_;
+  }
+  std::size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    std::string_view key;
+    V value{};
+    bool used = false;
+  };
+  // The slot that holds key, or the free one where it would go.
+  std::size_t slot_of(std::string_view key) const {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>(text_hash(key)) & mask;
+    while (slots_[i].used && slots_[i].key != key) i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(16, 2 * old.size()), Slot{});
+    for (Slot& s : old)
+      if (s.used) slots_[slot_of(s.key)] = std::move(s);
+  }
+
+  std::vector<Slot> slots_;  // a power of two of them, at most half used
+  std::size_t size_ = 0;
+};
+
+// A set of names: is a text one of them?
+class NameSet {
+ public:
+  // The set of `names` (repeats allowed); the views must outlive the set.
+  void assign(const std::vector<std::string_view>& names) {
+    names_ = TextMap<bool>();
+    longest_ = 0;
+    for (const std::string_view name : names) {
+      if (names_.find(name)) continue;
+      names_.add(name, true);
+      longest_ = std::max(longest_, name.size());
+    }
+  }
+  bool contains(std::string_view s) const {
+    return s.size() <= longest_ && names_.find(s) != nullptr;  // (no hash of a longer text)
+  }
+
+ private:
+  TextMap<bool> names_;
+  std::size_t longest_ = 0;
+};
+
+}  // namespace plancmp::units

@@ -1,0 +1,194 @@
+// The units stage's per-document shortcuts against their general paths:
+// the hash tables of names and pieces (src/units_names.h), WordFinder
+// against RequiredWords (src/units_patterns.h), and the whole stage with
+// the piece memo and the lazy tails on and off (src/units_testing.h).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grammar_internal.h"
+#include "plancmp/grammar.h"
+#include "plancmp/output.h"
+#include "plancmp/pipeline.h"
+#include "regex_shortcuts.h"
+#include "test_support.h"
+#include "units_names.h"
+#include "units_patterns.h"
+#include "units_testing.h"
+
+namespace {
+
+// Random text from tokens: CJK words the rules look for, punctuation, and
+// bytes that are not whole characters.
+std::string random_text(plancmp_test::Lcg& rng, unsigned max_tokens) {
+  const char* const tokens[] = {"市", "局", "、", ",", ";", ":", "。", "牵头", "负责", "落实", "配合", "单位", "部门",
+                                "按职责分工负责", "各", "下同", "以下", "参与", "(", ")", "〔", "〕", "【", "】", "[",
+                                "]", "[牵头单位]", "【责任单位】", "a", " ", "\n", "é", "𠀀", "\xE4", "\xB8", "\xE5\x8D",
+                                "\x95", "\xE9\x83"};
+  std::string t;
+  for (unsigned n = rng.next(max_tokens); n > 0; --n) t += tokens[rng.next(std::size(tokens))];
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("NameSet holds exactly the names it was given") {
+  plancmp_test::Lcg rng{20261201};
+  for (int round = 0; round < 50; ++round) {
+    std::vector<std::string> texts;
+    for (unsigned n = rng.next(60); n > 0; --n) texts.push_back(random_text(rng, 4));
+    std::vector<std::string_view> names;
+    std::set<std::string> want;
+    for (std::size_t i = 0; i < texts.size(); i += 2) {
+      names.push_back(texts[i]);
+      want.insert(texts[i]);
+    }
+    plancmp::units::NameSet set;
+    set.assign(names);
+    for (const std::string& t : texts) {
+      CAPTURE(t);
+      CHECK(set.contains(t) == (want.count(t) > 0));
+    }
+    CHECK_FALSE(set.contains("not a name at all, and longer than every name"));
+  }
+  plancmp::units::NameSet empty;
+  CHECK_FALSE(empty.contains(""));
+  empty.assign({std::string_view()});
+  CHECK(empty.contains(""));  // an empty name is a name
+}
+
+TEST_CASE("TextMap finds what was added under equal text, across growth") {
+  plancmp_test::Lcg rng{20261202};
+  std::vector<std::string> texts;
+  for (int n = 0; n < 2000; ++n) texts.push_back(random_text(rng, 6));
+  plancmp::units::TextMap<int> map;
+  std::map<std::string, int> want;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (want.count(texts[i])) continue;
+    want[texts[i]] = static_cast<int>(i);
+    map.add(texts[i], static_cast<int>(i));
+  }
+  CHECK(map.size() == want.size());
+  for (const std::string& t : texts) {
+    const std::string copy = t;  // another view of equal text
+    const int* got = map.find(copy);
+    REQUIRE(got != nullptr);
+    CHECK(*got == want[t]);
+  }
+  CHECK(map.find("absent, surely") == nullptr);
+}
+
+TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random bytes") {
+  const plancmp::Grammar::Impl& g = plancmp::Grammar::builtin()->impl();
+  std::vector<std::vector<const RE2*>> lists;
+  for (const char* set : {"notes", "roles"}) lists.push_back(g.rule_set("units.yaml", set).regexes());
+  // A word of one byte and words that start with two- and four-byte
+  // characters (found by find(), not by their first character).
+  RE2 ascii("x[ab]yz"), latin("éa+b"), astral("𠀀c|𠀀d"), han("(?:牵头|主办)(?:单位|部门)");
+  lists.push_back({&ascii, &latin, &astral, &han});
+  std::vector<std::string> texts;
+  for (const auto& f : std::filesystem::directory_iterator(std::string(PLANCMP_SOURCE_DIR) + "/corpus"))
+    texts.push_back(plancmp_test::slurp(f.path()));
+  plancmp_test::Lcg rng{20261203};
+  for (int n = 0; n < 300; ++n) texts.push_back(random_text(rng, 40) + "xayz" + random_text(rng, 10) + "éaab");
+  std::size_t some = 0;
+  for (const auto& rules : lists) {
+    const auto required = plancmp::RequiredWords::build(rules);
+    const plancmp::units::WordFinder finder(*required);
+    for (const std::string& text : texts)
+      for (int k = 0; k < 40; ++k) {
+        const std::size_t b = rng.next(static_cast<unsigned>(text.size() + 1));
+        const std::size_t e = b + rng.next(static_cast<unsigned>(std::min<std::size_t>(text.size() - b, 400) + 1));
+        const std::string_view span(text.data() + b, e - b);
+        const std::uint64_t want = required->may_match(span);
+        CAPTURE(span);
+        REQUIRE(finder.may_match(span) == want);
+        some += want != required->always();
+      }
+  }
+  CHECK(some > 1000);
+}
+
+TEST_CASE("with the units shortcuts off (no piece memo, no lazy tails), the plans' units are the same") {
+  std::size_t plans = 0, units = 0;
+  auto compare = [&](const std::string& bytes, const std::string& name) {
+    plancmp::units::use_shortcuts(false);
+    const plancmp::Document plain = plancmp::extract_bytes(bytes, name);
+    plancmp::units::use_shortcuts(true);
+    const plancmp::Document fast = plancmp::extract_bytes(bytes, name);
+    CAPTURE(name);
+    CHECK(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
+    for (const plancmp::Clause& c : fast.clauses) units += c.lead.size() + c.support.size();
+    units += fast.implementers.size() + fast.units.size();
+    ++plans;
+  };
+  for (const char* dir : {"/corpus", "/bench/heldout/passages", "/bench/heldout2/passages"})
+    for (const auto& f : std::filesystem::directory_iterator(std::string(PLANCMP_SOURCE_DIR) + dir))
+      compare(plancmp_test::slurp(f.path()), f.path().filename().string());
+  // A name read whole where it stands after a bracket, but trimmed to the
+  // part that starts like a unit after a sentence: a piece reads by its
+  // text and by what stands to its left.
+  compare("某县方案\n一、任务\n(1)加强治理〔中心城区管理委员会负责〕\n(2)推进〔推进治理工作,中心城区管理委员会负责〕\n",
+          "weak-after-strong.txt");
+  compare("某县方案\n一、任务\n(1)推进〔推进治理工作,中心城区管理委员会负责〕\n(2)加强治理〔中心城区管理委员会负责〕\n",
+          "strong-after-weak.txt");
+  // Generated plans: the same names over and over, in every place a piece
+  // can stand (after a sentence, a label, a separator; before every
+  // keyword), in brackets or as the tail of an item, and tails that a
+  // bracket note covers or that hold no keyword at all.
+  const char* const names[] = {"市发改委", "财政局", "县(市、区)人民政府", "发改局", "市生态环境局市水利局",
+                               "高新区管委会", "各乡镇", "达到90%以上市住建局", "要求发改局", "市委办", "生态环境局",
+                               "生态环境保护委员会", "中心城区管理委员会"};
+  const char* const seps[] = {"、", ",", ";", "及", "和", " ", ""};
+  const char* const before[] = {"牵头单位:", "配合单位:", "责任单位】", "", "推进治理工作,"};
+  const char* const after[] = {"牵头", "配合", "负责", "按职责分工负责", "牵头负责", "负责落实,下同", "参与", ""};
+  const char* const brackets[][2] = {{"(", ")"}, {"〔", "〕"}, {"【", "】"}, {"", ""}, {"。", ""}, {"(", ""}};
+  plancmp_test::Lcg rng{20261204};
+  for (int p = 0; p < 60; ++p) {
+    std::string plan = "某县环境整治方案\n一、重点任务\n";
+    for (int c = 1; c <= 8; ++c) {
+      plan += "(" + std::to_string(c) + ")加强治理。推进工作";
+      for (unsigned notes = rng.next(3); notes > 0; --notes) {
+        const auto& br = brackets[rng.next(std::size(brackets))];
+        std::string list = before[rng.next(std::size(before))];
+        for (unsigned n = 1 + rng.next(4); n > 0; --n) {
+          list += names[rng.next(std::size(names))];
+          if (n > 1) list += seps[rng.next(std::size(seps))];
+        }
+        plan += std::string(br[0]) + list + after[rng.next(std::size(after))] + br[1];
+      }
+      if (rng.next(3) == 0) plan += "。全面提升治理水平";  // a tail with no keyword
+      plan += "\n";
+    }
+    compare(plan, "generated-" + std::to_string(p) + ".txt");
+  }
+  CHECK(plans > 80);
+  CHECK(units > 400);
+}
+
+TEST_CASE("a tail whose match, not body, overlaps a bracket note read before it is read with the shortcuts as without") {
+  // A tail rule whose match may end with a bracketed aside: the aside is a
+  // note of its own ("(Y牵头)"), and the tail's body ("X负责") stops before it.
+  std::string yaml = plancmp::builtin_grammar_files().at("units.yaml");
+  const std::string tail = "'(?P<body>[^。!?\\n]+?)[\\s)〕】。;,]*$'";
+  const std::size_t at = yaml.find(tail);
+  REQUIRE(at != std::string::npos);
+  yaml.replace(at, tail.size(), "'(?P<body>[^。!?\\n]+?)(?:\\([^()\\n]*\\))?[\\s)〕】。;,]*$'");
+  plancmp::ExtractOptions options;
+  options.grammar = plancmp::Grammar::from_files({{"units.yaml", yaml}}, "g");
+  const std::string plan = "某县方案\n一、任务\n(1)加强治理。市水利局负责(市林业局牵头)\n(2)推进工作。市财政局配合(县政府牵头)\n";
+  plancmp::units::use_shortcuts(false);
+  const plancmp::Document plain = plancmp::extract_bytes(plan, "aside.txt", options);
+  plancmp::units::use_shortcuts(true);
+  const plancmp::Document fast = plancmp::extract_bytes(plan, "aside.txt", options);
+  CHECK(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
+  std::size_t leads = 0;
+  for (const plancmp::Clause& c : fast.clauses) leads += c.lead.size();
+  CHECK(leads >= 3);  // the tails' units and the asides'
+}
