@@ -24,25 +24,6 @@ namespace {
 
 constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max();
 
-bool subset(const CharSet& a, const CharSet& b) {
-  for (const auto& [lo, hi] : a.ranges()) {
-    const auto& r = b.ranges();
-    auto it = std::upper_bound(r.begin(), r.end(), lo, [](char32_t x, const auto& range) { return x < range.first; });
-    if (it == r.begin() || std::prev(it)->second < hi) return false;
-  }
-  return true;
-}
-
-bool disjoint_sets(const CharSet& a, const CharSet& b) {
-  auto x = a.ranges().begin(), y = b.ranges().begin();
-  while (x != a.ranges().end() && y != b.ranges().end()) {
-    if (x->second < y->first) ++x;
-    else if (y->second < x->first) ++y;
-    else return false;
-  }
-  return true;
-}
-
 // pattern_needs() and pattern_reach() by recursive descent: a summary of
 // each piece of the pattern as to the anchor characters (failure through ok_).
 class AnchorReader {
@@ -191,12 +172,12 @@ class AnchorReader {
   Shape one_of(const std::optional<CharSet>& chars) const {
     bool may = true, must = false;
     if (chars && !(fold_ && holds_letters(*chars))) {
-      may = !disjoint_sets(*chars, anchors_);
-      must = may && subset(*chars, anchors_);
+      may = !chars->disjoint_from(anchors_);
+      must = may && chars->within(anchors_);
     }
     return {1, may, must};
   }
-  static bool holds_letters(const CharSet& s) { return !disjoint_sets(s, letters()); }
+  static bool holds_letters(const CharSet& s) { return !s.disjoint_from(letters()); }
   static const CharSet& letters() {
     static const CharSet set = [] {
       CharSet l;

@@ -34,6 +34,25 @@ void CharSet::add(const CharSet& other) {
   for (const auto& [lo, hi] : other.ranges_) add(lo, hi);
 }
 
+bool CharSet::disjoint_from(const CharSet& other) const {
+  auto x = ranges_.begin(), y = other.ranges_.begin();
+  while (x != ranges_.end() && y != other.ranges_.end()) {
+    if (x->second < y->first) ++x;
+    else if (y->second < x->first) ++y;
+    else return false;
+  }
+  return true;
+}
+
+bool CharSet::within(const CharSet& other) const {
+  const auto& r = other.ranges_;
+  for (const auto& [lo, hi] : ranges_) {
+    auto it = std::upper_bound(r.begin(), r.end(), lo, [](char32_t x, const auto& range) { return x < range.first; });
+    if (it == r.begin() || std::prev(it)->second < hi) return false;
+  }
+  return true;
+}
+
 CharTable::CharTable(CharSet set) : set_(std::move(set)), bits_(0x10000 / 64) {
   for (const auto& [lo, hi] : set_.ranges())
     for (char32_t c = lo; c <= hi && c < 0x10000; ++c) bits_[c >> 6] |= std::uint64_t{1} << (c & 63);
@@ -475,16 +494,6 @@ bool plain_options(const RE2::Options& o) {
 
 }  // namespace
 
-bool disjoint(const CharSet& a, const CharSet& b) {
-  auto x = a.ranges().begin(), y = b.ranges().begin();
-  while (x != a.ranges().end() && y != b.ranges().end()) {
-    if (x->second < y->first) ++x;
-    else if (y->second < x->first) ++y;
-    else return false;
-  }
-  return true;
-}
-
 std::unique_ptr<const SequenceGroups> SequenceGroups::of(const RE2& re, const std::vector<std::string>& names) {
   if (!re.ok() || !plain_options(re.options())) return nullptr;
   std::optional<std::vector<Reader::Part>> parts = Reader(re.pattern(), !re.options().case_sensitive()).sequence();
@@ -518,7 +527,7 @@ std::unique_ptr<const SequenceGroups> SequenceGroups::of(const RE2& re, const st
         next.add((*parts)[j].chars.first);
         if (!(*parts)[j].chars.nullable) break;
       }
-      if (!disjoint((*parts)[i].chars.alphabet, next)) return nullptr;
+      if (!(*parts)[i].chars.alphabet.disjoint_from(next)) return nullptr;
       part.alphabet.emplace((*parts)[i].chars.alphabet);
     }
     out->parts_.push_back(std::move(part));

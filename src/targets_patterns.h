@@ -38,6 +38,10 @@ class CharSet {
   bool empty() const { return ranges_.empty(); }
   bool is_everything() const { return ranges_.size() == 1 && ranges_[0].first == 0 && ranges_[0].second >= 0x10FFFF; }
   const std::vector<std::pair<char32_t, char32_t>>& ranges() const { return ranges_; }
+  // Do the two sets share no character?
+  bool disjoint_from(const CharSet& other) const;
+  // Is every character of this set in `other`?
+  bool within(const CharSet& other) const;
 
  private:
   std::vector<std::pair<char32_t, char32_t>> ranges_;

@@ -459,3 +459,29 @@ TEST_CASE("CharSet: ranges added in any order hold what was added, sorted, apart
     }
   }
 }
+
+TEST_CASE("CharSet: disjoint_from and within agree with testing every character") {
+  plancmp_test::Lcg rng{47};
+  auto random_set = [&](std::vector<bool>& want) {
+    CharSet set;
+    want.assign(300, false);
+    for (unsigned n = rng.next(6); n > 0; --n) {
+      const char32_t lo = rng.next(280), hi = lo + rng.next(rng.next(2) ? 3 : 30);
+      set.add(lo, hi);
+      for (char32_t c = lo; c <= hi; ++c) want[c] = true;
+    }
+    return set;
+  };
+  for (int round = 0; round < 500; ++round) {
+    std::vector<bool> in_a, in_b;
+    const CharSet a = random_set(in_a), b = random_set(in_b);
+    bool shared = false, all_in_b = true;
+    for (char32_t c = 0; c < 300; ++c) {
+      shared = shared || (in_a[c] && in_b[c]);
+      all_in_b = all_in_b && (!in_a[c] || in_b[c]);
+    }
+    CHECK(a.disjoint_from(b) == !shared);
+    CHECK(b.disjoint_from(a) == !shared);
+    CHECK(a.within(b) == all_in_b);
+  }
+}
