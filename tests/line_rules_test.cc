@@ -12,6 +12,7 @@
 #include "plancmp/normalize.h"
 #include "plancmp/pipeline.h"
 #include "plancmp/structure.h"
+#include "dates_check.h"
 #include "test_support.h"
 
 using namespace plancmp;
@@ -59,12 +60,7 @@ TEST_CASE("dates and targets read the same with and without the line lists") {
     const LineRules lines = match_lines(nt, *grammar);
     const std::vector<DateMention> own = find_dates(nt, *grammar);
     const std::vector<DateMention> shared = find_dates(nt, *grammar, &lines);
-    REQUIRE(own.size() == shared.size());
-    for (std::size_t i = 0; i < own.size(); ++i) {
-      CHECK(own[i].begin == shared[i].begin);
-      CHECK(own[i].end == shared[i].end);
-      CHECK(own[i].rule == shared[i].rule);
-    }
+    plancmp_test::check_same_dates(own, shared);
     Structure s = find_structure(nt, *grammar, 0);
     Document a, b;
     a.sections = b.sections = s.sections;
