@@ -17,6 +17,7 @@
 #include "byte_scan.h"
 #include "derived_cache.h"
 #include "numbers.h"
+#include "pattern_syntax.h"
 #include "structure_scan.h"
 #include "utf8_util.h"
 
@@ -147,27 +148,7 @@ GroupScan scan_groups(std::string_view p) {
   return scan;
 }
 
-// One character of a pattern, outside or inside a class: a plain character
-// or an escaped punctuation mark or control. False for anything else.
-bool read_char(std::string_view p, std::size_t& i, char32_t& c) {
-  if (i >= p.size()) return false;
-  if (p[i] != '\\') {
-    const auto [cp, len] = char_at(p, i);
-    if (len == 0) return false;
-    c = cp;
-    i += len;
-    return true;
-  }
-  if (i + 1 >= p.size()) return false;
-  const auto e = static_cast<unsigned char>(p[i + 1]);
-  if (e < 0x80 && std::ispunct(e)) c = e;
-  else if (e == 'n') c = U'\n';
-  else if (e == 't') c = U'\t';
-  else if (e == 'r') c = U'\r';
-  else return false;  // \d \p{Han} \b \x{...}: not followed
-  i += 2;
-  return true;
-}
+using pattern_syntax::read_char;
 
 // A repeat after an atom ("?", "*", "+", "{n}", "{n,}", "{n,m}", each maybe
 // lazy); none is {1,1}. False for a "{" that is not a repeat.
