@@ -14,7 +14,7 @@
 #include "plancmp/extract.h"
 #include "plancmp/normalize.h"
 #include "plancmp/structure.h"
-#include "dates_check.h"
+#include "line_rules_check.h"
 #include "test_support.h"
 #include "utf8_util.h"
 
@@ -192,8 +192,6 @@ TEST_CASE("every match of a dates or values rule lies in a window") {
 
 TEST_CASE("the line lists hold each set's own answer, and the stages read the same with them") {
   const auto grammar = Grammar::builtin();
-  const RuleSet& dates = grammar->impl().rule_set("dates.yaml", "dates");
-  const RuleSet& values = grammar->impl().rule_set("targets.yaml", "values");
   std::vector<std::string> texts = corpus_and_passages();
   for (const std::string& t : generated(40, 11)) texts.push_back(t);
   std::size_t mentions = 0;
@@ -202,17 +200,7 @@ TEST_CASE("the line lists hold each set's own answer, and the stages read the sa
     const LineRules lines = match_lines(nt, *grammar);
     REQUIRE(lines.usable);
     REQUIRE(lines.window_begin.size() == lines.line_begin.size() + 1);
-    const std::string& text = nt.text();
-    for (std::size_t k = 0; k < lines.line_begin.size(); ++k) {
-      const std::size_t b = lines.line_begin[k];
-      const std::size_t e = k + 1 < lines.line_begin.size() ? lines.line_begin[k + 1] : text.size();
-      const std::string_view with_break(text.data() + b, e - b);
-      const std::string_view without(text.data() + b, e - b - (text[e - 1] == '\n' ? 1 : 0));
-      CAPTURE(with_break);
-      const std::vector<int> own_dates = dates.matching(without), own_values = values.matching(with_break);
-      CHECK(std::includes(lines.dates[k].begin(), lines.dates[k].end(), own_dates.begin(), own_dates.end()));
-      CHECK(std::includes(lines.values[k].begin(), lines.values[k].end(), own_values.begin(), own_values.end()));
-    }
+    plancmp_test::check_lines_hold_own_answers(nt, lines, *grammar);
     const std::vector<DateMention> own = find_dates(nt, *grammar);
     const std::vector<DateMention> shared = find_dates(nt, *grammar, &lines);
     plancmp_test::check_same_dates(own, shared);
