@@ -8,6 +8,7 @@
 #include "yaml_tree.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -274,6 +275,7 @@ using Grams = std::vector<std::uint64_t>;
 
 void bigrams_into(const std::u32string& s, Grams& out) {
   out.clear();
+  out.reserve(s.size());
   if (s.size() < 2) {
     if (!s.empty()) out.push_back(static_cast<std::uint64_t>(s[0]) << 32);
     return;
@@ -682,42 +684,48 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
 namespace {
 
 // The one-character aliases, and the postings of the others by bigram (see
-// Catalogue::Data): the distinct bigrams sorted, then each alias's bigrams
-// counted into their places (aliases in order within a bigram).
+// Catalogue::Data): each alias's distinct bigrams as (bigram, alias, times)
+// runs, in alias order, sorted by bigram keeping that order (a byte-wise
+// radix sort, ~5x cheaper here than a comparison sort and a search per run).
 void index_aliases(Catalogue::Data& data) {
-  // Each alias's distinct bigrams, as (bigram, times) runs of its sorted grams.
-  auto for_each_run = [&](auto&& visit) {
-    for (std::size_t k = 0; k < data.aliases.size(); ++k) {
-      const Catalogue::Data::Alias& a = data.aliases[k];
-      if (a.text.size() < 2) continue;
-      for (std::size_t g = 0; g < a.grams.size();) {
-        std::size_t next = g + 1;
-        while (next < a.grams.size() && a.grams[next] == a.grams[g]) ++next;
-        visit(a.grams[g], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(next - g));
-        g = next;
-      }
-    }
+  struct Run {
+    std::uint64_t gram;
+    std::uint32_t alias, times;
   };
-  for (std::size_t k = 0; k < data.aliases.size(); ++k)
-    if (data.aliases[k].text.size() < 2) data.short_aliases.push_back(static_cast<int>(k));
-  std::vector<std::uint64_t>& keys = data.gram_keys;
-  std::vector<std::uint32_t> key_of;  // per run, in visiting order
-  for_each_run([&](std::uint64_t gram, std::uint32_t, std::uint32_t) { keys.push_back(gram); });
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  std::vector<std::uint32_t>& start = data.gram_start;
-  start.assign(keys.size() + 1, 0);
-  for_each_run([&](std::uint64_t gram, std::uint32_t, std::uint32_t) {
-    key_of.push_back(static_cast<std::uint32_t>(std::lower_bound(keys.begin(), keys.end(), gram) - keys.begin()));
-    ++start[key_of.back() + 1];
-  });
-  for (std::size_t g = 1; g < start.size(); ++g) start[g] += start[g - 1];
-  data.postings.resize(start.back());
-  std::vector<std::uint32_t> filled(start.begin(), start.end() - 1);
-  std::size_t run = 0;
-  for_each_run([&](std::uint64_t, std::uint32_t alias, std::uint32_t times) {
-    data.postings[filled[key_of[run++]]++] = {alias, times};
-  });
+  std::vector<Run> runs;
+  for (std::size_t k = 0; k < data.aliases.size(); ++k) {
+    const Catalogue::Data::Alias& a = data.aliases[k];
+    if (a.text.size() < 2) {
+      data.short_aliases.push_back(static_cast<int>(k));
+      continue;
+    }
+    for (std::size_t g = 0; g < a.grams.size();) {
+      std::size_t next = g + 1;
+      while (next < a.grams.size() && a.grams[next] == a.grams[g]) ++next;
+      runs.push_back({a.grams[g], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(next - g)});
+      g = next;
+    }
+  }
+  // Least significant byte first, each pass stable; a byte all runs share
+  // (most of a code point's high bytes) needs no pass.
+  std::vector<Run> sorted(runs.size());
+  for (int shift = 0; shift < 64; shift += 8) {
+    std::array<std::size_t, 257> at{};
+    for (const Run& r : runs) ++at[(r.gram >> shift & 0xFF) + 1];
+    if (std::find(at.begin(), at.end(), runs.size()) != at.end()) continue;
+    for (std::size_t b = 1; b < at.size(); ++b) at[b] += at[b - 1];
+    for (const Run& r : runs) sorted[at[r.gram >> shift & 0xFF]++] = r;
+    runs.swap(sorted);
+  }
+  data.postings.reserve(runs.size());
+  for (const Run& r : runs) {
+    if (data.gram_keys.empty() || data.gram_keys.back() != r.gram) {
+      data.gram_keys.push_back(r.gram);
+      data.gram_start.push_back(static_cast<std::uint32_t>(data.postings.size()));
+    }
+    data.postings.push_back({r.alias, r.times});
+  }
+  data.gram_start.push_back(static_cast<std::uint32_t>(data.postings.size()));
 }
 
 // What an indicators.yaml says, read from either kind of node.
