@@ -470,6 +470,22 @@ int three_byte_char(const unsigned char* t) {
 
 }  // namespace
 
+std::string negated_classes_as_any_byte(const std::string& p) {
+  std::string out;
+  for (std::size_t i = 0; i < p.size();) {
+    if (p[i] != '\\' && p[i] != '[') {
+      out += p[i++];
+      continue;
+    }
+    const std::size_t end = pattern_token_end(p, i);
+    if (end == std::string::npos) return "";
+    if (p[i] == '[' && i + 1 < p.size() && p[i + 1] == '^') out += "\\C";
+    else out.append(p, i, end - i);
+    i = end;
+  }
+  return out;
+}
+
 std::shared_ptr<const RequiredWords> RequiredWords::of(const std::vector<const RE2*>& rules) {
   std::string key;
   for (const RE2* re : rules) key += regex_key(*re);
@@ -488,7 +504,12 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
     std::vector<std::string> atoms;
     re2::FilteredRE2 filter;
     int id = 0;
-    bool filtered = filter.Add(rules[i]->pattern(), rules[i]->options(), &id) == RE2::NoError;
+    const RE2::Options& options = rules[i]->options();
+    RE2::Options quiet = options;
+    quiet.set_log_errors(false);
+    const std::string cheaper = options.literal() ? "" : negated_classes_as_any_byte(rules[i]->pattern());
+    bool filtered = (!cheaper.empty() && filter.Add(cheaper, quiet, &id) == RE2::NoError) ||
+                    filter.Add(rules[i]->pattern(), options, &id) == RE2::NoError;
     if (filtered) {
       filter.Compile(&atoms);
       std::vector<int> passed;
