@@ -231,14 +231,17 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
           h->head = lit->size();
           h->at_least_one = body[loop_end] == '+';
           h->rest = std::make_unique<RE2>(rest, o);
-          if (!single) h->loop = std::make_unique<RE2>(body.substr(0, loop_end + 1), o);
+          h->single = single;
+          h->loop_pattern = body.substr(0, loop_end + 1);
+          h->loop_options = o;
+          h->loop_options.set_log_errors(false);
           h->long_firsts = std::move(long_firsts);
           RE2::Options quiet = o;
           quiet.set_log_errors(false);
           h->rest_to_end = std::make_unique<RE2>(rest + "$", quiet);
           if (!h->rest_to_end->ok()) h->rest_to_end.reset();
           h->rest_context_free = pattern_context_free(p.substr(end));
-          if (h->rest->ok() && (!h->loop || h->loop->ok())) {
+          if (h->rest->ok()) {
             g.shape = Group::Shape::kLazyHead;
             lazy_ = std::move(h);
             lazy_group_end = end;
@@ -347,13 +350,22 @@ bool MatchGroups::capture(const RE2& re, re2::StringPiece text, std::size_t b, s
   return true;
 }
 
-bool MatchGroups::on_chain(re2::StringPiece text, std::size_t b, std::size_t at) const {
+const RE2* MatchGroups::LazyHead::loop() const {
+  std::call_once(loop_once_, [&] {
+    loop_ = std::make_unique<RE2>(loop_pattern, loop_options);
+    if (!loop_->ok()) loop_.reset();
+  });
+  return loop_.get();
+}
+
+MatchGroups::Chain MatchGroups::on_chain(re2::StringPiece text, std::size_t b, std::size_t at) const {
   const LazyHead& h = *lazy_;
+  auto chain = [](bool on) { return on ? Chain::kOn : Chain::kOff; };
   // One character per iteration: the places after whole characters, and
   // the loop's start (`*?`), which a match that starts inside a character
   // (with `\C`, or an empty rest) has as its only place.
-  if (!h.loop)
-    return at == b + h.head || at == text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+  if (h.single)
+    return chain(at == b + h.head || at == text.size() || (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80);
   // Callers ask only for places up to the group's end, so the loop's
   // iterations cover the text up to `at`. Where none of them can be longer
   // than a character (no long alternative's first character), each takes
@@ -363,9 +375,10 @@ bool MatchGroups::on_chain(re2::StringPiece text, std::size_t b, std::size_t at)
     const std::string_view run(text.data() + b + h.head, at - b - h.head);
     bool long_start = false;
     for (const std::string& f : h.long_firsts) long_start = long_start || run.find(f) != std::string_view::npos;
-    if (!long_start) return true;
+    if (!long_start) return Chain::kOn;
   }
-  return h.loop->Match(text, b, at, RE2::ANCHOR_BOTH, nullptr, 0);
+  const RE2* loop = h.loop();
+  return loop ? chain(loop->Match(text, b, at, RE2::ANCHOR_BOTH, nullptr, 0)) : Chain::kUnknown;
 }
 
 std::size_t MatchGroups::lazy_end(re2::StringPiece text, std::size_t b, std::size_t e) const {
@@ -384,13 +397,17 @@ std::size_t MatchGroups::lazy_end(re2::StringPiece text, std::size_t b, std::siz
   if (h.rest_to_end && s <= e && (h.rest_context_free || e == text.size()) &&
       h.rest_to_end->Match(re2::StringPiece(text.data(), e), s, e, RE2::UNANCHORED, &m, 1)) {
     const std::size_t at = static_cast<std::size_t>(m.data() - text.data());
-    if (on_chain(text, b, at)) return at;
+    const Chain chain = on_chain(text, b, at);
+    if (chain == Chain::kUnknown) return kNone;
+    if (chain == Chain::kOn) return at;
   }
   // The whole text, as the search that found the match saw it (for `$`).
   while (s <= e && h.rest->Match(text, s, text.size(), RE2::UNANCHORED, &m, 1)) {
     const std::size_t at = static_cast<std::size_t>(m.data() - text.data());
     if (at > e) return kNone;
-    if (on_chain(text, b, at)) return at + m.size() == e ? at : kNone;
+    const Chain chain = on_chain(text, b, at);
+    if (chain == Chain::kUnknown) return kNone;
+    if (chain == Chain::kOn) return at + m.size() == e ? at : kNone;
     s = at + 1;
   }
   return kNone;
@@ -470,6 +487,22 @@ int three_byte_char(const unsigned char* t) {
 
 }  // namespace
 
+std::string negated_classes_as_any_byte(const std::string& p) {
+  std::string out;
+  for (std::size_t i = 0; i < p.size();) {
+    if (p[i] != '\\' && p[i] != '[') {
+      out += p[i++];
+      continue;
+    }
+    const std::size_t end = pattern_token_end(p, i);
+    if (end == std::string::npos) return "";
+    if (p[i] == '[' && i + 1 < p.size() && p[i + 1] == '^') out += "\\C";
+    else out.append(p, i, end - i);
+    i = end;
+  }
+  return out;
+}
+
 std::shared_ptr<const RequiredWords> RequiredWords::of(const std::vector<const RE2*>& rules) {
   std::string key;
   for (const RE2* re : rules) key += regex_key(*re);
@@ -488,7 +521,12 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
     std::vector<std::string> atoms;
     re2::FilteredRE2 filter;
     int id = 0;
-    bool filtered = filter.Add(rules[i]->pattern(), rules[i]->options(), &id) == RE2::NoError;
+    const RE2::Options& options = rules[i]->options();
+    RE2::Options quiet = options;
+    quiet.set_log_errors(false);
+    const std::string cheaper = options.literal() ? "" : negated_classes_as_any_byte(rules[i]->pattern());
+    bool filtered = (!cheaper.empty() && filter.Add(cheaper, quiet, &id) == RE2::NoError) ||
+                    filter.Add(rules[i]->pattern(), options, &id) == RE2::NoError;
     if (filtered) {
       filter.Compile(&atoms);
       std::vector<int> passed;

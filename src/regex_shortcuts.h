@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,7 +70,13 @@ class MatchGroups {
   struct LazyHead {
     std::size_t head = 0;       // bytes of H
     bool at_least_one = true;   // +? rather than *?
-    std::unique_ptr<RE2> loop;  // H(?:X)+ (or *): is a place on the chain? null: every character is
+    bool single = false;        // every alternative of X is one character: every character's end is a place
+    // H(?:X)+ (or *): is a place on the chain? Compiled on first use (X is
+    // mostly a rule's long class of name characters, and a run needs it only
+    // where a long alternative starts); null when it does not compile.
+    std::string loop_pattern;
+    RE2::Options loop_options;
+    const RE2* loop() const;
     // The first characters of X's alternatives longer than a character: a
     // run of text without them is all one-character iterations.
     std::vector<std::string> long_firsts;
@@ -84,11 +91,17 @@ class MatchGroups {
     std::vector<std::string> rest_names;
     std::unique_ptr<RE2> rest_alone;  // the rest's text as a pattern of its own (no `(?:…)` around it)
     std::unique_ptr<const MatchGroups> rest_groups;
+
+   private:
+    mutable std::once_flag loop_once_;
+    mutable std::unique_ptr<RE2> loop_;
   };
   // Where the lazy head group ends in the match [b, e); npos when not found.
   std::size_t lazy_end(re2::StringPiece text, std::size_t b, std::size_t e) const;
   // Is `at` a place where the lazy head's loop can stop, for a match at b?
-  bool on_chain(re2::StringPiece text, std::size_t b, std::size_t at) const;
+  // kUnknown: the loop's pattern does not compile.
+  enum class Chain { kOn, kOff, kUnknown };
+  Chain on_chain(re2::StringPiece text, std::size_t b, std::size_t at) const;
   // Every group by RE2's capture on the match alone.
   bool capture(const RE2& re, re2::StringPiece text, std::size_t b, std::size_t e, re2::StringPiece* out) const;
 
@@ -184,5 +197,15 @@ class RequiredWords {
   };
   std::vector<First> firsts_;  // sorted
 };
+
+// The pattern with each negated class (`[^…]`) written `\C`: what
+// RequiredWords hands FilteredRE2 (which compiles what it is given). It
+// matches everything the pattern does, so the words it requires, the
+// pattern requires too; and FilteredRE2 takes no word from a class of more
+// than four characters, which a negated class is, so the words are the
+// same. `\C` compiles in a fraction of the time of a negated class of UTF-8
+// characters. Empty when the pattern holds what the scan does not follow
+// (\Q quoting, nested brackets).
+std::string negated_classes_as_any_byte(const std::string& pattern);
 
 }  // namespace plancmp

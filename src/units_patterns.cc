@@ -56,6 +56,30 @@ const PatternFacts& facts_of(const RE2& re) {
   });
 }
 
+std::string after_opening_group(const std::string& p) {
+  // A group, not flags: "(", "(?:" or "(?P<".
+  if (p.empty() || p[0] != '(' ||
+      (p.compare(0, 2, "(?") == 0 && p.compare(0, 3, "(?:") != 0 && p.compare(0, 4, "(?P<") != 0))
+    return "";
+  std::size_t end = std::string::npos;  // past the group's ")"
+  int depth = 0;
+  for (std::size_t i = 0; i < p.size();) {
+    const char c = p[i];
+    if (c == '\\' || c == '[') {
+      i = pattern_token_end(p, i);
+      if (i == std::string::npos) return "";
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth < 0) return "";
+    if (c == '|' && depth == 0) return "";  // an alternation at the top
+    if (c == ')' && depth == 0 && end == std::string::npos) end = i + 1;
+    ++i;
+  }
+  if (depth != 0 || end == std::string::npos || end >= p.size() || std::strchr("*+?{", p[end])) return "";
+  return p.substr(end);
+}
+
 const RE2* to_end_of(const RE2& re) {
   static DerivedCache<RE2> built;
   return built
@@ -64,7 +88,15 @@ const RE2* to_end_of(const RE2& re) {
              RE2::Options options = re.options();
              options.set_never_capture(true);
              options.set_log_errors(false);
-             auto to_end = std::make_shared<const RE2>("(?:" + re.pattern() + ")$", options);
+             // A lazy opening group (a rule's list of names, `(…+?)`) is
+             // left out: most of the pattern to compile, and little of
+             // what a match needs at its end.
+             const std::string& p = re.pattern();
+             std::string rest = options.literal() ? "" : after_opening_group(p);
+             const std::size_t head = p.size() - rest.size();
+             if (!rest.empty() && !(head >= 4 && p.compare(head - 2, 2, "?)") == 0 && std::strchr("+*}", p[head - 3])))
+               rest.clear();
+             auto to_end = std::make_shared<const RE2>("(?:" + (rest.empty() ? re.pattern() : rest) + ")$", options);
              return to_end->ok() ? to_end : nullptr;
            })
       .get();

@@ -33,9 +33,17 @@ struct PatternFacts {
 };
 const PatternFacts& facts_of(const RE2& re);
 
-// `(?:pattern)$`, built once per process: does a match end at the end of a
-// text? RE2 tells with its reverse DFA alone, from the end, stopping at the
-// first match it sees. Null when it cannot be built.
+// The pattern after its opening group, when every match is a match of that
+// group followed by one of the rest: the pattern opens with a group ("(",
+// "(?:" or "(?P<name>", not flags) that no quantifier follows, and has no
+// `|` outside groups. Empty otherwise (or when the scan does not follow the
+// pattern, or nothing follows the group).
+std::string after_opening_group(const std::string& pattern);
+
+// `(?:rest)$` (rest: after_opening_group when that group is lazy, `+?`,
+// `*?` or `}?` closing it; else the whole pattern), built once per process: false only for a text where no match of
+// the pattern ends at the text's end (the rest of any such match would). RE2 tells with its reverse DFA alone, from the end,
+// stopping at the first match it sees. Null when it cannot be built.
 const RE2* to_end_of(const RE2& re);
 
 // The leftmost match of re in input[from, end), the whole match only. A

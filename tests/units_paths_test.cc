@@ -54,6 +54,25 @@ TEST_CASE("a note rule's opening literal is what every match starts with") {
   CHECK(opening("a*").empty());  // matches ""
 }
 
+TEST_CASE("the pattern after its opening group, only where every match is that group and then the rest") {
+  using plancmp::units::after_opening_group;
+  CHECK(after_opening_group("(?P<units>[^;)]+?)(?P<kw>负责)$") == "(?P<kw>负责)$");
+  CHECK(after_opening_group("(a(b)c)d") == "d");
+  CHECK(after_opening_group("(?:a|b)c|d").empty());  // an alternation at the top
+  CHECK(after_opening_group("(a)+b").empty());       // the group repeats
+  CHECK(after_opening_group("(a){2}b").empty());
+  CHECK(after_opening_group("(a)?b").empty());
+  CHECK(after_opening_group("(?i)ab").empty());      // flags, not a group
+  CHECK(after_opening_group("(?i:a)b").empty());
+  CHECK(after_opening_group("(a)").empty());         // nothing after it
+  CHECK(after_opening_group("a(b)c").empty());
+  CHECK(after_opening_group("([)])b") == "b");       // a ")" in a class
+  CHECK(after_opening_group("(\\))b") == "b");      // an escaped ")" in the group
+  CHECK(after_opening_group("(a))b").empty());       // unbalanced
+  CHECK(after_opening_group("(a\\)b)c") == "c");
+  CHECK(after_opening_group("(a\\Qb)c").empty());   // \Q quoting: not followed
+}
+
 TEST_CASE("`(?:rule)$` matches a text wherever the rule's scan ends a match at the text's end") {
   const plancmp::Grammar::Impl& g = plancmp::Grammar::builtin()->impl();
   const char* const tokens[] = {"市", "局", "、", ",", ";", ":", "。", "牵头", "负责", "落实", "配合", "单位",

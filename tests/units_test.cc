@@ -339,3 +339,55 @@ TEST_CASE("units rules' groups read from the match agree with RE2's capture") {
       CHECK(plancmp_test::check_groups_like_re2(*r.re, {"units", "kw", "body"}, texts) > 0);
     }
 }
+
+// What RequiredWords hands FilteredRE2: the built-in rules' words are the
+// same as from their own patterns, and it matches wherever they do.
+#include <re2/filtered_re2.h>
+
+#include "regex_shortcuts.h"
+
+TEST_CASE("negated classes written \\C: the same FilteredRE2 words, and a match wherever the pattern has one") {
+  CHECK(negated_classes_as_any_byte("a[^b]+c") == "a\\C+c");
+  CHECK(negated_classes_as_any_byte("[^]a](?:x|[^\\]y])") == "\\C(?:x|\\C)");
+  CHECK(negated_classes_as_any_byte("[a^]\\[^a\\]") == "[a^]\\[^a\\]");  // no negated class
+  CHECK(negated_classes_as_any_byte("\\p{^Han}[^\\p{Han}]") == "\\p{^Han}\\C");
+  CHECK(negated_classes_as_any_byte("a\\Q[^b]\\E").empty());  // not followed
+  CHECK(negated_classes_as_any_byte("[[:alpha:]]").empty());
+  auto atoms = [](const std::string& pattern) {
+    re2::FilteredRE2 filter;
+    int id = 0;
+    std::vector<std::string> out;
+    if (filter.Add(pattern, RE2::Options(), &id) != RE2::NoError) return std::vector<std::string>{"(error)"};
+    filter.Compile(&out);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const Grammar::Impl& g = Grammar::builtin()->impl();
+  const char* const tokens[] = {"市", "局", "(", ")", "、", ",", ";", ":", "。", "\n", "牵头", "负责", "落实", "配合",
+                                "单位", "部门", "按职责分工负责", "等", "各", "〔", "〕", "【", "】", "[", "]", " ",
+                                "下同", "a", "\xE4", "\xB8"};
+  plancmp_test::Lcg rng{20261203};
+  std::vector<std::string> texts;
+  for (int i = 0; i < 300; ++i) {
+    std::string t;
+    for (unsigned n = rng.next(16); n > 0; --n) t += tokens[rng.next(std::size(tokens))];
+    texts.push_back(t);
+  }
+  std::size_t matched = 0;
+  for (const char* set : {"notes", "roles"})
+    for (const PatternRule& r : g.rule_set("units.yaml", set).rules) {
+      CAPTURE(r.id);
+      const std::string cheaper = negated_classes_as_any_byte(r.re->pattern());
+      REQUIRE(!cheaper.empty());
+      CHECK(atoms(cheaper) == atoms(r.re->pattern()));
+      RE2 any(cheaper, r.re->options());
+      REQUIRE(any.ok());
+      for (const std::string& t : texts) {
+        if (!RE2::PartialMatch(t, *r.re)) continue;
+        CAPTURE(t);
+        CHECK(RE2::PartialMatch(t, any));
+        ++matched;
+      }
+    }
+  CHECK(matched > 300);
+}
