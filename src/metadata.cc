@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "derived_cache.h"
 
 #include "grammar_internal.h"
+#include "metadata_lines.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -41,6 +43,45 @@ std::vector<Line> first_lines(const std::string& text, int count) {
 
 }  // namespace
 
+namespace metadata {
+
+// The patterns are compiled where first needed (start-up of a run that
+// never gets there stays cheap). A lazy repeat x{n,m}? finds the match with
+// the fewest x; written x{n,}? it finds the same one when that one takes at
+// most m x, and else there is no match with at most m: hence the check.
+
+bool is_title_line(std::string_view line) {
+  static const RE2 title_re(R"(^(\S{2,}?(方案|规划|计划|意见|办法|纲要|措施|通知)))");
+  re2::StringPiece title, kind;
+  return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), title_re, &title, &kind) &&
+         title.size() == line.size() &&
+         utf8::length(std::string_view(title.data(), title.size() - kind.size())) <= 40;
+}
+
+std::optional<std::size_t> city_length(std::string_view s) {
+  static const RE2 city_re(R"(^(\p{Han}{2,}?(市|州|县|区|盟)))");
+  re2::StringPiece city, suffix;
+  if (!RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), city_re, &city, &suffix) ||
+      utf8::length(std::string_view(city.data(), city.size() - suffix.size())) > 6)
+    return std::nullopt;
+  return city.size();
+}
+
+bool is_issuer_line(std::string_view line) {
+  // Han{2,30} then an issuer suffix, as two small patterns (a repeated
+  // \p{Han} class is slow to compile): all Han, and 2-30 characters before
+  // the suffix. The fewest characters before a suffix that ends the line
+  // (the lazy group) are at most 30 when any are.
+  static const RE2 all_han_re(R"(\p{Han}+)");
+  static const RE2 issuer_re(R"((.{2,}?)(?:委员会|人民政府|办公室|办公厅|领导小组|局|委))");
+  const re2::StringPiece text(line.data(), line.size());
+  re2::StringPiece before;
+  return RE2::FullMatch(text, all_han_re) && RE2::FullMatch(text, issuer_re, &before) &&
+         utf8::length(std::string_view(before.data(), before.size())) <= 30;
+}
+
+}  // namespace metadata
+
 // Where the names of a list occur (Wu-Manber): a window of the shortest
 // name's length slides over the text, and the two bytes that end it say how
 // far it may move before some name could end there; only where no move is
@@ -51,15 +92,31 @@ class NameScan {
   explicit NameScan(const std::vector<std::string>& names) : names_(names) {
     window_ = names.empty() ? 0 : names[0].size();
     for (const std::string& n : names) window_ = std::min(window_, n.size());
-    if (window_ < 2) return;  // too short for a two-byte block: compare everywhere
+    if (window_ < 2 || window_ > kMaxWindow || names.size() >= kEnding) return;  // compare everywhere
+    head_size_ = window_ >= 4 ? 4 : 0;
     shift_.assign(65536, static_cast<std::uint16_t>(window_ - 1));
-    ending_.resize(65536);
     for (std::size_t k = 0; k < names.size(); ++k)
-      for (std::size_t j = 1; j < window_; ++j) {
+      for (std::size_t j = 1; j + 1 < window_; ++j) {
         const std::size_t b = block(names[k].data() + j - 1);
-        shift_[b] = std::min<std::uint16_t>(shift_[b], static_cast<std::uint16_t>(window_ - 1 - j));
-        if (j == window_ - 1) ending_[b].push_back(k);
+        if (shift_[b] < kEnding)
+          shift_[b] = std::min<std::uint16_t>(shift_[b], static_cast<std::uint16_t>(window_ - 1 - j));
       }
+    // The names by the block their window ends in (a slot per block), each
+    // with its first bytes as a word: most candidates differ there.
+    std::vector<std::vector<std::uint32_t>> by_slot;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const std::size_t b = block(names[k].data() + window_ - 2);
+      if (shift_[b] < kEnding) {
+        shift_[b] = static_cast<std::uint16_t>(kEnding | by_slot.size());
+        by_slot.emplace_back();
+      }
+      by_slot[shift_[b] & ~kEnding].push_back(static_cast<std::uint32_t>(k));
+    }
+    for (const auto& slot : by_slot) {
+      slot_start_.push_back(static_cast<std::uint32_t>(candidates_.size()));
+      for (std::uint32_t k : slot) candidates_.push_back({k, head(names[k].data())});
+    }
+    slot_start_.push_back(static_cast<std::uint32_t>(candidates_.size()));
   }
 
   // Calls found(k, at) for every name k that occurs at byte `at`, by
@@ -73,14 +130,20 @@ class NameScan {
       return;
     }
     for (std::size_t end = window_ - 1; end < text.size();) {
-      const std::size_t b = block(text.data() + end - 1);
-      if (std::size_t s = shift_[b]; s > 0) {
+      const std::size_t s = shift_[block(text.data() + end - 1)];
+      if (s < kEnding) {
         end += s;
         continue;
       }
       const std::size_t at = end + 1 - window_;
-      for (std::size_t k : ending_[b])
-        if (text.compare(at, names_[k].size(), names_[k]) == 0) found(k, at);
+      const std::uint32_t first = head(text.data() + at);
+      for (std::size_t c = slot_start_[s - kEnding]; c < slot_start_[s - kEnding + 1]; ++c) {
+        const Candidate& cand = candidates_[c];
+        const std::string& name = names_[cand.name];
+        if (cand.head == first && name.size() <= text.size() - at &&
+            std::memcmp(text.data() + at + head_size_, name.data() + head_size_, name.size() - head_size_) == 0)
+          found(cand.name, at);
+      }
       ++end;
     }
   }
@@ -89,10 +152,27 @@ class NameScan {
   static std::size_t block(const char* p) {
     return static_cast<std::size_t>(static_cast<unsigned char>(p[0])) << 8 | static_cast<unsigned char>(p[1]);
   }
+  // The first four bytes at p, when a window holds them (else 0).
+  std::uint32_t head(const char* p) const {
+    std::uint32_t x = 0;
+    if (head_size_ == 4) std::memcpy(&x, p, 4);
+    return x;
+  }
+  // shift_[b] is the move (>= 1, below kEnding) for a block that ends no
+  // name's window, or kEnding | the slot of the names whose window ends in
+  // it: their candidates are candidates_[slot_start_[slot], slot_start_[slot + 1]).
+  static constexpr std::uint16_t kEnding = 0x8000;
+  static constexpr std::size_t kMaxWindow = 0x4000;
+  struct Candidate {
+    std::uint32_t name;  // index in names_
+    std::uint32_t head;  // its first four bytes
+  };
   std::vector<std::string> names_;
-  std::size_t window_ = 0;                   // bytes of the shortest name
-  std::vector<std::uint16_t> shift_;         // by the block ending a window
-  std::vector<std::vector<std::size_t>> ending_;  // names whose window ends in that block
+  std::size_t window_ = 0;             // bytes of the shortest name
+  std::size_t head_size_ = 0;          // bytes compared as a word first: 4, or 0
+  std::vector<std::uint16_t> shift_;   // by the block ending a window
+  std::vector<std::uint32_t> slot_start_;
+  std::vector<Candidate> candidates_;
 };
 
 // The provincial-level name the text mentions most often: for each name, its
@@ -126,24 +206,17 @@ void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& d
   doc.province = most_named_province(nt.text(), grammar);
   const std::string& text = nt.text();
   std::vector<Line> lines = first_lines(text, kHeaderLines);
-  // The patterns are compiled where first needed (start-up of a run that
-  // never gets there stays cheap).
   for (const Line& line : lines) {
     if (utf8::length(line.text) > 60) continue;
     // Title: a short line naming a plan document (…方案/规划/计划/意见/办法).
-    static const RE2 title_re(R"(^(\S{2,40}?(方案|规划|计划|意见|办法|纲要|措施|通知)))");
-    std::string title, kind;
-    if (!doc.title && RE2::PartialMatch(line.text, title_re, &title, &kind) &&
-        title.size() == line.text.size()) {
+    if (!doc.title && metadata::is_title_line(line.text)) {
       doc.title = nt.display(line.begin, line.end);
       // "吉林省磐石市…方案": the city follows the province, when one is printed.
       std::size_t start = line.begin;
       for (const std::string& province : grammar.impl().list("places.yaml", "provinces"))
         if (line.text.rfind(province, 0) == 0) start += province.size();
-      static const RE2 city_re(R"(^(\p{Han}{2,6}?(市|州|县|区|盟)))");
-      std::string city, suffix;
-      if (RE2::PartialMatch(text.substr(start, line.end - start), city_re, &city, &suffix))
-        doc.city = nt.display(start, start + city.size());
+      if (const auto city = metadata::city_length(std::string_view(text).substr(start, line.end - start)))
+        doc.city = nt.display(start, start + *city);
     }
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -157,13 +230,7 @@ void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& d
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
       doc.date = buf;
       // An issuing body stands on the line just above a signature date.
-      // Han{2,30} then an issuer suffix, as two small patterns (a repeated
-      // \p{Han} class is slow to compile): all Han, and 2-30 characters before
-      // the suffix.
-      static const RE2 all_han_re(R"(\p{Han}+)");
-      static const RE2 issuer_re(R"(.{2,30}(?:委员会|人民政府|办公室|办公厅|领导小组|局|委))");
-      if (i > 0 && lines[i].text.size() < 30 && RE2::FullMatch(lines[i - 1].text, all_han_re) &&
-          RE2::FullMatch(lines[i - 1].text, issuer_re))
+      if (i > 0 && lines[i].text.size() < 30 && metadata::is_issuer_line(lines[i - 1].text))
         doc.issuer = nt.display(lines[i - 1].begin, lines[i - 1].end);
       break;
     }

@@ -754,10 +754,22 @@ void NormalizedText::build_from_source() {
   run_text_ = std::move(runs.text_at);
   run_source_ = std::move(runs.source_at);
   single_runs_ = std::move(runs.single);
+  // run_of()'s starting points.
+  run_index_.resize(text_.size() / kRunIndexStep + 1);  // every entry is written below
+  std::size_t run = 0;
+  for (std::size_t k = 0; k < run_index_.size(); ++k) {
+    while (run + 2 < run_text_.size() && run_text_[run + 1] <= k * kRunIndexStep) ++run;
+    run_index_[k] = static_cast<std::uint32_t>(run);
+  }
 }
 
 std::size_t NormalizedText::run_of(std::size_t text_byte) const {
-  return first_above<false>(run_text_.data(), run_text_.size() - 1, text_byte) - 1;
+  // The last run starting at or before text_byte: on from the one that holds
+  // the start of its step, past the few that start within the step (the
+  // end entry, the text size, stops the walk).
+  std::size_t r = run_index_[text_byte / kRunIndexStep];
+  while (run_text_[r + 1] <= text_byte) ++r;
+  return r;
 }
 
 std::size_t NormalizedText::source_cps_before(std::size_t source_byte) const {

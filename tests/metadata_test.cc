@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <re2/re2.h>
+
 #include "grammar_internal.h"
+#include "metadata_lines.h"
 #include "plancmp/grammar.h"
 #include "plancmp/pipeline.h"
 #include "test_support.h"
@@ -76,4 +79,62 @@ TEST_CASE("the province count agrees with counting each name's occurrences one b
     CAPTURE(text);
     CHECK(extract_bytes(text, "p.txt").province == expected);
   }
+}
+
+TEST_CASE("the opening-line tests answer as the counted patterns they stand for") {
+  // metadata_lines.h writes each counted repeat open-ended and checks its
+  // bound after: random lines of pieces around the bounds (2, 6, 30, 40
+  // characters before a plan word, city or body suffix, spaces, Latin,
+  // repeated suffixes) must get the counted pattern's answer.
+  static const RE2 title_re(R"(^(\S{2,40}?(方案|规划|计划|意见|办法|纲要|措施|通知)))");
+  static const RE2 city_re(R"(^(\p{Han}{2,6}?(市|州|县|区|盟)))");
+  static const RE2 all_han_re(R"(\p{Han}+)");
+  static const RE2 issuer_re(R"(.{2,30}(?:委员会|人民政府|办公室|办公厅|领导小组|局|委))");
+  const std::vector<std::string> pieces = {"某", "市", "州", "县", "区", "盟", "方案", "计划", "通知", "委", "局",
+                                           "委员会", "人民政府", "办公", "室", " ", "\t", "a", "1", ",", "。",
+                                           "生态环境保护", "吉林省磐石"};
+  plancmp_test::Lcg random{20261124};
+  int titles = 0, cities = 0, issuers = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string line;
+    // Runs of one piece reach the bounds; a few pieces mix.
+    const unsigned parts = 1 + random.next(5);
+    for (unsigned p = 0; p < parts; ++p) {
+      const std::string& piece = pieces[random.next(static_cast<unsigned>(pieces.size()))];
+      const unsigned times = random.next(3) == 0 ? 1 + random.next(45) : 1;
+      for (unsigned t = 0; t < times; ++t) line += piece;
+    }
+    CAPTURE(line);
+    std::string title, kind;
+    const bool title_expected =
+        RE2::PartialMatch(line, title_re, &title, &kind) && title.size() == line.size();
+    CHECK(metadata::is_title_line(line) == title_expected);
+    titles += title_expected;
+    std::string city, suffix;
+    std::optional<std::size_t> city_expected;
+    if (RE2::PartialMatch(line, city_re, &city, &suffix)) city_expected = city.size();
+    CHECK(metadata::city_length(line) == city_expected);
+    cities += city_expected.has_value();
+    const bool issuer_expected = RE2::FullMatch(line, all_han_re) && RE2::FullMatch(line, issuer_re);
+    CHECK(metadata::is_issuer_line(line) == issuer_expected);
+    issuers += issuer_expected;
+  }
+  // Both answers came up often enough to mean something.
+  CHECK(titles > 50);
+  CHECK(cities > 100);
+  CHECK(issuers > 100);
+  // The bounds themselves.
+  auto times = [](int n, const std::string& s) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  CHECK(metadata::is_title_line(times(40, "某") + "方案"));
+  CHECK_FALSE(metadata::is_title_line(times(41, "某") + "方案"));
+  CHECK_FALSE(metadata::is_title_line("某方案"));
+  CHECK(metadata::city_length(times(6, "某") + "市") == 21);
+  CHECK_FALSE(metadata::city_length(times(7, "某") + "市").has_value());
+  CHECK(metadata::is_issuer_line(times(30, "某") + "委员会"));
+  CHECK_FALSE(metadata::is_issuer_line(times(31, "某") + "局"));
+  CHECK(metadata::is_issuer_line(times(27, "某") + "委员会委"));  // 30 before the last 委
 }

@@ -523,3 +523,24 @@ TEST_CASE("normalize: texts of every length around the 64-byte words of the char
   }
 }
 
+
+TEST_CASE("normalize: runs looked up from their 64-byte steps, dense and sparse") {
+  // run_of() walks on from the run that holds the start of a step: steps
+  // holding dozens of runs (every character changed), runs spanning many
+  // steps, and both in turn, with every text byte looked up by check_same.
+  auto times = [](int n, const std::string& s) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  check_same(times(300, "（"));
+  check_same(times(300, "中"));
+  check_same(times(100, "國") + times(200, "中") + "，" + times(90, "a") + times(50, "（a"));
+  std::mt19937 rng(6464);
+  const std::vector<std::string> parts = {times(40, "中"), "（", "國", "，", "a", times(25, "b")};
+  for (int round = 0; round < 40; ++round) {
+    std::string s;
+    while (s.size() < 700) s += parts[rng() % parts.size()];
+    check_same(s);
+  }
+}

@@ -111,6 +111,11 @@ class NormalizedText {
   std::vector<std::uint32_t> run_text_;
   std::vector<std::uint32_t> run_source_;
   std::vector<std::uint64_t> single_runs_;    // bit r: run r is a single run
+  // Entry k: the run holding text byte k * kRunIndexStep. A plan's text has
+  // a run every twenty bytes or so (each full-width comma is one): a short
+  // walk from there, not a search of thousands.
+  static constexpr std::size_t kRunIndexStep = 64;
+  detail::OffsetMap run_index_;
   std::vector<std::size_t> line_starts_;      // source byte of each line start
   detail::BitWords lead_bits_;               // bit b: source byte b is no continuation byte
   detail::OffsetMap cp_checkpoints_;          // lead bits in source_ before each 64 bytes
