@@ -342,3 +342,25 @@ TEST_CASE("direct YAML equals the Value tree's YAML on random documents with awk
   CHECK(compared == 2000);
   CHECK(same_yaml(Document{}));  // every list empty, every optional null
 }
+
+TEST_CASE("direct YAML equals the Value tree's YAML with strings longer than its write buffer") {
+  // A string of n bytes may need 4n + 2 bytes written: past ~1000 bytes it
+  // no longer fits the writer's stack buffer and is appended another way.
+  Lcg rng{91};
+  auto long_string = [&] { return random_string(rng, 2000); };
+  int compared = 0;
+  for (int i = 0; i < 40; ++i) {
+    Document doc = random_document(rng);
+    doc.title = long_string();
+    doc.implementers.push_back(long_string());
+    doc.implementers.push_back(long_string());
+    plancmp::Clause c;
+    c.title = long_string();
+    c.printed = long_string();
+    c.lead = {long_string(), "a", long_string()};
+    doc.clauses.push_back(c);
+    if (!same_yaml(doc)) break;
+    ++compared;
+  }
+  CHECK(compared == 40);
+}
