@@ -1,7 +1,8 @@
 // An LD_PRELOAD library that times every RE2 search plancmp makes and sums it
 // per call site: where the regex time goes, with no change to plancmp.
 //
-//   cmake --build build --target plancmp_re2_callsites
+//   cmake -S . -B build -DPLANCMP_STATIC_DEPS=OFF   # a shared libre2 to interpose
+//   cmake --build build --target plancmp plancmp_re2_callsites
 //   RE2_CALLSITES_OUT=/tmp/re2.txt LD_PRELOAD=build/bench/libplancmp_re2_callsites.so \
 //       build/plancmp extract DIR -o OUT -j1 --quiet
 //   bench/re2_callsites.py /tmp/re2.txt      # sorted, with function names

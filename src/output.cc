@@ -10,11 +10,14 @@
 //   byte.
 #include "plancmp/output.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "yaml_scalars.h"
 
 namespace plancmp {
 namespace {
@@ -150,6 +153,78 @@ struct ValueFields {
 
 // ---------------------------------------------------------------- YAML text
 
+// About how many bytes YamlFields writes for the fields (escapes aside):
+// the text is reserved at that size once, instead of growing (each growth
+// copies all of it).
+class YamlSize {
+ public:
+  explicit YamlSize(int column) : column_(column) {}
+  std::size_t bytes = 0;
+
+  template <std::size_t N, class T>
+  void operator()(const char (&)[N], const T& v) {
+    bytes += static_cast<std::size_t>(column_) + N + 2 + size(v);
+  }
+  template <std::size_t N, class T>
+  void records(const char (&)[N], const std::vector<T>& items, void (*fields)(YamlSize&, const T&)) {
+    bytes += static_cast<std::size_t>(column_) + N + 6;
+    for (const T& item : items) {
+      YamlSize record(column_ + 4);
+      fields(record, item);
+      bytes += record.bytes;
+    }
+  }
+
+ private:
+  static std::size_t size(int) { return 11; }
+  static std::size_t size(long long) { return 20; }
+  static std::size_t size(double) { return 24; }
+  static std::size_t size(const char* s) { return std::strlen(s) + 2; }
+  static std::size_t size(const std::string& s) { return s.size() + 2; }
+  static std::size_t size(Quoted q) { return q.text ? q.text->size() + 2 : 4; }
+  template <class T>
+  static std::size_t size(const std::optional<T>& v) { return v ? size(*v) : 4; }
+  static std::size_t size(const std::vector<std::string>& items) {
+    std::size_t n = 2;
+    for (const std::string& item : items) n += item.size() + 4;
+    return n;
+  }
+  int column_;
+};
+
+// The text being written, through a small buffer on the stack: room(n)
+// makes room for n more bytes (n <= kStage), which the caller writes and
+// then marks written with done(end); a full buffer is appended to the text
+// at once. Pieces thus go in by plain stores and fixed-size copies instead
+// of an append call each, which cost more than the YAML itself, and the
+// text is never zero-filled ahead of the writing.
+class TextBuffer {
+ public:
+  // Below the size from which glibc's memcpy copies by `rep movsb`.
+  static constexpr std::size_t kStage = 4000;
+
+  TextBuffer(std::string& text, std::size_t size_hint) : text_(text) { text_.reserve(text_.size() + size_hint); }
+  char* room(std::size_t n) {
+    if (kStage - used_ < n) flush();
+    return stage_ + used_;
+  }
+  void done(const char* end) { used_ = static_cast<std::size_t>(end - stage_); }
+  // The text itself, everything before written (for pieces past kStage).
+  std::string& text() {
+    flush();
+    return text_;
+  }
+  void flush() {
+    text_.append(stage_, used_);
+    used_ = 0;
+  }
+
+ private:
+  std::string& text_;
+  std::size_t used_ = 0;
+  char stage_[kStage];
+};
+
 // Writes the fields as to_yaml_text writes the tree ValueFields builds: a
 // mapping whose keys start at `column` (the first where the text stands:
 // after `- ` for a record), `key: scalar` and `key: [a, b]` on one line, a
@@ -157,7 +232,7 @@ struct ValueFields {
 // as `[]` on the next line.
 class YamlFields {
  public:
-  YamlFields(std::string& out, int column) : out_(out), column_(column) {}
+  YamlFields(TextBuffer& out, int column) : out_(out), column_(column) {}
 
   template <std::size_t N, class T>
   void operator()(const char (&key)[N], const T& v) {
@@ -169,13 +244,17 @@ class YamlFields {
   void records(const char (&key)[N], const std::vector<T>& items, void (*fields)(YamlFields&, const T&)) {
     start(key, /*space=*/false);
     if (items.empty()) {
-      newline(column_ + 2);
-      out_ += "[]";
+      char* p = newline(out_.room(break_room(column_ + 2) + 2), column_ + 2);
+      p[0] = '[';
+      p[1] = ']';
+      out_.done(p + 2);
       return;
     }
     for (const T& item : items) {
-      newline(column_ + 2);
-      out_ += "- ";
+      char* p = newline(out_.room(break_room(column_ + 2) + 2), column_ + 2);
+      p[0] = '-';
+      p[1] = ' ';
+      out_.done(p + 2);
       YamlFields record(out_, column_ + 4);
       fields(record, item);
     }
@@ -187,39 +266,48 @@ class YamlFields {
   // The start of a field: a line break and the indentation (none for the
   // first field, which goes where the text stands), `key:`, and a space
   // before a scalar. Keys are this file's literals: plain words, which the
-  // tree's writer prints as they are, of a length known at compile time, so
-  // the pieces are put together on the stack by fixed-size copies and
-  // appended at once (appends are calls into libstdc++).
+  // tree's writer prints as they are, of a length known at compile time
+  // (fixed-size copies).
   template <std::size_t N>
   void start(const char (&key)[N], bool space) {
     constexpr std::size_t kKey = N - 1;  // without the terminating NUL
     static_assert(kKey > 0 && kKey <= 32, "keys are short words");
-    char line[kBreak.size() + kKey + 2];
-    std::size_t n = 0;
-    if (!first_) {
-      if (static_cast<std::size_t>(column_) < kBreak.size()) {
-        std::memcpy(line, kBreak.data(), kBreak.size());
-        n = static_cast<std::size_t>(column_) + 1;
-      } else {
-        newline(column_);  // deeper than this file's records go
-      }
-    }
+    char* p = out_.room(break_room(column_) + kKey + 2);
+    if (!first_) p = newline(p, column_);
     first_ = false;
-    std::memcpy(line + n, key, kKey);
-    n += kKey;
-    line[n++] = ':';
-    if (space) line[n++] = ' ';
-    out_.append(line, n);
+    std::memcpy(p, key, kKey);
+    p += kKey;
+    *p++ = ':';
+    if (space) *p++ = ' ';
+    out_.done(p);
   }
 
-  // A line break and `column` spaces, in one append.
-  void newline(int column) {
+  // A line break and `column` spaces at p, which has break_room(column).
+  static std::size_t break_room(int column) {
+    return std::max(static_cast<std::size_t>(column), kBreak.size() - 1) + 1;
+  }
+  static char* newline(char* p, int column) {
     const auto n = static_cast<std::size_t>(column);
     if (n < kBreak.size()) {
-      out_.append(kBreak.data(), n + 1);
+      std::memcpy(p, kBreak.data(), kBreak.size());  // a fixed-size copy: may write past the n + 1 kept
+      return p + n + 1;
+    }
+    *p++ = '\n';
+    std::memset(p, ' ', n);
+    return p + n;
+  }
+
+  void literal(std::string_view s) {
+    char* p = out_.room(s.size());
+    std::memcpy(p, s.data(), s.size());
+    out_.done(p + s.size());
+  }
+  void string(std::string_view s, bool quoted) {
+    const std::size_t room = yaml_string_room(s.size());
+    if (room > TextBuffer::kStage) {
+      append_yaml_string(out_.text(), s, quoted);
     } else {
-      out_ += '\n';
-      out_.append(n, ' ');
+      out_.done(write_yaml_string(out_.room(room), s, quoted));
     }
   }
 
@@ -227,16 +315,20 @@ class YamlFields {
   // than convert (a bool would print as 1, the tree's writer prints true).
   template <class T>
   void scalar(const T&) = delete;
-  void scalar(int v) { append_yaml_integer(out_, v); }
-  void scalar(long long v) { append_yaml_integer(out_, v); }
-  void scalar(double v) { append_yaml_number(out_, v); }
-  void scalar(const char* s) { append_yaml_string(out_, s, false); }
-  void scalar(const std::string& s) { append_yaml_string(out_, s, false); }
+  void scalar(int v) { out_.done(write_yaml_integer(out_.room(kYamlIntegerRoom), v)); }
+  void scalar(long long v) { out_.done(write_yaml_integer(out_.room(kYamlIntegerRoom), v)); }
+  void scalar(double v) {
+    std::string number;
+    append_yaml_number(number, v);
+    literal(number);
+  }
+  void scalar(const char* s) { string(s, false); }
+  void scalar(const std::string& s) { string(s, false); }
   void scalar(Quoted q) {
     if (q.text) {
-      append_yaml_string(out_, *q.text, true);
+      string(*q.text, true);
     } else {
-      out_ += "null";
+      literal("null");
     }
   }
   template <class T>
@@ -244,20 +336,20 @@ class YamlFields {
     if (v) {
       scalar(*v);
     } else {
-      out_ += "null";
+      literal("null");
     }
   }
   // A scalar array: flow style, also when empty.
   void scalar(const std::vector<std::string>& items) {
-    out_ += '[';
+    literal("[");
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i) out_ += ", ";
-      append_yaml_string(out_, items[i], false);
+      if (i) literal(", ");
+      string(items[i], false);
     }
-    out_ += ']';
+    literal("]");
   }
 
-  std::string& out_;
+  TextBuffer& out_;
   int column_;
   bool first_ = true;
 };
@@ -271,10 +363,16 @@ Value document_value(const Document& doc) {
 }
 
 std::string to_yaml(const Document& doc) {
+  YamlSize size(0);
+  document_fields(size, doc);
   std::string text;
-  YamlFields fields(text, 0);
+  TextBuffer buffer(text, size.bytes + 1);
+  YamlFields fields(buffer, 0);
   document_fields(fields, doc);
-  text += '\n';
+  char* end = buffer.room(1);
+  *end = '\n';
+  buffer.done(end + 1);
+  buffer.flush();
   return text;
 }
 

@@ -7,9 +7,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "utf8_util.h"
+#include "yaml_scalars.h"
 
 namespace plancmp {
 
@@ -295,13 +297,16 @@ Scan scan_string(std::string_view s) {
 // Double-quoted YAML scalar, escaped as yaml-cpp escapes it (so outputs stay
 // byte-identical to the yaml-cpp emitter this writer replaced): the quote,
 // backslash and common controls by name, other controls, C1 controls, NBSP
-// and the BOM as \x / \u escapes; everything else raw UTF-8.
-void yaml_double_quoted(std::string& out, std::string_view s) {
+// and the BOM as \x / \u escapes; everything else raw UTF-8. Writes at
+// most 4 bytes per byte of `s` (a control as \x01) and the two quotes.
+char* yaml_double_quoted(char* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
+  *out++ = '"';
   std::size_t run = 0;  // start of the bytes not yet copied
   auto flush = [&](std::size_t to) {
-    out.append(s.data() + run, to - run);
+    if (to == run) return;  // (an empty view's data may be null)
+    std::memcpy(out, s.data() + run, to - run);
+    out += to - run;
   };
   // Byte by byte: `s` is valid UTF-8, so a byte >= 0x80 is never mistaken
   // for ASCII, and the only escaped multi-byte characters are C2 80..C2 A0
@@ -324,24 +329,36 @@ void yaml_double_quoted(std::string& out, std::string_view s) {
       cp = c;
     }
     flush(i);
+    auto two = [&](char a, char b) {
+      out[0] = a;
+      out[1] = b;
+      out += 2;
+    };
     switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\b': out += "\\b"; break;
+      case '"': two('\\', '"'); break;
+      case '\\': two('\\', '\\'); break;
+      case '\n': two('\\', 'n'); break;
+      case '\t': two('\\', 't'); break;
+      case '\r': two('\\', 'r'); break;
+      case '\b': two('\\', 'b'); break;
       default: {
         const int digits = cp <= 0xFF ? 2 : 4;
-        out += digits == 2 ? "\\x" : "\\u";
-        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
+        two('\\', digits == 2 ? 'x' : 'u');
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) *out++ = kHex[(cp >> shift) & 0xF];
       }
     }
     i += len - 1;
     run = i + 1;
   }
   flush(s.size());
-  out += '"';
+  *out++ = '"';
+  return out;
+}
+
+char* copy(char* out, std::string_view s) {
+  if (s.empty()) return out;  // (an empty view's data may be null)
+  std::memcpy(out, s.data(), s.size());
+  return out + s.size();
 }
 
 // Block-style YAML with 2-space indentation, written straight into a string.
@@ -561,31 +578,34 @@ class JsonWriter {
 
 }  // namespace
 
-void append_yaml_string(std::string& out, std::string_view s, bool quoted, bool is_key) {
+char* write_yaml_string(char* out, std::string_view s, bool quoted, bool is_key) {
   const Scan scan = scan_string(s);
   if (!scan.clean) {  // needs repair (rare): the cleaned copy is checked again
     const std::string cleaned = yaml_clean(s);
-    if (quoted || !plain_is_safe(cleaned, is_key)) {
-      yaml_double_quoted(out, cleaned);
-    } else {
-      out += cleaned;
-    }
-    return;
+    if (quoted || !plain_is_safe(cleaned, is_key)) return yaml_double_quoted(out, cleaned);
+    return copy(out, cleaned);
   }
-  if (scan.escapes) {
-    yaml_double_quoted(out, s);
-  } else if (quoted || !scan.plain_bytes || !plain_is_safe_start(s, is_key)) {
-    out += '"';  // nothing to escape: the bytes as they are
-    out += s;
-    out += '"';
-  } else {
-    out += s;
+  if (scan.escapes) return yaml_double_quoted(out, s);
+  if (quoted || !scan.plain_bytes || !plain_is_safe_start(s, is_key)) {
+    *out = '"';  // nothing to escape: the bytes as they are
+    out = copy(out + 1, s);
+    *out = '"';
+    return out + 1;
   }
+  return copy(out, s);
+}
+
+char* write_yaml_integer(char* out, long long v) { return std::to_chars(out, out + kYamlIntegerRoom, v).ptr; }
+
+void append_yaml_string(std::string& out, std::string_view s, bool quoted, bool is_key) {
+  const std::size_t used = out.size();
+  out.resize(used + yaml_string_room(s.size()));
+  out.resize(static_cast<std::size_t>(write_yaml_string(out.data() + used, s, quoted, is_key) - out.data()));
 }
 
 void append_yaml_integer(std::string& out, long long v) {
-  char buf[24];
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  char buf[kYamlIntegerRoom];
+  out.append(buf, write_yaml_integer(buf, v));
 }
 
 void append_yaml_number(std::string& out, double v) {

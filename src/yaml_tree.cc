@@ -1,7 +1,9 @@
 // See src/yaml_tree.h.
 #include "yaml_tree.h"
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace plancmp {
 
@@ -58,30 +60,70 @@ struct Reader {
     bad();
   }
 
+  std::string_view scalar() {
+    const std::size_t n = count();
+    if (n > form.size() - pos) bad();
+    const std::string_view out = form.substr(pos, n);
+    pos += n;
+    return out;
+  }
+
+  // The node at pos as a Node of its own (for a map key that is not a
+  // scalar, which then goes in by force_insert).
   YAML::Node node(int depth) {
+    YAML::Node out(YAML::NodeType::Null);  // a node and memory for fill to write through
+    fill(out, depth);
+    return out;
+  }
+
+  // The node at pos written into `target`, a node (maybe not yet defined)
+  // of the tree being built. Children are made through target[key] and
+  // target[index], which create them in the tree's own memory: a Node made
+  // apart and then inserted brings a memory of its own, which yaml-cpp
+  // merges into the tree's (node by node, at every level above it), most of
+  // the cost of building the tree.
+  void fill(YAML::Node target, int depth) {
     if (pos >= form.size() || depth > 256) bad();
     switch (form[pos++]) {
       case 'N':
-        return YAML::Node(YAML::NodeType::Null);
-      case 'S': {
-        const std::size_t n = count();
-        if (n > form.size() - pos) bad();
-        YAML::Node out(std::string(form.substr(pos, n)));
-        pos += n;
-        return out;
-      }
+        target = YAML::Null;
+        return;
+      case 'S':
+        target = std::string(scalar());
+        return;
       case 'Q': {
-        YAML::Node out(YAML::NodeType::Sequence);
-        for (std::size_t i = count(); i > 0; --i) out.push_back(node(depth + 1));
-        return out;
+        const std::size_t n = count();
+        if (n == 0) {
+          target = YAML::Node(YAML::NodeType::Sequence);
+          return;
+        }
+        for (std::size_t i = 0; i < n; ++i) fill(target[i], depth + 1);
+        return;
       }
       case 'M': {
-        YAML::Node out(YAML::NodeType::Map);
-        for (std::size_t i = count(); i > 0; --i) {
-          YAML::Node key = node(depth + 1);
-          out.force_insert(key, node(depth + 1));
+        const std::size_t n = count();
+        if (n == 0) {
+          target = YAML::Node(YAML::NodeType::Map);
+          return;
         }
-        return out;
+        std::vector<std::string_view> keys;  // target[key] finds an earlier equal key
+        keys.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (pos < form.size() && form[pos] == 'S') {
+            ++pos;
+            const std::string_view key = scalar();
+            if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+              keys.push_back(key);
+              fill(target[std::string(key)], depth + 1);
+              continue;
+            }
+            target.force_insert(std::string(key), node(depth + 1));  // a repeated key: a pair of its own
+            continue;
+          }
+          YAML::Node key = node(depth + 1);
+          target.force_insert(key, node(depth + 1));
+        }
+        return;
       }
       default:
         bad();

@@ -279,6 +279,36 @@ TEST_CASE("append_yaml_string agrees with a character-wise reference on random s
   CHECK(agreed == 20000);
 }
 
+TEST_CASE("append_yaml_string agrees with the reference on Chinese text with awkward pieces anywhere") {
+  // Long runs of common 3-byte characters and plain ASCII (scan_string's
+  // fast cases) with one or two pieces of any kind (a truncated lead, a
+  // stray continuation byte, a control, an indicator, U+2028...) anywhere.
+  static const char* const kCommon[] = {"中", "文", "、", "。", "《", "》", "a", "1", "_"};
+  Lcg rng{20261126};
+  int agreed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    const unsigned pieces = 4 + rng.next(40);
+    const unsigned odd1 = rng.next(pieces + 1), odd2 = rng.next(3) == 0 ? rng.next(pieces + 1) : pieces + 1;
+    for (unsigned k = 0; k <= pieces; ++k) {
+      if (k == odd1 || k == odd2) s += kPieces[rng.next(static_cast<unsigned>(kPieces.size()))];
+      s += kCommon[rng.next(static_cast<unsigned>(std::size(kCommon)))];
+    }
+    if (rng.next(4) == 0) s.resize(rng.next(static_cast<unsigned>(s.size()) + 1));  // may cut a character
+    const bool quoted = rng.next(4) == 0, is_key = rng.next(4) == 0;
+    std::string ours;
+    plancmp::append_yaml_string(ours, s, quoted, is_key);
+    const std::string expected = reference_yaml_string(s, quoted, is_key);
+    if (ours != expected) {
+      INFO("string: " << s << " quoted: " << quoted << " key: " << is_key);
+      CHECK(ours == expected);
+      break;
+    }
+    ++agreed;
+  }
+  CHECK(agreed == 20000);
+}
+
 TEST_CASE("JSON strings agree with a character-wise reference on random strings") {
   Lcg rng{20261125};
   int agreed = 0;
@@ -341,4 +371,26 @@ TEST_CASE("direct YAML equals the Value tree's YAML on random documents with awk
   }
   CHECK(compared == 2000);
   CHECK(same_yaml(Document{}));  // every list empty, every optional null
+}
+
+TEST_CASE("direct YAML equals the Value tree's YAML with strings longer than its write buffer") {
+  // A string of n bytes may need 4n + 2 bytes written: past ~1000 bytes it
+  // no longer fits the writer's stack buffer and is appended another way.
+  Lcg rng{91};
+  auto long_string = [&] { return random_string(rng, 2000); };
+  int compared = 0;
+  for (int i = 0; i < 40; ++i) {
+    Document doc = random_document(rng);
+    doc.title = long_string();
+    doc.implementers.push_back(long_string());
+    doc.implementers.push_back(long_string());
+    plancmp::Clause c;
+    c.title = long_string();
+    c.printed = long_string();
+    c.lead = {long_string(), "a", long_string()};
+    doc.clauses.push_back(c);
+    if (!same_yaml(doc)) break;
+    ++compared;
+  }
+  CHECK(compared == 40);
 }

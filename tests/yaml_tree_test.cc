@@ -67,12 +67,18 @@ TEST_CASE("the tree form round-trips maps, sequences, nulls and awkward scalars"
       "- \"引号\\\"里\"\n- 'multi\n\n  line'\n- |\n  block\n  text\n- null\n- 0x1F\n",
       "key with spaces: value\n\"\\0\": nul byte\n? [complex, key]\n: v\n",
       "plain",
+      // A repeated key stays a pair of its own (its first value is the one found).
+      "a: 1\nb: 2\na: 3\nb: [x]\n",
+      "- {a: 1, b: ~}\n- {b: [2, {c: ~, d: {}}]}\n- []\n- [[], [~, [y]]]\n",
   };
   for (const char* doc : docs) {
     const YAML::Node parsed = YAML::Load(doc);
     std::string path;
     CHECK_MESSAGE(same_tree(plancmp::decode_yaml_tree(plancmp::encode_yaml_tree(parsed)), parsed, path), doc, path);
   }
+  const YAML::Node repeated = plancmp::decode_yaml_tree(plancmp::encode_yaml_tree(YAML::Load("a: 1\nb: 2\na: 3\n")));
+  CHECK(repeated.size() == 3);
+  CHECK(repeated["a"].as<std::string>() == "1");
   // A changed scalar is noticed (the comparison is not vacuous).
   std::string path;
   CHECK_FALSE(same_tree(YAML::Load("a: [1, 2]"), YAML::Load("a: [1, 3]"), path));
