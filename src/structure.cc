@@ -159,13 +159,28 @@ bool is_heading_line(std::string_view line) {
 // Does `re` match somewhere in `text`? A pattern that ends in `$` (the task
 // note's "…[^。]{0,80}$") RE2 searches backwards from the end, and the states
 // of that reverse DFA over a counted repeat cost far more to build than the
-// forward DFA of an RE2::Set holding the same pattern. The set is built once
-// per pattern for the process; PartialMatch answers when the set cannot.
-std::shared_ptr<const RE2::Set> set_of(const RE2& re) {
-  static DerivedCache<RE2::Set> sets;  // null: no set
-  return sets.get(regex_key(re), [&] {
-    auto s = std::make_shared<RE2::Set>(re.options(), RE2::UNANCHORED);
-    return s->Add(re.pattern(), nullptr) == 0 && s->Compile() ? s : nullptr;
+// forward DFA of an RE2::Set holding the same pattern. The set holds the
+// pattern with its long counted repeats open-ended (open_counted_repeats:
+// a fraction of the compile), which answers for the pattern on a text of at
+// most `bound` characters, and rules out matches on any text; PartialMatch
+// answers for the rest. Built once per pattern for the process.
+struct SomewhereSearch {
+  std::unique_ptr<RE2::Set> set;  // null: no set
+  std::size_t bound = 0;          // the set answers alone on texts of at most this many characters
+};
+
+std::shared_ptr<const SomewhereSearch> search_of(const RE2& re) {
+  static DerivedCache<SomewhereSearch> searches;
+  return searches.get(regex_key(re), [&] {
+    auto search = std::make_shared<SomewhereSearch>();
+    OpenedRepeats opened = open_counted_repeats(re.pattern());
+    if (opened.pattern.empty()) opened = {re.pattern(), std::string::npos};  // (not followed: as written)
+    auto set = std::make_unique<RE2::Set>(re.options(), RE2::UNANCHORED);
+    if (set->Add(opened.pattern, nullptr) == 0 && set->Compile()) {
+      search->set = std::move(set);
+      search->bound = opened.bound;
+    }
+    return search;
   });
 }
 
@@ -175,12 +190,17 @@ std::shared_ptr<const std::vector<std::string>> stops_of(const RE2& re) {
   return stops.get(regex_key(re), [&] { return std::make_shared<const std::vector<std::string>>(end_anchored_stops(re)); });
 }
 
-// `set` is set_of(re), looked up once by the caller.
-bool matches_somewhere(const RE2& re, const RE2::Set* set, std::string_view text) {
-  if (set) {
+// `search` is search_of(re), looked up once by the caller.
+bool matches_somewhere(const RE2& re, const SomewhereSearch& search, std::string_view text) {
+  if (search.set) {
     RE2::Set::ErrorInfo error{};
-    if (set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error)) return true;
-    if (error.kind == RE2::Set::kNoError) return false;
+    const bool found = search.set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error);
+    if (error.kind == RE2::Set::kNoError) {
+      if (!found) return false;
+      const std::size_t chars =
+          re.options().encoding() == RE2::Options::EncodingUTF8 ? utf8::length(text) : text.size();
+      if (chars <= search.bound) return true;
+    }
   }
   return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
 }
@@ -497,7 +517,7 @@ void StructureFinder::collect_candidates() {
   int task_level = 0;
   for (int level = 2; level < 10; ++level)
     if (paragraph_markers_by_level[level] >= 3) task_level = level;
-  const std::shared_ptr<const RE2::Set> task_note_set = g_.task_note.re ? set_of(*g_.task_note.re) : nullptr;
+  const std::shared_ptr<const SomewhereSearch> task_note_search = g_.task_note.re ? search_of(*g_.task_note.re) : nullptr;
   // A task note ends at its paragraph's end and holds none of these ("。"):
   // it is looked for only after the last of them.
   const std::shared_ptr<const std::vector<std::string>> task_note_stops =
@@ -526,7 +546,7 @@ void StructureFinder::collect_candidates() {
                          count_chars(line.substr(0, first_stop)) <= 25 &&
                          line.substr(0, first_stop).find(',') == std::string::npos;
     if (g_.task_note.re &&
-        matches_somewhere(*g_.task_note.re, task_note_set.get(), after_last_stop(line, *task_note_stops)))
+        matches_somewhere(*g_.task_note.re, *task_note_search, after_last_stop(line, *task_note_stops)))
       c.weight = 1.0;
     else if (short_heading)
       c.weight = -0.2;  // only to fill a gap the numbering shows
