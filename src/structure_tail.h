@@ -98,14 +98,13 @@ inline bool in(const Ranges& ranges, char32_t c) {
 // last of them in a text. Some negated class or `.` must leave them out;
 // at most kMaxStops are kept track of. Empty when the pattern is not of that
 // shape or the reading cannot follow it.
-inline std::vector<std::string> end_anchored_stops(const RE2& re) {
+// (Of a pattern that compiles with options `o`.)
+inline std::vector<std::string> end_anchored_stops(std::string_view p, const RE2::Options& o) {
   using namespace tail_reading;
   constexpr std::size_t kMaxStops = 8;
-  const RE2::Options& o = re.options();
-  if (!re.ok() || !o.case_sensitive() || o.literal() || o.posix_syntax() || o.never_nl() || o.dot_nl() ||
+  if (!o.case_sensitive() || o.literal() || o.posix_syntax() || o.never_nl() || o.dot_nl() ||
       o.encoding() != RE2::Options::EncodingUTF8)
     return {};
-  const std::string_view p = re.pattern();
   if (p.empty() || p.back() != '$') return {};
   Ranges held;                   // characters the parts that name theirs may hold
   std::vector<char32_t> missed;  // the only characters the other parts ('.', [^…]) may miss
@@ -262,6 +261,11 @@ inline OpenedRepeats open_counted_repeats(std::string_view p, std::size_t min_bo
     i = end;
   }
   return out;
+}
+
+inline std::vector<std::string> end_anchored_stops(const RE2& re) {
+  if (!re.ok()) return {};
+  return end_anchored_stops(re.pattern(), re.options());
 }
 
 // The end of the last occurrence of `word` in `text` (0: none).
