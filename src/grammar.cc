@@ -43,13 +43,17 @@ std::string optional_string(const YAML::Node& node, const char* key, const std::
   return v && v.IsScalar() ? v.as<std::string>() : fallback;
 }
 
-std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
-  const YAML::Node pattern = node["pattern"];
-  if (!pattern || !pattern.IsScalar()) throw_at_mark(f.path, f.text, node.Mark(), "missing `pattern`");
+RE2::Options pattern_options() {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(kPatternMaxMem);
-  auto re = std::make_unique<RE2>(pattern.as<std::string>(), options);
+  return options;
+}
+
+std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
+  const YAML::Node pattern = node["pattern"];
+  if (!pattern || !pattern.IsScalar()) throw_at_mark(f.path, f.text, node.Mark(), "missing `pattern`");
+  auto re = std::make_unique<RE2>(pattern.as<std::string>(), pattern_options());
   if (!re->ok())
     throw_at_mark(f.path, f.text, pattern.Mark(), fmt::format("invalid pattern: {}", re->error()));
   return re;
@@ -168,7 +172,14 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
   if (const YAML::Node note = root["task_note"]) {
     g.task_note.id = required_string(f, note, "id");
     g.task_note.description = optional_string(note, "description", "");
-    g.task_note.re = compile(f, note);
+    const YAML::Node pattern = note["pattern"];
+    if (!pattern || !pattern.IsScalar()) throw_at_mark(f.path, f.text, note.Mark(), "missing `pattern`");
+    g.task_note.pattern = pattern.as<std::string>();
+    // The built-in file's pattern is known to compile (the tests compile
+    // it): its regex is left to TaskNote::re().
+    const auto builtin = builtin_grammar_files().find(file_name);
+    if (builtin == builtin_grammar_files().end() || builtin->second != f.text) g.task_note.compiled = compile(f, note);
+    g.task_note.options = pattern_options();
     collect_examples(f, file_name, note, g.task_note.id, g.examples);
   }
   const YAML::Node markers = root["markers"];
@@ -441,12 +452,19 @@ const RE2* Grammar::Impl::list_alternation(const std::string& file, const std::s
   return lazy.re.get();
 }
 
+const RE2& TaskNote::re() const {
+  std::call_once(once, [this] {
+    if (!compiled) compiled = std::make_unique<RE2>(pattern, options);
+  });
+  return *compiled;
+}
+
 std::vector<RuleExample> Grammar::examples() const { return impl_->examples; }
 
 bool Grammar::rule_matches(const std::string& rule_id, std::string_view text) const {
   NormalizedText normalized = NormalizedText::build(text);
   if (rule_id == impl_->task_note.id)
-    return RE2::PartialMatch(normalized.text(), *impl_->task_note.re);
+    return RE2::PartialMatch(normalized.text(), impl_->task_note.re());
   for (const MarkerMatch& m : find_markers(*impl_, normalized.text()))
     if (m.rule->id == rule_id) return true;
   for (const auto& [file, rf] : impl_->files)

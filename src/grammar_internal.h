@@ -61,6 +61,22 @@ struct PatternRule {
   }
 };
 
+// The task note of numbering.yaml: a paragraph it matches is a task.
+struct TaskNote {
+  std::string id;  // "": the grammar has none
+  std::string description;
+  std::string pattern;
+  RE2::Options options;
+  // The regex, compiled at load for a --grammars file (where an error must
+  // be reported) and on first use for the built-in file, whose pattern is
+  // known to compile: its counted repeat costs ~5M instructions to compile,
+  // and structure.cc nearly always reads the pattern through a cheaper copy
+  // (structure_tail.h).
+  const RE2& re() const;
+  mutable std::once_flag once;
+  mutable std::unique_ptr<RE2> compiled;
+};
+
 // Does the pattern assert nothing about its surroundings (no ^ $ \b \B \A \z
 // outside character classes, and nothing the check cannot follow)? Then a
 // match is a match wherever the text around it is cut, and what RE2's
@@ -124,7 +140,7 @@ class LineWindows;
 struct Grammar::Impl {
   std::vector<MarkerRule> markers;
   std::vector<std::pair<std::string, std::string>> confusables;  // longest key first
-  PatternRule task_note;
+  TaskNote task_note;
   std::map<std::string, RuleFile> files;  // every other grammars/*.yaml, by file name
   // The text of every grammar file and the name to report it by
   // ("grammars/x.yaml", "<built-in>/x.yaml"), by file name: for files in a

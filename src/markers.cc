@@ -514,8 +514,15 @@ namespace {
 // The printed forms of the numbers under kTabled in each numeral kind, and
 // for every fragment that opens (closes) some of them and is shorter, the
 // numbers it opens (closes), in order: the sequence check asks which of
-// 1..V a print may stand for, and a print fits few.
+// 1..V a print may stand for, and a print fits few. The numbers are indexed
+// as far as a question needs, in order (V is 120 unless a plan prints
+// numbers past 100): a full table cost every run ~2.4M instructions.
 constexpr int kTabled = 1000;
+
+// The printed form of `value` in the numeral kind of `rule`.
+std::string numeral_form(const MarkerRule& rule, int value) {
+  return rule.numeral == NumeralKind::kChinese ? chinese_numeral(value) : std::to_string(value);
+}
 
 struct NumeralForms {
   // Looked up by a fragment of a print, without copying it into a string.
@@ -525,18 +532,24 @@ struct NumeralForms {
   };
   using ByFragment = std::unordered_map<std::string_view, std::vector<int>, FragmentHash, std::equal_to<>>;
   struct Kind {
-    std::vector<std::string> forms = std::vector<std::string>(kTabled);  // by number
-    // By fragment: the numbers, ascending, whose longer form opens (closes)
-    // with it. The keys view `forms`, which stays put once set.
+    std::vector<std::string> forms = std::vector<std::string>(kTabled);  // by number, 1..indexed set
+    // By fragment: the numbers (up to `indexed`), ascending, whose longer
+    // form opens (closes) with it. The keys view `forms`, whose strings stay
+    // put once set.
     ByFragment opening, closing;
-    void index() {
-      for (int v = 1; v < kTabled; ++v) {
-        const std::string_view form = forms[static_cast<std::size_t>(v)];
+    int indexed = 0;
+    // Indexes the numbers up to `last` (< kTabled), in order: each list stays ascending.
+    void index_to(int last, const MarkerRule& rule) {
+      for (int v = indexed + 1; v <= last; ++v) {
+        std::string& stored = forms[static_cast<std::size_t>(v)];
+        stored = numeral_form(rule, v);
+        const std::string_view form = stored;
         for (std::size_t k = 1; k < form.size(); ++k) {
           opening[form.substr(0, k)].push_back(v);
           closing[form.substr(form.size() - k)].push_back(v);
         }
       }
+      indexed = std::max(indexed, last);
     }
     const std::vector<int>& fits(std::string_view fragment, bool at_end) const {
       static const std::vector<int> none;
@@ -545,29 +558,14 @@ struct NumeralForms {
       return it == by.end() ? none : it->second;
     }
   };
+  std::mutex mutex;  // held while a kind is indexed or read
   Kind chinese, arabic;
-  NumeralForms() {
-    for (int v = 1; v < kTabled; ++v) {
-      chinese.forms[static_cast<std::size_t>(v)] = chinese_numeral(v);
-      arabic.forms[static_cast<std::size_t>(v)] = std::to_string(v);
-    }
-    chinese.index();
-    arabic.index();
-  }
-  const Kind& of(const MarkerRule& rule) const {
-    return rule.numeral == NumeralKind::kChinese ? chinese : arabic;
-  }
+  Kind& of(const MarkerRule& rule) { return rule.numeral == NumeralKind::kChinese ? chinese : arabic; }
 };
 
-const NumeralForms& numeral_forms() {
-  static const NumeralForms forms;
+NumeralForms& numeral_forms() {
+  static NumeralForms forms;
   return forms;
-}
-
-// The printed form of `value` in the numeral kind of `rule`.
-std::string numeral_form(const MarkerRule& rule, int value) {
-  if (value > 0 && value < kTabled) return numeral_forms().of(rule).forms[static_cast<std::size_t>(value)];
-  return rule.numeral == NumeralKind::kChinese ? chinese_numeral(value) : std::to_string(value);
 }
 
 // numeral_fragment_fits() given the full printed form of `value`.
@@ -594,33 +592,36 @@ bool numeral_fragment_fits(const MarkerMatch& m, int value) {
 
 std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
   std::vector<int> out;
-  const NumeralForms::Kind& kind = numeral_forms().of(*m.rule);
   const std::string_view part = m.number_text;
-  int v = 1;
-  if (!part.empty()) {
-    // fragment_fits() of the tabled numbers: the number read exactly, and
-    // those whose form is longer and opens (closes) with the print.
+  if (part.empty()) {  // nothing printed: any number fits
+    out.reserve(static_cast<std::size_t>(std::max(max_value, 0)));
+    for (int v = 1; v <= max_value; ++v) out.push_back(v);
+    return out;
+  }
+  // fragment_fits() of the tabled numbers: the number read exactly, and
+  // those whose form is longer and opens (closes) with the print.
+  const int last = std::min(max_value, kTabled - 1);
+  {
+    NumeralForms& forms = numeral_forms();
+    const std::lock_guard<std::mutex> lock(forms.mutex);
+    NumeralForms::Kind& kind = forms.of(*m.rule);
+    if (last > kind.indexed) kind.index_to(last, *m.rule);
     static const std::vector<int> none;
     const std::vector<int>& opened = m.rule->fragment != Fragment::kSuffix ? kind.fits(part, false) : none;
     const std::vector<int>& closed = m.rule->fragment != Fragment::kPrefix ? kind.fits(part, true) : none;
-    const int last = std::min(max_value, kTabled - 1);
     auto upto = [&](const std::vector<int>& numbers) {
       return std::upper_bound(numbers.begin(), numbers.end(), last);
     };
     out.reserve(opened.size() + closed.size() + 1);
     std::set_union(opened.begin(), upto(opened), closed.begin(), upto(closed), std::back_inserter(out));
-    if (m.value && *m.value >= 1 && *m.value <= last) {
-      auto at = std::lower_bound(out.begin(), out.end(), *m.value);
-      if (at == out.end() || *at != *m.value) out.insert(at, *m.value);
-    }
-    v = std::max(last + 1, 1);
   }
-  // The rest one by one: past the table (a series numbered past 980), or
-  // every number when nothing is printed (any number fits).
-  for (; v <= max_value; ++v)
-    if (fragment_fits(m, v, v < kTabled ? std::string_view(kind.forms[static_cast<std::size_t>(v)])
-                                        : std::string_view(numeral_form(*m.rule, v))))
-      out.push_back(v);
+  if (m.value && *m.value >= 1 && *m.value <= last) {
+    auto at = std::lower_bound(out.begin(), out.end(), *m.value);
+    if (at == out.end() || *at != *m.value) out.insert(at, *m.value);
+  }
+  // The rest one by one, past the table (a series numbered past 980).
+  for (int v = std::max(last + 1, 1); v <= max_value; ++v)
+    if (fragment_fits(m, v, numeral_form(*m.rule, v))) out.push_back(v);
   return out;
 }
 

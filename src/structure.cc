@@ -156,33 +156,61 @@ bool is_heading_line(std::string_view line) {
   return han >= 2 && digits < 4 && !RE2::PartialMatch(line, caption);
 }
 
-// Does `re` match somewhere in `text`? A pattern that ends in `$` (the task
-// note's "…[^。]{0,80}$") RE2 searches backwards from the end, and the states
-// of that reverse DFA over a counted repeat cost far more to build than the
-// forward DFA of an RE2::Set holding the same pattern. The set is built once
-// per pattern for the process; PartialMatch answers when the set cannot.
-std::shared_ptr<const RE2::Set> set_of(const RE2& re) {
-  static DerivedCache<RE2::Set> sets;  // null: no set
-  return sets.get(regex_key(re), [&] {
-    auto s = std::make_shared<RE2::Set>(re.options(), RE2::UNANCHORED);
-    return s->Add(re.pattern(), nullptr) == 0 && s->Compile() ? s : nullptr;
+// How the task note is looked for in a paragraph's tail. A pattern that ends
+// in `$` (the note's "…[^。]{0,80}$") RE2 searches backwards from the end,
+// and the states of that reverse DFA over a counted repeat cost far more to
+// build than the forward DFA of an RE2::Set holding the same pattern. The
+// set holds the pattern with its long counted repeats open-ended
+// (open_counted_repeats: a twentieth of the compile), which answers for the
+// pattern on a text of at most `bound` characters and rules out matches on
+// any text; the note's own regex answers for the rest. Built once per
+// pattern for the process.
+struct SomewhereSearch {
+  std::unique_ptr<RE2::Set> set;  // null: no set
+  std::size_t bound = 0;          // the set answers alone on texts of at most this many characters
+};
+
+// The key of the task note's readings: its pattern and options (as regex_key).
+std::string key_of(const TaskNote& note) { return note.pattern + '\0' + options_key(note.options) + '\0'; }
+
+std::shared_ptr<const SomewhereSearch> search_of(const TaskNote& note) {
+  static DerivedCache<SomewhereSearch> searches;
+  return searches.get(key_of(note), [&] {
+    auto search = std::make_shared<SomewhereSearch>();
+    OpenedRepeats opened = open_counted_repeats(note.pattern);
+    if (opened.pattern.empty()) opened = {note.pattern, std::string::npos};  // (not followed: as written)
+    auto set = std::make_unique<RE2::Set>(note.options, RE2::UNANCHORED);
+    if (set->Add(opened.pattern, nullptr) == 0 && set->Compile()) {
+      search->set = std::move(set);
+      search->bound = opened.bound;
+    }
+    return search;
   });
 }
 
-// end_anchored_stops(re), read once per pattern for the process.
-std::shared_ptr<const std::vector<std::string>> stops_of(const RE2& re) {
+// end_anchored_stops of the task note, read once per pattern for the process.
+std::shared_ptr<const std::vector<std::string>> stops_of(const TaskNote& note) {
   static DerivedCache<std::vector<std::string>> stops;
-  return stops.get(regex_key(re), [&] { return std::make_shared<const std::vector<std::string>>(end_anchored_stops(re)); });
+  return stops.get(key_of(note), [&] {
+    return std::make_shared<const std::vector<std::string>>(end_anchored_stops(note.pattern, note.options));
+  });
 }
 
-// `set` is set_of(re), looked up once by the caller.
-bool matches_somewhere(const RE2& re, const RE2::Set* set, std::string_view text) {
-  if (set) {
+// Does the task note match somewhere in `text`? `search` is search_of(note),
+// looked up once by the caller; the note's regex is compiled only when the
+// set cannot answer alone.
+bool matches_somewhere(const TaskNote& note, const SomewhereSearch& search, std::string_view text) {
+  if (search.set) {
     RE2::Set::ErrorInfo error{};
-    if (set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error)) return true;
-    if (error.kind == RE2::Set::kNoError) return false;
+    const bool found = search.set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error);
+    if (error.kind == RE2::Set::kNoError) {
+      if (!found) return false;
+      const std::size_t chars =
+          note.options.encoding() == RE2::Options::EncodingUTF8 ? utf8::length(text) : text.size();
+      if (chars <= search.bound) return true;
+    }
   }
-  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
+  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), note.re());
 }
 
 // Where the title of an item that starts at `body` ends: at the first 。, the
@@ -497,11 +525,12 @@ void StructureFinder::collect_candidates() {
   int task_level = 0;
   for (int level = 2; level < 10; ++level)
     if (paragraph_markers_by_level[level] >= 3) task_level = level;
-  const std::shared_ptr<const RE2::Set> task_note_set = g_.task_note.re ? set_of(*g_.task_note.re) : nullptr;
+  const bool task_note = !g_.task_note.id.empty();
+  const std::shared_ptr<const SomewhereSearch> task_note_search = task_note ? search_of(g_.task_note) : nullptr;
   // A task note ends at its paragraph's end and holds none of these ("。"):
   // it is looked for only after the last of them.
   const std::shared_ptr<const std::vector<std::string>> task_note_stops =
-      g_.task_note.re ? stops_of(*g_.task_note.re) : nullptr;
+      task_note ? stops_of(g_.task_note) : nullptr;
   for (std::size_t p = 0; p < paragraphs_.size(); ++p) {
     if (para_has_marker[p]) continue;
     const Paragraph& para = paragraphs_[p];
@@ -525,8 +554,7 @@ void StructureFinder::collect_candidates() {
     bool short_heading = first_stop != std::string_view::npos && first_stop + 3 < line.size() &&
                          count_chars(line.substr(0, first_stop)) <= 25 &&
                          line.substr(0, first_stop).find(',') == std::string::npos;
-    if (g_.task_note.re &&
-        matches_somewhere(*g_.task_note.re, task_note_set.get(), after_last_stop(line, *task_note_stops)))
+    if (task_note && matches_somewhere(g_.task_note, *task_note_search, after_last_stop(line, *task_note_stops)))
       c.weight = 1.0;
     else if (short_heading)
       c.weight = -0.2;  // only to fill a gap the numbering shows

@@ -15,6 +15,7 @@
 
 #include <re2/re2.h>
 
+#include "grammar_internal.h"
 #include "pattern_syntax.h"
 #include "utf8_util.h"
 
@@ -97,14 +98,13 @@ inline bool in(const Ranges& ranges, char32_t c) {
 // last of them in a text. Some negated class or `.` must leave them out;
 // at most kMaxStops are kept track of. Empty when the pattern is not of that
 // shape or the reading cannot follow it.
-inline std::vector<std::string> end_anchored_stops(const RE2& re) {
+// (Of a pattern that compiles with options `o`.)
+inline std::vector<std::string> end_anchored_stops(std::string_view p, const RE2::Options& o) {
   using namespace tail_reading;
   constexpr std::size_t kMaxStops = 8;
-  const RE2::Options& o = re.options();
-  if (!re.ok() || !o.case_sensitive() || o.literal() || o.posix_syntax() || o.never_nl() || o.dot_nl() ||
+  if (!o.case_sensitive() || o.literal() || o.posix_syntax() || o.never_nl() || o.dot_nl() ||
       o.encoding() != RE2::Options::EncodingUTF8)
     return {};
-  const std::string_view p = re.pattern();
   if (p.empty() || p.back() != '$') return {};
   Ranges held;                   // characters the parts that name theirs may hold
   std::vector<char32_t> missed;  // the only characters the other parts ('.', [^…]) may miss
@@ -183,6 +183,89 @@ inline std::vector<std::string> end_anchored_stops(const RE2& re) {
     stops.push_back(std::move(bytes));
   }
   return stops;
+}
+
+// A pattern with its long counted repeats of one character written
+// open-ended: x{n,m} and x{m} (m >= min_bound; x a class, an escape that
+// reads one character, '.' or a plain character) become x{n,}. It matches
+// wherever the pattern does, and, in a text of at most `bound` characters
+// (the least m opened), nowhere else: no repeat there can take more than the
+// text's characters. A counted repeat of a wide class is costly to compile
+// (the task note's "[^。]{0,80}", ~5M instructions; open-ended, ~0.25M).
+struct OpenedRepeats {
+  std::string pattern;  // "" when the scan cannot follow the pattern
+  std::size_t bound = std::string::npos;  // npos: nothing opened
+};
+
+inline OpenedRepeats open_counted_repeats(std::string_view p, std::size_t min_bound = 16) {
+  OpenedRepeats out;
+  std::string& q = out.pattern;
+  bool one_char = false;  // the token just written reads exactly one character
+  // A repeat {n}, {n,} or {n,m} at p[i]: its bounds (max npos: none) and its end.
+  auto read_braces = [&](std::size_t i, std::size_t& lo, std::size_t& hi, std::size_t& end) {
+    std::size_t j = i + 1;
+    auto number = [&](std::size_t& n) {
+      const std::size_t start = j;
+      n = 0;
+      while (j < p.size() && p[j] >= '0' && p[j] <= '9' && j - start < 6) n = n * 10 + static_cast<std::size_t>(p[j++] - '0');
+      return j > start && !(j < p.size() && p[j] >= '0' && p[j] <= '9');
+    };
+    if (!number(lo)) return false;
+    hi = lo;
+    if (j < p.size() && p[j] == ',') {
+      ++j;
+      if (j < p.size() && p[j] == '}') hi = std::string::npos;
+      else if (!number(hi)) return false;
+    }
+    if (j >= p.size() || p[j] != '}') return false;
+    end = j + 1;
+    return true;
+  };
+  for (std::size_t i = 0; i < p.size();) {
+    const char c = p[i];
+    if (c == '\\' || c == '[') {
+      const std::size_t end = pattern_token_end(p, i);
+      if (end == std::string_view::npos) return {};
+      // \b \B \A \z read no character, \C one byte (not one character).
+      one_char = c == '[' || std::string_view("bBAzC").find(p[i + 1]) == std::string_view::npos;
+      q.append(p, i, end - i);
+      i = end;
+      continue;
+    }
+    if (c == '{') {
+      std::size_t lo = 0, hi = 0, end = 0;
+      if (read_braces(i, lo, hi, end)) {
+        if (one_char && hi != std::string::npos && hi >= min_bound) {
+          q += '{' + std::to_string(lo) + ",}";
+          out.bound = std::min(out.bound, hi);
+        } else {
+          q.append(p, i, end - i);
+        }
+        one_char = false;
+        i = end;
+        continue;
+      }
+      // Not a repeat: RE2 reads a literal '{'.
+    }
+    if (c == '(' || c == ')' || c == '|' || c == '^' || c == '$' || c == '*' || c == '+' || c == '?') {
+      one_char = false;
+      q += c;
+      ++i;
+      continue;
+    }
+    // '.', a literal '{', or a plain character (whole, with its UTF-8 tail).
+    std::size_t end = i + 1;
+    while (end < p.size() && (static_cast<unsigned char>(p[end]) & 0xC0) == 0x80) ++end;
+    q.append(p, i, end - i);
+    one_char = true;
+    i = end;
+  }
+  return out;
+}
+
+inline std::vector<std::string> end_anchored_stops(const RE2& re) {
+  if (!re.ok()) return {};
+  return end_anchored_stops(re.pattern(), re.options());
 }
 
 // The end of the last occurrence of `word` in `text` (0: none).

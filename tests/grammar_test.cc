@@ -51,6 +51,25 @@ TEST_CASE("an invalid pattern is reported as file:line:col with the line and a c
   }
 }
 
+TEST_CASE("the task note: the built-in one compiles, a broken one in a grammar directory is reported on load") {
+  const plancmp::TaskNote& note = Grammar::builtin()->impl().task_note;
+  REQUIRE_FALSE(note.id.empty());
+  CHECK(note.re().ok());
+  CHECK(note.re().pattern() == note.pattern);
+  const std::string bad =
+      "task_note:\n"
+      "  id: note\n"
+      "  pattern: '(牵头单位[^。]{0,80}$'\n"
+      "markers: []\n";
+  CHECK_THROWS_WITH_AS(Grammar::from_files({{"numbering.yaml", bad}}, "g"),
+                       doctest::Contains("g/numbering.yaml:3:12: error: invalid pattern: missing )"),
+                       plancmp::InputError);
+  // The built-in file's text from a directory: known to compile as well.
+  auto copy = Grammar::from_files({{"numbering.yaml", plancmp::builtin_grammar_files().at("numbering.yaml")}}, "g");
+  CHECK(copy->rule_matches("task-note", "推进治理。(牵头单位:市水利局)"));
+  CHECK_FALSE(copy->rule_matches("task-note", "持续改善生态环境质量。"));
+}
+
 TEST_CASE("malformed YAML and a missing key are reported with their position") {
   CHECK_THROWS_WITH_AS(Grammar::from_files({{"numbering.yaml", "markers: [\n"}}, "g"),
                        doctest::Contains("g/numbering.yaml:2:"), plancmp::InputError);

@@ -86,3 +86,55 @@ TEST_CASE("a search after the last stop agrees with RE2 on the whole text") {
     }
   }
 }
+
+TEST_CASE("open_counted_repeats writes long counted repeats of one character open-ended") {
+  using plancmp::open_counted_repeats;
+  auto opened = [](const char* p) { return open_counted_repeats(p).pattern; };
+  auto bound = [](const char* p) { return open_counted_repeats(p).bound; };
+  CHECK(opened("(牵头单位|责任单位)[^。]{0,80}$") == "(牵头单位|责任单位)[^。]{0,}$");
+  CHECK(bound("(牵头单位|责任单位)[^。]{0,80}$") == 80);
+  CHECK(opened("a{2,30}?b.{16}\\d{3,20}") == "a{2,}?b.{16,}\\d{3,}");
+  CHECK(bound("a{2,30}?b.{16}\\d{3,20}") == 16);
+  CHECK(opened("\\p{Han}{1,40}") == "\\p{Han}{1,}");
+  CHECK(opened("甲{0,99}") == "甲{0,}");
+  // Short repeats, groups, assertions and open repeats stay as written.
+  CHECK(opened("a{0,15}(ab){0,50}\\b{0,20}x{3,}") == "a{0,15}(ab){0,50}\\b{0,20}x{3,}");
+  CHECK(bound("a{0,15}(ab){0,50}x{3,}") == std::string::npos);
+  CHECK(opened("\\C{0,40}") == "\\C{0,40}");
+  CHECK(opened("a{,40}") == "a{,40}");  // not a repeat: literal braces
+  CHECK(opened("[{]{0,40}") == "[{]{0,}");
+  CHECK(opened("\\Qa{0,40}\\E").empty());  // not followed
+  CHECK(opened("[[:alpha:]]{0,40}").empty());
+}
+
+TEST_CASE("an opened pattern agrees with the pattern on short texts and holds its matches on any") {
+  const char* patterns[] = {
+      "(按职责分工负责|分工负责|牵头负责|负责落实|牵头单位|责任单位|牵头[,，;；、]|配合单位)[^。]{0,80}$",
+      "负责[^。\\n]{0,16}$",
+      "单位.{2,20}局",
+      "^[^a]{16}$",
+      "(?:牵头|配合)\\p{Han}{1,18}(?:局|委)",
+      "a[^b]{0,17}?b{1,3}",
+  };
+  const std::vector<std::string> pieces = {"牵头", "单位", "负责", "配合", "。", "\n", ";", "市", "局", "委",
+                                           "，", "、", "a", "b", " ", "牵头单位", "按职责分工负责"};
+  std::mt19937 rng(7);
+  for (const char* pattern : patterns) {
+    const RE2 re(pattern);
+    REQUIRE(re.ok());
+    const plancmp::OpenedRepeats opened = plancmp::open_counted_repeats(pattern);
+    CAPTURE(pattern);
+    REQUIRE(opened.bound != std::string::npos);
+    const RE2 loose(opened.pattern);
+    REQUIRE(loose.ok());
+    for (int round = 0; round < 3000; ++round) {
+      std::string text;
+      const std::size_t n = rng() % 40;
+      for (std::size_t k = 0; k < n; ++k) text += pieces[rng() % pieces.size()];
+      CAPTURE(text);
+      const bool exact = RE2::PartialMatch(text, re), wide = RE2::PartialMatch(text, loose);
+      if (exact) CHECK(wide);
+      if (plancmp::utf8::length(text) <= opened.bound) CHECK(exact == wide);
+    }
+  }
+}
