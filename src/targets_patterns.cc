@@ -15,28 +15,46 @@ void CharSet::add(char32_t lo, char32_t hi) {
   if (lo > hi) return;
   for (char32_t c = lo; c <= hi && c < 128; ++c) ascii_[c >> 6] |= std::uint64_t{1} << (c & 63);
   // The ranges that touch or overlap [lo, hi] are merged with it in place.
-  auto first = std::partition_point(ranges_.begin(), ranges_.end(),
-                                    [&](const std::pair<char32_t, char32_t>& r) { return std::uint64_t{r.second} + 1 < lo; });
-  auto last = first;
-  for (; last != ranges_.end() && last->first <= std::uint64_t{hi} + 1; ++last) {
-    lo = std::min(lo, last->first);
-    hi = std::max(hi, last->second);
+  Range* const b = on_heap_ ? heap_.data() : inline_;
+  const std::size_t n = on_heap_ ? heap_.size() : size_;
+  const std::size_t first = static_cast<std::size_t>(
+      std::partition_point(b, b + n, [&](const Range& r) { return std::uint64_t{r.second} + 1 < lo; }) - b);
+  std::size_t last = first;
+  for (; last < n && b[last].first <= std::uint64_t{hi} + 1; ++last) {
+    lo = std::min(lo, b[last].first);
+    hi = std::max(hi, b[last].second);
   }
-  if (first == last) {
-    ranges_.insert(first, {lo, hi});
-  } else {
-    *first = {lo, hi};
-    ranges_.erase(first + 1, last);
+  if (first != last) {
+    b[first] = {lo, hi};
+    if (on_heap_) {
+      heap_.erase(heap_.begin() + static_cast<std::ptrdiff_t>(first + 1), heap_.begin() + static_cast<std::ptrdiff_t>(last));
+    } else {
+      std::copy(b + last, b + n, b + first + 1);
+      size_ -= last - first - 1;
+    }
+    return;
   }
+  if (!on_heap_ && n < kInline) {
+    std::copy_backward(b + first, b + n, b + n + 1);
+    b[first] = {lo, hi};
+    ++size_;
+    return;
+  }
+  if (!on_heap_) {
+    heap_.assign(inline_, inline_ + n);
+    on_heap_ = true;
+  }
+  heap_.insert(heap_.begin() + static_cast<std::ptrdiff_t>(first), {lo, hi});
 }
 
 void CharSet::add(const CharSet& other) {
-  for (const auto& [lo, hi] : other.ranges_) add(lo, hi);
+  for (const auto& [lo, hi] : other.ranges()) add(lo, hi);
 }
 
 bool CharSet::disjoint_from(const CharSet& other) const {
-  auto x = ranges_.begin(), y = other.ranges_.begin();
-  while (x != ranges_.end() && y != other.ranges_.end()) {
+  const std::span<const Range> a = ranges(), o = other.ranges();
+  auto x = a.begin(), y = o.begin();
+  while (x != a.end() && y != o.end()) {
     if (x->second < y->first) ++x;
     else if (y->second < x->first) ++y;
     else return false;
@@ -45,8 +63,8 @@ bool CharSet::disjoint_from(const CharSet& other) const {
 }
 
 bool CharSet::within(const CharSet& other) const {
-  const auto& r = other.ranges_;
-  for (const auto& [lo, hi] : ranges_) {
+  const std::span<const Range> r = other.ranges();
+  for (const auto& [lo, hi] : ranges()) {
     auto it = std::upper_bound(r.begin(), r.end(), lo, [](char32_t x, const auto& range) { return x < range.first; });
     if (it == r.begin() || std::prev(it)->second < hi) return false;
   }
@@ -60,9 +78,9 @@ CharTable::CharTable(CharSet set) : set_(std::move(set)), bits_(0x10000 / 64) {
 
 bool CharSet::contains(char32_t c) const {
   if (c < 128) return ascii_[c >> 6] >> (c & 63) & 1;
-  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), c,
-                             [](char32_t x, const std::pair<char32_t, char32_t>& r) { return x < r.first; });
-  return it != ranges_.begin() && c <= std::prev(it)->second;
+  const std::span<const Range> r = ranges();
+  auto it = std::upper_bound(r.begin(), r.end(), c, [](char32_t x, const Range& range) { return x < range.first; });
+  return it != r.begin() && c <= std::prev(it)->second;
 }
 
 namespace {
