@@ -88,6 +88,10 @@ struct PatternChars {
   // Every match holds at least one of these (none known: nullopt). Of the
   // choices, one that is small and holds no digit is kept.
   std::optional<CharSet> required;
+  // Bytes every match opens with (they may end inside a character); when
+  // `exact`, the one string the pattern matches.
+  std::string prefix;
+  bool exact = true;
 };
 
 // The characters of `re`'s matches, or nullopt when the reading gives up.
@@ -197,10 +201,11 @@ void WordScanner::scan(std::string_view text, Found&& found, std::size_t from) c
   }
 }
 
-// What a text must hold for a rule to match inside it, from RE2's
-// PossibleMatchRange (every match lies between its min and max): the literal
-// every match opens with, else a range of bytes its first byte lies in. A
-// cheap test before the rule itself is run on a segment.
+// What a text must hold for a rule to match inside it: the literal every
+// match opens with, else a range of bytes its first byte lies in; read from
+// the pattern text (pattern_chars), or where that reading gives up or allows
+// an empty match, from RE2's PossibleMatchRange (every match lies between its
+// min and max). A cheap test before the rule itself is run on a segment.
 // And, from the pattern text, the characters a match opens with.
 struct StartTest {
   std::string literal;
