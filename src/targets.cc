@@ -698,17 +698,23 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
     const PatternRule& r = rs.rules[k];
     re2::StringPiece input(text_.data(), seg.end);
     re2::StringPiece match;
-    // The next match from `from` (a place where one can start). Most start
-    // right there: an anchored search finds those, at less cost than the
-    // search that must also find where a match starts.
+    // The next match from `from` (a place where one can start): anchored
+    // searches from each place where one can start, in order. The first
+    // found is the leftmost, and the one an unanchored search finds (the
+    // straightforward path); most start right at `from`. No search then
+    // needs the reverse program and the unanchored DFA, which the first
+    // document would build (2M instructions).
     // A match holds one of the rule's required characters: without one from
     // `from` on, there is none (most segments with digits and no unit).
     const std::optional<CharTable>& required = facts_->value_required[k];
     auto next_match = [&] {
       if (required && !holds_any(*required, view, from, seg.end)) return false;
-      if (r.re->Match(input, from, seg.end, RE2::ANCHOR_START, &match, 1)) return true;
-      from = test.next(view, from + 1, seg.end);
-      return from < seg.end && r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1);
+      for (;;) {
+        if (r.re->Match(input, from, seg.end, RE2::ANCHOR_START, &match, 1)) return true;
+        from = test.next(view, from + 1, seg.end);
+        if (from >= seg.end) return false;
+        if (TargetsTesting::straightforward) return r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1);
+      }
     };
     while (from < seg.end && next_match()) {
       std::size_t b = static_cast<std::size_t>(match.data() - text_.data());

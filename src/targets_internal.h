@@ -17,7 +17,8 @@ void extract_table_targets(const NormalizedText& text, const Grammar::Impl& gram
                            std::vector<bool>& table_lines);
 
 // For tests: the prose extractor's work on long texts, and a switch to its
-// straightforward path (each value's text read from the anchor again, the
+// straightforward path (each value's text read from the anchor again, each
+// values rule's next match by an unanchored search, the
 // comparators scanned from its start, no text known to hold no clause verb,
 // every segment looked at for every rule), to compare with. The switch is a plain global, set by one test at a time;
 // the count is per thread (documents are read in parallel).

@@ -15,28 +15,46 @@ void CharSet::add(char32_t lo, char32_t hi) {
   if (lo > hi) return;
   for (char32_t c = lo; c <= hi && c < 128; ++c) ascii_[c >> 6] |= std::uint64_t{1} << (c & 63);
   // The ranges that touch or overlap [lo, hi] are merged with it in place.
-  auto first = std::partition_point(ranges_.begin(), ranges_.end(),
-                                    [&](const std::pair<char32_t, char32_t>& r) { return std::uint64_t{r.second} + 1 < lo; });
-  auto last = first;
-  for (; last != ranges_.end() && last->first <= std::uint64_t{hi} + 1; ++last) {
-    lo = std::min(lo, last->first);
-    hi = std::max(hi, last->second);
+  Range* const b = on_heap_ ? heap_.data() : inline_;
+  const std::size_t n = on_heap_ ? heap_.size() : size_;
+  const std::size_t first = static_cast<std::size_t>(
+      std::partition_point(b, b + n, [&](const Range& r) { return std::uint64_t{r.second} + 1 < lo; }) - b);
+  std::size_t last = first;
+  for (; last < n && b[last].first <= std::uint64_t{hi} + 1; ++last) {
+    lo = std::min(lo, b[last].first);
+    hi = std::max(hi, b[last].second);
   }
-  if (first == last) {
-    ranges_.insert(first, {lo, hi});
-  } else {
-    *first = {lo, hi};
-    ranges_.erase(first + 1, last);
+  if (first != last) {
+    b[first] = {lo, hi};
+    if (on_heap_) {
+      heap_.erase(heap_.begin() + static_cast<std::ptrdiff_t>(first + 1), heap_.begin() + static_cast<std::ptrdiff_t>(last));
+    } else {
+      std::copy(b + last, b + n, b + first + 1);
+      size_ -= last - first - 1;
+    }
+    return;
   }
+  if (!on_heap_ && n < kInline) {
+    std::copy_backward(b + first, b + n, b + n + 1);
+    b[first] = {lo, hi};
+    ++size_;
+    return;
+  }
+  if (!on_heap_) {
+    heap_.assign(inline_, inline_ + n);
+    on_heap_ = true;
+  }
+  heap_.insert(heap_.begin() + static_cast<std::ptrdiff_t>(first), {lo, hi});
 }
 
 void CharSet::add(const CharSet& other) {
-  for (const auto& [lo, hi] : other.ranges_) add(lo, hi);
+  for (const auto& [lo, hi] : other.ranges()) add(lo, hi);
 }
 
 bool CharSet::disjoint_from(const CharSet& other) const {
-  auto x = ranges_.begin(), y = other.ranges_.begin();
-  while (x != ranges_.end() && y != other.ranges_.end()) {
+  const std::span<const Range> a = ranges(), o = other.ranges();
+  auto x = a.begin(), y = o.begin();
+  while (x != a.end() && y != o.end()) {
     if (x->second < y->first) ++x;
     else if (y->second < x->first) ++y;
     else return false;
@@ -45,8 +63,8 @@ bool CharSet::disjoint_from(const CharSet& other) const {
 }
 
 bool CharSet::within(const CharSet& other) const {
-  const auto& r = other.ranges_;
-  for (const auto& [lo, hi] : ranges_) {
+  const std::span<const Range> r = other.ranges();
+  for (const auto& [lo, hi] : ranges()) {
     auto it = std::upper_bound(r.begin(), r.end(), lo, [](char32_t x, const auto& range) { return x < range.first; });
     if (it == r.begin() || std::prev(it)->second < hi) return false;
   }
@@ -60,9 +78,9 @@ CharTable::CharTable(CharSet set) : set_(std::move(set)), bits_(0x10000 / 64) {
 
 bool CharSet::contains(char32_t c) const {
   if (c < 128) return ascii_[c >> 6] >> (c & 63) & 1;
-  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), c,
-                             [](char32_t x, const std::pair<char32_t, char32_t>& r) { return x < r.first; });
-  return it != ranges_.begin() && c <= std::prev(it)->second;
+  const std::span<const Range> r = ranges();
+  auto it = std::upper_bound(r.begin(), r.end(), c, [](char32_t x, const Range& range) { return x < range.first; });
+  return it != r.begin() && c <= std::prev(it)->second;
 }
 
 namespace {
@@ -83,6 +101,11 @@ PatternChars chars_of(const CharSet& set) {
   out.first = set;
   out.nullable = false;
   out.required = set;
+  // One character (not a surrogate, which no valid text holds): exactly it.
+  const std::span<const CharSet::Range> r = set.ranges();
+  out.exact = r.size() == 1 && r[0].first == r[0].second && (r[0].first < 0xD800 || r[0].first > 0xDFFF) &&
+              r[0].first <= 0x10FFFF;
+  if (out.exact) utf8::append(out.prefix, r[0].first);
   return out;
 }
 
@@ -104,6 +127,11 @@ PatternChars then(PatternChars a, const PatternChars& b) {
   a.nullable = a.nullable && b.nullable;
   // A match of both holds a's required characters and b's: the cheaper will do.
   if (b.required && (!a.required || required_cost(*b.required) < required_cost(*a.required))) a.required = b.required;
+  // A match of a that is exactly its prefix: b's prefix follows it.
+  if (a.exact) {
+    a.prefix += b.prefix;
+    a.exact = b.exact;
+  }
   return a;
 }
 
@@ -114,6 +142,10 @@ PatternChars either(PatternChars a, const PatternChars& b) {
   a.nullable = a.nullable || b.nullable;
   if (a.required && b.required) a.required->add(*b.required);
   else a.required.reset();
+  a.exact = a.exact && b.exact && a.prefix == b.prefix;
+  std::size_t common = 0;
+  while (common < a.prefix.size() && common < b.prefix.size() && a.prefix[common] == b.prefix[common]) ++common;
+  a.prefix.resize(common);
   return a;
 }
 
@@ -202,9 +234,11 @@ class Reader {
         break;
       }
       any = true;
+      item.exact = false;  // a match may repeat the item, or leave it out
       if (min == 0) {
         item.nullable = true;
         item.required.reset();
+        item.prefix.clear();
       }
       if (!at_end() && peek() == '?') ++i_;  // lazy
     }
@@ -600,36 +634,60 @@ std::optional<WordList> word_list(const RE2& re) {
   return out;
 }
 
+namespace {
+
+// The literal cut to whole characters: a reading may end inside one ("每\xE7"
+// of 每立方米), and a lead byte left last is what find_literal looks for
+// first, while most of a CJK text shares it.
+void whole_chars(std::string& literal) {
+  std::size_t lead = literal.size();
+  while (lead > 0 && (static_cast<unsigned char>(literal[lead - 1]) & 0xC0) == 0x80) --lead;
+  if (lead > 0) {
+    const auto c = static_cast<unsigned char>(literal[--lead]);
+    const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (lead + length > literal.size()) literal.resize(lead);
+  }
+}
+
+// The first byte of c's UTF-8 form (it rises with c).
+unsigned char lead_byte(char32_t c) {
+  std::string s;
+  utf8::append(s, std::min<char32_t>(c, 0x10FFFF));
+  return static_cast<unsigned char>(s[0]);
+}
+
+}  // namespace
+
 StartTest::StartTest(const RE2& re) {
+  const std::optional<PatternChars> chars = pattern_chars(re);
   // First characters beyond ASCII (the byte test below is exact for ASCII,
   // and tells little of a CJK character from its lead byte).
-  if (const std::optional<PatternChars> chars = pattern_chars(re);
-      chars && !chars->nullable && !chars->first.is_everything() && !chars->first.ranges().empty() &&
+  if (chars && !chars->nullable && !chars->first.is_everything() && !chars->first.ranges().empty() &&
       chars->first.ranges().back().second >= 0x80)
     first_chars.emplace(chars->first);
   // PossibleMatchRange speaks of matches at the start of a text: it holds at
   // any position only for a pattern that asserts nothing about what precedes.
+  // (The reading holds anywhere, but is taken under the same condition.)
+  if (!pattern_context_free(re.pattern())) return;
   std::string min, max;
-  if (!pattern_context_free(re.pattern()) || RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6) ||
-      min.empty())
-    return;
-  std::size_t common = 0;
-  while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
-  literal = min.substr(0, common);
-  // Cut to whole characters: the range may end inside one ("每\xE7" of
-  // 每立方米), and a lead byte left last is what find_literal looks for first,
-  // while most of a CJK text shares it.
-  if (re.options().encoding() == RE2::Options::EncodingUTF8) {
-    std::size_t lead = literal.size();
-    while (lead > 0 && (static_cast<unsigned char>(literal[lead - 1]) & 0xC0) == 0x80) --lead;
-    if (lead > 0) {
-      const auto c = static_cast<unsigned char>(literal[--lead]);
-      const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-      if (lead + length > literal.size()) literal.resize(lead);
-    }
+  if (chars && !chars->nullable) {
+    // From the reading: every match opens with its prefix, and with a
+    // character of `first`, whose lead byte lies between those of the least
+    // and the greatest.
+    literal = chars->prefix;
+    whole_chars(literal);
+    if (chars->first.empty()) return;
+    lo = lead_byte(chars->first.ranges().front().first);
+    hi = lead_byte(chars->first.ranges().back().second);
+  } else {
+    if (RE2::FullMatch("", re) || !re.PossibleMatchRange(&min, &max, 6) || min.empty()) return;
+    std::size_t common = 0;
+    while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
+    literal = min.substr(0, common);
+    if (re.options().encoding() == RE2::Options::EncodingUTF8) whole_chars(literal);
+    lo = static_cast<unsigned char>(min[0]);
+    hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
   }
-  lo = static_cast<unsigned char>(min[0]);
-  hi = max.empty() ? 0xFF : static_cast<unsigned char>(max[0]);
   for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;
   any_byte = lo == 0 && hi == 0xFF;
 }

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,22 +30,34 @@
 namespace plancmp {
 
 // A set of code points: sorted disjoint ranges, with a bit table for ASCII.
+// A few ranges are kept in place (most sets the reading makes are one
+// character or class, copied into several places: no allocation for them).
 class CharSet {
  public:
+  using Range = std::pair<char32_t, char32_t>;
   void add(char32_t lo, char32_t hi);
   void add(char32_t c) { add(c, c); }
   void add(const CharSet& other);
   bool contains(char32_t c) const;
-  bool empty() const { return ranges_.empty(); }
-  bool is_everything() const { return ranges_.size() == 1 && ranges_[0].first == 0 && ranges_[0].second >= 0x10FFFF; }
-  const std::vector<std::pair<char32_t, char32_t>>& ranges() const { return ranges_; }
+  bool empty() const { return ranges().empty(); }
+  bool is_everything() const {
+    const std::span<const Range> r = ranges();
+    return r.size() == 1 && r[0].first == 0 && r[0].second >= 0x10FFFF;
+  }
+  std::span<const Range> ranges() const {
+    return on_heap_ ? std::span<const Range>(heap_) : std::span<const Range>(inline_, size_);
+  }
   // Do the two sets share no character?
   bool disjoint_from(const CharSet& other) const;
   // Is every character of this set in `other`?
   bool within(const CharSet& other) const;
 
  private:
-  std::vector<std::pair<char32_t, char32_t>> ranges_;
+  static constexpr std::size_t kInline = 4;
+  Range inline_[kInline];
+  std::size_t size_ = 0;     // of inline_, while !on_heap_
+  bool on_heap_ = false;     // the ranges are heap_ (once more than kInline)
+  std::vector<Range> heap_;  // empty while !on_heap_ (copied for nothing)
   std::uint64_t ascii_[2] = {0, 0};
 };
 
@@ -75,6 +88,10 @@ struct PatternChars {
   // Every match holds at least one of these (none known: nullopt). Of the
   // choices, one that is small and holds no digit is kept.
   std::optional<CharSet> required;
+  // Bytes every match opens with (they may end inside a character); when
+  // `exact`, the one string the pattern matches.
+  std::string prefix;
+  bool exact = true;
 };
 
 // The characters of `re`'s matches, or nullopt when the reading gives up.
@@ -184,10 +201,11 @@ void WordScanner::scan(std::string_view text, Found&& found, std::size_t from) c
   }
 }
 
-// What a text must hold for a rule to match inside it, from RE2's
-// PossibleMatchRange (every match lies between its min and max): the literal
-// every match opens with, else a range of bytes its first byte lies in. A
-// cheap test before the rule itself is run on a segment.
+// What a text must hold for a rule to match inside it: the literal every
+// match opens with, else a range of bytes its first byte lies in; read from
+// the pattern text (pattern_chars), or where that reading gives up or allows
+// an empty match, from RE2's PossibleMatchRange (every match lies between its
+// min and max). A cheap test before the rule itself is run on a segment.
 // And, from the pattern text, the characters a match opens with.
 struct StartTest {
   std::string literal;

@@ -141,3 +141,49 @@ TEST_CASE("NotTargetMask: marked spans answer masked() for every span, as a byte
     }
   }
 }
+
+// Rules are sorted into the literal path (a literal of three bytes or more
+// opens every match) or the alternation by their StartTest, whose literal is
+// read from the pattern: whichever path a rule takes, the mask must be what
+// scanning each rule alone over the whole text gives (per_rule).
+TEST_CASE("not_targets mask: the literal and alternation paths mark what a scan per rule marks") {
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  not_targets:\n";
+  yaml.insert(yaml.find(from) + from.size(),
+              "    - id: not.test-repeat\n"
+              "      pattern: 'a{3}x\\d'\n"
+              "    - id: not.test-short\n"
+              "      pattern: 'ab\\d+'\n"
+              "    - id: not.test-long\n"
+              "      pattern: '号码\\d{2}'\n"
+              "    - id: not.test-either\n"
+              "      pattern: '(?:编号|编码)\\d'\n"
+              "    - id: not.test-plus\n"
+              "      pattern: 'x+y\\d'\n");
+  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const RuleSet& rules = grammar->impl().rule_set("targets.yaml", "not_targets");
+  const NotTargetScan scan(rules);
+  REQUIRE(!scan.per_rule);
+  CHECK(!scan.by_literal.empty());
+  CHECK(!scan.by_alternation.empty());
+  NotTargetScan plain(rules);
+  plain.per_rule = true;
+  const std::vector<std::string> pieces = {"a", "aa", "aaa", "x", "xx", "y", "b", "1", "23", "号码", "号", "编号",
+                                           "编码", "编", "〔2021〕", "5", "号", "《", "》", " ", "\n", "PM"};
+  plancmp_test::Lcg rng{31};
+  std::size_t marked = 0;
+  for (int t = 0; t < 200; ++t) {
+    const std::string text = random_text(rng, pieces, 150);
+    const NotTargetMask want(rules, plain, text, /*lazy=*/false);
+    const NotTargetMask eager(rules, scan, text, /*lazy=*/false);
+    NotTargetMask lazy(rules, scan, text, /*lazy=*/true);
+    lazy.prepare(0, text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      CAPTURE(i);
+      REQUIRE(eager.masked(i, i + 1) == want.masked(i, i + 1));
+      REQUIRE(lazy.masked(i, i + 1) == want.masked(i, i + 1));
+      marked += want.masked(i, i + 1);
+    }
+  }
+  CHECK(marked > 1000);
+}

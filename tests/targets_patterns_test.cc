@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,9 @@ void check_chars(const RE2& re, const PatternChars& pc, const std::vector<std::s
         const std::string match(m.data(), m.size());
         CAPTURE(match);
         if (match.empty()) CHECK(pc.nullable);
+        // The prefix opens every match; an exact one is the match.
+        CHECK(match.compare(0, pc.prefix.size(), pc.prefix) == 0);
+        if (pc.exact) CHECK(match == pc.prefix);
         bool holds_required = false;
         for (std::size_t i = 0; i < match.size();) {
           const bool first = i == 0;
@@ -102,6 +106,58 @@ TEST_CASE("pattern_chars: the characters of every grammar rule's matches are in 
   }
   CHECK(read > 20);        // most of the grammar is read
   CHECK(matches > 1000);   // and the check saw matches
+}
+
+// StartTest's literal and first-byte range, read from the pattern text (or
+// from RE2's PossibleMatchRange when the reading gives up): every match must
+// start where next() stops, and the literal must agree with RE2's reading of
+// the range (one a prefix of the other: both open every match).
+TEST_CASE("StartTest: every match starts where next() stops; the literal agrees with PossibleMatchRange") {
+  std::vector<const RE2*> patterns = grammar_patterns();
+  std::vector<std::unique_ptr<RE2>> own;
+  for (const char* p : {"每立方米\\d+", "百分之[一二]", "(?:ab|ac)d", "(?:国家|国际)标准", "a{3}x", "x+y", "(?:森林|)覆盖",
+                        "(?i:pm)2", "号\\d", "[〔\\[(](?:19|20)\\d\\d", "\\d+(?:万|亿)?吨", "《[^》]{0,9}》", "(?:)ab",
+                        "(?:a|b)(?:c|d)", "第[一二三]条", "ab?c", "\\x{4E00}\\x41", "[a]b[c]"})
+    patterns.push_back(own.emplace_back(std::make_unique<RE2>(p)).get());
+  const std::vector<std::string> texts = sample_texts(patterns);
+  int matches = 0, read = 0, longer = 0;
+  for (const RE2* re : patterns) {
+    const std::string pattern = re->pattern();
+    CAPTURE(pattern);
+    const StartTest test(*re);
+    std::string min, max;
+    if (pattern_context_free(pattern) && !RE2::FullMatch("", *re) && re->PossibleMatchRange(&min, &max, 6) &&
+        !min.empty()) {
+      std::size_t common = 0;
+      while (common < min.size() && common < max.size() && min[common] == max[common]) ++common;
+      const std::string theirs = min.substr(0, common);
+      const std::string& ours = test.literal;
+      CAPTURE(theirs);
+      CAPTURE(ours);
+      CHECK((theirs.compare(0, ours.size(), ours) == 0 || ours.compare(0, theirs.size(), theirs) == 0));
+      longer += ours.size() > theirs.size();
+      // RE2's first-byte range holds the reading's.
+      CHECK(test.lo <= static_cast<unsigned char>(min[0]));
+      if (!max.empty()) CHECK(test.hi >= static_cast<unsigned char>(max[0]));
+    }
+    read += pattern_chars(*re).has_value();
+    for (const std::string& text : texts) {
+      const re2::StringPiece input(text);
+      re2::StringPiece m;
+      for (std::size_t at = 0; at < text.size();) {
+        std::size_t next = at;
+        utf8::next(text, next);
+        if (re->Match(input, at, text.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
+          ++matches;
+          CHECK(test.next(text, at, text.size()) == at);
+        }
+        at = next;
+      }
+    }
+  }
+  CHECK(read > 30);
+  CHECK(matches > 1000);
+  CHECK(longer > 3);  // the reading finds longer literals than RE2's six bytes
 }
 
 TEST_CASE("pattern_chars: hand-made patterns, read or refused") {

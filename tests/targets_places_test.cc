@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "plancmp/grammar.h"
 #include "plancmp/pipeline.h"
 #include "targets_internal.h"
 #include "test_support.h"
@@ -18,9 +19,12 @@ using namespace plancmp;
 
 namespace {
 
-std::vector<Target> extract(const std::string& text, bool straightforward) {
+std::vector<Target> extract(const std::string& text, bool straightforward,
+                            std::shared_ptr<const Grammar> grammar = nullptr) {
   TargetsTesting::straightforward = straightforward;
-  std::vector<Target> targets = extract_bytes(text, "places.txt").targets;
+  ExtractOptions options;
+  options.grammar = std::move(grammar);
+  std::vector<Target> targets = extract_bytes(text, "places.txt", options).targets;
   TargetsTesting::straightforward = false;
   return targets;
 }
@@ -49,6 +53,19 @@ std::string places_text(unsigned seed, int paragraphs) {
     text += rng.next(4) == 0 ? "\n\n" : "\n";
   }
   return text;
+}
+
+void check_same(const std::vector<Target>& fast, const std::vector<Target>& plain) {
+  REQUIRE(fast.size() == plain.size());
+  for (std::size_t i = 0; i < fast.size(); ++i) {
+    CAPTURE(i);
+    CHECK(fast[i].indicator == plain[i].indicator);
+    CHECK(fast[i].op == plain[i].op);
+    CHECK(fast[i].value == plain[i].value);
+    CHECK(fast[i].unit == plain[i].unit);
+    CHECK(fast[i].quote == plain[i].quote);
+    CHECK(fast[i].rule == plain[i].rule);
+  }
 }
 
 }  // namespace
@@ -85,4 +102,37 @@ TEST_CASE("tables: rows behind an indent are read; an indent and one gap make no
     const Document prose = extract_bytes("一、主要指标\n" + indent + "森林覆盖率达到42%  以上\n", "prose.txt");
     for (const Target& t : prose.targets) CHECK(t.rule.find("table") == std::string::npos);
   }
+}
+
+// A values rule's next match is found by anchored searches from each place
+// its start test allows, in order; the straightforward path searches
+// unanchored. User rules of other shapes (an optional lead, a word boundary,
+// a required tail that fails on most numbers, overlapping rules) must give
+// the same values.
+TEST_CASE("value places: anchored searches from each start give what an unanchored search gives") {
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  values:\n";
+  const std::size_t at = yaml.find(from);
+  REQUIRE(at != std::string::npos);
+  yaml.insert(at + from.size(),
+              "    - id: value.test-lead\n"
+              "      pattern: '(?:约|近)?(?P<num>\\d{2,})(?P<unit>个|吨)(?:左右)?'\n"
+              "    - id: value.test-boundary\n"
+              "      pattern: '\\b(?P<num>\\d+\\.\\d+)x(?P<unit>[a-z]{2})'\n"
+              "    - id: value.test-tail\n"
+              "      pattern: '(?P<num>\\d+)(?:,\\d+)*(?P<unit>户)'\n");
+  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const std::vector<std::string> pieces = {"约", "近", "1", "23", "4.5", "x", "ab", "个", "吨", "户", ",", "，",
+                                           "左右", "达到", "森林覆盖率", "a", "7.", "年", "、", "(", ")", "\n"};
+  std::size_t targets = 0;
+  for (unsigned seed = 1; seed <= 80; ++seed) {
+    CAPTURE(seed);
+    plancmp_test::Lcg rng{seed};
+    std::string text = "一、主要目标\n";
+    for (unsigned n = 200; n > 0; --n) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    const std::vector<Target> fast = extract(text, false, grammar), plain = extract(text, true, grammar);
+    check_same(fast, plain);
+    for (const Target& t : fast) targets += t.rule.find("value.test") != std::string::npos;
+  }
+  CHECK(targets > 20);  // the user rules' values among them
 }
