@@ -594,16 +594,17 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
 constexpr std::size_t kMemchrFirsts = 8;
 
 template <class Found>
-void RequiredWords::scan_other_words(std::string_view text, Found&& found) const {
+void RequiredWords::scan_other_words(std::string_view text, Found&& found, const std::vector<char>* want) const {
   for (std::size_t w = 0; w < other_words_; ++w)
-    for (std::size_t at = text.find(words_[w].text); at != std::string_view::npos;
-         at = text.find(words_[w].text, at + 1))
-      found(w, at);
+    if (!want || (*want)[w])
+      for (std::size_t at = text.find(words_[w].text); at != std::string_view::npos;
+           at = text.find(words_[w].text, at + 1))
+        found(w, at);
 }
 
 template <class Found>
-void RequiredWords::scan(std::string_view text, Found&& found) const {
-  scan_other_words(text, found);
+void RequiredWords::scan(std::string_view text, Found&& found, const std::vector<char>* want) const {
+  scan_other_words(text, found, want);
   if (firsts_.empty()) return;
   // Each three-byte character once (no word starts inside one), and every
   // other byte.
@@ -625,7 +626,7 @@ void RequiredWords::scan(std::string_view text, Found&& found) const {
     // The first character is the same: the rest of each word, byte by byte.
     for (std::size_t w = f->first; w < f->last; ++w) {
       const std::string& word = words_[w].text;
-      if (at + word.size() > n) continue;
+      if (at + word.size() > n || (want && !(*want)[w])) continue;
       std::size_t k = 3;
       while (k < word.size() && t[at + k] == static_cast<unsigned char>(word[k])) ++k;
       if (k == word.size()) found(w, at);
@@ -648,38 +649,60 @@ std::uint64_t RequiredWords::may_match(std::string_view span) const {
   return always_ | (first & second);
 }
 
+template <class Found>
+void RequiredWords::find_wanted(std::string_view text, const std::vector<char>& want, Found&& found) const {
+  if (firsts_.size() > kMemchrFirsts) {
+    scan(text, found, &want);
+    return;
+  }
+  // Few first characters: each is found by memchr on its last byte (a
+  // continuation byte, rarer than any lead byte), a few times faster over
+  // a whole document than decoding every character. In valid UTF-8 (the
+  // normalized text) a lead byte starts a character wherever it occurs.
+  scan_other_words(text, found, &want);
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (const First& f : firsts_) {
+    if (std::find(want.begin() + static_cast<std::ptrdiff_t>(f.first), want.begin() + static_cast<std::ptrdiff_t>(f.last),
+                  char{1}) == want.begin() + static_cast<std::ptrdiff_t>(f.last))
+      continue;
+    const auto b0 = static_cast<unsigned char>(0xE0 | (f.c >> 12));
+    const auto b1 = static_cast<unsigned char>(0x80 | ((f.c >> 6) & 0x3F));
+    const auto b2 = static_cast<unsigned char>(0x80 | (f.c & 0x3F));
+    for (std::size_t i = 2; i < n;) {
+      const void* hit = std::memchr(t + i, b2, n - i);
+      if (!hit) break;
+      const auto last = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - t);
+      i = last + 1;
+      if (t[last - 1] != b1 || t[last - 2] != b0) continue;
+      const std::size_t at = last - 2;
+      for (std::size_t w = f.first; w < f.last; ++w)
+        if (want[w] && text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
+    }
+  }
+}
+
 RequiredWords::Hits RequiredWords::hits(std::string_view text) const {
   Hits out;
   out.always_ = always_;
+  std::uint64_t present = 0;  // the rules with a word of their first clause in the text
   auto found = [&](std::size_t w, std::size_t at) {
+    present |= words_[w].first;
     out.hits_.push_back({at, at + words_[w].text.size(), words_[w].first, words_[w].second});
   };
-  if (firsts_.size() > kMemchrFirsts) {
-    scan(text, found);
-  } else {
-    // Few first characters: each is found by memchr on its last byte (a
-    // continuation byte, rarer than any lead byte), a few times faster over
-    // a whole document than decoding every character. In valid UTF-8 (the
-    // normalized text) a lead byte starts a character wherever it occurs.
-    scan_other_words(text, found);
-    const auto* t = reinterpret_cast<const unsigned char*>(text.data());
-    const std::size_t n = text.size();
-    for (const First& f : firsts_) {
-      const auto b0 = static_cast<unsigned char>(0xE0 | (f.c >> 12));
-      const auto b1 = static_cast<unsigned char>(0x80 | ((f.c >> 6) & 0x3F));
-      const auto b2 = static_cast<unsigned char>(0x80 | (f.c & 0x3F));
-      for (std::size_t i = 2; i < n;) {
-        const void* hit = std::memchr(t + i, b2, n - i);
-        if (!hit) break;
-        const auto last = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - t);
-        i = last + 1;
-        if (t[last - 1] != b1 || t[last - 2] != b0) continue;
-        const std::size_t at = last - 2;
-        for (std::size_t w = f.first; w < f.last; ++w)
-          if (text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
-      }
-    }
+  // The words of first clauses; then those of second clauses alone, only
+  // for the rules whose first clause is in the text: a rule with a clause
+  // that has no word in the text may match nowhere in it, and may_match()
+  // answers the same without its other words.
+  std::vector<char> want(words_.size());
+  for (std::size_t w = 0; w < words_.size(); ++w) want[w] = words_[w].first != 0;
+  find_wanted(text, want, found);
+  bool more = false;
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    want[w] = words_[w].first == 0 && (words_[w].second & present) != 0;
+    more |= want[w] != 0;
   }
+  if (more) find_wanted(text, want, found);
   std::sort(out.hits_.begin(), out.hits_.end(), [](const Hits::Hit& a, const Hits::Hit& b) { return a.begin < b.begin; });
   return out;
 }

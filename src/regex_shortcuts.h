@@ -171,13 +171,17 @@ class RequiredWords {
  private:
   explicit RequiredWords(const std::vector<const RE2*>& rules);
   // Calls found(word index, byte offset) for every occurrence of a word in
-  // `text`: the other words in word order, then the rest by offset.
+  // `text` (of the words w with want[w], when want is given): the other
+  // words in word order, then the rest by offset.
   template <class Found>
-  void scan(std::string_view text, Found&& found) const;
+  void scan(std::string_view text, Found&& found, const std::vector<char>* want = nullptr) const;
   // The first part of scan(): the words that start with no three-byte
   // character, each by find().
   template <class Found>
-  void scan_other_words(std::string_view text, Found&& found) const;
+  void scan_other_words(std::string_view text, Found&& found, const std::vector<char>* want) const;
+  // hits()'s scan for the words w with want[w].
+  template <class Found>
+  void find_wanted(std::string_view text, const std::vector<char>& want, Found&& found) const;
   struct Word {
     std::string text;
     // Bit i: the word is in rule i's first (second) clause. A rule of one
