@@ -113,8 +113,11 @@ std::optional<std::vector<std::string>> alternatives(const std::string& p) {
 
 // Does the class `cls` (a pattern piece `[…]`) match the character c?
 bool class_has(const std::string& cls, const std::string& c, const RE2::Options& o) {
-  RE2 re(cls, o);
-  return !re.ok() || RE2::FullMatch(c, re);  // unsure counts as yes
+  // Rules share their classes (a grammar's name characters, costly to
+  // compile in UTF-8): each is compiled once per process.
+  static DerivedCache<RE2> built;
+  const auto re = built.get(cls + '\0' + options_key(o), [&] { return std::make_shared<const RE2>(cls, o); });
+  return !re->ok() || RE2::FullMatch(c, *re);  // unsure counts as yes
 }
 
 // The loop of a lazy head, `(?:X)` or `[…]`, as its alternatives: true when
@@ -220,7 +223,10 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
                                      : body.compare(k, 3, "(?:") == 0 ? group_end(body, k)
                                                                       : kNone;
         const std::optional<std::string> lit = literal_text(std::string_view(body).substr(0, std::min(k, body.size())));
-        const std::string rest = "(?:" + p.substr(end) + ")";
+        // The rest has one alternative (tested below): its text as it
+        // stands is a pattern of its own, and its groups' shapes can be read
+        // from it (rest_groups).
+        const std::string rest = p.substr(end);
         const auto rest_alts = alternatives(p.substr(end));
         bool single = false;
         std::vector<std::string> long_firsts;
@@ -238,7 +244,7 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
           h->long_firsts = std::move(long_firsts);
           RE2::Options quiet = o;
           quiet.set_log_errors(false);
-          h->rest_to_end = std::make_unique<RE2>(rest + "$", quiet);
+          h->rest_to_end = std::make_unique<RE2>("(?:" + rest + ")$", quiet);
           if (!h->rest_to_end->ok()) h->rest_to_end.reset();
           h->rest_context_free = pattern_context_free(p.substr(end));
           if (h->rest->ok()) {
@@ -265,16 +271,7 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
       lazy_->rest_names.push_back(names[i]);
     }
   }
-  if (lazy_ && !lazy_->rest_names.empty()) {
-    lazy_->rest_alone = std::make_unique<RE2>(p.substr(lazy_group_end), o);
-    if (lazy_->rest_alone->ok()) {
-      lazy_->rest_groups = build(*lazy_->rest_alone, lazy_->rest_names);
-    } else {
-      lazy_.reset();  // not expected (the rest has one alternative): RE2's capture then
-      for (Group& g : groups_)
-        if (g.shape == Group::Shape::kLazyHead || g.shape == Group::Shape::kInRest) g.shape = Group::Shape::kOpen;
-    }
-  }
+  if (lazy_ && !lazy_->rest_names.empty()) lazy_->rest_groups = build(*lazy_->rest, lazy_->rest_names);
   bool open = false;
   for (const Group& g : groups_) open |= g.index >= 0 && g.shape == Group::Shape::kOpen;
   if (open && plain && !lazy_) find_closing(p, o, names);
@@ -441,7 +438,7 @@ bool MatchGroups::read(const RE2& re, re2::StringPiece text, std::size_t b, std:
           // R's first parse from where the group ends is the one the match
           // took: [lazy_at, e) is R's match there.
           rest.resize(lazy_->rest_names.size());
-          if (!lazy_->rest_groups->read(*lazy_->rest_alone, text, lazy_at, e, rest.data()))
+          if (!lazy_->rest_groups->read(*lazy_->rest, text, lazy_at, e, rest.data()))
             return capture(re, text, b, e, out);
           rest_read = true;
         }

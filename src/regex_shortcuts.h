@@ -80,7 +80,7 @@ class MatchGroups {
     // The first characters of X's alternatives longer than a character: a
     // run of text without them is all one-character iterations.
     std::vector<std::string> long_firsts;
-    std::unique_ptr<RE2> rest;  // the pattern after the group
+    std::unique_ptr<RE2> rest;  // the pattern after the group (one alternative), as it stands
     // `(?:rest)$`: searched on the text cut at the match's end, it finds the
     // leftmost place from which the rest spans the remainder exactly. Null
     // when it cannot be built.
@@ -89,7 +89,6 @@ class MatchGroups {
     // The kInRest groups, read by the rest's own MatchGroups (its shapes
     // apply to the rest's span as to a match of its own).
     std::vector<std::string> rest_names;
-    std::unique_ptr<RE2> rest_alone;  // the rest's text as a pattern of its own (no `(?:…)` around it)
     std::unique_ptr<const MatchGroups> rest_groups;
 
    private:
