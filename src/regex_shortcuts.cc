@@ -592,11 +592,19 @@ constexpr std::size_t kMemchrFirsts = 8;
 
 template <class Found>
 void RequiredWords::scan_other_words(std::string_view text, Found&& found, const std::vector<char>* want) const {
-  for (std::size_t w = 0; w < other_words_; ++w)
-    if (!want || (*want)[w])
-      for (std::size_t at = text.find(words_[w].text); at != std::string_view::npos;
-           at = text.find(words_[w].text, at + 1))
-        found(w, at);
+  // The words that share a first byte ("[牵头", "[配合"…) in one pass for it.
+  auto wanted = [&](std::size_t w) { return !want || (*want)[w]; };
+  for (std::size_t w = 0; w < other_words_; ++w) {
+    if (!wanted(w)) continue;
+    const char first = words_[w].text[0];
+    bool seen = false;  // an earlier word's pass looked for this byte
+    for (std::size_t v = 0; v < w && !seen; ++v) seen = wanted(v) && words_[v].text[0] == first;
+    if (seen) continue;
+    for (std::size_t at = text.find(first); at != std::string_view::npos; at = text.find(first, at + 1))
+      for (std::size_t v = w; v < other_words_; ++v)
+        if (wanted(v) && words_[v].text[0] == first && text.compare(at, words_[v].text.size(), words_[v].text) == 0)
+          found(v, at);
+  }
 }
 
 template <class Found>

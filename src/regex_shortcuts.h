@@ -171,7 +171,7 @@ class RequiredWords {
   explicit RequiredWords(const std::vector<const RE2*>& rules);
   // Calls found(word index, byte offset) for every occurrence of a word in
   // `text` (of the words w with want[w], when want is given): the other
-  // words in word order, then the rest by offset.
+  // words by first byte, then the rest by offset.
   template <class Found>
   void scan(std::string_view text, Found&& found, const std::vector<char>* want = nullptr) const;
   // The first part of scan(): the words that start with no three-byte
