@@ -113,8 +113,11 @@ std::optional<std::vector<std::string>> alternatives(const std::string& p) {
 
 // Does the class `cls` (a pattern piece `[…]`) match the character c?
 bool class_has(const std::string& cls, const std::string& c, const RE2::Options& o) {
-  RE2 re(cls, o);
-  return !re.ok() || RE2::FullMatch(c, re);  // unsure counts as yes
+  // Rules share their classes (a grammar's name characters, costly to
+  // compile in UTF-8): each is compiled once per process.
+  static DerivedCache<RE2> built;
+  const auto re = built.get(cls + '\0' + options_key(o), [&] { return std::make_shared<const RE2>(cls, o); });
+  return !re->ok() || RE2::FullMatch(c, *re);  // unsure counts as yes
 }
 
 // The loop of a lazy head, `(?:X)` or `[…]`, as its alternatives: true when
@@ -220,7 +223,10 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
                                      : body.compare(k, 3, "(?:") == 0 ? group_end(body, k)
                                                                       : kNone;
         const std::optional<std::string> lit = literal_text(std::string_view(body).substr(0, std::min(k, body.size())));
-        const std::string rest = "(?:" + p.substr(end) + ")";
+        // The rest has one alternative (tested below): its text as it
+        // stands is a pattern of its own, and its groups' shapes can be read
+        // from it (rest_groups).
+        const std::string rest = p.substr(end);
         const auto rest_alts = alternatives(p.substr(end));
         bool single = false;
         std::vector<std::string> long_firsts;
@@ -238,7 +244,7 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
           h->long_firsts = std::move(long_firsts);
           RE2::Options quiet = o;
           quiet.set_log_errors(false);
-          h->rest_to_end = std::make_unique<RE2>(rest + "$", quiet);
+          h->rest_to_end = std::make_unique<RE2>("(?:" + rest + ")$", quiet);
           if (!h->rest_to_end->ok()) h->rest_to_end.reset();
           h->rest_context_free = pattern_context_free(p.substr(end));
           if (h->rest->ok()) {
@@ -265,16 +271,7 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
       lazy_->rest_names.push_back(names[i]);
     }
   }
-  if (lazy_ && !lazy_->rest_names.empty()) {
-    lazy_->rest_alone = std::make_unique<RE2>(p.substr(lazy_group_end), o);
-    if (lazy_->rest_alone->ok()) {
-      lazy_->rest_groups = build(*lazy_->rest_alone, lazy_->rest_names);
-    } else {
-      lazy_.reset();  // not expected (the rest has one alternative): RE2's capture then
-      for (Group& g : groups_)
-        if (g.shape == Group::Shape::kLazyHead || g.shape == Group::Shape::kInRest) g.shape = Group::Shape::kOpen;
-    }
-  }
+  if (lazy_ && !lazy_->rest_names.empty()) lazy_->rest_groups = build(*lazy_->rest, lazy_->rest_names);
   bool open = false;
   for (const Group& g : groups_) open |= g.index >= 0 && g.shape == Group::Shape::kOpen;
   if (open && plain && !lazy_) find_closing(p, o, names);
@@ -441,7 +438,7 @@ bool MatchGroups::read(const RE2& re, re2::StringPiece text, std::size_t b, std:
           // R's first parse from where the group ends is the one the match
           // took: [lazy_at, e) is R's match there.
           rest.resize(lazy_->rest_names.size());
-          if (!lazy_->rest_groups->read(*lazy_->rest_alone, text, lazy_at, e, rest.data()))
+          if (!lazy_->rest_groups->read(*lazy_->rest, text, lazy_at, e, rest.data()))
             return capture(re, text, b, e, out);
           rest_read = true;
         }
@@ -594,16 +591,25 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
 constexpr std::size_t kMemchrFirsts = 8;
 
 template <class Found>
-void RequiredWords::scan_other_words(std::string_view text, Found&& found) const {
-  for (std::size_t w = 0; w < other_words_; ++w)
-    for (std::size_t at = text.find(words_[w].text); at != std::string_view::npos;
-         at = text.find(words_[w].text, at + 1))
-      found(w, at);
+void RequiredWords::scan_other_words(std::string_view text, Found&& found, const std::vector<char>* want) const {
+  // The words that share a first byte ("[牵头", "[配合"…) in one pass for it.
+  auto wanted = [&](std::size_t w) { return !want || (*want)[w]; };
+  for (std::size_t w = 0; w < other_words_; ++w) {
+    if (!wanted(w)) continue;
+    const char first = words_[w].text[0];
+    bool seen = false;  // an earlier word's pass looked for this byte
+    for (std::size_t v = 0; v < w && !seen; ++v) seen = wanted(v) && words_[v].text[0] == first;
+    if (seen) continue;
+    for (std::size_t at = text.find(first); at != std::string_view::npos; at = text.find(first, at + 1))
+      for (std::size_t v = w; v < other_words_; ++v)
+        if (wanted(v) && words_[v].text[0] == first && text.compare(at, words_[v].text.size(), words_[v].text) == 0)
+          found(v, at);
+  }
 }
 
 template <class Found>
-void RequiredWords::scan(std::string_view text, Found&& found) const {
-  scan_other_words(text, found);
+void RequiredWords::scan(std::string_view text, Found&& found, const std::vector<char>* want) const {
+  scan_other_words(text, found, want);
   if (firsts_.empty()) return;
   // Each three-byte character once (no word starts inside one), and every
   // other byte.
@@ -625,7 +631,7 @@ void RequiredWords::scan(std::string_view text, Found&& found) const {
     // The first character is the same: the rest of each word, byte by byte.
     for (std::size_t w = f->first; w < f->last; ++w) {
       const std::string& word = words_[w].text;
-      if (at + word.size() > n) continue;
+      if (at + word.size() > n || (want && !(*want)[w])) continue;
       std::size_t k = 3;
       while (k < word.size() && t[at + k] == static_cast<unsigned char>(word[k])) ++k;
       if (k == word.size()) found(w, at);
@@ -648,38 +654,60 @@ std::uint64_t RequiredWords::may_match(std::string_view span) const {
   return always_ | (first & second);
 }
 
+template <class Found>
+void RequiredWords::find_wanted(std::string_view text, const std::vector<char>& want, Found&& found) const {
+  if (firsts_.size() > kMemchrFirsts) {
+    scan(text, found, &want);
+    return;
+  }
+  // Few first characters: each is found by memchr on its last byte (a
+  // continuation byte, rarer than any lead byte), a few times faster over
+  // a whole document than decoding every character. In valid UTF-8 (the
+  // normalized text) a lead byte starts a character wherever it occurs.
+  scan_other_words(text, found, &want);
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (const First& f : firsts_) {
+    if (std::find(want.begin() + static_cast<std::ptrdiff_t>(f.first), want.begin() + static_cast<std::ptrdiff_t>(f.last),
+                  char{1}) == want.begin() + static_cast<std::ptrdiff_t>(f.last))
+      continue;
+    const auto b0 = static_cast<unsigned char>(0xE0 | (f.c >> 12));
+    const auto b1 = static_cast<unsigned char>(0x80 | ((f.c >> 6) & 0x3F));
+    const auto b2 = static_cast<unsigned char>(0x80 | (f.c & 0x3F));
+    for (std::size_t i = 2; i < n;) {
+      const void* hit = std::memchr(t + i, b2, n - i);
+      if (!hit) break;
+      const auto last = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - t);
+      i = last + 1;
+      if (t[last - 1] != b1 || t[last - 2] != b0) continue;
+      const std::size_t at = last - 2;
+      for (std::size_t w = f.first; w < f.last; ++w)
+        if (want[w] && text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
+    }
+  }
+}
+
 RequiredWords::Hits RequiredWords::hits(std::string_view text) const {
   Hits out;
   out.always_ = always_;
+  std::uint64_t present = 0;  // the rules with a word of their first clause in the text
   auto found = [&](std::size_t w, std::size_t at) {
+    present |= words_[w].first;
     out.hits_.push_back({at, at + words_[w].text.size(), words_[w].first, words_[w].second});
   };
-  if (firsts_.size() > kMemchrFirsts) {
-    scan(text, found);
-  } else {
-    // Few first characters: each is found by memchr on its last byte (a
-    // continuation byte, rarer than any lead byte), a few times faster over
-    // a whole document than decoding every character. In valid UTF-8 (the
-    // normalized text) a lead byte starts a character wherever it occurs.
-    scan_other_words(text, found);
-    const auto* t = reinterpret_cast<const unsigned char*>(text.data());
-    const std::size_t n = text.size();
-    for (const First& f : firsts_) {
-      const auto b0 = static_cast<unsigned char>(0xE0 | (f.c >> 12));
-      const auto b1 = static_cast<unsigned char>(0x80 | ((f.c >> 6) & 0x3F));
-      const auto b2 = static_cast<unsigned char>(0x80 | (f.c & 0x3F));
-      for (std::size_t i = 2; i < n;) {
-        const void* hit = std::memchr(t + i, b2, n - i);
-        if (!hit) break;
-        const auto last = static_cast<std::size_t>(static_cast<const unsigned char*>(hit) - t);
-        i = last + 1;
-        if (t[last - 1] != b1 || t[last - 2] != b0) continue;
-        const std::size_t at = last - 2;
-        for (std::size_t w = f.first; w < f.last; ++w)
-          if (text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
-      }
-    }
+  // The words of first clauses; then those of second clauses alone, only
+  // for the rules whose first clause is in the text: a rule with a clause
+  // that has no word in the text may match nowhere in it, and may_match()
+  // answers the same without its other words.
+  std::vector<char> want(words_.size());
+  for (std::size_t w = 0; w < words_.size(); ++w) want[w] = words_[w].first != 0;
+  find_wanted(text, want, found);
+  bool more = false;
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    want[w] = words_[w].first == 0 && (words_[w].second & present) != 0;
+    more |= want[w] != 0;
   }
+  if (more) find_wanted(text, want, found);
   std::sort(out.hits_.begin(), out.hits_.end(), [](const Hits::Hit& a, const Hits::Hit& b) { return a.begin < b.begin; });
   return out;
 }

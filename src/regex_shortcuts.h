@@ -80,7 +80,7 @@ class MatchGroups {
     // The first characters of X's alternatives longer than a character: a
     // run of text without them is all one-character iterations.
     std::vector<std::string> long_firsts;
-    std::unique_ptr<RE2> rest;  // the pattern after the group
+    std::unique_ptr<RE2> rest;  // the pattern after the group (one alternative), as it stands
     // `(?:rest)$`: searched on the text cut at the match's end, it finds the
     // leftmost place from which the rest spans the remainder exactly. Null
     // when it cannot be built.
@@ -89,7 +89,6 @@ class MatchGroups {
     // The kInRest groups, read by the rest's own MatchGroups (its shapes
     // apply to the rest's span as to a match of its own).
     std::vector<std::string> rest_names;
-    std::unique_ptr<RE2> rest_alone;  // the rest's text as a pattern of its own (no `(?:…)` around it)
     std::unique_ptr<const MatchGroups> rest_groups;
 
    private:
@@ -171,13 +170,17 @@ class RequiredWords {
  private:
   explicit RequiredWords(const std::vector<const RE2*>& rules);
   // Calls found(word index, byte offset) for every occurrence of a word in
-  // `text`: the other words in word order, then the rest by offset.
+  // `text` (of the words w with want[w], when want is given): the other
+  // words by first byte, then the rest by offset.
   template <class Found>
-  void scan(std::string_view text, Found&& found) const;
+  void scan(std::string_view text, Found&& found, const std::vector<char>* want = nullptr) const;
   // The first part of scan(): the words that start with no three-byte
   // character, each by find().
   template <class Found>
-  void scan_other_words(std::string_view text, Found&& found) const;
+  void scan_other_words(std::string_view text, Found&& found, const std::vector<char>* want) const;
+  // hits()'s scan for the words w with want[w].
+  template <class Found>
+  void find_wanted(std::string_view text, const std::vector<char>& want, Found&& found) const;
   struct Word {
     std::string text;
     // Bit i: the word is in rule i's first (second) clause. A rule of one

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -111,6 +112,53 @@ TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random byte
         REQUIRE(finder.may_match(span) == want);
         some += want != required->always();
       }
+  }
+  CHECK(some > 1000);
+}
+
+TEST_CASE("RequiredWords' hits answer as may_match does on every span, with and without the first clauses' words") {
+  const plancmp::Grammar::Impl& g = plancmp::Grammar::builtin()->impl();
+  std::vector<std::vector<const RE2*>> lists;
+  for (const char* set : {"notes", "roles"}) lists.push_back(g.rule_set("units.yaml", set).regexes());
+  // Two clauses each ("[x" or "【x", and "单位" or "部门"), one found by
+  // find() and one by its first character; and more first characters than
+  // the memchr scan takes (the other path).
+  RE2 label("[\\[【](?:牵头|配合)(?:单位|部门)"), ascii("x[ab]yz"), other("a(?:bc|de)f");
+  lists.push_back({&label, &ascii, &other});
+  std::vector<const RE2*> many;
+  std::vector<std::unique_ptr<RE2>> owned;
+  for (const char* p : {"一(?:二|三)", "四五", "六七", "八九", "十百", "千万", "亿兆", "甲乙", "丙丁", "戊己(?:庚|辛)"}) {
+    owned.push_back(std::make_unique<RE2>(p));
+    many.push_back(owned.back().get());
+  }
+  many.push_back(&label);
+  lists.push_back(many);
+  std::vector<std::string> texts;
+  for (const auto& f : std::filesystem::directory_iterator(std::string(PLANCMP_SOURCE_DIR) + "/corpus"))
+    texts.push_back(plancmp_test::slurp(f.path()));
+  plancmp_test::Lcg rng{20261205};
+  const char* const tokens[] = {"[", "【", "牵头", "配合", "单位", "部门", "x", "a", "b", "yz", "bc", "f", "一", "二三",
+                                "四五", "六", "七八九", "十百千万", "亿兆", "甲乙丙丁", "戊己", "庚", "。", "市"};
+  for (int n = 0; n < 400; ++n) {
+    std::string t;
+    for (unsigned k = rng.next(60); k > 0; --k) t += tokens[rng.next(std::size(tokens))];
+    texts.push_back(t);
+  }
+  std::size_t some = 0;
+  for (const auto& rules : lists) {
+    const auto required = plancmp::RequiredWords::build(rules);
+    for (const std::string& text : texts) {
+      const plancmp::RequiredWords::Hits hits = required->hits(text);
+      for (int k = 0; k < 40; ++k) {
+        const std::size_t b = rng.next(static_cast<unsigned>(text.size() + 1));
+        const std::size_t e = b + rng.next(static_cast<unsigned>(std::min<std::size_t>(text.size() - b, 400) + 1));
+        const std::uint64_t want = required->may_match(std::string_view(text).substr(b, e - b));
+        CAPTURE(text.substr(b, e - b));
+        REQUIRE(hits.may_match(b, e) == want);
+        some += want != required->always();
+      }
+      REQUIRE(hits.may_match(0, text.size()) == required->may_match(text));
+    }
   }
   CHECK(some > 1000);
 }
