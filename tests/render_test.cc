@@ -258,6 +258,18 @@ bool same_yaml(const Document& doc) {
   return false;
 }
 
+// append_yaml_string on `s` (quoted or not, key or not, at random) against
+// the character-wise reference; a difference is reported with its inputs.
+bool agrees_with_reference(Lcg& rng, const std::string& s) {
+  const bool quoted = rng.next(4) == 0, is_key = rng.next(4) == 0;
+  std::string ours;
+  plancmp::append_yaml_string(ours, s, quoted, is_key);
+  const std::string expected = reference_yaml_string(s, quoted, is_key);
+  INFO("string: " << s << " quoted: " << quoted << " key: " << is_key);
+  CHECK(ours == expected);
+  return ours == expected;
+}
+
 }  // namespace
 
 TEST_CASE("append_yaml_string agrees with a character-wise reference on random strings") {
@@ -265,15 +277,7 @@ TEST_CASE("append_yaml_string agrees with a character-wise reference on random s
   int agreed = 0;
   for (int i = 0; i < 20000; ++i) {
     const std::string s = random_string(rng, 4);
-    const bool quoted = rng.next(4) == 0, is_key = rng.next(4) == 0;
-    std::string ours;
-    plancmp::append_yaml_string(ours, s, quoted, is_key);
-    const std::string expected = reference_yaml_string(s, quoted, is_key);
-    if (ours != expected) {
-      INFO("string: " << s << " quoted: " << quoted << " key: " << is_key);
-      CHECK(ours == expected);
-      break;
-    }
+    if (!agrees_with_reference(rng, s)) break;
     ++agreed;
   }
   CHECK(agreed == 20000);
@@ -295,15 +299,7 @@ TEST_CASE("append_yaml_string agrees with the reference on Chinese text with awk
       s += kCommon[rng.next(static_cast<unsigned>(std::size(kCommon)))];
     }
     if (rng.next(4) == 0) s.resize(rng.next(static_cast<unsigned>(s.size()) + 1));  // may cut a character
-    const bool quoted = rng.next(4) == 0, is_key = rng.next(4) == 0;
-    std::string ours;
-    plancmp::append_yaml_string(ours, s, quoted, is_key);
-    const std::string expected = reference_yaml_string(s, quoted, is_key);
-    if (ours != expected) {
-      INFO("string: " << s << " quoted: " << quoted << " key: " << is_key);
-      CHECK(ours == expected);
-      break;
-    }
+    if (!agrees_with_reference(rng, s)) break;
     ++agreed;
   }
   CHECK(agreed == 20000);

@@ -58,36 +58,42 @@ std::vector<std::string> sample_texts(const std::vector<const RE2*>& patterns) {
   return texts;
 }
 
-// Checks what pattern_chars says of `re` against RE2's match at each start
-// position of each text (anchored there: one match a start).
-void check_chars(const RE2& re, const PatternChars& pc, const std::vector<std::string>& texts, int& matches) {
+// Calls found(text, at, match) for RE2's match anchored at each character
+// start of each text (one match a start).
+template <class Found>
+void for_each_anchored_match(const RE2& re, const std::vector<std::string>& texts, Found&& found) {
   for (const std::string& text : texts) {
     const re2::StringPiece input(text);
     re2::StringPiece m;
     for (std::size_t at = 0; at < text.size();) {
       std::size_t next = at;
       utf8::next(text, next);
-      if (re.Match(input, at, text.size(), RE2::ANCHOR_START, &m, 1)) {
-        ++matches;
-        const std::string match(m.data(), m.size());
-        CAPTURE(match);
-        if (match.empty()) CHECK(pc.nullable);
-        // The prefix opens every match; an exact one is the match.
-        CHECK(match.compare(0, pc.prefix.size(), pc.prefix) == 0);
-        if (pc.exact) CHECK(match == pc.prefix);
-        bool holds_required = false;
-        for (std::size_t i = 0; i < match.size();) {
-          const bool first = i == 0;
-          const char32_t c = utf8::next(match, i);
-          CHECK(pc.alphabet.contains(c));
-          if (first) CHECK(pc.first.contains(c));
-          holds_required = holds_required || (pc.required && pc.required->contains(c));
-        }
-        if (pc.required) CHECK(holds_required);
-      }
+      if (re.Match(input, at, text.size(), RE2::ANCHOR_START, &m, 1)) found(text, at, std::string(m.data(), m.size()));
       at = next;
     }
   }
+}
+
+// Checks what pattern_chars says of `re` against RE2's match at each start
+// position of each text (anchored there: one match a start).
+void check_chars(const RE2& re, const PatternChars& pc, const std::vector<std::string>& texts, int& matches) {
+  for_each_anchored_match(re, texts, [&](const std::string&, std::size_t, const std::string& match) {
+    ++matches;
+    CAPTURE(match);
+    if (match.empty()) CHECK(pc.nullable);
+    // The prefix opens every match; an exact one is the match.
+    CHECK(match.compare(0, pc.prefix.size(), pc.prefix) == 0);
+    if (pc.exact) CHECK(match == pc.prefix);
+    bool holds_required = false;
+    for (std::size_t i = 0; i < match.size();) {
+      const bool first = i == 0;
+      const char32_t c = utf8::next(match, i);
+      CHECK(pc.alphabet.contains(c));
+      if (first) CHECK(pc.first.contains(c));
+      holds_required = holds_required || (pc.required && pc.required->contains(c));
+    }
+    if (pc.required) CHECK(holds_required);
+  });
 }
 
 }  // namespace
@@ -141,19 +147,11 @@ TEST_CASE("StartTest: every match starts where next() stops; the literal agrees 
       if (!max.empty()) CHECK(test.hi >= static_cast<unsigned char>(max[0]));
     }
     read += pattern_chars(*re).has_value();
-    for (const std::string& text : texts) {
-      const re2::StringPiece input(text);
-      re2::StringPiece m;
-      for (std::size_t at = 0; at < text.size();) {
-        std::size_t next = at;
-        utf8::next(text, next);
-        if (re->Match(input, at, text.size(), RE2::ANCHOR_START, &m, 1) && !m.empty()) {
-          ++matches;
-          CHECK(test.next(text, at, text.size()) == at);
-        }
-        at = next;
-      }
-    }
+    for_each_anchored_match(*re, texts, [&](const std::string& text, std::size_t at, const std::string& match) {
+      if (match.empty()) return;
+      ++matches;
+      CHECK(test.next(text, at, text.size()) == at);
+    });
   }
   CHECK(read > 30);
   CHECK(matches > 1000);

@@ -76,16 +76,7 @@ TEST_CASE("value places: passing over segments gives what looking in each gives"
     CAPTURE(seed);
     const std::string text = places_text(seed, 30);
     const std::vector<Target> fast = extract(text, false), plain = extract(text, true);
-    REQUIRE(fast.size() == plain.size());
-    for (std::size_t i = 0; i < fast.size(); ++i) {
-      CAPTURE(i);
-      CHECK(fast[i].indicator == plain[i].indicator);
-      CHECK(fast[i].op == plain[i].op);
-      CHECK(fast[i].value == plain[i].value);
-      CHECK(fast[i].unit == plain[i].unit);
-      CHECK(fast[i].quote == plain[i].quote);
-      CHECK(fast[i].rule == plain[i].rule);
-    }
+    check_same(fast, plain);
     targets += fast.size();
   }
   CHECK(targets > 300);
