@@ -14,7 +14,8 @@
 // the words it requires occur (RequiredWords), a note rule only from where
 // its opening literal stands; a match is first tried anchored where the
 // search stands (RE2's forward DFA alone), and its groups are read from the
-// whole match (MatchGroups). A tail is kept as its whole match, its body
+// whole match (MatchGroups). A short segment's tail is searched only when
+// role words are in the segment. A tail is kept as its whole match, its body
 // read only when a bracket note overlaps the match or role keywords are in
 // it, and searched for role matches only when some role rule can match up
 // to its end. Both passes over the notes share the matches and readings,
@@ -634,8 +635,11 @@ struct NoteBody {
   // A tail is kept as its rule's whole match, its body read from it only
   // when read_pass needs it: most tails are covered by a bracket note or
   // hold no role keyword. (b, e: the whole match until then.)
-  enum class State : std::uint8_t { kBody, kMatch, kNone } state = State::kBody;
-  std::uint32_t match = 0;  // kMatch: in Notes::tail_matches
+  // A tail of a short segment is not even searched for until read_pass
+  // asks (kUnsearched; b, e: the segment): most such segments hold no role
+  // rule's words, and then no tail of theirs is ever read.
+  enum class State : std::uint8_t { kBody, kMatch, kUnsearched, kNone } state = State::kBody;
+  std::uint32_t match = 0;  // kMatch, kUnsearched: in Notes::tail_matches
 };
 
 // Where notes are looked for: paragraphs, cut where an item or section starts.
@@ -878,6 +882,7 @@ struct Notes {
     const RE2* re;
     const MatchGroups* groups;  // its body
     std::size_t sb, se;         // the segment searched
+    bool anchor_first;          // the rule's (see leftmost_match)
   };
   std::vector<TailMatch> tail_matches;
   // Per body: its matches, matches[match_begin, match_end), once computed.
@@ -924,6 +929,12 @@ std::vector<NoteRule> prepare_note_rules(const RuleSet& notes) {
   return rules;
 }
 
+// The longest segment whose tail find_note_bodies leaves to read_pass
+// (cost only: finding a segment's role words costs about a third of the
+// tail search a byte, and short segments mostly hold none; measured on the
+// plans, 128 to 256 bytes pay about alike).
+constexpr std::size_t kDeferredTailSegment = 192;
+
 // `words`: the note rules' RequiredWords.
 Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rules, const RequiredWords& words,
                        const Document& doc) {
@@ -954,6 +965,16 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
         if (from > 0 && !RequiredWords::may(note_words.may_match(sb + from, se), rule.index)) return seg.size() + 1;
         return rule.opening.empty() ? from : std::min(seg.find(rule.opening, from), seg.size() + 1);
       };
+      // A short segment's tail is searched for later, if at all (the cost
+      // of finding the segment's role words is its length's, the search's
+      // the tail's: in a long segment the tail is a small part).
+      if (rule.tail && rule.opening.empty() && seg.size() <= kDeferredTailSegment &&
+          units::shortcuts.load(std::memory_order_relaxed)) {
+        bodies.push_back({sb, se, true, NoteBody::State::kUnsearched,
+                          static_cast<std::uint32_t>(out.tail_matches.size())});
+        out.tail_matches.push_back({&re, rule.body.get(), sb, se, rule.anchor_first});
+        continue;
+      }
       for (std::size_t pos = next_start(0);
            pos <= seg.size() && leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);) {
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());
@@ -963,7 +984,7 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
           // tells, and skips it cheaply when no role rule's words are in it.)
           bodies.push_back({sb + start, sb + end, true, NoteBody::State::kMatch,
                             static_cast<std::uint32_t>(out.tail_matches.size())});
-          out.tail_matches.push_back({&re, rule.body.get(), sb, se});
+          out.tail_matches.push_back({&re, rule.body.get(), sb, se, rule.anchor_first});
           break;
         }
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
@@ -999,6 +1020,20 @@ void read_tail_body(const std::string& text, const Notes& notes, NoteBody& body)
   }
 }
 
+// Searches the tail a segment kept unsearched (state kUnsearched): kMatch
+// with the whole match, or kNone when the tail rule does not match there.
+void search_tail(const std::string& text, const Notes& notes, NoteBody& body) {
+  const Notes::TailMatch& m = notes.tail_matches[body.match];
+  const re2::StringPiece input(text.data() + m.sb, m.se - m.sb);
+  re2::StringPiece whole;
+  body.state = NoteBody::State::kNone;
+  if (leftmost_match(*m.re, input, 0, input.size(), m.anchor_first, &whole)) {
+    body.b = static_cast<std::size_t>(whole.data() - text.data());
+    body.e = body.b + whole.size();
+    body.state = NoteBody::State::kMatch;
+  }
+}
+
 // Does a body read before it in its segment, read[from, end), overlap [b, e)?
 bool covered(const Notes& notes, std::span<const std::size_t> read, std::size_t b, std::size_t e) {
   bool covered = false;
@@ -1019,6 +1054,14 @@ void read_pass(const std::string& text, Notes& notes, const std::vector<RoleRule
     for (; bi < segment_end; ++bi) {
       NoteBody& note = notes.bodies[bi];
       const std::span<const std::size_t> read_before(read.data() + read_from, read.size() - read_from);
+      // A tail not yet searched: not worth it when no role rule's words are
+      // in its segment (no match of theirs can close it, in either pass).
+      if (note.state == NoteBody::State::kUnsearched) {
+        if (may_match_any(rules, filter.may_match(note.b, note.e)))
+          search_tail(text, notes, note);
+        else
+          note.state = NoteBody::State::kNone;
+      }
       if (note.state == NoteBody::State::kMatch && !units::shortcuts.load(std::memory_order_relaxed))
         read_tail_body(text, notes, note);
       if (note.state == NoteBody::State::kNone) continue;

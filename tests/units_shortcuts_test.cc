@@ -240,3 +240,36 @@ TEST_CASE("a tail whose match, not body, overlaps a bracket note read before it 
   for (const plancmp::Clause& c : fast.clauses) leads += c.lead.size();
   CHECK(leads >= 3);  // the tails' units and the asides'
 }
+
+TEST_CASE("tails of short segments, searched only when role words are in them, read as without the shortcuts") {
+  // Random segments, short and long, with and without role keywords, after
+  // numbered items and bracket notes: a tail left unsearched must be one
+  // that is never read.
+  plancmp_test::Lcg rng{20261123};
+  const char* const tails[] = {"市水利局负责", "各县政府负责落实", "推进治理", "牵头单位:市财政局", "(市林业局牵头)",
+                               "市发改委牵头,市财政局配合", "。", ""};
+  std::size_t units = 0, plans = 0;
+  for (int p = 0; p < 150; ++p) {
+    std::string plan = "某县方案\n一、任务\n";
+    for (int c = 1; c <= 6; ++c) {
+      plan += "(" + std::to_string(c) + ")";
+      // Lengths on both sides of the deferred segments' bound.
+      for (unsigned k = rng.next(4); k > 0; --k) plan += random_text(rng, 30);
+      plan += tails[rng.next(std::size(tails))];
+      if (rng.next(2) == 0) plan += random_text(rng, 8);
+      plan += tails[rng.next(std::size(tails))];
+      plan += "\n";
+    }
+    plancmp::units::use_shortcuts(false);
+    const plancmp::Document plain = plancmp::extract_bytes(plan, "tails.txt");
+    plancmp::units::use_shortcuts(true);
+    const plancmp::Document fast = plancmp::extract_bytes(plan, "tails.txt");
+    CAPTURE(plan);
+    REQUIRE(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
+    for (const plancmp::Clause& c : fast.clauses) units += c.lead.size() + c.support.size();
+    units += fast.implementers.size() + fast.units.size();
+    ++plans;
+  }
+  CHECK(plans == 150);
+  CHECK(units > 100);
+}
