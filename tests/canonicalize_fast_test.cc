@@ -261,6 +261,35 @@ TEST_CASE("normalizing with shortcuts gives the base form of every step") {
   }
 }
 
+TEST_CASE("the Traditional-rule filter lets through every place a rule matches") {
+  // Each rule's text alone, amid other text and cut short, and each longer
+  // rule's first character before random others (pairs the filter's hashed
+  // bits must rule in or out as the sorted pairs do).
+  const Catalogue plain;
+  const auto& rules = plancmp::t2s::kRules;
+  plancmp_test::Lcg rng{777};
+  std::vector<std::u32string> firsts;
+  for (std::size_t r = 0; r < plancmp::t2s::kRuleCount; ++r) {
+    const std::u32string from = rules[r].from;
+    if (from.size() >= 2) firsts.push_back(from.substr(0, 1));
+    for (const std::u32string& text : {from, U"水" + from + U"a", U"PM" + from, from.substr(0, from.size() - 1),
+                                       from.substr(0, 1) + U"水"}) {
+      const std::string p = utf8::encode(text);
+      CAPTURE(p);
+      CHECK(plain.normalize(p) == utf8::encode(reference_base_form(p)));
+    }
+  }
+  REQUIRE(!firsts.empty());
+  for (int k = 0; k < 20000; ++k) {
+    std::u32string text = firsts[rng.next(static_cast<unsigned>(firsts.size()))];
+    text += static_cast<char32_t>(0x4E00 + rng.next(0x9FFF - 0x4E00 + 1));
+    if (k % 3 == 0) text += firsts[rng.next(static_cast<unsigned>(firsts.size()))];
+    const std::string p = utf8::encode(text);
+    CAPTURE(p);
+    CHECK(plain.normalize(p) == utf8::encode(reference_base_form(p)));
+  }
+}
+
 TEST_CASE("the NFKC shortcuts: ASCII and CJK Unified Ideographs are left as they are, A-Z only lower-cased") {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
