@@ -377,11 +377,16 @@ struct Source {
 
 // The catalogue reader below takes either kind of node (YAML::Node or
 // TreeView::Node), which answer alike.
+// A key's text: the pre-parsed tree's own bytes (no copy); yaml-cpp's
+// conversion, with its errors, otherwise.
+std::string_view key_text(const TreeView::Node& key) { return key.as<std::string_view>(); }
+std::string key_text(const YAML::Node& key) { return key.as<std::string>(); }
+
 template <class Node>
 void check_keys(const Source& f, const Node& node, std::initializer_list<const char*> allowed,
                 const std::string& what) {
   for (const auto& kv : node) {
-    const std::string key = kv.first.template as<std::string>();
+    const auto key = key_text(kv.first);
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
@@ -441,6 +446,7 @@ struct RankScratch {
 
 struct Catalogue::Data {
   std::vector<std::u32string> strip_prefixes;                    // normalized
+  std::uint64_t prefix_firsts = 0;  // char_bits() of the prefixes' first characters
   std::vector<std::pair<std::u32string, std::u32string>> folds;  // normalized, in order
   std::map<std::string, std::string> unit_aliases;               // NFKC spelling -> unit
   std::map<std::string, std::string> unit_family;                // unit -> family
@@ -515,6 +521,7 @@ struct Catalogue::Data {
     base_form_into(phrase, s);
     for (bool changed = true; changed;) {
       changed = false;
+      if (s.empty() || !(prefix_firsts >> (s[0] & 63) & 1)) break;  // no prefix can start it
       for (const auto& p : strip_prefixes)
         if (s.size() > p.size() && s[0] == p[0] && s.compare(0, p.size(), p) == 0) {
           s.erase(0, p.size());
@@ -769,6 +776,7 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
     // Longest first, so 全市域 goes before 全市.
     std::stable_sort(data.strip_prefixes.begin(), data.strip_prefixes.end(),
                      [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    for (const std::u32string& p : data.strip_prefixes) data.prefix_firsts |= char_bits(p.substr(0, 1));
     if (const Node folds = norm["folds"]) {
       if (!folds.IsMap()) f.fail(folds, "`folds` must be a map (wording: replacement)");
       for (const auto& kv : folds) {
