@@ -907,8 +907,8 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
       std::u32string n = base_form(r);
       if (!n.empty()) req.push_back(n);
     }
-    // The name is an alias too.
-    std::vector<std::pair<std::string, Node>> all{{ind.name, node["name"]}};
+    // The name is an alias too (views of ind's strings, which stay put until ind is moved below).
+    std::vector<std::pair<std::string_view, Node>> all{{ind.name, node["name"]}};
     if (const Node a = node["aliases"])
       for (std::size_t i = 0; i < a.size(); ++i) all.emplace_back(ind.aliases[i], a[i]);
     for (const auto& [text_alias, alias_node] : all) {
