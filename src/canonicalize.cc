@@ -147,27 +147,33 @@ bool is_alnum(char32_t c) {
 // then it copies `s`. A rule matches only where its first character stands
 // and, when longer, where its second one follows; a one-character rule that
 // maps a character to itself changes nothing either way. Most Simplified
-// phrases meet none, and this costs a lookup or two a character.
+// phrases meet none, and this costs a lookup or two a character: a byte of
+// flags, and for a pair a bit (by hash) that rules most out before the search.
 bool t2s_may_change(std::u32string_view s) {
+  enum : std::uint8_t { kSingle = 1, kLonger = 2 };
   struct Starts {
-    std::vector<bool> single, longer;  // by first character: some rule of one (that changes it), of more
+    std::vector<std::uint8_t> flags;   // by first character: some rule of one (that changes it), of more
     std::vector<std::uint64_t> pairs;  // the first two characters of the longer rules, sorted
+    std::array<std::uint64_t, 1024> pair_bits{};  // a bit per pair_slot() of those pairs
     bool empty_rule = false;           // a rule of no characters matches anywhere
+  };
+  static constexpr auto pair_slot = [](char32_t a, char32_t b) {
+    return static_cast<std::uint32_t>(a * 0x9E3779B1u + b * 0x85EBCA6Bu) >> 16;
   };
   static const Starts starts = [] {
     Starts out;
     char32_t top = 0;
     for (std::size_t r = 0; r < t2s::kRuleCount; ++r) top = std::max(top, t2s::kRules[r].from[0]);
-    out.single.resize(top + 1, false);
-    out.longer.resize(top + 1, false);
-    auto mark = [](std::vector<bool>& set, char32_t c) { set[c] = true; };
+    out.flags.resize(static_cast<std::size_t>(top) + 1, 0);
     for (std::size_t r = 0; r < t2s::kRuleCount; ++r) {
       const std::u32string_view from = t2s::kRules[r].from, to = t2s::kRules[r].to;
       if (from.size() >= 2) {
-        mark(out.longer, from[0]);
+        out.flags[from[0]] |= kLonger;
         out.pairs.push_back(static_cast<std::uint64_t>(from[0]) << 32 | from[1]);
+        const std::uint32_t k = pair_slot(from[0], from[1]);
+        out.pair_bits[k >> 6] |= std::uint64_t{1} << (k & 63);
       } else if (from.size() == 1 && from != to) {
-        mark(out.single, from[0]);
+        out.flags[from[0]] |= kSingle;
       } else if (from.empty()) {
         out.empty_rule = true;
       }
@@ -176,10 +182,15 @@ bool t2s_may_change(std::u32string_view s) {
     return out;
   }();
   if (starts.empty_rule) return true;
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  const std::size_t n = s.size(), top = starts.flags.size();
+  for (std::size_t i = 0; i < n; ++i) {
     const char32_t c = s[i];
-    if (c < starts.single.size() && starts.single[c]) return true;
-    if (c < starts.longer.size() && starts.longer[c] && i + 1 < s.size() &&
+    if (c >= top) continue;
+    const std::uint8_t f = starts.flags[c];
+    if (f & kSingle) return true;
+    if (!(f & kLonger) || i + 1 == n) continue;
+    const std::uint32_t k = pair_slot(c, s[i + 1]);
+    if (starts.pair_bits[k >> 6] >> (k & 63) & 1 &&
         std::binary_search(starts.pairs.begin(), starts.pairs.end(), static_cast<std::uint64_t>(c) << 32 | s[i + 1]))
       return true;
   }
@@ -366,11 +377,16 @@ struct Source {
 
 // The catalogue reader below takes either kind of node (YAML::Node or
 // TreeView::Node), which answer alike.
+// A key's text: the pre-parsed tree's own bytes (no copy); yaml-cpp's
+// conversion, with its errors, otherwise.
+std::string_view key_text(const TreeView::Node& key) { return key.as<std::string_view>(); }
+std::string key_text(const YAML::Node& key) { return key.as<std::string>(); }
+
 template <class Node>
 void check_keys(const Source& f, const Node& node, std::initializer_list<const char*> allowed,
                 const std::string& what) {
   for (const auto& kv : node) {
-    const std::string key = kv.first.template as<std::string>();
+    const auto key = key_text(kv.first);
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
@@ -430,6 +446,7 @@ struct RankScratch {
 
 struct Catalogue::Data {
   std::vector<std::u32string> strip_prefixes;                    // normalized
+  std::uint64_t prefix_firsts = 0;  // char_bits() of the prefixes' first characters
   std::vector<std::pair<std::u32string, std::u32string>> folds;  // normalized, in order
   std::map<std::string, std::string> unit_aliases;               // NFKC spelling -> unit
   std::map<std::string, std::string> unit_family;                // unit -> family
@@ -504,6 +521,7 @@ struct Catalogue::Data {
     base_form_into(phrase, s);
     for (bool changed = true; changed;) {
       changed = false;
+      if (s.empty() || !(prefix_firsts >> (s[0] & 63) & 1)) break;  // no prefix can start it
       for (const auto& p : strip_prefixes)
         if (s.size() > p.size() && s[0] == p[0] && s.compare(0, p.size(), p) == 0) {
           s.erase(0, p.size());
@@ -707,13 +725,18 @@ void index_aliases(Catalogue::Data& data) {
     }
   }
   // Least significant byte first, each pass stable; a byte all runs share
-  // (most of a code point's high bytes) needs no pass.
+  // (most of a code point's high bytes) needs no pass. The counts of all
+  // eight bytes come from one reading of the runs (a pass moves runs, it
+  // does not change which bytes they hold).
+  std::vector<std::array<std::size_t, 257>> counts(8);
+  for (const Run& r : runs)
+    for (int b = 0; b < 8; ++b) ++counts[static_cast<std::size_t>(b)][(r.gram >> (8 * b) & 0xFF) + 1];
   std::vector<Run> sorted(runs.size());
-  for (int shift = 0; shift < 64; shift += 8) {
-    std::array<std::size_t, 257> at{};
-    for (const Run& r : runs) ++at[(r.gram >> shift & 0xFF) + 1];
+  for (int b = 0; b < 8; ++b) {
+    std::array<std::size_t, 257>& at = counts[static_cast<std::size_t>(b)];
     if (std::find(at.begin(), at.end(), runs.size()) != at.end()) continue;
-    for (std::size_t b = 1; b < at.size(); ++b) at[b] += at[b - 1];
+    for (std::size_t k = 1; k < at.size(); ++k) at[k] += at[k - 1];
+    const int shift = 8 * b;
     for (const Run& r : runs) sorted[at[r.gram >> shift & 0xFF]++] = r;
     runs.swap(sorted);
   }
@@ -753,6 +776,7 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
     // Longest first, so 全市域 goes before 全市.
     std::stable_sort(data.strip_prefixes.begin(), data.strip_prefixes.end(),
                      [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    for (const std::u32string& p : data.strip_prefixes) data.prefix_firsts |= char_bits(p.substr(0, 1));
     if (const Node folds = norm["folds"]) {
       if (!folds.IsMap()) f.fail(folds, "`folds` must be a map (wording: replacement)");
       for (const auto& kv : folds) {
@@ -883,8 +907,8 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
       std::u32string n = base_form(r);
       if (!n.empty()) req.push_back(n);
     }
-    // The name is an alias too.
-    std::vector<std::pair<std::string, Node>> all{{ind.name, node["name"]}};
+    // The name is an alias too (views of ind's strings, which stay put until ind is moved below).
+    std::vector<std::pair<std::string_view, Node>> all{{ind.name, node["name"]}};
     if (const Node a = node["aliases"])
       for (std::size_t i = 0; i < a.size(); ++i) all.emplace_back(ind.aliases[i], a[i]);
     for (const auto& [text_alias, alias_node] : all) {

@@ -175,6 +175,11 @@ inline std::string TreeView::Node::as<std::string>() const {
   return std::string(text());
 }
 
+template <>
+inline std::string_view TreeView::Node::as<std::string_view>() const {
+  return text();
+}
+
 // A plain decimal ("0.66", "-12", "2025") reads as the nearest double, as
 // yaml-cpp's stream conversion reads it; anything else is left to yaml-cpp
 // (which throws YAML::BadConversion where it is no number).

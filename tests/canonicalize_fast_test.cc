@@ -261,6 +261,73 @@ TEST_CASE("normalizing with shortcuts gives the base form of every step") {
   }
 }
 
+TEST_CASE("the Traditional-rule filter lets through every place a rule matches") {
+  // Each rule's text alone, amid other text and cut short, and each longer
+  // rule's first character before random others (pairs the filter's hashed
+  // bits must rule in or out as the sorted pairs do).
+  const Catalogue plain;
+  const auto& rules = plancmp::t2s::kRules;
+  plancmp_test::Lcg rng{777};
+  std::vector<std::u32string> firsts;
+  for (std::size_t r = 0; r < plancmp::t2s::kRuleCount; ++r) {
+    const std::u32string from = rules[r].from;
+    if (from.size() >= 2) firsts.push_back(from.substr(0, 1));
+    for (const std::u32string& text : {from, U"水" + from + U"a", U"PM" + from, from.substr(0, from.size() - 1),
+                                       from.substr(0, 1) + U"水"}) {
+      const std::string p = utf8::encode(text);
+      CAPTURE(p);
+      CHECK(plain.normalize(p) == utf8::encode(reference_base_form(p)));
+    }
+  }
+  REQUIRE(!firsts.empty());
+  for (int k = 0; k < 20000; ++k) {
+    std::u32string text = firsts[rng.next(static_cast<unsigned>(firsts.size()))];
+    text += static_cast<char32_t>(0x4E00 + rng.next(0x9FFF - 0x4E00 + 1));
+    if (k % 3 == 0) text += firsts[rng.next(static_cast<unsigned>(firsts.size()))];
+    const std::string p = utf8::encode(text);
+    CAPTURE(p);
+    CHECK(plain.normalize(p) == utf8::encode(reference_base_form(p)));
+  }
+}
+
+TEST_CASE("prefix stripping with its first-character filter strips as the plain loop does") {
+  // Prefixes whose first characters share a bit of the filter (c % 64) with
+  // others, nest (全市 in 全市域), and repeat; phrases of them and others.
+  const std::vector<std::string> prefixes = {"全市", "全市域", "年度", "PM", "a", "\xE4\xB9\x80", "X"};
+  std::string text = "normalize:\n  strip_prefixes: [";
+  for (const std::string& p : prefixes) text += "\"" + p + "\", ";
+  text += "]\nindicators:\n  - {id: x, name: 甲乙, category: air, unit: \"%\", better: higher}\n";
+  const auto cat = Catalogue::from_text(text, "t/indicators.yaml");
+  std::vector<std::u32string> stripped;  // longest first, as the catalogue orders them
+  for (const std::string& p : prefixes) stripped.push_back(reference_base_form(p));
+  std::stable_sort(stripped.begin(), stripped.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  auto plain = [&](const std::string& phrase) {
+    std::u32string s = reference_base_form(phrase);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& p : stripped)
+        if (s.size() > p.size() && s.compare(0, p.size(), p) == 0) {
+          s.erase(0, p.size());
+          changed = true;
+        }
+    }
+    return utf8::encode(s);
+  };
+  std::vector<std::string> pieces = prefixes;
+  for (const char* extra : {"水质", "全", "A", "pm", "2.5", "年", "域", "\xE5\x85\x80", "Ⅲ", ""}) pieces.push_back(extra);
+  plancmp_test::Lcg rng{4242};
+  int changed = 0;
+  for (int k = 0; k < 5000; ++k) {
+    std::string phrase;
+    for (unsigned n = 1 + rng.next(4); n > 0; --n) phrase += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    CAPTURE(phrase);
+    const std::string want = plain(phrase);
+    CHECK(cat->normalize(phrase) == want);
+    changed += want != utf8::encode(reference_base_form(phrase));
+  }
+  CHECK(changed > 500);  // the phrases do exercise stripping
+}
+
 TEST_CASE("the NFKC shortcuts: ASCII and CJK Unified Ideographs are left as they are, A-Z only lower-cased") {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
