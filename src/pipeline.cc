@@ -54,6 +54,8 @@ std::string read_bounded(std::istream& in, const std::string& path, std::size_t 
 std::string read_all(const std::string& path, std::size_t limit) {
   if (path == "-") return read_bounded(std::cin, path, limit);
   if (limit == 0) limit = static_cast<std::size_t>(INT32_MAX);
+  // One byte past the limit is how a longer input is seen; no wrap at SIZE_MAX.
+  const std::size_t room = limit == SIZE_MAX ? limit : limit + 1;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InputError(path, "cannot open file");
   struct Closer {
@@ -72,12 +74,12 @@ std::string read_all(const std::string& path, std::size_t limit) {
   }
   // One byte of room past the expected size, so the read that finds the end
   // needs no regrowth; devices and pipes grow the buffer as they go.
-  std::string text(std::min(expected_size, limit) + 1, '\0');
+  std::string text(std::min(expected_size + 1, room), '\0');
   std::size_t used = 0;
   while (true) {
     if (used == text.size()) {
       if (used > limit) too_large(path, "more than " + std::to_string(limit), limit);
-      text.resize(std::min(std::max<std::size_t>(2 * used, 1 << 16), limit + 1));
+      text.resize(std::min(std::max<std::size_t>(2 * used, 1 << 16), room));
     }
     const ssize_t got = ::read(fd, text.data() + used, text.size() - used);
     if (got < 0) {

@@ -706,14 +706,19 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
     // document would build (2M instructions).
     // A match holds one of the rule's required characters: without one from
     // `from` on, there is none (most segments with digits and no unit).
+    // After kAnchoredTries failed starts the rest is left to one unanchored
+    // search (the same leftmost match): a weak start test on a rule whose
+    // failing matches run far would otherwise cost a scan per start.
+    constexpr int kAnchoredTries = 8;
     const std::optional<CharTable>& required = facts_->value_required[k];
     auto next_match = [&] {
       if (required && !holds_any(*required, view, from, seg.end)) return false;
-      for (;;) {
+      for (int tries = 0;; ++tries) {
         if (r.re->Match(input, from, seg.end, RE2::ANCHOR_START, &match, 1)) return true;
         from = test.next(view, from + 1, seg.end);
         if (from >= seg.end) return false;
-        if (TargetsTesting::straightforward) return r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1);
+        if (TargetsTesting::straightforward || tries + 1 >= kAnchoredTries)
+          return r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1);
       }
     };
     while (from < seg.end && next_match()) {
