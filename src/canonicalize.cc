@@ -151,14 +151,15 @@ bool is_alnum(char32_t c) {
 // flags, and for a pair a bit (by hash) that rules most out before the search.
 bool t2s_may_change(std::u32string_view s) {
   enum : std::uint8_t { kSingle = 1, kLonger = 2 };
+  static constexpr unsigned kPairSlotBits = 16;  // a 64K-bit filter: 8 KB
   struct Starts {
     std::vector<std::uint8_t> flags;   // by first character: some rule of one (that changes it), of more
     std::vector<std::uint64_t> pairs;  // the first two characters of the longer rules, sorted
-    std::array<std::uint64_t, 1024> pair_bits{};  // a bit per pair_slot() of those pairs
+    std::array<std::uint64_t, (1u << kPairSlotBits) / 64> pair_bits{};  // a bit per pair_slot() of those pairs
     bool empty_rule = false;           // a rule of no characters matches anywhere
   };
   static constexpr auto pair_slot = [](char32_t a, char32_t b) {
-    return static_cast<std::uint32_t>(a * 0x9E3779B1u + b * 0x85EBCA6Bu) >> 16;
+    return static_cast<std::uint32_t>(a * 0x9E3779B1u + b * 0x85EBCA6Bu) >> (32 - kPairSlotBits);
   };
   static const Starts starts = [] {
     Starts out;

@@ -98,8 +98,7 @@ class NameScan {
     for (std::size_t k = 0; k < names.size(); ++k)
       for (std::size_t j = 1; j + 1 < window_; ++j) {
         const std::size_t b = block(names[k].data() + j - 1);
-        if (shift_[b] < kEnding)
-          shift_[b] = std::min<std::uint16_t>(shift_[b], static_cast<std::uint16_t>(window_ - 1 - j));
+        shift_[b] = std::min<std::uint16_t>(shift_[b], static_cast<std::uint16_t>(window_ - 1 - j));
       }
     // The names by the block their window ends in (a slot per block), each
     // with its first bytes as a word: most candidates differ there.
@@ -162,7 +161,9 @@ class NameScan {
   // name's window, or kEnding | the slot of the names whose window ends in
   // it: their candidates are candidates_[slot_start_[slot], slot_start_[slot + 1]).
   static constexpr std::uint16_t kEnding = 0x8000;
-  static constexpr std::size_t kMaxWindow = 0x4000;
+  // A shift is at most window_ - 1 and must stay below kEnding (the bit
+  // that marks a slot); longer shortest names are compared everywhere.
+  static constexpr std::size_t kMaxWindow = kEnding / 2;
   struct Candidate {
     std::uint32_t name;  // index in names_
     std::uint32_t head;  // its first four bytes
