@@ -273,3 +273,35 @@ TEST_CASE("tails of short segments, searched only when role words are in them, r
   CHECK(plans == 150);
   CHECK(units > 100);
 }
+
+TEST_CASE("bracket notes found from their opening literal alone read as the plain leftmost search finds them") {
+  // Openings without their closing, nested and overlong insertions, and
+  // notes after them in the same segment: a note rule with an opening
+  // literal is tried anchored at each opening, never searched unanchored.
+  plancmp_test::Lcg rng{20261124};
+  const char* const pieces[] = {"(", ")", "〔", "〕", "【", "】", "(市林业局牵头)", "〔市水利局负责〕", "(各县(市、区)政府落实)",
+                                "(牵头单位:市财政局", "市发改委牵头,市财政局配合", "按职责分工负责", "。", ";", "\n"};
+  std::size_t units = 0, quotes = 0;
+  for (int p = 0; p < 200; ++p) {
+    std::string plan = "某县方案\n一、任务\n";
+    for (int c = 1; c <= 5; ++c) {
+      plan += "(" + std::to_string(c) + ")";
+      for (unsigned k = 1 + rng.next(8); k > 0; --k)
+        plan += rng.next(3) == 0 ? random_text(rng, 6) : pieces[rng.next(std::size(pieces))];
+      plan += "\n";
+    }
+    plancmp::units::use_shortcuts(false);
+    const plancmp::Document plain = plancmp::extract_bytes(plan, "brackets.txt");
+    plancmp::units::use_shortcuts(true);
+    const plancmp::Document fast = plancmp::extract_bytes(plan, "brackets.txt");
+    CAPTURE(plan);
+    REQUIRE(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
+    for (const plancmp::Clause& c : fast.clauses) {
+      units += c.lead.size() + c.support.size();
+      quotes += !c.units_quote.empty();
+    }
+    units += fast.implementers.size() + fast.units.size();
+  }
+  CHECK(units > 200);
+  CHECK(quotes > 100);
+}
