@@ -181,3 +181,15 @@ TEST_CASE("built-in grammar read from pre-parsed trees equals the yaml-cpp readi
     CHECK(a[i].should_match == b[i].should_match);
   }
 }
+
+TEST_CASE("the built-in grammar is one instance that outlives its users") {
+  const Grammar* first = nullptr;
+  {
+    const auto g = Grammar::builtin();
+    first = g.get();
+    CHECK(g.use_count() >= 2);  // the process keeps its own reference
+  }
+  const auto again = Grammar::builtin();
+  CHECK(again.get() == first);
+  CHECK(!again->rule_ids().empty());
+}
