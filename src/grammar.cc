@@ -3,6 +3,7 @@
 #include "plancmp/grammar.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "canonicalize_tree.h"
 #include "grammar_internal.h"
 #include "yaml_error.h"
 #include "yaml_load.h"
@@ -27,20 +29,43 @@ namespace {
 // large", never compiled into gigabytes.
 constexpr int64_t kPatternMaxMem = 8 << 20;
 
+// The loaders below read either kind of node: YAML::Node (a file from disk,
+// or a built-in file when its pre-parsed tree cannot answer) or
+// TreeView::Node (a built-in file's pre-parsed tree, canonicalize_tree.h),
+// which answer alike. Rebuilding yaml-cpp nodes from the pre-parsed trees and
+// walking them cost every start-up ~7M instructions.
 struct FileContext {
   std::string path;  // for messages
   std::string text;
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
+    throw_at_mark(path, text, node.Mark(), message);
+  }
+  // The pre-parsed form keeps no positions: the grammar is read again
+  // through yaml-cpp, which reports the error where it stands.
+  [[noreturn]] void fail(const TreeView::Node&, const std::string&) const { throw TreeViewFallback{}; }
 };
 
-std::string required_string(const FileContext& f, const YAML::Node& node, const char* key) {
-  const YAML::Node v = node[key];
-  if (!v || !v.IsScalar()) throw_at_mark(f.path, f.text, node.Mark(), fmt::format("missing `{}`", key));
-  return v.as<std::string>();
+int as_int(const YAML::Node& node) { return node.as<int>(); }
+// A plain decimal only; anything else is left to yaml-cpp.
+int as_int(const TreeView::Node& node) {
+  const auto s = node.as<std::string_view>();
+  int value = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (s.empty() || s[0] == '-' || ec != std::errc() || end != s.data() + s.size()) throw TreeViewFallback{};
+  return value;
 }
 
-std::string optional_string(const YAML::Node& node, const char* key, const std::string& fallback) {
-  const YAML::Node v = node[key];
-  return v && v.IsScalar() ? v.as<std::string>() : fallback;
+template <class Node>
+std::string required_string(const FileContext& f, const Node& node, const char* key) {
+  const auto v = node[key];
+  if (!v || !v.IsScalar()) f.fail(node, fmt::format("missing `{}`", key));
+  return v.template as<std::string>();
+}
+
+template <class Node>
+std::string optional_string(const Node& node, const char* key, const std::string& fallback) {
+  const auto v = node[key];
+  return v && v.IsScalar() ? v.template as<std::string>() : fallback;
 }
 
 RE2::Options pattern_options() {
@@ -50,12 +75,12 @@ RE2::Options pattern_options() {
   return options;
 }
 
-std::unique_ptr<RE2> compile(const FileContext& f, const YAML::Node& node) {
-  const YAML::Node pattern = node["pattern"];
-  if (!pattern || !pattern.IsScalar()) throw_at_mark(f.path, f.text, node.Mark(), "missing `pattern`");
-  auto re = std::make_unique<RE2>(pattern.as<std::string>(), pattern_options());
-  if (!re->ok())
-    throw_at_mark(f.path, f.text, pattern.Mark(), fmt::format("invalid pattern: {}", re->error()));
+template <class Node>
+std::unique_ptr<RE2> compile(const FileContext& f, const Node& node) {
+  const auto pattern = node["pattern"];
+  if (!pattern || !pattern.IsScalar()) f.fail(node, "missing `pattern`");
+  auto re = std::make_unique<RE2>(pattern.template as<std::string>(), pattern_options());
+  if (!re->ok()) f.fail(pattern, fmt::format("invalid pattern: {}", re->error()));
   return re;
 }
 
@@ -120,61 +145,66 @@ bool pattern_asserts_text_end(const std::string& p) {
 
 namespace {
 
-void collect_examples(const FileContext& f, const std::string& file_name, const YAML::Node& node,
+template <class Node>
+void collect_examples(const FileContext& f, const std::string& file_name, const Node& node,
                       const std::string& id, std::vector<RuleExample>& out) {
   for (const char* key : {"examples", "counterexamples"}) {
-    const YAML::Node list = node[key];
+    const auto list = node[key];
     if (!list) continue;
-    if (!list.IsSequence()) throw_at_mark(f.path, f.text, list.Mark(), fmt::format("`{}` must be a list", key));
+    if (!list.IsSequence()) f.fail(list, fmt::format("`{}` must be a list", key));
     for (const auto& e : list)
-      out.push_back({file_name, id, e.as<std::string>(), std::string(key) == "examples"});
+      out.push_back({file_name, id, e.template as<std::string>(), std::string(key) == "examples"});
   }
 }
 
-MarkerPosition parse_position(const FileContext& f, const YAML::Node& node) {
+template <class Node>
+MarkerPosition parse_position(const FileContext& f, const Node& node) {
   std::string at = optional_string(node, "at", "boundary");
   if (at == "line_start") return MarkerPosition::kLineStart;
   if (at == "boundary") return MarkerPosition::kBoundary;
   if (at == "anywhere") return MarkerPosition::kAnywhere;
   if (at == "boundary_preferred") return MarkerPosition::kBoundaryPreferred;
-  throw_at_mark(f.path, f.text, node["at"].Mark(),
-          fmt::format("`at` is `{}`; expected line_start, boundary, boundary_preferred or anywhere", at));
+  f.fail(node["at"],
+         fmt::format("`at` is `{}`; expected line_start, boundary, boundary_preferred or anywhere", at));
 }
 
-NumeralKind parse_numeral(const FileContext& f, const YAML::Node& node) {
+template <class Node>
+NumeralKind parse_numeral(const FileContext& f, const Node& node) {
   std::string kind = optional_string(node, "numeral", "none");
   if (kind == "chinese") return NumeralKind::kChinese;
   if (kind == "arabic") return NumeralKind::kArabic;
   if (kind == "circled") return NumeralKind::kCircled;
   if (kind == "none") return NumeralKind::kNone;
-  throw_at_mark(f.path, f.text, node["numeral"].Mark(),
-          fmt::format("`numeral` is `{}`; expected chinese, arabic, circled or none", kind));
+  f.fail(node["numeral"],
+         fmt::format("`numeral` is `{}`; expected chinese, arabic, circled or none", kind));
 }
 
-Fragment parse_fragment(const FileContext& f, const YAML::Node& node) {
+template <class Node>
+Fragment parse_fragment(const FileContext& f, const Node& node) {
   std::string kind = optional_string(node, "fragment", "exact");
   if (kind == "exact") return Fragment::kExact;
   if (kind == "prefix") return Fragment::kPrefix;
   if (kind == "suffix") return Fragment::kSuffix;
-  throw_at_mark(f.path, f.text, node["fragment"].Mark(),
-          fmt::format("`fragment` is `{}`; expected exact, prefix or suffix", kind));
+  f.fail(node["fragment"],
+         fmt::format("`fragment` is `{}`; expected exact, prefix or suffix", kind));
 }
 
-void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl& g) {
+template <class Node>
+void load_numbering(const FileContext& f, const Node& root, Grammar::Impl& g) {
   const std::string file_name = "numbering.yaml";
-  if (const YAML::Node conf = root["confusables"]) {
-    if (!conf.IsMap()) throw_at_mark(f.path, f.text, conf.Mark(), "`confusables` must be a map");
+  if (const auto conf = root["confusables"]) {
+    if (!conf.IsMap()) f.fail(conf, "`confusables` must be a map");
     for (const auto& kv : conf)
-      g.confusables.emplace_back(kv.first.as<std::string>(), kv.second.as<std::string>());
+      g.confusables.emplace_back(kv.first.template as<std::string>(), kv.second.template as<std::string>());
     std::stable_sort(g.confusables.begin(), g.confusables.end(),
                      [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   }
-  if (const YAML::Node note = root["task_note"]) {
+  if (const auto note = root["task_note"]) {
     g.task_note.id = required_string(f, note, "id");
     g.task_note.description = optional_string(note, "description", "");
-    const YAML::Node pattern = note["pattern"];
-    if (!pattern || !pattern.IsScalar()) throw_at_mark(f.path, f.text, note.Mark(), "missing `pattern`");
-    g.task_note.pattern = pattern.as<std::string>();
+    const auto pattern = note["pattern"];
+    if (!pattern || !pattern.IsScalar()) f.fail(note, "missing `pattern`");
+    g.task_note.pattern = pattern.template as<std::string>();
     // The built-in file's pattern is known to compile (the tests compile
     // it): its regex is left to TaskNote::re().
     const auto builtin = builtin_grammar_files().find(file_name);
@@ -182,24 +212,22 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
     g.task_note.options = pattern_options();
     collect_examples(f, file_name, note, g.task_note.id, g.examples);
   }
-  const YAML::Node markers = root["markers"];
-  if (!markers || !markers.IsSequence())
-    throw_at_mark(f.path, f.text, root.Mark(), "missing `markers` list");
+  const auto markers = root["markers"];
+  if (!markers || !markers.IsSequence()) f.fail(root, "missing `markers` list");
   for (const auto& node : markers) {
     MarkerRule rule;
     rule.id = required_string(f, node, "id");
     rule.description = optional_string(node, "description", "");
-    const YAML::Node level = node["level"];
-    if (!level) throw_at_mark(f.path, f.text, node.Mark(), "missing `level`");
-    rule.level = level.as<int>();
-    if (rule.level < 1 || rule.level > 9)
-      throw_at_mark(f.path, f.text, level.Mark(), "`level` must be 1 to 9");
+    const auto level = node["level"];
+    if (!level) f.fail(node, "missing `level`");
+    rule.level = as_int(level);
+    if (rule.level < 1 || rule.level > 9) f.fail(level, "`level` must be 1 to 9");
     rule.re = compile(f, node);
     rule.position = parse_position(f, node);
     rule.numeral = parse_numeral(f, node);
     rule.fragment = parse_fragment(f, node);
-    rule.weight = node["weight"] ? node["weight"].as<double>() : 1.0;
-    rule.damaged = node["damaged"] && node["damaged"].as<bool>();
+    rule.weight = node["weight"] ? node["weight"].template as<double>() : 1.0;
+    rule.damaged = node["damaged"] && node["damaged"].template as<bool>();
     collect_examples(f, file_name, node, rule.id, g.examples);
     g.markers.push_back(std::move(rule));
   }
@@ -208,26 +236,24 @@ void load_numbering(const FileContext& f, const YAML::Node& root, Grammar::Impl&
 // The generic format (every file but numbering.yaml):
 //   sets:  {name: [ {id, description, pattern, examples, counterexamples, <attr>: scalar...} ]}
 //   lists: {name: [string, ...]}
-void load_rule_file(const FileContext& f, const std::string& file_name, const YAML::Node& root,
-                    Grammar::Impl& g) {
+template <class Node>
+void load_rule_file(const FileContext& f, const std::string& file_name, const Node& root, Grammar::Impl& g) {
   RuleFile& out = g.files[file_name];
-  if (!root.IsMap()) throw_at_mark(f.path, f.text, root.Mark(), "a grammar file must be a map");
-  if (const YAML::Node lists = root["lists"]) {
-    if (!lists.IsMap()) throw_at_mark(f.path, f.text, lists.Mark(), "`lists` must be a map of lists");
+  if (!root.IsMap()) f.fail(root, "a grammar file must be a map");
+  if (const auto lists = root["lists"]) {
+    if (!lists.IsMap()) f.fail(lists, "`lists` must be a map of lists");
     for (const auto& kv : lists) {
-      if (!kv.second.IsSequence())
-        throw_at_mark(f.path, f.text, kv.second.Mark(), "each list must be a YAML sequence");
-      auto& list = out.lists[kv.first.as<std::string>()];
-      for (const auto& item : kv.second) list.push_back(item.as<std::string>());
+      if (!kv.second.IsSequence()) f.fail(kv.second, "each list must be a YAML sequence");
+      auto& list = out.lists[kv.first.template as<std::string>()];
+      for (const auto& item : kv.second) list.push_back(item.template as<std::string>());
     }
   }
-  const YAML::Node sets = root["sets"];
+  const auto sets = root["sets"];
   if (!sets) return;
-  if (!sets.IsMap()) throw_at_mark(f.path, f.text, sets.Mark(), "`sets` must be a map of rule lists");
+  if (!sets.IsMap()) f.fail(sets, "`sets` must be a map of rule lists");
   for (const auto& kv : sets) {
-    const std::string set_name = kv.first.as<std::string>();
-    if (!kv.second.IsSequence())
-      throw_at_mark(f.path, f.text, kv.second.Mark(), fmt::format("set `{}` must be a list of rules", set_name));
+    const std::string set_name = kv.first.template as<std::string>();
+    if (!kv.second.IsSequence()) f.fail(kv.second, fmt::format("set `{}` must be a list of rules", set_name));
     RuleSet& rs = out.sets[set_name];
     for (const auto& node : kv.second) {
       PatternRule rule;
@@ -235,19 +261,27 @@ void load_rule_file(const FileContext& f, const std::string& file_name, const YA
       rule.description = optional_string(node, "description", "");
       rule.re = compile(f, node);
       for (const auto& field : node) {
-        const std::string key = field.first.as<std::string>();
+        const std::string key = field.first.template as<std::string>();
         if (field.second.IsScalar() && key != "id" && key != "description" && key != "pattern")
-          rule.attrs[key] = field.second.as<std::string>();
+          rule.attrs[key] = field.second.template as<std::string>();
       }
-      rs.context_free = rs.context_free && pattern_context_free(node["pattern"].as<std::string>());
+      rs.context_free = rs.context_free && pattern_context_free(node["pattern"].template as<std::string>());
       collect_examples(f, file_name, node, rule.id, g.examples);
       rs.rules.push_back(std::move(rule));
     }
   }
 }
 
+template <class Node>
+void load_file(const FileContext& f, const std::string& name, const Node& root, Grammar::Impl& g) {
+  if (name == "numbering.yaml") load_numbering(f, root, g);
+  else load_rule_file(f, name, root, g);
+}
+
+// `trees`: read the built-in files from their pre-parsed trees (yaml_tree.h);
+// a TreeViewFallback then means "read them all again through yaml-cpp".
 std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std::string>& files,
-                                                 const std::string& dir) {
+                                                 const std::string& dir, bool trees) {
   auto g = std::make_shared<Grammar::Impl>();
   auto source_of = [&](const std::string& name) -> FileContext {
     auto it = files.find(name);
@@ -271,9 +305,13 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
     // broken file is reported on load).
     if (name == "indicators.yaml" && builtin) continue;
     try {
-      YAML::Node root = builtin ? load_yaml_builtin(f.text) : load_yaml_bounded(f.path, f.text);
-      if (name == "numbering.yaml") load_numbering(f, root, *g);
-      else load_rule_file(f, name, root, *g);
+      const auto tree = builtin && trees ? builtin_yaml_trees().find(name) : builtin_yaml_trees().end();
+      if (tree != builtin_yaml_trees().end()) {
+        const TreeView view(tree->second);
+        load_file(f, name, view.root(), *g);
+      } else {
+        load_file(f, name, builtin ? load_yaml_builtin(f.text) : load_yaml_bounded(f.path, f.text), *g);
+      }
     } catch (const YAML::ParserException& e) {
       throw_at_mark(f.path, f.text, e.mark, e.msg);
     } catch (const YAML::RepresentationException& e) {
@@ -296,13 +334,20 @@ bool pattern_context_free(const std::string& pattern) {
 std::shared_ptr<const Grammar> Grammar::from_files(const std::map<std::string, std::string>& files,
                                                    const std::string& dir_for_messages) {
   auto grammar = std::make_shared<Grammar>();
-  grammar->impl_ = compile_all(files, dir_for_messages);
+  try {
+    grammar->impl_ = compile_all(files, dir_for_messages, true);
+  } catch (const TreeViewFallback&) {
+    grammar->impl_ = compile_all(files, dir_for_messages, false);
+  }
   return grammar;
 }
 
 std::shared_ptr<const Grammar> Grammar::builtin() {
-  static const std::shared_ptr<const Grammar> instance = from_files({}, "grammars");
-  return instance;
+  // Never destroyed: freeing its regexes and their DFA caches at exit cost
+  // every run ~3M instructions for nothing. Still reachable (a static
+  // pointer), so leak checkers do not report it.
+  static const auto* const instance = new std::shared_ptr<const Grammar>(from_files({}, "grammars"));
+  return *instance;
 }
 
 std::shared_ptr<const Grammar> Grammar::load(const std::string& dir) {
@@ -395,9 +440,13 @@ std::string closing_group_of(const RE2& re) {
       if (p.compare(o, 4, "(?P<") != 0 || !(rest.empty() || rest == "$")) continue;
       const std::size_t name_end = p.find('>', o);
       if (name_end == std::string::npos || name_end > i) return "";
-      // Never empty: the group's own pattern does not match "".
+      // Never empty: the group's own pattern does not match "". Compiled as
+      // Latin-1: matching "" reads no character, so the encoding cannot
+      // change the answer, and byte classes compile far cheaper than UTF-8
+      // ones (the group's bytes are valid UTF-8: the whole pattern compiled).
       RE2::Options options = re.options();
       options.set_never_capture(true);
+      options.set_encoding(RE2::Options::EncodingLatin1);
       const RE2 group("(?:" + p.substr(name_end + 1, i - name_end - 1) + ")", options);
       if (!group.ok() || RE2::FullMatch("", group)) return "";
       return p.substr(o + 4, name_end - o - 4);

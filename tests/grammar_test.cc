@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 
 #include "plancmp/diagnostic.h"
@@ -108,4 +109,119 @@ TEST_CASE("pattern_token_end steps over whole escapes and classes, and gives up 
   CHECK(pattern_token_end("[abc", 0) == kNone);
   CHECK(pattern_token_end("\\p{Han", 0) == kNone);
   CHECK(pattern_token_end("a\\", 1) == kNone);
+}
+
+// The built-in files are read from their pre-parsed trees (TreeView); the
+// same texts given as a --grammars folder go through yaml-cpp. Both readings
+// must build the same grammar, field by field.
+TEST_CASE("built-in grammar read from pre-parsed trees equals the yaml-cpp reading") {
+  std::map<std::string, std::string> files;
+  for (const auto& [name, text] : plancmp::builtin_grammar_files())
+    if (name.find('/') == std::string::npos && name != "indicators.yaml") files[name] = text;
+  REQUIRE(files.size() >= 5);
+  const auto& tree = Grammar::builtin()->impl();
+  const auto plain_grammar = Grammar::from_files(files, "g");
+  const auto& plain = plain_grammar->impl();
+  CHECK(tree.builtin_files.size() == files.size() + 1);  // all of them, and indicators.yaml
+  CHECK(plain.builtin_files.size() == 1);                // indicators.yaml only
+
+  CHECK(tree.confusables == plain.confusables);
+  CHECK(tree.task_note.id == plain.task_note.id);
+  CHECK(tree.task_note.description == plain.task_note.description);
+  CHECK(tree.task_note.pattern == plain.task_note.pattern);
+  REQUIRE(tree.markers.size() == plain.markers.size());
+  for (std::size_t i = 0; i < tree.markers.size(); ++i) {
+    const auto& a = tree.markers[i];
+    const auto& b = plain.markers[i];
+    CAPTURE(a.id);
+    CHECK(a.id == b.id);
+    CHECK(a.description == b.description);
+    CHECK(a.level == b.level);
+    CHECK(a.re->pattern() == b.re->pattern());
+    CHECK(a.position == b.position);
+    CHECK(a.numeral == b.numeral);
+    CHECK(a.fragment == b.fragment);
+    CHECK(a.weight == b.weight);
+    CHECK(a.damaged == b.damaged);
+  }
+  REQUIRE(tree.files.size() == plain.files.size());
+  std::size_t rules = 0;
+  for (const auto& file : tree.files) {
+    const std::string& name = file.first;
+    const auto& rf = file.second;
+    CAPTURE(name);
+    REQUIRE(plain.files.count(name) == 1);
+    const auto& other = plain.files.at(name);
+    CHECK(rf.lists == other.lists);
+    REQUIRE(rf.sets.size() == other.sets.size());
+    for (const auto& named_set : rf.sets) {
+      const std::string& set_name = named_set.first;
+      const auto& set = named_set.second;
+      CAPTURE(set_name);
+      REQUIRE(other.sets.count(set_name) == 1);
+      const auto& o = other.sets.at(set_name);
+      CHECK(set.context_free == o.context_free);
+      REQUIRE(set.rules.size() == o.rules.size());
+      for (std::size_t i = 0; i < set.rules.size(); ++i, ++rules) {
+        CHECK(set.rules[i].id == o.rules[i].id);
+        CHECK(set.rules[i].description == o.rules[i].description);
+        CHECK(set.rules[i].re->pattern() == o.rules[i].re->pattern());
+        CHECK(set.rules[i].attrs == o.rules[i].attrs);
+      }
+    }
+  }
+  CHECK(rules > 50);
+  const auto a = tree.examples;
+  const auto b = plain.examples;
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].file == b[i].file);
+    CHECK(a[i].rule_id == b[i].rule_id);
+    CHECK(a[i].text == b[i].text);
+    CHECK(a[i].should_match == b[i].should_match);
+  }
+}
+
+TEST_CASE("the built-in grammar is one instance that outlives its users") {
+  const Grammar* first = nullptr;
+  {
+    const auto g = Grammar::builtin();
+    first = g.get();
+    CHECK(g.use_count() >= 2);  // the process keeps its own reference
+  }
+  const auto again = Grammar::builtin();
+  CHECK(again.get() == first);
+  CHECK(!again->rule_ids().empty());
+}
+
+// closing_group reads "never empty" from the group compiled as Latin-1
+// (matching "" reads no character); the answers must be UTF-8's.
+TEST_CASE("closing_group: the named group a rule ends with, never empty") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"前(?P<kw>牵头|负责)", "kw"},
+      {"前(?P<kw>牵头|负责)$", "kw"},
+      {"前(?P<kw>\\p{Han}{1,4})", "kw"},
+      {"前(?P<kw>\\p{Han}{0,4})", ""},       // may be empty
+      {"前(?P<kw>[^》]*)", ""},               // may be empty
+      {"前(?P<kw>[^》]+)", "kw"},
+      {"前(?P<kw>(?:\\b|[^》])+)", "kw"},     // no word boundary in ""
+      {"前(?P<kw>(?:\\B|[^》])+)", ""},       // \B matches ""
+      {"前(?P<kw>(?:\\b)[^》])", "kw"},
+      {"前(?P<kw>牵头)后", ""},               // something follows the group
+      {"前(?P<kw>牵头)(?P<x>后)", "x"},
+      {"(?i)前(?P<kw>[a-zé]{2})", "kw"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.first);
+    plancmp::RuleSet rs;
+    plancmp::PatternRule rule;
+    rule.re = std::make_unique<RE2>(c.first);
+    REQUIRE(rule.re->ok());
+    rs.rules.push_back(std::move(rule));
+    CHECK(rs.closing_group(0) == c.second);
+    // The premise: the group's "" answer is the same in either encoding.
+    RE2::Options latin1;
+    latin1.set_encoding(RE2::Options::EncodingLatin1);
+    CHECK(RE2::FullMatch("", RE2(c.first)) == RE2::FullMatch("", RE2(c.first, latin1)));
+  }
 }
