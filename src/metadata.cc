@@ -80,6 +80,18 @@ bool is_issuer_line(std::string_view line) {
          utf8::length(std::string_view(before.data(), before.size())) <= 30;
 }
 
+// The opening lines are often whole paragraphs without a date: a pattern
+// runs only on a line holding every literal its matches hold (年, 月, 日;
+// "-"), a scan far cheaper than RE2's pass over the line.
+bool read_date(std::string_view line, int& y, int& m, int& d) {
+  static const RE2 date_cn_re(R"(((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日)");
+  static const RE2 date_iso_re(R"(((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))");
+  const re2::StringPiece text(line.data(), line.size());
+  auto holds = [&](std::string_view literal) { return line.find(literal) != std::string_view::npos; };
+  return (holds("月") && holds("日") && holds("年") && RE2::PartialMatch(text, date_cn_re, &y, &m, &d)) ||
+         (holds("-") && RE2::PartialMatch(text, date_iso_re, &y, &m, &d));
+}
+
 }  // namespace metadata
 
 // Where the names of a list occur (Wu-Manber): a window of the shortest
@@ -221,11 +233,8 @@ void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& d
     }
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    static const RE2 date_cn_re(R"(((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日)");
-    static const RE2 date_iso_re(R"(((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))");
     int y = 0, m = 0, d = 0;
-    if (RE2::PartialMatch(lines[i].text, date_cn_re, &y, &m, &d) ||
-        RE2::PartialMatch(lines[i].text, date_iso_re, &y, &m, &d)) {
+    if (metadata::read_date(lines[i].text, y, m, d)) {
       if (m < 1 || m > 12 || d < 1 || d > 31) continue;
       char buf[16];
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
