@@ -625,6 +625,44 @@ std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
   return out;
 }
 
+std::shared_ptr<const std::vector<int>> shared_numeral_readings(const MarkerMatch& m, int max_value) {
+  // What numeral_readings() reads of `m` and max_value, as bytes: the forms
+  // (Chinese or Arabic), the fragment kind, the value, max_value and the text.
+  char buffer[64];
+  const std::size_t fixed = 2 + 1 + 2 * sizeof(int);
+  if (m.number_text.size() > sizeof buffer - fixed) return std::make_shared<const std::vector<int>>(numeral_readings(m, max_value));
+  buffer[0] = m.rule->numeral == NumeralKind::kChinese ? 'c' : 'a';
+  buffer[1] = static_cast<char>('0' + static_cast<int>(m.rule->fragment));
+  buffer[2] = m.value ? 'v' : '-';
+  const int value = m.value.value_or(0);
+  std::memcpy(buffer + 3, &value, sizeof value);
+  std::memcpy(buffer + 3 + sizeof value, &max_value, sizeof max_value);
+  std::memcpy(buffer + fixed, m.number_text.data(), m.number_text.size());
+  const std::string_view key(buffer, fixed + m.number_text.size());
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Cache {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<const std::vector<int>>, Hash, std::equal_to<>> readings;
+    std::size_t numbers = 0;  // kept in all the lists
+  };
+  // A hostile input may print many forms under a large max_value: past this
+  // many numbers kept, new readings are worked out and not kept.
+  constexpr std::size_t kMaxNumbersKept = std::size_t{1} << 20;
+  static Cache cache;
+  {
+    const std::lock_guard<std::mutex> lock(cache.mutex);
+    if (auto it = cache.readings.find(key); it != cache.readings.end()) return it->second;
+  }
+  auto readings = std::make_shared<const std::vector<int>>(numeral_readings(m, max_value));
+  const std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.numbers + readings->size() <= kMaxNumbersKept && cache.readings.emplace(std::string(key), readings).second)
+    cache.numbers += readings->size();
+  return readings;
+}
+
 namespace {
 
 // The boundary characters (kBoundaryChars) as bytes: which bytes may open

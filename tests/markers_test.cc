@@ -248,7 +248,7 @@ TEST_CASE("find_markers finds what RE2 tried at every allowed place finds") {
   }
 }
 
-TEST_CASE("numeral_readings gives the numbers numeral_fragment_fits allows, one by one") {
+TEST_CASE("numeral_readings and shared_numeral_readings give the numbers numeral_fragment_fits allows, one by one") {
   std::vector<MarkerRule> rules;
   for (NumeralKind numeral : {NumeralKind::kChinese, NumeralKind::kArabic, NumeralKind::kCircled})
     for (Fragment fragment : {Fragment::kExact, Fragment::kPrefix, Fragment::kSuffix}) {
@@ -283,6 +283,35 @@ TEST_CASE("numeral_readings gives the numbers numeral_fragment_fits allows, one 
         CAPTURE(print);
         CAPTURE(max_value);
         CHECK(numeral_readings(m, max_value) == plain);
+        // The shared readings, worked out or kept from before (the circled
+        // rules read the Arabic forms' texts without a value: the key holds it).
+        CHECK(*shared_numeral_readings(m, max_value) == plain);
+        CHECK(*shared_numeral_readings(m, max_value) == plain);
+      }
+    }
+  }
+}
+
+TEST_CASE("shared_numeral_readings keeps apart prints that differ only in their value") {
+  // A circled rule reads "①" as 1, an Arabic one reads it as nothing: both
+  // use the Arabic forms, so the kept readings must be told apart by value.
+  for (Fragment fragment : {Fragment::kExact, Fragment::kPrefix, Fragment::kSuffix}) {
+    MarkerRule circled, arabic;
+    circled.numeral = NumeralKind::kCircled;
+    arabic.numeral = NumeralKind::kArabic;
+    circled.fragment = arabic.fragment = fragment;
+    for (const std::string print : {"①", "1", "12"}) {
+      for (int round = 0; round < 2; ++round) {
+        for (const MarkerRule* rule : {&circled, &arabic}) {
+          for (const std::optional<int> value : {std::optional<int>(), std::optional<int>(1), std::optional<int>(12)}) {
+            MarkerMatch m;
+            m.rule = rule;
+            m.number_text = print;
+            m.value = value;
+            CAPTURE(print);
+            CHECK(*shared_numeral_readings(m, 120) == numeral_readings(m, 120));
+          }
+        }
       }
     }
   }
