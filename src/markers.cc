@@ -866,11 +866,14 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     const RulePlan& plan = *plans[r];
     if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p)) record(r, plan, p, true);
   };
+  // Rules past the 64th have no bit in the tables: tried one by one.
+  const bool many_placed = placed_rules.size() > 64, many_anywhere = anywhere_rules.size() > 64;
   auto at_place = [&](std::size_t p, bool line_start) {
     const std::size_t b = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
     const std::uint64_t rules_here = at_boundary[b] | (line_start ? at_line_start[b] : 0);
     for (std::uint64_t bits = rules_here; bits != 0; bits &= bits - 1)
       try_placed(placed_rules[static_cast<std::size_t>(std::countr_zero(bits))], p);
+    if (!many_placed) return;
     for (std::size_t q = 64; q < placed_rules.size(); ++q) {  // rules past the 64th: one by one
       const std::size_t r = placed_rules[q];
       if (!line_start && g.markers[r].position == MarkerPosition::kLineStart) continue;
@@ -884,14 +887,15 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
       if (const std::size_t len = kBoundary.at(text, i)) {
         // Most places start no placed rule's match: told here, without the call.
         const std::size_t p = i + len, next = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
-        if ((at_boundary[next] | (b == '\n' ? at_line_start[next] : 0)) != 0 || placed_rules.size() > 64)
+        if ((at_boundary[next] | (b == '\n' ? at_line_start[next] : 0)) != 0 || many_placed)
           at_place(p, b == '\n');
       }
     }
     for (std::uint64_t bits = by_byte[b]; bits != 0; bits &= bits - 1)
       try_anywhere(anywhere_rules[static_cast<std::size_t>(std::countr_zero(bits))], i);
-    for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
-      if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
+    if (many_anywhere)
+      for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
+        if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
   });
   // Sorted by offset, then level, then weight (heaviest first), ties in rule
   // order. A rule matches at most once at a place, so that is the order of
