@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,7 +52,18 @@ namespace metadata {
 // most m x, and else there is no match with at most m: hence the check.
 
 bool is_title_line(std::string_view line) {
-  static const RE2 title_re(R"(^(\S{2,}?(方案|规划|计划|意见|办法|纲要|措施|通知)))");
+  // The words a title ends in, which the pattern alternates.
+  static constexpr std::string_view kKinds[] = {"方案", "规划", "计划", "意见", "办法", "纲要", "措施", "通知"};
+  static const RE2 title_re([] {
+    std::string pattern = R"(^(\S{2,}?()";
+    for (std::string_view kind : kKinds) (pattern += kind) += '|';
+    pattern.back() = ')';
+    return pattern + ")";
+  }());
+  // The match must take the whole line, and it ends in one of the words: a
+  // line ending otherwise is no title, without RE2's pass over it.
+  if (std::none_of(std::begin(kKinds), std::end(kKinds), [&](std::string_view kind) { return line.ends_with(kind); }))
+    return false;
   re2::StringPiece title, kind;
   return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), title_re, &title, &kind) &&
          title.size() == line.size() &&
