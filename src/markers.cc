@@ -625,6 +625,44 @@ std::vector<int> numeral_readings(const MarkerMatch& m, int max_value) {
   return out;
 }
 
+std::shared_ptr<const std::vector<int>> shared_numeral_readings(const MarkerMatch& m, int max_value) {
+  // What numeral_readings() reads of `m` and max_value, as bytes: the forms
+  // (Chinese or Arabic), the fragment kind, the value, max_value and the text.
+  char buffer[64];
+  const std::size_t fixed = 2 + 1 + 2 * sizeof(int);
+  if (m.number_text.size() > sizeof buffer - fixed) return std::make_shared<const std::vector<int>>(numeral_readings(m, max_value));
+  buffer[0] = m.rule->numeral == NumeralKind::kChinese ? 'c' : 'a';
+  buffer[1] = static_cast<char>('0' + static_cast<int>(m.rule->fragment));
+  buffer[2] = m.value ? 'v' : '-';
+  const int value = m.value.value_or(0);
+  std::memcpy(buffer + 3, &value, sizeof value);
+  std::memcpy(buffer + 3 + sizeof value, &max_value, sizeof max_value);
+  std::memcpy(buffer + fixed, m.number_text.data(), m.number_text.size());
+  const std::string_view key(buffer, fixed + m.number_text.size());
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Cache {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<const std::vector<int>>, Hash, std::equal_to<>> readings;
+    std::size_t numbers = 0;  // kept in all the lists
+  };
+  // A hostile input may print many forms under a large max_value: past this
+  // many numbers kept, new readings are worked out and not kept.
+  constexpr std::size_t kMaxNumbersKept = std::size_t{1} << 20;
+  static Cache cache;
+  {
+    const std::lock_guard<std::mutex> lock(cache.mutex);
+    if (auto it = cache.readings.find(key); it != cache.readings.end()) return it->second;
+  }
+  auto readings = std::make_shared<const std::vector<int>>(numeral_readings(m, max_value));
+  const std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.numbers + readings->size() <= kMaxNumbersKept && cache.readings.emplace(std::string(key), readings).second)
+    cache.numbers += readings->size();
+  return readings;
+}
+
 namespace {
 
 // The boundary characters (kBoundaryChars) as bytes: which bytes may open
@@ -828,11 +866,14 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
     const RulePlan& plan = *plans[r];
     if (plan.may_start_at(text, p) && plan.atoms.may_start_at(text, p)) record(r, plan, p, true);
   };
+  // Rules past the 64th have no bit in the tables: tried one by one.
+  const bool many_placed = placed_rules.size() > 64, many_anywhere = anywhere_rules.size() > 64;
   auto at_place = [&](std::size_t p, bool line_start) {
     const std::size_t b = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
     const std::uint64_t rules_here = at_boundary[b] | (line_start ? at_line_start[b] : 0);
     for (std::uint64_t bits = rules_here; bits != 0; bits &= bits - 1)
       try_placed(placed_rules[static_cast<std::size_t>(std::countr_zero(bits))], p);
+    if (!many_placed) return;
     for (std::size_t q = 64; q < placed_rules.size(); ++q) {  // rules past the 64th: one by one
       const std::size_t r = placed_rules[q];
       if (!line_start && g.markers[r].position == MarkerPosition::kLineStart) continue;
@@ -846,14 +887,15 @@ std::vector<MarkerMatch> find_markers(const Grammar::Impl& g, std::string_view t
       if (const std::size_t len = kBoundary.at(text, i)) {
         // Most places start no placed rule's match: told here, without the call.
         const std::size_t p = i + len, next = p < text.size() ? static_cast<unsigned char>(text[p]) : 256;
-        if ((at_boundary[next] | (b == '\n' ? at_line_start[next] : 0)) != 0 || placed_rules.size() > 64)
+        if ((at_boundary[next] | (b == '\n' ? at_line_start[next] : 0)) != 0 || many_placed)
           at_place(p, b == '\n');
       }
     }
     for (std::uint64_t bits = by_byte[b]; bits != 0; bits &= bits - 1)
       try_anywhere(anywhere_rules[static_cast<std::size_t>(std::countr_zero(bits))], i);
-    for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
-      if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
+    if (many_anywhere)
+      for (std::size_t k = 64; k < anywhere_rules.size(); ++k)
+        if (plans[anywhere_rules[k]]->first_bytes[b]) try_anywhere(anywhere_rules[k], i);
   });
   // Sorted by offset, then level, then weight (heaviest first), ties in rule
   // order. A rule matches at most once at a place, so that is the order of

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -155,5 +156,10 @@ std::string chinese_numeral(int value);  // 24 -> "二十四"
 bool numeral_fragment_fits(const MarkerMatch& m, int value);
 // The numbers 1..max_value that `m` fits, in order.
 std::vector<int> numeral_readings(const MarkerMatch& m, int max_value);
+// numeral_readings(m, max_value), shared: a print's readings depend only on
+// its numeral kind, fragment kind, number text and value, and plans print the
+// same few ("一", "(二)", "3."), so they are worked out once per process (up
+// to a bound on the numbers kept) and read by every plan and thread.
+std::shared_ptr<const std::vector<int>> shared_numeral_readings(const MarkerMatch& m, int max_value);
 
 }  // namespace plancmp

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,7 +52,18 @@ namespace metadata {
 // most m x, and else there is no match with at most m: hence the check.
 
 bool is_title_line(std::string_view line) {
-  static const RE2 title_re(R"(^(\S{2,}?(方案|规划|计划|意见|办法|纲要|措施|通知)))");
+  // The words a title ends in, which the pattern alternates.
+  static constexpr std::string_view kKinds[] = {"方案", "规划", "计划", "意见", "办法", "纲要", "措施", "通知"};
+  static const RE2 title_re([] {
+    std::string pattern = R"(^(\S{2,}?()";
+    for (std::string_view kind : kKinds) (pattern += kind) += '|';
+    pattern.back() = ')';
+    return pattern + ")";
+  }());
+  // The match must take the whole line, and it ends in one of the words: a
+  // line ending otherwise is no title, without RE2's pass over it.
+  if (std::none_of(std::begin(kKinds), std::end(kKinds), [&](std::string_view kind) { return line.ends_with(kind); }))
+    return false;
   re2::StringPiece title, kind;
   return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), title_re, &title, &kind) &&
          title.size() == line.size() &&
@@ -78,6 +90,18 @@ bool is_issuer_line(std::string_view line) {
   re2::StringPiece before;
   return RE2::FullMatch(text, all_han_re) && RE2::FullMatch(text, issuer_re, &before) &&
          utf8::length(std::string_view(before.data(), before.size())) <= 30;
+}
+
+// The opening lines are often whole paragraphs without a date: a pattern
+// runs only on a line holding every literal its matches hold (年, 月, 日;
+// "-"), a scan far cheaper than RE2's pass over the line.
+bool read_date(std::string_view line, int& y, int& m, int& d) {
+  static const RE2 date_cn_re(R"(((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日)");
+  static const RE2 date_iso_re(R"(((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))");
+  const re2::StringPiece text(line.data(), line.size());
+  auto holds = [&](std::string_view literal) { return line.find(literal) != std::string_view::npos; };
+  return (holds("月") && holds("日") && holds("年") && RE2::PartialMatch(text, date_cn_re, &y, &m, &d)) ||
+         (holds("-") && RE2::PartialMatch(text, date_iso_re, &y, &m, &d));
 }
 
 }  // namespace metadata
@@ -221,11 +245,8 @@ void find_metadata(const NormalizedText& nt, const Grammar& grammar, Document& d
     }
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    static const RE2 date_cn_re(R"(((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日)");
-    static const RE2 date_iso_re(R"(((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))");
     int y = 0, m = 0, d = 0;
-    if (RE2::PartialMatch(lines[i].text, date_cn_re, &y, &m, &d) ||
-        RE2::PartialMatch(lines[i].text, date_iso_re, &y, &m, &d)) {
+    if (metadata::read_date(lines[i].text, y, m, d)) {
       if (m < 1 || m > 12 || d < 1 || d > 31) continue;
       char buf[16];
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);

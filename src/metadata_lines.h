@@ -25,4 +25,9 @@ std::optional<std::size_t> city_length(std::string_view s);
 // then a body's suffix (委员会, 人民政府, …, 局, 委) ending the line.
 bool is_issuer_line(std::string_view line);
 
+// A date ((19|20)yy年m月d日 or (19|20)yy-m-d) somewhere in the line: the
+// first match's year, month and day, as RE2::PartialMatch reads them into
+// ints (false when none matches or a number does not fit).
+bool read_date(std::string_view line, int& y, int& m, int& d);
+
 }  // namespace plancmp::metadata

@@ -21,7 +21,6 @@
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -259,30 +258,18 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   const auto columns = static_cast<std::size_t>(V) + 1;
 
   // The numbers a printed marker can be read as depend only on its rule and
-  // what it prints: worked out once per distinct form, not per candidate.
-  // An unnumbered paragraph, or a marker whose number is lost, may be any
-  // number (null: 1..V).
-  struct Print {  // a rule, the number a print reads as exactly (if any), and the print
-    const MarkerRule* rule;
-    std::optional<int> value;
-    std::string_view text;
-    bool operator==(const Print&) const = default;
-  };
-  struct PrintHash {
-    std::size_t operator()(const Print& p) const {
-      return std::hash<std::string_view>{}(p.text) ^ std::hash<const void*>{}(p.rule) * 31 ^
-             static_cast<std::size_t>(p.value.value_or(-1)) * 131;
-    }
-  };
-  std::unordered_map<Print, std::vector<int>, PrintHash> readings_of;
+  // what it prints: worked out once per distinct form for the process
+  // (shared_numeral_readings), not per candidate. An unnumbered paragraph,
+  // or a marker whose number is lost, may be any number (null: 1..V).
+  std::vector<std::shared_ptr<const std::vector<int>>> held;  // what `only` points into
+  held.reserve(cands.size());
   std::vector<const std::vector<int>*> only(static_cast<std::size_t>(m), nullptr);
   std::size_t state_count = 0;
   for (std::size_t j = 0; j < only.size(); ++j) {
     const MarkerMatch* mm = cands[j].marker;
     if (mm && !mm->number_text.empty()) {
-      auto [it, fresh] = readings_of.try_emplace({mm->rule, mm->value, mm->number_text});
-      if (fresh) it->second = numeral_readings(*mm, V);
-      only[j] = &it->second;
+      held.push_back(shared_numeral_readings(*mm, V));
+      only[j] = held.back().get();
     }
     state_count += only[j] ? only[j]->size() : static_cast<std::size_t>(V);
     if (state_count > max_states) {

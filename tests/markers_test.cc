@@ -248,7 +248,43 @@ TEST_CASE("find_markers finds what RE2 tried at every allowed place finds") {
   }
 }
 
-TEST_CASE("numeral_readings gives the numbers numeral_fragment_fits allows, one by one") {
+TEST_CASE("find_markers tries rules past the 64th of a kind one by one, as RE2 at every place would") {
+  // The built-in marker rules 25 times over (ids and weights changed): more than 64
+  // rules both of those tried anywhere and of those tried at their places,
+  // past what the scan's bit tables hold.
+  std::ifstream in(std::string(PLANCMP_SOURCE_DIR) + "/grammars/numbering.yaml", std::ios::binary);
+  std::stringstream source;
+  source << in.rdbuf();
+  const std::string yaml = source.str();
+  const std::size_t list = yaml.find("\nmarkers:\n");
+  REQUIRE(list != std::string::npos);
+  const std::size_t rules_at = list + std::string("\nmarkers:\n").size();
+  std::string text = yaml.substr(0, rules_at);
+  for (int copy = 0; copy < 25; ++copy) {
+    std::string rules = yaml.substr(rules_at);
+    const std::string id = "  - id: ";
+    for (std::size_t at = rules.find(id); at != std::string::npos; at = rules.find(id, at + id.size()))
+      rules.insert(at + id.size(), "copy" + std::to_string(copy) + "-");
+    // Each copy weighs more than the one before ("weight: 3" -> "weight: 73"
+    // in copy 7): at a place the last copy of a rule that matches is kept,
+    // not the first.
+    const std::string weight = "    weight: ";
+    for (std::size_t at = rules.find(weight); at != std::string::npos; at = rules.find(weight, at + weight.size()))
+      rules.insert(at + weight.size(), std::to_string(copy));
+    text += rules + "\n";
+  }
+  const auto grammar = Grammar::from_files({{"numbering.yaml", text}}, "many");
+  const Grammar::Impl& g = grammar->impl();
+  REQUIRE(g.markers.size() > 200);
+  Random rng{17};
+  for (int round = 0; round < 60; ++round) {
+    const std::string sample = random_text(rng, kPlanPieces, 40);
+    CAPTURE(sample);
+    check_same_markers(g, sample);
+  }
+}
+
+TEST_CASE("numeral_readings and shared_numeral_readings give the numbers numeral_fragment_fits allows, one by one") {
   std::vector<MarkerRule> rules;
   for (NumeralKind numeral : {NumeralKind::kChinese, NumeralKind::kArabic, NumeralKind::kCircled})
     for (Fragment fragment : {Fragment::kExact, Fragment::kPrefix, Fragment::kSuffix}) {
@@ -283,6 +319,35 @@ TEST_CASE("numeral_readings gives the numbers numeral_fragment_fits allows, one 
         CAPTURE(print);
         CAPTURE(max_value);
         CHECK(numeral_readings(m, max_value) == plain);
+        // The shared readings, worked out or kept from before (the circled
+        // rules read the Arabic forms' texts without a value: the key holds it).
+        CHECK(*shared_numeral_readings(m, max_value) == plain);
+        CHECK(*shared_numeral_readings(m, max_value) == plain);
+      }
+    }
+  }
+}
+
+TEST_CASE("shared_numeral_readings keeps apart prints that differ only in their value") {
+  // A circled rule reads "①" as 1, an Arabic one reads it as nothing: both
+  // use the Arabic forms, so the kept readings must be told apart by value.
+  for (Fragment fragment : {Fragment::kExact, Fragment::kPrefix, Fragment::kSuffix}) {
+    MarkerRule circled, arabic;
+    circled.numeral = NumeralKind::kCircled;
+    arabic.numeral = NumeralKind::kArabic;
+    circled.fragment = arabic.fragment = fragment;
+    for (const std::string print : {"①", "1", "12"}) {
+      for (int round = 0; round < 2; ++round) {
+        for (const MarkerRule* rule : {&circled, &arabic}) {
+          for (const std::optional<int> value : {std::optional<int>(), std::optional<int>(1), std::optional<int>(12)}) {
+            MarkerMatch m;
+            m.rule = rule;
+            m.number_text = print;
+            m.value = value;
+            CAPTURE(print);
+            CHECK(*shared_numeral_readings(m, 120) == numeral_readings(m, 120));
+          }
+        }
       }
     }
   }

@@ -138,3 +138,60 @@ TEST_CASE("the opening-line tests answer as the counted patterns they stand for"
   CHECK_FALSE(metadata::is_issuer_line(times(31, "某") + "局"));
   CHECK(metadata::is_issuer_line(times(27, "某") + "委员会委"));  // 30 before the last 委
 }
+
+TEST_CASE("the date test answers as the two date patterns run on every line") {
+  // metadata::read_date runs a pattern only on lines holding its literals:
+  // random lines of date pieces (some cut short, some out of order, some
+  // out of range) must read as RE2 reads them with no such test first.
+  static const RE2 date_cn_re(R"(((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日)");
+  static const RE2 date_iso_re(R"(((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))");
+  const std::vector<std::string> pieces = {"2023", "1999", "20", "19", "7", "12", "345", "年", "月", "日", "-",
+                                           "某", "时间:", " ", "a", ",", "。", "99999999999"};
+  plancmp_test::Lcg random{20261125};
+  int found = 0, missed = 0;
+  for (int round = 0; round < 6000; ++round) {
+    std::string line;
+    auto some = [&] {
+      const unsigned parts = random.next(5);
+      for (unsigned p = 0; p < parts; ++p) line += pieces[random.next(static_cast<unsigned>(pieces.size()))];
+    };
+    // A year, month and day with their marks (each mark sometimes another
+    // piece), among random pieces.
+    const std::vector<std::string> years = {"2023", "1999", "2100", "203", "20231"};
+    const std::vector<std::string> numbers = {"5", "12", "09", "345", ""};
+    some();
+    if (random.next(4) != 0) {
+      const bool iso = random.next(2) == 0;
+      auto mark = [&](const char* usual) {
+        line += random.next(6) == 0 ? pieces[random.next(static_cast<unsigned>(pieces.size()))] : std::string(usual);
+      };
+      line += years[random.next(static_cast<unsigned>(years.size()))];
+      mark(iso ? "-" : "年");
+      line += numbers[random.next(static_cast<unsigned>(numbers.size()))];
+      mark(iso ? "-" : "月");
+      line += numbers[random.next(static_cast<unsigned>(numbers.size()))];
+      if (!iso) mark("日");
+    }
+    some();
+    CAPTURE(line);
+    int y = -1, m = -1, d = -1;
+    const bool expected = RE2::PartialMatch(line, date_cn_re, &y, &m, &d) ||
+                          RE2::PartialMatch(line, date_iso_re, &y, &m, &d);
+    int y2 = -1, m2 = -1, d2 = -1;
+    CHECK(metadata::read_date(line, y2, m2, d2) == expected);
+    if (expected) {
+      CHECK(y2 == y);
+      CHECK(m2 == m);
+      CHECK(d2 == d);
+    }
+    (expected ? found : missed) += 1;
+  }
+  CHECK(found > 300);
+  CHECK(missed > 300);
+  int y = 0, m = 0, d = 0;
+  REQUIRE(metadata::read_date("发布时间:2022年9月15日", y, m, d));
+  CHECK((y == 2022 && m == 9 && d == 15));
+  REQUIRE(metadata::read_date("时间: 2022-09-15 10:57", y, m, d));
+  CHECK((y == 2022 && m == 9 && d == 15));
+  CHECK_FALSE(metadata::read_date("到2025年,全市生态环境质量持续改善", y, m, d));
+}
