@@ -644,20 +644,17 @@ std::shared_ptr<const std::vector<int>> shared_numeral_readings(const MarkerMatc
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   struct Cache {
-    std::mutex mutex;
     std::unordered_map<std::string, std::shared_ptr<const std::vector<int>>, Hash, std::equal_to<>> readings;
     std::size_t numbers = 0;  // kept in all the lists
   };
   // A hostile input may print many forms under a large max_value: past this
   // many numbers kept, new readings are worked out and not kept.
   constexpr std::size_t kMaxNumbersKept = std::size_t{1} << 20;
-  static Cache cache;
-  {
-    const std::lock_guard<std::mutex> lock(cache.mutex);
-    if (auto it = cache.readings.find(key); it != cache.readings.end()) return it->second;
-  }
+  // One cache per worker thread: a lookup takes no lock, and the few forms
+  // plans print are worked out once per thread.
+  thread_local Cache cache;
+  if (auto it = cache.readings.find(key); it != cache.readings.end()) return it->second;
   auto readings = std::make_shared<const std::vector<int>>(numeral_readings(m, max_value));
-  const std::lock_guard<std::mutex> lock(cache.mutex);
   if (cache.numbers + readings->size() <= kMaxNumbersKept && cache.readings.emplace(std::string(key), readings).second)
     cache.numbers += readings->size();
   return readings;

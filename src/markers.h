@@ -158,8 +158,8 @@ bool numeral_fragment_fits(const MarkerMatch& m, int value);
 std::vector<int> numeral_readings(const MarkerMatch& m, int max_value);
 // numeral_readings(m, max_value), shared: a print's readings depend only on
 // its numeral kind, fragment kind, number text and value, and plans print the
-// same few ("一", "(二)", "3."), so they are worked out once per process (up
-// to a bound on the numbers kept) and read by every plan and thread.
+// same few ("一", "(二)", "3."), so they are worked out once per thread (up
+// to a bound on the numbers kept) and read by every plan after.
 std::shared_ptr<const std::vector<int>> shared_numeral_readings(const MarkerMatch& m, int max_value);
 
 }  // namespace plancmp

@@ -258,7 +258,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   const auto columns = static_cast<std::size_t>(V) + 1;
 
   // The numbers a printed marker can be read as depend only on its rule and
-  // what it prints: worked out once per distinct form for the process
+  // what it prints: worked out once per distinct form for the thread
   // (shared_numeral_readings), not per candidate. An unnumbered paragraph,
   // or a marker whose number is lost, may be any number (null: 1..V).
   std::vector<std::shared_ptr<const std::vector<int>>> held;  // what `only` points into
