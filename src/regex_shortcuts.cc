@@ -11,6 +11,7 @@
 
 #include "derived_cache.h"
 #include "grammar_internal.h"
+#include "pattern_syntax.h"
 
 namespace plancmp {
 
@@ -18,45 +19,9 @@ namespace {
 
 constexpr std::size_t kNone = std::string::npos;
 
-// Index past the `]` closing the class that opens at p[i]; kNone for what this
-// scan does not follow (nested brackets such as [:alpha:], \Q quoting).
-std::size_t class_end(const std::string& p, std::size_t i) {
-  std::size_t j = i + 1;
-  if (j < p.size() && p[j] == '^') ++j;
-  if (j < p.size() && p[j] == ']') ++j;  // a leading ] is literal
-  for (; j < p.size(); ++j) {
-    if (p[j] == '\\') {
-      if (j + 1 >= p.size() || p[j + 1] == 'Q') return kNone;
-      ++j;
-    } else if (p[j] == '[') {
-      return kNone;
-    } else if (p[j] == ']') {
-      return j + 1;
-    }
-  }
-  return kNone;
-}
-
-// Index past the `)` closing the group that opens at p[i]; kNone when not followed.
-std::size_t group_end(const std::string& p, std::size_t i) {
-  int depth = 0;
-  for (std::size_t j = i; j < p.size(); ++j) {
-    const char c = p[j];
-    if (c == '\\') {
-      if (j + 1 >= p.size() || p[j + 1] == 'Q') return kNone;
-      ++j;
-    } else if (c == '[') {
-      const std::size_t k = class_end(p, j);
-      if (k == kNone) return kNone;
-      j = k - 1;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
-      return j + 1;
-    }
-  }
-  return kNone;
-}
+using pattern_syntax::alternatives;
+using pattern_syntax::class_end;
+using pattern_syntax::group_end;
 
 // The text a pattern piece matches when it is plain literal text (escaped
 // punctuation allowed), else nullopt.
@@ -86,29 +51,6 @@ std::optional<std::string> one_char(std::string_view s) {
   std::optional<std::string> t = literal_text(s);
   if (!t || t->empty() || t->size() != char_bytes(static_cast<unsigned char>((*t)[0]))) return std::nullopt;
   return t;
-}
-
-// A pattern piece cut at its top-level `|`; nullopt where the scan cannot follow.
-std::optional<std::vector<std::string>> alternatives(const std::string& p) {
-  std::vector<std::string> out;
-  std::size_t from = 0;
-  for (std::size_t j = 0; j < p.size(); ++j) {
-    if (p[j] == '\\') {
-      if (j + 1 >= p.size() || p[j + 1] == 'Q') return std::nullopt;
-      ++j;
-    } else if (p[j] == '[' || p[j] == '(') {
-      const std::size_t k = p[j] == '[' ? class_end(p, j) : group_end(p, j);
-      if (k == kNone) return std::nullopt;
-      j = k - 1;
-    } else if (p[j] == ')') {
-      return std::nullopt;
-    } else if (p[j] == '|') {
-      out.push_back(p.substr(from, j - from));
-      from = j + 1;
-    }
-  }
-  out.push_back(p.substr(from));
-  return out;
 }
 
 // Does the class `cls` (a pattern piece `[…]`) match the character c?

@@ -201,26 +201,6 @@ inline OpenedRepeats open_counted_repeats(std::string_view p, std::size_t min_bo
   OpenedRepeats out;
   std::string& q = out.pattern;
   bool one_char = false;  // the token just written reads exactly one character
-  // A repeat {n}, {n,} or {n,m} at p[i]: its bounds (max npos: none) and its end.
-  auto read_braces = [&](std::size_t i, std::size_t& lo, std::size_t& hi, std::size_t& end) {
-    std::size_t j = i + 1;
-    auto number = [&](std::size_t& n) {
-      const std::size_t start = j;
-      n = 0;
-      while (j < p.size() && p[j] >= '0' && p[j] <= '9' && j - start < 6) n = n * 10 + static_cast<std::size_t>(p[j++] - '0');
-      return j > start && !(j < p.size() && p[j] >= '0' && p[j] <= '9');
-    };
-    if (!number(lo)) return false;
-    hi = lo;
-    if (j < p.size() && p[j] == ',') {
-      ++j;
-      if (j < p.size() && p[j] == '}') hi = std::string::npos;
-      else if (!number(hi)) return false;
-    }
-    if (j >= p.size() || p[j] != '}') return false;
-    end = j + 1;
-    return true;
-  };
   for (std::size_t i = 0; i < p.size();) {
     const char c = p[i];
     if (c == '\\' || c == '[') {
@@ -234,7 +214,7 @@ inline OpenedRepeats open_counted_repeats(std::string_view p, std::size_t min_bo
     }
     if (c == '{') {
       std::size_t lo = 0, hi = 0, end = 0;
-      if (read_braces(i, lo, hi, end)) {
+      if (pattern_syntax::read_repeat(p, i, lo, hi, end)) {
         if (one_char && hi != std::string::npos && hi >= min_bound) {
           q += '{' + std::to_string(lo) + ",}";
           out.bound = std::min(out.bound, hi);

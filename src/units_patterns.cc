@@ -7,6 +7,7 @@
 
 #include "derived_cache.h"
 #include "grammar_internal.h"
+#include "pattern_syntax.h"
 
 namespace plancmp::units {
 
@@ -61,22 +62,11 @@ std::string after_opening_group(const std::string& p) {
   if (p.empty() || p[0] != '(' ||
       (p.compare(0, 2, "(?") == 0 && p.compare(0, 3, "(?:") != 0 && p.compare(0, 4, "(?P<") != 0))
     return "";
-  std::size_t end = std::string::npos;  // past the group's ")"
-  int depth = 0;
-  for (std::size_t i = 0; i < p.size();) {
-    const char c = p[i];
-    if (c == '\\' || c == '[') {
-      i = pattern_token_end(p, i);
-      if (i == std::string::npos) return "";
-      continue;
-    }
-    if (c == '(') ++depth;
-    if (c == ')' && --depth < 0) return "";
-    if (c == '|' && depth == 0) return "";  // an alternation at the top
-    if (c == ')' && depth == 0 && end == std::string::npos) end = i + 1;
-    ++i;
-  }
-  if (depth != 0 || end == std::string::npos || end >= p.size() || std::strchr("*+?{", p[end])) return "";
+  const std::size_t end = pattern_syntax::group_end(p, 0);  // past the group's ")"
+  if (end == std::string::npos || end >= p.size() || std::strchr("*+?{", p[end])) return "";
+  // An alternation at the top would take the group into one branch only.
+  const auto branches = pattern_syntax::alternatives(p);
+  if (!branches || branches->size() != 1) return "";
   return p.substr(end);
 }
 
