@@ -356,6 +356,13 @@ struct TargetFacts {
       comparator_rules.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
     for (const PatternRule& r : qualifiers.rules) qualifier_ops.push_back(r.attr("op"));
     for (const std::string& w : per_period_words) longest_per_period = std::max(longest_per_period, w.size());
+    // The lower-is-better words, found in one pass over an indicator (a
+    // scan per word cost more).
+    if (!lower_is_better.empty()) {
+      const WordList words{lower_is_better, false};
+      lower_scan = std::make_unique<WordScanner>(std::vector<const WordList*>{&words});
+      if (!lower_scan->usable()) lower_scan.reset();
+    }
     for (const std::string& w : measure_words) {
       if (w.empty()) measure_empty = true;
       else measure_last[static_cast<unsigned char>(w.back())] = true;
@@ -382,6 +389,7 @@ struct TargetFacts {
   std::vector<ValueRule> value_rules;
   std::vector<ComparatorRule> comparator_rules;
   std::vector<std::string> qualifier_ops;  // per qualifier
+  std::unique_ptr<const WordScanner> lower_scan;  // lower_is_better's words (null: not usable)
   ByteSet separator_first{};               // the bytes an enumeration separator opens with
   ByteSet separator_second{};              // and its second bytes
   bool short_separator = false;            // a separator of less than two bytes
@@ -1124,7 +1132,11 @@ const Phrase& TargetExtractor::text_before(Span seg, Span anchor, std::size_t va
   PreText& p = pre_text_;
   if (p.segment != seg.begin || p.anchor != anchor.begin || value_begin < p.scanned ||
       TargetsTesting::straightforward) {
+    Phrase phrase = std::move(p.phrase);  // its room is kept
     p = PreText{};
+    p.phrase = std::move(phrase);
+    p.phrase.s.clear();
+    p.phrase.runs.clear();
     p.segment = seg.begin;
     p.anchor = anchor.begin;
     p.scanned = p.run = anchor.begin;
@@ -1381,6 +1393,11 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   if (comparator_rule && !comparator_rules_[comparator_index].op_if_lower_better.empty() &&
       op == comparator_rules_[comparator_index].op &&
       [&] {
+        if (tf_.lower_scan && !TargetsTesting::straightforward) {
+          bool found = false;
+          tf_.lower_scan->scan(indicator.s, [&](std::size_t, std::size_t, std::size_t) { found = true; });
+          return found;
+        }
         for (const std::string& w : lower_is_better_)
           if (find_literal(indicator.s, w, 0) != std::string_view::npos) return true;
         return false;
