@@ -14,6 +14,7 @@
 
 #include <re2/re2.h>
 
+#include "dates_internal.h"
 #include "grammar_internal.h"
 #include "line_rules.h"
 #include "plancmp/extract.h"
@@ -186,13 +187,27 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
       } else {
         spans.push_back({0, para.size()});
       }
+      const re2::StringPiece input(para.data(), para.size());
       std::size_t pos = 0;
-      for (const auto& [span_begin, span_end] : spans) {
+      for (const ByteSpan& window : spans) {
+        const std::size_t span_begin = window.first, span_end = window.second;  // (a lambda below reads them)
         pos = std::max(pos, span_begin);
+        // A window's first match mostly starts where rule_start() found the
+        // rule can start: a search anchored there finds it with the capture
+        // engine alone (an unanchored one first runs the DFA forward and
+        // backward to find the match). When none starts there, the
+        // unanchored search from the next byte finds what one from there would.
+        bool first = narrow && pos == span_begin && !DatesTesting::straightforward;
+        auto search = [&] {
+          if (first) {
+            first = false;
+            if (re.Match(input, pos, span_end, RE2::ANCHOR_START, g.data(), dg->count)) return true;
+            if (++pos >= span_end) return false;
+          }
+          return re.Match(input, pos, span_end, RE2::UNANCHORED, g.data(), dg->count);
+        };
         // (A narrow rule's match is never empty: none at a window's end.)
-        while ((pos < span_end || (pos == span_end && !narrow)) &&
-               re.Match(re2::StringPiece(para.data(), para.size()), pos, span_end, RE2::UNANCHORED, g.data(),
-                        dg->count)) {
+        while ((pos < span_end || (pos == span_end && !narrow)) && search()) {
           const re2::StringPiece* span = &g[0];
           if (dg->q >= 0 && g[static_cast<std::size_t>(dg->q)].data()) span = &g[static_cast<std::size_t>(dg->q)];
           Candidate c{static_cast<std::size_t>(span->data() - text.data()), 0, idx};
