@@ -1115,12 +1115,14 @@ void canonicalize(const Catalogue& catalogue, Document& doc) {
       return std::hash<std::string_view>{}(k.indicator) * 31 + std::hash<std::string_view>{}(k.unit);
     }
   };
-  std::unordered_map<Key, std::optional<std::string>, KeyHash> seen;
+  // Each key maps to the first target that has it, whose id the later
+  // ones copy (the first takes the match's own string).
+  std::unordered_map<Key, const Target*, KeyHash> seen;
   seen.reserve(doc.targets.size());
   for (Target& t : doc.targets) {
-    auto [it, fresh] = seen.try_emplace({t.indicator, t.unit});
-    if (fresh) it->second = catalogue.match(t.indicator, t.unit);
-    t.indicator_id = it->second;
+    auto [it, fresh] = seen.try_emplace({t.indicator, t.unit}, &t);
+    if (fresh) t.indicator_id = catalogue.match(t.indicator, t.unit);
+    else t.indicator_id = it->second->indicator_id;
   }
 }
 
