@@ -24,9 +24,7 @@ namespace {
 
 std::vector<std::string> texts() {
   std::vector<std::string> out;
-  for (const char* dir : {"/corpus", "/bench/heldout/passages", "/bench/heldout2/passages"})
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(PLANCMP_SOURCE_DIR) + dir))
-      if (entry.path().extension() == ".txt") out.push_back(plancmp_test::slurp(entry.path().string()));
+  for (const auto& file : plancmp_test::sample_plan_files()) out.push_back(plancmp_test::slurp(file));
   const std::vector<std::string> pieces = {"2025", "2020", "1998", "20", "19", "3", "12", "年", "月", "日", "底",
                                            "末", "前", "起", "到", "至", "约", "截至", "比", "较", "力争", "“",
                                            "十四", "五", "期间", "新增", ",", "。", ";", "(", ")", "-", "全市",

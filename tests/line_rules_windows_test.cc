@@ -24,9 +24,7 @@ namespace {
 
 std::vector<std::string> corpus_and_passages() {
   std::vector<std::string> out;
-  for (const char* dir : {"/corpus", "/bench/heldout/passages", "/bench/heldout2/passages"})
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(PLANCMP_SOURCE_DIR) + dir))
-      if (entry.path().extension() == ".txt") out.push_back(plancmp_test::slurp(entry.path().string()));
+  for (const auto& file : plancmp_test::sample_plan_files()) out.push_back(plancmp_test::slurp(file));
   return out;
 }
 

@@ -91,10 +91,7 @@ std::string generated_plan(unsigned seed) {
 TEST_CASE("targets: the shortcuts give what the general path gives") {
   ExtractOptions general;
   general.grammar = general_path_grammar();
-  std::vector<std::filesystem::path> files;
-  for (const char* dir : {"/corpus", "/bench/heldout/passages", "/bench/heldout2/passages"})
-    for (const auto& e : std::filesystem::directory_iterator(std::string(PLANCMP_SOURCE_DIR) + dir))
-      if (e.path().extension() == ".txt") files.push_back(e.path());
+  const std::vector<std::filesystem::path> files = plancmp_test::sample_plan_files();
   REQUIRE(files.size() > 3);
   std::size_t targets = 0;
   for (const auto& f : files) {

@@ -1,11 +1,13 @@
 // Helpers for tests that run the built plancmp binary on temporary files (the
 // same as tests/cli_test.cc's, shared so new test files need not copy them).
 #pragma once
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,6 +74,21 @@ struct Lcg {
 inline std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The bundled plans and held-out passages (every .txt of corpus/ and
+// bench/heldout*/passages/), sorted: real text for the tests that compare a
+// fast path with the plain one.
+inline std::vector<fs::path> sample_plan_files() {
+  std::vector<fs::path> out;
+  for (const char* dir : {"corpus", "bench/heldout/passages", "bench/heldout2/passages"}) {
+    const fs::path path = fs::path(PLANCMP_SOURCE_DIR) / dir;
+    if (!fs::exists(path)) continue;
+    for (const auto& entry : fs::directory_iterator(path))
+      if (entry.path().extension() == ".txt") out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 struct RunResult {

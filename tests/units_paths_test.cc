@@ -199,9 +199,7 @@ TEST_CASE("with every units shortcut out of play, the plans' units are the same"
     for (const plancmp::Clause& c : fast.clauses) units += c.lead.size() + c.support.size();
     ++plans;
   };
-  for (const char* dir : {"/corpus", "/bench/heldout/passages", "/bench/heldout2/passages"})
-    for (const auto& f : std::filesystem::directory_iterator(std::string(PLANCMP_SOURCE_DIR) + dir))
-      compare(plancmp_test::slurp(f.path()), f.path().filename().string());
+  for (const auto& f : plancmp_test::sample_plan_files()) compare(plancmp_test::slurp(f), f.filename().string());
   // Generated plans: clauses whose notes list names (with and without a
   // place first, glued, parenthesised, or after a sentence) joined by every
   // kind of separator, before or after every kind of keyword.
