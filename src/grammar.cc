@@ -440,13 +440,9 @@ std::string closing_group_of(const RE2& re) {
       if (p.compare(o, 4, "(?P<") != 0 || !(rest.empty() || rest == "$")) continue;
       const std::size_t name_end = p.find('>', o);
       if (name_end == std::string::npos || name_end > i) return "";
-      // Never empty: the group's own pattern does not match "". Compiled as
-      // Latin-1: matching "" reads no character, so the encoding cannot
-      // change the answer, and byte classes compile far cheaper than UTF-8
-      // ones (the group's bytes are valid UTF-8: the whole pattern compiled).
+      // Never empty: the group's own pattern does not match "".
       RE2::Options options = re.options();
       options.set_never_capture(true);
-      options.set_encoding(RE2::Options::EncodingLatin1);
       const RE2 group("(?:" + p.substr(name_end + 1, i - name_end - 1) + ")", options);
       if (!group.ok() || RE2::FullMatch("", group)) return "";
       return p.substr(o + 4, name_end - o - 4);

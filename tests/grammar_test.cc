@@ -193,35 +193,3 @@ TEST_CASE("the built-in grammar is one instance that outlives its users") {
   CHECK(again.get() == first);
   CHECK(!again->rule_ids().empty());
 }
-
-// closing_group reads "never empty" from the group compiled as Latin-1
-// (matching "" reads no character); the answers must be UTF-8's.
-TEST_CASE("closing_group: the named group a rule ends with, never empty") {
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"前(?P<kw>牵头|负责)", "kw"},
-      {"前(?P<kw>牵头|负责)$", "kw"},
-      {"前(?P<kw>\\p{Han}{1,4})", "kw"},
-      {"前(?P<kw>\\p{Han}{0,4})", ""},       // may be empty
-      {"前(?P<kw>[^》]*)", ""},               // may be empty
-      {"前(?P<kw>[^》]+)", "kw"},
-      {"前(?P<kw>(?:\\b|[^》])+)", "kw"},     // no word boundary in ""
-      {"前(?P<kw>(?:\\B|[^》])+)", ""},       // \B matches ""
-      {"前(?P<kw>(?:\\b)[^》])", "kw"},
-      {"前(?P<kw>牵头)后", ""},               // something follows the group
-      {"前(?P<kw>牵头)(?P<x>后)", "x"},
-      {"(?i)前(?P<kw>[a-zé]{2})", "kw"},
-  };
-  for (const auto& c : cases) {
-    CAPTURE(c.first);
-    plancmp::RuleSet rs;
-    plancmp::PatternRule rule;
-    rule.re = std::make_unique<RE2>(c.first);
-    REQUIRE(rule.re->ok());
-    rs.rules.push_back(std::move(rule));
-    CHECK(rs.closing_group(0) == c.second);
-    // The premise: the group's "" answer is the same in either encoding.
-    RE2::Options latin1;
-    latin1.set_encoding(RE2::Options::EncodingLatin1);
-    CHECK(RE2::FullMatch("", RE2(c.first)) == RE2::FullMatch("", RE2(c.first, latin1)));
-  }
-}
