@@ -197,7 +197,7 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
         // engine alone (an unanchored one first runs the DFA forward and
         // backward to find the match). When none starts there, the
         // unanchored search from the next byte finds what one from there would.
-        bool first = narrow && pos == span_begin && !DatesTesting::straightforward;
+        bool first = narrow && pos == span_begin && !DatesTesting::straightforward.load(std::memory_order_relaxed);
         auto search = [&] {
           if (first) {
             first = false;

@@ -655,8 +655,11 @@ std::shared_ptr<const std::vector<int>> shared_numeral_readings(const MarkerMatc
   thread_local Cache cache;
   if (auto it = cache.readings.find(key); it != cache.readings.end()) return it->second;
   auto readings = std::make_shared<const std::vector<int>>(numeral_readings(m, max_value));
-  if (cache.numbers + readings->size() <= kMaxNumbersKept && cache.readings.emplace(std::string(key), readings).second)
-    cache.numbers += readings->size();
+  // An entry counts one more than its numbers: forms that read as nothing
+  // still take room.
+  if (cache.numbers + readings->size() + 1 <= kMaxNumbersKept &&
+      cache.readings.emplace(std::string(key), readings).second)
+    cache.numbers += readings->size() + 1;
   return readings;
 }
 

@@ -64,12 +64,19 @@ inline std::size_t group_end(std::string_view p, std::size_t i) {
 }
 
 // A pattern piece cut at its top-level `|`; nullopt where the scan cannot
-// follow it (or a `)` closes a group it did not open).
+// follow it, a `)` closes a group it did not open, or a top-level flag
+// setting such as `(?i)` reaches past the bars (`(?i)a|b` folds b's case
+// too: no branch stands alone).
 inline std::optional<std::vector<std::string>> alternatives(std::string_view p) {
   std::vector<std::string> out;
   std::size_t from = 0;
   for (std::size_t j = 0; j < p.size();) {
     const char c = p[j];
+    if (c == '(' && p.substr(j, 2) == "(?") {
+      std::size_t k = j + 2;
+      while (k < p.size() && std::string_view("imsU-").find(p[k]) != std::string_view::npos) ++k;
+      if (k > j + 2 && k < p.size() && p[k] == ')') return std::nullopt;
+    }
     if (c == '\\' || c == '[' || c == '(') {
       j = c == '(' ? group_end(p, j) : pattern_token_end(p, j);
       if (j == std::string_view::npos) return std::nullopt;

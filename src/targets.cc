@@ -358,7 +358,10 @@ struct TargetFacts {
     for (const std::string& w : per_period_words) longest_per_period = std::max(longest_per_period, w.size());
     // The lower-is-better words, found in one pass over an indicator (a
     // scan per word cost more).
-    if (!lower_is_better.empty()) {
+    // (An empty word, which every indicator holds, is left to the plain
+    // search: the scanner files words by their first character.)
+    if (!lower_is_better.empty() &&
+        std::none_of(lower_is_better.begin(), lower_is_better.end(), [](const std::string& w) { return w.empty(); })) {
       const WordList words{lower_is_better, false};
       lower_scan = std::make_unique<WordScanner>(std::vector<const WordList*>{&words});
       if (!lower_scan->usable()) lower_scan.reset();

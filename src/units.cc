@@ -978,15 +978,22 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
       // The leftmost match from pos (moved to where it starts, or past the
       // end). Every match opens with the opening literal: the first place
       // where it stands and an anchored search matches is the leftmost match
-      // (the literal's reading holds only for patterns that assert nothing
-      // of what precedes), found without the unanchored search, whose
-      // reverse program and DFA states the first document would pay for.
+      // (opening_literal() reads a literal only for context-free patterns,
+      // which assert nothing of what precedes), found without the unanchored
+      // search, whose reverse program and DFA states the first document
+      // would pay for. After kAnchoredTries failed tries in a segment the
+      // rest is one unanchored search: failed anchored tries that each scan
+      // far would make the segment quadratic.
+      constexpr int kAnchoredTries = 8;
       const bool by_opening = !rule.opening.empty() && units::shortcuts.load(std::memory_order_relaxed);
+      int failed_tries = 0;
       auto find_match = [&](std::size_t& pos) {
-        if (!by_opening) return leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);
-        for (; pos <= seg.size(); pos = next_start(pos + 1))
+        for (; by_opening && failed_tries < kAnchoredTries && pos <= seg.size(); pos = next_start(pos + 1)) {
           if (re.Match(input, pos, seg.size(), RE2::ANCHOR_START, &whole, 1)) return true;
-        return false;
+          ++failed_tries;
+        }
+        if (pos > seg.size()) return false;
+        return leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);
       };
       for (std::size_t pos = next_start(0); pos <= seg.size() && find_match(pos);) {
         const std::size_t start = static_cast<std::size_t>(whole.data() - seg.data());

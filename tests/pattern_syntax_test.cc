@@ -42,6 +42,8 @@ TEST_CASE("alternatives cut at the top-level bars only") {
   CHECK_FALSE(ps::alternatives("a)|b"));    // closes a group it did not open
   CHECK_FALSE(ps::alternatives("(a|b"));    // never closed
   CHECK_FALSE(ps::alternatives(R"(\Qa|b)"));
+  CHECK_FALSE(ps::alternatives("(?i)a|b"));  // the flag reaches b too
+  CHECK(ps::alternatives("(?i:a)|b") == V{"(?i:a)", "b"});
 }
 
 TEST_CASE("read_repeat reads the counted repeats RE2 reads, and nothing else") {
