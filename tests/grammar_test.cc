@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "plancmp/diagnostic.h"
@@ -192,4 +193,28 @@ TEST_CASE("the built-in grammar is one instance that outlives its users") {
   const auto again = Grammar::builtin();
   CHECK(again.get() == first);
   CHECK(!again->rule_ids().empty());
+}
+
+TEST_CASE("closing_group names a closing group only when it can never be empty") {
+  // The check compiles the group as the whole pattern is compiled (UTF-8):
+  // read byte by byte, "牵*" would bind its * to the last byte of 牵 and
+  // never match "" (a rule whose keyword may be empty would be taken to
+  // close with it).
+  auto closing = [](const std::string& pattern) {
+    plancmp::RuleSet set;
+    plancmp::PatternRule rule;
+    rule.id = "r";
+    rule.re = std::make_unique<RE2>(pattern);
+    REQUIRE(rule.re->ok());
+    set.rules.push_back(std::move(rule));
+    return set.closing_group(0);
+  };
+  CHECK(closing("(?P<units>.+?)(?P<kw>牵头)") == "kw");
+  CHECK(closing("(?P<units>.+?)(?P<kw>牵头)$") == "kw");
+  CHECK(closing(R"((?P<units>.+?)(?P<kw>\x{7275}+))") == "kw");
+  CHECK(closing("(?P<units>.+?)(?P<kw>牵*)") == "");
+  CHECK(closing("(?P<units>.+?)(?P<kw>牵?头?)") == "");
+  CHECK(closing("(?P<units>.+?)(?P<kw>牵{0,3})") == "");
+  CHECK(closing("(?P<units>.+?)(?P<kw>(?i)é*)") == "");
+  CHECK(closing("(?P<units>.+?)(?P<kw>牵头)。") == "");  // something follows the group
 }
