@@ -7,6 +7,7 @@
 
 #include "derived_cache.h"
 #include "grammar_internal.h"
+#include "pattern_syntax.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -248,19 +249,10 @@ class Reader {
   // {n}, {n,} or {n,m} at i_: consumed, its n in min. Anything else is no
   // repetition (RE2 reads a '{' that opens none as a literal).
   bool repetition(std::size_t& min) {
-    if (peek() != '{') return false;
-    std::size_t j = i_ + 1;
-    const std::size_t digits = j;
-    std::size_t n = 0;
-    while (j < p_.size() && p_[j] >= '0' && p_[j] <= '9') n = std::min<std::size_t>(n * 10 + (p_[j++] - '0'), 100000);
-    if (j == digits) return false;
-    if (j < p_.size() && p_[j] == ',') {
-      ++j;
-      while (j < p_.size() && p_[j] >= '0' && p_[j] <= '9') ++j;
-    }
-    if (j >= p_.size() || p_[j] != '}') return false;
-    i_ = j + 1;
-    min = n;
+    std::size_t lo = 0, hi = 0, end = 0;
+    if (!pattern_syntax::read_repeat(p_, i_, lo, hi, end)) return false;
+    min = lo;
+    i_ = end;
     return true;
   }
 
