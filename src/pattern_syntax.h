@@ -42,10 +42,6 @@ inline bool read_char(std::string_view p, std::size_t& i, char32_t& c) {
   return true;
 }
 
-// Index past the `]` closing the class that opens at p[i]; npos for what the
-// scan does not follow (nested brackets such as [:alpha:], \Q quoting).
-inline std::size_t class_end(std::string_view p, std::size_t i) { return pattern_token_end(p, i); }
-
 // Index past the `)` closing the group that opens at p[i]; npos when not followed.
 inline std::size_t group_end(std::string_view p, std::size_t i) {
   int depth = 0;

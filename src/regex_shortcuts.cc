@@ -20,7 +20,6 @@ namespace {
 constexpr std::size_t kNone = std::string::npos;
 
 using pattern_syntax::alternatives;
-using pattern_syntax::class_end;
 using pattern_syntax::group_end;
 
 // The text a pattern piece matches when it is plain literal text (escaped
@@ -77,7 +76,7 @@ bool prefix_free(const std::string& loop, const RE2::Options& o, bool& single, s
   }
   std::vector<std::string> classes, firsts;  // one-character alternatives; the others' first characters
   for (const std::string& a : alts) {
-    if (!a.empty() && a[0] == '[' && class_end(a, 0) == a.size()) {
+    if (!a.empty() && a[0] == '[' && pattern_token_end(a, 0) == a.size()) {
       classes.push_back(a);
       continue;
     }
@@ -87,7 +86,7 @@ bool prefix_free(const std::string& loop, const RE2::Options& o, bool& single, s
     }
     // a[…]{m,n}b
     const std::size_t k = a.find('[');
-    const std::size_t ce = k == kNone ? kNone : class_end(a, k);
+    const std::size_t ce = k == kNone ? kNone : pattern_token_end(a, k);
     if (ce == kNone || ce >= a.size()) return false;
     std::optional<std::string> first = one_char(std::string_view(a).substr(0, k));
     std::size_t q = ce;
@@ -161,7 +160,7 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
         std::size_t k = 0;
         while (k < body.size() && body[k] != '(' && body[k] != '[') k += body[k] == '\\' ? 2 : 1;
         const std::size_t loop_end = k >= body.size() ? kNone
-                                     : body[k] == '[' ? class_end(body, k)
+                                     : body[k] == '[' ? pattern_token_end(body, k)
                                      : body.compare(k, 3, "(?:") == 0 ? group_end(body, k)
                                                                       : kNone;
         const std::optional<std::string> lit = literal_text(std::string_view(body).substr(0, std::min(k, body.size())));

@@ -214,4 +214,22 @@ class RequiredWords {
 // (\Q quoting, nested brackets).
 std::string negated_classes_as_any_byte(const std::string& pattern);
 
+// The leftmost match of `re` in input[from, end) when its matches can only
+// start where `next` says (next(pos): the first such place at or after pos,
+// past `last` when none; `from` is one): an anchored search at each place in
+// turn, which needs RE2's forward DFA alone (an unanchored one runs the
+// reverse DFA too, and builds its program). After `anchored_tries` failures
+// the rest is one unanchored search (the same leftmost match): failures that
+// each scan far would otherwise cost a scan per place. `from` ends at the
+// place the last search started from.
+template <class Next>
+bool match_at_starts(const RE2& re, const re2::StringPiece& input, std::size_t& from, std::size_t last,
+                     std::size_t end, Next next, re2::StringPiece* match, int anchored_tries = 8) {
+  for (int tries = 0; from <= last; from = next(from + 1), ++tries) {
+    if (tries == anchored_tries) return re.Match(input, from, end, RE2::UNANCHORED, match, 1);
+    if (re.Match(input, from, end, RE2::ANCHOR_START, match, 1)) return true;
+  }
+  return false;
+}
+
 }  // namespace plancmp

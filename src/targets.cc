@@ -717,20 +717,13 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
     // document would build (2M instructions).
     // A match holds one of the rule's required characters: without one from
     // `from` on, there is none (most segments with digits and no unit).
-    // After kAnchoredTries failed starts the rest is left to one unanchored
-    // search (the same leftmost match): a weak start test on a rule whose
-    // failing matches run far would otherwise cost a scan per start.
-    constexpr int kAnchoredTries = 8;
+    // (match_at_starts: anchored at the places the start test allows.)
     const std::optional<CharTable>& required = facts_->value_required[k];
     auto next_match = [&] {
       if (required && !holds_any(*required, view, from, seg.end)) return false;
-      for (int tries = 0;; ++tries) {
-        if (r.re->Match(input, from, seg.end, RE2::ANCHOR_START, &match, 1)) return true;
-        from = test.next(view, from + 1, seg.end);
-        if (from >= seg.end) return false;
-        if (TargetsTesting::straightforward || tries + 1 >= kAnchoredTries)
-          return r.re->Match(input, from, seg.end, RE2::UNANCHORED, &match, 1);
-      }
+      return match_at_starts(*r.re, input, from, seg.end - 1, seg.end,
+                             [&](std::size_t pos) { return test.next(view, pos, seg.end); }, &match,
+                             TargetsTesting::straightforward ? 1 : 8);
     };
     while (from < seg.end && next_match()) {
       std::size_t b = static_cast<std::size_t>(match.data() - text_.data());

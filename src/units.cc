@@ -981,18 +981,10 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
       // (opening_literal() reads a literal only for context-free patterns,
       // which assert nothing of what precedes), found without the unanchored
       // search, whose reverse program and DFA states the first document
-      // would pay for. After kAnchoredTries failed tries in a segment the
-      // rest is one unanchored search: failed anchored tries that each scan
-      // far would make the segment quadratic.
-      constexpr int kAnchoredTries = 8;
+      // would pay for (match_at_starts).
       const bool by_opening = !rule.opening.empty() && units::shortcuts.load(std::memory_order_relaxed);
-      int failed_tries = 0;
       auto find_match = [&](std::size_t& pos) {
-        for (; by_opening && failed_tries < kAnchoredTries && pos <= seg.size(); pos = next_start(pos + 1)) {
-          if (re.Match(input, pos, seg.size(), RE2::ANCHOR_START, &whole, 1)) return true;
-          ++failed_tries;
-        }
-        if (pos > seg.size()) return false;
+        if (by_opening) return match_at_starts(re, input, pos, seg.size(), seg.size(), next_start, &whole);
         return leftmost_match(re, input, pos, seg.size(), rule.anchor_first, &whole);
       };
       for (std::size_t pos = next_start(0); pos <= seg.size() && find_match(pos);) {
