@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "derived_cache.h"
@@ -152,26 +153,81 @@ class NameScan {
           if (text.compare(at, names_[k].size(), names_[k]) == 0) found(k, at);
       return;
     }
-    for (std::size_t end = window_ - 1; end < text.size();) {
+    if (text.size() < window_) return;
+    // The window ends are cut into kRuns runs scanned in lockstep: a run's
+    // step waits on two loads (the text, then its shift), so one run alone
+    // leaves the core idle while independent runs overlap. Each end is in
+    // exactly one run, and a run's hits are reported after the runs before
+    // it, so the calls still come by increasing `at`.
+    const std::size_t first_end = window_ - 1, ends = text.size() - first_end;
+    if (ends < kRuns * kShortestRun) {
+      scan_run(text, first_end, text.size(), found);
+      return;
+    }
+    std::size_t end[kRuns], stop[kRuns];
+    for (std::size_t r = 0; r < kRuns; ++r) {
+      end[r] = first_end + ends * r / kRuns;
+      stop[r] = first_end + ends * (r + 1) / kRuns;
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> later[kRuns];  // (name, at) of runs 1.. until their turn
+    auto keep = [&later](std::size_t r) {
+      return [&later, r](std::size_t k, std::size_t at) { later[r].emplace_back(k, at); };
+    };
+    auto step = [&](std::size_t r, auto&& sink) {
+      const std::size_t s = shift_[block(text.data() + end[r] - 1)];
+      if (s < kEnding) {
+        end[r] += s;
+      } else {
+        compare_slot(text, end[r], s - kEnding, sink);
+        ++end[r];
+      }
+    };
+    static_assert(kRuns == 4, "the lockstep loop below steps four runs");
+    while (end[0] < stop[0] && end[1] < stop[1] && end[2] < stop[2] && end[3] < stop[3]) {
+      step(0, found);
+      step(1, keep(1));
+      step(2, keep(2));
+      step(3, keep(3));
+    }
+    scan_run(text, end[0], stop[0], found);
+    for (std::size_t r = 1; r < kRuns; ++r) {
+      scan_run(text, end[r], stop[r], keep(r));
+      for (const auto& [k, at] : later[r]) found(k, at);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kRuns = 4;
+  static constexpr std::size_t kShortestRun = 256;  // window ends; shorter texts are one run
+
+  // The window ends in [end, stop), one after the other.
+  template <class Found>
+  void scan_run(std::string_view text, std::size_t end, std::size_t stop, Found&& found) const {
+    while (end < stop) {
       const std::size_t s = shift_[block(text.data() + end - 1)];
       if (s < kEnding) {
         end += s;
         continue;
       }
-      const std::size_t at = end + 1 - window_;
-      const std::uint32_t first = head(text.data() + at);
-      for (std::size_t c = slot_start_[s - kEnding]; c < slot_start_[s - kEnding + 1]; ++c) {
-        const Candidate& cand = candidates_[c];
-        const std::string& name = names_[cand.name];
-        if (cand.head == first && name.size() <= text.size() - at &&
-            std::memcmp(text.data() + at + head_size_, name.data() + head_size_, name.size() - head_size_) == 0)
-          found(cand.name, at);
-      }
+      compare_slot(text, end, s - kEnding, found);
       ++end;
     }
   }
 
- private:
+  // Compares the names of `slot` with the window that ends at `end`.
+  template <class Found>
+  void compare_slot(std::string_view text, std::size_t end, std::size_t slot, Found&& found) const {
+    const std::size_t at = end + 1 - window_;
+    const std::uint32_t first = head(text.data() + at);
+    for (std::size_t c = slot_start_[slot]; c < slot_start_[slot + 1]; ++c) {
+      const Candidate& cand = candidates_[c];
+      const std::string& name = names_[cand.name];
+      if (cand.head == first && name.size() <= text.size() - at &&
+          std::memcmp(text.data() + at + head_size_, name.data() + head_size_, name.size() - head_size_) == 0)
+        found(cand.name, at);
+    }
+  }
+
   static std::size_t block(const char* p) {
     return static_cast<std::size_t>(static_cast<unsigned char>(p[0])) << 8 | static_cast<unsigned char>(p[1]);
   }
