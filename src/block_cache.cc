@@ -13,7 +13,7 @@
 // Blocks of up to kLargest bytes are rounded up to a multiple of 16 and
 // taken from malloc; a freed one goes on its thread's list for its class
 // (read back from malloc_usable_size, so unsized deletes work too), up to
-// kKeep a class; anything else is plain malloc/free. A thread's lists go
+// kKeepBytes a class; anything else is plain malloc/free. A thread's lists go
 // back to malloc when the thread ends.
 #include <malloc.h>
 
@@ -27,7 +27,8 @@ namespace {
 constexpr std::size_t kGranule = 16;
 constexpr std::size_t kLargest = 512;  // bytes; larger blocks go straight to malloc
 constexpr std::size_t kClasses = kLargest / kGranule;
-constexpr unsigned kKeep = 4096;  // blocks kept a class and thread (at most kLargest * kKeep bytes a class)
+// Bytes kept a class and thread: at most kClasses * 128 KiB = 8 MiB a thread.
+constexpr std::size_t kKeepBytes = 256 * 1024;
 
 struct FreeBlock {
   FreeBlock* next;
@@ -89,10 +90,9 @@ void* allocate(std::size_t n) {
   }
 }
 
-void release(void* p) noexcept {
-  if (!p) return;
-  const std::size_t c = class_of_block(malloc_usable_size(p));
-  if (c < kClasses && lists.count[c] < kKeep && !lists.closed) {
+// Keeps p in class c (kClasses: gives it back to malloc).
+void keep(void* p, std::size_t c) noexcept {
+  if (c < kClasses && lists.count[c] < kKeepBytes / (kGranule * (c + 1)) && !lists.closed) {
     if (!drain.armed) drain.armed = true;  // first use registers the thread-exit drain
     auto* b = static_cast<FreeBlock*>(p);
     b->next = lists.head[c];
@@ -101,6 +101,15 @@ void release(void* p) noexcept {
     return;
   }
   std::free(p);
+}
+
+void release(void* p) noexcept {
+  if (p) keep(p, class_of_block(malloc_usable_size(p)));
+}
+
+// A sized delete names the size asked for, hence the class it was taken for.
+void release_sized(void* p, std::size_t n) noexcept {
+  if (p) keep(p, n <= kLargest ? class_of_request(n) : kClasses);
 }
 
 }  // namespace
@@ -123,7 +132,7 @@ void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
 }
 void operator delete(void* p) noexcept { release(p); }
 void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t n) noexcept { release_sized(p, n); }
+void operator delete[](void* p, std::size_t n) noexcept { release_sized(p, n); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }

@@ -182,13 +182,21 @@ class NameScan {
         ++end[r];
       }
     };
+    // A step moves at most window_ - 1 bytes, so `safe` steps of every run
+    // stay below its stop without a test each.
+    auto safe_steps = [&] {
+      std::size_t room = stop[0] - end[0];
+      for (std::size_t r = 1; r < kRuns; ++r) room = std::min(room, stop[r] - end[r]);
+      return room / window_;
+    };
     static_assert(kRuns == 4, "the lockstep loop below steps four runs");
-    while (end[0] < stop[0] && end[1] < stop[1] && end[2] < stop[2] && end[3] < stop[3]) {
-      step(0, found);
-      step(1, keep(1));
-      step(2, keep(2));
-      step(3, keep(3));
-    }
+    for (std::size_t steps = safe_steps(); steps > 0; steps = safe_steps())
+      for (; steps > 0; --steps) {
+        step(0, found);
+        step(1, keep(1));
+        step(2, keep(2));
+        step(3, keep(3));
+      }
     scan_run(text, end[0], stop[0], found);
     for (std::size_t r = 1; r < kRuns; ++r) {
       scan_run(text, end[r], stop[r], keep(r));
