@@ -27,7 +27,7 @@ namespace {
 constexpr std::size_t kGranule = 16;
 constexpr std::size_t kLargest = 512;  // bytes; larger blocks go straight to malloc
 constexpr std::size_t kClasses = kLargest / kGranule;
-// Bytes kept a class and thread: at most kClasses * 128 KiB = 8 MiB a thread.
+// Bytes kept a class and thread: at most kClasses * 256 KiB = 8 MiB a thread.
 constexpr std::size_t kKeepBytes = 256 * 1024;
 
 struct FreeBlock {
