@@ -679,12 +679,15 @@ class BoundaryBytes {
         ascii_[lead] = true;
         continue;
       }
+      const std::uint32_t bit = std::uint32_t{1} << wide_count_;
       Wide& w = wide_[wide_count_++];
       w.size = static_cast<std::uint32_t>(bytes.size());
       for (std::size_t k = 0; k < bytes.size(); ++k) {
         w.key |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
         w.mask |= std::uint32_t{0xFF} << (8 * k);
       }
+      if (bytes.size() == 3) by_third_[static_cast<unsigned char>(bytes[2])] |= bit;
+      else other_ |= bit;
     }
   }
   const ByteSet& may_open() const { return may_open_; }
@@ -702,8 +705,15 @@ class BoundaryBytes {
     } else {
       for (std::size_t k = 0; k < room; ++k) x |= std::uint32_t{static_cast<unsigned char>(text[i + k])} << (8 * k);
     }
-    for (std::size_t k = 0; k < wide_count_; ++k)
-      if ((x & wide_[k].mask) == wide_[k].key && wide_[k].size <= room) return wide_[k].size;
+    // Only the characters whose bytes could stand here are compared: those
+    // of three bytes by their third byte (most characters with a boundary
+    // character's lead byte are turned away by it), the others always.
+    std::uint32_t maybe = other_;
+    if (room >= 3) maybe |= by_third_[static_cast<unsigned char>(text[i + 2])];
+    for (; maybe != 0; maybe &= maybe - 1) {
+      const Wide& w = wide_[static_cast<std::size_t>(std::countr_zero(maybe))];
+      if ((x & w.mask) == w.key && w.size <= room) return w.size;
+    }
     return 0;
   }
 
@@ -715,6 +725,11 @@ class BoundaryBytes {
   ByteSet may_open_{}, ascii_{};
   std::array<Wide, std::size(kBoundaryChars)> wide_{};
   std::size_t wide_count_ = 0;
+  // Bit k: wide_[k] is of three bytes ending in this byte (by_third_), or
+  // of another length (other_).
+  std::array<std::uint32_t, 256> by_third_{};
+  std::uint32_t other_ = 0;
+  static_assert(std::size(kBoundaryChars) <= 32, "a bit each in by_third_ and other_");
 };
 
 // Which of two rules' matches at one place comes first: the lower level,

@@ -270,6 +270,15 @@ Scan scan_string(std::string_view s) {
     }
     if (cls == kCommonLead && three_byte_tail(p, i, n)) {
       i += 3;
+      // The rest of a run of such characters (Chinese text), one four-byte
+      // load each: the same two tests, without a pass through the loop's
+      // dispatch per character. The run's last character of the string is
+      // left to the tests above.
+      while (n - i >= 4) {
+        const std::uint32_t x = utf8::load_le32(p + i);
+        if (kByteClass[x & 0xFF] != kCommonLead || (x & 0xC0C000) != 0x808000) break;
+        i += 3;
+      }
       continue;
     }
     int32_t cp;
