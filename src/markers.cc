@@ -271,6 +271,14 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
     }
     atoms_.push_back(std::move(atom));
   }
+  // The atoms that start once atom k is complete: the next, and past it
+  // every one that may take nothing, up to the first that must take part
+  // (or the end: all complete).
+  for (std::size_t k = atoms_.size(); k-- > 0;) {
+    const std::size_t next = k + 1;
+    starts_after_[k] = std::uint64_t{1} << (8 * next);
+    if (next < atoms_.size() && atoms_[next].min == 0) starts_after_[k] |= starts_after_[next];
+  }
   for (std::size_t k = 0; k < atoms_.size(); ++k)
     for (char32_t c = 0; c < ascii_takes_.size(); ++c)
       if (atoms_[k].contains(c)) ascii_takes_[c] |= std::uint64_t{0xFF} << (8 * k);
@@ -331,11 +339,14 @@ bool LeadingAtoms::may_start_at(std::string_view text, std::size_t pos) const {
   const std::size_t n = atoms_.size();
   const std::uint64_t all_done = std::uint64_t{1} << (8 * n);
   std::uint64_t states = 1;
-  auto complete = [&] {  // atoms that may stop here let the next one start
-    for (auto k = static_cast<std::size_t>(std::countr_zero(states)) / 8; k < n; ++k) {
-      if (states & counts_done_[k]) states |= std::uint64_t{1} << (8 * (k + 1));
-      else if ((states >> (8 * (k + 1))) == 0) break;  // no state past atom k
+  auto complete = [&] {  // atoms that may stop here let the next ones start
+    std::uint64_t started = 0;
+    for (std::uint64_t live = states; live != 0;) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(live)) / 8;
+      if (states & counts_done_[k]) started |= starts_after_[k];
+      live &= ~(std::uint64_t{0xFF} << (8 * k));
     }
+    states |= started;
     return (states & all_done) != 0;
   };
   if (complete()) return true;
