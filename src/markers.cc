@@ -271,6 +271,14 @@ LeadingAtoms::LeadingAtoms(const RE2& re) {
     }
     atoms_.push_back(std::move(atom));
   }
+  // The atoms that start once atom k is complete: the next, and past it
+  // every one that may take nothing, up to the first that must take part
+  // (or the end: all complete).
+  for (std::size_t k = atoms_.size(); k-- > 0;) {
+    const std::size_t next = k + 1;
+    starts_after_[k] = std::uint64_t{1} << (8 * next);
+    if (next < atoms_.size() && atoms_[next].min == 0) starts_after_[k] |= starts_after_[next];
+  }
   for (std::size_t k = 0; k < atoms_.size(); ++k)
     for (char32_t c = 0; c < ascii_takes_.size(); ++c)
       if (atoms_[k].contains(c)) ascii_takes_[c] |= std::uint64_t{0xFF} << (8 * k);
@@ -331,11 +339,14 @@ bool LeadingAtoms::may_start_at(std::string_view text, std::size_t pos) const {
   const std::size_t n = atoms_.size();
   const std::uint64_t all_done = std::uint64_t{1} << (8 * n);
   std::uint64_t states = 1;
-  auto complete = [&] {  // atoms that may stop here let the next one start
-    for (auto k = static_cast<std::size_t>(std::countr_zero(states)) / 8; k < n; ++k) {
-      if (states & counts_done_[k]) states |= std::uint64_t{1} << (8 * (k + 1));
-      else if ((states >> (8 * (k + 1))) == 0) break;  // no state past atom k
+  auto complete = [&] {  // atoms that may stop here let the next ones start
+    std::uint64_t started = 0;
+    for (std::uint64_t live = states; live != 0;) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(live)) / 8;
+      if (states & counts_done_[k]) started |= starts_after_[k];
+      live &= ~(std::uint64_t{0xFF} << (8 * k));
     }
+    states |= started;
     return (states & all_done) != 0;
   };
   if (complete()) return true;
@@ -679,12 +690,15 @@ class BoundaryBytes {
         ascii_[lead] = true;
         continue;
       }
+      const std::uint32_t bit = std::uint32_t{1} << wide_count_;
       Wide& w = wide_[wide_count_++];
       w.size = static_cast<std::uint32_t>(bytes.size());
       for (std::size_t k = 0; k < bytes.size(); ++k) {
         w.key |= std::uint32_t{static_cast<unsigned char>(bytes[k])} << (8 * k);
         w.mask |= std::uint32_t{0xFF} << (8 * k);
       }
+      if (bytes.size() == 3) by_third_[static_cast<unsigned char>(bytes[2])] |= bit;
+      else other_ |= bit;
     }
   }
   const ByteSet& may_open() const { return may_open_; }
@@ -702,8 +716,15 @@ class BoundaryBytes {
     } else {
       for (std::size_t k = 0; k < room; ++k) x |= std::uint32_t{static_cast<unsigned char>(text[i + k])} << (8 * k);
     }
-    for (std::size_t k = 0; k < wide_count_; ++k)
-      if ((x & wide_[k].mask) == wide_[k].key && wide_[k].size <= room) return wide_[k].size;
+    // Only the characters whose bytes could stand here are compared: those
+    // of three bytes by their third byte (most characters with a boundary
+    // character's lead byte are turned away by it), the others always.
+    std::uint32_t maybe = other_;
+    if (room >= 3) maybe |= by_third_[static_cast<unsigned char>(text[i + 2])];
+    for (; maybe != 0; maybe &= maybe - 1) {
+      const Wide& w = wide_[static_cast<std::size_t>(std::countr_zero(maybe))];
+      if ((x & w.mask) == w.key && w.size <= room) return w.size;
+    }
     return 0;
   }
 
@@ -715,6 +736,11 @@ class BoundaryBytes {
   ByteSet may_open_{}, ascii_{};
   std::array<Wide, std::size(kBoundaryChars)> wide_{};
   std::size_t wide_count_ = 0;
+  // Bit k: wide_[k] is of three bytes ending in this byte (by_third_), or
+  // of another length (other_).
+  std::array<std::uint32_t, 256> by_third_{};
+  std::uint32_t other_ = 0;
+  static_assert(std::size(kBoundaryChars) <= 32, "a bit each in by_third_ and other_");
 };
 
 // Which of two rules' matches at one place comes first: the lower level,

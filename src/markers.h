@@ -75,6 +75,9 @@ class LeadingAtoms {
   std::vector<Atom> atoms_;
   std::uint64_t counts_ok_ = 0;                    // per atom: c repeats may stand (0 < c <= max)
   std::array<std::uint64_t, kMaxAtoms> counts_done_{};  // atom k's byte: c repeats complete it (c >= min)
+  // Once atom k is complete: the count-0 bits of the atoms that may start
+  // (the next, and on past those that may take nothing; bit 8n: all complete).
+  std::array<std::uint64_t, kMaxAtoms> starts_after_{};
   // For an ASCII character: 0xFF in the byte of each atom that takes it.
   std::array<std::uint64_t, 128> ascii_takes_{};
   std::array<bool, 256> first_bytes_;

@@ -164,9 +164,13 @@ bool is_heading_line(std::string_view line) {
 // pattern on a text of at most `bound` characters and rules out matches on
 // any text; the note's own regex answers for the rest. Built once per
 // pattern for the process.
+// Before either, the words every match holds (required_words_of) rule out
+// most paragraph tails: a task paragraph that carries no unit note ends in
+// none of them.
 struct SomewhereSearch {
   std::unique_ptr<RE2::Set> set;  // null: no set
   std::size_t bound = 0;          // the set answers alone on texts of at most this many characters
+  std::unique_ptr<const RequiredWords> words;  // null: no test
 };
 
 // The key of the task note's readings: its pattern and options (as regex_key).
@@ -183,6 +187,7 @@ std::shared_ptr<const SomewhereSearch> search_of(const TaskNote& note) {
       search->set = std::move(set);
       search->bound = opened.bound;
     }
+    search->words = required_words_of(note.pattern, note.options);
     return search;
   });
 }
@@ -199,6 +204,7 @@ std::shared_ptr<const std::vector<std::string>> stops_of(const TaskNote& note) {
 // looked up once by the caller; the note's regex is compiled only when the
 // set cannot answer alone.
 bool matches_somewhere(const TaskNote& note, const SomewhereSearch& search, std::string_view text) {
+  if (search.words && !RequiredWords::may(search.words->may_match(text), 0)) return false;
   if (search.set) {
     RE2::Set::ErrorInfo error{};
     const bool found = search.set->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,7 @@
 
 #include "grammar_internal.h"
 #include "pattern_syntax.h"
+#include "regex_shortcuts.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -241,6 +243,23 @@ inline OpenedRepeats open_counted_repeats(std::string_view p, std::size_t min_bo
     i = end;
   }
   return out;
+}
+
+// The words every match of `pattern` holds (RequiredWords, rule 0), read
+// from the pattern with its long counted repeats open-ended (its matches
+// hold the pattern's) and its negated classes as \C (what RequiredWords
+// reads in any case: the same words, from a cheaper compile). Null when
+// the reading cannot follow the pattern or it does not compile so.
+inline std::unique_ptr<const RequiredWords> required_words_of(const std::string& pattern, const RE2::Options& options) {
+  OpenedRepeats opened = open_counted_repeats(pattern);
+  if (opened.pattern.empty()) return nullptr;
+  if (std::string cheaper = negated_classes_as_any_byte(opened.pattern); !cheaper.empty())
+    opened.pattern = std::move(cheaper);
+  RE2::Options quiet = options;
+  quiet.set_log_errors(false);
+  const RE2 loose(opened.pattern, quiet);
+  if (!loose.ok()) return nullptr;
+  return RequiredWords::build({&loose});
 }
 
 inline std::vector<std::string> end_anchored_stops(const RE2& re) {

@@ -266,10 +266,22 @@ Scan scan_string(std::string_view s) {
     const unsigned char cls = kByteClass[p[i]];
     if (cls == kPlainByte) {  // the common cases first, without the jump table
       ++i;
+      // The rest of a run of plain ASCII, four bytes a step (kPlainByte is 0).
+      while (n - i >= 4 && (kByteClass[p[i]] | kByteClass[p[i + 1]] | kByteClass[p[i + 2]] | kByteClass[p[i + 3]]) == 0)
+        i += 4;
       continue;
     }
     if (cls == kCommonLead && three_byte_tail(p, i, n)) {
       i += 3;
+      // The rest of a run of such characters (Chinese text), one four-byte
+      // load each: the same two tests, without a pass through the loop's
+      // dispatch per character. The run's last character of the string is
+      // left to the tests above.
+      while (n - i >= 4) {
+        const std::uint32_t x = utf8::load_le32(p + i);
+        if (kByteClass[x & 0xFF] != kCommonLead || (x & 0xC0C000) != 0x808000) break;
+        i += 3;
+      }
       continue;
     }
     int32_t cp;
@@ -316,6 +328,12 @@ char* yaml_double_quoted(char* out, std::string_view s) {
     int32_t cp;
     std::size_t len = 1;
     if (kByteClass[c] == kPlainByte || kByteClass[c] == kIndicator) continue;
+    // A common 3-byte character: its continuation bytes would each be passed
+    // over below; passed over at once.
+    if (kByteClass[c] == kCommonLead && three_byte_tail(reinterpret_cast<const unsigned char*>(s.data()), i, s.size())) {
+      i += 2;
+      continue;
+    }
     if (c >= 0x80 && c != 0xC2 && c != 0xEF) continue;
     if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0xA0) {
       cp = static_cast<unsigned char>(s[i + 1]);
