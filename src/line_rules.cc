@@ -560,6 +560,9 @@ const Grammar::Impl::LineSet* Grammar::Impl::line_set() const {
     RE2::Options options;
     options.set_log_errors(false);
     options.set_max_mem(kLineSetMaxMem);
+    // Which rules match does not depend on groups: without them the set's
+    // program has no capture steps for its DFA to follow in every state.
+    options.set_never_capture(true);
     auto joint = std::make_unique<LineSet>();
     joint->set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
     joint->dates = dates.rules.size();
