@@ -388,7 +388,8 @@ const RE2::Set* RuleSet::set() const {
     // Every pattern already compiled on its own with these options, so Add
     // cannot fail; Compile can, for a set over the memory budget.
     for (const PatternRule& r : rules)
-      if (built->Add(r.re->pattern(), nullptr) < 0) return;
+      if (built->Add(without_group_names(r.re->pattern()), nullptr) < 0 && built->Add(r.re->pattern(), nullptr) < 0)
+        return;
     if (built->Compile()) lazy_set->set = std::move(built);
   });
   return lazy_set->set.get();

@@ -444,6 +444,26 @@ std::string negated_classes_as_any_byte(const std::string& p) {
   return out;
 }
 
+std::string without_group_names(const std::string& p) {
+  std::string out;
+  for (std::size_t i = 0; i < p.size();) {
+    if (p[i] == '\\' || p[i] == '[') {
+      const std::size_t end = pattern_token_end(p, i);
+      if (end == std::string::npos) return p;
+      out.append(p, i, end - i);
+      i = end;
+    } else if (p.compare(i, 4, "(?P<") == 0) {
+      const std::size_t close = p.find('>', i);
+      if (close == std::string::npos) return p;
+      out += "(?:";
+      i = close + 1;
+    } else {
+      out += p[i++];
+    }
+  }
+  return out;
+}
+
 std::shared_ptr<const RE2> shared_regex(const std::string& pattern, const RE2::Options& options) {
   static DerivedCache<RE2> built;
   return built.get(pattern + '\0' + options_key(options), [&] { return std::make_shared<const RE2>(pattern, options); });

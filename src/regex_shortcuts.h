@@ -214,6 +214,13 @@ class RequiredWords {
 // (\Q quoting, nested brackets).
 std::string negated_classes_as_any_byte(const std::string& pattern);
 
+// The pattern with each named group `(?P<name>…)` written `(?:…)`: the
+// same matches, for a set that asks only which rules match (RE2 keeps named
+// groups as captures even under never_capture, and a set's DFA then follows
+// their capture steps in every state). The pattern itself when it holds
+// what the scan does not follow (\Q quoting, nested brackets).
+std::string without_group_names(const std::string& pattern);
+
 // The regex for `pattern` under `options`, compiled once a process for each
 // distinct pattern and options_key: the helpers readings derive from
 // different rules are often alike (the same closing group, end, or loop of

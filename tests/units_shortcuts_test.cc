@@ -307,7 +307,7 @@ TEST_CASE("bracket notes found from their opening literal alone read as the plai
 // may_match_empty reads negated classes as \C: the answer must be RE2's on
 // the pattern as written, for patterns that can and cannot match "".
 TEST_CASE("may_match_empty agrees with RE2 on random patterns") {
-  plancmp_test::Lcg rng(20261123);
+  plancmp_test::Lcg rng{20261123};
   const char* const atoms[] = {"a", "中", "[^a]", "[^()\\n]", "[^》]", "[ab]", "\\d", "\\p{Han}", "(?:)",
                                "^", "$", "\\b", "\\s", "[^\\p{Han}年]", "(?P<g>", "(?:", "(", ")", ")", "|"};
   const char* const repeats[] = {"", "", "", "*", "+", "?", "{0,3}", "{1,2}", "*?", "+?", "{2}"};
