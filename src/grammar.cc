@@ -17,6 +17,7 @@
 #include "yaml_error.h"
 #include "yaml_load.h"
 #include "markers.h"
+#include "regex_shortcuts.h"
 #include "plancmp/diagnostic.h"
 #include "plancmp/normalize.h"
 
@@ -382,11 +383,13 @@ const RE2::Set* RuleSet::set() const {
     RE2::Options options;
     options.set_log_errors(false);
     options.set_max_mem(kPatternMaxMem);
+    options.set_never_capture(true);  // which rules match, not their groups
     auto built = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
     // Every pattern already compiled on its own with these options, so Add
     // cannot fail; Compile can, for a set over the memory budget.
     for (const PatternRule& r : rules)
-      if (built->Add(r.re->pattern(), nullptr) < 0) return;
+      if (built->Add(without_group_names(r.re->pattern()), nullptr) < 0 && built->Add(r.re->pattern(), nullptr) < 0)
+        return;
     if (built->Compile()) lazy_set->set = std::move(built);
   });
   return lazy_set->set.get();
@@ -441,10 +444,8 @@ std::string closing_group_of(const RE2& re) {
       const std::size_t name_end = p.find('>', o);
       if (name_end == std::string::npos || name_end > i) return "";
       // Never empty: the group's own pattern does not match "".
-      RE2::Options options = re.options();
-      options.set_never_capture(true);
-      const RE2 group("(?:" + p.substr(name_end + 1, i - name_end - 1) + ")", options);
-      if (!group.ok() || RE2::FullMatch("", group)) return "";
+      const std::string group = p.substr(name_end + 1, i - name_end - 1);
+      if (may_match_empty(group, re.options())) return "";
       return p.substr(o + 4, name_end - o - 4);
     }
   }

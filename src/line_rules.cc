@@ -16,6 +16,7 @@
 
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
+#include "regex_shortcuts.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -560,13 +561,18 @@ const Grammar::Impl::LineSet* Grammar::Impl::line_set() const {
     RE2::Options options;
     options.set_log_errors(false);
     options.set_max_mem(kLineSetMaxMem);
+    // Which rules match does not depend on groups: without them (named ones
+    // by without_group_names) the DFA follows no capture steps in its states.
+    options.set_never_capture(true);
     auto joint = std::make_unique<LineSet>();
     joint->set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
     joint->dates = dates.rules.size();
     std::vector<const RE2*> regexes;
     for (const RuleSet* rs : {&dates, &values})
       for (const PatternRule& r : rs->rules) {
-        if (joint->set->Add(r.re->pattern(), nullptr) < 0) return;
+        if (joint->set->Add(without_group_names(r.re->pattern()), nullptr) < 0 &&
+            joint->set->Add(r.re->pattern(), nullptr) < 0)
+          return;
         regexes.push_back(r.re.get());
       }
     if (!joint->set->Compile()) return;

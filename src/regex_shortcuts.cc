@@ -185,7 +185,8 @@ MatchGroups::MatchGroups(const RE2& re, const std::vector<std::string>& names) {
           h->long_firsts = std::move(long_firsts);
           RE2::Options quiet = o;
           quiet.set_log_errors(false);
-          h->rest_to_end = std::make_unique<RE2>("(?:" + rest + ")$", quiet);
+          quiet.set_never_capture(true);  // asked for the match, not for groups
+          h->rest_to_end = shared_regex("(?:" + rest + ")$", quiet);
           if (!h->rest_to_end->ok()) h->rest_to_end.reset();
           h->rest_context_free = pattern_context_free(p.substr(end));
           if (h->rest->ok()) {
@@ -237,7 +238,9 @@ void MatchGroups::find_closing(const std::string& p, const RE2::Options& o, cons
     quiet.set_log_errors(false);
     auto c = std::make_unique<ClosingGroup>();
     c->head = std::make_unique<RE2>(left, quiet);
-    c->tail = std::make_unique<RE2>("(?:" + p.substr(at + open.size(), p.size() - 1 - at - open.size()) + ")", quiet);
+    RE2::Options bare = quiet;
+    bare.set_never_capture(true);  // R is asked whether it matches, not for groups
+    c->tail = shared_regex("(?:" + p.substr(at + open.size(), p.size() - 1 - at - open.size()) + ")", bare);
     if (!c->head->ok() || !c->tail->ok()) continue;
     // The other open groups must be L's.
     std::vector<int> head_index(names.size(), -1);
@@ -290,7 +293,7 @@ bool MatchGroups::capture(const RE2& re, re2::StringPiece text, std::size_t b, s
 
 const RE2* MatchGroups::LazyHead::loop() const {
   std::call_once(loop_once_, [&] {
-    loop_ = std::make_unique<RE2>(loop_pattern, loop_options);
+    loop_ = shared_regex(loop_pattern, loop_options);
     if (!loop_->ok()) loop_.reset();
   });
   return loop_.get();
@@ -439,6 +442,45 @@ std::string negated_classes_as_any_byte(const std::string& p) {
     i = end;
   }
   return out;
+}
+
+std::string without_group_names(const std::string& p) {
+  std::string out;
+  for (std::size_t i = 0; i < p.size();) {
+    if (p[i] == '\\' || p[i] == '[') {
+      const std::size_t end = pattern_token_end(p, i);
+      if (end == std::string::npos) return p;
+      out.append(p, i, end - i);
+      i = end;
+    } else if (p.compare(i, 4, "(?P<") == 0) {
+      const std::size_t close = p.find('>', i);
+      if (close == std::string::npos) return p;
+      out += "(?:";
+      i = close + 1;
+    } else {
+      out += p[i++];
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<const RE2> shared_regex(const std::string& pattern, const RE2::Options& options) {
+  static DerivedCache<RE2> built;
+  return built.get(pattern + '\0' + options_key(options), [&] { return std::make_shared<const RE2>(pattern, options); });
+}
+
+bool may_match_empty(const std::string& pattern, RE2::Options options) {
+  options.set_never_capture(true);
+  options.set_log_errors(false);
+  if (!options.literal()) {
+    const std::string cheaper = negated_classes_as_any_byte(pattern);
+    if (!cheaper.empty()) {
+      const auto any = shared_regex("(?:" + cheaper + ")", options);
+      if (any->ok()) return RE2::FullMatch("", *any);
+    }
+  }
+  const auto re = shared_regex("(?:" + pattern + ")", options);
+  return !re->ok() || RE2::FullMatch("", *re);
 }
 
 std::shared_ptr<const RequiredWords> RequiredWords::of(const std::vector<const RE2*>& rules) {

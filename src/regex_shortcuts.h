@@ -63,7 +63,7 @@ class MatchGroups {
   // on L's part alone.
   struct ClosingGroup {
     std::unique_ptr<RE2> head;  // L
-    std::unique_ptr<RE2> tail;  // R: does it span the rest of the match?
+    std::shared_ptr<const RE2> tail;  // R: does it span the rest of the match? (shared_regex)
     int nhead = 1;              // captures of head to fill
   };
   // The group of shape kLazyHead (at most one: it opens the pattern).
@@ -84,7 +84,7 @@ class MatchGroups {
     // `(?:rest)$`: searched on the text cut at the match's end, it finds the
     // leftmost place from which the rest spans the remainder exactly. Null
     // when it cannot be built.
-    std::unique_ptr<RE2> rest_to_end;
+    std::shared_ptr<const RE2> rest_to_end;
     bool rest_context_free = false;  // rest asserts nothing of its surroundings
     // The kInRest groups, read by the rest's own MatchGroups (its shapes
     // apply to the rest's span as to a match of its own).
@@ -93,7 +93,7 @@ class MatchGroups {
 
    private:
     mutable std::once_flag loop_once_;
-    mutable std::unique_ptr<RE2> loop_;
+    mutable std::shared_ptr<const RE2> loop_;
   };
   // Where the lazy head group ends in the match [b, e); npos when not found.
   std::size_t lazy_end(re2::StringPiece text, std::size_t b, std::size_t e) const;
@@ -213,6 +213,28 @@ class RequiredWords {
 // characters. Empty when the pattern holds what the scan does not follow
 // (\Q quoting, nested brackets).
 std::string negated_classes_as_any_byte(const std::string& pattern);
+
+// The pattern with each named group `(?P<name>…)` written `(?:…)`: the
+// same matches, for a set that asks only which rules match (RE2 keeps named
+// groups as captures even under never_capture, and a set's DFA then follows
+// their capture steps in every state). The pattern itself when it holds
+// what the scan does not follow (\Q quoting, nested brackets).
+std::string without_group_names(const std::string& pattern);
+
+// The regex for `pattern` under `options`, compiled once a process for each
+// distinct pattern and options_key: the helpers readings derive from
+// different rules are often alike (the same closing group, end, or loop of
+// name characters), and an RE2 is safe to share. Never null (test ok()).
+std::shared_ptr<const RE2> shared_regex(const std::string& pattern, const RE2::Options& options);
+
+// Can `pattern` (a group of a pattern that compiled, with its options)
+// match the empty text? True also when it does not compile (unsure). Asked
+// of the pattern with its negated classes written `\C`: a class, like `\C`,
+// reads one character or fails, so which ways through a pattern read
+// nothing does not depend on what its classes hold, and `\C` compiles in a
+// fraction of the time of a negated class of UTF-8 characters. The pattern
+// as written answers when that form does not compile.
+bool may_match_empty(const std::string& pattern, RE2::Options options);
 
 // The leftmost match of `re` in input[from, end) when its matches can only
 // start where `next` says (next(pos): the first such place at or after pos,

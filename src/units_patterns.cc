@@ -8,6 +8,7 @@
 #include "derived_cache.h"
 #include "grammar_internal.h"
 #include "pattern_syntax.h"
+#include "regex_shortcuts.h"
 
 namespace plancmp::units {
 
@@ -86,7 +87,7 @@ const RE2* to_end_of(const RE2& re) {
              const std::size_t head = p.size() - rest.size();
              if (!rest.empty() && !(head >= 4 && p.compare(head - 2, 2, "?)") == 0 && std::strchr("+*}", p[head - 3])))
                rest.clear();
-             auto to_end = std::make_shared<const RE2>("(?:" + (rest.empty() ? re.pattern() : rest) + ")$", options);
+             auto to_end = shared_regex("(?:" + (rest.empty() ? re.pattern() : rest) + ")$", options);
              return to_end->ok() ? to_end : nullptr;
            })
       .get();

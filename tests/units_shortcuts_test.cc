@@ -303,3 +303,48 @@ TEST_CASE("bracket notes found from their opening literal alone read as the plai
   CHECK(units > 200);
   CHECK(quotes > 100);
 }
+
+// may_match_empty reads negated classes as \C: the answer must be RE2's on
+// the pattern as written, for patterns that can and cannot match "".
+TEST_CASE("may_match_empty agrees with RE2 on random patterns") {
+  plancmp_test::Lcg rng{20261123};
+  const char* const atoms[] = {"a", "中", "[^a]", "[^()\\n]", "[^》]", "[ab]", "\\d", "\\p{Han}", "(?:)",
+                               "^", "$", "\\b", "\\s", "[^\\p{Han}年]", "(?P<g>", "(?:", "(", ")", ")", "|"};
+  const char* const repeats[] = {"", "", "", "*", "+", "?", "{0,3}", "{1,2}", "*?", "+?", "{2}"};
+  std::size_t empty = 0, checked = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string p;
+    int names = 0;
+    for (unsigned n = 1 + rng.next(6); n > 0; --n) {
+      std::string a = atoms[rng.next(std::size(atoms))];
+      if (a == "(?P<g>") a = "(?P<g" + std::to_string(names++) + ">";
+      p += a;
+      if (a != "(?P<g0>" && a.back() != '(' && a != "|" && a != "(?:" && a.find("(?P<") == std::string::npos)
+        p += repeats[rng.next(std::size(repeats))];
+    }
+    RE2::Options options;
+    options.set_log_errors(false);
+    if (!RE2(p, options).ok()) continue;  // the helper is asked of groups of patterns that compiled
+    CAPTURE(p);
+    const RE2 plain("(?:" + p + ")", options);
+    const bool expected = !plain.ok() || RE2::FullMatch("", plain);
+    CHECK(plancmp::may_match_empty(p, options) == expected);
+    ++checked;
+    empty += expected;
+  }
+  CHECK(checked > 1000);
+  CHECK(empty > 100);
+  CHECK(checked - empty > 100);
+}
+
+TEST_CASE("shared_regex compiles each pattern and options once") {
+  RE2::Options options;
+  options.set_log_errors(false);
+  const auto a = plancmp::shared_regex("(?:x[^y]+)$", options);
+  CHECK(a->ok());
+  CHECK(plancmp::shared_regex("(?:x[^y]+)$", options) == a);
+  RE2::Options bare = options;
+  bare.set_never_capture(true);
+  CHECK(plancmp::shared_regex("(?:x[^y]+)$", bare) != a);
+  CHECK(!plancmp::shared_regex("(", options)->ok());
+}
