@@ -1,6 +1,7 @@
 #include "units_patterns.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstring>
 #include <memory>
@@ -149,10 +150,18 @@ std::uint64_t WordFinder::may_match(std::string_view span) const {
   // Character by character (no word starts inside one): a three-byte one
   // is ruled out by its last byte mostly, decoded only when that byte ends
   // some first character.
+  // (Where four bytes fit, the lead and its two continuation bytes are
+  // tested with one mask.)
+  auto three_byte_at = [&](std::size_t i) {
+    if (std::endian::native == std::endian::little && i + 3 < n) {
+      std::uint32_t w;
+      std::memcpy(&w, t + i, 4);
+      return (w & 0x00C0C0F0u) == 0x008080E0u;
+    }
+    return (t[i] & 0xF0) == 0xE0 && (t[i + 1] & 0xC0) == 0x80 && (t[i + 2] & 0xC0) == 0x80;
+  };
   for (std::size_t i = 0; i + 2 < n;) {
-    std::uint16_t rest;
-    std::memcpy(&rest, t + i + 1, 2);
-    if ((t[i] & 0xF0) != 0xE0 || (rest & 0xC0C0) != 0x8080) {
+    if (!three_byte_at(i)) {
       ++i;
       continue;
     }
