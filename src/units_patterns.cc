@@ -71,6 +71,16 @@ std::string after_opening_group(const std::string& p) {
   return p.substr(end);
 }
 
+std::string named_group_text(const std::string& p, const std::string& name) {
+  const std::string open = "(?P<" + name + ">";
+  const std::size_t at = p.find(open);
+  if (at == std::string::npos || p.find(open, at + 1) != std::string::npos) return {};
+  for (std::size_t f = p.find("(?"); f != std::string::npos; f = p.find("(?", f + 1))
+    if (p.compare(f, 3, "(?:") != 0 && p.compare(f, 4, "(?P<") != 0) return {};
+  const std::size_t end = pattern_syntax::group_end(p, at);
+  return end == std::string::npos ? std::string() : p.substr(at, end - at);
+}
+
 const RE2* to_end_of(const RE2& re) {
   static DerivedCache<RE2> built;
   return built
