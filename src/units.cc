@@ -25,6 +25,7 @@
 // read from the patterns: src/units_patterns.h; the switch that turns the
 // per-document shortcuts off for tests: src/units_testing.h.)
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -747,6 +748,12 @@ struct RoleRule {
   // a kept keyword, the rule is not searched at all.
   bool closes_at_end;
   bool anchor_first;   // see leftmost_match
+  // The literal every keyword of the rule opens with (the kw group's own
+  // opening_literal); null when there is none. Built once a search after
+  // other rules' matches has kept nothing (`kw_wanted`): a rule whose
+  // searches there always keep something does not pay for it.
+  Lazy<std::string> kw_opening;
+  std::shared_ptr<std::atomic<bool>> kw_wanted;
   Lazy<RE2> to_end;    // to_end_of (the rule's own pattern when it ends with `$`); null: none
   bool from_right;     // the keyword follows the list
   const std::string& role;
@@ -766,6 +773,16 @@ std::vector<RoleRule> prepare_role_rules(const RuleSet& roles) {
     const RE2& re = *rule.re;
     out.push_back({rule, Lazy<MatchGroups>([&re] { return MatchGroups::of(re, {"units", "kw"}); }),
                    names.count("units") && names.count("kw"), kw_closes, kw_closes && ends_at_end, !ends_at_end,
+                   Lazy<std::string>([&re]() -> std::shared_ptr<const std::string> {
+                     const std::string group = units::named_group_text(re.pattern(), "kw");
+                     if (group.empty()) return nullptr;
+                     RE2::Options options = re.options();
+                     options.set_log_errors(false);
+                     const RE2 kw(group, options);
+                     std::string opening = kw.ok() ? units::opening_literal(kw) : "";
+                     return opening.empty() ? nullptr : std::make_shared<const std::string>(std::move(opening));
+                   }),
+                   std::make_shared<std::atomic<bool>>(false),
                    Lazy<RE2>([&re, ends_at_end]() -> std::shared_ptr<const RE2> {
                      // (to_end_of's helpers live as long as the process: not owned here.)
                      return std::shared_ptr<const RE2>(std::shared_ptr<const RE2>(), ends_at_end ? &re : to_end_of(re));
@@ -807,6 +824,32 @@ bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, con
   return false;
 }
 
+// May a keyword that opens with `opening` stand in the body [b, e) without
+// overlapping one of `kept`'s keywords? Only where no kept keyword is: in
+// the gaps between them, each a span of its own that must hold the opening.
+bool keyword_room(std::string_view opening, std::string_view text, std::size_t b, std::size_t e,
+                  std::span<const RoleMatch> kept) {
+  std::array<std::pair<std::size_t, std::size_t>, 8> taken;
+  std::size_t n = 0;
+  for (const RoleMatch& m : kept) {
+    if (m.kw_b >= m.kw_e) continue;  // (an empty one is left out: more room, never less)
+    if (n == taken.size()) return true;
+    // (In order of their starts: a few, mostly in order already.)
+    std::size_t k = n++;
+    for (; k > 0 && taken[k - 1].first > m.kw_b; --k) taken[k] = taken[k - 1];
+    taken[k] = {m.kw_b, m.kw_e};
+  }
+  auto room = [&](std::size_t from, std::size_t to) {
+    return from < to && text.substr(from, to - from).find(opening) != std::string_view::npos;
+  };
+  std::size_t from = b;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (room(from, taken[k].first)) return true;
+    from = std::max(from, taken[k].second);
+  }
+  return room(from, e);
+}
+
 // The role matches of the body [b, e), appended to `kept`. `candidates`:
 // the rules that may match in it (RoleFilter's answer for the body or a
 // span around it). `must_close`: the body counts only if a match ends at
@@ -832,6 +875,15 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
       for (std::size_t k = first; k < kept.size(); ++k) taken |= kept[k].kw_b < e && e <= kept[k].kw_e;
       if (taken) continue;
     }
+    // A match whose keyword overlaps one kept before is dropped: when no
+    // keyword of this rule fits outside those, none of its matches counts
+    // ("牵头单位:…" read by a label rule leaves no "…牵头" to a later rule).
+    const bool after_others = kept.size() > first && units::shortcuts.load(std::memory_order_relaxed);
+    if (after_others && rule.kw_wanted->load(std::memory_order_relaxed))
+      if (const std::string* opening = rule.kw_opening.get();
+          opening && !keyword_room(*opening, text, b, e, {kept.data() + first, kept.size() - first}))
+        continue;
+    const std::size_t kept_before = kept.size();
     // A match, in the body: kept unless its keyword is taken.
     auto consider = [&](std::size_t start, std::size_t end, auto&& groups) {
       if (rule.kw_closes) {
@@ -864,6 +916,7 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
       });
       pos = end > pos ? end : pos + 1;
     }
+    if (after_others && kept.size() == kept_before) rule.kw_wanted->store(true, std::memory_order_relaxed);
   }
 }
 

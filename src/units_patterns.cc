@@ -1,6 +1,7 @@
 #include "units_patterns.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstring>
 #include <memory>
@@ -69,6 +70,16 @@ std::string after_opening_group(const std::string& p) {
   const auto branches = pattern_syntax::alternatives(p);
   if (!branches || branches->size() != 1) return "";
   return p.substr(end);
+}
+
+std::string named_group_text(const std::string& p, const std::string& name) {
+  const std::string open = "(?P<" + name + ">";
+  const std::size_t at = p.find(open);
+  if (at == std::string::npos || p.find(open, at + 1) != std::string::npos) return {};
+  for (std::size_t f = p.find("(?"); f != std::string::npos; f = p.find("(?", f + 1))
+    if (p.compare(f, 3, "(?:") != 0 && p.compare(f, 4, "(?P<") != 0) return {};
+  const std::size_t end = pattern_syntax::group_end(p, at);
+  return end == std::string::npos ? std::string() : p.substr(at, end - at);
 }
 
 const RE2* to_end_of(const RE2& re) {
@@ -150,10 +161,18 @@ std::uint64_t WordFinder::may_match(std::string_view span) const {
   // Character by character (no word starts inside one): a three-byte one
   // is ruled out by its last byte mostly, decoded only when that byte ends
   // some first character.
+  // (Where four bytes fit, the lead and its two continuation bytes are
+  // tested with one mask.)
+  auto three_byte_at = [&](std::size_t i) {
+    if (std::endian::native == std::endian::little && i + 3 < n) {
+      std::uint32_t w;
+      std::memcpy(&w, t + i, 4);
+      return (w & 0x00C0C0F0u) == 0x008080E0u;
+    }
+    return (t[i] & 0xF0) == 0xE0 && (t[i + 1] & 0xC0) == 0x80 && (t[i + 2] & 0xC0) == 0x80;
+  };
   for (std::size_t i = 0; i + 2 < n;) {
-    std::uint16_t rest;
-    std::memcpy(&rest, t + i + 1, 2);
-    if ((t[i] & 0xF0) != 0xE0 || (rest & 0xC0C0) != 0x8080) {
+    if (!three_byte_at(i)) {
       ++i;
       continue;
     }

@@ -46,6 +46,14 @@ std::string after_opening_group(const std::string& pattern);
 // stopping at the first match it sees. Null when it cannot be built.
 const RE2* to_end_of(const RE2& re);
 
+// The text of the group named `name` in the pattern ("(?P<kw>…)"), a
+// pattern of its own whose matches include every text the group takes in
+// a match (assertions only narrow it): what each such text must hold can
+// be read from it. Empty when the group's opening appears more than once
+// (then one may be inside a class) or the pattern holds flags ("(?i)"…)
+// that could reach into the group, or its end is not found.
+std::string named_group_text(const std::string& pattern, const std::string& name);
+
 // The leftmost match of re in input[from, end), the whole match only. A
 // match anchored at `from` is the leftmost when there is one, and needs
 // only RE2's forward DFA: tried first (`anchor_first`), the unanchored
