@@ -641,15 +641,16 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
   for (std::size_t i = 0; i < count; ++i)
     best[i] = !(*accepting_row)[i] ? -2.0 : scored_by_grams && has_alias[i] ? 0.0 : -1.0;
   const WordFilter filter(n);
-  auto in_phrase = [&](const std::u32string& word) {
-    return filter.may_contain(word) && n.find(word) != std::u32string::npos;
+  // Plain loops: most words are ruled out by the filter, before any call.
+  auto any_in_phrase = [&](const std::vector<std::u32string>& words) {
+    for (const std::u32string& word : words)
+      if (filter.may_contain(word) && n.find(word) != std::u32string::npos) return true;
+    return false;
   };
   for (int vi : vetoable) {
     const auto i = static_cast<std::size_t>(vi);
     const auto& req = requires_any[i];
-    if (std::any_of(excludes[i].begin(), excludes[i].end(), in_phrase) ||
-        (!req.empty() && std::none_of(req.begin(), req.end(), in_phrase)))
-      best[i] = -2.0;
+    if (any_in_phrase(excludes[i]) || (!req.empty() && !any_in_phrase(req))) best[i] = -2.0;
   }
   // inside[i]: the phrase is part of one of indicator i's wordings (a
   // truncated or generic phrase, "安全利用率").

@@ -355,6 +355,8 @@ struct TargetFacts {
     for (const PatternRule& r : comparators.rules)
       comparator_rules.push_back({r.attr("reach") == "far", r.attr("op"), r.attr("op_if_lower_better")});
     for (const PatternRule& r : qualifiers.rules) qualifier_ops.push_back(r.attr("op"));
+    for (const PatternRule& r : create_verbs.rules)
+      if (r.re->Match(re2::StringPiece(), 0, 0, RE2::ANCHOR_START, nullptr, 0)) verb_takes_empty = true;
     for (const std::string& w : per_period_words) longest_per_period = std::max(longest_per_period, w.size());
     // The lower-is-better words, found in one pass over an indicator (a
     // scan per word cost more).
@@ -405,6 +407,7 @@ struct TargetFacts {
   ByteSet clause_verb_before_last{};     // and the bytes before them
   bool clause_verbs_two_bytes = true;    // every verb has two bytes or more
   bool empty_clause_verb = false;        // the list holds "" (then no cut is ever made)
+  bool verb_takes_empty = false;         // a create verb matches the empty text
   std::size_t longest_clause_verb = 0;   // bytes
 
   const GrammarFacts& patterns() const {
@@ -1177,6 +1180,13 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     else water_pre.append(text_, {b, first.verb.begin});
   }
   const Phrase& pre = first.water_class ? water_pre : text_before(seg, anchor, first.span.begin);
+  // Nothing before the value (a list number, "9、"): no comparator, no
+  // verb unless one matches the empty text, no indicator unless one
+  // follows the value after a 的 or a qualifier: what the steps below would
+  // end with, told before them (most such values are item numbers).
+  if (pre.empty() && !first.water_class && !gr.qualifier_rule && !tf_.verb_takes_empty &&
+      text_.compare(gr.hits.back().span.end, 3, "的") != 0 && !TargetsTesting::straightforward)
+    return false;
 
   // The cleaned form of pre's first n bytes, asked for the same n by the
   // comparator search and then for the indicator: kept in cleaned_heads_.

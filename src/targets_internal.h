@@ -1,6 +1,7 @@
 // Shared between the target extractors (private to src/).
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "grammar_internal.h"
@@ -15,6 +16,13 @@ namespace plancmp {
 void extract_table_targets(const NormalizedText& text, const Grammar::Impl& grammar,
                            const std::vector<std::string>& lower_is_better, Document& doc,
                            std::vector<bool>& table_lines);
+
+// The first place in `line` from `i` where a table cell gap may open (a
+// tab, '|', two spaces, a space and an ideographic space, │ ｜ or the
+// ideographic space), or line.size(). `way` says how many places a step are
+// looked at (all ways give the same place; tests compare them).
+enum class GapScan { kWidest, kSixteen, kBytes };
+std::size_t next_table_gap(std::string_view line, std::size_t i, GapScan way = GapScan::kWidest);
 
 // For tests: the prose extractor's work on long texts, and a switch to its
 // straightforward path (each value's text read from the anchor again, each

@@ -48,7 +48,7 @@ NotTargetScan::NotTargetScan(const RuleSet& rs) {
 }
 
 NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, std::string_view text, bool lazy)
-    : rules_(rules), scan_(scan), text_(text), masked_(text.size() + 1, false), from_(rules.rules.size(), 0) {
+    : rules_(rules), scan_(scan), text_(text), masked_((text.size() + 1 + 63) / 64, 0), from_(rules.rules.size(), 0) {
   const re2::StringPiece input(text_.data(), text_.size());
   const std::size_t n = text_.size();
   re2::StringPiece m;
@@ -77,7 +77,16 @@ NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, st
 }
 
 void NotTargetMask::mark(std::size_t b, std::size_t e) {
-  std::fill(masked_.begin() + static_cast<long>(b), masked_.begin() + static_cast<long>(e), true);
+  if (b >= e) return;
+  const std::size_t wb = b / 64, we = (e - 1) / 64;
+  const std::uint64_t head = ~std::uint64_t{0} << (b % 64), tail = ~std::uint64_t{0} >> (63 - (e - 1) % 64);
+  if (wb == we) {
+    masked_[wb] |= head & tail;
+    return;
+  }
+  masked_[wb] |= head;
+  for (std::size_t w = wb + 1; w < we; ++w) masked_[w] = ~std::uint64_t{0};
+  masked_[we] |= tail;
 }
 
 // The alternation stops at every position where one of its rules matches;

@@ -13,6 +13,7 @@
 // afresh after one.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,9 +61,14 @@ class NotTargetMask {
   void prepare(std::size_t b, std::size_t e);
   // Does a masked span hold a byte of [b, e)?
   bool masked(std::size_t b, std::size_t e) const {
-    for (std::size_t i = b; i < e; ++i)
-      if (masked_[i]) return true;
-    return false;
+    if (b >= e) return false;
+    const std::size_t wb = b / 64, we = (e - 1) / 64;
+    const std::uint64_t head = ~std::uint64_t{0} << (b % 64), tail = ~std::uint64_t{0} >> (63 - (e - 1) % 64);
+    if (wb == we) return (masked_[wb] & head & tail) != 0;
+    if (masked_[wb] & head) return true;
+    for (std::size_t w = wb + 1; w < we; ++w)
+      if (masked_[w]) return true;
+    return (masked_[we] & tail) != 0;
   }
   // How many bytes the alternation has been run over (for tests).
   std::size_t scanned_bytes() const { return scanned_bytes_; }
@@ -87,7 +93,7 @@ class NotTargetMask {
   const RuleSet& rules_;
   const NotTargetScan& scan_;
   std::string_view text_;
-  std::vector<bool> masked_;
+  std::vector<std::uint64_t> masked_;  // a bit per byte of the text (and one past it)
   bool lazy_ = false;
   std::vector<std::size_t> from_;  // per rule: where its scan goes on
   std::size_t covered_end_ = 0;    // the alternation's scan is done up to here

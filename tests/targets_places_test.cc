@@ -7,6 +7,8 @@
 // And table rows behind an indent are still read as rows.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -155,4 +157,50 @@ TEST_CASE("lower-is-better: one scan for the words gives what a search per word 
   }
   CHECK(turned > 50);  // both answers were given
   CHECK(kept > 50);
+}
+
+// Values with nothing before them in their segment (list numbers "9、",
+// counts after a separator), some followed by 的 and a noun or a qualifier:
+// the early answer for an empty pre-text gives what the full reading gives,
+// also with a create verb that matches the empty text.
+std::string bare_values_text(unsigned seed) {
+  const std::vector<std::string> lead = {"9、", "30 .", "5个", "95%", "100户", "3.5万亩", "二十个", "Ⅲ类", "2020年"};
+  const std::vector<std::string> after = {"", "的城镇污水处理率", "以上", "以上的自然村", "加强治理", "(含5%)",
+                                          "森林覆盖率", "的"};
+  const std::vector<std::string> separators = {",", "。", ";", "，", "、", "\n"};
+  plancmp_test::Lcg rng{seed};
+  std::string text = "一、主要目标\n";
+  for (int n = 0; n < 80; ++n) {
+    if (rng.next(3) == 0) text += "新建";
+    text += lead[rng.next(static_cast<unsigned>(lead.size()))] + after[rng.next(static_cast<unsigned>(after.size()))];
+    text += separators[rng.next(static_cast<unsigned>(separators.size()))];
+  }
+  return text;
+}
+
+TEST_CASE("value places: a value with nothing before it reads as the full reading reads it") {
+  std::string yaml;
+  {
+    std::ifstream in(std::string(PLANCMP_SOURCE_DIR) + "/grammars/targets.yaml");
+    yaml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string verb = "(?:新\\(改\\)建|新改建|创建|争创|建成|建设|新建|改建|扩建|新增|培育|打造|完成|实施|种植|营造|治理|改造)'";
+  const std::size_t at = yaml.find(verb);
+  REQUIRE(at != std::string::npos);
+  std::string empty_verb = yaml;
+  empty_verb.replace(at, verb.size(), verb.substr(0, verb.size() - 1) + "?'");  // the verb itself optional
+  const auto custom = Grammar::from_files({{"targets.yaml", empty_verb}}, "custom");
+  std::size_t targets = 0, custom_targets = 0;
+  for (unsigned seed = 1; seed <= 40; ++seed) {
+    CAPTURE(seed);
+    const std::string text = bare_values_text(seed);
+    const std::vector<Target> fast = extract(text, false), plain = extract(text, true);
+    check_same(fast, plain);
+    targets += fast.size();
+    const std::vector<Target> fast_c = extract(text, false, custom), plain_c = extract(text, true, custom);
+    check_same(fast_c, plain_c);
+    custom_targets += fast_c.size();
+  }
+  CHECK(targets > 100);
+  CHECK(custom_targets > targets);  // the empty verb counts what follows bare values
 }
