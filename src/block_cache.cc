@@ -132,7 +132,9 @@ void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
 }
 void operator delete(void* p) noexcept { release(p); }
 void operator delete[](void* p) noexcept { release(p); }
+#if defined(__cpp_sized_deallocation)
 void operator delete(void* p, std::size_t n) noexcept { release_sized(p, n); }
 void operator delete[](void* p, std::size_t n) noexcept { release_sized(p, n); }
+#endif
 void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }

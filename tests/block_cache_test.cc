@@ -29,6 +29,17 @@ Block make(std::size_t size, unsigned char mark) {
   return b;
 }
 
+// The sized delete where the compiler has it (clang before 19 needs
+// -fsized-deallocation), else the plain one.
+void delete_sized(void* p, std::size_t size) {
+#if defined(__cpp_sized_deallocation)
+  ::operator delete(p, size);
+#else
+  (void)size;
+  ::operator delete(p);
+#endif
+}
+
 bool intact(const Block& b) {
   for (std::size_t i = 0; i < b.size; ++i)
     if (b.bytes[i] != b.mark) return false;
@@ -48,7 +59,7 @@ int churn(unsigned seed, int rounds) {
     } else {
       const std::size_t k = random.next(static_cast<unsigned>(live.size()));
       damaged += !intact(live[k]);
-      ::operator delete(live[k].bytes, live[k].size);
+      delete_sized(live[k].bytes, live[k].size);
       live[k] = live.back();
       live.pop_back();
     }
@@ -75,7 +86,7 @@ TEST_CASE("sized, unsized, nothrow and array deletes all give blocks back that s
     void* p = blocks[i].bytes;
     switch (i % 9) {
       case 0: ::operator delete(p); break;
-      case 3: ::operator delete(p, blocks[i].size); break;
+      case 3: delete_sized(p, blocks[i].size); break;
       default: ::operator delete(p, std::nothrow); break;
     }
     void* q = ::operator new(blocks[i].size);
@@ -123,7 +134,7 @@ TEST_CASE("blocks freed on another thread, and a thread's own cache at its end, 
       threads.emplace_back([t, &handed, &damaged] {
         for (const Block& b : handed[(t + 1) % kThreads]) {
           damaged[t] += !intact(b);
-          ::operator delete(b.bytes, b.size);
+          delete_sized(b.bytes, b.size);
         }
         damaged[t] += churn(2000 + t, 3000);
       });
