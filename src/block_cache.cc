@@ -107,10 +107,12 @@ void release(void* p) noexcept {
   if (p) keep(p, class_of_block(malloc_usable_size(p)));
 }
 
+#if defined(__cpp_sized_deallocation)
 // A sized delete names the size asked for, hence the class it was taken for.
 void release_sized(void* p, std::size_t n) noexcept {
   if (p) keep(p, n <= kLargest ? class_of_request(n) : kClasses);
 }
+#endif
 
 }  // namespace
 
