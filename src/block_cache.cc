@@ -11,10 +11,13 @@
 // the environment at start; this cache does the same from inside.
 //
 // Blocks of up to kLargest bytes are rounded up to a multiple of 16 and
-// taken from malloc; a freed one goes on its thread's list for its class
-// (read back from malloc_usable_size, so unsized deletes work too), up to
-// kKeepBytes a class; anything else is plain malloc/free. A thread's lists go
-// back to malloc when the thread ends.
+// taken from malloc; a freed one goes on its thread's list for its class,
+// read back from malloc_usable_size (never from a sized delete's size, which
+// a caller's bug could make too large), while the thread keeps less than
+// kKeepBytes; anything else is plain malloc/free. A thread's lists go back
+// to malloc when the thread ends. When a sanitizer runtime is in the process
+// (a build whose flags CMake did not see), every call goes straight to
+// malloc/free, so the sanitizer still sees each allocation.
 #include <malloc.h>
 
 #include <algorithm>
@@ -27,8 +30,7 @@ namespace {
 constexpr std::size_t kGranule = 16;
 constexpr std::size_t kLargest = 512;  // bytes; larger blocks go straight to malloc
 constexpr std::size_t kClasses = kLargest / kGranule;
-// Bytes kept a class and thread: at most kClasses * 256 KiB = 8 MiB a thread.
-constexpr std::size_t kKeepBytes = 256 * 1024;
+constexpr std::size_t kKeepBytes = 1 << 20;  // kept by a thread at most
 
 struct FreeBlock {
   FreeBlock* next;
@@ -39,7 +41,8 @@ struct FreeBlock {
 // straight to free()).
 struct Lists {
   FreeBlock* head[kClasses];
-  unsigned count[kClasses];
+  std::size_t bytes;  // kept in all classes
+  std::size_t blocks;
   bool closed;
 };
 thread_local Lists lists;
@@ -53,12 +56,19 @@ struct Drain {
         lists.head[c] = b->next;
         std::free(b);
       }
-      lists.count[c] = 0;
     }
+    lists.bytes = lists.blocks = 0;
     lists.closed = true;
   }
 };
 thread_local Drain drain;
+
+// Set by AddressSanitizer's, ThreadSanitizer's and MemorySanitizer's
+// runtimes when they are linked in (weak: null otherwise).
+extern "C" void __asan_init() __attribute__((weak));
+extern "C" void __tsan_init() __attribute__((weak));
+extern "C" void __msan_init() __attribute__((weak));
+bool sanitized() { return __asan_init || __tsan_init || __msan_init; }
 
 // The class of a request of n bytes (1..kLargest): blocks of 16 * (class + 1).
 std::size_t class_of_request(std::size_t n) { return n == 0 ? 0 : (n - 1) / kGranule; }
@@ -73,11 +83,12 @@ std::size_t class_of_block(std::size_t usable) {
 }
 
 void* allocate(std::size_t n) {
-  if (n <= kLargest) {
+  if (n <= kLargest && !sanitized()) {
     const std::size_t c = class_of_request(n);
     if (FreeBlock* b = lists.head[c]) {
       lists.head[c] = b->next;
-      --lists.count[c];
+      lists.bytes -= kGranule * (c + 1);
+      --lists.blocks;
       return b;
     }
     n = kGranule * (c + 1);
@@ -90,29 +101,20 @@ void* allocate(std::size_t n) {
   }
 }
 
-// Keeps p in class c (kClasses: gives it back to malloc).
-void keep(void* p, std::size_t c) noexcept {
-  if (c < kClasses && lists.count[c] < kKeepBytes / (kGranule * (c + 1)) && !lists.closed) {
+void release(void* p) noexcept {
+  if (!p) return;
+  const std::size_t c = sanitized() ? kClasses : class_of_block(malloc_usable_size(p));
+  if (c < kClasses && lists.bytes < kKeepBytes && !lists.closed) {
     if (!drain.armed) drain.armed = true;  // first use registers the thread-exit drain
     auto* b = static_cast<FreeBlock*>(p);
     b->next = lists.head[c];
     lists.head[c] = b;
-    ++lists.count[c];
+    lists.bytes += kGranule * (c + 1);
+    ++lists.blocks;
     return;
   }
   std::free(p);
 }
-
-void release(void* p) noexcept {
-  if (p) keep(p, class_of_block(malloc_usable_size(p)));
-}
-
-#if defined(__cpp_sized_deallocation)
-// A sized delete names the size asked for, hence the class it was taken for.
-void release_sized(void* p, std::size_t n) noexcept {
-  if (p) keep(p, n <= kLargest ? class_of_request(n) : kClasses);
-}
-#endif
 
 }  // namespace
 
@@ -135,8 +137,11 @@ void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
 void operator delete(void* p) noexcept { release(p); }
 void operator delete[](void* p) noexcept { release(p); }
 #if defined(__cpp_sized_deallocation)
-void operator delete(void* p, std::size_t n) noexcept { release_sized(p, n); }
-void operator delete[](void* p, std::size_t n) noexcept { release_sized(p, n); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
 #endif
+
+// For tests: the blocks the calling thread keeps now.
+extern "C" std::size_t plancmp_block_cache_kept() { return lists.blocks; }
 void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }

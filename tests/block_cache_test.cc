@@ -73,6 +73,32 @@ int churn(unsigned seed, int rounds) {
 
 }  // namespace
 
+// src/block_cache.cc's count of the blocks the calling thread keeps (weak:
+// null when the cache is not linked in).
+extern "C" std::size_t plancmp_block_cache_kept() __attribute__((weak));
+
+TEST_CASE("the cache is linked in where the build says so, and keeps and hands back a freed small block") {
+#if defined(PLANCMP_BLOCK_CACHE_LINKED)
+  REQUIRE(plancmp_block_cache_kept != nullptr);
+  bool kept = false, reused = false, taken = false;
+  std::thread([&] {  // a new thread: its cache starts empty
+    void* p = ::operator new(100);
+    const std::size_t before = plancmp_block_cache_kept();
+    ::operator delete(p);
+    kept = plancmp_block_cache_kept() == before + 1;
+    void* q = ::operator new(97);  // the same 112-byte class
+    reused = q == p;
+    taken = plancmp_block_cache_kept() == before;
+    ::operator delete(q);
+  }).join();
+  CHECK(kept);
+  CHECK(reused);
+  CHECK(taken);
+#else
+  CHECK(plancmp_block_cache_kept == nullptr);
+#endif
+}
+
 TEST_CASE("blocks taken again after delete hold what is asked and overlap no live block") {
   CHECK(churn(20261123, 20000) == 0);
 }
