@@ -639,8 +639,11 @@ struct NoteBody {
   // A tail of a short segment is not even searched for until read_pass
   // asks (kUnsearched; b, e: the segment): most such segments hold no role
   // rule's words, and then no tail of theirs is ever read.
-  enum class State : std::uint8_t { kBody, kMatch, kUnsearched, kNone } state = State::kBody;
-  std::uint32_t match = 0;  // kMatch, kUnsearched: in Notes::tail_matches
+  // A tail of a longer segment is searched for only when read_pass cannot
+  // tell it is covered by a bracket note read before it (kDeferred; b, e:
+  // the segment).
+  enum class State : std::uint8_t { kBody, kMatch, kUnsearched, kDeferred, kNone } state = State::kBody;
+  std::uint32_t match = 0;  // kMatch, kUnsearched, kDeferred: in Notes::tail_matches
 };
 
 // Where notes are looked for: paragraphs, cut where an item or section starts.
@@ -936,10 +939,18 @@ struct Notes {
     const MatchGroups* groups;  // its body
     std::size_t sb, se;         // the segment searched
     bool anchor_first;          // the rule's (see leftmost_match)
+    const RE2* rest_end;        // the rule's (see NoteRule); null: none
+    // Where rest_end's leftmost match in the segment starts: kNotYet, or
+    // kNone when it has none.
+    std::size_t rest_from;
+    // The body found to cover the tail (covered_unsearched), or kNotYet:
+    // it covers it in either pass.
+    std::size_t covered_by = kNotYet;
   };
   std::vector<TailMatch> tail_matches;
   // Per body: its matches, matches[match_begin, match_end), once computed.
   static constexpr std::size_t kNotYet = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-2);
   std::vector<std::size_t> match_begin, match_end;
   std::vector<RoleMatch> matches;
   // Per match: its names, pieces[begin, end), and whether they depended on
@@ -968,6 +979,11 @@ struct NoteRule {
   std::size_t index;           // in the notes
   const std::string& opening;  // every match opens with it (may be empty)
   bool anchor_first;           // see leftmost_match
+  // A tail rule `(?P<body>…)R` (every match is the body group followed by a
+  // match of R, after_opening_group): `(?:R)$`, whose leftmost match in a
+  // segment starts at or before the body's end of every match that closes
+  // the segment. Null for other rules.
+  std::shared_ptr<const RE2> rest_end;
 };
 
 std::vector<NoteRule> prepare_note_rules(const RuleSet& notes) {
@@ -976,8 +992,20 @@ std::vector<NoteRule> prepare_note_rules(const RuleSet& notes) {
   for (std::size_t i = 0; i < notes.rules.size(); ++i) {
     const RE2& re = *notes.rules[i].re;
     if (re.NamedCapturingGroups().count("body") == 0) continue;
-    rules.push_back({&re, MatchGroups::of(re, {"body"}), notes.rules[i].attr("tail") == "true", i, facts_of(re).opening,
-                     !facts_of(re).ends_at_end});
+    const bool tail = notes.rules[i].attr("tail") == "true";
+    std::shared_ptr<const RE2> rest_end;
+    const std::string& p = re.pattern();
+    if (tail && facts_of(re).ends_at_end && !re.options().literal() && p.rfind("(?P<body>", 0) == 0) {
+      if (const std::string rest = units::after_opening_group(p); !rest.empty()) {
+        RE2::Options options = re.options();
+        options.set_never_capture(true);
+        options.set_log_errors(false);
+        rest_end = shared_regex("(?:" + rest + ")$", options);
+        if (!rest_end->ok()) rest_end.reset();
+      }
+    }
+    rules.push_back({&re, MatchGroups::of(re, {"body"}), tail, i, facts_of(re).opening, !facts_of(re).ends_at_end,
+                     std::move(rest_end)});
   }
   return rules;
 }
@@ -1025,7 +1053,15 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
           units::shortcuts.load(std::memory_order_relaxed)) {
         bodies.push_back({sb, se, true, NoteBody::State::kUnsearched,
                           static_cast<std::uint32_t>(out.tail_matches.size())});
-        out.tail_matches.push_back({&re, rule.body.get(), sb, se, rule.anchor_first});
+        out.tail_matches.push_back({&re, rule.body.get(), sb, se, rule.anchor_first, rule.rest_end.get(), Notes::kNotYet});
+        continue;
+      }
+      // A longer segment's tail: searched for when read_pass needs it (a
+      // tail covered by a bracket note read before it mostly is not).
+      if (rule.tail && rule.opening.empty() && rule.rest_end && units::shortcuts.load(std::memory_order_relaxed)) {
+        bodies.push_back({sb, se, true, NoteBody::State::kDeferred,
+                          static_cast<std::uint32_t>(out.tail_matches.size())});
+        out.tail_matches.push_back({&re, rule.body.get(), sb, se, rule.anchor_first, rule.rest_end.get(), Notes::kNotYet});
         continue;
       }
       // The leftmost match from pos (moved to where it starts, or past the
@@ -1048,7 +1084,7 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
           // tells, and skips it cheaply when no role rule's words are in it.)
           bodies.push_back({sb + start, sb + end, true, NoteBody::State::kMatch,
                             static_cast<std::uint32_t>(out.tail_matches.size())});
-          out.tail_matches.push_back({&re, rule.body.get(), sb, se, rule.anchor_first});
+          out.tail_matches.push_back({&re, rule.body.get(), sb, se, rule.anchor_first, rule.rest_end.get(), Notes::kNotYet});
           break;
         }
         if (rule.body->read(re, input, start, end, &body) && body.data() && !body.empty()) {
@@ -1098,6 +1134,40 @@ void search_tail(const std::string& text, const Notes& notes, NoteBody& body) {
   }
 }
 
+// Is the tail a segment kept unsearched (kUnsearched, kDeferred) covered
+// by a body read before it, read, told without the tail's search? True only
+// when a read body [bb, be) has (1) a match of the tail rule starting in it
+// (anchored at its last character: the leftmost match, at p, starts there
+// or before, so p < be) and (2) bb before where the rule's rest can first
+// span to the segment's end (the body ends where the rest starts: q > bb).
+// Then whatever the tail's body [p, q) is, it overlaps [bb, be) (and when
+// the tail has no body, it is not read either). False: search it.
+bool covered_unsearched(const std::string& text, Notes& notes, const NoteBody& body, std::span<const std::size_t> read) {
+  Notes::TailMatch& m = notes.tail_matches[body.match];
+  if (!m.rest_end || read.empty()) return false;
+  const re2::StringPiece input(text.data() + m.sb, m.se - m.sb);
+  // The read body nearest the segment's end: the shortest anchored search.
+  const NoteBody* last = nullptr;
+  std::size_t last_index = 0;
+  for (const std::size_t r : read) {
+    if (r == m.covered_by) return true;
+    if (!last || notes.bodies[r].e > last->e) last = &notes.bodies[r], last_index = r;
+  }
+  if (last->b >= last->e || last->b < m.sb || last->e > m.se) return false;
+  if (m.rest_from == Notes::kNotYet) {
+    re2::StringPiece rest;
+    m.rest_from = m.rest_end->Match(input, 0, input.size(), RE2::UNANCHORED, &rest, 1)
+                      ? static_cast<std::size_t>(rest.data() - text.data())
+                      : Notes::kNone;
+  }
+  if (m.rest_from == Notes::kNone || m.rest_from <= last->b) return false;
+  std::size_t y = last->e - 1;
+  while (y > last->b && (static_cast<unsigned char>(text[y]) & 0xC0) == 0x80) --y;
+  if (!m.re->Match(input, y - m.sb, input.size(), RE2::ANCHOR_START, nullptr, 0)) return false;
+  m.covered_by = last_index;
+  return true;
+}
+
 // Does a body read before it in its segment, read[from, end), overlap [b, e)?
 bool covered(const Notes& notes, std::span<const std::size_t> read, std::size_t b, std::size_t e) {
   bool covered = false;
@@ -1125,6 +1195,11 @@ void read_pass(const std::string& text, Notes& notes, const std::vector<RoleRule
           search_tail(text, notes, note);
         else
           note.state = NoteBody::State::kNone;
+      }
+      // A longer segment's tail not yet searched: not when it is covered.
+      if (note.state == NoteBody::State::kDeferred) {
+        if (covered_unsearched(text, notes, note, read_before)) continue;
+        search_tail(text, notes, note);
       }
       if (note.state == NoteBody::State::kMatch && !units::shortcuts.load(std::memory_order_relaxed))
         read_tail_body(text, notes, note);

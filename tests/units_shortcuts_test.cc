@@ -391,3 +391,47 @@ TEST_CASE("role rules whose every keyword would overlap one kept before are not 
   }
   CHECK(units > 200);
 }
+
+TEST_CASE("tails of longer segments, left unsearched when a bracket note read before them covers them, read as without") {
+  // Long segments (past the short ones' bound) that end in bracket notes,
+  // with and without more text after them; with the built-in tail rule and
+  // with one whose rest takes a bracketed aside (its body then stops before
+  // the aside: the aside's note does not cover it, and the tail must be
+  // searched and read).
+  std::string aside = plancmp::builtin_grammar_files().at("units.yaml");
+  const std::string tail = "'(?P<body>[^。!?\\n]+?)[\\s)〕】。;,]*$'";
+  const std::size_t at = aside.find(tail);
+  REQUIRE(at != std::string::npos);
+  aside.replace(at, tail.size(), "'(?P<body>[^。!?\\n]+?)(?:\\([^()\\n]*\\))?[\\s)〕】。;,]*$'");
+  plancmp::ExtractOptions with_aside;
+  with_aside.grammar = plancmp::Grammar::from_files({{"units.yaml", aside}}, "g");
+  const plancmp::ExtractOptions builtin;
+  plancmp_test::Lcg rng{20261124};
+  const char* const notes[] = {"(市林业局牵头)", "(牵头单位:市财政局)", "〔市水利局、市林业局按职责分工负责〕",
+                               "【责任单位:县政府】", "(一)", "(市发改委牵头,市财政局配合)"};
+  const char* const ends[] = {"", "。", ")", "推进治理", "市水利局负责", ";", "。市财政局配合"};
+  std::size_t units = 0;
+  for (int p = 0; p < 120; ++p) {
+    std::string plan = "某县方案\n一、任务\n";
+    for (int c = 1; c <= 6; ++c) {
+      plan += "(" + std::to_string(c) + ")加强生态环境保护和综合治理工作,推进重点流域水污染防治,强化监督管理。";
+      for (unsigned k = rng.next(3); k > 0; --k) plan += random_text(rng, 20);
+      if (rng.next(2) == 0) plan += "县水务局负责";
+      plan += notes[rng.next(std::size(notes))];
+      if (rng.next(3) == 0) plan += notes[rng.next(std::size(notes))];
+      plan += ends[rng.next(std::size(ends))];
+      plan += "\n";
+    }
+    const plancmp::ExtractOptions* const grammars[] = {&builtin, &with_aside};
+    for (const plancmp::ExtractOptions* options : grammars) {
+      plancmp::units::use_shortcuts(false);
+      const plancmp::Document plain = plancmp::extract_bytes(plan, "covered.txt", *options);
+      plancmp::units::use_shortcuts(true);
+      const plancmp::Document fast = plancmp::extract_bytes(plan, "covered.txt", *options);
+      CAPTURE(plan);
+      REQUIRE(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
+      for (const plancmp::Clause& c : fast.clauses) units += c.lead.size() + c.support.size();
+    }
+  }
+  CHECK(units > 500);
+}
