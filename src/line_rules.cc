@@ -14,6 +14,11 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define PLANCMP_LINE_AVX2 1
+#include <immintrin.h>
+#endif
+
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
@@ -440,6 +445,7 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
     r = {std::max(r.before, reach->before), std::max(r.after, reach->after)};
     out->rules_.emplace_back();
   }
+  out->read_nibbles();
   return out;
 }
 
@@ -480,13 +486,112 @@ std::size_t LineWindows::read_run(std::string_view text, std::size_t begin, std:
   return run_end;
 }
 
-std::size_t LineWindows::next_anchor_end(std::string_view text, std::size_t from, std::size_t end) const {
+bool LineWindows::Nibbles::from(const std::uint8_t (&set)[256]) {
+  std::uint16_t rows[16] = {};  // by high nibble: its low nibbles in the set
+  for (std::size_t b = 0; b < 256; ++b)
+    if (set[b]) rows[b >> 4] |= static_cast<std::uint16_t>(1u << (b & 15));
+  std::uint16_t distinct[8] = {};
+  std::size_t count = 0;
+  for (std::size_t h = 0; h < 16; ++h) {
+    if (rows[h] == 0) continue;
+    std::size_t bit = 0;
+    while (bit < count && distinct[bit] != rows[h]) ++bit;
+    if (bit == count) {
+      if (count == 8) return false;  // more than eight rows: no nibble test
+      distinct[count++] = rows[h];
+    }
+    hi[h] = static_cast<std::uint8_t>(1u << bit);
+    for (std::size_t l = 0; l < 16; ++l)
+      if (rows[h] >> l & 1) lo[l] |= static_cast<std::uint8_t>(1u << bit);
+  }
+  return true;
+}
+
+void LineWindows::read_nibbles() {
+  std::uint8_t any[256] = {}, last[256] = {}, before[256] = {};
+  for (unsigned l = 0; l < 256; ++l) {
+    const std::uint8_t* row = anchor_ends_.data() + (l << 8);  // by the byte before
+    if (!std::memchr(row, 0, 256)) {
+      any[l] = 1;
+    } else if (std::memchr(row, 1, 256)) {
+      last[l] = 1;
+      for (unsigned b = 0; b < 256; ++b)
+        if (anchor_ends_[b | l << 8]) before[b] = 1;
+    }
+  }
+  nibbles_ = any_.from(any) && last_.from(last) && before_.from(before);
+}
+
+namespace {
+
+#ifdef PLANCMP_LINE_AVX2
+bool has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+}  // namespace
+
+#ifdef PLANCMP_LINE_AVX2
+// Thirty-two positions a step: the prefilter's candidates, each then
+// checked in anchor_ends_. Returns the first anchor end (found), end when
+// there is none, or where fewer than thirty-two bytes of the text (`size`
+// bytes) are left (from >= 1: byte q - 1 is read). A step may read past
+// `end` (lines are short): its candidates there are dropped.
+__attribute__((target("avx2"))) std::size_t LineWindows::next_anchor_end_avx2(const unsigned char* t, std::size_t from,
+                                                                           std::size_t end, std::size_t size,
+                                                                           bool& found) const {
+  // (A lambda would not take the function's target.)
+#define PLANCMP_TABLE(p) _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))
+  const __m256i any_lo = PLANCMP_TABLE(any_.lo), any_hi = PLANCMP_TABLE(any_.hi), last_lo = PLANCMP_TABLE(last_.lo),
+                last_hi = PLANCMP_TABLE(last_.hi), before_lo = PLANCMP_TABLE(before_.lo),
+                before_hi = PLANCMP_TABLE(before_.hi);
+#undef PLANCMP_TABLE
+  const __m256i nibble = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
+  const std::uint8_t* const ends = anchor_ends_.data();
+  for (; from < end && from + 32 <= size; from += 32) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + from));
+    const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + from - 1));  // the bytes before
+    const __m256i xl = _mm256_and_si256(x, nibble), xh = _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble);
+    const __m256i yl = _mm256_and_si256(y, nibble), yh = _mm256_and_si256(_mm256_srli_epi16(y, 4), nibble);
+    const __m256i no_any =
+        _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(any_lo, xl), _mm256_shuffle_epi8(any_hi, xh)), zero);
+    const __m256i no_last =
+        _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(last_lo, xl), _mm256_shuffle_epi8(last_hi, xh)), zero);
+    const __m256i no_before = _mm256_cmpeq_epi8(
+        _mm256_and_si256(_mm256_shuffle_epi8(before_lo, yl), _mm256_shuffle_epi8(before_hi, yh)), zero);
+    const __m256i miss = _mm256_and_si256(no_any, _mm256_or_si256(no_last, no_before));
+    auto m = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(miss));
+    if (end - from < 32) m &= (std::uint32_t{1} << (end - from)) - 1;
+    for (; m != 0; m &= m - 1) {
+      const std::size_t q = from + static_cast<std::size_t>(std::countr_zero(m));
+      if (ends[t[q - 1] | t[q] << 8]) {
+        found = true;
+        return q;
+      }
+    }
+  }
+  return std::min(from, end);
+}
+#endif
+
+std::size_t LineWindows::next_anchor_end(std::string_view text, std::size_t from, std::size_t end, Scan way) const {
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
   const std::uint8_t* const ends = anchor_ends_.data();
   if (from == 0 && from < end) {
     if (ends[t[0] << 8]) return 0;  // nothing before the text's first byte
     from = 1;
   }
+#ifdef PLANCMP_LINE_AVX2
+  if (way == Scan::kWidest && nibbles_ && has_avx2()) {
+    bool found = false;
+    from = next_anchor_end_avx2(t, from, end, text.size(), found);
+    if (found) return from;
+  }
+#else
+  (void)way;
+#endif
   auto at = [&](std::size_t q) {
     if constexpr (std::endian::native == std::endian::little) {
       std::uint16_t pair;  // one load: t[q - 1] low, t[q] high

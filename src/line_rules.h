@@ -77,6 +77,15 @@ class LineWindows {
   // there is none (the rule matches nowhere in the window).
   std::size_t rule_start(std::size_t rule, std::string_view text, ByteSpan window) const;
 
+  // How next_anchor_end() scans: the widest way the CPU and the anchors
+  // allow, or (for the tests) pair by pair.
+  enum class Scan { kWidest, kPairs };
+  // The first position q in [from, end) where an anchor may end: where
+  // anchor_ends_ holds text[q - 1], text[q] (end when there is none).
+  std::size_t next_anchor_end(std::string_view text, std::size_t from, std::size_t end,
+                              Scan way = Scan::kWidest) const;
+  bool vector_prefilter() const { return nibbles_; }  // for the tests
+
  private:
   LineWindows() = default;
   // The run of joint alphabet characters around the anchor at [at, stop):
@@ -111,12 +120,23 @@ class LineWindows {
   std::vector<std::uint8_t> flags_;
   void add(std::uint8_t flag, const CharSet& set);
   AnchorReach wide_reach_[kWideGroups];  // of each group of wide rules
-  // The first position q in [from, end) where an anchor may end: where
-  // anchor_ends_ holds text[q - 1], text[q] (end when there is none).
-  std::size_t next_anchor_end(std::string_view text, std::size_t from, std::size_t end) const;
   // [byte before | last byte << 8]: 1 where an anchor (narrow or wide) may
   // end: every byte before an ASCII anchor, the two last bytes of others.
   std::vector<std::uint8_t> anchor_ends_;
+  // A vector prefilter of anchor_ends_, 32 positions a step (AVX2): byte q
+  // may end an anchor when it is in `any_` (every byte before it is marked
+  // with it) or in `last_` with byte q - 1 in `before_` (a superset of the
+  // other marked pairs). Each set is told by two nibble look-ups (exact for
+  // at most eight distinct rows, else no prefilter: `nibbles_` false).
+  struct Nibbles {
+    std::uint8_t lo[16] = {}, hi[16] = {};
+    bool from(const std::uint8_t (&set)[256]);
+  };
+  bool nibbles_ = false;
+  Nibbles any_, last_, before_;
+  void read_nibbles();
+  std::size_t next_anchor_end_avx2(const unsigned char* t, std::size_t from, std::size_t end, std::size_t size,
+                                   bool& found) const;
 };
 
 }  // namespace plancmp
