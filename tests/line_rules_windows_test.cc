@@ -236,7 +236,7 @@ TEST_CASE("a rule the windows cannot place leaves whole lines to the set") {
   REQUIRE(find_dates(nt, *grammar, &lines).size() == 1);
 }
 
-TEST_CASE("next_anchor_end: the vector prefilter finds what the pair scan finds") {
+TEST_CASE("next_anchor_end, anchor_end_bits: the vector prefilter finds what the pair scan finds") {
   // Anchors of every length: ASCII digits, 2-, 3- and 4-byte characters,
   // a wide range, and the built-in rules' own.
   const std::vector<std::vector<std::string>> rule_sets = {
@@ -272,6 +272,22 @@ TEST_CASE("next_anchor_end: the vector prefilter finds what the pair scan finds"
     std::string text;
     for (std::size_t k = length(rng); k > 0; --k) text += pieces[pick(rng)];
     const LineWindows& w = round % 5 < 4 ? *windows[static_cast<std::size_t>(round % 4)] : builtin;
+    // The whole text's bits, and find() reading them, as the pair scan.
+    std::vector<std::uint64_t> bits;
+    w.anchor_end_bits(text, bits);
+    for (std::size_t q = 0; q < text.size(); ++q) {
+      CAPTURE(q);
+      REQUIRE(((bits[q / 64] >> (q % 64) & 1) != 0) == (w.next_anchor_end(text, q, q + 1, LineWindows::Scan::kPairs) == q));
+    }
+    for (std::size_t begin = 0; begin < text.size();) {
+      const std::size_t nl = text.find('\n', begin), end = nl == std::string::npos ? text.size() : nl + 1;
+      std::vector<ByteSpan> narrow, all, narrow_bits, all_bits;
+      w.find(text, begin, end, narrow, all);
+      w.find(text, begin, end, narrow_bits, all_bits, &bits);
+      CHECK(narrow == narrow_bits);
+      CHECK(all == all_bits);
+      begin = end;
+    }
     std::uniform_int_distribution<std::size_t> at(0, text.size());
     for (int probe = 0; probe < 8; ++probe) {
       std::size_t from = at(rng), end = at(rng);
