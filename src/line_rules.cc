@@ -14,6 +14,11 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define PLANCMP_LINE_AVX2 1
+#include <immintrin.h>
+#endif
+
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
@@ -440,6 +445,7 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
     r = {std::max(r.before, reach->before), std::max(r.after, reach->after)};
     out->rules_.emplace_back();
   }
+  out->read_nibbles();
   return out;
 }
 
@@ -480,13 +486,141 @@ std::size_t LineWindows::read_run(std::string_view text, std::size_t begin, std:
   return run_end;
 }
 
-std::size_t LineWindows::next_anchor_end(std::string_view text, std::size_t from, std::size_t end) const {
+bool LineWindows::Nibbles::from(const std::uint8_t (&set)[256]) {
+  std::uint16_t rows[16] = {};  // by high nibble: its low nibbles in the set
+  for (std::size_t b = 0; b < 256; ++b)
+    if (set[b]) rows[b >> 4] |= static_cast<std::uint16_t>(1u << (b & 15));
+  std::uint16_t distinct[8] = {};
+  std::size_t count = 0;
+  for (std::size_t h = 0; h < 16; ++h) {
+    if (rows[h] == 0) continue;
+    std::size_t bit = 0;
+    while (bit < count && distinct[bit] != rows[h]) ++bit;
+    if (bit == count) {
+      if (count == 8) return false;  // more than eight rows: no nibble test
+      distinct[count++] = rows[h];
+    }
+    hi[h] = static_cast<std::uint8_t>(1u << bit);
+    for (std::size_t l = 0; l < 16; ++l)
+      if (rows[h] >> l & 1) lo[l] |= static_cast<std::uint8_t>(1u << bit);
+  }
+  return true;
+}
+
+void LineWindows::read_nibbles() {
+  std::uint8_t any[256] = {}, last[256] = {}, before[256] = {};
+  for (unsigned l = 0; l < 256; ++l) {
+    const std::uint8_t* row = anchor_ends_.data() + (l << 8);  // by the byte before
+    if (!std::memchr(row, 0, 256)) {
+      any[l] = 1;
+    } else if (std::memchr(row, 1, 256)) {
+      last[l] = 1;
+      for (unsigned b = 0; b < 256; ++b)
+        if (anchor_ends_[b | l << 8]) before[b] = 1;
+    }
+  }
+  nibbles_ = any_.from(any) && last_.from(last) && before_.from(before);
+}
+
+namespace {
+
+#ifdef PLANCMP_LINE_AVX2
+bool has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+}  // namespace
+
+#ifdef PLANCMP_LINE_AVX2
+namespace {
+
+// The prefilter's tables, in both 128-bit lanes (vpshufb looks up within a lane).
+struct PrefilterTables {
+  __m256i any_lo, any_hi, last_lo, last_hi, before_lo, before_hi;
+};
+
+// Bit k: position p + k passes the prefilter (reads p[-1, 32)).
+__attribute__((target("avx2"))) inline std::uint32_t candidates32(const unsigned char* p, const PrefilterTables& tb) {
+  const __m256i nibble = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
+  const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p - 1));  // the bytes before
+  const __m256i xl = _mm256_and_si256(x, nibble), xh = _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble);
+  const __m256i yl = _mm256_and_si256(y, nibble), yh = _mm256_and_si256(_mm256_srli_epi16(y, 4), nibble);
+  const __m256i no_any =
+      _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(tb.any_lo, xl), _mm256_shuffle_epi8(tb.any_hi, xh)), zero);
+  const __m256i no_last =
+      _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(tb.last_lo, xl), _mm256_shuffle_epi8(tb.last_hi, xh)), zero);
+  const __m256i no_before = _mm256_cmpeq_epi8(
+      _mm256_and_si256(_mm256_shuffle_epi8(tb.before_lo, yl), _mm256_shuffle_epi8(tb.before_hi, yh)), zero);
+  const __m256i miss = _mm256_and_si256(no_any, _mm256_or_si256(no_last, no_before));
+  return ~static_cast<std::uint32_t>(_mm256_movemask_epi8(miss));
+}
+
+#define PLANCMP_TABLE(p) _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))
+
+}  // namespace
+
+// Thirty-two positions a step: the prefilter's candidates, each then
+// checked in anchor_ends_. Returns the first anchor end (found), end when
+// there is none, or where fewer than thirty-two bytes of the text (`size`
+// bytes) are left (from >= 1: byte q - 1 is read). A step may read past
+// `end` (lines are short): its candidates there are dropped.
+__attribute__((target("avx2"))) std::size_t LineWindows::next_anchor_end_avx2(const unsigned char* t, std::size_t from,
+                                                                           std::size_t end, std::size_t size,
+                                                                           bool& found) const {
+  const PrefilterTables tb{PLANCMP_TABLE(any_.lo),  PLANCMP_TABLE(any_.hi),    PLANCMP_TABLE(last_.lo),
+                           PLANCMP_TABLE(last_.hi), PLANCMP_TABLE(before_.lo), PLANCMP_TABLE(before_.hi)};
+  const std::uint8_t* const ends = anchor_ends_.data();
+  for (; from < end && from + 32 <= size; from += 32) {
+    std::uint32_t m = candidates32(t + from, tb);
+    if (end - from < 32) m &= (std::uint32_t{1} << (end - from)) - 1;
+    for (; m != 0; m &= m - 1) {
+      const std::size_t q = from + static_cast<std::size_t>(std::countr_zero(m));
+      if (ends[t[q - 1] | t[q] << 8]) {
+        found = true;
+        return q;
+      }
+    }
+  }
+  return std::min(from, end);
+}
+
+// anchor_end_bits() from byte 1 on, thirty-two positions a step; returns
+// where fewer than thirty-two bytes are left.
+__attribute__((target("avx2"))) std::size_t LineWindows::anchor_end_bits_avx2(const unsigned char* t, std::size_t size,
+                                                                           std::uint64_t* bits) const {
+  const PrefilterTables tb{PLANCMP_TABLE(any_.lo),  PLANCMP_TABLE(any_.hi),    PLANCMP_TABLE(last_.lo),
+                           PLANCMP_TABLE(last_.hi), PLANCMP_TABLE(before_.lo), PLANCMP_TABLE(before_.hi)};
+  const std::uint8_t* const ends = anchor_ends_.data();
+  std::size_t from = 1;
+  for (; from + 32 <= size; from += 32)
+    for (std::uint32_t m = candidates32(t + from, tb); m != 0; m &= m - 1) {
+      const std::size_t q = from + static_cast<std::size_t>(std::countr_zero(m));
+      if (ends[t[q - 1] | t[q] << 8]) bits[q / 64] |= std::uint64_t{1} << (q % 64);
+    }
+  return from;
+}
+#undef PLANCMP_TABLE
+#endif
+
+std::size_t LineWindows::next_anchor_end(std::string_view text, std::size_t from, std::size_t end, Scan way) const {
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
   const std::uint8_t* const ends = anchor_ends_.data();
   if (from == 0 && from < end) {
     if (ends[t[0] << 8]) return 0;  // nothing before the text's first byte
     from = 1;
   }
+#ifdef PLANCMP_LINE_AVX2
+  if (way == Scan::kWidest && nibbles_ && has_avx2()) {
+    bool found = false;
+    from = next_anchor_end_avx2(t, from, end, text.size(), found);
+    if (found) return from;
+  }
+#else
+  (void)way;
+#endif
   auto at = [&](std::size_t q) {
     if constexpr (std::endian::native == std::endian::little) {
       std::uint16_t pair;  // one load: t[q - 1] low, t[q] high
@@ -506,14 +640,36 @@ std::size_t LineWindows::next_anchor_end(std::string_view text, std::size_t from
   return end;
 }
 
+void LineWindows::anchor_end_bits(std::string_view text, std::vector<std::uint64_t>& bits, Scan way) const {
+  bits.assign(text.size() / 64 + 1, 0);
+  std::size_t from = 0;
+#ifdef PLANCMP_LINE_AVX2
+  if (way == Scan::kWidest && nibbles_ && has_avx2() && !text.empty()) {
+    if (anchor_ends_[static_cast<unsigned char>(text[0]) << 8]) bits[0] |= 1;  // nothing before the first byte
+    from = anchor_end_bits_avx2(reinterpret_cast<const unsigned char*>(text.data()), text.size(), bits.data());
+  }
+#endif
+  for (std::size_t q = next_anchor_end(text, from, text.size(), Scan::kPairs); q < text.size();
+       q = next_anchor_end(text, q + 1, text.size(), Scan::kPairs))
+    bits[q / 64] |= std::uint64_t{1} << (q % 64);
+}
+
 void LineWindows::find(std::string_view text, std::size_t begin, std::size_t end, std::vector<ByteSpan>& narrow,
-                       std::vector<ByteSpan>& all) const {
+                       std::vector<ByteSpan>& all, const std::vector<std::uint64_t>* ends) const {
   const std::size_t first_narrow = narrow.size();
   thread_local std::vector<ByteSpan> wide;  // the wide rules' windows, merged
   wide.clear();
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
   const std::string_view bounded = text.substr(0, end);
-  for (std::size_t q = next_anchor_end(text, begin, end); q < end; q = next_anchor_end(text, q + 1, end)) {
+  // The first anchor end in [from, end), from `ends` when given.
+  auto next_end = [&](std::size_t from) {
+    if (!ends) return next_anchor_end(text, from, end);
+    for (std::size_t i = from; i < end; i = (i / 64 + 1) * 64)
+      if (const std::uint64_t w = (*ends)[i / 64] >> (i % 64); w != 0)
+        return std::min(end, i + static_cast<std::size_t>(std::countr_zero(w)));
+    return end;
+  };
+  for (std::size_t q = next_end(begin); q < end; q = next_end(q + 1)) {
     // The character that ends at q, if one does.
     std::size_t at = q;
     while (at > begin && q - at < 3 && (t[at] & 0xC0) == 0x80) --at;
@@ -622,6 +778,8 @@ LineRules match_lines(const NormalizedText& nt, const Grammar& grammar) {
   std::vector<ByteSpan> all;  // the windows of the line being read
   std::string buffer;
   std::vector<int> hits;
+  std::vector<std::uint64_t> ends;  // where anchors may end, for every line
+  if (windows) windows->anchor_end_bits(text, ends);
   for (std::size_t begin = 0; begin < text.size();) {
     std::size_t end = text.find('\n', begin);
     end = end == std::string::npos ? text.size() : end + 1;  // with its break
@@ -633,7 +791,7 @@ LineRules match_lines(const NormalizedText& nt, const Grammar& grammar) {
     if (windows) {
       out.window_begin.push_back(out.windows.size());
       all.clear();
-      windows->find(text, begin, end, out.windows, all);
+      windows->find(text, begin, end, out.windows, all, &ends);
       input = set_input(line, begin, all, buffer);
     }
     begin = end;

@@ -57,6 +57,9 @@ using ByteSpan = std::pair<std::size_t, std::size_t>;
 
 class LineWindows {
  public:
+  // How next_anchor_end() scans: the widest way the CPU and the anchors
+  // allow, or (for the tests) pair by pair.
+  enum class Scan { kWidest, kPairs };
   // Null when some rule is neither narrow nor wide, or tests a word
   // boundary (a window's edge then says something the line did not).
   static std::unique_ptr<const LineWindows> of(const std::vector<const RE2*>& rules);
@@ -66,8 +69,13 @@ class LineWindows {
   // windows (both ascending, disjoint, on character starts). Every match of
   // a rule in text[begin, end) lies in one of `all`; every match of a narrow
   // rule in one of `narrow`.
+  // `ends`, when given, is anchor_end_bits() of the whole text.
   void find(std::string_view text, std::size_t begin, std::size_t end, std::vector<ByteSpan>& narrow,
-            std::vector<ByteSpan>& all) const;
+            std::vector<ByteSpan>& all, const std::vector<std::uint64_t>* ends = nullptr) const;
+  // Bit q % 64 of bits[q / 64]: an anchor may end at byte q of the text
+  // (next_anchor_end() from q would stop at q). One pass over the text
+  // instead of one a line.
+  void anchor_end_bits(std::string_view text, std::vector<std::uint64_t>& bits, Scan way = Scan::kWidest) const;
 
   // Is rule i narrow (its matches lie in the `narrow` windows)?
   bool narrow(std::size_t rule) const { return rules_[rule].has_value(); }
@@ -76,6 +84,12 @@ class LineWindows {
   // and has one of the rule's required characters at or after it; npos when
   // there is none (the rule matches nowhere in the window).
   std::size_t rule_start(std::size_t rule, std::string_view text, ByteSpan window) const;
+
+  // The first position q in [from, end) where an anchor may end: where
+  // anchor_ends_ holds text[q - 1], text[q] (end when there is none).
+  std::size_t next_anchor_end(std::string_view text, std::size_t from, std::size_t end,
+                              Scan way = Scan::kWidest) const;
+  bool vector_prefilter() const { return nibbles_; }  // for the tests
 
  private:
   LineWindows() = default;
@@ -111,12 +125,24 @@ class LineWindows {
   std::vector<std::uint8_t> flags_;
   void add(std::uint8_t flag, const CharSet& set);
   AnchorReach wide_reach_[kWideGroups];  // of each group of wide rules
-  // The first position q in [from, end) where an anchor may end: where
-  // anchor_ends_ holds text[q - 1], text[q] (end when there is none).
-  std::size_t next_anchor_end(std::string_view text, std::size_t from, std::size_t end) const;
   // [byte before | last byte << 8]: 1 where an anchor (narrow or wide) may
   // end: every byte before an ASCII anchor, the two last bytes of others.
   std::vector<std::uint8_t> anchor_ends_;
+  // A vector prefilter of anchor_ends_, 32 positions a step (AVX2): byte q
+  // may end an anchor when it is in `any_` (every byte before it is marked
+  // with it) or in `last_` with byte q - 1 in `before_` (a superset of the
+  // other marked pairs). Each set is told by two nibble look-ups (exact for
+  // at most eight distinct rows, else no prefilter: `nibbles_` false).
+  struct Nibbles {
+    std::uint8_t lo[16] = {}, hi[16] = {};
+    bool from(const std::uint8_t (&set)[256]);
+  };
+  bool nibbles_ = false;
+  Nibbles any_, last_, before_;
+  void read_nibbles();
+  std::size_t next_anchor_end_avx2(const unsigned char* t, std::size_t from, std::size_t end, std::size_t size,
+                                   bool& found) const;
+  std::size_t anchor_end_bits_avx2(const unsigned char* t, std::size_t size, std::uint64_t* bits) const;
 };
 
 }  // namespace plancmp

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -233,4 +234,76 @@ TEST_CASE("a rule the windows cannot place leaves whole lines to the set") {
   CHECK(lines.values[0] == std::vector<int>{0});
   CHECK(lines.dates[1].empty());
   REQUIRE(find_dates(nt, *grammar, &lines).size() == 1);
+}
+
+TEST_CASE("next_anchor_end, anchor_end_bits: the vector prefilter finds what the pair scan finds") {
+  // Anchors of every length: ASCII digits, 2-, 3- and 4-byte characters,
+  // a wide range, and the built-in rules' own.
+  const std::vector<std::vector<std::string>> rule_sets = {
+      {"(?:19|20)\\d{2}年", "\\d+(?:\\.\\d+)?(?:万|亿)?吨"},
+      {"[零一二三四五六七八九十百千]+亿", "é+ü", "𠀀𠀁+年"},
+      {"[\\x{4E00}-\\x{6FFF}]+%", "[a-z]+\\d"},
+      {"[ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞß]+年", "[αβγδεζηθικλμνξοπρστυφχψω]+月", "[!-/]+\\d"},
+  };
+  std::vector<std::unique_ptr<const LineWindows>> windows;
+  std::vector<std::unique_ptr<RE2>> owned;
+  for (const auto& set : rule_sets) {
+    std::vector<const RE2*> rules;
+    for (const std::string& p : set) {
+      owned.push_back(std::make_unique<RE2>(p));
+      REQUIRE(owned.back()->ok());
+      rules.push_back(owned.back().get());
+    }
+    windows.push_back(LineWindows::of(rules));
+    REQUIRE(windows.back());
+    CHECK(windows.back()->vector_prefilter());  // (the way under test)
+  }
+  const auto grammar = Grammar::builtin();
+  REQUIRE(grammar->impl().line_set());
+  const LineWindows& builtin = *grammar->impl().line_set()->windows;
+  CHECK(builtin.vector_prefilter());
+  static const std::vector<std::string> pieces = {
+      "0", "7", "2025", "年", "月", "万", "亿", "五", "百", "类", "吨", "é", "ü", "𠀀", "𠀁", "%", "一", "十", "国",
+      "家", "水", "a", "z", "!", "/", "\n", " ", "À", "ß", "α", "ω", "。", "\xE5", "\xB9", "\xB4", "\x80", "\xFF"};
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1), length(0, 120);
+  std::size_t found = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::string text;
+    for (std::size_t k = length(rng); k > 0; --k) text += pieces[pick(rng)];
+    const LineWindows& w = round % 5 < 4 ? *windows[static_cast<std::size_t>(round % 4)] : builtin;
+    // The whole text's bits, and find() reading them, as the pair scan.
+    std::vector<std::uint64_t> bits;
+    w.anchor_end_bits(text, bits);
+    for (std::size_t q = 0; q < text.size(); ++q) {
+      CAPTURE(q);
+      REQUIRE(((bits[q / 64] >> (q % 64) & 1) != 0) == (w.next_anchor_end(text, q, q + 1, LineWindows::Scan::kPairs) == q));
+    }
+    for (std::size_t begin = 0; begin < text.size();) {
+      const std::size_t nl = text.find('\n', begin), end = nl == std::string::npos ? text.size() : nl + 1;
+      std::vector<ByteSpan> narrow, all, narrow_bits, all_bits;
+      w.find(text, begin, end, narrow, all);
+      w.find(text, begin, end, narrow_bits, all_bits, &bits);
+      CHECK(narrow == narrow_bits);
+      CHECK(all == all_bits);
+      begin = end;
+    }
+    std::uniform_int_distribution<std::size_t> at(0, text.size());
+    for (int probe = 0; probe < 8; ++probe) {
+      std::size_t from = at(rng), end = at(rng);
+      if (from > end) std::swap(from, end);
+      if (probe == 0) from = 0, end = text.size();
+      // Every anchor end of [from, end), one after the other, as find() asks.
+      for (std::size_t q = from;; ++q) {
+        const std::size_t wide = w.next_anchor_end(text, q, end), pairs = w.next_anchor_end(text, q, end, LineWindows::Scan::kPairs);
+        CAPTURE(text);
+        CAPTURE(q);
+        REQUIRE(wide == pairs);
+        if (pairs >= end) break;
+        ++found;
+        q = pairs;
+      }
+    }
+  }
+  CHECK(found > 1000);
 }
