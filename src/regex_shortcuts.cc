@@ -11,6 +11,7 @@
 
 #include "derived_cache.h"
 #include "grammar_internal.h"
+#include "pair_scan.h"
 #include "pattern_syntax.h"
 
 namespace plancmp {
@@ -568,6 +569,24 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
     firsts_.back().last = i + 1;
     first_bits_[static_cast<std::size_t>(k) / 64] |= std::uint64_t{1} << (k % 64);
   }
+  std::vector<char> first_clause(words_.size());
+  for (std::size_t w = 0; w < words_.size(); ++w) first_clause[w] = words_[w].first != 0;
+  first_clause_pairs_ = pair_scanner(first_clause);
+}
+
+std::shared_ptr<const BytePairScanner> RequiredWords::pair_scanner(const std::vector<char>& want) const {
+  ByteSet before{}, last{};
+  bool any = false;
+  for (const First& f : firsts_)
+    for (std::size_t w = f.first; w < f.last; ++w)
+      if (want[w]) {
+        before[0x80 | ((f.c >> 6) & 0x3F)] = true;
+        last[0x80 | (f.c & 0x3F)] = true;
+        any = true;
+      }
+  if (!any) return nullptr;
+  auto pairs = std::make_shared<const BytePairScanner>(before, last);
+  return pairs->usable() ? pairs : nullptr;
 }
 
 // Up to this many distinct first characters, hits() finds each with memchr.
@@ -638,7 +657,25 @@ std::uint64_t RequiredWords::may_match(std::string_view span) const {
 }
 
 template <class Found>
-void RequiredWords::find_wanted(std::string_view text, const std::vector<char>& want, Found&& found) const {
+void RequiredWords::find_wanted(std::string_view text, const std::vector<char>& want, const BytePairScanner* pairs,
+                                Found&& found) const {
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  if (pairs) {
+    // Every place one of the wanted first characters can end, in one pass
+    // (as many first characters as there are: the scan's cost does not
+    // grow with them); the character and the words checked here.
+    scan_other_words(text, found, &want);
+    pairs->for_each(text, [&](std::size_t last) {
+      if (last < 2 || (t[last - 2] & 0xF0) != 0xE0) return;
+      const std::size_t at = last - 2;
+      const int c = three_byte_char(t + at);
+      const auto f = std::lower_bound(firsts_.begin(), firsts_.end(), c, [](const First& a, int v) { return a.c < v; });
+      if (f == firsts_.end() || f->c != c) return;
+      for (std::size_t w = f->first; w < f->last; ++w)
+        if (want[w] && text.compare(at, words_[w].text.size(), words_[w].text) == 0) found(w, at);
+    });
+    return;
+  }
   if (firsts_.size() > kMemchrFirsts) {
     scan(text, found, &want);
     return;
@@ -648,7 +685,6 @@ void RequiredWords::find_wanted(std::string_view text, const std::vector<char>& 
   // a whole document than decoding every character. In valid UTF-8 (the
   // normalized text) a lead byte starts a character wherever it occurs.
   scan_other_words(text, found, &want);
-  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   for (const First& f : firsts_) {
     if (std::find(want.begin() + static_cast<std::ptrdiff_t>(f.first), want.begin() + static_cast<std::ptrdiff_t>(f.last),
@@ -670,7 +706,7 @@ void RequiredWords::find_wanted(std::string_view text, const std::vector<char>& 
   }
 }
 
-RequiredWords::Hits RequiredWords::hits(std::string_view text) const {
+RequiredWords::Hits RequiredWords::hits(std::string_view text, bool pair_scan) const {
   Hits out;
   out.always_ = always_;
   std::uint64_t present = 0;  // the rules with a word of their first clause in the text
@@ -684,13 +720,13 @@ RequiredWords::Hits RequiredWords::hits(std::string_view text) const {
   // answers the same without its other words.
   std::vector<char> want(words_.size());
   for (std::size_t w = 0; w < words_.size(); ++w) want[w] = words_[w].first != 0;
-  find_wanted(text, want, found);
+  find_wanted(text, want, pair_scan ? first_clause_pairs_.get() : nullptr, found);
   bool more = false;
   for (std::size_t w = 0; w < words_.size(); ++w) {
     want[w] = words_[w].first == 0 && (words_[w].second & present) != 0;
     more |= want[w] != 0;
   }
-  if (more) find_wanted(text, want, found);
+  if (more) find_wanted(text, want, pair_scan ? pair_scanner(want).get() : nullptr, found);
   std::sort(out.hits_.begin(), out.hits_.end(), [](const Hits::Hit& a, const Hits::Hit& b) { return a.begin < b.begin; });
   return out;
 }

@@ -124,6 +124,8 @@ class MatchGroups {
 // form up to two clauses, each a set of words one of which every match
 // holds ("单位" or "部门", and "[牵头" or "【牵头"…): a rule may match where
 // each of its clauses has a word. Rules without such words always may match.
+class BytePairScanner;
+
 class RequiredWords {
  public:
   // For `rules`, built once per distinct list of patterns. Only the first 64
@@ -152,7 +154,9 @@ class RequiredWords {
     std::vector<Hit> hits_;  // by begin
     std::uint64_t always_ = 0;
   };
-  Hits hits(std::string_view text) const;
+  // `pair_scan` false: each first character by memchr, never by the scan
+  // for all of them at once (src/pair_scan.h), for the tests.
+  Hits hits(std::string_view text, bool pair_scan = true) const;
   // Is rule i among `bits` (an answer of may_match)? Rules past the 64th
   // always are.
   static bool may(std::uint64_t bits, std::size_t i) { return i >= 64 || (bits >> i & 1); }
@@ -178,9 +182,15 @@ class RequiredWords {
   // character, each by find().
   template <class Found>
   void scan_other_words(std::string_view text, Found&& found, const std::vector<char>* want) const;
-  // hits()'s scan for the words w with want[w].
+  // hits()'s scan for the words w with want[w]; `pairs`, when given, finds
+  // the places where their first characters can end (see pair_scanner).
   template <class Found>
-  void find_wanted(std::string_view text, const std::vector<char>& want, Found&& found) const;
+  void find_wanted(std::string_view text, const std::vector<char>& want, const BytePairScanner* pairs,
+                   Found&& found) const;
+  // A scan for the last two bytes of the first characters of the words w
+  // with want[w]; null when there is none or the CPU or the bytes do not
+  // allow it.
+  std::shared_ptr<const BytePairScanner> pair_scanner(const std::vector<char>& want) const;
   struct Word {
     std::string text;
     // Bit i: the word is in rule i's first (second) clause. A rule of one
@@ -199,6 +209,7 @@ class RequiredWords {
     std::size_t first, last;  // the words starting with c
   };
   std::vector<First> firsts_;  // sorted
+  std::shared_ptr<const BytePairScanner> first_clause_pairs_;  // hits()' first scan
 };
 
 // The pattern with each negated class (`[^…]`) written `\C`: what

@@ -24,6 +24,11 @@ NotTargetScan::NotTargetScan(const RuleSet& rs) {
     const StartTest test(re);
     if (test.literal.size() >= kMinLiteral) {
       by_literal.emplace_back(i, test.literal);
+      ByteSet before{}, last{};
+      before[static_cast<unsigned char>(test.literal[test.literal.size() - 2])] = true;
+      last[static_cast<unsigned char>(test.literal.back())] = true;
+      auto pairs = std::make_shared<const BytePairScanner>(before, last);
+      literal_pairs.push_back(pairs->usable() ? pairs : nullptr);
     } else {
       by_alternation.push_back(i);
       pattern += (pattern.empty() ? "(?:" : "|(?:") + re.pattern() + ")";
@@ -47,7 +52,8 @@ NotTargetScan::NotTargetScan(const RuleSet& rs) {
   per_rule = false;
 }
 
-NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, std::string_view text, bool lazy)
+NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, std::string_view text, bool lazy,
+                             bool pair_scan)
     : rules_(rules), scan_(scan), text_(text), masked_((text.size() + 1 + 63) / 64, 0), from_(rules.rules.size(), 0) {
   const re2::StringPiece input(text_.data(), text_.size());
   const std::size_t n = text_.size();
@@ -63,15 +69,28 @@ NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, st
     }
     return;
   }
-  for (const auto& [rule, literal] : scan_.by_literal)
-    for (std::size_t x = find_literal(text_, literal, 0); x != std::string_view::npos;) {
-      std::size_t next = x + 1;
+  for (std::size_t k = 0; k < scan_.by_literal.size(); ++k) {
+    const auto& [rule, literal] = scan_.by_literal[k];
+    // The rule's match at x, an occurrence of its literal: the next
+    // occurrence it takes is from next on.
+    std::size_t next = 0;
+    auto take = [&](std::size_t x) {
+      next = x + 1;
       if (rules_.rules[rule].re->Match(input, x, n, RE2::ANCHOR_START, &m, 1)) {
         mark(x, x + m.size());
         next = x + m.size();
       }
-      x = find_literal(text_, literal, next);
+    };
+    if (const BytePairScanner* pairs = pair_scan ? scan_.literal_pairs[k].get() : nullptr) {
+      const std::size_t last = literal.size() - 1;
+      pairs->for_each(text_, [&](std::size_t i) {
+        if (i >= last && i - last >= next && text_.compare(i - last, literal.size(), literal) == 0) take(i - last);
+      });
+      continue;
     }
+    for (std::size_t x = find_literal(text_, literal, 0); x != std::string_view::npos; x = find_literal(text_, literal, next))
+      take(x);
+  }
   lazy_ = lazy && scan_.alphabet.has_value() && scan_.alternation;
   if (!lazy_) scan_alternation(0, n, /*afresh=*/true);
 }

@@ -24,6 +24,7 @@
 #include <re2/re2.h>
 
 #include "grammar_internal.h"
+#include "pair_scan.h"
 #include "targets_patterns.h"
 
 namespace plancmp {
@@ -38,6 +39,10 @@ namespace plancmp {
 struct NotTargetScan {
   bool per_rule = true;
   std::vector<std::pair<std::size_t, std::string>> by_literal;  // rule, the literal its matches open with
+  // For each literal, a scan for its last two bytes (null: find_literal);
+  // one stop a literal where memchr for its last byte stops at about one
+  // character in 64.
+  std::vector<std::shared_ptr<const BytePairScanner>> literal_pairs;
   std::vector<std::size_t> by_alternation;                       // rules
   std::unique_ptr<RE2> alternation;
   // The characters the alternation's matches can hold; none: any.
@@ -51,8 +56,10 @@ struct NotTargetScan {
 class NotTargetMask {
  public:
   // `lazy`: scan the alternation's rules only where prepare() asks (when the
-  // alphabet is known); otherwise everything at once.
-  NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, std::string_view text, bool lazy = true);
+  // alphabet is known); otherwise everything at once. `pair_scan` false:
+  // the literals by find_literal alone (for the tests).
+  NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, std::string_view text, bool lazy = true,
+                bool pair_scan = true);
 
   // Marks [b, e) (a date).
   void mark(std::size_t b, std::size_t e);

@@ -158,6 +158,13 @@ TEST_CASE("RequiredWords' hits answer as may_match does on every span, with and 
         some += want != required->always();
       }
       REQUIRE(hits.may_match(0, text.size()) == required->may_match(text));
+      // The memchr path (no pair scan) answers the same.
+      const plancmp::RequiredWords::Hits plain = required->hits(text, /*pair_scan=*/false);
+      for (int k = 0; k < 20; ++k) {
+        const std::size_t b = rng.next(static_cast<unsigned>(text.size() + 1));
+        const std::size_t e = b + rng.next(static_cast<unsigned>(text.size() - b + 1));
+        REQUIRE(plain.may_match(b, e) == hits.may_match(b, e));
+      }
     }
   }
   CHECK(some > 1000);
