@@ -584,16 +584,23 @@ struct Catalogue::Data {
   std::vector<std::set<std::string>> families;                // per indicator: accepted unit families
   // The same, by family: which indicators accept it (one lookup per phrase
   // instead of one per indicator).
-  std::map<std::string, std::vector<char>> accepting;
+  // A row: whether each indicator accepts the family (1/0), and the score
+  // each starts fuzzy matching from (rank(): -2 vetoed by the unit, 0 with
+  // an alias, -1 without), copied in one go instead of computed per phrase.
+  struct AcceptRow {
+    std::vector<char> accepts;
+    std::vector<double> start;
+  };
+  std::map<std::string, AcceptRow> accepting;
   std::vector<char> has_alias;  // per indicator (every one has: its name)
-  std::vector<char> all_accept, none_accept;  // accepting rows of no unit, of a unit none accepts
+  AcceptRow all_accept, none_accept;  // accepting rows of no unit, of a unit none accepts
   // The accepting row of every folded unit (NFKC, no spaces) that leads to
   // one through unit_aliases, unit_family and accepting: one lookup instead
   // of three (accepting_of()).
   // Kept as the aliases are: keys in one array, a flat table to find them.
   struct UnitRow {
     std::uint32_t at, size;  // the folded unit: unit_chars[at .. at + size)
-    const std::vector<char>* row;
+    const AcceptRow* row;
   };
   std::vector<UnitRow> unit_rows;
   std::string unit_chars;
@@ -641,7 +648,7 @@ struct Catalogue::Data {
 
   // accepting[family(fold_unit(unit))], all_accept for no unit, none_accept
   // for a unit no indicator accepts.
-  const std::vector<char>& accepting_of(const std::string& unit) const {
+  const AcceptRow& accepting_of(const std::string& unit) const {
     std::string_view folded = unit;
     std::string storage;  // fold_unit's steps, where they change something
     if (!nfkc_inert(unit) || unit.find_first_of(" \t") != std::string::npos) {
@@ -655,7 +662,7 @@ struct Catalogue::Data {
     return r ? *r->row : none_accept;
   }
   void index_units() {
-    auto row_of = [&](const std::string& u) -> const std::vector<char>* {
+    auto row_of = [&](const std::string& u) -> const AcceptRow* {
       auto alias = unit_aliases.find(u);
       const std::string& a = alias == unit_aliases.end() ? u : alias->second;
       if (a.empty()) return &all_accept;  // fold_unit gives "": no unit
@@ -779,8 +786,8 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
   normalize_into(phrase, n);
   if (n.empty()) return out;
   // unit_compatible(), with the unit folded once rather than per indicator.
-  const std::vector<char>* accepting_row = &accepting_of(unit);
-  auto compatible = [&](int i) { return (*accepting_row)[static_cast<std::size_t>(i)] != 0; };
+  const AcceptRow& accepting_row = accepting_of(unit);
+  auto compatible = [&](int i) { return accepting_row.accepts[static_cast<std::size_t>(i)] != 0; };
 
   // 1. An alias, exactly (its unit permitting).
   if (const int k = alias_of(n); k >= 0 && compatible(aliases[static_cast<std::size_t>(k)].indicator)) {
@@ -793,10 +800,13 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
   // (-2), and every alias scores at least 0 (an indicator without one: -1).
   const std::size_t count = families.size();
   std::vector<double>& best = scratch.best;
-  best.resize(count);
   const bool scored_by_grams = n.size() >= 2;
-  for (std::size_t i = 0; i < count; ++i)
-    best[i] = !(*accepting_row)[i] ? -2.0 : scored_by_grams && has_alias[i] ? 0.0 : -1.0;
+  if (scored_by_grams) {
+    best.assign(accepting_row.start.begin(), accepting_row.start.end());
+  } else {
+    best.resize(count);
+    for (std::size_t i = 0; i < count; ++i) best[i] = !accepting_row.accepts[i] ? -2.0 : -1.0;
+  }
   const WordFilter filter(n);
   // Plain loops: most words are ruled out by the filter, before any call.
   auto any_in_phrase = [&](std::uint32_t from, std::uint32_t to) {
@@ -1104,17 +1114,25 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
   }
   for (std::size_t i = 0; i < data.families.size(); ++i) {
     for (const std::string& family : data.families[i]) {
-      std::vector<char>& row = data.accepting[family];
+      std::vector<char>& row = data.accepting[family].accepts;
       row.resize(data.families.size(), 0);
       row[i] = 1;
     }
   }
-  data.all_accept.assign(data.families.size(), 1);
-  data.none_accept.assign(data.families.size(), 0);
+  data.all_accept.accepts.assign(data.families.size(), 1);
+  data.none_accept.accepts.assign(data.families.size(), 0);
   data.index_units();
   data.index_vetoes();
   data.has_alias.assign(data.families.size(), 0);
   for (const Catalogue::Data::Alias& a : data.aliases) data.has_alias[static_cast<std::size_t>(a.indicator)] = 1;
+  auto starts = [&](Catalogue::Data::AcceptRow& row) {
+    row.start.resize(row.accepts.size());
+    for (std::size_t i = 0; i < row.accepts.size(); ++i)
+      row.start[i] = !row.accepts[i] ? -2.0 : data.has_alias[i] ? 0.0 : -1.0;
+  };
+  for (auto& kv : data.accepting) starts(kv.second);
+  starts(data.all_accept);
+  starts(data.none_accept);
   index_aliases(data);
 }
 
