@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string_view>
 #include <unordered_map>
@@ -285,7 +287,7 @@ std::u32string base_form(std::string_view phrase) {
 // alias of every target).
 using Grams = std::vector<std::uint64_t>;
 
-void bigrams_into(const std::u32string& s, Grams& out) {
+void bigrams_into(std::u32string_view s, Grams& out) {
   out.clear();
   out.reserve(s.size());
   if (s.size() < 2) {
@@ -297,7 +299,7 @@ void bigrams_into(const std::u32string& s, Grams& out) {
   std::sort(out.begin(), out.end());
 }
 
-Grams bigrams(const std::u32string& s) {
+Grams bigrams(std::u32string_view s) {
   Grams out;
   bigrams_into(s, out);
   return out;
@@ -335,7 +337,8 @@ class WordFilter {
 
 // Character-bigram Dice coefficient of two normalized strings, as
 // ../shared/tools/score.py's dice() (bigrams counted as a multiset).
-double dice(const std::u32string& a, const Grams& ba, const std::u32string& b, const Grams& bb) {
+double dice(std::u32string_view a, std::span<const std::uint64_t> ba, std::u32string_view b,
+            std::span<const std::uint64_t> bb) {
   if (a.empty() || b.empty()) return 0.0;
   if (a == b) return 1.0;
   std::size_t i = 0, j = 0;
@@ -355,12 +358,94 @@ double dice(const std::u32string& a, const Grams& ba, const std::u32string& b, c
 }
 
 // score.py's similar(): Dice, or at least 0.75 when one contains the other.
-double similar(const std::u32string& a, const Grams& ba, const std::u32string& b, const Grams& bb) {
+double similar(std::u32string_view a, std::span<const std::uint64_t> ba, std::u32string_view b,
+               std::span<const std::uint64_t> bb) {
   if (a.empty() || b.empty()) return 0.0;
   double d = dice(a, ba, b, bb);
-  if (a.find(b) != std::u32string::npos || b.find(a) != std::u32string::npos) return std::max(0.75, d);
+  if (a.find(b) != std::u32string_view::npos || b.find(a) != std::u32string_view::npos) return std::max(0.75, d);
   return d;
 }
+
+// A 64-bit hash of a normalized string (for HashSlots).
+// Two characters (or eight bytes) a step.
+std::uint64_t hash_step(std::uint64_t h, std::uint64_t word) {
+  h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+  return h ^ (h >> 29);
+}
+
+std::uint64_t hash_chars(std::u32string_view s) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+  std::size_t i = 0;
+  for (; i + 2 <= s.size(); i += 2) h = hash_step(h, static_cast<std::uint64_t>(s[i]) << 32 | s[i + 1]);
+  if (i < s.size()) h = hash_step(h, s[i]);
+  return h * 0xC4CEB9FE1A85EC53ull ^ (h >> 32);
+}
+
+std::uint64_t hash_bytes(std::string_view s) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    h = hash_step(h, word);
+  }
+  if (i < s.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, s.size() - i);
+    h = hash_step(h, word);
+  }
+  return h * 0xC4CEB9FE1A85EC53ull ^ (h >> 32);
+}
+
+std::uint64_t hash_gram(std::uint64_t gram) {
+  std::uint64_t h = gram * 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 31);
+}
+
+// An open-addressing table of indices by a 64-bit hash of their keys, for the
+// lookups of every phrase: one flat array (a probe costs a cache line, not a
+// bucket, a node and a string on the heap as in std::unordered_map). A slot
+// holds the hash's upper half and index + 1 (0: empty); the caller's `same`
+// confirms the key of a slot whose hash agrees. At most half full.
+class HashSlots {
+ public:
+  // The index whose key `same` accepts, or -1.
+  template <class Same>
+  int find(std::uint64_t h, Same&& same) const {
+    if (slots_.empty()) return -1;
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::size_t k = h & mask_;; k = (k + 1) & mask_) {
+      const std::uint64_t slot = slots_[k];
+      if (slot == 0) return -1;
+      if (static_cast<std::uint32_t>(slot >> 32) == tag) {
+        const auto index = static_cast<std::uint32_t>(slot) - 1;
+        if (same(index)) return static_cast<int>(index);
+      }
+    }
+  }
+  // Adds the next index (0, 1, 2, ...: the number added so far), whose key
+  // is not in the table yet, under hash `h`.
+  void push(std::uint64_t h) {
+    hashes_.push_back(h);
+    if (hashes_.size() * 2 > slots_.size()) {
+      slots_.assign(std::max<std::size_t>(16, slots_.size() * 2), 0);
+      mask_ = slots_.size() - 1;
+      for (std::size_t i = 0; i < hashes_.size(); ++i) place(hashes_[i], static_cast<std::uint32_t>(i));
+    } else {
+      place(h, static_cast<std::uint32_t>(hashes_.size() - 1));
+    }
+  }
+
+ private:
+  void place(std::uint64_t h, std::uint32_t index) {
+    std::size_t k = h & mask_;
+    while (slots_[k] != 0) k = (k + 1) & mask_;
+    slots_[k] = (h >> 32) << 32 | (static_cast<std::uint64_t>(index) + 1);
+  }
+  std::vector<std::uint64_t> slots_;
+  std::vector<std::uint64_t> hashes_;  // by index, to place them again when the table grows
+  std::size_t mask_ = 0;
+};
 
 // ------------------------------------------------------------ YAML errors
 
@@ -451,48 +536,119 @@ struct Catalogue::Data {
   std::vector<std::pair<std::u32string, std::u32string>> folds;  // normalized, in order
   std::map<std::string, std::string> unit_aliases;               // NFKC spelling -> unit
   std::map<std::string, std::string> unit_family;                // unit -> family
+  // Every distinct alias and name, normalized. The texts and bigrams of all
+  // sit in two arrays (alias_chars, alias_grams) rather than a string and a
+  // vector each on the heap: rank() reads many of them a phrase.
   struct Alias {
-    std::u32string text;
-    Grams grams;
+    std::uint32_t at = 0, size = 0;        // its text: alias_chars[at .. at + size)
+    std::uint32_t grams_at = 0, grams = 0;  // its sorted bigrams: alias_grams[grams_at ..]
     int indicator = 0;
   };
-  std::vector<Alias> aliases;                                 // every alias and name, normalized
-  // The aliases by bigram: for the distinct bigram gram_keys[g] (sorted), the
-  // aliases that have it and how often are postings[gram_start[g] ..
-  // gram_start[g + 1]). An alias sharing no bigram with a phrase scores 0 (no
-  // Dice hit, and neither string contains the other), so fuzzy matching
-  // scores only those the phrase's bigrams list, plus the one-character
-  // aliases, which have no bigram.
+  std::vector<Alias> aliases;
+  std::u32string alias_chars;
+  Grams alias_grams;
+  HashSlots alias_slots;  // the aliases by text
+  // The aliases by bigram: for the distinct bigram gram_rows[g].gram, the
+  // aliases that have it and how often are postings[gram_rows[g].from ..
+  // gram_rows[g].to); gram_slots finds g. An alias sharing no bigram with a
+  // phrase scores 0 (no Dice hit, and neither string contains the other), so
+  // fuzzy matching scores only those the phrase's bigrams list, plus the
+  // one-character aliases, which have no bigram.
   struct Posting {
     std::uint32_t alias, count;
   };
-  std::vector<std::uint64_t> gram_keys;
-  std::vector<std::uint32_t> gram_start;
+  struct GramRow {
+    std::uint64_t gram;
+    std::uint32_t from, to;
+  };
+  std::vector<GramRow> gram_rows;
+  HashSlots gram_slots;
   std::vector<Posting> postings;
   std::vector<int> short_aliases;
-  std::unordered_map<std::u32string, int> alias_index;        // normalized -> indicator
   std::unordered_map<std::string, int> id_index;
   std::vector<std::vector<std::u32string>> excludes;          // per indicator, normalized
   std::vector<std::vector<std::u32string>> requires_any;      // per indicator, normalized
+  // The same words of the indicators that have any (vetoable), in one array
+  // each for rank(): a Veto's excludes are veto_words[from .. requires_from),
+  // its requires words veto_words[requires_from .. to), each word
+  // veto_chars[at .. at + size).
+  struct VetoWord {
+    std::uint32_t at, size;
+  };
+  struct Veto {
+    std::uint32_t indicator, from, requires_from, to;
+  };
+  std::vector<Veto> vetoes;
+  std::vector<VetoWord> veto_words;
+  std::u32string veto_chars;
   std::vector<std::set<std::string>> families;                // per indicator: accepted unit families
   // The same, by family: which indicators accept it (one lookup per phrase
   // instead of one per indicator).
-  std::map<std::string, std::vector<char>> accepting;
-  std::vector<int> vetoable;  // indicators with excludes or requires words
+  // A row: whether each indicator accepts the family (1/0), and the score
+  // each starts fuzzy matching from (rank(): -2 vetoed by the unit, 0 with
+  // an alias, -1 without), copied in one go instead of computed per phrase.
+  struct AcceptRow {
+    std::vector<char> accepts;
+    std::vector<double> start;
+  };
+  std::map<std::string, AcceptRow> accepting;
   std::vector<char> has_alias;  // per indicator (every one has: its name)
-  std::vector<char> all_accept, none_accept;  // accepting rows of no unit, of a unit none accepts
+  AcceptRow all_accept, none_accept;  // accepting rows of no unit, of a unit none accepts
   // The accepting row of every folded unit (NFKC, no spaces) that leads to
   // one through unit_aliases, unit_family and accepting: one lookup instead
   // of three (accepting_of()).
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // Kept as the aliases are: keys in one array, a flat table to find them.
+  struct UnitRow {
+    std::uint32_t at, size;  // the folded unit: unit_chars[at .. at + size)
+    const AcceptRow* row;
   };
-  std::unordered_map<std::string, const std::vector<char>*, Hash, std::equal_to<>> unit_rows;
+  std::vector<UnitRow> unit_rows;
+  std::string unit_chars;
+  HashSlots unit_slots;
+
+  std::u32string_view text(const Alias& a) const { return {alias_chars.data() + a.at, a.size}; }
+  std::span<const std::uint64_t> grams_of(const Alias& a) const { return {alias_grams.data() + a.grams_at, a.grams}; }
+  std::u32string_view word(const VetoWord& w) const { return {veto_chars.data() + w.at, w.size}; }
+  // The alias whose text is `n`, or -1.
+  int alias_of(std::u32string_view n) const {
+    return alias_slots.find(hash_chars(n), [&](std::uint32_t k) { return text(aliases[k]) == n; });
+  }
+  void add_alias(std::u32string_view n, int indicator) {
+    const Grams g = bigrams(n);
+    aliases.push_back({static_cast<std::uint32_t>(alias_chars.size()), static_cast<std::uint32_t>(n.size()),
+                       static_cast<std::uint32_t>(alias_grams.size()), static_cast<std::uint32_t>(g.size()),
+                       indicator});
+    alias_chars += n;
+    alias_grams.insert(alias_grams.end(), g.begin(), g.end());
+    alias_slots.push(hash_chars(n));
+  }
+  const UnitRow* unit_row(std::string_view u) const {
+    const int k = unit_slots.find(hash_bytes(u), [&](std::uint32_t i) {
+      return std::string_view(unit_chars.data() + unit_rows[i].at, unit_rows[i].size) == u;
+    });
+    return k < 0 ? nullptr : &unit_rows[static_cast<std::size_t>(k)];
+  }
+  void index_vetoes() {
+    auto add_words = [&](const std::vector<std::u32string>& words) {
+      for (const std::u32string& w : words) {
+        veto_words.push_back({static_cast<std::uint32_t>(veto_chars.size()), static_cast<std::uint32_t>(w.size())});
+        veto_chars += w;
+      }
+    };
+    for (std::size_t i = 0; i < excludes.size(); ++i) {
+      if (excludes[i].empty() && requires_any[i].empty()) continue;
+      Veto v{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(veto_words.size()), 0, 0};
+      add_words(excludes[i]);
+      v.requires_from = static_cast<std::uint32_t>(veto_words.size());
+      add_words(requires_any[i]);
+      v.to = static_cast<std::uint32_t>(veto_words.size());
+      vetoes.push_back(v);
+    }
+  }
 
   // accepting[family(fold_unit(unit))], all_accept for no unit, none_accept
   // for a unit no indicator accepts.
-  const std::vector<char>& accepting_of(const std::string& unit) const {
+  const AcceptRow& accepting_of(const std::string& unit) const {
     std::string_view folded = unit;
     std::string storage;  // fold_unit's steps, where they change something
     if (!nfkc_inert(unit) || unit.find_first_of(" \t") != std::string::npos) {
@@ -502,20 +658,26 @@ struct Catalogue::Data {
       folded = storage;
     }
     if (folded.empty()) return all_accept;
-    auto it = unit_rows.find(folded);
-    return it == unit_rows.end() ? none_accept : *it->second;
+    const UnitRow* r = unit_row(folded);
+    return r ? *r->row : none_accept;
   }
   void index_units() {
-    auto row_of = [&](const std::string& u) -> const std::vector<char>* {
+    auto row_of = [&](const std::string& u) -> const AcceptRow* {
       auto alias = unit_aliases.find(u);
       const std::string& a = alias == unit_aliases.end() ? u : alias->second;
       if (a.empty()) return &all_accept;  // fold_unit gives "": no unit
       auto it = accepting.find(family(a));
       return it == accepting.end() ? &none_accept : &it->second;
     };
+    auto add = [&](const std::string& u) {  // the first row of a unit stays, as with emplace
+      if (unit_row(u)) return;
+      unit_rows.push_back({static_cast<std::uint32_t>(unit_chars.size()), static_cast<std::uint32_t>(u.size()), row_of(u)});
+      unit_chars += u;
+      unit_slots.push(hash_bytes(u));
+    };
     for (const auto* keys : {&unit_aliases, &unit_family})
-      for (const auto& kv : *keys) unit_rows.emplace(kv.first, row_of(kv.first));
-    for (const auto& kv : accepting) unit_rows.emplace(kv.first, row_of(kv.first));
+      for (const auto& kv : *keys) add(kv.first);
+    for (const auto& kv : accepting) add(kv.first);
   }
 
   void normalize_into(std::string_view phrase, std::u32string& s) const {
@@ -585,10 +747,11 @@ void Catalogue::Data::score_by_postings(const std::u32string& n, const Grams& gr
     std::size_t next = g + 1;
     while (next < grams.size() && grams[next] == grams[g]) ++next;
     const auto times = static_cast<std::uint32_t>(next - g);
-    const auto key = std::lower_bound(gram_keys.begin(), gram_keys.end(), grams[g]);
-    if (key != gram_keys.end() && *key == grams[g]) {
-      const auto at = static_cast<std::size_t>(key - gram_keys.begin());
-      for (std::uint32_t p = gram_start[at]; p < gram_start[at + 1]; ++p) {
+    const std::uint64_t gram = grams[g];
+    const int at = gram_slots.find(hash_gram(gram), [&](std::uint32_t r) { return gram_rows[r].gram == gram; });
+    if (at >= 0) {
+      const GramRow& row = gram_rows[static_cast<std::size_t>(at)];
+      for (std::uint32_t p = row.from; p < row.to; ++p) {
         const Posting& post = postings[p];
         if (hits[post.alias] == 0) touched.push_back(post.alias);
         hits[post.alias] += std::min(times, post.count);
@@ -603,11 +766,12 @@ void Catalogue::Data::score_by_postings(const std::u32string& n, const Grams& gr
     const Alias& a = aliases[k];
     const auto i = static_cast<std::size_t>(a.indicator);
     if (best[i] < -1.5) continue;
-    const std::size_t na = a.grams.size();
-    const bool n_in_alias = hit == ng && a.text.find(n) != std::u32string::npos;
-    const bool alias_in_n = hit == na && n.find(a.text) != std::u32string::npos;
+    const std::size_t na = a.grams;
+    const std::u32string_view t = text(a);
+    const bool n_in_alias = hit == ng && t.find(n) != std::u32string_view::npos;
+    const bool alias_in_n = hit == na && std::u32string_view(n).find(t) != std::u32string_view::npos;
     // dice() and similar() of the two.
-    double d = ng == na && hit == ng && a.text == n ? 1.0 : 2.0 * hit / static_cast<double>(ng + na);
+    double d = ng == na && hit == ng && t == n ? 1.0 : 2.0 * hit / static_cast<double>(ng + na);
     if (n_in_alias || alias_in_n) d = std::max(0.75, d);
     best[i] = std::max(best[i], d);
     if (n_in_alias) inside[i] = 1;
@@ -622,13 +786,13 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
   normalize_into(phrase, n);
   if (n.empty()) return out;
   // unit_compatible(), with the unit folded once rather than per indicator.
-  const std::vector<char>* accepting_row = &accepting_of(unit);
-  auto compatible = [&](int i) { return (*accepting_row)[static_cast<std::size_t>(i)] != 0; };
+  const AcceptRow& accepting_row = accepting_of(unit);
+  auto compatible = [&](int i) { return accepting_row.accepts[static_cast<std::size_t>(i)] != 0; };
 
   // 1. An alias, exactly (its unit permitting).
-  if (auto it = alias_index.find(n); it != alias_index.end() && compatible(it->second)) {
+  if (const int k = alias_of(n); k >= 0 && compatible(aliases[static_cast<std::size_t>(k)].indicator)) {
     out.kind = Ranking::kAlias;
-    out.top = it->second;
+    out.top = aliases[static_cast<std::size_t>(k)].indicator;
     return out;
   }
 
@@ -636,21 +800,26 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
   // (-2), and every alias scores at least 0 (an indicator without one: -1).
   const std::size_t count = families.size();
   std::vector<double>& best = scratch.best;
-  best.resize(count);
   const bool scored_by_grams = n.size() >= 2;
-  for (std::size_t i = 0; i < count; ++i)
-    best[i] = !(*accepting_row)[i] ? -2.0 : scored_by_grams && has_alias[i] ? 0.0 : -1.0;
+  if (scored_by_grams) {
+    best.assign(accepting_row.start.begin(), accepting_row.start.end());
+  } else {
+    best.resize(count);
+    for (std::size_t i = 0; i < count; ++i) best[i] = !accepting_row.accepts[i] ? -2.0 : -1.0;
+  }
   const WordFilter filter(n);
   // Plain loops: most words are ruled out by the filter, before any call.
-  auto any_in_phrase = [&](const std::vector<std::u32string>& words) {
-    for (const std::u32string& word : words)
-      if (filter.may_contain(word) && n.find(word) != std::u32string::npos) return true;
+  auto any_in_phrase = [&](std::uint32_t from, std::uint32_t to) {
+    for (std::uint32_t k = from; k < to; ++k) {
+      const std::u32string_view w = word(veto_words[k]);
+      if (filter.may_contain(w) && n.find(w) != std::u32string::npos) return true;
+    }
     return false;
   };
-  for (int vi : vetoable) {
-    const auto i = static_cast<std::size_t>(vi);
-    const auto& req = requires_any[i];
-    if (any_in_phrase(excludes[i]) || (!req.empty() && !any_in_phrase(req))) best[i] = -2.0;
+  for (const Veto& v : vetoes) {
+    if (best[v.indicator] < -1.5) continue;  // vetoed by the unit already
+    if (any_in_phrase(v.from, v.requires_from) || (v.requires_from < v.to && !any_in_phrase(v.requires_from, v.to)))
+      best[v.indicator] = -2.0;
   }
   // inside[i]: the phrase is part of one of indicator i's wordings (a
   // truncated or generic phrase, "安全利用率").
@@ -661,8 +830,9 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
   auto score = [&](const Alias& a) {
     const auto i = static_cast<std::size_t>(a.indicator);
     if (best[i] < -1.5) return;
-    best[i] = std::max(best[i], similar(n, grams, a.text, a.grams));
-    if (a.text.find(n) != std::u32string::npos) inside[i] = 1;
+    const std::u32string_view t = text(a);
+    best[i] = std::max(best[i], similar(n, grams, t, grams_of(a)));
+    if (t.find(n) != std::u32string_view::npos) inside[i] = 1;
   };
   if (!scored_by_grams) {
     for (const auto& a : aliases) score(a);
@@ -715,14 +885,15 @@ void index_aliases(Catalogue::Data& data) {
   std::vector<Run> runs;
   for (std::size_t k = 0; k < data.aliases.size(); ++k) {
     const Catalogue::Data::Alias& a = data.aliases[k];
-    if (a.text.size() < 2) {
+    if (a.size < 2) {
       data.short_aliases.push_back(static_cast<int>(k));
       continue;
     }
-    for (std::size_t g = 0; g < a.grams.size();) {
+    const std::span<const std::uint64_t> grams = data.grams_of(a);
+    for (std::size_t g = 0; g < grams.size();) {
       std::size_t next = g + 1;
-      while (next < a.grams.size() && a.grams[next] == a.grams[g]) ++next;
-      runs.push_back({a.grams[g], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(next - g)});
+      while (next < grams.size() && grams[next] == grams[g]) ++next;
+      runs.push_back({grams[g], static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(next - g)});
       g = next;
     }
   }
@@ -744,13 +915,14 @@ void index_aliases(Catalogue::Data& data) {
   }
   data.postings.reserve(runs.size());
   for (const Run& r : runs) {
-    if (data.gram_keys.empty() || data.gram_keys.back() != r.gram) {
-      data.gram_keys.push_back(r.gram);
-      data.gram_start.push_back(static_cast<std::uint32_t>(data.postings.size()));
+    if (data.gram_rows.empty() || data.gram_rows.back().gram != r.gram) {
+      const auto at = static_cast<std::uint32_t>(data.postings.size());
+      data.gram_rows.push_back({r.gram, at, at});
+      data.gram_slots.push(hash_gram(r.gram));
     }
     data.postings.push_back({r.alias, r.times});
+    data.gram_rows.back().to = static_cast<std::uint32_t>(data.postings.size());
   }
-  data.gram_start.push_back(static_cast<std::uint32_t>(data.postings.size()));
 }
 
 // What an indicators.yaml says, read from either kind of node.
@@ -916,10 +1088,12 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
     for (const auto& [text_alias, alias_node] : all) {
       std::u32string n = data.normalize(text_alias);
       if (n.empty()) f.fail(alias_node, fmt::format("alias `{}` is empty once normalized", text_alias));
-      auto [it, fresh] = data.alias_index.emplace(n, index);
-      if (!fresh && it->second != index)
-        f.fail(alias_node, fmt::format("alias `{}` (normalized `{}`) already belongs to `{}`", text_alias,
-                                       utf8::encode(n), out.indicators[static_cast<std::size_t>(it->second)].id));
+      const int known = data.alias_of(n);
+      const bool fresh = known < 0;
+      if (!fresh && data.aliases[static_cast<std::size_t>(known)].indicator != index)
+        f.fail(alias_node,
+               fmt::format("alias `{}` (normalized `{}`) already belongs to `{}`", text_alias, utf8::encode(n),
+                           out.indicators[static_cast<std::size_t>(data.aliases[static_cast<std::size_t>(known)].indicator)].id));
       for (const auto& e : excl)
         if (n.find(e) != std::u32string::npos)
           f.fail(alias_node, fmt::format("alias `{}` contains `{}`, one of its own excludes", text_alias,
@@ -928,7 +1102,7 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
             return n.find(r) != std::u32string::npos;
           }))
         f.fail(alias_node, fmt::format("alias `{}` contains none of the indicator's `requires` words", text_alias));
-      if (fresh) data.aliases.push_back({n, bigrams(n), index});
+      if (fresh) data.add_alias(n, index);
     }
     data.excludes.push_back(std::move(excl));
     data.requires_any.push_back(std::move(req));
@@ -940,17 +1114,25 @@ void read_catalogue(const Source& f, const Node& root, CatalogueParts& out) {
   }
   for (std::size_t i = 0; i < data.families.size(); ++i) {
     for (const std::string& family : data.families[i]) {
-      std::vector<char>& row = data.accepting[family];
+      std::vector<char>& row = data.accepting[family].accepts;
       row.resize(data.families.size(), 0);
       row[i] = 1;
     }
-    if (!data.excludes[i].empty() || !data.requires_any[i].empty()) data.vetoable.push_back(static_cast<int>(i));
   }
-  data.all_accept.assign(data.families.size(), 1);
-  data.none_accept.assign(data.families.size(), 0);
+  data.all_accept.accepts.assign(data.families.size(), 1);
+  data.none_accept.accepts.assign(data.families.size(), 0);
   data.index_units();
+  data.index_vetoes();
   data.has_alias.assign(data.families.size(), 0);
   for (const Catalogue::Data::Alias& a : data.aliases) data.has_alias[static_cast<std::size_t>(a.indicator)] = 1;
+  auto starts = [&](Catalogue::Data::AcceptRow& row) {
+    row.start.resize(row.accepts.size());
+    for (std::size_t i = 0; i < row.accepts.size(); ++i)
+      row.start[i] = !row.accepts[i] ? -2.0 : data.has_alias[i] ? 0.0 : -1.0;
+  };
+  for (auto& kv : data.accepting) starts(kv.second);
+  starts(data.all_accept);
+  starts(data.none_accept);
   index_aliases(data);
 }
 
@@ -1033,8 +1215,8 @@ const Indicator* Catalogue::find(const std::string& id_or_alias) const {
   if (!data_) return nullptr;
   if (auto it = data_->id_index.find(id_or_alias); it != data_->id_index.end())
     return &indicators_[static_cast<std::size_t>(it->second)];
-  if (auto it = data_->alias_index.find(data_->normalize(id_or_alias)); it != data_->alias_index.end())
-    return &indicators_[static_cast<std::size_t>(it->second)];
+  if (const int k = data_->alias_of(data_->normalize(id_or_alias)); k >= 0)
+    return &indicators_[static_cast<std::size_t>(data_->aliases[static_cast<std::size_t>(k)].indicator)];
   return nullptr;
 }
 

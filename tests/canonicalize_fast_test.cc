@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "canonicalize_tree.h"
 #include "plancmp/canonicalize.h"
+#include "plancmp/diagnostic.h"
 #include "plancmp/grammar.h"
 #include "t2s.h"
 #include "test_support.h"
@@ -494,4 +496,63 @@ TEST_CASE("the tree view answers as YAML::Node does, and gives way where it cann
   CHECK(root["g"]["k"].as<std::string>() == "v");
   CHECK_THROWS_AS(TreeView(form.substr(0, form.size() - 1)), TreeViewFallback);
   CHECK_THROWS_AS(TreeView(form + "N"), TreeViewFallback);
+}
+
+// ---- the flat tables (aliases by text, units by spelling) against plain maps
+
+TEST_CASE("the flat alias table finds exactly the wordings a plain map of them holds") {
+  // The built-in catalogue, and a generated one whose ~3,000 aliases make the
+  // table grow many times and share hash slots.
+  std::vector<std::shared_ptr<const Catalogue>> cats = {builtin()};
+  std::string text = "indicators:\n";
+  plancmp_test::Lcg rng{4242};
+  const std::u32string han = U"水气土率排放浓度达标城市县污量";
+  for (int i = 0; i < 30; ++i) {
+    text += "  - id: gen_" + std::to_string(i) + "\n    name: 指标" + std::to_string(i) +
+            "号\n    category: air\n    unit: '%'\n    better: higher\n    aliases: [";
+    for (int k = 0; k < 100; ++k) {
+      std::u32string a;
+      for (unsigned n = 1 + rng.next(4); n > 0; --n) a += han[rng.next(static_cast<unsigned>(han.size()))];
+      text += (k ? ", " : "") + utf8::encode(a) + std::to_string(i * 100 + k);
+    }
+    text += "]\n";
+  }
+  cats.push_back(Catalogue::from_text(text, "gen/indicators.yaml"));
+  for (const auto& cat : cats) {
+    // The plain map: normalized wording -> its indicator (the first keeps it).
+    std::map<std::string, const plancmp::Indicator*> plain;
+    std::vector<std::string> probes;
+    for (const auto& ind : cat->indicators()) {
+      probes.push_back(ind.name);
+      probes.insert(probes.end(), ind.aliases.begin(), ind.aliases.end());
+      plain.emplace(cat->normalize(ind.name), &ind);
+      for (const auto& a : ind.aliases) plain.emplace(cat->normalize(a), &ind);
+    }
+    const std::size_t wordings = probes.size();
+    for (std::size_t k = 0; k < wordings; ++k) {
+      const std::u32string u = utf8::decode(probes[k]);
+      if (u.size() > 1) probes.push_back(utf8::encode(u.substr(1)));
+      probes.push_back(probes[k] + "率");
+      probes.push_back("全市" + probes[k]);
+    }
+    for (const std::string& p : generated_phrases(500)) probes.push_back(p);
+    std::size_t found = 0;
+    for (const std::string& p : probes) {
+      CAPTURE(p);
+      auto it = plain.find(cat->normalize(p));
+      const plancmp::Indicator* want = it == plain.end() ? nullptr : it->second;
+      const plancmp::Indicator* got = cat->find(p);
+      // find() takes an id first; no probe here is one.
+      CHECK(got == want);
+      found += got != nullptr;
+    }
+    CHECK(found >= wordings);  // every wording, and some of the variants
+  }
+  // A wording of two indicators is still refused.
+  const std::string twice =
+      "indicators:\n  - id: a_ratio\n    name: 某比例\n    category: air\n    unit: '%'\n    better: higher\n"
+      "  - id: b_ratio\n    name: 他比例\n    category: air\n    unit: '%'\n    better: higher\n"
+      "    aliases: [某 比例]\n";
+  CHECK_THROWS_WITH_AS(Catalogue::from_text(twice, "g/indicators.yaml"), doctest::Contains("already belongs to `a_ratio`"),
+                       plancmp::InputError);
 }
