@@ -11,9 +11,9 @@
 // the environment at start; this cache does the same from inside.
 //
 // Blocks of up to kLargest bytes are rounded up to a multiple of 16 and
-// taken from malloc; a freed one goes on its thread's list for its class,
-// read back from malloc_usable_size (never from a sized delete's size, which
-// a caller's bug could make too large), while the thread keeps less than
+// taken from malloc; a freed one goes on its thread's list for its class
+// (from a sized delete's size, as tcmalloc and jemalloc trust it, else read
+// back from malloc_usable_size), while the thread keeps less than
 // kKeepBytes; anything else is plain malloc/free. A thread's lists go back
 // to malloc when the thread ends. When a sanitizer runtime is in the process
 // (a build whose flags CMake did not see), every call goes straight to
@@ -21,6 +21,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
@@ -39,11 +40,17 @@ struct FreeBlock {
 // Trivially destructible, so it stays usable while other thread_local and
 // static objects are destroyed after Drain has run (blocks freed then go
 // straight to free()).
+enum class State : unsigned char {
+  kUnknown,      // the thread has freed nothing yet
+  kCaching,
+  kPassThrough,  // a sanitizer runtime is in the process
+  kClosed,       // the thread is ending: its lists went back to malloc
+};
 struct Lists {
   FreeBlock* head[kClasses];
   std::size_t bytes;  // kept in all classes
   std::size_t blocks;
-  bool closed;
+  State state;
 };
 thread_local Lists lists;
 
@@ -58,7 +65,7 @@ struct Drain {
       }
     }
     lists.bytes = lists.blocks = 0;
-    lists.closed = true;
+    lists.state = State::kClosed;
   }
 };
 thread_local Drain drain;
@@ -68,7 +75,16 @@ thread_local Drain drain;
 extern "C" void __asan_init() __attribute__((weak));
 extern "C" void __tsan_init() __attribute__((weak));
 extern "C" void __msan_init() __attribute__((weak));
-bool sanitized() { return __asan_init || __tsan_init || __msan_init; }
+
+// May the calling thread keep freed blocks? (The lists stay empty where not,
+// so allocate() need not ask on its way to a kept block.)
+bool caching() {
+  if (lists.state == State::kUnknown) {
+    lists.state = __asan_init || __tsan_init || __msan_init ? State::kPassThrough : State::kCaching;
+    drain.armed = true;  // registers the thread-exit drain
+  }
+  return lists.state == State::kCaching;
+}
 
 // The class of a request of n bytes (1..kLargest): blocks of 16 * (class + 1).
 std::size_t class_of_request(std::size_t n) { return n == 0 ? 0 : (n - 1) / kGranule; }
@@ -83,7 +99,7 @@ std::size_t class_of_block(std::size_t usable) {
 }
 
 void* allocate(std::size_t n) {
-  if (n <= kLargest && !sanitized()) {
+  if (n <= kLargest) {
     const std::size_t c = class_of_request(n);
     if (FreeBlock* b = lists.head[c]) {
       lists.head[c] = b->next;
@@ -91,7 +107,7 @@ void* allocate(std::size_t n) {
       --lists.blocks;
       return b;
     }
-    n = kGranule * (c + 1);
+    if (caching()) n = kGranule * (c + 1);
   }
   for (;;) {
     if (void* p = std::malloc(n)) return p;
@@ -101,11 +117,10 @@ void* allocate(std::size_t n) {
   }
 }
 
-void release(void* p) noexcept {
-  if (!p) return;
-  const std::size_t c = sanitized() ? kClasses : class_of_block(malloc_usable_size(p));
-  if (c < kClasses && lists.bytes < kKeepBytes && !lists.closed) {
-    if (!drain.armed) drain.armed = true;  // first use registers the thread-exit drain
+// Puts p, a block of class c (kClasses: of none), on its list while the
+// thread keeps less than kKeepBytes, else frees it.
+void keep(void* p, std::size_t c) noexcept {
+  if (c < kClasses && lists.bytes < kKeepBytes) {
     auto* b = static_cast<FreeBlock*>(p);
     b->next = lists.head[c];
     lists.head[c] = b;
@@ -115,6 +130,23 @@ void release(void* p) noexcept {
   }
   std::free(p);
 }
+
+void release(void* p) noexcept {
+  if (!p) return;
+  if (!caching()) return std::free(p);
+  keep(p, class_of_block(malloc_usable_size(p)));
+}
+
+#if defined(__cpp_sized_deallocation)
+// A sized delete names the size asked for, hence the class it was taken for.
+void release_sized(void* p, std::size_t n) noexcept {
+  if (!p) return;
+  if (!caching()) return std::free(p);
+  const std::size_t c = n <= kLargest ? class_of_request(n) : kClasses;
+  assert(c == kClasses || c <= class_of_block(malloc_usable_size(p)));
+  keep(p, c);
+}
+#endif
 
 }  // namespace
 
@@ -137,8 +169,8 @@ void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
 void operator delete(void* p) noexcept { release(p); }
 void operator delete[](void* p) noexcept { release(p); }
 #if defined(__cpp_sized_deallocation)
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t n) noexcept { release_sized(p, n); }
+void operator delete[](void* p, std::size_t n) noexcept { release_sized(p, n); }
 #endif
 
 // For tests: the blocks the calling thread keeps now.
