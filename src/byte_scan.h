@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace plancmp {
@@ -19,5 +20,37 @@ inline std::size_t find_byte_in(std::string_view text, std::size_t pos, std::siz
   while (pos < end && !set[t[pos]]) ++pos;
   return pos;
 }
+
+// A byte set as two 16-entry tables for vector scans (two shuffles a
+// block: structure_scan.h, pair_scan.h, line_rules.cc): byte b is in the set
+// exactly when lo[b & 15] & hi[b >> 4] is not zero. Each distinct row of the
+// set (the low nibbles that go with one high nibble) gets a bit of its own,
+// so a set can be told this way when it has at most eight distinct rows.
+struct NibbleTables {
+  std::array<std::uint8_t, 16> lo{}, hi{};
+
+  // Fills the tables for `set`; false (tables not to be used) when the set
+  // has more than eight distinct rows.
+  bool from(const ByteSet& set) {
+    std::array<std::uint16_t, 16> rows{};  // by high nibble: its low nibbles in the set
+    for (std::size_t b = 0; b < 256; ++b)
+      if (set[b]) rows[b >> 4] |= static_cast<std::uint16_t>(1u << (b & 15));
+    std::array<std::uint16_t, 8> distinct{};
+    std::size_t count = 0;
+    for (std::size_t h = 0; h < 16; ++h) {
+      if (rows[h] == 0) continue;
+      std::size_t bit = 0;
+      while (bit < count && distinct[bit] != rows[h]) ++bit;
+      if (bit == count) {
+        if (count == distinct.size()) return false;
+        distinct[count++] = rows[h];
+      }
+      hi[h] = static_cast<std::uint8_t>(1u << bit);
+      for (std::size_t l = 0; l < 16; ++l)
+        if (rows[h] >> l & 1) lo[l] |= static_cast<std::uint8_t>(1u << bit);
+    }
+    return true;
+  }
+};
 
 }  // namespace plancmp

@@ -14,7 +14,8 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "cpu_features.h"
+#ifdef PLANCMP_X86_DISPATCH
 #define PLANCMP_LINE_AVX2 1
 #include <immintrin.h>
 #endif
@@ -486,37 +487,16 @@ std::size_t LineWindows::read_run(std::string_view text, std::size_t begin, std:
   return run_end;
 }
 
-bool LineWindows::Nibbles::from(const std::uint8_t (&set)[256]) {
-  std::uint16_t rows[16] = {};  // by high nibble: its low nibbles in the set
-  for (std::size_t b = 0; b < 256; ++b)
-    if (set[b]) rows[b >> 4] |= static_cast<std::uint16_t>(1u << (b & 15));
-  std::uint16_t distinct[8] = {};
-  std::size_t count = 0;
-  for (std::size_t h = 0; h < 16; ++h) {
-    if (rows[h] == 0) continue;
-    std::size_t bit = 0;
-    while (bit < count && distinct[bit] != rows[h]) ++bit;
-    if (bit == count) {
-      if (count == 8) return false;  // more than eight rows: no nibble test
-      distinct[count++] = rows[h];
-    }
-    hi[h] = static_cast<std::uint8_t>(1u << bit);
-    for (std::size_t l = 0; l < 16; ++l)
-      if (rows[h] >> l & 1) lo[l] |= static_cast<std::uint8_t>(1u << bit);
-  }
-  return true;
-}
-
 void LineWindows::read_nibbles() {
-  std::uint8_t any[256] = {}, last[256] = {}, before[256] = {};
+  ByteSet any{}, last{}, before{};
   for (unsigned l = 0; l < 256; ++l) {
     const std::uint8_t* row = anchor_ends_.data() + (l << 8);  // by the byte before
     if (!std::memchr(row, 0, 256)) {
-      any[l] = 1;
+      any[l] = true;
     } else if (std::memchr(row, 1, 256)) {
-      last[l] = 1;
+      last[l] = true;
       for (unsigned b = 0; b < 256; ++b)
-        if (anchor_ends_[b | l << 8]) before[b] = 1;
+        if (anchor_ends_[b | l << 8]) before[b] = true;
     }
   }
   nibbles_ = any_.from(any) && last_.from(last) && before_.from(before);
@@ -524,12 +504,6 @@ void LineWindows::read_nibbles() {
 
 namespace {
 
-#ifdef PLANCMP_LINE_AVX2
-bool has_avx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
-#endif
 
 }  // namespace
 
@@ -570,8 +544,8 @@ __attribute__((target("avx2"))) inline std::uint32_t candidates32(const unsigned
 __attribute__((target("avx2"))) std::size_t LineWindows::next_anchor_end_avx2(const unsigned char* t, std::size_t from,
                                                                            std::size_t end, std::size_t size,
                                                                            bool& found) const {
-  const PrefilterTables tb{PLANCMP_TABLE(any_.lo),  PLANCMP_TABLE(any_.hi),    PLANCMP_TABLE(last_.lo),
-                           PLANCMP_TABLE(last_.hi), PLANCMP_TABLE(before_.lo), PLANCMP_TABLE(before_.hi)};
+  const PrefilterTables tb{PLANCMP_TABLE(any_.lo.data()),  PLANCMP_TABLE(any_.hi.data()),    PLANCMP_TABLE(last_.lo.data()),
+                           PLANCMP_TABLE(last_.hi.data()), PLANCMP_TABLE(before_.lo.data()), PLANCMP_TABLE(before_.hi.data())};
   const std::uint8_t* const ends = anchor_ends_.data();
   for (; from < end && from + 32 <= size; from += 32) {
     std::uint32_t m = candidates32(t + from, tb);
@@ -591,8 +565,8 @@ __attribute__((target("avx2"))) std::size_t LineWindows::next_anchor_end_avx2(co
 // where fewer than thirty-two bytes are left.
 __attribute__((target("avx2"))) std::size_t LineWindows::anchor_end_bits_avx2(const unsigned char* t, std::size_t size,
                                                                            std::uint64_t* bits) const {
-  const PrefilterTables tb{PLANCMP_TABLE(any_.lo),  PLANCMP_TABLE(any_.hi),    PLANCMP_TABLE(last_.lo),
-                           PLANCMP_TABLE(last_.hi), PLANCMP_TABLE(before_.lo), PLANCMP_TABLE(before_.hi)};
+  const PrefilterTables tb{PLANCMP_TABLE(any_.lo.data()),  PLANCMP_TABLE(any_.hi.data()),    PLANCMP_TABLE(last_.lo.data()),
+                           PLANCMP_TABLE(last_.hi.data()), PLANCMP_TABLE(before_.lo.data()), PLANCMP_TABLE(before_.hi.data())};
   const std::uint8_t* const ends = anchor_ends_.data();
   std::size_t from = 1;
   for (; from + 32 <= size; from += 32)
@@ -613,7 +587,7 @@ std::size_t LineWindows::next_anchor_end(std::string_view text, std::size_t from
     from = 1;
   }
 #ifdef PLANCMP_LINE_AVX2
-  if (way == Scan::kWidest && nibbles_ && has_avx2()) {
+  if (way == Scan::kWidest && nibbles_ && cpu::has_avx2()) {
     bool found = false;
     from = next_anchor_end_avx2(t, from, end, text.size(), found);
     if (found) return from;
@@ -644,7 +618,7 @@ void LineWindows::anchor_end_bits(std::string_view text, std::vector<std::uint64
   bits.assign(text.size() / 64 + 1, 0);
   std::size_t from = 0;
 #ifdef PLANCMP_LINE_AVX2
-  if (way == Scan::kWidest && nibbles_ && has_avx2() && !text.empty()) {
+  if (way == Scan::kWidest && nibbles_ && cpu::has_avx2() && !text.empty()) {
     if (anchor_ends_[static_cast<unsigned char>(text[0]) << 8]) bits[0] |= 1;  // nothing before the first byte
     from = anchor_end_bits_avx2(reinterpret_cast<const unsigned char*>(text.data()), text.size(), bits.data());
   }

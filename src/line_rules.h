@@ -30,6 +30,7 @@
 
 #include <re2/re2.h>
 
+#include "byte_scan.h"
 #include "targets_patterns.h"
 
 namespace plancmp {
@@ -133,12 +134,8 @@ class LineWindows {
   // with it) or in `last_` with byte q - 1 in `before_` (a superset of the
   // other marked pairs). Each set is told by two nibble look-ups (exact for
   // at most eight distinct rows, else no prefilter: `nibbles_` false).
-  struct Nibbles {
-    std::uint8_t lo[16] = {}, hi[16] = {};
-    bool from(const std::uint8_t (&set)[256]);
-  };
   bool nibbles_ = false;
-  Nibbles any_, last_, before_;
+  NibbleTables any_, last_, before_;
   void read_nibbles();
   std::size_t next_anchor_end_avx2(const unsigned char* t, std::size_t from, std::size_t end, std::size_t size,
                                    bool& found) const;

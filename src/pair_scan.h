@@ -7,10 +7,9 @@
 // mispredictions cost more time than its instructions say).
 //
 // Thirty-two bytes a step with AVX2: each set by two table lookups by
-// nibble, exact when its bytes have at most eight distinct rows (the low
-// nibbles that go with one high nibble; structure_scan.h's ByteSetScanner
-// reads a set the same way). usable() is false without AVX2 or for a set
-// that has more rows: the caller then takes its plain path.
+// nibble (byte_scan.h's NibbleTables, exact for at most eight distinct
+// rows). usable() is false without AVX2 or for a set that has more rows:
+// the caller then takes its plain path.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -20,8 +19,9 @@
 #include <string_view>
 
 #include "byte_scan.h"
+#include "cpu_features.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef PLANCMP_X86_DISPATCH
 #define PLANCMP_PAIR_SCAN 1
 #include <immintrin.h>
 #endif
@@ -32,7 +32,7 @@ class BytePairScanner {
  public:
   BytePairScanner(const ByteSet& before, const ByteSet& last) {
 #ifdef PLANCMP_PAIR_SCAN
-    usable_ = has_avx2() && tables(before, before_lo_, before_hi_) && tables(last, last_lo_, last_hi_);
+    usable_ = cpu::has_avx2() && before_.from(before) && last_.from(last);
     one_before_ = only_byte(before);
     one_last_ = only_byte(last);
 #else
@@ -68,34 +68,6 @@ class BytePairScanner {
 
 #ifdef PLANCMP_PAIR_SCAN
   static constexpr std::size_t kChunk = 4096;
-
-  static bool has_avx2() {
-    static const bool has = __builtin_cpu_supports("avx2");
-    return has;
-  }
-
-  // lo[b & 15] & hi[b >> 4] is not zero exactly for the bytes b of `set`;
-  // false when the set has more than eight distinct rows.
-  static bool tables(const ByteSet& set, std::array<std::uint8_t, 16>& lo, std::array<std::uint8_t, 16>& hi) {
-    std::array<std::uint16_t, 16> rows{};  // by high nibble: its low nibbles in the set
-    for (std::size_t b = 0; b < 256; ++b)
-      if (set[b]) rows[b >> 4] |= static_cast<std::uint16_t>(1u << (b & 15));
-    std::array<std::uint16_t, 8> distinct{};
-    std::size_t count = 0;
-    for (std::size_t h = 0; h < 16; ++h) {
-      if (rows[h] == 0) continue;
-      std::size_t bit = 0;
-      while (bit < count && distinct[bit] != rows[h]) ++bit;
-      if (bit == count) {
-        if (count == distinct.size()) return false;
-        distinct[count++] = rows[h];
-      }
-      hi[h] = static_cast<std::uint8_t>(1u << bit);
-      for (std::size_t l = 0; l < 16; ++l)
-        if (rows[h] >> l & 1) lo[l] |= static_cast<std::uint8_t>(1u << bit);
-    }
-    return true;
-  }
 
   // Not zero where the byte is in the set of the tables.
   __attribute__((target("avx2"))) static __m256i in_set(__m256i x, __m256i lo_table, __m256i hi_table) {
@@ -136,11 +108,11 @@ class BytePairScanner {
       return _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data()));
     };
     const __m256i before_a = kOneBefore ? _mm256_set1_epi8(static_cast<char>(one_before_))
-                                        : _mm256_broadcastsi128_si256(lanes(before_lo_));
-    const __m256i before_b = _mm256_broadcastsi128_si256(lanes(before_hi_));
+                                        : _mm256_broadcastsi128_si256(lanes(before_.lo));
+    const __m256i before_b = _mm256_broadcastsi128_si256(lanes(before_.hi));
     const __m256i last_a = kOneLast ? _mm256_set1_epi8(static_cast<char>(one_last_))
-                                    : _mm256_broadcastsi128_si256(lanes(last_lo_));
-    const __m256i last_b = _mm256_broadcastsi128_si256(lanes(last_hi_));
+                                    : _mm256_broadcastsi128_si256(lanes(last_.lo));
+    const __m256i last_b = _mm256_broadcastsi128_si256(lanes(last_.hi));
     std::size_t i = 0;
     for (; i + 64 <= n; i += 64)
       bits[i / 64] = block32<kOneBefore, kOneLast>(p + i, before_a, before_b, last_a, last_b) |
@@ -148,7 +120,7 @@ class BytePairScanner {
     if (i == n) return;
     std::uint64_t rest = 0;
     for (std::size_t k = i; k < n; ++k)
-      if (in(before_lo_, before_hi_, p[k - 1]) && in(last_lo_, last_hi_, p[k])) rest |= std::uint64_t{1} << (k - i);
+      if (in(before_, p[k - 1]) && in(last_, p[k])) rest |= std::uint64_t{1} << (k - i);
     bits[i / 64] = rest;
   }
 
@@ -171,12 +143,12 @@ class BytePairScanner {
     return only;
   }
 
-  static bool in(const std::array<std::uint8_t, 16>& lo, const std::array<std::uint8_t, 16>& hi, char c) {
+  static bool in(const NibbleTables& set, char c) {
     const auto b = static_cast<unsigned char>(c);
-    return (lo[b & 15] & hi[b >> 4]) != 0;
+    return (set.lo[b & 15] & set.hi[b >> 4]) != 0;
   }
 
-  std::array<std::uint8_t, 16> before_lo_{}, before_hi_{}, last_lo_{}, last_hi_{};
+  NibbleTables before_, last_;
   int one_before_ = -1, one_last_ = -1;
 #endif
 };

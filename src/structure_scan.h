@@ -4,10 +4,8 @@
 // lookups by nibble) where the CPU has them and the set can be told by
 // nibbles; otherwise byte_scan.h's find_byte_in(). Private to src/.
 //
-// The nibble test: byte b is in the set when lo[b & 15] & hi[b >> 4] is not
-// zero. Each distinct row of the set (the low nibbles that go with one high
-// nibble) gets a bit of its own, so the test is exact when there are at most
-// eight distinct rows; a set with more is scanned byte by byte.
+// The nibble test is byte_scan.h's NibbleTables: a set with more than eight
+// distinct rows is scanned byte by byte.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -18,7 +16,8 @@
 
 #include "byte_scan.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "cpu_features.h"
+#ifdef PLANCMP_X86_DISPATCH
 #define PLANCMP_NIBBLE_SCAN 1
 #include <immintrin.h>
 #endif
@@ -27,26 +26,7 @@ namespace plancmp {
 
 class ByteSetScanner {
  public:
-  explicit ByteSetScanner(const ByteSet& set) : set_(set) {
-    std::array<std::uint16_t, 16> rows{};  // by high nibble: its low nibbles in the set
-    for (std::size_t b = 0; b < 256; ++b)
-      if (set[b]) rows[b >> 4] |= static_cast<std::uint16_t>(1u << (b & 15));
-    std::array<std::uint16_t, 8> distinct{};
-    std::size_t count = 0;
-    for (std::size_t h = 0; h < 16; ++h) {
-      if (rows[h] == 0) continue;
-      std::size_t bit = 0;
-      while (bit < count && distinct[bit] != rows[h]) ++bit;
-      if (bit == count) {
-        if (count == distinct.size()) return;  // more than eight rows: no nibble test
-        distinct[count++] = rows[h];
-      }
-      hi_[h] = static_cast<std::uint8_t>(1u << bit);
-      for (std::size_t l = 0; l < 16; ++l)
-        if (rows[h] >> l & 1) lo_[l] |= static_cast<std::uint8_t>(1u << bit);
-    }
-    nibbles_ = true;
-  }
+  explicit ByteSetScanner(const ByteSet& set) : set_(set) { nibbles_ = tables_.from(set); }
 
   // How to scan: the widest way the CPU and the set allow, or (for the
   // tests) a narrower one.
@@ -57,8 +37,8 @@ class ByteSetScanner {
   template <class Visit>
   void for_each(std::string_view text, Visit&& visit, Way way = Way::kWidest) const {
 #ifdef PLANCMP_NIBBLE_SCAN
-    if (way != Way::kBytes && nibbles_ && (has_avx2() || has_ssse3())) {
-      const bool wide = way == Way::kWidest && has_avx2();
+    if (way != Way::kBytes && nibbles_ && (cpu::has_avx2() || cpu::has_ssse3())) {
+      const bool wide = way == Way::kWidest && cpu::has_avx2();
       std::uint64_t bits[kChunk / 64];
       for (std::size_t start = 0; start < text.size(); start += kChunk) {
         const std::size_t n = std::min(kChunk, text.size() - start);
@@ -84,15 +64,6 @@ class ByteSetScanner {
   static constexpr std::size_t kChunk = 4096;
 
 #ifdef PLANCMP_NIBBLE_SCAN
-  static bool has_ssse3() {
-    static const bool has = __builtin_cpu_supports("ssse3");
-    return has;
-  }
-  static bool has_avx2() {
-    static const bool has = __builtin_cpu_supports("avx2");
-    return has;
-  }
-
   // The bytes p[i, n) (fewer than 64, i a multiple of 64) byte by byte, for
   // the vector marks' last step.
   void mark_rest(const char* p, std::size_t i, std::size_t n, std::uint64_t* bits) const {
@@ -114,8 +85,8 @@ class ByteSetScanner {
   }
   __attribute__((target("avx2"))) void mark_avx2(const char* p, std::size_t n, std::uint64_t* bits) const {
     // The tables in both 128-bit lanes (vpshufb looks up within a lane).
-    const __m128i lo128 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lo_.data()));
-    const __m128i hi128 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hi_.data()));
+    const __m128i lo128 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tables_.lo.data()));
+    const __m128i hi128 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tables_.hi.data()));
     const __m256i lo_table = _mm256_broadcastsi128_si256(lo128);
     const __m256i hi_table = _mm256_broadcastsi128_si256(hi128);
     std::size_t i = 0;
@@ -137,8 +108,8 @@ class ByteSetScanner {
   // Bit i % 64 of bits[i / 64]: byte i of p[0, n) is in the set (n <= kChunk;
   // the bits past n are clear).
   __attribute__((target("ssse3"))) void mark(const char* p, std::size_t n, std::uint64_t* bits) const {
-    const __m128i lo_table = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lo_.data()));
-    const __m128i hi_table = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hi_.data()));
+    const __m128i lo_table = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tables_.lo.data()));
+    const __m128i hi_table = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tables_.hi.data()));
     std::size_t i = 0;
     for (; i + 64 <= n; i += 64)
       bits[i / 64] = block(p + i, lo_table, hi_table) | block(p + i + 16, lo_table, hi_table) << 16 |
@@ -149,7 +120,7 @@ class ByteSetScanner {
 
   ByteSet set_;
   bool nibbles_ = false;
-  std::array<std::uint8_t, 16> lo_{}, hi_{};
+  NibbleTables tables_;
 };
 
 }  // namespace plancmp

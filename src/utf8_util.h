@@ -14,7 +14,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "cpu_features.h"
+#ifdef PLANCMP_X86_DISPATCH
 #define PLANCMP_UTF8_AVX2 1
 #include <immintrin.h>
 #endif
@@ -274,10 +275,6 @@ __attribute__((target("avx2"))) inline Window window_at_avx2(const unsigned char
   return w;
 }
 
-inline bool has_avx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
 #endif
 
 // How is_valid() reads its 32-byte windows: the widest way the CPU allows,
@@ -382,7 +379,7 @@ __attribute__((target("avx2"))) bool is_valid_avx2(std::string_view s, OnControl
 template <typename OnControl>
 bool is_valid(std::string_view s, OnControl&& on_control, WindowWay way = WindowWay::kWidest) {
 #ifdef PLANCMP_UTF8_AVX2
-  if (way == WindowWay::kWidest && has_avx2()) return detail::is_valid_avx2(s, on_control);
+  if (way == WindowWay::kWidest && cpu::has_avx2()) return detail::is_valid_avx2(s, on_control);
 #endif
 #if defined(__SSE2__)
   (void)way;
