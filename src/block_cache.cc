@@ -107,7 +107,10 @@ void* allocate(std::size_t n) {
       --lists.blocks;
       return b;
     }
-    if (caching()) n = kGranule * (c + 1);
+    // Every block of a class is as large as the class, even one taken while
+    // the thread is ending (closed): another thread may keep it, and a sized
+    // delete names its class by the size asked for.
+    if (caching() || lists.state == State::kClosed) n = kGranule * (c + 1);
   }
   for (;;) {
     if (void* p = std::malloc(n)) return p;

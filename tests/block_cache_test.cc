@@ -5,6 +5,8 @@
 // thread that frees them.
 #include <doctest/doctest.h>
 
+#include <malloc.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -97,6 +99,29 @@ TEST_CASE("the cache is linked in where the build says so, and keeps and hands b
 #else
   CHECK(plancmp_block_cache_kept == nullptr);
 #endif
+}
+
+namespace {
+// Allocates when its thread's thread_local objects are destroyed: built
+// before the thread's cache is first used, it is destroyed after the
+// cache's lists went back to malloc.
+char* late_block = nullptr;
+struct LateAllocator {
+  ~LateAllocator() { late_block = static_cast<char*>(::operator new(20)); }
+};
+thread_local LateAllocator late_allocator;
+}  // namespace
+
+TEST_CASE("a block taken while its thread ends, freed by another thread, serves its whole class") {
+  std::thread([] {
+    (void)&late_allocator;  // registered before the cache's own thread-exit drain
+    delete new int(1);      // the cache's first use on this thread
+  }).join();
+  REQUIRE(late_block != nullptr);
+  delete_sized(late_block, 20);  // class of 17-32 bytes
+  void* again = ::operator new(32);
+  CHECK(malloc_usable_size(again) >= 32);
+  ::operator delete(again);
 }
 
 TEST_CASE("blocks taken again after delete hold what is asked and overlap no live block") {
