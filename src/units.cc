@@ -43,6 +43,7 @@
 #include "grammar_internal.h"
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
+#include "targets_patterns.h"
 #include "units_lists.h"
 #include "units_names.h"
 #include "units_patterns.h"
@@ -738,6 +739,35 @@ class Lazy {
   std::unique_ptr<State> state_;
 };
 
+// Where a role rule's match may start, read from its pattern: where its
+// StartTest allows (the literal or the characters every match opens with),
+// and only where a character starts when every match opens with one (a
+// non-empty match of a UTF-8 pattern whose first characters pattern_chars
+// follows). An anchored search at each such place finds the leftmost match.
+struct RoleStarts {
+  StartTest test;
+  bool char_starts;
+
+  // Null when neither narrows the places (the test alone would allow each).
+  static std::shared_ptr<const RoleStarts> of(const RE2& re) {
+    const std::optional<PatternChars> chars = pattern_chars(re);
+    const bool char_starts =
+        chars && !chars->nullable && re.options().encoding() == RE2::Options::EncodingUTF8;
+    auto starts = std::make_shared<const RoleStarts>(RoleStarts{StartTest(re), char_starts});
+    if (starts->test.literal.empty() && !starts->test.first_chars && !char_starts) return nullptr;
+    return starts;
+  }
+  // The first place in [from, body.size()) where a match may start, or
+  // body.size() (the body is valid UTF-8).
+  std::size_t next(std::string_view body, std::size_t from) const {
+    std::size_t at = test.next(body, from, body.size());
+    if (char_starts)
+      while (at < body.size() && (static_cast<unsigned char>(body[at]) & 0xC0) == 0x80)
+        at = test.next(body, at + 1, body.size());
+    return at;
+  }
+};
+
 // A role rule as role_matches and read_pass use it, prepared once per grammar.
 struct RoleRule {
   const PatternRule& rule;
@@ -751,6 +781,12 @@ struct RoleRule {
   // a kept keyword, the rule is not searched at all.
   bool closes_at_end;
   bool anchor_first;   // see leftmost_match
+  // Where a match may start, when the pattern tells and its matches need not
+  // end at the body's end (a `$` rule's unanchored search is its reverse
+  // program alone, which may_close builds anyway): searched anchored at
+  // those places (match_at_starts), without the reverse program an
+  // unanchored search that reports the start needs. Null: no such test.
+  Lazy<RoleStarts> starts;
   // The literal every keyword of the rule opens with (the kw group's own
   // opening_literal); null when there is none. Built once a search after
   // other rules' matches has kept nothing (`kw_wanted`): a rule whose
@@ -776,6 +812,9 @@ std::vector<RoleRule> prepare_role_rules(const RuleSet& roles) {
     const RE2& re = *rule.re;
     out.push_back({rule, Lazy<MatchGroups>([&re] { return MatchGroups::of(re, {"units", "kw"}); }),
                    names.count("units") && names.count("kw"), kw_closes, kw_closes && ends_at_end, !ends_at_end,
+                   Lazy<RoleStarts>([&re, ends_at_end]() -> std::shared_ptr<const RoleStarts> {
+                     return ends_at_end ? nullptr : RoleStarts::of(re);
+                   }),
                    Lazy<std::string>([&re]() -> std::shared_ptr<const std::string> {
                      const std::string group = units::named_group_text(re.pattern(), "kw");
                      if (group.empty()) return nullptr;
@@ -905,8 +944,21 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
     re2::StringPiece whole, g[2];
     std::size_t pos = 0;
     // After a match, the next one needs the rule's words in what is left.
+    const RoleStarts* starts = units::shortcuts.load(std::memory_order_relaxed) ? rule.starts.get() : nullptr;
+    auto find_match = [&](std::size_t from) {
+      if (!starts) return leftmost_match(re, input, from, body.size(), rule.anchor_first, &whole);
+      // (Every match opens with a character: it starts before the body's
+      // end.)
+      auto next = [&](std::size_t at) { return starts->next(body, at); };
+      from = next(from);
+      // Two anchored tries, then one unanchored search: a match mostly
+      // starts at `from` or the next place, and each failed try scans on
+      // as far as the rule's class of name characters reaches (measured:
+      // 2 tries saves the most).
+      return !body.empty() && match_at_starts(re, input, from, body.size() - 1, body.size(), next, &whole, 2);
+    };
     while (pos <= body.size() && (pos == 0 || RequiredWords::may(filter.may_match(b + pos, e), idx)) &&
-           leftmost_match(re, input, pos, body.size(), rule.anchor_first, &whole)) {
+           find_match(pos)) {
       const std::size_t start = static_cast<std::size_t>(whole.data() - body.data());
       const std::size_t end = start + whole.size();
       consider(start, end, [&](std::size_t& ub, std::size_t& ue, std::size_t& kb, std::size_t& ke) {

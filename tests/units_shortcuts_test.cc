@@ -442,3 +442,38 @@ TEST_CASE("tails of longer segments, left unsearched when a bracket note read be
   }
   CHECK(units > 500);
 }
+
+TEST_CASE("role rules searched anchored where their matches can start find the plain search's leftmost matches") {
+  // A role rule whose pattern tells where a match starts (a label's first
+  // characters, or a character's first byte) is tried anchored at two such
+  // places, then searched unanchored: bodies with those first characters in
+  // other words ("主要", "参加", "负担"), labels after them, breakers and
+  // bracketed names before keywords, several matches a body, and bytes that
+  // are not whole characters.
+  plancmp_test::Lcg rng{20261126};
+  const char* const pieces[] = {"主要", "参加", "负担", "支援", "协调", "责令", "牵头单位:", "配合部门:", "主办单位",
+                                "协同责任部门", "市水利局", "县财政局(含分局)", "、", ",", ";", ":", "牵头", "配合",
+                                "负责", "按职责分工负责", "各县政府落实", "(市林业局牵头)", "。", " ", "\xE4\xB8", "下同"};
+  std::size_t units = 0;
+  for (int p = 0; p < 200; ++p) {
+    std::string plan = "某县方案\n一、任务\n";
+    for (int c = 1; c <= 5; ++c) {
+      plan += "(" + std::to_string(c) + ")推进";
+      const bool bracket = rng.next(2) == 0;
+      if (bracket) plan += rng.next(2) == 0 ? "(" : "【";
+      for (unsigned k = 1 + rng.next(9); k > 0; --k)
+        plan += rng.next(6) == 0 ? random_text(rng, 3) : pieces[rng.next(std::size(pieces))];
+      if (bracket) plan += rng.next(2) == 0 ? ")" : "】";
+      plan += "\n";
+    }
+    plancmp::units::use_shortcuts(false);
+    const plancmp::Document plain = plancmp::extract_bytes(plan, "starts.txt");
+    plancmp::units::use_shortcuts(true);
+    const plancmp::Document fast = plancmp::extract_bytes(plan, "starts.txt");
+    CAPTURE(plan);
+    REQUIRE(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
+    for (const plancmp::Clause& c : fast.clauses) units += c.lead.size() + c.support.size();
+    units += fast.implementers.size() + fast.units.size();
+  }
+  CHECK(units > 200);
+}
