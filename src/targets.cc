@@ -704,9 +704,7 @@ std::size_t TargetExtractor::masked_run_end(const CharTable& alphabet, std::size
     i = j;
   }
   // The run [pos, i) must be masked throughout, each byte.
-  for (std::size_t b = pos; b < i; ++b)
-    if (!mask_->masked(b, b + 1)) return pos;
-  return i;
+  return mask_->all_masked(pos, i) ? i : pos;
 }
 
 const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::vector<int>* rules) {
