@@ -220,6 +220,9 @@ struct GrammarFacts {
   std::vector<std::unique_ptr<const SequenceGroups>> value_sequences;
   // Per values rule: characters one of which every match holds (none: not known).
   std::vector<std::optional<CharTable>> value_required;
+  // Per values rule: the characters its matches are made of, when it has no
+  // empty match (none: not known, or it has one).
+  std::vector<std::optional<CharTable>> value_alphabet;
   // Which comparators and indicator leads can match in a phrase: a cheap
   // test in place of a set pass (or a regex call per rule) on every phrase.
   // Made only where asked: comparators without comparator_scan, leads
@@ -281,6 +284,8 @@ std::shared_ptr<const GrammarFacts> grammar_facts(const RuleSet& not_targets, co
       const std::optional<PatternChars> chars = pattern_chars(*r.re);
       if (chars && chars->required && !chars->required->is_everything()) facts->value_required.emplace_back(*chars->required);
       else facts->value_required.emplace_back();
+      if (chars && !chars->nullable && !chars->alphabet.is_everything()) facts->value_alphabet.emplace_back(chars->alphabet);
+      else facts->value_alphabet.emplace_back();
     }
     facts->comparator_lists = word_lists(comparators);
     bool unanchored = !facts->comparator_lists.empty();
@@ -475,6 +480,9 @@ class TargetExtractor {
   void segment_targets(Span region, Span segment, const std::vector<int>* rules);
   // The segment's values (in segment_hits_), in order, not overlapping.
   const std::vector<ValueHit>& find_values(Span segment, const std::vector<int>* rules);
+  // The end of the run of `alphabet`'s characters from `pos` (before `end`)
+  // when every byte of it is masked; `pos` otherwise.
+  std::size_t masked_run_end(const CharTable& alphabet, std::size_t pos, std::size_t end) const;
   // The first place in `segment` where rule k could start (its StartTest), or
   // the segment's end; from the rule's place in the paragraph (starts_).
   std::size_t next_start(std::size_t k, Span segment);
@@ -686,6 +694,19 @@ std::size_t TargetExtractor::next_start(std::size_t k, Span seg) {
   return test.next(view, seg.begin, seg.end);
 }
 
+std::size_t TargetExtractor::masked_run_end(const CharTable& alphabet, std::size_t pos, std::size_t end) const {
+  const std::string_view bounded = std::string_view(text_).substr(0, end);
+  std::size_t i = pos;
+  while (i < end) {
+    std::size_t j = i;
+    const int32_t c = utf8::next_or_invalid(bounded, j);
+    if (c < 0 || !alphabet.contains(static_cast<char32_t>(c))) break;
+    i = j;
+  }
+  // The run [pos, i) must be masked throughout, each byte.
+  return mask_->all_masked(pos, i) ? i : pos;
+}
+
 const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::vector<int>* rules) {
   const RuleSet& rs = values_;
   std::string_view view(text_);
@@ -722,16 +743,34 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
     // `from` on, there is none (most segments with digits and no unit).
     // (match_at_starts: anchored at the places the start test allows.)
     const std::optional<CharTable>& required = facts_->value_required[k];
+    // A place inside a masked span (a date) where the run of the rule's
+    // characters from it is all masked: every match from there to the run's
+    // end lies in the run and is dropped (masked), and the scan goes on at
+    // the first place after the run either way.
+    const CharTable* alphabet =
+        value_rules_[k].has_class || TargetsTesting::straightforward || !facts_->value_alphabet[k]
+            ? nullptr
+            : &*facts_->value_alphabet[k];
+    if (alphabet && !mask_) mask_non_targets();
+    auto unmasked = [&](std::size_t pos) {
+      while (alphabet && pos < seg.end && mask_->masked(pos, pos + 1)) {
+        const std::size_t r = masked_run_end(*alphabet, pos, seg.end);
+        if (r == pos) break;
+        pos = test.next(view, r, seg.end);
+      }
+      return pos;
+    };
+    from = unmasked(from);
     auto next_match = [&] {
       if (required && !holds_any(*required, view, from, seg.end)) return false;
       return match_at_starts(*r.re, input, from, seg.end - 1, seg.end,
-                             [&](std::size_t pos) { return test.next(view, pos, seg.end); }, &match,
+                             [&](std::size_t pos) { return unmasked(test.next(view, pos, seg.end)); }, &match,
                              TargetsTesting::straightforward ? 1 : 8);
     };
     while (from < seg.end && next_match()) {
       std::size_t b = static_cast<std::size_t>(match.data() - text_.data());
       std::size_t e = b + match.size();
-      from = test.next(view, e > b ? e : b + 1, seg.end);
+      from = unmasked(test.next(view, e > b ? e : b + 1, seg.end));
       raw.push_back({k, b, e});
     }
   }

@@ -77,6 +77,16 @@ class NotTargetMask {
       if (masked_[w]) return true;
     return (masked_[we] & tail) != 0;
   }
+  // Is every byte of [b, e) masked? (A place passed over for values.)
+  bool all_masked(std::size_t b, std::size_t e) const {
+    for (; b < e && b % 64 != 0; ++b)
+      if (!(masked_[b / 64] >> (b % 64) & 1)) return false;
+    for (; b + 64 <= e; b += 64)
+      if (masked_[b / 64] != ~std::uint64_t{0}) return false;
+    for (; b < e; ++b)
+      if (!(masked_[b / 64] >> (b % 64) & 1)) return false;
+    return true;
+  }
   // How many bytes the alternation has been run over (for tests).
   std::size_t scanned_bytes() const { return scanned_bytes_; }
 

@@ -127,7 +127,7 @@ TEST_CASE("not_targets mask: rules the pattern reading refuses are scanned whole
   CHECK(!mask.masked(text.find("60"), text.find("60") + 1));
 }
 
-TEST_CASE("NotTargetMask: marked spans answer masked() for every span, as a byte-per-byte list does") {
+TEST_CASE("NotTargetMask: marked spans answer masked() and all_masked() for every span, as a byte-per-byte list does") {
   const RuleSet none;  // no rules: only what mark() marks
   const NotTargetScan scan(none);
   plancmp_test::Lcg rng{29};
@@ -144,11 +144,15 @@ TEST_CASE("NotTargetMask: marked spans answer masked() for every span, as a byte
     for (int probe = 0; probe < 300; ++probe) {
       const std::size_t b = rng.next(static_cast<unsigned>(text.size() + 1));
       const std::size_t e = std::min(text.size() + 1, b + rng.next(200));
-      bool expected = false;
-      for (std::size_t i = b; i < e; ++i) expected = expected || want[i];
+      bool expected = false, all = true;
+      for (std::size_t i = b; i < e; ++i) {
+        expected = expected || want[i];
+        all = all && want[i];
+      }
       CAPTURE(b);
       CAPTURE(e);
       CHECK(mask.masked(b, e) == expected);
+      CHECK(mask.all_masked(b, e) == all);
     }
   }
 }

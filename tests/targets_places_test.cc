@@ -130,6 +130,40 @@ TEST_CASE("value places: anchored searches from each start give what an unanchor
   CHECK(targets > 20);  // the user rules' values among them
 }
 
+// A place inside a masked span (a date) whose run of the rule's characters
+// is masked throughout is passed over without a search: its matches would be
+// dropped, and the scan would go on after the run. Dates touching numbers,
+// decimals and units, and user rules whose matches may run past a date's end
+// ("2025年5个"), must give the same values as searching every place.
+TEST_CASE("value places: starts inside dates passed over give what searching them gives") {
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  values:\n";
+  const std::size_t at = yaml.find(from);
+  REQUIRE(at != std::string::npos);
+  yaml.insert(at + from.size(),
+              "    - id: value.test-year-count\n"
+              "      pattern: '(?P<num>\\d+)年?(?P<unit>个|项)'\n"
+              "    - id: value.test-dotted\n"
+              "      pattern: '(?P<num>[\\d.]+)(?P<unit>吨)'\n");
+  const auto custom = Grammar::from_files({{"targets.yaml", yaml}});
+  const std::vector<std::string> pieces = {"2025年", "2020年底", "2021—2025年", "2023年12月", "到", "2025", "年",
+                                           "月", "5", "12", ".", "0.6", "个", "项", "吨", "%", "达到", "提高到",
+                                           "森林覆盖率", "系数", "指数", "、", ",", "。", "(", ")", "\n", "一", "—", ".5吨", "2021—2025"};
+  std::size_t targets = 0;
+  for (unsigned seed = 1; seed <= 80; ++seed) {
+    CAPTURE(seed);
+    plancmp_test::Lcg rng{seed};
+    std::string text = "一、主要目标\n";
+    for (unsigned n = 240; n > 0; --n) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    for (const auto& grammar : {std::shared_ptr<const Grammar>(), custom}) {
+      const std::vector<Target> fast = extract(text, false, grammar), plain = extract(text, true, grammar);
+      check_same(fast, plain);
+      targets += fast.size();
+    }
+  }
+  CHECK(targets > 100);
+}
+
 // The lower-is-better words are found in an indicator by one scan of its
 // characters (a WordScanner); the straightforward path looks for each word.
 // Indicators with the words anywhere, twice, cut or next to one another,
