@@ -21,6 +21,7 @@
 #endif
 
 #include "byte_scan.h"
+#include "cpu_features.h"
 #include "grammar_internal.h"
 #include "numbers.h"
 #include "plancmp/extract.h"
@@ -109,11 +110,7 @@ std::size_t first_gap(std::string_view line, std::size_t at, std::uint32_t mask)
   return std::string_view::npos;
 }
 
-bool has_avx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
-
+#ifdef PLANCMP_X86_DISPATCH
 // The thirty-two-place steps of next_gap with 32-byte vectors: from `i`
 // while i + 34 <= line.size(); a gap's place, or npos with `i` where it stopped.
 __attribute__((target("avx2"))) std::size_t next_gap_avx2(std::string_view line, std::size_t& i) {
@@ -139,6 +136,7 @@ __attribute__((target("avx2"))) std::size_t next_gap_avx2(std::string_view line,
   return std::string_view::npos;
 }
 #endif
+#endif
 
 }  // namespace
 
@@ -162,9 +160,11 @@ std::size_t next_table_gap(std::string_view line, std::size_t i, GapScan way) {
   };
   if (way != GapScan::kBytes) {
     // Thirty-two places a step, then sixteen; blocks never read past the line.
-    if (way == GapScan::kWidest && has_avx2()) {
+#ifdef PLANCMP_X86_DISPATCH
+    if (way == GapScan::kWidest && cpu::has_avx2()) {
       if (const std::size_t at = next_gap_avx2(line, i); at != std::string_view::npos) return at;
     }
+#endif
     for (; i + 34 <= line.size(); i += 32)
       if (const std::uint32_t mask = block(i) | block(i + 16) << 16)
         if (const std::size_t at = first_gap(line, i, mask); at != std::string_view::npos) return at;
