@@ -415,8 +415,13 @@ std::vector<int> RuleSet::matching(std::string_view text) const {
 
 bool RuleSet::any(std::string_view text) const {
   if (rules.empty()) return false;
-  const RE2::Set* all = set();
-  if (all) return all->Match(re2::StringPiece(text.data(), text.size()), nullptr);
+  if (const RE2::Set* all = set()) {
+    RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+    if (all->Match(re2::StringPiece(text.data(), text.size()), nullptr, &error)) return true;
+    if (error.kind == RE2::Set::kNoError) return false;
+    // Its DFA gave up (out of memory on a huge paragraph): matching() asks
+    // each rule rather than answer "none".
+  }
   return !matching(text).empty();
 }
 

@@ -1186,7 +1186,7 @@ void search_tail(const std::string& text, const Notes& notes, NoteBody& body) {
   }
 }
 
-// Is the tail a segment kept unsearched (kUnsearched, kDeferred) covered
+// Is the tail a segment kept unsearched (kDeferred) covered
 // by a body read before it, read, told without the tail's search? True only
 // when a read body [bb, be) has (1) a match of the tail rule starting in it
 // (anchored at its last character: the leftmost match, at p, starts there
