@@ -367,6 +367,41 @@ TEST_CASE("named_group_text: the group's own text, or nothing where flags or a s
   CHECK(named_group_text("x(?P<kw>a", "kw").empty());
 }
 
+// 200 random plans of five clauses "(n)<head>…": each clause 1 to
+// max_pieces of `pieces` (one in text_every a random text instead), half
+// the time in brackets ("(" or the other pair), read with the units
+// shortcuts off and on: the YAML must be the same. Returns the units found
+// (callers require some, so the plans exercise the rules).
+namespace {
+template <std::size_t N>
+std::size_t units_alike_with_shortcuts(plancmp_test::Lcg& rng, const char* const (&pieces)[N], const char* head,
+                                       const char* other_open, const char* other_close, unsigned max_pieces,
+                                       unsigned text_every, const char* name) {
+  std::size_t units = 0;
+  for (int p = 0; p < 200; ++p) {
+    std::string plan = "某县方案\n一、任务\n";
+    for (int c = 1; c <= 5; ++c) {
+      plan += "(" + std::to_string(c) + ")" + head;
+      const bool bracket = rng.next(2) == 0;
+      if (bracket) plan += rng.next(2) == 0 ? "(" : other_open;
+      for (unsigned k = 1 + rng.next(max_pieces); k > 0; --k)
+        plan += rng.next(text_every) == 0 ? random_text(rng, 3) : pieces[rng.next(N)];
+      if (bracket) plan += rng.next(2) == 0 ? ")" : other_close;
+      plan += "\n";
+    }
+    plancmp::units::use_shortcuts(false);
+    const plancmp::Document plain = plancmp::extract_bytes(plan, name);
+    plancmp::units::use_shortcuts(true);
+    const plancmp::Document fast = plancmp::extract_bytes(plan, name);
+    CAPTURE(plan);
+    REQUIRE(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
+    for (const plancmp::Clause& c : fast.clauses) units += c.lead.size() + c.support.size();
+    units += fast.implementers.size() + fast.units.size();
+  }
+  return units;
+}
+}  // namespace
+
 TEST_CASE("role rules whose every keyword would overlap one kept before are not searched: the same units as searched") {
   // Labels ("牵头单位:") whose keyword holds another rule's keyword opening
   // ("牵头"), that opening again where no kept keyword is, and lists with
@@ -375,28 +410,7 @@ TEST_CASE("role rules whose every keyword would overlap one kept before are not 
   plancmp_test::Lcg rng{20261125};
   const char* const pieces[] = {"牵头单位:", "牵头部门:", "配合单位:", "责任单位:", "市水利局", "县财政局", "、", ",", ";",
                                 "牵头", "牵头负责", "配合", "负责", "按职责分工负责", "各县政府落实", "(市林业局牵头)", "。"};
-  std::size_t units = 0;
-  for (int p = 0; p < 200; ++p) {
-    std::string plan = "某县方案\n一、任务\n";
-    for (int c = 1; c <= 5; ++c) {
-      plan += "(" + std::to_string(c) + ")推进治理";
-      const bool bracket = rng.next(2) == 0;
-      if (bracket) plan += rng.next(2) == 0 ? "(" : "〔";
-      for (unsigned k = 1 + rng.next(7); k > 0; --k)
-        plan += rng.next(5) == 0 ? random_text(rng, 3) : pieces[rng.next(std::size(pieces))];
-      if (bracket) plan += rng.next(2) == 0 ? ")" : "〕";
-      plan += "\n";
-    }
-    plancmp::units::use_shortcuts(false);
-    const plancmp::Document plain = plancmp::extract_bytes(plan, "labels.txt");
-    plancmp::units::use_shortcuts(true);
-    const plancmp::Document fast = plancmp::extract_bytes(plan, "labels.txt");
-    CAPTURE(plan);
-    REQUIRE(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
-    for (const plancmp::Clause& c : fast.clauses) units += c.lead.size() + c.support.size();
-    units += fast.implementers.size() + fast.units.size();
-  }
-  CHECK(units > 200);
+  CHECK(units_alike_with_shortcuts(rng, pieces, "推进治理", "〔", "〕", 7, 5, "labels.txt") > 200);
 }
 
 TEST_CASE("tails of longer segments, left unsearched when a bracket note read before them covers them, read as without") {
@@ -454,26 +468,5 @@ TEST_CASE("role rules searched anchored where their matches can start find the p
   const char* const pieces[] = {"主要", "参加", "负担", "支援", "协调", "责令", "牵头单位:", "配合部门:", "主办单位",
                                 "协同责任部门", "市水利局", "县财政局(含分局)", "、", ",", ";", ":", "牵头", "配合",
                                 "负责", "按职责分工负责", "各县政府落实", "(市林业局牵头)", "。", " ", "\xE4\xB8", "下同"};
-  std::size_t units = 0;
-  for (int p = 0; p < 200; ++p) {
-    std::string plan = "某县方案\n一、任务\n";
-    for (int c = 1; c <= 5; ++c) {
-      plan += "(" + std::to_string(c) + ")推进";
-      const bool bracket = rng.next(2) == 0;
-      if (bracket) plan += rng.next(2) == 0 ? "(" : "【";
-      for (unsigned k = 1 + rng.next(9); k > 0; --k)
-        plan += rng.next(6) == 0 ? random_text(rng, 3) : pieces[rng.next(std::size(pieces))];
-      if (bracket) plan += rng.next(2) == 0 ? ")" : "】";
-      plan += "\n";
-    }
-    plancmp::units::use_shortcuts(false);
-    const plancmp::Document plain = plancmp::extract_bytes(plan, "starts.txt");
-    plancmp::units::use_shortcuts(true);
-    const plancmp::Document fast = plancmp::extract_bytes(plan, "starts.txt");
-    CAPTURE(plan);
-    REQUIRE(plancmp::to_yaml(fast) == plancmp::to_yaml(plain));
-    for (const plancmp::Clause& c : fast.clauses) units += c.lead.size() + c.support.size();
-    units += fast.implementers.size() + fast.units.size();
-  }
-  CHECK(units > 200);
+  CHECK(units_alike_with_shortcuts(rng, pieces, "推进", "【", "】", 9, 6, "starts.txt") > 200);
 }
