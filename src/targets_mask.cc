@@ -70,7 +70,9 @@ NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, st
     return;
   }
   for (std::size_t k = 0; k < scan_.by_literal.size(); ++k) {
-    const auto& [rule, literal] = scan_.by_literal[k];
+    // (Not a structured binding: clang before 16 cannot capture one.)
+    const std::size_t rule = scan_.by_literal[k].first;
+    const std::string& literal = scan_.by_literal[k].second;
     // The rule's match at x, an occurrence of its literal: the next
     // occurrence it takes is from next on.
     std::size_t next = 0;
