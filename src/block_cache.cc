@@ -15,9 +15,7 @@
 // (from a sized delete's size, as tcmalloc and jemalloc trust it, else read
 // back from malloc_usable_size), while the thread keeps less than
 // kKeepBytes; anything else is plain malloc/free. A thread's lists go back
-// to malloc when the thread ends. When a sanitizer runtime is in the process
-// (a build whose flags CMake did not see), every call goes straight to
-// malloc/free, so the sanitizer still sees each allocation.
+// to malloc when the thread ends.
 #include <malloc.h>
 
 #include <algorithm>
@@ -41,10 +39,9 @@ struct FreeBlock {
 // static objects are destroyed after Drain has run (blocks freed then go
 // straight to free()).
 enum class State : unsigned char {
-  kUnknown,      // the thread has freed nothing yet
+  kUnknown,  // the thread has not used the cache yet
   kCaching,
-  kPassThrough,  // a sanitizer runtime is in the process
-  kClosed,       // the thread is ending: its lists went back to malloc
+  kClosed,  // the thread is ending: its lists went back to malloc
 };
 struct Lists {
   FreeBlock* head[kClasses];
@@ -70,17 +67,11 @@ struct Drain {
 };
 thread_local Drain drain;
 
-// Set by AddressSanitizer's, ThreadSanitizer's and MemorySanitizer's
-// runtimes when they are linked in (weak: null otherwise).
-extern "C" void __asan_init() __attribute__((weak));
-extern "C" void __tsan_init() __attribute__((weak));
-extern "C" void __msan_init() __attribute__((weak));
-
 // May the calling thread keep freed blocks? (The lists stay empty where not,
 // so allocate() need not ask on its way to a kept block.)
 bool caching() {
   if (lists.state == State::kUnknown) {
-    lists.state = __asan_init || __tsan_init || __msan_init ? State::kPassThrough : State::kCaching;
+    lists.state = State::kCaching;
     drain.armed = true;  // registers the thread-exit drain
   }
   return lists.state == State::kCaching;
@@ -110,7 +101,8 @@ void* allocate(std::size_t n) {
     // Every block of a class is as large as the class, even one taken while
     // the thread is ending (closed): another thread may keep it, and a sized
     // delete names its class by the size asked for.
-    if (caching() || lists.state == State::kClosed) n = kGranule * (c + 1);
+    caching();  // (a thread's first call registers its drain)
+    n = kGranule * (c + 1);
   }
   for (;;) {
     if (void* p = std::malloc(n)) return p;

@@ -120,7 +120,7 @@ class BytePairScanner {
     if (i == n) return;
     std::uint64_t rest = 0;
     for (std::size_t k = i; k < n; ++k)
-      if (in(before_, p[k - 1]) && in(last_, p[k])) rest |= std::uint64_t{1} << (k - i);
+      if (in(before_, p[static_cast<std::ptrdiff_t>(k) - 1]) && in(last_, p[k])) rest |= std::uint64_t{1} << (k - i);
     bits[i / 64] = rest;
   }
 
