@@ -569,9 +569,13 @@ RequiredWords::RequiredWords(const std::vector<const RE2*>& rules) : first_bits_
     firsts_.back().last = i + 1;
     first_bits_[static_cast<std::size_t>(k) / 64] |= std::uint64_t{1} << (k % 64);
   }
-  std::vector<char> first_clause(words_.size());
-  for (std::size_t w = 0; w < words_.size(); ++w) first_clause[w] = words_[w].first != 0;
+  std::vector<char> first_clause(words_.size()), second_clause(words_.size());
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    first_clause[w] = words_[w].first != 0;
+    second_clause[w] = !first_clause[w];
+  }
   first_clause_pairs_ = pair_scanner(first_clause);
+  second_clause_pairs_ = pair_scanner(second_clause);
 }
 
 std::shared_ptr<const BytePairScanner> RequiredWords::pair_scanner(const std::vector<char>& want) const {
@@ -726,7 +730,7 @@ RequiredWords::Hits RequiredWords::hits(std::string_view text, bool pair_scan) c
     want[w] = words_[w].first == 0 && (words_[w].second & present) != 0;
     more |= want[w] != 0;
   }
-  if (more) find_wanted(text, want, pair_scan ? pair_scanner(want).get() : nullptr, found);
+  if (more) find_wanted(text, want, pair_scan ? second_clause_pairs_.get() : nullptr, found);
   std::sort(out.hits_.begin(), out.hits_.end(), [](const Hits::Hit& a, const Hits::Hit& b) { return a.begin < b.begin; });
   return out;
 }

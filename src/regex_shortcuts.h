@@ -210,6 +210,9 @@ class RequiredWords {
   };
   std::vector<First> firsts_;  // sorted
   std::shared_ptr<const BytePairScanner> first_clause_pairs_;  // hits()' first scan
+  // hits()' second scan: all second-clause words' first characters (a
+  // superset of any one text's wanted ones; find_wanted checks `want`).
+  std::shared_ptr<const BytePairScanner> second_clause_pairs_;
 };
 
 // The pattern with each negated class (`[^…]`) written `\C`: what
