@@ -423,6 +423,11 @@ class HashSlots {
       }
     }
   }
+  // Starts loading the slot find(h) reads first (a likely cache miss), so
+  // that other work can overlap it.
+  void prefetch(std::uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
+  }
   // Adds the next index (0, 1, 2, ...: the number added so far), whose key
   // is not in the table yet, under hash `h`.
   void push(std::uint64_t h) {
@@ -444,6 +449,48 @@ class HashSlots {
   }
   std::vector<std::uint64_t> slots_;
   std::vector<std::uint64_t> hashes_;  // by index, to place them again when the table grows
+  std::size_t mask_ = 0;
+};
+
+// The postings rows by bigram, in open addressing on the bigram itself: a
+// slot holds the bigram and its row, so one load both confirms a probe and
+// gives the row (HashSlots takes two dependent loads, each a likely cache
+// miss: rank() runs after the other stages have filled the cache). At most
+// half full; built once (rows are added, then frozen).
+class GramRows {
+ public:
+  struct Row {
+    std::uint64_t gram = 0;
+    std::uint32_t from = 0, to = 0;  // postings[from .. to); to == 0: an empty slot
+  };
+  // The slot to read first for `gram`, to prefetch before find().
+  const Row* first_slot(std::uint64_t gram) const {
+    return slots_.empty() ? nullptr : &slots_[hash_gram(gram) & mask_];
+  }
+  // The row of `gram`, or null.
+  const Row* find(std::uint64_t gram) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t k = hash_gram(gram) & mask_;; k = (k + 1) & mask_) {
+      const Row& r = slots_[k];
+      if (r.to == 0) return nullptr;
+      if (r.gram == gram) return &r;
+    }
+  }
+  // Builds the table from rows with distinct bigrams, each with to > 0.
+  void build(const std::vector<Row>& rows) {
+    std::size_t size = 16;
+    while (size < rows.size() * 2) size *= 2;
+    slots_.assign(size, Row{});
+    mask_ = size - 1;
+    for (const Row& r : rows) {
+      std::size_t k = hash_gram(r.gram) & mask_;
+      while (slots_[k].to != 0) k = (k + 1) & mask_;
+      slots_[k] = r;
+    }
+  }
+
+ private:
+  std::vector<Row> slots_;
   std::size_t mask_ = 0;
 };
 
@@ -524,6 +571,10 @@ struct RankScratch {
   std::vector<char> inside;
   std::vector<std::uint32_t> hits;  // per alias, 0 between calls
   std::vector<std::uint32_t> touched;
+  // The phrase's distinct bigrams and how often each occurs; those the
+  // catalogue has, by their row (score_by_postings).
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> distinct_grams;
+  std::vector<std::pair<const GramRows::Row*, std::uint32_t>> gram_rows;
 };
 
 }  // namespace
@@ -548,21 +599,15 @@ struct Catalogue::Data {
   std::u32string alias_chars;
   Grams alias_grams;
   HashSlots alias_slots;  // the aliases by text
-  // The aliases by bigram: for the distinct bigram gram_rows[g].gram, the
-  // aliases that have it and how often are postings[gram_rows[g].from ..
-  // gram_rows[g].to); gram_slots finds g. An alias sharing no bigram with a
+  // The aliases by bigram: for a distinct bigram, gram_rows finds the row
+  // whose postings[from .. to) are the aliases that have it and how often. An alias sharing no bigram with a
   // phrase scores 0 (no Dice hit, and neither string contains the other), so
   // fuzzy matching scores only those the phrase's bigrams list, plus the
   // one-character aliases, which have no bigram.
   struct Posting {
     std::uint32_t alias, count;
   };
-  struct GramRow {
-    std::uint64_t gram;
-    std::uint32_t from, to;
-  };
-  std::vector<GramRow> gram_rows;
-  HashSlots gram_slots;
+  GramRows gram_rows;
   std::vector<Posting> postings;
   std::vector<int> short_aliases;
   std::unordered_map<std::string, int> id_index;
@@ -610,8 +655,9 @@ struct Catalogue::Data {
   std::span<const std::uint64_t> grams_of(const Alias& a) const { return {alias_grams.data() + a.grams_at, a.grams}; }
   std::u32string_view word(const VetoWord& w) const { return {veto_chars.data() + w.at, w.size}; }
   // The alias whose text is `n`, or -1.
-  int alias_of(std::u32string_view n) const {
-    return alias_slots.find(hash_chars(n), [&](std::uint32_t k) { return text(aliases[k]) == n; });
+  int alias_of(std::u32string_view n) const { return alias_of(n, hash_chars(n)); }
+  int alias_of(std::u32string_view n, std::uint64_t hash) const {
+    return alias_slots.find(hash, [&](std::uint32_t k) { return text(aliases[k]) == n; });
   }
   void add_alias(std::u32string_view n, int indicator) {
     const Grams g = bigrams(n);
@@ -743,21 +789,33 @@ void Catalogue::Data::score_by_postings(const std::u32string& n, const Grams& gr
   if (hits.size() != aliases.size()) hits.assign(aliases.size(), 0);
   std::vector<std::uint32_t>& touched = scratch.touched;
   touched.clear();
+  // Three passes over the phrase's bigrams instead of one: a lookup is a
+  // chain of dependent loads (slot, postings, hits) that miss the cache
+  // when the catalogue has gone cold, and touching each step's memory for
+  // all bigrams before reading any lets those misses overlap.
+  auto& distinct = scratch.distinct_grams;
+  distinct.clear();
   for (std::size_t g = 0; g < grams.size();) {
     std::size_t next = g + 1;
     while (next < grams.size() && grams[next] == grams[g]) ++next;
-    const auto times = static_cast<std::uint32_t>(next - g);
-    const std::uint64_t gram = grams[g];
-    const int at = gram_slots.find(hash_gram(gram), [&](std::uint32_t r) { return gram_rows[r].gram == gram; });
-    if (at >= 0) {
-      const GramRow& row = gram_rows[static_cast<std::size_t>(at)];
-      for (std::uint32_t p = row.from; p < row.to; ++p) {
-        const Posting& post = postings[p];
-        if (hits[post.alias] == 0) touched.push_back(post.alias);
-        hits[post.alias] += std::min(times, post.count);
-      }
-    }
+    distinct.emplace_back(grams[g], static_cast<std::uint32_t>(next - g));
+    __builtin_prefetch(gram_rows.first_slot(grams[g]));
     g = next;
+  }
+  auto& rows = scratch.gram_rows;
+  rows.clear();
+  for (const auto& [gram, times] : distinct) {
+    const GramRows::Row* row = gram_rows.find(gram);
+    if (!row) continue;
+    __builtin_prefetch(postings.data() + row->from);
+    rows.emplace_back(row, times);
+  }
+  for (const auto& [row, times] : rows) {
+    for (std::uint32_t p = row->from; p < row->to; ++p) {
+      const Posting& post = postings[p];
+      if (hits[post.alias] == 0) touched.push_back(post.alias);
+      hits[post.alias] += std::min(times, post.count);
+    }
   }
   const std::size_t ng = grams.size();
   for (std::uint32_t k : touched) {
@@ -785,12 +843,14 @@ Catalogue::Data::Ranking Catalogue::Data::rank(const std::string& phrase, const 
   std::u32string& n = scratch.phrase;
   normalize_into(phrase, n);
   if (n.empty()) return out;
+  const std::uint64_t n_hash = hash_chars(n);
+  alias_slots.prefetch(n_hash);  // read in step 1, after the unit's lookup
   // unit_compatible(), with the unit folded once rather than per indicator.
   const AcceptRow& accepting_row = accepting_of(unit);
   auto compatible = [&](int i) { return accepting_row.accepts[static_cast<std::size_t>(i)] != 0; };
 
   // 1. An alias, exactly (its unit permitting).
-  if (const int k = alias_of(n); k >= 0 && compatible(aliases[static_cast<std::size_t>(k)].indicator)) {
+  if (const int k = alias_of(n, n_hash); k >= 0 && compatible(aliases[static_cast<std::size_t>(k)].indicator)) {
     out.kind = Ranking::kAlias;
     out.top = aliases[static_cast<std::size_t>(k)].indicator;
     return out;
@@ -914,15 +974,16 @@ void index_aliases(Catalogue::Data& data) {
     runs.swap(sorted);
   }
   data.postings.reserve(runs.size());
+  std::vector<GramRows::Row> rows;
   for (const Run& r : runs) {
-    if (data.gram_rows.empty() || data.gram_rows.back().gram != r.gram) {
+    if (rows.empty() || rows.back().gram != r.gram) {
       const auto at = static_cast<std::uint32_t>(data.postings.size());
-      data.gram_rows.push_back({r.gram, at, at});
-      data.gram_slots.push(hash_gram(r.gram));
+      rows.push_back({r.gram, at, at});
     }
     data.postings.push_back({r.alias, r.times});
-    data.gram_rows.back().to = static_cast<std::uint32_t>(data.postings.size());
+    rows.back().to = static_cast<std::uint32_t>(data.postings.size());
   }
+  data.gram_rows.build(rows);
 }
 
 // What an indicators.yaml says, read from either kind of node.
