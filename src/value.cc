@@ -306,6 +306,16 @@ Scan scan_string(std::string_view s) {
   return scan;
 }
 
+// The bytes yaml_double_quoted stops at: ASCII it escapes, and the lead
+// bytes of the only multi-byte characters it may escape (C2 80..C2 A0: C1
+// controls, NBSP; EF BB BF: the BOM). In valid UTF-8 none of them is ever
+// inside another character, so runs between them are copied as they are.
+constexpr std::array<bool, 256> kQuotedStop = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = kByteClass[c] == kEscaped || kByteClass[c] == kDel || c == 0xC2 || c == 0xEF;
+  return t;
+}();
+
 // Double-quoted YAML scalar, escaped as yaml-cpp escapes it (so outputs stay
 // byte-identical to the yaml-cpp emitter this writer replaced): the quote,
 // backslash and common controls by name, other controls, C1 controls, NBSP
@@ -313,40 +323,30 @@ Scan scan_string(std::string_view s) {
 // most 4 bytes per byte of `s` (a control as \x01) and the two quotes.
 char* yaml_double_quoted(char* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
   *out++ = '"';
   std::size_t run = 0;  // start of the bytes not yet copied
-  auto flush = [&](std::size_t to) {
-    if (to == run) return;  // (an empty view's data may be null)
-    std::memcpy(out, s.data() + run, to - run);
-    out += to - run;
-  };
-  // Byte by byte: `s` is valid UTF-8, so a byte >= 0x80 is never mistaken
-  // for ASCII, and the only escaped multi-byte characters are C2 80..C2 A0
-  // (C1 controls, NBSP) and EF BB BF (BOM).
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    int32_t cp;
+  for (std::size_t i = 0;; ++i) {
+    while (n - i >= 4 && !(kQuotedStop[p[i]] | kQuotedStop[p[i + 1]] | kQuotedStop[p[i + 2]] | kQuotedStop[p[i + 3]])) i += 4;
+    while (i < n && !kQuotedStop[p[i]]) ++i;
+    if (i == n) break;
+    const unsigned char c = p[i];
+    int32_t cp = c;
     std::size_t len = 1;
-    if (kByteClass[c] == kPlainByte || kByteClass[c] == kIndicator) continue;
-    // A common 3-byte character: its continuation bytes would each be passed
-    // over below; passed over at once.
-    if (kByteClass[c] == kCommonLead && three_byte_tail(reinterpret_cast<const unsigned char*>(s.data()), i, s.size())) {
-      i += 2;
-      continue;
-    }
-    if (c >= 0x80 && c != 0xC2 && c != 0xEF) continue;
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0xA0) {
-      cp = static_cast<unsigned char>(s[i + 1]);
+    if (c == 0xC2) {
+      if (i + 1 == n || p[i + 1] > 0xA0) continue;
+      cp = p[i + 1];
       len = 2;
-    } else if (c == 0xEF && s.substr(i, 3) == "\xEF\xBB\xBF") {
+    } else if (c == 0xEF) {
+      if (s.substr(i, 3) != "\xEF\xBB\xBF") continue;
       cp = 0xFEFF;
       len = 3;
-    } else if (c >= 0x80) {
-      continue;
-    } else {
-      cp = c;
     }
-    flush(i);
+    if (i != run) {  // (an empty view's data may be null)
+      std::memcpy(out, p + run, i - run);
+      out += i - run;
+    }
     auto two = [&](char a, char b) {
       out[0] = a;
       out[1] = b;
@@ -368,7 +368,10 @@ char* yaml_double_quoted(char* out, std::string_view s) {
     i += len - 1;
     run = i + 1;
   }
-  flush(s.size());
+  if (n != run) {
+    std::memcpy(out, p + run, n - run);
+    out += n - run;
+  }
   *out++ = '"';
   return out;
 }
