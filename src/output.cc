@@ -339,7 +339,7 @@ class YamlFields {
   static std::size_t break_room(int column) {
     return std::max(static_cast<std::size_t>(column), kBreak.size() - 1) + 1;
   }
-  static char* newline(char* p, int column) {
+  [[gnu::always_inline]] static char* newline(char* p, int column) {
     const auto n = static_cast<std::size_t>(column);
     if (n < kBreak.size()) {
       std::memcpy(p, kBreak.data(), kBreak.size());  // a fixed-size copy: may write past the n + 1 kept

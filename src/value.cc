@@ -252,6 +252,18 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
   return t;
 }();
 
+// kByteClass[c] == kCommonLead, as 0 or 1 (two tested with one `&`).
+constexpr std::array<unsigned char, 256> kCommonLeadByte = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = kByteClass[c] == kCommonLead;
+  return t;
+}();
+
+// The eight bytes at p, p[0] the lowest.
+inline std::uint64_t load_le64(const unsigned char* p) {
+  return utf8::load_le32(p) | static_cast<std::uint64_t>(utf8::load_le32(p + 4)) << 32;
+}
+
 // Are the two bytes after the lead byte at p[i] continuation bytes?
 bool three_byte_tail(const unsigned char* p, std::size_t i, std::size_t n) {
   return i + 2 < n && (((p[i + 1] << 8) | p[i + 2]) & 0xC0C0) == 0x8080;
@@ -277,6 +289,14 @@ Scan scan_string(std::string_view s) {
       // load each: the same two tests, without a pass through the loop's
       // dispatch per character. The run's last character of the string is
       // left to the tests above.
+      // Two characters a step first (one eight-byte load).
+      while (n - i >= 8) {
+        const std::uint64_t x = load_le64(p + i);
+        if ((kCommonLeadByte[x & 0xFF] & kCommonLeadByte[(x >> 24) & 0xFF]) == 0 ||
+            (x & 0xC0C000C0C000) != 0x808000808000)
+          break;
+        i += 6;
+      }
       while (n - i >= 4) {
         const std::uint32_t x = utf8::load_le32(p + i);
         if (kByteClass[x & 0xFF] != kCommonLead || (x & 0xC0C000) != 0x808000) break;
