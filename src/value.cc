@@ -281,15 +281,16 @@ Scan scan_string(std::string_view s) {
       // The rest of a run of plain ASCII, four bytes a step (kPlainByte is 0).
       while (n - i >= 4 && (kByteClass[p[i]] | kByteClass[p[i + 1]] | kByteClass[p[i + 2]] | kByteClass[p[i + 3]]) == 0)
         i += 4;
+      // ... and its last bytes, without a pass through the dispatch each.
+      while (i < n && kByteClass[p[i]] == kPlainByte) ++i;
       continue;
     }
     if (cls == kCommonLead && three_byte_tail(p, i, n)) {
       i += 3;
-      // The rest of a run of such characters (Chinese text), one four-byte
-      // load each: the same two tests, without a pass through the loop's
-      // dispatch per character. The run's last character of the string is
-      // left to the tests above.
-      // Two characters a step first (one eight-byte load).
+      // The rest of a run of such characters (Chinese text), two a step
+      // (one eight-byte load), then one (a four-byte load), then the
+      // string's last: the same two tests, without a pass through the
+      // loop's dispatch per character.
       while (n - i >= 8) {
         const std::uint64_t x = load_le64(p + i);
         if ((kCommonLeadByte[x & 0xFF] & kCommonLeadByte[(x >> 24) & 0xFF]) == 0 ||
@@ -302,6 +303,8 @@ Scan scan_string(std::string_view s) {
         if (kByteClass[x & 0xFF] != kCommonLead || (x & 0xC0C000) != 0x808000) break;
         i += 3;
       }
+      // The string's last character, when the run reaches it.
+      if (n - i == 3 && kByteClass[p[i]] == kCommonLead && three_byte_tail(p, i, n)) i = n;
       continue;
     }
     int32_t cp;
