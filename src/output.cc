@@ -235,7 +235,7 @@ class YamlFields {
   YamlFields(TextBuffer& out, int column) : out_(out), column_(column) {}
 
   template <std::size_t N, class T>
-  void operator()(const char (&key)[N], const T& v) {
+  [[gnu::always_inline]] void operator()(const char (&key)[N], const T& v) {
     // A field whose value has a known bound (most) is written under one
     // room() call: the line break, `key: ` and the value.
     if constexpr (requires { bound(v); }) {
