@@ -283,7 +283,7 @@ class YamlFields {
   }
   // The same at p, which has that room; returns the end.
   template <std::size_t N>
-  char* key_at(char* p, const char (&key)[N], bool space) {
+  [[gnu::always_inline]] char* key_at(char* p, const char (&key)[N], bool space) {
     constexpr std::size_t kKey = N - 1;  // without the terminating NUL
     static_assert(kKey > 0 && kKey <= 32, "keys are short words");
     if (!first_) p = newline(p, column_);
