@@ -235,7 +235,16 @@ class YamlFields {
   YamlFields(TextBuffer& out, int column) : out_(out), column_(column) {}
 
   template <std::size_t N, class T>
-  void operator()(const char (&key)[N], const T& v) {
+  [[gnu::always_inline]] void operator()(const char (&key)[N], const T& v) {
+    // A field whose value has a known bound (most) is written under one
+    // room() call: the line break, `key: ` and the value.
+    if constexpr (requires { bound(v); }) {
+      const std::size_t room = break_room(column_) + (N - 1) + 2 + bound(v);
+      if (room <= TextBuffer::kStage) {
+        out_.done(put(key_at(out_.room(room), key, /*space=*/true), v));
+        return;
+      }
+    }
     start(key, /*space=*/true);
     scalar(v);
   }
@@ -270,23 +279,67 @@ class YamlFields {
   // (fixed-size copies).
   template <std::size_t N>
   void start(const char (&key)[N], bool space) {
+    out_.done(key_at(out_.room(break_room(column_) + (N - 1) + 2), key, space));
+  }
+  // The same at p, which has that room; returns the end.
+  template <std::size_t N>
+  [[gnu::always_inline]] char* key_at(char* p, const char (&key)[N], bool space) {
     constexpr std::size_t kKey = N - 1;  // without the terminating NUL
     static_assert(kKey > 0 && kKey <= 32, "keys are short words");
-    char* p = out_.room(break_room(column_) + kKey + 2);
     if (!first_) p = newline(p, column_);
     first_ = false;
     std::memcpy(p, key, kKey);
     p += kKey;
     *p++ = ':';
     if (space) *p++ = ' ';
-    out_.done(p);
+    return p;
+  }
+
+  // The most bytes put(p, v) writes, for these types only (no conversions:
+  // other types, bool among them, take start() and scalar()).
+  template <class T>
+  static std::size_t bound(const T&) = delete;
+  static std::size_t bound(int) { return kYamlIntegerRoom; }
+  static std::size_t bound(long long) { return kYamlIntegerRoom; }
+  static std::size_t bound(const std::string& s) { return yaml_string_room(s.size()); }
+  static std::size_t bound(Quoted q) { return q.text ? yaml_string_room(q.text->size()) : 4; }
+  template <class T>
+  static auto bound(const std::optional<T>& v) -> decltype(bound(*v)) { return v ? bound(*v) : 4; }
+  static std::size_t bound(const std::vector<std::string>& items) {
+    std::size_t n = 2;
+    for (const std::string& item : items) n += yaml_string_room(item.size()) + 2;
+    return n;
+  }
+  // What scalar(v) writes, at p; returns the end.
+  static char* put(char* p, int v) { return write_yaml_integer(p, v); }
+  static char* put(char* p, long long v) { return write_yaml_integer(p, v); }
+  static char* put(char* p, const std::string& s) { return write_yaml_string(p, s, false); }
+  static char* put_null(char* p) {
+    std::memcpy(p, "null", 4);
+    return p + 4;
+  }
+  static char* put(char* p, Quoted q) { return q.text ? write_yaml_string(p, *q.text, true) : put_null(p); }
+  template <class T>
+  static char* put(char* p, const std::optional<T>& v) { return v ? put(p, *v) : put_null(p); }
+  static char* put(char* p, const std::vector<std::string>& items) {
+    *p++ = '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) {
+        p[0] = ',';
+        p[1] = ' ';
+        p += 2;
+      }
+      p = write_yaml_string(p, items[i], false);
+    }
+    *p++ = ']';
+    return p;
   }
 
   // A line break and `column` spaces at p, which has break_room(column).
   static std::size_t break_room(int column) {
     return std::max(static_cast<std::size_t>(column), kBreak.size() - 1) + 1;
   }
-  static char* newline(char* p, int column) {
+  [[gnu::always_inline]] static char* newline(char* p, int column) {
     const auto n = static_cast<std::size_t>(column);
     if (n < kBreak.size()) {
       std::memcpy(p, kBreak.data(), kBreak.size());  // a fixed-size copy: may write past the n + 1 kept

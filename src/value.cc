@@ -4,6 +4,7 @@
 #include "plancmp/value.h"
 
 #include <array>
+#include <bit>
 
 #include <charconv>
 #include <cmath>
@@ -12,6 +13,10 @@
 
 #include "utf8_util.h"
 #include "yaml_scalars.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace plancmp {
 
@@ -252,6 +257,18 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
   return t;
 }();
 
+// kByteClass[c] == kCommonLead, as 0 or 1 (two tested with one `&`).
+constexpr std::array<unsigned char, 256> kCommonLeadByte = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = kByteClass[c] == kCommonLead;
+  return t;
+}();
+
+// The eight bytes at p, p[0] the lowest.
+inline std::uint64_t load_le64(const unsigned char* p) {
+  return utf8::load_le32(p) | static_cast<std::uint64_t>(utf8::load_le32(p + 4)) << 32;
+}
+
 // Are the two bytes after the lead byte at p[i] continuation bytes?
 bool three_byte_tail(const unsigned char* p, std::size_t i, std::size_t n) {
   return i + 2 < n && (((p[i + 1] << 8) | p[i + 2]) & 0xC0C0) == 0x8080;
@@ -269,19 +286,30 @@ Scan scan_string(std::string_view s) {
       // The rest of a run of plain ASCII, four bytes a step (kPlainByte is 0).
       while (n - i >= 4 && (kByteClass[p[i]] | kByteClass[p[i + 1]] | kByteClass[p[i + 2]] | kByteClass[p[i + 3]]) == 0)
         i += 4;
+      // ... and its last bytes, without a pass through the dispatch each.
+      while (i < n && kByteClass[p[i]] == kPlainByte) ++i;
       continue;
     }
     if (cls == kCommonLead && three_byte_tail(p, i, n)) {
       i += 3;
-      // The rest of a run of such characters (Chinese text), one four-byte
-      // load each: the same two tests, without a pass through the loop's
-      // dispatch per character. The run's last character of the string is
-      // left to the tests above.
+      // The rest of a run of such characters (Chinese text), two a step
+      // (one eight-byte load), then one (a four-byte load), then the
+      // string's last: the same two tests, without a pass through the
+      // loop's dispatch per character.
+      while (n - i >= 8) {
+        const std::uint64_t x = load_le64(p + i);
+        if ((kCommonLeadByte[x & 0xFF] & kCommonLeadByte[(x >> 24) & 0xFF]) == 0 ||
+            (x & 0xC0C000C0C000) != 0x808000808000)
+          break;
+        i += 6;
+      }
       while (n - i >= 4) {
         const std::uint32_t x = utf8::load_le32(p + i);
         if (kByteClass[x & 0xFF] != kCommonLead || (x & 0xC0C000) != 0x808000) break;
         i += 3;
       }
+      // The string's last character, when the run reaches it.
+      if (n - i == 3 && kByteClass[p[i]] == kCommonLead && three_byte_tail(p, i, n)) i = n;
       continue;
     }
     int32_t cp;
@@ -306,6 +334,28 @@ Scan scan_string(std::string_view s) {
   return scan;
 }
 
+// The bytes yaml_double_quoted stops at: ASCII it escapes, and the lead
+// bytes of the only multi-byte characters it may escape (C2 80..C2 A0: C1
+// controls, NBSP; EF BB BF: the BOM). In valid UTF-8 none of them is ever
+// inside another character, so runs between them are copied as they are.
+constexpr std::array<bool, 256> kQuotedStop = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = kByteClass[c] == kEscaped || kByteClass[c] == kDel || c == 0xC2 || c == 0xEF;
+  return t;
+}();
+
+#ifdef __SSE2__
+// Which of the 16 bytes at p are in kQuotedStop, as bits.
+inline int quoted_stops(const unsigned char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto is = [&](int c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))); };
+  const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);  // below 0x20
+  const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_or_si128(control, is('"')), _mm_or_si128(is('\\'), is(0x7F))),
+                                     _mm_or_si128(is(0xC2), is(0xEF)));
+  return _mm_movemask_epi8(stops);
+}
+#endif
+
 // Double-quoted YAML scalar, escaped as yaml-cpp escapes it (so outputs stay
 // byte-identical to the yaml-cpp emitter this writer replaced): the quote,
 // backslash and common controls by name, other controls, C1 controls, NBSP
@@ -313,40 +363,39 @@ Scan scan_string(std::string_view s) {
 // most 4 bytes per byte of `s` (a control as \x01) and the two quotes.
 char* yaml_double_quoted(char* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
   *out++ = '"';
   std::size_t run = 0;  // start of the bytes not yet copied
-  auto flush = [&](std::size_t to) {
-    if (to == run) return;  // (an empty view's data may be null)
-    std::memcpy(out, s.data() + run, to - run);
-    out += to - run;
-  };
-  // Byte by byte: `s` is valid UTF-8, so a byte >= 0x80 is never mistaken
-  // for ASCII, and the only escaped multi-byte characters are C2 80..C2 A0
-  // (C1 controls, NBSP) and EF BB BF (BOM).
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    int32_t cp;
-    std::size_t len = 1;
-    if (kByteClass[c] == kPlainByte || kByteClass[c] == kIndicator) continue;
-    // A common 3-byte character: its continuation bytes would each be passed
-    // over below; passed over at once.
-    if (kByteClass[c] == kCommonLead && three_byte_tail(reinterpret_cast<const unsigned char*>(s.data()), i, s.size())) {
-      i += 2;
-      continue;
+  for (std::size_t i = 0;; ++i) {
+#ifdef __SSE2__
+    while (n - i >= 16) {  // sixteen bytes a step: the strings that get here are long
+      if (const int stops = quoted_stops(p + i)) {
+        i += static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(stops)));
+        break;
+      }
+      i += 16;
     }
-    if (c >= 0x80 && c != 0xC2 && c != 0xEF) continue;
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0xA0) {
-      cp = static_cast<unsigned char>(s[i + 1]);
+#endif
+    while (n - i >= 4 && !(kQuotedStop[p[i]] | kQuotedStop[p[i + 1]] | kQuotedStop[p[i + 2]] | kQuotedStop[p[i + 3]])) i += 4;
+    while (i < n && !kQuotedStop[p[i]]) ++i;
+    if (i == n) break;
+    const unsigned char c = p[i];
+    int32_t cp = c;
+    std::size_t len = 1;
+    if (c == 0xC2) {
+      if (i + 1 == n || p[i + 1] > 0xA0) continue;
+      cp = p[i + 1];
       len = 2;
-    } else if (c == 0xEF && s.substr(i, 3) == "\xEF\xBB\xBF") {
+    } else if (c == 0xEF) {
+      if (s.substr(i, 3) != "\xEF\xBB\xBF") continue;
       cp = 0xFEFF;
       len = 3;
-    } else if (c >= 0x80) {
-      continue;
-    } else {
-      cp = c;
     }
-    flush(i);
+    if (i != run) {  // (an empty view's data may be null)
+      std::memcpy(out, p + run, i - run);
+      out += i - run;
+    }
     auto two = [&](char a, char b) {
       out[0] = a;
       out[1] = b;
@@ -368,7 +417,10 @@ char* yaml_double_quoted(char* out, std::string_view s) {
     i += len - 1;
     run = i + 1;
   }
-  flush(s.size());
+  if (n != run) {
+    std::memcpy(out, p + run, n - run);
+    out += n - run;
+  }
   *out++ = '"';
   return out;
 }
