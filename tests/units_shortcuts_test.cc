@@ -85,7 +85,7 @@ TEST_CASE("TextMap finds what was added under equal text, across growth") {
   CHECK(map.find("absent, surely") == nullptr);
 }
 
-TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random bytes") {
+TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random bytes, vector scan on and off") {
   const plancmp::Grammar::Impl& g = plancmp::Grammar::builtin()->impl();
   std::vector<std::vector<const RE2*>> lists;
   for (const char* set : {"notes", "roles"}) lists.push_back(g.rule_set("units.yaml", set).regexes());
@@ -109,10 +109,17 @@ TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random byte
         const std::string_view span(text.data() + b, e - b);
         const std::uint64_t want = required->may_match(span);
         CAPTURE(span);
-        REQUIRE(finder.may_match(span) == want);
+        // Vector scan on and off; on the span alone and reading past its
+        // end (the scan's last block masked).
+        for (const bool vector : {true, false}) {
+          plancmp::units::WordFinder::use_vector(vector);
+          REQUIRE(finder.may_match(span) == want);
+          REQUIRE(finder.may_match(text, b, e) == want);
+        }
         some += want != required->always();
       }
   }
+  plancmp::units::WordFinder::use_vector(true);
   CHECK(some > 1000);
 }
 
