@@ -129,7 +129,7 @@ std::atomic<bool> vector_scan{true};
 
 }  // namespace
 
-WordFinder::WordFinder(const RequiredWords& words) : always_(words.always()), first_bits_(65536 / 64) {
+WordFinder::WordFinder(const RequiredWords& words) : always_(words.always()), first_bits_{} {
   auto first_of = [](const Word& w) {
     return w.text.size() >= 3 ? three_byte_char(reinterpret_cast<const unsigned char*>(w.text.data())) : -1;
   };
@@ -150,7 +150,7 @@ WordFinder::WordFinder(const RequiredWords& words) : always_(words.always()), fi
     std::size_t slot = first_slot(c, size - 1);
     while (firsts_[slot].end != 0) slot = (slot + 1) & (size - 1);
     firsts_[slot] = {c, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)};
-    first_bits_[c / 64] |= std::uint64_t{1} << (c % 64);
+    first_bits_[(c & 0xFFF) / 64] |= std::uint64_t{1} << (c % 64);
     last_byte_[static_cast<unsigned char>(words_[i].text[2])] = true;
     i = j;
   }
@@ -160,7 +160,7 @@ WordFinder::WordFinder(const RequiredWords& words) : always_(words.always()), fi
     middles[static_cast<unsigned char>(w.text[1])] = true;
   }
 #ifdef PLANCMP_X86_DISPATCH
-  vector_ = !words_.empty() && cpu::has_avx2() && lead_.from(leads) && middle_.from(middles) && last_.from(last_byte_);
+  vector_ = !words_.empty() && cpu::has_ssse3() && lead_.from(leads) && middle_.from(middles) && last_.from(last_byte_);
 #endif
 }
 
@@ -169,10 +169,11 @@ void WordFinder::use_vector(bool on) { vector_scan.store(on, std::memory_order_r
 void WordFinder::words_at(const unsigned char* t, std::size_t at, std::size_t n, std::uint64_t& first,
                           std::uint64_t& second) const {
   const auto c = static_cast<char32_t>(((t[at] & 0x0F) << 12) | ((t[at + 1] & 0x3F) << 6) | (t[at + 2] & 0x3F));
-  if (!(first_bits_[c >> 6] >> (c & 63) & 1)) return;
+  if (!(first_bits_[(c & 0xFFF) >> 6] >> (c & 63) & 1)) return;
   const std::size_t mask = firsts_.size() - 1;
   std::size_t slot = first_slot(c, mask);
-  while (firsts_[slot].c != c) slot = (slot + 1) & mask;
+  while (firsts_[slot].end != 0 && firsts_[slot].c != c) slot = (slot + 1) & mask;
+  if (firsts_[slot].end == 0) return;  // (another character with the same low bits)
   for (std::uint32_t w = firsts_[slot].begin; w < firsts_[slot].end; ++w) {
     const std::string& word = words_[w].text;
     if (at + word.size() > n) continue;
@@ -186,44 +187,42 @@ void WordFinder::words_at(const unsigned char* t, std::size_t at, std::size_t n,
 
 #ifdef PLANCMP_X86_DISPATCH
 namespace {
-// The tables in both 128-bit lanes (vpshufb looks up within a lane).
-__attribute__((target("avx2"))) __m256i lanes(const std::array<std::uint8_t, 16>& table) {
-  return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(table.data())));
-}
 // Not zero where the byte is in the set of the tables.
-__attribute__((target("avx2"))) __m256i in_set(__m256i x, __m256i lo_table, __m256i hi_table) {
-  const __m256i low_nibble = _mm256_set1_epi8(0x0F);
-  const __m256i lo = _mm256_shuffle_epi8(lo_table, _mm256_and_si256(x, low_nibble));
-  const __m256i hi = _mm256_shuffle_epi8(hi_table, _mm256_and_si256(_mm256_srli_epi16(x, 4), low_nibble));
-  return _mm256_and_si256(lo, hi);
+__attribute__((target("ssse3"))) __m128i in_set(__m128i x, __m128i lo_table, __m128i hi_table) {
+  const __m128i low_nibble = _mm_set1_epi8(0x0F);
+  const __m128i lo = _mm_shuffle_epi8(lo_table, _mm_and_si128(x, low_nibble));
+  const __m128i hi = _mm_shuffle_epi8(hi_table, _mm_and_si128(_mm_srli_epi16(x, 4), low_nibble));
+  return _mm_and_si128(lo, hi);
 }
+__m128i table(const std::array<std::uint8_t, 16>& t) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data())); }
 }  // namespace
 #endif
 
 // The places at in [0, k) (k returned) with at + 2 < n whose lead, middle
-// and last bytes are in the three sets, 32 a step, each passed to words_at
+// and last bytes are in the three sets, 16 a step, each passed to words_at
 // (t[0, readable) may be read, readable >= n). (Such a place holds a
 // three-byte character: the sets hold leads 1110xxxx and continuation
-// bytes only.)
+// bytes only.) 16 bytes, not AVX2's 32: the scans are short and far
+// apart, and 256-bit code run now and then cost more time than it saved
+// (perf), though fewer instructions.
 #ifdef PLANCMP_X86_DISPATCH
-__attribute__((target("avx2")))
+__attribute__((target("ssse3")))
 #endif
 std::size_t WordFinder::scan_vector(const unsigned char* t, std::size_t n, std::size_t readable, std::uint64_t& first,
                                     std::uint64_t& second) const {
   std::size_t at = 0;
 #ifdef PLANCMP_X86_DISPATCH
-  const __m256i lead_lo = lanes(lead_.lo), lead_hi = lanes(lead_.hi);
-  const __m256i middle_lo = lanes(middle_.lo), middle_hi = lanes(middle_.hi);
-  const __m256i last_lo = lanes(last_.lo), last_hi = lanes(last_.hi);
+  const __m128i lead_lo = table(lead_.lo), lead_hi = table(lead_.hi);
+  const __m128i middle_lo = table(middle_.lo), middle_hi = table(middle_.hi);
+  const __m128i last_lo = table(last_.lo), last_hi = table(last_.hi);
   std::uint64_t f = first, s = second;
-  for (; at + 2 < n && at + 34 <= readable; at += 32) {
-    const __m256i lead = in_set(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + at)), lead_lo, lead_hi);
-    const __m256i middle =
-        in_set(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + at + 1)), middle_lo, middle_hi);
-    const __m256i last = in_set(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + at + 2)), last_lo, last_hi);
-    const __m256i all = _mm256_min_epu8(_mm256_min_epu8(lead, middle), last);
-    auto bits = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(all, _mm256_setzero_si256())));
-    if (at + 32 > n - 2) bits &= (std::uint32_t{1} << (n - 2 - at)) - 1;  // places past the span's
+  for (; at + 2 < n && at + 18 <= readable; at += 16) {
+    const __m128i lead = in_set(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at)), lead_lo, lead_hi);
+    const __m128i middle = in_set(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at + 1)), middle_lo, middle_hi);
+    const __m128i last = in_set(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at + 2)), last_lo, last_hi);
+    const __m128i all = _mm_min_epu8(_mm_min_epu8(lead, middle), last);
+    auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(all, _mm_setzero_si128()))) ^ 0xFFFFu;
+    if (at + 16 > n - 2) bits &= (std::uint32_t{1} << (n - 2 - at)) - 1;  // places past the span's
     for (; bits != 0; bits &= bits - 1) words_at(t, at + static_cast<std::size_t>(std::countr_zero(bits)), n, f, s);
   }
   first = f, second = s;

@@ -98,6 +98,14 @@ TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random byte
     texts.push_back(plancmp_test::slurp(f.path()));
   plancmp_test::Lcg rng{20261203};
   for (int n = 0; n < 300; ++n) texts.push_back(random_text(rng, 40) + "xayz" + random_text(rng, 10) + "éaab");
+  // Characters whose last two bytes are a first character's (牵 U+7275,
+  // 负 U+8D1F), which WordFinder's bitmap of low bits lets through.
+  const char* const siblings[] = {"䉵头", "創头单位", "扵", "艵头", "崟责", "鴟责", "牵头", "负责", "、"};
+  for (int n = 0; n < 100; ++n) {
+    std::string t;
+    for (int k = 0; k < 30; ++k) t += siblings[rng.next(std::size(siblings))];
+    texts.push_back(t);
+  }
   std::size_t some = 0;
   for (const auto& rules : lists) {
     const auto required = plancmp::RequiredWords::build(rules);
