@@ -840,7 +840,7 @@ class RoleFilter {
  public:
   RoleFilter(const WordFinder& words, std::string_view text) : words_(words), text_(text) {}
   // Bit i: rule i may match in text[b, e) (see RequiredWords::may).
-  std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_.may_match(text_.substr(b, e - b)); }
+  std::uint64_t may_match(std::size_t b, std::size_t e) const { return words_.may_match(text_, b, e); }
 
  private:
   const WordFinder& words_;

@@ -1,6 +1,7 @@
 #include "units_patterns.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cctype>
 #include <cstring>
@@ -9,7 +10,12 @@
 #include "derived_cache.h"
 #include "grammar_internal.h"
 #include "pattern_syntax.h"
+#include "cpu_features.h"
 #include "regex_shortcuts.h"
+
+#ifdef PLANCMP_X86_DISPATCH
+#include <immintrin.h>
+#endif
 
 namespace plancmp::units {
 
@@ -119,9 +125,11 @@ int three_byte_char(const unsigned char* t) {
 
 std::size_t first_slot(char32_t c, std::size_t mask) { return (c * 0x9E3779B1u >> 12) & mask; }
 
+std::atomic<bool> vector_scan{true};
+
 }  // namespace
 
-WordFinder::WordFinder(const RequiredWords& words) : always_(words.always()), first_bits_(65536 / 64) {
+WordFinder::WordFinder(const RequiredWords& words) : always_(words.always()), first_bits_{} {
   auto first_of = [](const Word& w) {
     return w.text.size() >= 3 ? three_byte_char(reinterpret_cast<const unsigned char*>(w.text.data())) : -1;
   };
@@ -142,13 +150,90 @@ WordFinder::WordFinder(const RequiredWords& words) : always_(words.always()), fi
     std::size_t slot = first_slot(c, size - 1);
     while (firsts_[slot].end != 0) slot = (slot + 1) & (size - 1);
     firsts_[slot] = {c, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)};
-    first_bits_[c / 64] |= std::uint64_t{1} << (c % 64);
+    first_bits_[(c & 0xFFF) / 64] |= std::uint64_t{1} << (c % 64);
     last_byte_[static_cast<unsigned char>(words_[i].text[2])] = true;
     i = j;
   }
+  ByteSet leads{}, middles{};
+  for (const Word& w : words_) {
+    leads[static_cast<unsigned char>(w.text[0])] = true;
+    middles[static_cast<unsigned char>(w.text[1])] = true;
+  }
+#ifdef PLANCMP_X86_DISPATCH
+  vector_ = !words_.empty() && cpu::has_ssse3() && lead_.from(leads) && middle_.from(middles) && last_.from(last_byte_);
+#endif
 }
 
-std::uint64_t WordFinder::may_match(std::string_view span) const {
+void WordFinder::use_vector(bool on) { vector_scan.store(on, std::memory_order_relaxed); }
+
+void WordFinder::words_at(const unsigned char* t, std::size_t at, std::size_t n, std::uint64_t& first,
+                          std::uint64_t& second) const {
+  const auto c = static_cast<char32_t>(((t[at] & 0x0F) << 12) | ((t[at + 1] & 0x3F) << 6) | (t[at + 2] & 0x3F));
+  if (!(first_bits_[(c & 0xFFF) >> 6] >> (c & 63) & 1)) return;
+  const std::size_t mask = firsts_.size() - 1;
+  std::size_t slot = first_slot(c, mask);
+  while (firsts_[slot].end != 0 && firsts_[slot].c != c) slot = (slot + 1) & mask;
+  if (firsts_[slot].end == 0) return;  // (another character with the same low bits)
+  for (std::uint32_t w = firsts_[slot].begin; w < firsts_[slot].end; ++w) {
+    const std::string& word = words_[w].text;
+    if (at + word.size() > n) continue;
+    std::size_t k = 3;
+    while (k < word.size() && t[at + k] == static_cast<unsigned char>(word[k])) ++k;
+    if (k < word.size()) continue;
+    first |= words_[w].first;
+    second |= words_[w].second;
+  }
+}
+
+#ifdef PLANCMP_X86_DISPATCH
+namespace {
+// Not zero where the byte is in the set of the tables.
+__attribute__((target("ssse3"))) __m128i in_set(__m128i x, __m128i lo_table, __m128i hi_table) {
+  const __m128i low_nibble = _mm_set1_epi8(0x0F);
+  const __m128i lo = _mm_shuffle_epi8(lo_table, _mm_and_si128(x, low_nibble));
+  const __m128i hi = _mm_shuffle_epi8(hi_table, _mm_and_si128(_mm_srli_epi16(x, 4), low_nibble));
+  return _mm_and_si128(lo, hi);
+}
+__m128i table(const std::array<std::uint8_t, 16>& t) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data())); }
+}  // namespace
+#endif
+
+// The places at in [0, k) (k returned) with at + 2 < n whose lead, middle
+// and last bytes are in the three sets, 16 a step, each passed to words_at
+// (t[0, readable) may be read, readable >= n). (Such a place holds a
+// three-byte character: the sets hold leads 1110xxxx and continuation
+// bytes only.) 16 bytes, not AVX2's 32: the scans are short and far
+// apart, and 256-bit code run now and then cost more time than it saved
+// (perf), though fewer instructions.
+#ifdef PLANCMP_X86_DISPATCH
+__attribute__((target("ssse3")))
+#endif
+std::size_t WordFinder::scan_vector(const unsigned char* t, std::size_t n, std::size_t readable, std::uint64_t& first,
+                                    std::uint64_t& second) const {
+  std::size_t at = 0;
+#ifdef PLANCMP_X86_DISPATCH
+  const __m128i lead_lo = table(lead_.lo), lead_hi = table(lead_.hi);
+  const __m128i middle_lo = table(middle_.lo), middle_hi = table(middle_.hi);
+  const __m128i last_lo = table(last_.lo), last_hi = table(last_.hi);
+  std::uint64_t f = first, s = second;
+  for (; at + 2 < n && at + 18 <= readable; at += 16) {
+    const __m128i lead = in_set(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at)), lead_lo, lead_hi);
+    const __m128i middle = in_set(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at + 1)), middle_lo, middle_hi);
+    const __m128i last = in_set(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at + 2)), last_lo, last_hi);
+    const __m128i all = _mm_min_epu8(_mm_min_epu8(lead, middle), last);
+    auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(all, _mm_setzero_si128()))) ^ 0xFFFFu;
+    if (at + 16 > n - 2) bits &= (std::uint32_t{1} << (n - 2 - at)) - 1;  // places past the span's
+    for (; bits != 0; bits &= bits - 1) words_at(t, at + static_cast<std::size_t>(std::countr_zero(bits)), n, f, s);
+  }
+  first = f, second = s;
+#else
+  (void)t, (void)n, (void)readable, (void)first, (void)second;
+#endif
+  return at;
+}
+
+std::uint64_t WordFinder::may_match(std::string_view text, std::size_t b, std::size_t e) const {
+  const std::string_view span = text.substr(b, e - b);
   std::uint64_t first = 0, second = 0;  // the clauses that have a word in span
   for (const Word& w : other_)
     if (span.find(w.text) != std::string_view::npos) {
@@ -157,7 +242,6 @@ std::uint64_t WordFinder::may_match(std::string_view span) const {
     }
   const auto* t = reinterpret_cast<const unsigned char*>(span.data());
   const std::size_t n = span.size();
-  const std::size_t mask = firsts_.size() - 1;
   // Character by character (no word starts inside one): a three-byte one
   // is ruled out by its last byte mostly, decoded only when that byte ends
   // some first character.
@@ -171,27 +255,20 @@ std::uint64_t WordFinder::may_match(std::string_view span) const {
     }
     return (t[i] & 0xF0) == 0xE0 && (t[i + 1] & 0xC0) == 0x80 && (t[i + 2] & 0xC0) == 0x80;
   };
-  for (std::size_t i = 0; i + 2 < n;) {
+  // (The clauses found do not depend on the order the places are visited
+  // in, and every place a three-byte character stands is visited: a step
+  // of three skips continuation bytes only. So the vector scan may take
+  // the places before k, and the loop the rest.)
+  std::size_t i =
+      vector_ && vector_scan.load(std::memory_order_relaxed) ? scan_vector(t, n, text.size() - b, first, second) : 0;
+  while (i + 2 < n) {
     if (!three_byte_at(i)) {
       ++i;
       continue;
     }
     const std::size_t at = i;
     i += 3;
-    if (!last_byte_[t[at + 2]]) continue;
-    const auto c = static_cast<char32_t>(((t[at] & 0x0F) << 12) | ((t[at + 1] & 0x3F) << 6) | (t[at + 2] & 0x3F));
-    if (!(first_bits_[c >> 6] >> (c & 63) & 1)) continue;
-    std::size_t slot = first_slot(c, mask);
-    while (firsts_[slot].c != c) slot = (slot + 1) & mask;
-    for (std::uint32_t w = firsts_[slot].begin; w < firsts_[slot].end; ++w) {
-      const std::string& word = words_[w].text;
-      if (at + word.size() > n) continue;
-      std::size_t k = 3;
-      while (k < word.size() && t[at + k] == static_cast<unsigned char>(word[k])) ++k;
-      if (k < word.size()) continue;
-      first |= words_[w].first;
-      second |= words_[w].second;
-    }
+    if (last_byte_[t[at + 2]]) words_at(t, at, n, first, second);
   }
   return always_ | (first & second);
 }

@@ -131,30 +131,38 @@ TEST_CASE("a match tried anchored first is the unanchored search's leftmost matc
 
 TEST_CASE("a list without parentheses is cut from the right into split_list's pieces") {
   using plancmp::units::Piece;
-  const char* const tokens[] = {"市", "局", "、", ",", ";", " ", "\t", "a", "é", "𠀀", "县政府", ",", ":"};
+  // (丁, ぁ and 䀁 end with 、's last byte, 䀁 with its last two; 。 shares
+  // its first two. Lists of up to 40 tokens take the vector scan's blocks.)
+  const char* const tokens[] = {"市", "局", "、", ",", ";", " ", "\t", "a", "é", "𠀀", "县政府", ",", ":", "丁", "ぁ", "䀁", "。"};
   plancmp_test::Lcg rng{20261128};
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 6000; ++i) {
     std::string t;
-    for (unsigned n = rng.next(14); n > 0; --n) t += tokens[rng.next(std::size(tokens))];
+    for (unsigned n = rng.next(i % 2 == 0 ? 14 : 40); n > 0; --n) t += tokens[rng.next(std::size(tokens))];
     // The list is a tail of the text, after a character.
     const std::size_t b = t.empty() ? 0 : std::string(tokens[0]).size() * (rng.next(2) == 0 ? 0 : 1);
     if (b > t.size() || (b > 0 && t.compare(0, b, tokens[0]) != 0)) continue;
     const bool weak = rng.next(2) == 0;
     std::vector<Piece> left;
     plancmp::units::split_list(t, b, t.size(), weak, left);
-    std::vector<Piece> right;
     const std::size_t stop = 1 + rng.next(static_cast<unsigned>(left.size()) + 1);  // take() says no at the stop-th
-    plancmp::units::pieces_from_right(t, b, t.size(), weak, [&](const Piece& p) {
-      right.push_back(p);
-      return right.size() < stop;
-    });
-    CAPTURE(t);
-    REQUIRE(right.size() == std::min(stop, left.size()));
-    for (std::size_t k = 0; k < right.size(); ++k) {
-      const Piece& want = left[left.size() - 1 - k];
-      CHECK(right[k].b == want.b);
-      CHECK(right[k].e == want.e);
-      CHECK(right[k].weak == want.weak);
+    for (const bool vector : {true, false}) {
+      std::vector<Piece> right;
+      plancmp::units::pieces_from_right(
+          t, b, t.size(), weak,
+          [&](const Piece& p) {
+            right.push_back(p);
+            return right.size() < stop;
+          },
+          vector);
+      CAPTURE(t);
+      CAPTURE(vector);
+      REQUIRE(right.size() == std::min(stop, left.size()));
+      for (std::size_t k = 0; k < right.size(); ++k) {
+        const Piece& want = left[left.size() - 1 - k];
+        CHECK(right[k].b == want.b);
+        CHECK(right[k].e == want.e);
+        CHECK(right[k].weak == want.weak);
+      }
     }
   }
 }

@@ -85,7 +85,7 @@ TEST_CASE("TextMap finds what was added under equal text, across growth") {
   CHECK(map.find("absent, surely") == nullptr);
 }
 
-TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random bytes") {
+TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random bytes, vector scan on and off") {
   const plancmp::Grammar::Impl& g = plancmp::Grammar::builtin()->impl();
   std::vector<std::vector<const RE2*>> lists;
   for (const char* set : {"notes", "roles"}) lists.push_back(g.rule_set("units.yaml", set).regexes());
@@ -98,6 +98,14 @@ TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random byte
     texts.push_back(plancmp_test::slurp(f.path()));
   plancmp_test::Lcg rng{20261203};
   for (int n = 0; n < 300; ++n) texts.push_back(random_text(rng, 40) + "xayz" + random_text(rng, 10) + "éaab");
+  // Characters whose last two bytes are a first character's (牵 U+7275,
+  // 负 U+8D1F), which WordFinder's bitmap of low bits lets through.
+  const char* const siblings[] = {"䉵头", "創头单位", "扵", "艵头", "崟责", "鴟责", "牵头", "负责", "、"};
+  for (int n = 0; n < 100; ++n) {
+    std::string t;
+    for (int k = 0; k < 30; ++k) t += siblings[rng.next(std::size(siblings))];
+    texts.push_back(t);
+  }
   std::size_t some = 0;
   for (const auto& rules : lists) {
     const auto required = plancmp::RequiredWords::build(rules);
@@ -109,10 +117,17 @@ TEST_CASE("WordFinder answers as RequiredWords does, on plans and on random byte
         const std::string_view span(text.data() + b, e - b);
         const std::uint64_t want = required->may_match(span);
         CAPTURE(span);
-        REQUIRE(finder.may_match(span) == want);
+        // Vector scan on and off; on the span alone and reading past its
+        // end (the scan's last block masked).
+        for (const bool vector : {true, false}) {
+          plancmp::units::WordFinder::use_vector(vector);
+          REQUIRE(finder.may_match(span) == want);
+          REQUIRE(finder.may_match(text, b, e) == want);
+        }
         some += want != required->always();
       }
   }
+  plancmp::units::WordFinder::use_vector(true);
   CHECK(some > 1000);
 }
 
