@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "t2s.h"
+#include "three_byte_scan.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -73,11 +74,12 @@ struct RuleView {
   std::vector<std::uint16_t> attention;  // by the second byte | the third byte << 8
 };
 
-const RuleView& rule_view() {
+[[gnu::noinline]] const RuleView& rule_view() {
   static const RuleView view = [] {
     RuleView v;
     v.table.resize(kTableHi - kTableLo);
-    v.attention.assign(std::size_t{1} << 16, 0xFFFF);
+
+    v.attention.assign(three_byte::kTableSize, 0xFFFF);  // (one past: clean_run_avx2() reads it)
     for (unsigned b1 = 0x80; b1 < 0xC0; ++b1)
       for (unsigned b2 = 0x80; b2 < 0xC0; ++b2) v.attention[b1 | b2 << 8] = 0;
     // A character is read as printed when folding leaves it (display()
@@ -238,25 +240,43 @@ class Reader {
   explicit Reader(std::string_view source)
       : source_(source), bytes_(reinterpret_cast<const unsigned char*>(source.data())), size_(source.size()) {}
   Reading read() && {
+#ifdef PLANCMP_X86_DISPATCH
+    const bool widest = cpu::has_avx2();
+#endif
     while (i_ < size_) {
-      read_fast();
+#ifdef PLANCMP_X86_DISPATCH
+      if (widest) read_fast_avx2();
+      else read_fast<false>();
+#else
+      read_fast<false>();
+#endif
       if (i_ < size_) read_one();
     }
     return std::move(r_);
   }
 
  private:
+  // What one step of read_fast() did.
+  enum class Step { kPlain, kNoted, kStop };
+
   // Printable ASCII, the ASCII spaces and line ends, and well-formed 2- and
   // 3-byte characters, looked up in rule_view(). Stops, before taking
   // it, at any other character (what needs utf8::next) and three bytes
-  // before the end (each step reads four bytes).
-  void read_fast() {
+  // before the end (each step reads four bytes). `eights`: runs of 3-byte
+  // characters that need nothing are taken eight a step
+  // (three_byte::clean_run_avx2()) where kReads bytes are left, and after
+  // each character one such run could not take, character by character up
+  // to the next 3-byte character.
+  template <bool eights>
+  [[gnu::always_inline]] inline void read_fast() {
     const unsigned char* const bytes = bytes_;
     const std::size_t stop = size_ >= 3 ? size_ - 3 : 0;
-    const char16_t* const table = rule_view().table.data();
-    const std::uint16_t* const attention = rule_view().attention.data();
+    const RuleView& view = rule_view();
+    const char16_t* const table = view.table.data();
+    const std::uint16_t* const attention = view.attention.data();
     std::size_t s = i_;
-    while (s < stop) {
+    // One character (s < stop).
+    auto step = [&]() -> Step {
       const std::uint32_t x = utf8::load_le32(bytes + s);
       const utf8::Lead lead = utf8::kLeads[x & 0xFF];
       if (lead == utf8::Lead::kThree) {
@@ -264,9 +284,9 @@ class Reader {
         std::memcpy(&trail, bytes + s + 1, 2);
         if ((attention[trail] >> (x & 31) & 1) == 0) {  // read as printed (bit lead & 15)
           s += 3;
-          continue;
+          return Step::kPlain;
         }
-        if ((x & 0xC0C000) != 0x808000) break;  // not two continuation bytes
+        if ((x & 0xC0C000) != 0x808000) return Step::kStop;  // not two continuation bytes
         if (const char16_t to = table[utf8::decode_3(x) - kTableLo]; to != 0) {
           if (to == u' ') r_.spaces.push_back(static_cast<std::uint32_t>(s));  // U+3000
           r_.changes.push_back({static_cast<std::uint32_t>(s), to});
@@ -284,11 +304,41 @@ class Reader {
         if ((x & 0xFFFF) == 0xA0C2) r_.spaces.push_back(static_cast<std::uint32_t>(s));
         s += 2;
       } else {
-        break;
+        return Step::kStop;
+      }
+      return Step::kNoted;
+    };
+    if constexpr (eights) {
+#ifdef PLANCMP_X86_DISPATCH
+
+      const std::size_t wide_end = size_ >= three_byte::kReads ? size_ - three_byte::kReads : 0;
+      while (s < stop) {
+        if (s < wide_end) {
+          const std::size_t n = three_byte::clean_run_avx2(bytes + s, attention);
+          s += 3 * n;
+          if (n == three_byte::kStep) continue;
+        }
+        for (;;) {
+          if (s >= stop) break;
+          const Step taken = step();
+          if (taken == Step::kStop) {
+            i_ = s;
+            return;
+          }
+          // On with eights at a 3-byte character (the next may need nothing).
+          if (taken == Step::kPlain || (s < stop && bytes[s] >= 0xE0)) break;
+        }
+      }
+#endif
+    } else {
+      while (s < stop && step() != Step::kStop) {
       }
     }
     i_ = s;
   }
+#ifdef PLANCMP_X86_DISPATCH
+  __attribute__((target("avx2"))) void read_fast_avx2() { read_fast<true>(); }
+#endif
 
   // Any one character, as utf8::next reads it.
   void read_one() {
