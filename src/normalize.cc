@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "lead_bits.h"
 #include "t2s.h"
 #include "three_byte_scan.h"
 #include "utf8_util.h"
@@ -135,44 +136,53 @@ std::size_t bits_below(std::uint64_t word, std::size_t n) {
 }
 
 // Bit b of `bits`: source byte b is no continuation byte (10xxxxxx);
-// checkpoint j: those bits in the first j * kCheckpoint bytes. Sixteen
-// bytes a step with SSE2, the counts summed by one sum of absolute
-// differences a word.
-void lead_bits_of(std::string_view source, BitWords& bits, detail::OffsetMap& checkpoints) {
+// checkpoint j: those bits in the first j * kCheckpoint bytes. A word at a
+// time (lead_bits.h), `Word(p)` reading the 64 bytes at p; the rest byte by
+// byte.
+template <lead_bits::Word (*word)(const unsigned char*)>
+[[gnu::always_inline]] inline void lead_bits_in(std::string_view source, BitWords& bits, detail::OffsetMap& checkpoints) {
   static_assert(kCheckpoint == 64);
   const std::size_t size = source.size();
   bits.resize((size + 63) / 64);  // every word is written below
   checkpoints.resize(size / kCheckpoint + 1);  // every entry is written below
-  const char* p = source.data();
+  const auto* p = reinterpret_cast<const unsigned char*>(source.data());
   std::size_t w = 0;
   std::uint32_t leads = 0;
-#if defined(__SSE2__)
   for (; (w + 1) * 64 <= size; ++w) {
-    std::uint64_t continuation = 0;
-    __m128i counts = _mm_setzero_si128();
-    for (int q = 0; q < 4; ++q) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 64 * w + 16 * q));
-      const __m128i is_continuation = _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0)));
-      continuation |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is_continuation))) << (16 * q);
-      counts = _mm_sub_epi8(counts, is_continuation);
-    }
-    const __m128i sums = _mm_sad_epu8(counts, _mm_setzero_si128());
-    bits[w] = ~continuation;
+    const lead_bits::Word got = word(p + 64 * w);
+    bits[w] = got.bits;
     checkpoints[w] = leads;
-    leads += static_cast<std::uint32_t>(64 - _mm_cvtsi128_si32(sums) - _mm_extract_epi16(sums, 4));
+    leads += got.count;
   }
-#endif
   for (std::size_t b = 64 * w; b < size; ++b) {  // the rest byte by byte
     if (b % 64 == 0) {
       checkpoints[b / 64] = leads;
       bits[b / 64] = 0;
     }
-    if ((static_cast<unsigned char>(p[b]) & 0xC0) != 0x80) {
+    if ((p[b] & 0xC0) != 0x80) {
       set_bit(bits, b);
       ++leads;
     }
   }
   if (size % 64 == 0) checkpoints.back() = leads;  // (else the last word's start is set)
+}
+
+#ifdef PLANCMP_X86_DISPATCH
+__attribute__((target("avx2"))) void lead_bits_avx2(std::string_view source, BitWords& bits,
+                                                     detail::OffsetMap& checkpoints) {
+  lead_bits_in<lead_bits::word_avx2>(source, bits, checkpoints);
+}
+#endif
+
+void lead_bits_of(std::string_view source, BitWords& bits, detail::OffsetMap& checkpoints) {
+#ifdef PLANCMP_X86_DISPATCH
+  if (cpu::has_avx2()) return lead_bits_avx2(source, bits, checkpoints);
+#endif
+#if defined(__SSE2__)
+  lead_bits_in<lead_bits::word_sse2>(source, bits, checkpoints);
+#else
+  lead_bits_in<lead_bits::word_plain>(source, bits, checkpoints);
+#endif
 }
 
 // Checkpoint j: the bits set in bits[0, j), a bit per byte of a text of
