@@ -80,7 +80,7 @@ struct RuleView {
     RuleView v;
     v.table.resize(kTableHi - kTableLo);
 
-    v.attention.assign(three_byte::kTableSize, 0xFFFF);  // (one past: clean_run_avx2() reads it)
+    v.attention.assign(three_byte::kTableSize, 0xFFFF);
     for (unsigned b1 = 0x80; b1 < 0xC0; ++b1)
       for (unsigned b2 = 0x80; b2 < 0xC0; ++b2) v.attention[b1 | b2 << 8] = 0;
     // A character is read as printed when folding leaves it (display()
@@ -250,16 +250,8 @@ class Reader {
   explicit Reader(std::string_view source)
       : source_(source), bytes_(reinterpret_cast<const unsigned char*>(source.data())), size_(source.size()) {}
   Reading read() && {
-#ifdef PLANCMP_X86_DISPATCH
-    const bool widest = cpu::has_avx2();
-#endif
     while (i_ < size_) {
-#ifdef PLANCMP_X86_DISPATCH
-      if (widest) read_fast_avx2();
-      else read_fast<false>();
-#else
-      read_fast<false>();
-#endif
+      read_fast();
       if (i_ < size_) read_one();
     }
     return std::move(r_);
@@ -272,13 +264,12 @@ class Reader {
   // Printable ASCII, the ASCII spaces and line ends, and well-formed 2- and
   // 3-byte characters, looked up in rule_view(). Stops, before taking
   // it, at any other character (what needs utf8::next) and three bytes
-  // before the end (each step reads four bytes). `eights`: runs of 3-byte
-  // characters that need nothing are taken eight a step
-  // (three_byte::clean_run_avx2()) where kReads bytes are left, and after
-  // each character one such run could not take, character by character up
-  // to the next 3-byte character.
-  template <bool eights>
-  [[gnu::always_inline]] inline void read_fast() {
+  // before the end (each step reads four bytes). Runs of 3-byte characters
+  // that need nothing are taken eight a call (three_byte::clean_run())
+  // where kReads bytes are left; after each character such a call could
+  // not take, the steps go character by character up to the next 3-byte
+  // character.
+  void read_fast() {
     const unsigned char* const bytes = bytes_;
     const std::size_t stop = size_ >= 3 ? size_ - 3 : 0;
     const RuleView& view = rule_view();
@@ -318,37 +309,26 @@ class Reader {
       }
       return Step::kNoted;
     };
-    if constexpr (eights) {
-#ifdef PLANCMP_X86_DISPATCH
-
-      const std::size_t wide_end = size_ >= three_byte::kReads ? size_ - three_byte::kReads : 0;
-      while (s < stop) {
-        if (s < wide_end) {
-          const std::size_t n = three_byte::clean_run_avx2(bytes + s, attention);
-          s += 3 * n;
-          if (n == three_byte::kStep) continue;
-        }
-        for (;;) {
-          if (s >= stop) break;
-          const Step taken = step();
-          if (taken == Step::kStop) {
-            i_ = s;
-            return;
-          }
-          // On with eights at a 3-byte character (the next may need nothing).
-          if (taken == Step::kPlain || (s < stop && bytes[s] >= 0xE0)) break;
-        }
+    const std::size_t runs_end = size_ >= three_byte::kReads ? size_ - three_byte::kReads : 0;
+    while (s < stop) {
+      if (s < runs_end) {
+        const std::size_t n = three_byte::clean_run(bytes + s, attention);
+        s += 3 * n;
+        if (n == three_byte::kStep) continue;
       }
-#endif
-    } else {
-      while (s < stop && step() != Step::kStop) {
+      for (;;) {
+        if (s >= stop) break;
+        const Step taken = step();
+        if (taken == Step::kStop) {
+          i_ = s;
+          return;
+        }
+        // On with eights at a 3-byte character (the next may need nothing).
+        if (taken == Step::kPlain || (s < stop && bytes[s] >= 0xE0)) break;
       }
     }
     i_ = s;
   }
-#ifdef PLANCMP_X86_DISPATCH
-  __attribute__((target("avx2"))) void read_fast_avx2() { read_fast<true>(); }
-#endif
 
   // Any one character, as utf8::next reads it.
   void read_one() {

@@ -547,7 +547,7 @@ TEST_CASE("normalize: runs looked up from their 64-byte steps, dense and sparse"
 
 TEST_CASE("normalize: runs of 3-byte characters read eight a step, with another character at every place") {
   // The reading pass takes 3-byte characters that need nothing eight at a
-  // time (AVX2) where 28 bytes are left: one other character -- changed,
+  // time where 24 bytes are left: one other character -- changed,
   // ill-formed, E0/ED leads, ASCII, 2- and 4-byte -- in each lane of a
   // step, and near the end where the steps stop.
   const std::vector<std::string> others = {"國", "（", "\xE3\x80\x80", "a", "\n", " ", "\xC2\xA0", "\x80",
