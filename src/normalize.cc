@@ -75,11 +75,11 @@ struct RuleView {
   std::vector<std::uint16_t> attention;  // by the second byte | the third byte << 8
 };
 
+// (Out of line: its one-time build stays out of the reading loop.)
 [[gnu::noinline]] const RuleView& rule_view() {
   static const RuleView view = [] {
     RuleView v;
     v.table.resize(kTableHi - kTableLo);
-
     v.attention.assign(three_byte::kTableSize, 0xFFFF);
     for (unsigned b1 = 0x80; b1 < 0xC0; ++b1)
       for (unsigned b2 = 0x80; b2 < 0xC0; ++b2) v.attention[b1 | b2 << 8] = 0;
