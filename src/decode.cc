@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <memory>
@@ -731,14 +732,16 @@ std::vector<Warning> repair_mojibake(DecodedText& text, const std::string& file_
   return runs.finish();
 }
 
-// Would repair_mojibake() look at any line of `text` (valid UTF-8, LF line ends)?
-bool has_mojibake_line(std::string_view text) {
-  for (size_t begin = 0; begin < text.size();) {
-    const size_t end = std::min(text.find('\n', begin), text.size());
+// Would repair_mojibake() look at any line of `text` (valid UTF-8, LF line
+// ends)? `line_ends`: the offsets of all its '\n's, in order (validation
+// found them already: no search for them again).
+bool has_mojibake_line(std::string_view text, const std::vector<std::uint32_t>& line_ends) {
+  size_t begin = 0;
+  for (const std::uint32_t end : line_ends) {
     if (may_be_mojibake(scan_line(text.substr(begin, end - begin)))) return true;
     begin = end + 1;
   }
-  return false;
+  return begin < text.size() && may_be_mojibake(scan_line(text.substr(begin)));
 }
 
 // Readers go through warnings top to bottom, whatever stage found them.
@@ -808,11 +811,18 @@ DecodedText decode(std::string_view bytes, const std::string& file_name,
   }
   // One pass over the usual input: well-formed UTF-8, its control bytes
   // counted on the way. Anything else gets check_bytes_are_text()'s verdict.
+  // Line ends and CRs are controls too: noted here, not searched for again.
   std::size_t controls = 0;
-  bool nul = false;
+  bool nul = false, cr = false;
+  std::vector<std::uint32_t> line_ends;  // (input under 2 GB)
   const bool valid_utf8 = utf8::is_valid(bytes, [&](std::size_t i) {
     const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c == '\n') {
+      line_ends.push_back(static_cast<std::uint32_t>(i));
+      return;
+    }
     nul |= c == 0;
+    cr |= c == '\r';
     controls += is_text_control(c) ? 0 : 1;
   });
   if (!valid_utf8 || nul || controls > kMaxControlShare * bytes.size()) check_bytes_are_text(bytes, file_name);
@@ -820,8 +830,8 @@ DecodedText decode(std::string_view bytes, const std::string& file_name,
     // As finish() with a clean UTF-8 conversion: no invalid-byte warnings.
     DecodedText out;
     out.encoding = "UTF-8";
-    if (!options.input_offsets && std::memchr(bytes.data(), '\r', bytes.size()) == nullptr &&
-        !has_mojibake_line(bytes)) {
+    // (valid: every control byte was seen)
+    if (!options.input_offsets && !cr && !has_mojibake_line(bytes, line_ends)) {
       out.utf8.assign(bytes);  // nothing to rewrite, repair or map
       return out;
     }

@@ -12,7 +12,9 @@
 
 #include <fmt/format.h>
 
+#include "lead_bits.h"
 #include "t2s.h"
+#include "three_byte_scan.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -73,11 +75,12 @@ struct RuleView {
   std::vector<std::uint16_t> attention;  // by the second byte | the third byte << 8
 };
 
-const RuleView& rule_view() {
+// (Out of line: its one-time build stays out of the reading loop.)
+[[gnu::noinline]] const RuleView& rule_view() {
   static const RuleView view = [] {
     RuleView v;
     v.table.resize(kTableHi - kTableLo);
-    v.attention.assign(std::size_t{1} << 16, 0xFFFF);
+    v.attention.assign(three_byte::kTableSize, 0xFFFF);
     for (unsigned b1 = 0x80; b1 < 0xC0; ++b1)
       for (unsigned b2 = 0x80; b2 < 0xC0; ++b2) v.attention[b1 | b2 << 8] = 0;
     // A character is read as printed when folding leaves it (display()
@@ -133,44 +136,53 @@ std::size_t bits_below(std::uint64_t word, std::size_t n) {
 }
 
 // Bit b of `bits`: source byte b is no continuation byte (10xxxxxx);
-// checkpoint j: those bits in the first j * kCheckpoint bytes. Sixteen
-// bytes a step with SSE2, the counts summed by one sum of absolute
-// differences a word.
-void lead_bits_of(std::string_view source, BitWords& bits, detail::OffsetMap& checkpoints) {
+// checkpoint j: those bits in the first j * kCheckpoint bytes. A word at a
+// time (lead_bits.h), `Word(p)` reading the 64 bytes at p; the rest byte by
+// byte.
+template <lead_bits::Word (*word)(const unsigned char*)>
+[[gnu::always_inline]] inline void lead_bits_in(std::string_view source, BitWords& bits, detail::OffsetMap& checkpoints) {
   static_assert(kCheckpoint == 64);
   const std::size_t size = source.size();
   bits.resize((size + 63) / 64);  // every word is written below
   checkpoints.resize(size / kCheckpoint + 1);  // every entry is written below
-  const char* p = source.data();
+  const auto* p = reinterpret_cast<const unsigned char*>(source.data());
   std::size_t w = 0;
   std::uint32_t leads = 0;
-#if defined(__SSE2__)
   for (; (w + 1) * 64 <= size; ++w) {
-    std::uint64_t continuation = 0;
-    __m128i counts = _mm_setzero_si128();
-    for (int q = 0; q < 4; ++q) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 64 * w + 16 * q));
-      const __m128i is_continuation = _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0)));
-      continuation |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is_continuation))) << (16 * q);
-      counts = _mm_sub_epi8(counts, is_continuation);
-    }
-    const __m128i sums = _mm_sad_epu8(counts, _mm_setzero_si128());
-    bits[w] = ~continuation;
+    const lead_bits::Word got = word(p + 64 * w);
+    bits[w] = got.bits;
     checkpoints[w] = leads;
-    leads += static_cast<std::uint32_t>(64 - _mm_cvtsi128_si32(sums) - _mm_extract_epi16(sums, 4));
+    leads += got.count;
   }
-#endif
   for (std::size_t b = 64 * w; b < size; ++b) {  // the rest byte by byte
     if (b % 64 == 0) {
       checkpoints[b / 64] = leads;
       bits[b / 64] = 0;
     }
-    if ((static_cast<unsigned char>(p[b]) & 0xC0) != 0x80) {
+    if ((p[b] & 0xC0) != 0x80) {
       set_bit(bits, b);
       ++leads;
     }
   }
   if (size % 64 == 0) checkpoints.back() = leads;  // (else the last word's start is set)
+}
+
+#ifdef PLANCMP_X86_DISPATCH
+__attribute__((target("avx2"))) void lead_bits_avx2(std::string_view source, BitWords& bits,
+                                                     detail::OffsetMap& checkpoints) {
+  lead_bits_in<lead_bits::word_avx2>(source, bits, checkpoints);
+}
+#endif
+
+void lead_bits_of(std::string_view source, BitWords& bits, detail::OffsetMap& checkpoints) {
+#ifdef PLANCMP_X86_DISPATCH
+  if (cpu::has_avx2()) return lead_bits_avx2(source, bits, checkpoints);
+#endif
+#if defined(__SSE2__)
+  lead_bits_in<lead_bits::word_sse2>(source, bits, checkpoints);
+#else
+  lead_bits_in<lead_bits::word_plain>(source, bits, checkpoints);
+#endif
 }
 
 // Checkpoint j: the bits set in bits[0, j), a bit per byte of a text of
@@ -246,17 +258,26 @@ class Reader {
   }
 
  private:
+  // What one step of read_fast() did.
+  enum class Step { kPlain, kNoted, kStop };
+
   // Printable ASCII, the ASCII spaces and line ends, and well-formed 2- and
   // 3-byte characters, looked up in rule_view(). Stops, before taking
   // it, at any other character (what needs utf8::next) and three bytes
-  // before the end (each step reads four bytes).
+  // before the end (each step reads four bytes). Runs of 3-byte characters
+  // that need nothing are taken eight a call (three_byte::clean_run())
+  // where kReads bytes are left; after each character such a call could
+  // not take, the steps go character by character up to the next 3-byte
+  // character.
   void read_fast() {
     const unsigned char* const bytes = bytes_;
     const std::size_t stop = size_ >= 3 ? size_ - 3 : 0;
-    const char16_t* const table = rule_view().table.data();
-    const std::uint16_t* const attention = rule_view().attention.data();
+    const RuleView& view = rule_view();
+    const char16_t* const table = view.table.data();
+    const std::uint16_t* const attention = view.attention.data();
     std::size_t s = i_;
-    while (s < stop) {
+    // One character (s < stop).
+    auto step = [&]() -> Step {
       const std::uint32_t x = utf8::load_le32(bytes + s);
       const utf8::Lead lead = utf8::kLeads[x & 0xFF];
       if (lead == utf8::Lead::kThree) {
@@ -264,9 +285,9 @@ class Reader {
         std::memcpy(&trail, bytes + s + 1, 2);
         if ((attention[trail] >> (x & 31) & 1) == 0) {  // read as printed (bit lead & 15)
           s += 3;
-          continue;
+          return Step::kPlain;
         }
-        if ((x & 0xC0C000) != 0x808000) break;  // not two continuation bytes
+        if ((x & 0xC0C000) != 0x808000) return Step::kStop;  // not two continuation bytes
         if (const char16_t to = table[utf8::decode_3(x) - kTableLo]; to != 0) {
           if (to == u' ') r_.spaces.push_back(static_cast<std::uint32_t>(s));  // U+3000
           r_.changes.push_back({static_cast<std::uint32_t>(s), to});
@@ -284,7 +305,26 @@ class Reader {
         if ((x & 0xFFFF) == 0xA0C2) r_.spaces.push_back(static_cast<std::uint32_t>(s));
         s += 2;
       } else {
-        break;
+        return Step::kStop;
+      }
+      return Step::kNoted;
+    };
+    const std::size_t runs_end = size_ >= three_byte::kReads ? size_ - three_byte::kReads : 0;
+    while (s < stop) {
+      if (s < runs_end) {
+        const std::size_t n = three_byte::clean_run(bytes + s, attention);
+        s += 3 * n;
+        if (n == three_byte::kStep) continue;
+      }
+      for (;;) {
+        if (s >= stop) break;
+        const Step taken = step();
+        if (taken == Step::kStop) {
+          i_ = s;
+          return;
+        }
+        // On with eights at a 3-byte character (the next may need nothing).
+        if (taken == Step::kPlain || (s < stop && bytes[s] >= 0xE0)) break;
       }
     }
     i_ = s;

@@ -540,7 +540,23 @@ TEST_CASE("without input offsets decode gives the same text and warnings, and sk
   no_offsets.input_offsets = false;
   const std::string crlf = "一\r\n二\n";
   const std::string damaged = damage_lines(ankang(), 10, 10, "UTF-8");
-  for (const std::string& bytes : {ankang(), crlf, damaged}) {
+  // Clean UTF-8 is taken as it is only when no line could be mojibake and
+  // no CR is there (both read from validation's control bytes): damage on
+  // the first and the last line, with and without a final line end, a lone
+  // CR anywhere.
+  std::vector<std::string> inputs = {ankang(), crlf, damaged, "二\r", "\r二", "\n\n一\n", "一\n\n"};
+  const int lines = static_cast<int>(std::count(ankang().begin(), ankang().end(), '\n'));
+  for (int line : {1, 2, lines}) {
+    inputs.push_back(damage_lines(ankang(), line, line, "UTF-8"));
+    std::string open_end = damage_lines(ankang(), line, line, "GB18030");
+    while (!open_end.empty() && open_end.back() == '\n') open_end.pop_back();
+    inputs.push_back(open_end);
+  }
+  std::string last_unended = ankang();
+  while (!last_unended.empty() && last_unended.back() == '\n') last_unended.pop_back();
+  inputs.push_back(last_unended + "\n" + mojibake("安康市生态环境局", "UTF-8"));
+  for (const std::string& bytes : inputs) {
+    INFO(bytes.substr(0, 80));
     const DecodedText with = decode(bytes, "a.txt");
     const DecodedText without = decode(bytes, "a.txt", no_offsets);
     CHECK(without.utf8 == with.utf8);
@@ -553,6 +569,9 @@ TEST_CASE("without input offsets decode gives the same text and warnings, and sk
     }
   }
   CHECK(decode(ankang(), "a.txt", no_offsets).input_offset.empty());
+  // Each damaged input does get the repair (the verdicts above are not all "nothing to do").
+  for (const std::string& bytes : inputs)
+    if (bytes.find("\xC3") != std::string::npos) CHECK_FALSE(decode(bytes, "a.txt", no_offsets).warnings.empty());
   // A line to repair needs the map: it is built all the same.
   CHECK(decode(damaged, "a.txt", no_offsets).input_offset.size() == decode(damaged, "a.txt").input_offset.size());
   CHECK_FALSE(decode(damaged, "a.txt").warnings.empty());

@@ -544,3 +544,22 @@ TEST_CASE("normalize: runs looked up from their 64-byte steps, dense and sparse"
     check_same(s);
   }
 }
+
+TEST_CASE("normalize: runs of 3-byte characters read eight a step, with another character at every place") {
+  // The reading pass takes 3-byte characters that need nothing eight at a
+  // time where 24 bytes are left: one other character -- changed,
+  // ill-formed, E0/ED leads, ASCII, 2- and 4-byte -- in each lane of a
+  // step, and near the end where the steps stop.
+  const std::vector<std::string> others = {"國", "（", "\xE3\x80\x80", "a", "\n", " ", "\xC2\xA0", "\x80",
+                                           "\xED\x9F\xBF", "\xE0\xA0\x80", "\xF0\x9F\x98\x80", "\xE4\xB8", "。",
+                                           "\xED\xA0\x80", "\xE4\xB8\xE4"};
+  for (const std::string& other : others)
+    for (int before = 0; before <= 24; ++before)
+      for (int after : {0, 1, 7, 9, 17}) {
+        std::string s;
+        for (int k = 0; k < before; ++k) s += k % 3 == 0 ? "中" : "文";
+        s += other;
+        for (int k = 0; k < after; ++k) s += "华";
+        check_same(s);
+      }
+}
