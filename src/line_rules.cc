@@ -693,6 +693,30 @@ void LineWindows::rule_starts(std::size_t rule, std::string_view text, ByteSpan 
   // characters since the last required one wait at the end of `starts` as
   // (position, character number) pairs until the next one says which stay.
   std::size_t waiting = starts.size();
+  if (r.most < 64) {
+    // Within 64 characters: the opening characters by a bit each (bit j: j
+    // characters back), their places by character number % 64.
+    const std::uint64_t reach = ~std::uint64_t{0} >> (63 - (r.most - r.fewest));
+    std::uint64_t opens = 0;
+    std::size_t at_k[64];
+    for (std::size_t i = window.first, k = 0; i < window.second; ++k) {
+      const std::size_t at = i;
+      const char32_t c = utf8::next(bounded, i);
+      opens <<= 1;
+      if (r.first.contains(c)) {
+        opens |= 1;
+        at_k[k % 64] = at;
+      }
+      if (opens == 0 || !r.required.contains(c)) continue;
+      for (std::uint64_t in_reach = (opens >> r.fewest) & reach; in_reach != 0;) {  // farthest back first
+        const auto j = static_cast<std::size_t>(63 - std::countl_zero(in_reach));
+        starts.push_back(at_k[(k - r.fewest - j) % 64]);
+        in_reach &= ~(std::uint64_t{1} << j);
+      }
+      opens = 0;
+    }
+    return;
+  }
   for (std::size_t i = window.first, k = 0; i < window.second; ++k) {
     const std::size_t at = i;
     const char32_t c = utf8::next(bounded, i);
