@@ -146,7 +146,13 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
   const LineWindows* windows = nullptr;
   if (lines && !lines->window_begin.empty())
     if (const Grammar::Impl::LineSet* joint = grammar.impl().line_set()) windows = joint->windows.get();
-  std::vector<ByteSpan> spans;  // where a rule is searched in a paragraph
+  // Where a rule is searched in a paragraph: [begin, end), and the places
+  // where a match can start there, starts[first, last) (text positions).
+  struct Place {
+    std::size_t begin, end, first, last;
+  };
+  std::vector<Place> places;
+  std::vector<std::size_t> starts;
   std::vector<int> listed;
   for (std::size_t pb = 0, line = 0; pb < text.size(); ++line) {
     // The paragraph: the line without its break.
@@ -171,40 +177,51 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
       if (!dg) dg.emplace(re);
       g.resize(static_cast<std::size_t>(dg->count));
       // The places of the paragraph where the rule can match: the line's
-      // windows (from the first place in each where a match can open), else
-      // all of it. A match lies in one window, so a search that stops at a
-      // window's end finds what one over the whole paragraph would (RE2
+      // windows (from the first place in each where a match can start),
+      // else all of it. A match lies in one window, so a search that stops
+      // at a window's end finds what one over the whole paragraph would (RE2
       // reads the context past it).
-      spans.clear();
+      places.clear();
+      starts.clear();
       const bool narrow = windows && windows->narrow(static_cast<std::size_t>(idx));
       if (narrow) {
         for (std::size_t w = lines->window_begin[line]; w < lines->window_begin[line + 1]; ++w) {
           const ByteSpan window = lines->windows[w];
-          const std::size_t start = windows->rule_start(static_cast<std::size_t>(idx), text, window);
-          if (start == std::string_view::npos) continue;
-          spans.push_back({start - pb, std::min(window.second - pb, para.size())});
+          const std::size_t from = starts.size();
+          windows->rule_starts(static_cast<std::size_t>(idx), text, window, starts);
+          if (starts.size() == from) continue;
+          places.push_back({starts[from] - pb, std::min(window.second - pb, para.size()), from, starts.size()});
         }
       } else {
-        spans.push_back({0, para.size()});
+        places.push_back({0, para.size(), 0, 0});
       }
       const re2::StringPiece input(para.data(), para.size());
       std::size_t pos = 0;
-      for (const ByteSpan& window : spans) {
-        const std::size_t span_begin = window.first, span_end = window.second;  // (a lambda below reads them)
+      for (const Place& place : places) {
+        const std::size_t span_begin = place.begin, span_end = place.end;  // (a lambda below reads them)
         pos = std::max(pos, span_begin);
-        // A window's first match mostly starts where rule_start() found the
-        // rule can start: a search anchored there finds it with the capture
-        // engine alone (an unanchored one first runs the DFA forward and
-        // backward to find the match). When none starts there, the
-        // unanchored search from the next byte finds what one from there would.
-        bool first = narrow && pos == span_begin && !DatesTesting::straightforward.load(std::memory_order_relaxed);
+        // A window's first match mostly starts where its first match can
+        // start: a search anchored there finds it with the capture engine
+        // alone (an unanchored one first runs the DFA forward and backward
+        // to find the match). Each later search starts at the window's next
+        // place where a match can start, if there is one: most windows hold
+        // one match, and a search after it would find none.
+        const bool fast = narrow && !DatesTesting::straightforward.load(std::memory_order_relaxed);
+        bool first = fast && pos == span_begin;
+        std::size_t next_start = place.first;  // of the window's starts, the first not passed
         auto search = [&] {
           if (first) {
             first = false;
             if (re.Match(input, pos, span_end, RE2::ANCHOR_START, g.data(), dg->count)) return true;
-            if (++pos >= span_end) return false;
+            ++pos;
           }
-          return re.Match(input, pos, span_end, RE2::UNANCHORED, g.data(), dg->count);
+          if (fast) {
+            while (next_start < place.last && starts[next_start] - pb < pos) ++next_start;
+            if (next_start == place.last) return false;
+            pos = starts[next_start] - pb;
+            if (pos >= span_end) return false;
+          }
+          return pos < span_end && re.Match(input, pos, span_end, RE2::UNANCHORED, g.data(), dg->count);
         };
         // (A narrow rule's match is never empty: none at a window's end.)
         while ((pos < span_end || (pos == span_end && !narrow)) && search()) {

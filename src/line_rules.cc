@@ -38,11 +38,14 @@ class AnchorReader {
   // Of a piece of the pattern: the most characters it matches; whether a
   // match of it may or must hold an anchor; and, over its matches holding
   // one, the most characters before and after the first anchor in it
-  // (before_first, after_first) and the last (before_last, after_last).
+  // (before_first, after_first) and the last (before_last, after_last);
+  // the fewest characters it matches (min) and, over its matches holding an
+  // anchor, the fewest before the first anchor (min_first).
   struct Shape {
     std::size_t max = 0;
     bool may = false, must = false;
     std::size_t before_first = 0, after_first = 0, before_last = 0, after_last = 0;
+    std::size_t min = 0, min_first = 0;
   };
 
   AnchorReader(std::string_view p, const CharSet& anchors) : p_(p), anchors_(anchors) {
@@ -62,6 +65,7 @@ class AnchorReader {
 
  private:
   static std::size_t add(std::size_t a, std::size_t b) { return a == kUnbounded || b == kUnbounded ? kUnbounded : a + b; }
+  static std::size_t times(std::size_t a, std::size_t n) { return n != 0 && a > kUnbounded / n ? kUnbounded : a * n; }
   bool at_end() const { return i_ >= p_.size(); }
   Shape fail() {
     ok_ = false;
@@ -72,6 +76,9 @@ class AnchorReader {
   // X then Y.
   static Shape then(const Shape& x, const Shape& y) {
     Shape s{add(x.max, y.max), x.may || y.may, x.must || y.must};
+    s.min = add(x.min, y.min);
+    // The first anchor in x, or (when x may hold none) in y after x's characters.
+    if (s.may) s.min_first = std::min(x.may ? x.min_first : kUnbounded, y.may && !x.must ? add(x.min, y.min_first) : kUnbounded);
     auto take = [](std::size_t& to, std::size_t v) { to = std::max(to, v); };
     if (x.may) {  // the first anchor in x; the last in x when y may hold none
       take(s.before_first, x.before_first);
@@ -95,6 +102,8 @@ class AnchorReader {
   // X or Y.
   static Shape either(const Shape& x, const Shape& y) {
     Shape s{std::max(x.max, y.max), x.may || y.may, x.must && y.must};
+    s.min = std::min(x.min, y.min);
+    if (s.may) s.min_first = std::min(x.may ? x.min_first : kUnbounded, y.may ? y.min_first : kUnbounded);
     for (const Shape* b : {&x, &y}) {
       if (!b->may) continue;
       s.before_first = std::max(s.before_first, b->before_first);
@@ -113,6 +122,9 @@ class AnchorReader {
       return s;
     }
     Shape s{x.max == 0 ? 0 : kUnbounded, x.may, x.must && min > 0};
+    s.min = times(x.min, min);
+    // The first anchor lies in some turn, after turns of no fewer than no characters.
+    s.min_first = x.may ? x.min_first : 0;
     if (x.may) s.before_first = s.after_first = s.before_last = s.after_last = kUnbounded;
     return s;
   }
@@ -182,7 +194,9 @@ class AnchorReader {
       may = !chars->disjoint_from(anchors_);
       must = may && chars->within(anchors_);
     }
-    return {1, may, must};
+    Shape s{1, may, must};
+    s.min = 1;
+    return s;
   }
   static bool holds_letters(const CharSet& s) { return !s.disjoint_from(letters()); }
   static const CharSet& letters() {
@@ -216,7 +230,9 @@ class AnchorReader {
     i_ = next;
     if (fold_ && (ch >= 0x80 || std::isalpha(static_cast<unsigned char>(ch)))) return one_of(std::nullopt);
     const bool anchor = anchors_.contains(ch);
-    return {1, anchor, anchor};
+    Shape s{1, anchor, anchor};
+    s.min = 1;
+    return s;
   }
 
   // The escape at i_, stepped over: its characters in `chars` (nullopt:
@@ -399,12 +415,10 @@ void LineWindows::add(std::uint8_t flag, const CharSet& set) {
   // The pairs of bytes an anchor can end with.
   auto mark = [&](unsigned before, unsigned last) { anchor_ends_[before | last << 8] = 1; };
   for (const auto& [lo, hi] : set.ranges()) {
-    for (char32_t c = lo; c <= hi && c < 0x80; ++c)
-      for (unsigned before = 0; before < 256; ++before) mark(before, c);
+    for (char32_t c = lo; c <= hi && c < 0x80; ++c) std::memset(&anchor_ends_[c << 8], 1, 256);  // after any byte
     const char32_t from = std::max<char32_t>(lo, 0x80);
     if (from <= hi && hi - from >= 4096) {  // too many to list: any continuation byte, after anything
-      for (unsigned last = 0x80; last < 0xC0; ++last)
-        for (unsigned before = 0; before < 256; ++before) mark(before, last);
+      std::memset(&anchor_ends_[0x80 << 8], 1, 0x40 << 8);
       continue;
     }
     for (char32_t c = from; c <= hi; ++c) {
@@ -434,7 +448,13 @@ std::unique_ptr<const LineWindows> LineWindows::of(const std::vector<const RE2*>
       out->add(kAlphabet, chars->alphabet);
       out->add(kFirst, chars->first);
       out->add(kAnchor, own);
-      out->rules_.emplace_back(Narrow{CharTable(chars->first), CharTable(required)});
+      Narrow& n = out->rules_.emplace_back(Narrow{CharTable(chars->first), CharTable(required)}).value();
+      // How many characters a match holds before its first required one.
+      if (const std::optional<AnchorReader::Shape> s = AnchorReader(re->pattern(), required).read();
+          s && s->must && s->min_first <= s->before_first) {
+        n.fewest = s->min_first;
+        n.most = s->before_first;
+      }
       continue;
     }
     const std::optional<AnchorReach> reach = pattern_reach(re->pattern(), own);
@@ -664,17 +684,54 @@ void LineWindows::find(std::string_view text, std::size_t begin, std::size_t end
   }
 }
 
-std::size_t LineWindows::rule_start(std::size_t rule, std::string_view text, ByteSpan window) const {
+void LineWindows::rule_starts(std::size_t rule, std::string_view text, ByteSpan window,
+                              std::vector<std::size_t>& starts) const {
   const Narrow& r = *rules_[rule];
   const std::string_view bounded = text.substr(0, window.second);
-  std::size_t start = std::string_view::npos;
-  for (std::size_t i = window.first; i < window.second;) {
+  // A match from an opening character holds its first required character
+  // from there on, r.fewest to r.most characters after it. The opening
+  // characters since the last required one wait at the end of `starts` as
+  // (position, character number) pairs until the next one says which stay.
+  std::size_t waiting = starts.size();
+  if (r.most < 64) {
+    // Within 64 characters: the opening characters by a bit each (bit j: j
+    // characters back), their places by character number % 64.
+    const std::uint64_t reach = ~std::uint64_t{0} >> (63 - (r.most - r.fewest));
+    std::uint64_t opens = 0;
+    std::size_t at_k[64];
+    for (std::size_t i = window.first, k = 0; i < window.second; ++k) {
+      const std::size_t at = i;
+      const char32_t c = utf8::next(bounded, i);
+      opens <<= 1;
+      if (r.first.contains(c)) {
+        opens |= 1;
+        at_k[k % 64] = at;
+      }
+      if (opens == 0 || !r.required.contains(c)) continue;
+      for (std::uint64_t in_reach = (opens >> r.fewest) & reach; in_reach != 0;) {  // farthest back first
+        const auto j = static_cast<std::size_t>(63 - std::countl_zero(in_reach));
+        starts.push_back(at_k[(k - r.fewest - j) % 64]);
+        in_reach &= ~(std::uint64_t{1} << j);
+      }
+      opens = 0;
+    }
+    return;
+  }
+  for (std::size_t i = window.first, k = 0; i < window.second; ++k) {
     const std::size_t at = i;
     const char32_t c = utf8::next(bounded, i);
-    if (start == std::string_view::npos && r.first.contains(c)) start = at;
-    if (start != std::string_view::npos && r.required.contains(c)) return start;
+    if (r.first.contains(c)) {
+      starts.push_back(at);
+      starts.push_back(k);
+    }
+    if (starts.size() == waiting || !r.required.contains(c)) continue;
+    std::size_t kept = waiting;
+    for (std::size_t w = waiting; w < starts.size(); w += 2)
+      if (const std::size_t before = k - starts[w + 1]; before >= r.fewest && before <= r.most) starts[kept++] = starts[w];
+    starts.resize(kept);
+    waiting = kept;
   }
-  return std::string_view::npos;
+  starts.resize(waiting);
 }
 
 const Grammar::Impl::LineSet* Grammar::Impl::line_set() const {

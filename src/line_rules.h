@@ -22,6 +22,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -81,10 +82,12 @@ class LineWindows {
   // Is rule i narrow (its matches lie in the `narrow` windows)?
   bool narrow(std::size_t rule) const { return rules_[rule].has_value(); }
   // Where in `window` (one of find()'s `narrow` windows) narrow rule i's
-  // first match can start: its first character there that can open a match
-  // and has one of the rule's required characters at or after it; npos when
-  // there is none (the rule matches nowhere in the window).
-  std::size_t rule_start(std::size_t rule, std::string_view text, ByteSpan window) const;
+  // matches can start, appended to `starts` in order: each character there
+  // that can open a match and is followed, as many characters on as a match
+  // of the rule can hold before its first required character, by the first
+  // required character from it on (the pattern read as to the required
+  // characters). Every match in the window starts at one of them.
+  void rule_starts(std::size_t rule, std::string_view text, ByteSpan window, std::vector<std::size_t>& starts) const;
 
   // The first position q in [from, end) where an anchor may end: where
   // anchor_ends_ holds text[q - 1], text[q] (end when there is none).
@@ -106,6 +109,9 @@ class LineWindows {
 
   struct Narrow {
     CharTable first, required;
+    // Every match holds `fewest` to `most` characters before its first
+    // required character.
+    std::size_t fewest = 0, most = std::numeric_limits<std::size_t>::max();
   };
   std::vector<std::optional<Narrow>> rules_;  // by rule; none: a wide rule
   // Flags: the joint alphabet, opening and anchor characters of the narrow

@@ -1,5 +1,5 @@
 // find_dates' first search in a window (src/dates.cc): anchored where
-// rule_start() found the rule can start, then unanchored from the next byte
+// rule_starts() found the rule can start, then unanchored from its next start
 // when no match starts there. The straightforward path searches each window
 // unanchored. Both must find the same mentions, with the built-in rules and
 // with user rules of other shapes (an optional lead, a tail that fails on

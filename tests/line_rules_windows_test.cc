@@ -4,6 +4,7 @@
 // passages and generated text dense in what the rules look for.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -99,10 +100,13 @@ void check_windows(const LineWindows& w, const std::vector<const RE2*>& rules, s
         CHECK(inside(all, b, e));
         if (w.narrow(r)) {
           CHECK(inside(narrow, b, e));
-          std::size_t starts = std::string_view::npos;
+          // Every match starts at one of its window's starts (each match RE2
+          // prefers at each place, as the dates stage rescans).
+          std::vector<std::size_t> starts;
           for (const ByteSpan& window : narrow)
-            if (window.first <= b && e <= window.second) starts = w.rule_start(r, text, window);
-          CHECK(starts <= b);
+            if (window.first <= b && e <= window.second) w.rule_starts(r, text, window, starts);
+          CHECK(std::find(starts.begin(), starts.end(), b) != starts.end());
+          CHECK(std::is_sorted(starts.begin(), starts.end()));
         }
         ++matches;
         pos = b - begin + 1;
@@ -158,6 +162,31 @@ TEST_CASE("pattern_reach: how far a match reaches around an anchor") {
   CHECK_FALSE(pattern_reach("[^x]+五", five));   // a loop before it
   CHECK_FALSE(pattern_reach("五?[^x]", five));   // not needed
   CHECK_FALSE(pattern_reach("五[^x]*|五", five));  // after the first, or before the last: no bound
+}
+
+TEST_CASE("rule_starts: a match's opening character is as far before its first required one as the pattern allows") {
+  const RE2 year("(?P<y>(?:19|20)\\d{2})年"), lead("(?:到|至)?(?:19|20)\\d{2}年"), open_ended("(?:19|20)\\d+年");
+  const auto w = LineWindows::of({&year, &lead, &open_ended});
+  REQUIRE(w);
+  REQUIRE(w->narrow(0));
+  auto starts = [&](std::size_t rule, const std::string& text) {
+    std::vector<std::size_t> out;
+    w->rule_starts(rule, text, {0, text.size()}, out);
+    return out;
+  };
+  using Starts = std::vector<std::size_t>;
+  // Four characters before 年: "2025年" from its first byte only.
+  CHECK(starts(0, "2025年") == Starts{0});
+  CHECK(starts(0, "025年").empty());
+  CHECK(starts(0, "12025年") == Starts{1});
+  CHECK(starts(0, "2025年2026年") == Starts{0, 7});
+  CHECK(starts(0, "20年2025").empty());
+  // An optional lead: four or five characters before 年.
+  CHECK(starts(1, "到2025年") == Starts{0, 3});
+  CHECK(starts(1, "到到2025年") == Starts{3, 6});
+  // No bound after the lead: every opening character at least three characters before.
+  CHECK(starts(2, "1920212年") == Starts{0, 2, 4});
+  CHECK(starts(2, "19年").empty());
 }
 
 TEST_CASE("pattern_tests_word_boundary") {
