@@ -86,6 +86,7 @@ NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, st
   if (lazy_literals_) {
     occurrences_.resize(literals);
     occurrences_done_.assign(literals, 0);
+    pending_.assign(literals, 0);
   }
   for (std::size_t k = 0; k < literals; ++k) {
     const std::string& literal = scan_.by_literal[k].second;
@@ -124,9 +125,10 @@ void NotTargetMask::take_literal(std::size_t k, std::size_t x) {
 }
 
 // An occurrence x whose match cannot reach b (it ends by x + reach) is
-// passed over when the next occurrence lies past that too: whatever its
-// match, the scan takes the next one either way. Spans asked later start
-// at b or after it (a span inside the last one is exact already).
+// passed over: spans asked later start at b or after it (a span inside the
+// last one is exact already). Its match may yet hide the next occurrence,
+// so it is kept pending while the next one lies within its reach, and run
+// (the pending ones in order) only before an occurrence that must be.
 void NotTargetMask::cover_literals(std::size_t b, std::size_t e) {
   covered_ = {b, e};
   if (b < last_covered_) {  // out of order: every occurrence, once
@@ -142,10 +144,16 @@ void NotTargetMask::cover_literals(std::size_t b, std::size_t e) {
     const std::vector<std::size_t>& at = occurrences_[k];
     const std::size_t reach = scan_.literal_reach[k];
     std::size_t& i = occurrences_done_[k];
+    std::size_t& pending = pending_[k];  // at[pending, i) wait
     for (; i < at.size() && at[i] < e; ++i) {
       const std::size_t x = at[i];
-      const bool reaches = x + reach > b || (i + 1 < at.size() && at[i + 1] < x + reach);
-      if (reaches) take_literal(k, x);
+      if (x + reach > b) {
+        for (; pending < i; ++pending) take_literal(k, at[pending]);
+        take_literal(k, x);
+        pending = i + 1;
+      } else if (i + 1 == at.size() || at[i + 1] >= x + reach) {
+        pending = i + 1;  // the next occurrence is taken whatever these match
+      }
     }
   }
 }

@@ -137,10 +137,11 @@ class NotTargetMask {
   std::size_t last_prepared_ = 0;
   std::size_t scanned_bytes_ = 0;
   // The lazy literals (cover()): per literal, its occurrences in order, how
-  // many have been dealt with, and where its rule's scan goes on.
+  // many have been dealt with, the first of those not run whose match may
+  // hide a later one (pending), and where its rule's scan goes on.
   bool lazy_literals_ = false;
   std::vector<std::vector<std::size_t>> occurrences_;
-  std::vector<std::size_t> occurrences_done_, literal_next_;
+  std::vector<std::size_t> occurrences_done_, pending_, literal_next_;
   std::size_t last_covered_ = 0;
   std::pair<std::size_t, std::size_t> covered_{1, 0};  // the last span cover() dealt with
   std::size_t literal_runs_ = 0;
