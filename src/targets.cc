@@ -475,6 +475,13 @@ class TargetExtractor {
  private:
   std::vector<Span> regions() const;
   void mask_non_targets();
+  // The mask, made if need be, with its literals' rules run where they
+  // could reach the segment (segments come in text order).
+  NotTargetMask& mask_for(Span seg) {
+    if (!mask_) mask_non_targets();
+    mask_->cover(seg.begin, seg.end);
+    return *mask_;
+  }
   // `rules`: the values rules that match somewhere in the segment's
   // paragraph, or null to find out per segment.
   void segment_targets(Span region, Span segment, const std::vector<int>* rules);
@@ -751,7 +758,7 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
         value_rules_[k].has_class || TargetsTesting::straightforward || !facts_->value_alphabet[k]
             ? nullptr
             : &*facts_->value_alphabet[k];
-    if (alphabet && !mask_) mask_non_targets();
+    if (alphabet) mask_for(seg);
     auto unmasked = [&](std::size_t pos) {
       while (alphabet && pos < seg.end && mask_->masked(pos, pos + 1)) {
         const std::size_t r = masked_run_end(*alphabet, pos, seg.end);
@@ -780,7 +787,7 @@ const std::vector<ValueHit>& TargetExtractor::find_values(Span seg, const std::v
   spans.clear();
   for (const RawMatch& m : raw) spans.push_back({m.b, m.e});
   std::sort(spans.begin(), spans.end(), [](Span x, Span y) { return x.begin < y.begin; });
-  if (!mask_) mask_non_targets();
+  mask_for(seg);
   for (Span sp : spans) mask_->prepare(sp.begin, sp.end);
   auto masked = [&](std::size_t b, std::size_t e) { return mask_->masked(b, e); };
   std::array<re2::StringPiece, kValueGroupCount> sub;

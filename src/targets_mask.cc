@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "derived_cache.h"
+#include "line_rules.h"
 #include "utf8_util.h"
 
 namespace plancmp {
@@ -29,6 +30,15 @@ NotTargetScan::NotTargetScan(const RuleSet& rs) {
       last[static_cast<unsigned char>(test.literal.back())] = true;
       auto pairs = std::make_shared<const BytePairScanner>(before, last);
       literal_pairs.push_back(pairs->usable() ? pairs : nullptr);
+      std::size_t first = 0;
+      const char32_t c = utf8::next(test.literal, first);
+      CharSet anchor;
+      anchor.add(c);
+      const std::optional<AnchorReach> reach = pattern_reach(re.pattern(), anchor);
+      // (A character read from the pattern as UTF-8 is at most four bytes.)
+      literal_reach.push_back(reach && re.options().encoding() == RE2::Options::EncodingUTF8
+                                  ? 4 * (reach->before + 1 + reach->after)
+                                  : 0);
     } else {
       by_alternation.push_back(i);
       pattern += (pattern.empty() ? "(?:" : "|(?:") + re.pattern() + ")";
@@ -69,32 +79,83 @@ NotTargetMask::NotTargetMask(const RuleSet& rules, const NotTargetScan& scan, st
     }
     return;
   }
-  for (std::size_t k = 0; k < scan_.by_literal.size(); ++k) {
-    // (Not a structured binding: clang before 16 cannot capture one.)
-    const std::size_t rule = scan_.by_literal[k].first;
+  const std::size_t literals = scan_.by_literal.size();
+  literal_next_.assign(literals, 0);
+  lazy_literals_ = lazy && std::none_of(scan_.literal_reach.begin(), scan_.literal_reach.end(),
+                                        [](std::size_t r) { return r == 0; });
+  if (lazy_literals_) {
+    occurrences_.resize(literals);
+    occurrences_done_.assign(literals, 0);
+    pending_.assign(literals, 0);
+  }
+  for (std::size_t k = 0; k < literals; ++k) {
     const std::string& literal = scan_.by_literal[k].second;
-    // The rule's match at x, an occurrence of its literal: the next
-    // occurrence it takes is from next on.
-    std::size_t next = 0;
+    // Each occurrence the rule's scan takes (not inside its last match), or
+    // every occurrence, kept for cover().
     auto take = [&](std::size_t x) {
-      next = x + 1;
-      if (rules_.rules[rule].re->Match(input, x, n, RE2::ANCHOR_START, &m, 1)) {
-        mark(x, x + m.size());
-        next = x + m.size();
-      }
+      if (lazy_literals_) occurrences_[k].push_back(x);
+      else take_literal(k, x);
     };
     if (const BytePairScanner* pairs = pair_scan ? scan_.literal_pairs[k].get() : nullptr) {
       const std::size_t last = literal.size() - 1;
       pairs->for_each(text_, [&](std::size_t i) {
-        if (i >= last && i - last >= next && text_.compare(i - last, literal.size(), literal) == 0) take(i - last);
+        if (i >= last && i - last >= literal_next_[k] && text_.compare(i - last, literal.size(), literal) == 0)
+          take(i - last);
       });
       continue;
     }
-    for (std::size_t x = find_literal(text_, literal, 0); x != std::string_view::npos; x = find_literal(text_, literal, next))
+    for (std::size_t x = find_literal(text_, literal, 0); x != std::string_view::npos;
+         x = find_literal(text_, literal, lazy_literals_ ? x + 1 : literal_next_[k]))
       take(x);
   }
   lazy_ = lazy && scan_.alphabet.has_value() && scan_.alternation;
   if (!lazy_) scan_alternation(0, n, /*afresh=*/true);
+}
+
+void NotTargetMask::take_literal(std::size_t k, std::size_t x) {
+  if (x < literal_next_[k]) return;
+  const re2::StringPiece input(text_.data(), text_.size());
+  re2::StringPiece m;
+  ++literal_runs_;
+  literal_next_[k] = x + 1;
+  if (rules_.rules[scan_.by_literal[k].first].re->Match(input, x, text_.size(), RE2::ANCHOR_START, &m, 1)) {
+    mark(x, x + m.size());
+    literal_next_[k] = x + m.size();
+  }
+}
+
+// An occurrence x whose match cannot reach b (it ends by x + reach) is
+// passed over: spans asked later start at b or after it (a span inside the
+// last one is exact already). Its match may yet hide the next occurrence,
+// so it is kept pending while the next one lies within its reach, and run
+// (the pending ones in order) only before an occurrence that must be.
+void NotTargetMask::cover_literals(std::size_t b, std::size_t e) {
+  covered_ = {b, e};
+  if (b < last_covered_) {  // out of order: every occurrence, once
+    lazy_literals_ = false;
+    for (std::size_t k = 0; k < occurrences_.size(); ++k) {
+      literal_next_[k] = 0;
+      for (std::size_t x : occurrences_[k]) take_literal(k, x);
+    }
+    return;
+  }
+  last_covered_ = b;
+  for (std::size_t k = 0; k < occurrences_.size(); ++k) {
+    const std::vector<std::size_t>& at = occurrences_[k];
+    const std::size_t reach = scan_.literal_reach[k];
+    std::size_t& i = occurrences_done_[k];
+    std::size_t& pending = pending_[k];  // at[pending, i) wait
+    for (; i < at.size() && at[i] < e; ++i) {
+      const std::size_t x = at[i];
+      if (x + reach > b) {
+        for (; pending < i; ++pending) take_literal(k, at[pending]);
+        take_literal(k, x);
+        pending = i + 1;
+      } else if (i + 1 == at.size() || at[i + 1] >= x + reach) {
+        pending = i + 1;  // the next occurrence is taken whatever these match
+      }
+    }
+  }
 }
 
 void NotTargetMask::mark(std::size_t b, std::size_t e) {
@@ -174,6 +235,7 @@ std::size_t NotTargetMask::run_end(std::size_t e) const {
 }
 
 void NotTargetMask::prepare(std::size_t b, std::size_t e) {
+  cover(b, e);
   if (!lazy_) return;
   if (b < last_prepared_) {  // out of order: the whole text, once
     lazy_ = false;

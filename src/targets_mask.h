@@ -43,6 +43,11 @@ struct NotTargetScan {
   // one stop a literal where memchr for its last byte stops at about one
   // character in 64.
   std::vector<std::shared_ptr<const BytePairScanner>> literal_pairs;
+  // For each literal, the most bytes a match of its rule holds (read from
+  // the pattern: its characters around an anchor, four bytes each); 0: not
+  // known. With all known, a literal's rule is run only where its match
+  // could reach a span asked about (cover()).
+  std::vector<std::size_t> literal_reach;
   std::vector<std::size_t> by_alternation;                       // rules
   std::unique_ptr<RE2> alternation;
   // The characters the alternation's matches can hold; none: any.
@@ -63,8 +68,17 @@ class NotTargetMask {
 
   // Marks [b, e) (a date).
   void mark(std::size_t b, std::size_t e);
+  // Makes masked() exact in [b, e) for the literals' rules (everywhere, with
+  // the rules run at every occurrence, once `b` comes before an earlier
+  // call's): a lazy mask's marks in [b, e) before that hold dates, and what
+  // the rules' matches begun before a span already asked about mark.
+  // prepare() does it too.
+  void cover(std::size_t b, std::size_t e) {
+    if (lazy_literals_ && (b < covered_.first || e > covered_.second)) cover_literals(b, e);
+  }
   // Makes masked() exact in [b, e). Spans must be asked for in order of
-  // their starts (an earlier one makes the rest of the text exact first).
+  // their starts (an earlier one makes the rest of the text exact first,
+  // more slowly).
   void prepare(std::size_t b, std::size_t e);
   // Does a masked span hold a byte of [b, e)?
   bool masked(std::size_t b, std::size_t e) const {
@@ -89,6 +103,8 @@ class NotTargetMask {
   }
   // How many bytes the alternation has been run over (for tests).
   std::size_t scanned_bytes() const { return scanned_bytes_; }
+  // How many times a literal's rule has been run (for tests).
+  std::size_t literal_runs() const { return literal_runs_; }
 
  private:
   // Runs the alternation's scan over [from, to): the rules' scans are taken
@@ -107,6 +123,10 @@ class NotTargetMask {
   // text's end: no match that starts before it ends after it.
   std::size_t run_end(std::size_t e) const;
 
+  void cover_literals(std::size_t b, std::size_t e);
+  // The rule of literal k at occurrence x, if x is not inside its last match.
+  void take_literal(std::size_t k, std::size_t x);
+
   const RuleSet& rules_;
   const NotTargetScan& scan_;
   std::string_view text_;
@@ -116,6 +136,15 @@ class NotTargetMask {
   std::size_t covered_end_ = 0;    // the alternation's scan is done up to here
   std::size_t last_prepared_ = 0;
   std::size_t scanned_bytes_ = 0;
+  // The lazy literals (cover()): per literal, its occurrences in order, how
+  // many have been dealt with, the first of those not run whose match may
+  // hide a later one (pending), and where its rule's scan goes on.
+  bool lazy_literals_ = false;
+  std::vector<std::vector<std::size_t>> occurrences_;
+  std::vector<std::size_t> occurrences_done_, pending_, literal_next_;
+  std::size_t last_covered_ = 0;
+  std::pair<std::size_t, std::size_t> covered_{1, 0};  // the last span cover() dealt with
+  std::size_t literal_runs_ = 0;
 };
 
 }  // namespace plancmp

@@ -202,3 +202,66 @@ TEST_CASE("not_targets mask: the literal and alternation paths mark what a scan 
   }
   CHECK(marked > 1000);
 }
+
+// A literal's rule whose matches are short (their reach read from the
+// pattern) runs only where a match could reach a span asked about, or could
+// hide the next occurrence: what it marks in the spans is what running it at
+// every occurrence marks, also for occurrences inside another's match and
+// for spans asked out of order.
+TEST_CASE("not_targets mask: a literal's rule run only near the spans asked about marks what it marks everywhere") {
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  not_targets:\n";
+  yaml.insert(yaml.find(from) + from.size(),
+              "    - id: not.test-code\n"
+              "      pattern: '号码[\\d号码]{0,3}'\n");
+  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const RuleSet& rules = grammar->impl().rule_set("targets.yaml", "not_targets");
+  const NotTargetScan scan(rules);
+  REQUIRE(!scan.per_rule);
+  REQUIRE(scan.literal_reach.size() == scan.by_literal.size());
+  bool short_reach = false;
+  for (std::size_t k = 0; k < scan.by_literal.size(); ++k) {
+    CHECK(scan.literal_reach[k] > 0);
+    if (scan.by_literal[k].second == "号码") short_reach = scan.literal_reach[k] > 0 && scan.literal_reach[k] <= 6 * 4;
+  }
+  CHECK(short_reach);
+  const std::vector<std::string> pieces = {"号码", "号", "码", "1", "23", "森林覆盖率达到", "《", "》", "标题", ",", "\n", "2021", "〕",
+                                           "森林", "比例", "以上"};
+  plancmp_test::Lcg rng{43};
+  std::size_t lazy_runs = 0, eager_runs = 0, skipped = 0;
+  for (int t = 0; t < 300; ++t) {
+    const std::string text = random_text(rng, pieces, 120);
+    const NotTargetMask eager(rules, scan, text, /*lazy=*/false);
+    NotTargetMask lazy(rules, scan, text, /*lazy=*/true);
+    const bool backwards = t % 10 == 9;  // one span then an earlier one: everything
+    std::size_t at = backwards ? text.size() / 2 : 0;
+    while (at < text.size()) {
+      at += rng.next(150);
+      while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
+      std::size_t end = std::min(text.size(), at + 1 + rng.next(30));
+      while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+      if (at >= text.size()) break;
+      lazy.cover(at, end);
+      lazy.prepare(at, end);
+      for (std::size_t i = at; i < end; ++i) {
+        CAPTURE(i);
+        REQUIRE(lazy.masked(i, i + 1) == eager.masked(i, i + 1));
+      }
+      skipped += end < at + 30;
+      if (backwards) {
+        lazy.prepare(0, text.size());
+        for (std::size_t i = 0; i < text.size(); ++i) {
+          CAPTURE(i);
+          REQUIRE(lazy.masked(i, i + 1) == eager.masked(i, i + 1));
+        }
+        break;
+      }
+      at = end;
+    }
+    if (backwards) continue;
+    lazy_runs += lazy.literal_runs();
+    eager_runs += eager.literal_runs();
+  }
+  CHECK(skipped > 0);
+  CHECK(lazy_runs < eager_runs * 3 / 4);  // many occurrences were passed over
+}
