@@ -80,7 +80,7 @@ template <class Node>
 std::unique_ptr<RE2> compile(const FileContext& f, const Node& node) {
   const auto pattern = node["pattern"];
   if (!pattern || !pattern.IsScalar()) f.fail(node, "missing `pattern`");
-  auto re = std::make_unique<RE2>(pattern.template as<std::string>(), pattern_options());
+  auto re = std::make_unique<RE2>(with_p_named_groups(pattern.template as<std::string>()), pattern_options());
   if (!re->ok()) f.fail(pattern, fmt::format("invalid pattern: {}", re->error()));
   return re;
 }
@@ -136,6 +136,26 @@ std::size_t pattern_token_end(std::string_view p, std::size_t i) {
     if (j == kNone) return kNone;
   }
   return kNone;
+}
+
+std::string with_p_named_groups(const std::string& p) {
+  if (p.find("(?<") == std::string::npos) return p;
+  std::string out;
+  out.reserve(p.size() + 8);
+  for (std::size_t i = 0; i < p.size();) {
+    if (p[i] == '\\' || p[i] == '[') {
+      const std::size_t end = pattern_token_end(p, i);
+      if (end == std::string::npos) return p;  // not followed: as written
+      out.append(p, i, end - i);
+      i = end;
+    } else if (p.compare(i, 3, "(?<") == 0 && i + 3 < p.size() && p[i + 3] != '=' && p[i + 3] != '!') {
+      out += "(?P<";  // (?<= and (?<! are lookbehinds, which RE2 refuses either way
+      i += 3;
+    } else {
+      out += p[i++];
+    }
+  }
+  return out;
 }
 
 bool pattern_asserts_text_end(const std::string& p) {
@@ -205,7 +225,7 @@ void load_numbering(const FileContext& f, const Node& root, Grammar::Impl& g) {
     g.task_note.description = optional_string(note, "description", "");
     const auto pattern = note["pattern"];
     if (!pattern || !pattern.IsScalar()) f.fail(note, "missing `pattern`");
-    g.task_note.pattern = pattern.template as<std::string>();
+    g.task_note.pattern = with_p_named_groups(pattern.template as<std::string>());
     // The built-in file's pattern is known to compile (the tests compile
     // it): its regex is left to TaskNote::re().
     const auto builtin = builtin_grammar_files().find(file_name);

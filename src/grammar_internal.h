@@ -200,6 +200,14 @@ struct Grammar::Impl {
 // (a pattern this scan does not follow): true.
 bool pattern_asserts_text_end(const std::string& pattern);
 
+// The pattern with each named group spelled `(?P<name>…)`. RE2 from 2023 on
+// also reads `(?<name>…)`; plancmp's own readings of patterns (windows, start
+// tests, group frames) know the first spelling only, so the grammar rewrites
+// the second on load (and so accepts it whatever RE2's version). Escapes
+// and classes are left alone; a pattern the scan cannot follow (see
+// pattern_token_end) stays as written.
+std::string with_p_named_groups(const std::string& pattern);
+
 // The step the hand scans of pattern text share (assertions, closing groups,
 // marker prefilters): at p[i], a '\\' or a '[' outside a class, the end of
 // that escape (\p{...} and \x{...} whole) or character class (a leading ^

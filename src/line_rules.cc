@@ -325,7 +325,11 @@ class AnchorReader {
         if (close == std::string_view::npos) return fail();
         i_ = close + 1;
       } else {
-        while (!at_end() && p_[i_] != ')' && p_[i_] != ':') ++i_;
+        // Flags only: any other construct is one this reader does not know.
+        while (!at_end() && p_[i_] != ')' && p_[i_] != ':') {
+          if (std::strchr("imsU-", p_[i_]) == nullptr || p_[i_] == '\0') return fail();
+          ++i_;
+        }
         if (at_end()) return fail();
         if (p_[i_++] == ')') return {};  // (?flags): flags on, no characters
       }

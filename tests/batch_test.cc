@@ -2,7 +2,9 @@
 // JSON Lines, atomic output files, inputs never overwritten, a bad file not
 // stopping the others; and the helpers behind them (src/cli/).
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <re2/re2.h>
@@ -198,7 +200,14 @@ TEST_CASE("both ways of write_atomically create and replace files with the mode 
     CAPTURE(static_cast<int>(way));
     TempDir dir;
     const fs::path target = dir.path / "plan.yaml";
-    REQUIRE(cli::write_atomically(target.string(), "new\n", way).empty());
+    cli::WriteWay taken = cli::WriteWay::kUnnamedFirst;
+    REQUIRE(cli::write_atomically(target.string(), "new\n", way, &taken).empty());
+    // The unnamed way where the folder takes O_TMPFILE (this one should:
+    // a temporary folder on Linux), the named one when asked for.
+    const int probe = open(dir.path.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (probe >= 0) close(probe);
+    CHECK(taken == (way == cli::WriteWay::kNamedTemporary || probe < 0 ? cli::WriteWay::kNamedTemporary
+                                                                        : cli::WriteWay::kUnnamedFirst));
     CHECK(slurp(target) == "new\n");
     struct stat st {};
     REQUIRE(stat(target.c_str(), &st) == 0);

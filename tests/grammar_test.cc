@@ -6,9 +6,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "plancmp/diagnostic.h"
+#include "plancmp/extract.h"
 #include "plancmp/grammar.h"
+#include "plancmp/normalize.h"
 #include "grammar_internal.h"
 
 using plancmp::Grammar;
@@ -217,4 +220,32 @@ TEST_CASE("closing_group names a closing group only when it can never be empty")
   CHECK(closing("(?P<units>.+?)(?P<kw>牵{0,3})") == "");
   CHECK(closing("(?P<units>.+?)(?P<kw>(?i)é*)") == "");
   CHECK(closing("(?P<units>.+?)(?P<kw>牵头)。") == "");  // something follows the group
+}
+
+TEST_CASE("named groups spelled (?<name>…) are rewritten (?P<name>…), and read the same") {
+  using plancmp::with_p_named_groups;
+  CHECK(with_p_named_groups("(?<y>20\\d{2})年") == "(?P<y>20\\d{2})年");
+  CHECK(with_p_named_groups("(?P<y>\\d+)(?<m>\\d+)") == "(?P<y>\\d+)(?P<m>\\d+)");
+  // Escapes, classes and lookbehind-like openings stay as written.
+  CHECK(with_p_named_groups("\\(?<x") == "\\(?<x");
+  CHECK(with_p_named_groups("[(?<]a") == "[(?<]a");
+  CHECK(with_p_named_groups("(?<=a)b") == "(?<=a)b");
+  CHECK(with_p_named_groups("[[:alpha:]](?<y>a)") == "[[:alpha:]](?<y>a)");  // not followed: as written
+
+  // A user rule in either spelling finds the same dates (the readings that
+  // narrow where RE2 runs know the (?P< spelling only).
+  auto dates_with = [](const std::string& open) {
+    const std::string user = "sets:\n  dates:\n    - id: date.user\n      kind: by\n      commitment: \"true\"\n"
+                             "      pattern: '(?:到|至)?" + open + "y>(?:19|20)\\d{2})年(?:底|末)?前'\n";
+    const auto grammar = Grammar::from_files({{"dates.yaml", user}}, "user");
+    const plancmp::NormalizedText text = plancmp::NormalizedText::build(
+        "一、目标\n到2025年底前，完成改造。全县于2030年前建成。2024年底前完成。2026年。\n");
+    std::vector<std::string> out;
+    for (const plancmp::DateMention& d : plancmp::find_dates(text, *grammar))
+      out.push_back(d.date + "@" + std::to_string(d.begin) + "-" + std::to_string(d.end));
+    return out;
+  };
+  const std::vector<std::string> p_form = dates_with("(?P<");
+  CHECK(p_form.size() == 3);
+  CHECK(dates_with("(?<") == p_form);
 }

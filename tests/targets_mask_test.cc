@@ -228,7 +228,7 @@ TEST_CASE("not_targets mask: a literal's rule run only near the spans asked abou
   const std::vector<std::string> pieces = {"号码", "号", "码", "1", "23", "森林覆盖率达到", "《", "》", "标题", ",", "\n", "2021", "〕",
                                            "森林", "比例", "以上"};
   plancmp_test::Lcg rng{43};
-  std::size_t lazy_runs = 0, eager_runs = 0, skipped = 0;
+  std::size_t lazy_runs = 0, eager_runs = 0;
   for (int t = 0; t < 300; ++t) {
     const std::string text = random_text(rng, pieces, 120);
     const NotTargetMask eager(rules, scan, text, /*lazy=*/false);
@@ -247,7 +247,6 @@ TEST_CASE("not_targets mask: a literal's rule run only near the spans asked abou
         CAPTURE(i);
         REQUIRE(lazy.masked(i, i + 1) == eager.masked(i, i + 1));
       }
-      skipped += end < at + 30;
       if (backwards) {
         lazy.prepare(0, text.size());
         for (std::size_t i = 0; i < text.size(); ++i) {
@@ -262,6 +261,5 @@ TEST_CASE("not_targets mask: a literal's rule run only near the spans asked abou
     lazy_runs += lazy.literal_runs();
     eager_runs += eager.literal_runs();
   }
-  CHECK(skipped > 0);
   CHECK(lazy_runs < eager_runs * 3 / 4);  // many occurrences were passed over
 }

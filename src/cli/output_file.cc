@@ -115,14 +115,15 @@ std::string link_over(int fd, const std::string& temp_pattern, const std::string
     unsigned v = counter.fetch_add(1) * 2654435761u ^ static_cast<unsigned>(getpid()) * 40503u ^
                  static_cast<unsigned>(attempt) * 97u;
     for (std::size_t k = 0; k < 6; ++k, v /= 36) name[x_at + k] = kChars[v % 36];
-    if (slot) slot->live.store(true);
     if (link_unnamed(fd, name)) {
+      // Registered once it is ours (a link that failed on EEXIST names
+      // another's file, which a signal must not remove).
+      if (slot) slot->live.store(true);
       if (std::rename(name, path.c_str()) == 0) return "";
       const std::string why = std::strerror(errno);
       unlink(name);
       return why;
     }
-    if (slot) slot->live.store(false);
     if (errno != EEXIST) return std::strerror(errno);
   }
   return "no free temporary name";
@@ -138,7 +139,9 @@ std::optional<std::string> write_unnamed(const std::string& folder, const std::s
   const int fd = open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0) return std::nullopt;
   std::optional<std::string> error = "";
-  if (!write_all(fd, text)) {
+  // The mode as the named way sets it: a folder's default ACL would
+  // otherwise replace the umask (open applies one or the other).
+  if (fchmod(fd, default_file_mode()) != 0 || !write_all(fd, text)) {
     error = std::strerror(errno);
   } else if (!link_unnamed(fd, path.c_str())) {
     if (errno == EEXIST) error = link_over(fd, temp_pattern, path, slot, name);
@@ -156,7 +159,7 @@ void remove_temporaries_on_signals() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_fatal_signal);
 }
 
-std::string write_atomically(const std::string& path, std::string_view text, WriteWay way) {
+std::string write_atomically(const std::string& path, std::string_view text, WriteWay way, WriteWay* taken) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -173,9 +176,11 @@ std::string write_atomically(const std::string& path, std::string_view text, Wri
   if (way == WriteWay::kUnnamedFirst) {
     if (std::optional<std::string> error = write_unnamed(folder.string(), path, text, temp, slot, name)) {
       release_slot(slot);
+      if (taken) *taken = WriteWay::kUnnamedFirst;
       return *error;
     }
   }
+  if (taken) *taken = WriteWay::kNamedTemporary;
 
   std::memcpy(name, temp.c_str(), temp.size() + 1);
   const int fd = mkstemp(name);

@@ -23,13 +23,14 @@ enum class WriteWay {
   kNamedTemporary,
 };
 
-// Writes `text` to `path` atomically, with the mode a new file gets (0666
-// less the umask). A temporary name (".<name>.tmp-XXXXXX" beside it) is
+// Writes `text` to `path` atomically, with mode 0666 less the umask (as the
+// named way has always set it, a folder's default ACL notwithstanding). A temporary name (".<name>.tmp-XXXXXX" beside it) is
 // removed on every failure, and also when SIGINT, SIGTERM or SIGHUP ends the
 // process while it exists (see remove_temporaries_on_signals). Returns an
-// empty string, or why it failed. Thread-safe.
+// empty string, or why it failed; `taken`, when given, is set to the way
+// used. Thread-safe.
 std::string write_atomically(const std::string& path, std::string_view text,
-                             WriteWay way = WriteWay::kUnnamedFirst);
+                             WriteWay way = WriteWay::kUnnamedFirst, WriteWay* taken = nullptr);
 
 // Installs handlers for SIGINT, SIGTERM and SIGHUP that delete the temporary
 // files being written, then end the process by the same signal. Call once,
