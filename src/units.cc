@@ -44,6 +44,7 @@
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
 #include "targets_patterns.h"
+#include "targets_text.h"  // find_literal
 #include "units_lists.h"
 #include "units_names.h"
 #include "units_patterns.h"
@@ -649,12 +650,22 @@ struct NoteBody {
 
 // Where notes are looked for: paragraphs, cut where an item or section starts.
 std::vector<std::pair<std::size_t, std::size_t>> segments(const std::string& text, const Document& doc) {
-  std::vector<std::size_t> cuts{0, text.size()};
+  // Three runs, each in text order (clauses and sections are, mostly): two
+  // merges, not a sort whose last pass carries every clause's and section's
+  // cut back past the lines' one by one.
+  std::vector<std::size_t> cuts{0};
   for (std::size_t i = text.find('\n'); i != std::string::npos; i = text.find('\n', i + 1))
     cuts.push_back(i);
+  cuts.push_back(text.size());
+  const auto lines_end = static_cast<std::ptrdiff_t>(cuts.size());
   for (const Clause& c : doc.clauses) cuts.push_back(c.text_begin);
+  const auto clauses_end = static_cast<std::ptrdiff_t>(cuts.size());
   for (const Section& s : doc.sections) cuts.push_back(s.text_begin);
-  std::sort(cuts.begin(), cuts.end());
+  const auto lines = cuts.begin() + lines_end, clauses = cuts.begin() + clauses_end;
+  if (!std::is_sorted(lines, clauses)) std::sort(lines, clauses);
+  if (!std::is_sorted(clauses, cuts.end())) std::sort(clauses, cuts.end());
+  std::inplace_merge(lines, clauses, cuts.end());
+  std::inplace_merge(cuts.begin(), lines, cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   std::vector<std::pair<std::size_t, std::size_t>> out;
   for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
@@ -882,7 +893,7 @@ bool keyword_room(std::string_view opening, std::string_view text, std::size_t b
     taken[k] = {m.kw_b, m.kw_e};
   }
   auto room = [&](std::size_t from, std::size_t to) {
-    return from < to && text.substr(from, to - from).find(opening) != std::string_view::npos;
+    return from < to && find_literal(text.substr(from, to - from), opening, 0) != std::string_view::npos;
   };
   std::size_t from = b;
   for (std::size_t k = 0; k < n; ++k) {
@@ -1096,7 +1107,9 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
       // it starts where the rule's opening literal does.
       auto next_start = [&](std::size_t from) {
         if (from > 0 && !RequiredWords::may(note_words.may_match(sb + from, se), rule.index)) return seg.size() + 1;
-        return rule.opening.empty() ? from : std::min(seg.find(rule.opening, from), seg.size() + 1);
+        // (find_literal: by the opening's last byte; its lead byte, shared
+        // with 、 and 。, would stop a plain find at most sentences.)
+        return rule.opening.empty() ? from : std::min(find_literal(seg, rule.opening, from), seg.size() + 1);
       };
       // A short segment's tail is searched for later, if at all (the cost
       // of finding the segment's role words is its length's, the search's
@@ -1448,9 +1461,19 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   for (const Named& n : named)
     if (n.kind == Named::kLoose) loose.push_back(n);
   named = grouped(std::move(named), doc.clauses.size());
-  for (Clause& c : doc.clauses) {
+  // One pass over the clauses (a few cache lines each) for what every one
+  // gets; the names go to the few that have some.
+  for (std::size_t i = 0; i < doc.clauses.size(); ++i) {
+    Clause& c = doc.clauses[i];
     c.lead.clear();
     c.support.clear();
+    if (first_rule[i]) {
+      c.units_rule = *first_rule[i];
+      c.units_quote = nt.quote(first_note[i]->b, first_note[i]->e);
+    } else {
+      c.units_rule.clear();
+      c.units_quote.clear();
+    }
   }
   doc.implementers.clear();
   for (auto it = named.begin(); it != named.end();) {
@@ -1466,10 +1489,6 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
       doc.implementers = ordered(it, end, all_names);
     }
     it = end;
-  }
-  for (std::size_t i = 0; i < doc.clauses.size(); ++i) {
-    doc.clauses[i].units_rule = first_rule[i] ? *first_rule[i] : std::string();
-    doc.clauses[i].units_quote = first_note[i] ? nt.quote(first_note[i]->b, first_note[i]->e) : std::string();
   }
   doc.units.clear();
   for (const Named& n : loose) {
