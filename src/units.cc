@@ -44,7 +44,6 @@
 #include "plancmp/extract.h"
 #include "regex_shortcuts.h"
 #include "targets_patterns.h"
-#include "targets_text.h"  // find_literal
 #include "units_lists.h"
 #include "units_names.h"
 #include "units_patterns.h"
@@ -893,7 +892,7 @@ bool keyword_room(std::string_view opening, std::string_view text, std::size_t b
     taken[k] = {m.kw_b, m.kw_e};
   }
   auto room = [&](std::size_t from, std::size_t to) {
-    return from < to && find_literal(text.substr(from, to - from), opening, 0) != std::string_view::npos;
+    return from < to && units::find_opening(text.substr(from, to - from), opening, 0) != std::string_view::npos;
   };
   std::size_t from = b;
   for (std::size_t k = 0; k < n; ++k) {
@@ -1107,9 +1106,7 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
       // it starts where the rule's opening literal does.
       auto next_start = [&](std::size_t from) {
         if (from > 0 && !RequiredWords::may(note_words.may_match(sb + from, se), rule.index)) return seg.size() + 1;
-        // (find_literal: by the opening's last byte; its lead byte, shared
-        // with 、 and 。, would stop a plain find at most sentences.)
-        return rule.opening.empty() ? from : std::min(find_literal(seg, rule.opening, from), seg.size() + 1);
+        return rule.opening.empty() ? from : std::min(units::find_opening(seg, rule.opening, from), seg.size() + 1);
       };
       // A short segment's tail is searched for later, if at all (the cost
       // of finding the segment's role words is its length's, the search's

@@ -12,12 +12,38 @@
 #include "pattern_syntax.h"
 #include "cpu_features.h"
 #include "regex_shortcuts.h"
+#include "targets_text.h"  // find_literal
 
 #ifdef PLANCMP_X86_DISPATCH
 #include <immintrin.h>
 #endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace plancmp::units {
+
+std::size_t find_opening(std::string_view text, std::string_view literal, std::size_t from) {
+  const std::size_t n = text.size(), size = literal.size();
+  if (size < 2) return find_literal(text, literal, from);
+  if (from > n || n - from < size) return std::string_view::npos;
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const char* t = text.data();
+  const __m128i first = _mm_set1_epi8(literal[0]), last = _mm_set1_epi8(literal[size - 1]);
+  // Places i..i+15, each with its last byte at +size-1 (read while it lies
+  // in the text; find_literal does the rest).
+  for (; i + size - 1 + 16 <= n; i += 16) {
+    const __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i)), first);
+    const __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i + size - 1)), last);
+    for (auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(a, b))); m != 0; m &= m - 1) {
+      const std::size_t at = i + static_cast<std::size_t>(std::countr_zero(m));
+      if (std::memcmp(t + at + 1, literal.data() + 1, size - 2) == 0) return at;
+    }
+  }
+#endif
+  return find_literal(text, literal, i);
+}
 
 bool ends_at_text_end(const RE2& re) {
   const std::string& p = re.pattern();

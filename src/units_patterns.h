@@ -27,6 +27,13 @@ bool ends_at_text_end(const RE2& re);
 // between its min and max); empty when there is none.
 std::string opening_literal(const RE2& re);
 
+// text.find(literal, from) (npos when none). A literal of two bytes or
+// more is looked for by its first and last bytes together, sixteen places
+// a step: a CJK opening's lead byte is shared with 、 and 。 and its last
+// byte with a 64th of all characters, and a memchr for either stops (and
+// returns) over and over.
+std::size_t find_opening(std::string_view text, std::string_view literal, std::size_t from);
+
 // The two above, worked out once per process for each pattern.
 struct PatternFacts {
   std::string opening;       // opening_literal

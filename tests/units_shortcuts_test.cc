@@ -294,6 +294,26 @@ TEST_CASE("tails of short segments, searched only when role words are in them, r
   CHECK(units > 100);
 }
 
+TEST_CASE("find_opening finds what std::string_view::find finds, from every place") {
+  // Texts of bytes that share an opening's first, middle or last byte, so
+  // that near misses fall inside and across the sixteen-byte blocks.
+  const std::vector<std::string> literals = {"【", "〔", "(", "ab", "a\xE3", "、(", "\xE3\x80", "【】", "", "aaaa"};
+  const std::vector<std::string> tokens = {"【", "〔", "、", "。", "\xE3", "\x80", "\x90", "a", "b", "(", "中", "】"};
+  plancmp_test::Lcg rng{17};
+  int found = 0;
+  for (int n = 0; n < 400; ++n) {
+    std::string text;
+    for (unsigned k = rng.next(40); k > 0; --k) text += tokens[rng.next(static_cast<unsigned>(tokens.size()))];
+    for (const std::string& literal : literals)
+      for (std::size_t from = 0; from <= text.size() + 1; ++from) {
+        const std::size_t want = std::string_view(text).find(literal, from);
+        CHECK(plancmp::units::find_opening(text, literal, from) == want);
+        found += want != std::string_view::npos && !literal.empty();
+      }
+  }
+  CHECK(found > 1000);  // (the texts do hold the literals)
+}
+
 TEST_CASE("bracket notes found from their opening literal alone read as the plain leftmost search finds them") {
   // Openings without their closing, nested and overlong insertions, and
   // notes after them in the same segment: a note rule with an opening
