@@ -1587,6 +1587,19 @@ void TargetExtractor::run(const LineRules* lines) {
     // segment that ends past it, and segment ends only grow.
     std::size_t quiet_until = 0;
     while (start < region.end) {
+      // Segments that end at or before quiet_until are passed over: the
+      // segment after the last separator there is the next one looked at.
+      for (std::size_t upto = std::min(quiet_until, region.end - 1); start < quiet_until && upto >= start;) {
+        auto [at, size] = last_segment_end(text_, start, upto, region.end);
+        if (at == std::string::npos) break;
+        if (!is_thousands_comma(at)) {
+          start = at + size;
+          break;
+        }
+        if (at == start) break;
+        upto = at - 1;
+      }
+      if (start >= region.end) break;
       std::size_t end = region.end, separator = 1;
       for (std::size_t from = start;;) {
         auto [at, size] = next_segment_end(text_, from, region.end);
