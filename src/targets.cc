@@ -496,16 +496,19 @@ class TargetExtractor {
   // What the rules' places (starts_) say of a segment ending at `end`: none
   // of them starts in it, none starts in the rest of the paragraph, or not
   // known (a place not yet looked for, or one before `end`).
+  // On kNone, `first` is the first of the places (no rule starts before it).
   enum class Placed { kNone, kNoneLeft, kMaybe };
-  Placed rule_places(const std::vector<int>& rules, std::size_t end) const {
+  Placed rule_places(const std::vector<int>& rules, std::size_t end, std::size_t& first) const {
     if (!facts_ || TargetsTesting::straightforward) return Placed::kMaybe;
-    bool left = false;
+    std::size_t least = kUnknown;
     for (int k : rules) {
       const std::size_t start = starts_[facts_->same_start[static_cast<std::size_t>(k)]];
       if (start == kUnknown || start < end) return Placed::kMaybe;
-      left = left || start < region_.end;
+      least = std::min(least, start);
     }
-    return left ? Placed::kNone : Placed::kNoneLeft;
+    if (least >= region_.end) return Placed::kNoneLeft;
+    first = least;
+    return Placed::kNone;
   }
   // The values grouped (in groups_).
   const std::vector<Group>& group_values(Span segment, const std::vector<ValueHit>& hits);
@@ -1580,7 +1583,23 @@ void TargetExtractor::run(const LineRules* lines) {
     region_ = region;
     starts_.assign(values_.rules.size(), kUnknown);
     std::size_t start = region.begin;
+    // No rule starts before this place: the places (starts_) change only in a
+    // segment that ends past it, and segment ends only grow.
+    std::size_t quiet_until = 0;
     while (start < region.end) {
+      // Segments that end at or before quiet_until are passed over: the
+      // segment after the last separator there is the next one looked at.
+      for (std::size_t upto = std::min(quiet_until, region.end - 1); start < quiet_until && upto >= start;) {
+        auto [at, size] = last_segment_end(text_, start, upto, region.end);
+        if (at == std::string::npos) break;
+        if (!is_thousands_comma(at)) {
+          start = at + size;
+          break;
+        }
+        if (at == start) break;
+        upto = at - 1;
+      }
+      if (start >= region.end) break;
       std::size_t end = region.end, separator = 1;
       for (std::size_t from = start;;) {
         auto [at, size] = next_segment_end(text_, from, region.end);
@@ -1593,7 +1612,9 @@ void TargetExtractor::run(const LineRules* lines) {
         from = at + 1;
       }
       if (end > start) {
-        const Placed placed = values_.context_free ? rule_places(*rules, end) : Placed::kMaybe;
+        const Placed placed = !values_.context_free ? Placed::kMaybe
+                              : end <= quiet_until  ? Placed::kNone
+                                                    : rule_places(*rules, end, quiet_until);
         if (placed == Placed::kNoneLeft) break;  // nor in the rest of the paragraph
         if (placed == Placed::kMaybe) segment_targets(region, {start, end}, values_.context_free ? rules : nullptr);
       }

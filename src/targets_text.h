@@ -118,4 +118,18 @@ inline std::pair<std::size_t, std::size_t> next_segment_end(std::string_view t, 
   return {std::string::npos, 0};
 }
 
+// The last segment separator opening in [from, upto] of the normalized text
+// (upto < end), as next_segment_end reads them (a 。 cut by `end` is none):
+// its offset and size, or npos.
+inline std::pair<std::size_t, std::size_t> last_segment_end(std::string_view t, std::size_t from, std::size_t upto,
+                                                            std::size_t end) {
+  for (std::size_t i = upto + 1; i-- > from;) {
+    const char c = t[i];
+    if (!kSeparatorLead[static_cast<unsigned char>(c)]) continue;
+    if (c == ',' || c == ';' || c == '!' || c == '?' || c == ':') return {i, 1};
+    if (i + 3 <= end && t[i + 1] == '\x80' && t[i + 2] == '\x82') return {i, 3};  // 。
+  }
+  return {std::string::npos, 0};
+}
+
 }  // namespace plancmp

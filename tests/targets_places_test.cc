@@ -130,6 +130,41 @@ TEST_CASE("value places: anchored searches from each start give what an unanchor
   CHECK(targets > 20);  // the user rules' values among them
 }
 
+// Segments before every rule's place are passed over by a backward look for
+// the last separator before it: a comma inside a number ("1,200") is none,
+// a 。 cut by the paragraph's end is none. Rules that open with a word, after
+// bare numbers with thousands commas, must give what looking in each gives.
+TEST_CASE("value places: the segment passed to is the one a forward split finds") {
+  // The rule alone: a rule that opens with a digit would have its place at
+  // the number, before its comma.
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  values:\n";
+  const std::size_t at = yaml.find(from);
+  REQUIRE(at != std::string::npos);
+  std::size_t rest = at + from.size();
+  while (rest < yaml.size() && yaml.compare(rest, 4, "    ") == 0) rest = yaml.find('\n', rest) + 1;
+  yaml.replace(at + from.size(), rest - at - from.size(),
+               "    - id: value.test-word-lead\n"
+               "      pattern: '约(?P<num>\\d+)(?P<unit>xq|个)'\n");
+  const auto custom = Grammar::from_files({{"targets.yaml", yaml}});
+  const std::vector<std::string> pieces = {"1,200", "3,500,000", "12,34", "1,2345", ",", ",", "。", ";", "，",
+                                           "约5xq", "约12xq", "约", "达到", "提高到百分之九十", "森林覆盖率",
+                                           "总量", "、", "7", "\xE3", "\xE3\x80", "\n"};
+  std::size_t targets = 0;
+  for (unsigned seed = 1; seed <= 80; ++seed) {
+    CAPTURE(seed);
+    plancmp_test::Lcg rng{seed};
+    std::string text = "一、主要目标\n";
+    for (unsigned n = 240; n > 0; --n) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    for (const auto& grammar : {std::shared_ptr<const Grammar>(), custom}) {
+      const std::vector<Target> fast = extract(text, false, grammar), plain = extract(text, true, grammar);
+      check_same(fast, plain);
+      targets += fast.size();
+    }
+  }
+  CHECK(targets > 100);
+}
+
 // A place inside a masked span (a date) whose run of the rule's characters
 // is masked throughout is passed over without a search: its matches would be
 // dropped, and the scan would go on after the run. Dates touching numbers,
