@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -290,9 +291,11 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   struct State {
     int v;
     double score;
-    std::pair<int, int> prev;  // (candidate, number) before it, (-1,-1) at a chain start
+    int prev_i, prev_v;  // (candidate, number) before it, (-1,-1) at a chain start
   };
-  // Every state is written once, in place (no zeroing first).
+  // Every state is written once, in place (no zeroing first: State is
+  // trivial, so new[] leaves it untouched; a std::pair member would not).
+  static_assert(std::is_trivially_default_constructible_v<State>);
   const std::unique_ptr<State[]> states(new State[state_count]);
   std::vector<std::size_t> row_start{0};
   row_start.reserve(static_cast<std::size_t>(m) + 1);
@@ -335,7 +338,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     // Writes the row's k-th state and lets it join the row's best and the
     // running bests of its number.
     auto settle = [&](std::size_t k, int v, double score, int prev_i, int prev_v) {
-      row_states[k] = {v, score, {prev_i, prev_v}};
+      row_states[k] = {v, score, prev_i, prev_v};
       if (score >= best_score) {
         best_score = score;
         best_v = v;
@@ -436,8 +439,11 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     const State* last = states.get() + row_start[row + 1];
     return *std::lower_bound(first, last, v, [](const State& st, int x) { return st.v < x; });
   };
-  for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0; at = state_of(at.first, at.second).prev)
+  for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0;) {
     chain.push_back(at);
+    const State& st = state_of(at.first, at.second);
+    at = {st.prev_i, st.prev_v};
+  }
   std::reverse(chain.begin(), chain.end());
   return chain;
 }
