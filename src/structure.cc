@@ -478,7 +478,7 @@ class StructureFinder {
     }
     return -1;
   }
-  std::string title_of(const Item& item, bool* run_in) const;
+  std::string title_of(std::size_t i, bool* run_in) const;  // of items_[i]
 
   const NormalizedText& nt_;
   const std::string& text_;
@@ -640,11 +640,19 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     by_level_[static_cast<std::size_t>(l)].push_back(static_cast<int>(i));
   }
   if (level < 0 || static_cast<std::size_t>(level) >= kLevels) return;  // (no candidates: see run())
+  // items_ and the candidates are sorted by position, so the first item at or
+  // after a candidate only moves on: a few steps from the last one (each
+  // branch predictable, unlike a binary search's), or a binary search over
+  // the rest when it is further.
+  auto at = items_.begin();
   for (const std::uint32_t k : cands_of_level_[static_cast<std::size_t>(level)]) {
     const Candidate& c = candidates_[k];
-    // items_ is sorted by position: a binary search, not a scan per candidate.
-    auto at = std::lower_bound(items_.begin(), items_.end(), c.begin,
-                               [](const Item& it, std::size_t pos) { return it.cand.begin < pos; });
+    for (int steps = 0; at != items_.end() && at->cand.begin < c.begin; ++at)
+      if (++steps > 4) {
+        at = std::lower_bound(at, items_.end(), c.begin,
+                              [](const Item& it, std::size_t pos) { return it.cand.begin < pos; });
+        break;
+      }
     bool taken = at != items_.end() && at->cand.begin == c.begin;
     if (taken) continue;
     Candidate copy = c;
@@ -694,11 +702,13 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   }
 }
 
-std::string StructureFinder::title_of(const Item& item, bool* run_in) const {
+std::string StructureFinder::title_of(std::size_t i, bool* run_in) const {
+  const Item& item = items_[i];
   std::size_t limit = item.end;
-  // The first item after this one (items_ is sorted by position).
-  auto next = std::upper_bound(items_.begin(), items_.end(), item.cand.begin,
-                               [](std::size_t pos, const Item& other) { return pos < other.cand.begin; });
+  // The first item after this one: items_ is sorted by position, so it is
+  // the first past i that starts further on (most often i + 1).
+  auto next = items_.begin() + static_cast<std::ptrdiff_t>(i) + 1;
+  while (next != items_.end() && next->cand.begin <= item.cand.begin) ++next;
   if (next != items_.end()) limit = std::min(limit, next->cand.begin);
   std::size_t end = title_end(text_, item.cand.body, limit, run_in);
   return trim(nt_.display(item.cand.body, end));
@@ -754,7 +764,7 @@ void StructureFinder::build_output(Structure& out) {
     }
     SourcePosition pos = nt_.position(item.cand.begin);
     bool run_in = false;
-    std::string title = title_of(item, &run_in);
+    std::string title = title_of(i, &run_in);
     if (std::string why = repair_reason(item); !why.empty())
       out.warnings.push_back({"numbering-repaired",
                               join(item.cand.level == 1 ? "section" : "clause", " \"", title, "\": ", why),
