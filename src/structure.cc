@@ -456,9 +456,13 @@ class StructureFinder {
   Structure run();
 
  private:
+  static constexpr std::size_t kLevels = 10;  // marker levels are 1-9
   void collect_candidates();
   void weigh_heading_lines();
-  int enclosing_item(std::size_t pos, int below_level) const;
+  // `seen[l]`: how many items of level l start at or before an earlier
+  // `pos` of the same caller (0 at first): positions asked in order only
+  // move them on.
+  int enclosing_item(std::size_t pos, int below_level, std::array<std::size_t, kLevels>& seen) const;
   // "(三)标题。正文…": the item's paragraph goes on after its title sentence.
   bool has_body_after_title(const Candidate& c) const {
     if (c.body >= c.para_end) return false;
@@ -489,7 +493,6 @@ class StructureFinder {
   std::vector<MarkerMatch> markers_;
   std::vector<Candidate> candidates_;
   std::vector<Item> items_;  // chosen, all levels, kept sorted by position
-  static constexpr std::size_t kLevels = 10;  // marker levels are 1-9
   std::vector<std::vector<int>> by_level_;    // see choose_level()
   // The candidates of each level (indices into candidates_, in order), and
   // the copies choose_level() hands to best_chain().
@@ -599,17 +602,24 @@ void StructureFinder::weigh_heading_lines() {
   }
 }
 
-int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
+int StructureFinder::enclosing_item(std::size_t pos, int below_level,
+                                    std::array<std::size_t, kLevels>& seen) const {
   // Items of one level do not overlap (each runs to the next item of its level
   // or above), so the innermost enclosing item is, for the deepest level that
-  // has one, the last item of that level starting at or before `pos`: one
-  // binary search per level instead of a scan of every item per candidate.
+  // has one, the last item of that level starting at or before `pos`: found
+  // per level a few steps on from the last answer (predictable branches), or
+  // by a binary search over the rest, not by a scan of every item.
   if (by_level_.size() == kLevels) {
     for (int level = std::min(below_level, static_cast<int>(kLevels)) - 1; level >= 0; --level) {
       const std::vector<int>& at_level = by_level_[static_cast<std::size_t>(level)];
-      auto it = std::upper_bound(at_level.begin(), at_level.end(), pos, [&](std::size_t p, int i) {
-        return p < items_[static_cast<std::size_t>(i)].cand.begin;
-      });
+      auto starts_after = [&](std::size_t p, int i) { return p < items_[static_cast<std::size_t>(i)].cand.begin; };
+      auto it = at_level.begin() + static_cast<std::ptrdiff_t>(seen[static_cast<std::size_t>(level)]);
+      for (int steps = 0; it != at_level.end() && !starts_after(pos, *it); ++it)
+        if (++steps > 4) {
+          it = std::upper_bound(it, at_level.end(), pos, starts_after);
+          break;
+        }
+      seen[static_cast<std::size_t>(level)] = static_cast<std::size_t>(it - at_level.begin());
       if (it != at_level.begin() && pos < items_[static_cast<std::size_t>(*(it - 1))].end) return *(it - 1);
     }
     return -1;
@@ -645,6 +655,7 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   // branch predictable, unlike a binary search's), or a binary search over
   // the rest when it is further.
   auto at = items_.begin();
+  std::array<std::size_t, kLevels> seen{};  // enclosing_item()'s places, moving on likewise
   for (const std::uint32_t k : cands_of_level_[static_cast<std::size_t>(level)]) {
     const Candidate& c = candidates_[k];
     for (int steps = 0; at != items_.end() && at->cand.begin < c.begin; ++at)
@@ -656,7 +667,7 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     bool taken = at != items_.end() && at->cand.begin == c.begin;
     if (taken) continue;
     Candidate copy = c;
-    copy.parent = enclosing_item(c.begin, level);
+    copy.parent = enclosing_item(c.begin, level, seen);
     // Unnumbered text before the first section is preamble (addressees, title,
     // signature), not an item.
     if (!c.marker && level > 1 && copy.parent < 0 && has_sections) continue;
