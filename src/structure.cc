@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -290,9 +291,11 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   struct State {
     int v;
     double score;
-    std::pair<int, int> prev;  // (candidate, number) before it, (-1,-1) at a chain start
+    int prev_i, prev_v;  // (candidate, number) before it, (-1,-1) at a chain start
   };
-  // Every state is written once, in place (no zeroing first).
+  // Every state is written once, in place (no zeroing first: State is
+  // trivial, so new[] leaves it untouched; a std::pair member would not).
+  static_assert(std::is_trivially_default_constructible_v<State>);
   const std::unique_ptr<State[]> states(new State[state_count]);
   std::vector<std::size_t> row_start{0};
   row_start.reserve(static_cast<std::size_t>(m) + 1);
@@ -335,7 +338,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     // Writes the row's k-th state and lets it join the row's best and the
     // running bests of its number.
     auto settle = [&](std::size_t k, int v, double score, int prev_i, int prev_v) {
-      row_states[k] = {v, score, {prev_i, prev_v}};
+      row_states[k] = {v, score, prev_i, prev_v};
       if (score >= best_score) {
         best_score = score;
         best_v = v;
@@ -436,8 +439,11 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     const State* last = states.get() + row_start[row + 1];
     return *std::lower_bound(first, last, v, [](const State& st, int x) { return st.v < x; });
   };
-  for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0; at = state_of(at.first, at.second).prev)
+  for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0;) {
     chain.push_back(at);
+    const State& st = state_of(at.first, at.second);
+    at = {st.prev_i, st.prev_v};
+  }
   std::reverse(chain.begin(), chain.end());
   return chain;
 }
@@ -450,9 +456,13 @@ class StructureFinder {
   Structure run();
 
  private:
+  static constexpr std::size_t kLevels = 10;  // marker levels are 1-9
   void collect_candidates();
   void weigh_heading_lines();
-  int enclosing_item(std::size_t pos, int below_level) const;
+  // `seen[l]`: how many items of level l start at or before an earlier
+  // `pos` of the same caller (0 at first): positions asked in order only
+  // move them on.
+  int enclosing_item(std::size_t pos, int below_level, std::array<std::size_t, kLevels>& seen) const;
   // "(三)标题。正文…": the item's paragraph goes on after its title sentence.
   bool has_body_after_title(const Candidate& c) const {
     if (c.body >= c.para_end) return false;
@@ -472,7 +482,7 @@ class StructureFinder {
     }
     return -1;
   }
-  std::string title_of(const Item& item, bool* run_in) const;
+  std::string title_of(std::size_t i, bool* run_in) const;  // of items_[i]
 
   const NormalizedText& nt_;
   const std::string& text_;
@@ -483,7 +493,6 @@ class StructureFinder {
   std::vector<MarkerMatch> markers_;
   std::vector<Candidate> candidates_;
   std::vector<Item> items_;  // chosen, all levels, kept sorted by position
-  static constexpr std::size_t kLevels = 10;  // marker levels are 1-9
   std::vector<std::vector<int>> by_level_;    // see choose_level()
   // The candidates of each level (indices into candidates_, in order), and
   // the copies choose_level() hands to best_chain().
@@ -593,17 +602,24 @@ void StructureFinder::weigh_heading_lines() {
   }
 }
 
-int StructureFinder::enclosing_item(std::size_t pos, int below_level) const {
+int StructureFinder::enclosing_item(std::size_t pos, int below_level,
+                                    std::array<std::size_t, kLevels>& seen) const {
   // Items of one level do not overlap (each runs to the next item of its level
   // or above), so the innermost enclosing item is, for the deepest level that
-  // has one, the last item of that level starting at or before `pos`: one
-  // binary search per level instead of a scan of every item per candidate.
+  // has one, the last item of that level starting at or before `pos`: found
+  // per level a few steps on from the last answer (predictable branches), or
+  // by a binary search over the rest, not by a scan of every item.
   if (by_level_.size() == kLevels) {
     for (int level = std::min(below_level, static_cast<int>(kLevels)) - 1; level >= 0; --level) {
       const std::vector<int>& at_level = by_level_[static_cast<std::size_t>(level)];
-      auto it = std::upper_bound(at_level.begin(), at_level.end(), pos, [&](std::size_t p, int i) {
-        return p < items_[static_cast<std::size_t>(i)].cand.begin;
-      });
+      auto starts_after = [&](std::size_t p, int i) { return p < items_[static_cast<std::size_t>(i)].cand.begin; };
+      auto it = at_level.begin() + static_cast<std::ptrdiff_t>(seen[static_cast<std::size_t>(level)]);
+      for (int steps = 0; it != at_level.end() && !starts_after(pos, *it); ++it)
+        if (++steps > 4) {
+          it = std::upper_bound(it, at_level.end(), pos, starts_after);
+          break;
+        }
+      seen[static_cast<std::size_t>(level)] = static_cast<std::size_t>(it - at_level.begin());
       if (it != at_level.begin() && pos < items_[static_cast<std::size_t>(*(it - 1))].end) return *(it - 1);
     }
     return -1;
@@ -634,15 +650,24 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
     by_level_[static_cast<std::size_t>(l)].push_back(static_cast<int>(i));
   }
   if (level < 0 || static_cast<std::size_t>(level) >= kLevels) return;  // (no candidates: see run())
+  // items_ and the candidates are sorted by position, so the first item at or
+  // after a candidate only moves on: a few steps from the last one (each
+  // branch predictable, unlike a binary search's), or a binary search over
+  // the rest when it is further.
+  auto at = items_.begin();
+  std::array<std::size_t, kLevels> seen{};  // enclosing_item()'s places, moving on likewise
   for (const std::uint32_t k : cands_of_level_[static_cast<std::size_t>(level)]) {
     const Candidate& c = candidates_[k];
-    // items_ is sorted by position: a binary search, not a scan per candidate.
-    auto at = std::lower_bound(items_.begin(), items_.end(), c.begin,
-                               [](const Item& it, std::size_t pos) { return it.cand.begin < pos; });
+    for (int steps = 0; at != items_.end() && at->cand.begin < c.begin; ++at)
+      if (++steps > 4) {
+        at = std::lower_bound(at, items_.end(), c.begin,
+                              [](const Item& it, std::size_t pos) { return it.cand.begin < pos; });
+        break;
+      }
     bool taken = at != items_.end() && at->cand.begin == c.begin;
     if (taken) continue;
     Candidate copy = c;
-    copy.parent = enclosing_item(c.begin, level);
+    copy.parent = enclosing_item(c.begin, level, seen);
     // Unnumbered text before the first section is preamble (addressees, title,
     // signature), not an item.
     if (!c.marker && level > 1 && copy.parent < 0 && has_sections) continue;
@@ -688,11 +713,13 @@ void StructureFinder::choose_level(int level, bool restart_on_new_parent) {
   }
 }
 
-std::string StructureFinder::title_of(const Item& item, bool* run_in) const {
+std::string StructureFinder::title_of(std::size_t i, bool* run_in) const {
+  const Item& item = items_[i];
   std::size_t limit = item.end;
-  // The first item after this one (items_ is sorted by position).
-  auto next = std::upper_bound(items_.begin(), items_.end(), item.cand.begin,
-                               [](std::size_t pos, const Item& other) { return pos < other.cand.begin; });
+  // The first item after this one: items_ is sorted by position, so it is
+  // the first past i that starts further on (most often i + 1).
+  auto next = items_.begin() + static_cast<std::ptrdiff_t>(i) + 1;
+  while (next != items_.end() && next->cand.begin <= item.cand.begin) ++next;
   if (next != items_.end()) limit = std::min(limit, next->cand.begin);
   std::size_t end = title_end(text_, item.cand.body, limit, run_in);
   return trim(nt_.display(item.cand.body, end));
@@ -748,7 +775,7 @@ void StructureFinder::build_output(Structure& out) {
     }
     SourcePosition pos = nt_.position(item.cand.begin);
     bool run_in = false;
-    std::string title = title_of(item, &run_in);
+    std::string title = title_of(i, &run_in);
     if (std::string why = repair_reason(item); !why.empty())
       out.warnings.push_back({"numbering-repaired",
                               join(item.cand.level == 1 ? "section" : "clause", " \"", title, "\": ", why),

@@ -1,7 +1,9 @@
 // Structure: sections, clauses, and numbering repair, on small made-up plans.
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "plancmp/grammar.h"
 #include "plancmp/normalize.h"
@@ -182,4 +184,57 @@ TEST_CASE("markers of a custom grammar are found wherever their rules allow, mid
   CHECK(s.clauses[2].section == 1);
   CHECK(s.clauses[4].id == 2);
   CHECK(s.clauses[4].section == 2);
+}
+
+// Long random plans, four levels deep, some levels sparse: the places where a
+// candidate's first item and its enclosing items are looked up only move on
+// (a few steps or a binary search over the rest), and a title stops at the
+// next item. Every item, its number, parent and title must come out as written.
+TEST_CASE("random nested plans come out item for item (parents, numbers, titles)") {
+  std::mt19937 rng(2027);
+  const char* const han[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+  for (int round = 0; round < 30; ++round) {
+    struct Want {
+      int level, id, parent;  // parent: id of the enclosing clause (0: none)
+      std::string title;
+    };
+    std::vector<Want> want;
+    std::string text = "某市实施方案\n";
+    int task = 0;
+    const int sections = 1 + static_cast<int>(rng() % 4);
+    for (int s = 1; s <= sections; ++s) {
+      text += std::string(han[s - 1]) + "、第" + std::to_string(s) + "部分\n";
+      const int groups = static_cast<int>(rng() % 5);
+      for (int g = 1; g <= groups; ++g) {
+        const std::string gt = "推进第" + std::to_string(s) + "类第" + std::to_string(g) + "组工作";
+        text += "(" + std::string(han[g - 1]) + ")" + gt + "。加强统筹协调,确保取得实效。\n";
+        want.push_back({2, g, 0, gt});
+        const int tasks = static_cast<int>(rng() % (round % 3 == 0 ? 2 : 14));
+        for (int t = 0; t < tasks; ++t) {
+          ++task;
+          const std::string tt = "落实第" + std::to_string(task) + "项任务";
+          text += std::to_string(task) + "." + tt + "。完善相关制度,持续改善环境质量。\n";
+          want.push_back({3, task, g, tt});
+          const int subs = rng() % 6 == 0 ? 1 + static_cast<int>(rng() % 3) : 0;
+          for (int u = 1; u <= subs; ++u) {
+            const std::string ut = "开展第" + std::to_string(u) + "次专项行动";
+            text += "(" + std::to_string(u) + ")" + ut + "。组织开展检查。\n";
+            want.push_back({4, u, task, ut});
+          }
+          for (int f = static_cast<int>(rng() % 3); f-- > 0;) text += "各地要结合实际认真组织实施,确保工作落到实处。\n";
+        }
+      }
+    }
+    INFO("round " << round << "\n" << text);
+    const Structure s = structure_of(text);
+    CHECK(static_cast<int>(s.sections.size()) == sections);
+    REQUIRE(s.clauses.size() == want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      INFO("clause " << k);
+      CHECK(s.clauses[k].level == want[k].level);
+      CHECK(s.clauses[k].id == want[k].id);
+      CHECK(s.clauses[k].parent.value_or(0) == want[k].parent);
+      CHECK(s.clauses[k].title == want[k].title);
+    }
+  }
 }
