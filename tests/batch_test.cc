@@ -2,9 +2,6 @@
 // JSON Lines, atomic output files, inputs never overwritten, a bad file not
 // stopping the others; and the helpers behind them (src/cli/).
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <re2/re2.h>
@@ -191,34 +188,6 @@ TEST_CASE("write_atomically replaces the file whole and leaves no temporary behi
   const std::string error = cli::write_atomically((dir.path / "no" / "such" / "x.yaml").string(), "x");
   CHECK_FALSE(error.empty());
   CHECK(files_below(dir.path) == std::vector<std::string>{"report.yaml"});
-}
-
-TEST_CASE("both ways of write_atomically create and replace files with the mode a new file gets") {
-  const mode_t mask = umask(022);
-  umask(mask);
-  for (const cli::WriteWay way : {cli::WriteWay::kUnnamedFirst, cli::WriteWay::kNamedTemporary}) {
-    CAPTURE(static_cast<int>(way));
-    TempDir dir;
-    const fs::path target = dir.path / "plan.yaml";
-    cli::WriteWay taken = cli::WriteWay::kUnnamedFirst;
-    REQUIRE(cli::write_atomically(target.string(), "new\n", way, &taken).empty());
-    // The unnamed way where the folder takes O_TMPFILE (this one should:
-    // a temporary folder on Linux), the named one when asked for.
-    const int probe = open(dir.path.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-    if (probe >= 0) close(probe);
-    CHECK(taken == (way == cli::WriteWay::kNamedTemporary || probe < 0 ? cli::WriteWay::kNamedTemporary
-                                                                        : cli::WriteWay::kUnnamedFirst));
-    CHECK(slurp(target) == "new\n");
-    struct stat st {};
-    REQUIRE(stat(target.c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == (0666 & ~mask));
-    REQUIRE(cli::write_atomically(target.string(), "replaced\n", way).empty());
-    CHECK(slurp(target) == "replaced\n");
-    // A name that is taken by a folder: an error, and nothing left behind.
-    fs::create_directory(dir.path / "taken");
-    CHECK_FALSE(cli::write_atomically((dir.path / "taken").string(), "x", way).empty());
-    CHECK(files_below(dir.path) == std::vector<std::string>{"plan.yaml"});
-  }
 }
 
 TEST_CASE("the progress line gives files, megabytes, speed and time left") {

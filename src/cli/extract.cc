@@ -263,8 +263,8 @@ void add_extract_command(CLI::App& app, int& status) {
   sub->footer(
       "Without -o, documents go to stdout in input order: YAML documents separated by\n"
       "'---' lines; JSON as one object, or an array of objects when several files are\n"
-      "given; JSON Lines one object per line. With -o, each output is written whole\n"
-      "before it gets its name (no half files); folders keep their layout under DIR.\n"
+      "given; JSON Lines one object per line. With -o, each output is written to a\n"
+      "temporary file and renamed into place; folders keep their layout under DIR.\n"
       "Refused inputs (missing, unreadable, not text) are reported on stderr and\n"
       "skipped, the others are still written; the exit status is then 2.\n"
       "On a terminal, batches show progress (files, MB/s, time left) on stderr.\n"

@@ -9,10 +9,8 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <optional>
 
 namespace plancmp::cli {
 namespace {
@@ -73,85 +71,6 @@ bool write_all(int fd, std::string_view text) {
   return true;
 }
 
-// Gives the unnamed file `fd` the name `path` (which must not exist):
-// linkat by descriptor needs CAP_DAC_READ_SEARCH, through /proc/self/fd
-// only /proc; the first way that works is remembered. errno as linkat
-// leaves it; ENOTSUP when neither way works here.
-bool link_unnamed(int fd, const char* path) {
-  enum Way { kUnknown, kByDescriptor, kThroughProc, kNeither };
-  static std::atomic<int> known{kUnknown};
-  const int way = known.load(std::memory_order_relaxed);
-  if (way == kUnknown || way == kByDescriptor) {
-    if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0) {
-      known.store(kByDescriptor, std::memory_order_relaxed);
-      return true;
-    }
-    if (errno != ENOENT && errno != EPERM) return false;  // (ENOENT: no capability)
-    if (way == kByDescriptor) return false;  // worked before: this ENOENT is the folder's
-  }
-  if (way != kNeither) {
-    char proc[64];
-    std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0) {
-      known.store(kThroughProc, std::memory_order_relaxed);
-      return true;
-    }
-    if (way == kThroughProc || (errno != ENOENT && errno != EPERM)) return false;
-  }
-  known.store(kNeither, std::memory_order_relaxed);
-  errno = ENOTSUP;
-  return false;
-}
-
-// A temporary name beside the target for the file `fd`, then a rename over
-// the target (linkat cannot replace a file). The name is registered in
-// `slot` while it exists.
-std::string link_over(int fd, const std::string& temp_pattern, const std::string& path, Slot* slot, char* name) {
-  static std::atomic<unsigned> counter{0};
-  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const std::size_t x_at = temp_pattern.size() - 6;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    std::memcpy(name, temp_pattern.c_str(), temp_pattern.size() + 1);
-    unsigned v = counter.fetch_add(1) * 2654435761u ^ static_cast<unsigned>(getpid()) * 40503u ^
-                 static_cast<unsigned>(attempt) * 97u;
-    for (std::size_t k = 0; k < 6; ++k, v /= 36) name[x_at + k] = kChars[v % 36];
-    if (link_unnamed(fd, name)) {
-      // Registered once it is ours (a link that failed on EEXIST names
-      // another's file, which a signal must not remove).
-      if (slot) slot->live.store(true);
-      if (std::rename(name, path.c_str()) == 0) return "";
-      const std::string why = std::strerror(errno);
-      unlink(name);
-      return why;
-    }
-    if (errno != EEXIST) return std::strerror(errno);
-  }
-  return "no free temporary name";
-}
-
-// The unnamed way (WriteWay::kUnnamedFirst): fewer steps than a named
-// temporary (no rename, no fchmod: open applies the umask), and nothing to
-// clean up if the process dies before the link. nullopt: not possible here
-// (no O_TMPFILE on this file system or kernel, no way to link, or a
-// missing folder, which the named way reports); otherwise "" or the error.
-std::optional<std::string> write_unnamed(const std::string& folder, const std::string& path, std::string_view text,
-                                         const std::string& temp_pattern, Slot* slot, char* name) {
-  const int fd = open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0) return std::nullopt;
-  std::optional<std::string> error = "";
-  // The mode as the named way sets it: a folder's default ACL would
-  // otherwise replace the umask (open applies one or the other).
-  if (fchmod(fd, default_file_mode()) != 0 || !write_all(fd, text)) {
-    error = std::strerror(errno);
-  } else if (!link_unnamed(fd, path.c_str())) {
-    if (errno == EEXIST) error = link_over(fd, temp_pattern, path, slot, name);
-    else if (errno == ENOTSUP) error = std::nullopt;
-    else error = std::strerror(errno);
-  }
-  if (close(fd) != 0 && error && error->empty()) error = std::strerror(errno);
-  return error;
-}
-
 }  // namespace
 
 void remove_temporaries_on_signals() {
@@ -159,7 +78,7 @@ void remove_temporaries_on_signals() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_fatal_signal);
 }
 
-std::string write_atomically(const std::string& path, std::string_view text, WriteWay way, WriteWay* taken) {
+std::string write_atomically(const std::string& path, std::string_view text) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -172,16 +91,6 @@ std::string write_atomically(const std::string& path, std::string_view text, Wri
   Slot* slot = claim_slot();
   char local[kPathMax];
   char* name = slot ? slot->path : local;
-
-  if (way == WriteWay::kUnnamedFirst) {
-    if (std::optional<std::string> error = write_unnamed(folder.string(), path, text, temp, slot, name)) {
-      release_slot(slot);
-      if (taken) *taken = WriteWay::kUnnamedFirst;
-      return *error;
-    }
-  }
-  if (taken) *taken = WriteWay::kNamedTemporary;
-
   std::memcpy(name, temp.c_str(), temp.size() + 1);
   const int fd = mkstemp(name);
   if (fd < 0) {
