@@ -56,6 +56,7 @@ std::vector<std::string> indicator_names(const ProfileFile& f, const YAML::Node&
     for (const auto& n : node) names.push_back(n.as<std::string>());
   else
     f.fail(node, "`indicator` must be a name or a list of names");
+  if (names.empty()) f.fail(node, "`indicator` must name at least one indicator");
   return names;
 }
 

@@ -139,6 +139,9 @@ TEST_CASE("a malformed profile is reported as file:line:col") {
   // A value of the wrong shape (found by fuzz/profile_fuzz) is an input error too.
   CHECK_THROWS_WITH_AS(profile("name: x\nrequirements:\n  - indicator: 森林覆盖率\n    message: [a, b]\n"),
                        doctest::Contains(":4:"), InputError);
+  // An empty list names no indicator (found by fuzz/profile_fuzz: it was read as its first name).
+  CHECK_THROWS_WITH_AS(profile("name: x\nrequirements:\n  - indicator: []\n"),
+                       doctest::Contains(":3:16: error: `indicator` must name at least one indicator"), InputError);
 }
 
 TEST_CASE("SARIF, JUnit, GitHub and JSON outputs carry every finding") {
