@@ -70,6 +70,40 @@ void check_same(const std::vector<Target>& fast, const std::vector<Target>& plai
   }
 }
 
+// The built-in targets.yaml with `rules` (YAML list items) in its values
+// set: before the built-in rules, or instead of them.
+std::shared_ptr<const Grammar> with_values(const std::string& rules, bool replace) {
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  values:\n";
+  const std::size_t at = yaml.find(from);
+  REQUIRE(at != std::string::npos);
+  std::size_t rest = at + from.size();
+  if (replace)
+    while (rest < yaml.size() && yaml.compare(rest, 4, "    ") == 0) rest = yaml.find('\n', rest) + 1;
+  yaml.replace(at + from.size(), rest - at - from.size(), rules);
+  return Grammar::from_files({{"targets.yaml", yaml}});
+}
+
+// 80 random paragraphs of `pieces` under the built-in grammar and `custom`:
+// the fast and the straightforward paths give the same targets. Returns how
+// many there were.
+std::size_t same_targets_on_random_texts(const std::vector<std::string>& pieces,
+                                         const std::shared_ptr<const Grammar>& custom) {
+  std::size_t targets = 0;
+  for (unsigned seed = 1; seed <= 80; ++seed) {
+    CAPTURE(seed);
+    plancmp_test::Lcg rng{seed};
+    std::string text = "一、主要目标\n";
+    for (unsigned n = 240; n > 0; --n) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    for (const auto& grammar : {std::shared_ptr<const Grammar>(), custom}) {
+      const std::vector<Target> fast = extract(text, false, grammar), plain = extract(text, true, grammar);
+      check_same(fast, plain);
+      targets += fast.size();
+    }
+  }
+  return targets;
+}
+
 }  // namespace
 
 TEST_CASE("value places: passing over segments gives what looking in each gives") {
@@ -137,32 +171,13 @@ TEST_CASE("value places: anchored searches from each start give what an unanchor
 TEST_CASE("value places: the segment passed to is the one a forward split finds") {
   // The rule alone: a rule that opens with a digit would have its place at
   // the number, before its comma.
-  std::string yaml = builtin_grammar_files().at("targets.yaml");
-  const std::string from = "  values:\n";
-  const std::size_t at = yaml.find(from);
-  REQUIRE(at != std::string::npos);
-  std::size_t rest = at + from.size();
-  while (rest < yaml.size() && yaml.compare(rest, 4, "    ") == 0) rest = yaml.find('\n', rest) + 1;
-  yaml.replace(at + from.size(), rest - at - from.size(),
-               "    - id: value.test-word-lead\n"
-               "      pattern: '约(?P<num>\\d+)(?P<unit>xq|个)'\n");
-  const auto custom = Grammar::from_files({{"targets.yaml", yaml}});
+  const auto custom = with_values("    - id: value.test-word-lead\n"
+                                  "      pattern: '约(?P<num>\\d+)(?P<unit>xq|个)'\n",
+                                  /*replace=*/true);
   const std::vector<std::string> pieces = {"1,200", "3,500,000", "12,34", "1,2345", ",", ",", "。", ";", "，",
                                            "约5xq", "约12xq", "约", "达到", "提高到百分之九十", "森林覆盖率",
                                            "总量", "、", "7", "\xE3", "\xE3\x80", "\n"};
-  std::size_t targets = 0;
-  for (unsigned seed = 1; seed <= 80; ++seed) {
-    CAPTURE(seed);
-    plancmp_test::Lcg rng{seed};
-    std::string text = "一、主要目标\n";
-    for (unsigned n = 240; n > 0; --n) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
-    for (const auto& grammar : {std::shared_ptr<const Grammar>(), custom}) {
-      const std::vector<Target> fast = extract(text, false, grammar), plain = extract(text, true, grammar);
-      check_same(fast, plain);
-      targets += fast.size();
-    }
-  }
-  CHECK(targets > 100);
+  CHECK(same_targets_on_random_texts(pieces, custom) > 100);
 }
 
 // A place inside a masked span (a date) whose run of the rule's characters
@@ -171,32 +186,15 @@ TEST_CASE("value places: the segment passed to is the one a forward split finds"
 // decimals and units, and user rules whose matches may run past a date's end
 // ("2025年5个"), must give the same values as searching every place.
 TEST_CASE("value places: starts inside dates passed over give what searching them gives") {
-  std::string yaml = builtin_grammar_files().at("targets.yaml");
-  const std::string from = "  values:\n";
-  const std::size_t at = yaml.find(from);
-  REQUIRE(at != std::string::npos);
-  yaml.insert(at + from.size(),
-              "    - id: value.test-year-count\n"
-              "      pattern: '(?P<num>\\d+)年?(?P<unit>个|项)'\n"
-              "    - id: value.test-dotted\n"
-              "      pattern: '(?P<num>[\\d.]+)(?P<unit>吨)'\n");
-  const auto custom = Grammar::from_files({{"targets.yaml", yaml}});
+  const auto custom = with_values("    - id: value.test-year-count\n"
+                                  "      pattern: '(?P<num>\\d+)年?(?P<unit>个|项)'\n"
+                                  "    - id: value.test-dotted\n"
+                                  "      pattern: '(?P<num>[\\d.]+)(?P<unit>吨)'\n",
+                                  /*replace=*/false);
   const std::vector<std::string> pieces = {"2025年", "2020年底", "2021—2025年", "2023年12月", "到", "2025", "年",
                                            "月", "5", "12", ".", "0.6", "个", "项", "吨", "%", "达到", "提高到",
                                            "森林覆盖率", "系数", "指数", "、", ",", "。", "(", ")", "\n", "一", "—", ".5吨", "2021—2025"};
-  std::size_t targets = 0;
-  for (unsigned seed = 1; seed <= 80; ++seed) {
-    CAPTURE(seed);
-    plancmp_test::Lcg rng{seed};
-    std::string text = "一、主要目标\n";
-    for (unsigned n = 240; n > 0; --n) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
-    for (const auto& grammar : {std::shared_ptr<const Grammar>(), custom}) {
-      const std::vector<Target> fast = extract(text, false, grammar), plain = extract(text, true, grammar);
-      check_same(fast, plain);
-      targets += fast.size();
-    }
-  }
-  CHECK(targets > 100);
+  CHECK(same_targets_on_random_texts(pieces, custom) > 100);
 }
 
 // The lower-is-better words are found in an indicator by one scan of its
