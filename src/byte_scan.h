@@ -1,9 +1,10 @@
-// A scan for the first byte of a set, shared by the stages that look for
-// where something can start (private to src/).
+// Scans for the first byte of a set or the first place of a literal, shared
+// by the stages that look for where something can start (private to src/).
 #pragma once
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace plancmp {
@@ -19,6 +20,23 @@ inline std::size_t find_byte_in(std::string_view text, std::size_t pos, std::siz
     pos += 8;
   while (pos < end && !set[t[pos]]) ++pos;
   return pos;
+}
+
+// text.find(literal, from), by memchr for the literal's last byte (a CJK
+// character's lead byte is shared by most of the text; its last is not).
+inline std::size_t find_literal(std::string_view text, std::string_view literal, std::size_t from) {
+  if (literal.empty()) return from <= text.size() ? from : std::string_view::npos;
+  const std::size_t last = literal.size() - 1;
+  for (std::size_t at = from + last; at < text.size();) {
+    const void* hit = std::memchr(text.data() + at, literal[last], text.size() - at);
+    if (!hit) break;
+    at = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
+    // The byte before tells most stops from a match without a call.
+    if ((last == 0 || text[at - 1] == literal[last - 1]) && std::memcmp(text.data() + at - last, literal.data(), last) == 0)
+      return at - last;
+    ++at;
+  }
+  return std::string_view::npos;
 }
 
 // A byte set as two 16-entry tables for vector scans (two shuffles a

@@ -39,23 +39,6 @@ inline std::size_t find_byte_in_range(std::string_view text, std::size_t pos, st
   return pos;
 }
 
-// text.find(literal, from), by memchr for the literal's last byte (a CJK
-// character's lead byte is shared by most of the text; its last is not).
-inline std::size_t find_literal(std::string_view text, std::string_view literal, std::size_t from) {
-  if (literal.empty()) return from <= text.size() ? from : std::string_view::npos;
-  const std::size_t last = literal.size() - 1;
-  for (std::size_t at = from + last; at < text.size();) {
-    const void* hit = std::memchr(text.data() + at, literal[last], text.size() - at);
-    if (!hit) break;
-    at = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
-    // The byte before tells most stops from a match without a call.
-    if ((last == 0 || text[at - 1] == literal[last - 1]) && std::memcmp(text.data() + at - last, literal.data(), last) == 0)
-      return at - last;
-    ++at;
-  }
-  return std::string_view::npos;
-}
-
 // The bytes a segment separator (, ; 。 ! ? :) opens with.
 inline constexpr ByteSet kSeparatorLead = [] {
   ByteSet lead{};

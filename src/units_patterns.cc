@@ -12,7 +12,6 @@
 #include "pattern_syntax.h"
 #include "cpu_features.h"
 #include "regex_shortcuts.h"
-#include "targets_text.h"  // find_literal
 
 #ifdef PLANCMP_X86_DISPATCH
 #include <immintrin.h>

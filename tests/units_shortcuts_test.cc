@@ -37,6 +37,18 @@ std::string random_text(plancmp_test::Lcg& rng, unsigned max_tokens) {
   return t;
 }
 
+// The built-in units.yaml with a tail rule whose match may end with a
+// bracketed aside ("X负责(Y牵头)"): its body stops before the aside, which is
+// a note of its own.
+std::shared_ptr<const plancmp::Grammar> units_with_aside_tail() {
+  std::string yaml = plancmp::builtin_grammar_files().at("units.yaml");
+  const std::string tail = "'(?P<body>[^。!?\\n]+?)[\\s)〕】。;,]*$'";
+  const std::size_t at = yaml.find(tail);
+  REQUIRE(at != std::string::npos);
+  yaml.replace(at, tail.size(), "'(?P<body>[^。!?\\n]+?)(?:\\([^()\\n]*\\))?[\\s)〕】。;,]*$'");
+  return plancmp::Grammar::from_files({{"units.yaml", yaml}}, "g");
+}
+
 }  // namespace
 
 TEST_CASE("NameSet holds exactly the names it was given") {
@@ -243,13 +255,8 @@ TEST_CASE("with the units shortcuts off (no piece memo, no lazy tails), the plan
 TEST_CASE("a tail whose match, not body, overlaps a bracket note read before it is read with the shortcuts as without") {
   // A tail rule whose match may end with a bracketed aside: the aside is a
   // note of its own ("(Y牵头)"), and the tail's body ("X负责") stops before it.
-  std::string yaml = plancmp::builtin_grammar_files().at("units.yaml");
-  const std::string tail = "'(?P<body>[^。!?\\n]+?)[\\s)〕】。;,]*$'";
-  const std::size_t at = yaml.find(tail);
-  REQUIRE(at != std::string::npos);
-  yaml.replace(at, tail.size(), "'(?P<body>[^。!?\\n]+?)(?:\\([^()\\n]*\\))?[\\s)〕】。;,]*$'");
   plancmp::ExtractOptions options;
-  options.grammar = plancmp::Grammar::from_files({{"units.yaml", yaml}}, "g");
+  options.grammar = units_with_aside_tail();
   const std::string plan = "某县方案\n一、任务\n(1)加强治理。市水利局负责(市林业局牵头)\n(2)推进工作。市财政局配合(县政府牵头)\n";
   plancmp::units::use_shortcuts(false);
   const plancmp::Document plain = plancmp::extract_bytes(plan, "aside.txt", options);
@@ -454,13 +461,8 @@ TEST_CASE("tails of longer segments, left unsearched when a bracket note read be
   // with one whose rest takes a bracketed aside (its body then stops before
   // the aside: the aside's note does not cover it, and the tail must be
   // searched and read).
-  std::string aside = plancmp::builtin_grammar_files().at("units.yaml");
-  const std::string tail = "'(?P<body>[^。!?\\n]+?)[\\s)〕】。;,]*$'";
-  const std::size_t at = aside.find(tail);
-  REQUIRE(at != std::string::npos);
-  aside.replace(at, tail.size(), "'(?P<body>[^。!?\\n]+?)(?:\\([^()\\n]*\\))?[\\s)〕】。;,]*$'");
   plancmp::ExtractOptions with_aside;
-  with_aside.grammar = plancmp::Grammar::from_files({{"units.yaml", aside}}, "g");
+  with_aside.grammar = units_with_aside_tail();
   const plancmp::ExtractOptions builtin;
   plancmp_test::Lcg rng{20261124};
   const char* const notes[] = {"(市林业局牵头)", "(牵头单位:市财政局)", "〔市水利局、市林业局按职责分工负责〕",
