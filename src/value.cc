@@ -377,7 +377,8 @@ char* yaml_double_quoted(char* out, std::string_view s) {
       i += 16;
     }
 #endif
-    while (n - i >= 4 && !(kQuotedStop[p[i]] | kQuotedStop[p[i + 1]] | kQuotedStop[p[i + 2]] | kQuotedStop[p[i + 3]])) i += 4;
+    auto stop = [&](std::size_t k) -> unsigned { return kQuotedStop[p[k]]; };  // | below: no branch per byte
+    while (n - i >= 4 && !(stop(i) | stop(i + 1) | stop(i + 2) | stop(i + 3))) i += 4;
     while (i < n && !kQuotedStop[p[i]]) ++i;
     if (i == n) break;
     const unsigned char c = p[i];
