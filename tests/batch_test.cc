@@ -6,7 +6,10 @@
 
 #include <re2/re2.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -188,6 +191,22 @@ TEST_CASE("write_atomically replaces the file whole and leaves no temporary behi
   const std::string error = cli::write_atomically((dir.path / "no" / "such" / "x.yaml").string(), "x");
   CHECK_FALSE(error.empty());
   CHECK(files_below(dir.path) == std::vector<std::string>{"report.yaml"});
+}
+
+TEST_CASE("write_atomically creates files with the umask's mode, beside any name already taken") {
+  TempDir dir;
+  const mode_t mask = umask(027);  // a mask no default matches, to see it applied
+  const fs::path target = dir.path / "plan.yaml";
+  // A file already holding a temporary's prefix does not block the write.
+  std::ofstream(dir.path / ".plan.yaml.tmp-000000") << "x";
+  const std::string error = cli::write_atomically(target.string(), "body\n");
+  umask(mask);
+  CHECK(error.empty());
+  struct stat st {};
+  REQUIRE(stat(target.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0640);
+  CHECK(slurp(target) == "body\n");
+  CHECK(files_below(dir.path) == std::vector<std::string>{".plan.yaml.tmp-000000", "plan.yaml"});
 }
 
 TEST_CASE("the progress line gives files, megabytes, speed and time left") {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -48,15 +49,24 @@ extern "C" void on_fatal_signal(int sig) {
   std::raise(sig);
 }
 
-mode_t default_file_mode() {
-  // umask can only be read by setting it: done once, before threads start
-  // writing (remove_temporaries_on_signals is called first), then restored.
-  static const mode_t mode = [] {
-    const mode_t mask = umask(022);
-    umask(mask);
-    return static_cast<mode_t>(0666 & ~mask);
-  }();
-  return mode;
+// Opens a new temporary file at `name`, whose last six characters are
+// replaced by a name no file in the folder has (O_EXCL): mkstemp's contract,
+// but created with mode 0666 less the umask, as the file plancmp would
+// create directly, so no fchmod is needed after it (one system call fewer
+// per output file). Returns the descriptor, or -1 with errno set.
+int open_new_temporary(char* name, std::size_t length) {
+  static std::atomic<std::uint64_t> counter{0};
+  static const std::uint64_t seed = static_cast<std::uint64_t>(getpid()) * 0x9E3779B97F4A7C15ull;
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::uint64_t v = seed + counter.fetch_add(1, std::memory_order_relaxed) * 0xBF58476D1CE4E5B9ull;
+    v ^= v >> 31;
+    for (std::size_t i = length - 6; i < length; ++i, v /= 36) name[i] = kDigits[v % 36];
+    const int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  errno = EEXIST;
+  return -1;
 }
 
 bool write_all(int fd, std::string_view text) {
@@ -74,7 +84,6 @@ bool write_all(int fd, std::string_view text) {
 }  // namespace
 
 void remove_temporaries_on_signals() {
-  (void)default_file_mode();
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_fatal_signal);
 }
 
@@ -92,7 +101,7 @@ std::string write_atomically(const std::string& path, std::string_view text) {
   char local[kPathMax];
   char* name = slot ? slot->path : local;
   std::memcpy(name, temp.c_str(), temp.size() + 1);
-  const int fd = mkstemp(name);
+  const int fd = open_new_temporary(name, temp.size());
   if (fd < 0) {
     const std::string why = std::strerror(errno);
     release_slot(slot);
@@ -101,7 +110,7 @@ std::string write_atomically(const std::string& path, std::string_view text) {
   if (slot) slot->live.store(true);
 
   std::string error;
-  if (fchmod(fd, default_file_mode()) != 0 || !write_all(fd, text)) error = std::strerror(errno);
+  if (!write_all(fd, text)) error = std::strerror(errno);
   if (close(fd) != 0 && error.empty()) error = std::strerror(errno);
   if (error.empty() && std::rename(name, path.c_str()) != 0) error = std::strerror(errno);
   if (!error.empty()) unlink(name);
