@@ -26,6 +26,7 @@
 // per-document shortcuts off for tests: src/units_testing.h.)
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -868,23 +869,33 @@ class RoleFilter {
   std::string_view text_;
 };
 
+// Calls visit(idx) for each rule among `candidates` (RequiredWords::may), in
+// order, until it returns false; false then. The bits are walked: a rule
+// the words rule out is not even looked at (a RoleRule spans cache lines).
+template <class Visit>
+bool each_candidate(std::size_t rules, std::uint64_t candidates, Visit&& visit) {
+  if (rules < 64) candidates &= (std::uint64_t{1} << rules) - 1;
+  for (; candidates != 0; candidates &= candidates - 1)
+    if (!visit(static_cast<std::size_t>(std::countr_zero(candidates)))) return false;
+  for (std::size_t idx = 64; idx < rules; ++idx)
+    if (!visit(idx)) return false;
+  return true;
+}
+
 // Is some usable rule among `candidates`?
 bool may_match_any(const std::vector<RoleRule>& rules, std::uint64_t candidates) {
-  for (std::size_t idx = 0; idx < rules.size(); ++idx)
-    if (rules[idx].usable && RequiredWords::may(candidates, idx)) return true;
-  return false;
+  return !each_candidate(rules.size(), candidates, [&](std::size_t idx) { return !rules[idx].usable; });
 }
 
 // Can some rule among `candidates` match a span that ends at the end of
 // `input`? (Else no match of theirs closes a tail.)
 bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, const re2::StringPiece& input) {
-  for (std::size_t idx = 0; idx < rules.size(); ++idx) {
+  return !each_candidate(rules.size(), candidates, [&](std::size_t idx) {
     const RoleRule& rule = rules[idx];
-    if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
+    if (!rule.usable) return true;
     const RE2* to_end = rule.to_end.get();
-    if (!to_end || to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) return true;
-  }
-  return false;
+    return to_end && !to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0);
+  });
 }
 
 // May a keyword that opens with `opening` stand in the body [b, e) without
@@ -930,13 +941,13 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
   // set of all the rules would tell which match, but its DFA keeps building
   // states and costs more than the few rules' own DFAs.
   if (must_close && !may_close(rules, candidates, input)) return;
-  for (std::size_t idx = 0; idx < rules.size(); ++idx) {
+  each_candidate(rules.size(), candidates, [&](std::size_t idx) {
     const RoleRule& rule = rules[idx];
-    if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
+    if (!rule.usable) return true;
     if (rule.closes_at_end) {
       bool taken = false;
       for (std::size_t k = first; k < kept.size(); ++k) taken |= kept[k].kw_b < e && e <= kept[k].kw_e;
-      if (taken) continue;
+      if (taken) return true;
     }
     // A match whose keyword overlaps one kept before is dropped: when no
     // keyword of this rule fits outside those, none of its matches counts
@@ -945,7 +956,7 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
     if (after_others && rule.kw_wanted->load(std::memory_order_relaxed))
       if (const std::string* opening = rule.kw_opening.get();
           opening && !keyword_room(*opening, text, b, e, {kept.data() + first, kept.size() - first}))
-        continue;
+        return true;
     const std::size_t kept_before = kept.size();
     // A match, in the body: kept unless its keyword is taken.
     auto consider = [&](std::size_t start, std::size_t end, auto&& groups) {
@@ -993,7 +1004,8 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
       pos = end > pos ? end : pos + 1;
     }
     if (after_others && kept.size() == kept_before) rule.kw_wanted->store(true, std::memory_order_relaxed);
-  }
+    return true;
+  });
 }
 
 }  // namespace
