@@ -26,6 +26,7 @@
 // per-document shortcuts off for tests: src/units_testing.h.)
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -76,31 +77,43 @@ bool same_bytes(const char* a, const char* b, std::size_t n);
 bool ends_with_at(std::string_view s, std::size_t end, std::size_t begin, std::string_view w);
 
 // One bit per first (or last) two bytes of a list's words: most places in
-// a text start (or end) none of them, and one bit tells.
+// a text start (or end) none of them, and one bit tells. The two bytes are
+// folded to their low six bits each (a three-byte character's first two
+// bytes keep all their payload): 512 bytes that stay in cache, where a bit
+// per pair took 8 KB a list (perf: the lookups missed). A bit may stand for
+// several pairs: every caller compares the words themselves after it.
 class KeyBits {
  public:
-  KeyBits(const std::vector<std::string>& words, bool last) : bits_(65536 / 64) {
+  KeyBits(const std::vector<std::string>& words, bool last) {
     for (const std::string& w : words) {
       if (w.size() < 2) {
         all_ = true;  // a one-byte word: no test
         continue;
       }
-      const std::uint16_t k = key2(w, last ? w.size() - 2 : 0);
+      const std::uint32_t k = fold(w, last ? w.size() - 2 : 0);
       bits_[k / 64] |= std::uint64_t{1} << (k % 64);
     }
   }
   // May a word start at s[i]?
   bool may_start(std::string_view s, std::size_t i) const {
-    return all_ || (i + 2 <= s.size() && has(key2(s, i)));
+    return all_ || (i + 2 <= s.size() && has_at(s, i));
   }
   // May a word end at s[end] (and start at or after begin)?
   bool may_end(std::string_view s, std::size_t end, std::size_t begin) const {
-    return all_ || (end >= begin + 2 && has(key2(s, end - 2)));
+    return all_ || (end >= begin + 2 && has_at(s, end - 2));
   }
-  bool has(std::uint16_t k) const { return bits_[k / 64] >> (k % 64) & 1; }
+  // May a word's first (or last) two bytes be s[i, i + 2)?
+  bool has_at(std::string_view s, std::size_t i) const {
+    const std::uint32_t k = fold(s, i);
+    return bits_[k / 64] >> (k % 64) & 1;
+  }
 
  private:
-  std::vector<std::uint64_t> bits_;
+  static std::uint32_t fold(std::string_view s, std::size_t i) {
+    return (static_cast<std::uint32_t>(static_cast<unsigned char>(s[i]) & 0x3F) << 6) |
+           (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+  }
+  std::array<std::uint64_t, 4096 / 64> bits_{};
   bool all_ = false;
 };
 
@@ -151,7 +164,7 @@ class WordIndex {
   bool has_short_words() const { return keyed_.has_short_words(); }
   // Does one of the (indexed) words start at s[i] and end by s[end]?
   bool word_at(std::string_view s, std::size_t i, std::size_t end) const {
-    if (i + 2 > end || !first_keys_.has(key2(s, i))) return false;
+    if (i + 2 > end || !first_keys_.has_at(s, i)) return false;
     return keyed_.any(key2(s, i), [&](std::string_view w) {
       return i + w.size() <= end && same_bytes(s.data() + i, w.data(), w.size());
     });
@@ -165,9 +178,8 @@ class WordIndex {
       return false;
     }
     for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-      const std::uint16_t k = key2(s, i);
       // Most positions start no word: one bit tells.
-      if (first_keys_.has(k) && keyed_.any(k, [&](std::string_view w) { return s.compare(i, w.size(), w) == 0; }))
+      if (first_keys_.has_at(s, i) && keyed_.any(key2(s, i), [&](std::string_view w) { return s.compare(i, w.size(), w) == 0; }))
         return true;
     }
     return false;
@@ -857,23 +869,33 @@ class RoleFilter {
   std::string_view text_;
 };
 
+// Calls visit(idx) for each rule among `candidates` (RequiredWords::may), in
+// order, until it returns false; false then. The bits are walked: a rule
+// the words rule out is not even looked at (a RoleRule spans cache lines).
+template <class Visit>
+bool each_candidate(std::size_t rules, std::uint64_t candidates, Visit&& visit) {
+  if (rules < 64) candidates &= (std::uint64_t{1} << rules) - 1;
+  for (; candidates != 0; candidates &= candidates - 1)
+    if (!visit(static_cast<std::size_t>(std::countr_zero(candidates)))) return false;
+  for (std::size_t idx = 64; idx < rules; ++idx)
+    if (!visit(idx)) return false;
+  return true;
+}
+
 // Is some usable rule among `candidates`?
 bool may_match_any(const std::vector<RoleRule>& rules, std::uint64_t candidates) {
-  for (std::size_t idx = 0; idx < rules.size(); ++idx)
-    if (rules[idx].usable && RequiredWords::may(candidates, idx)) return true;
-  return false;
+  return !each_candidate(rules.size(), candidates, [&](std::size_t idx) { return !rules[idx].usable; });
 }
 
 // Can some rule among `candidates` match a span that ends at the end of
 // `input`? (Else no match of theirs closes a tail.)
 bool may_close(const std::vector<RoleRule>& rules, std::uint64_t candidates, const re2::StringPiece& input) {
-  for (std::size_t idx = 0; idx < rules.size(); ++idx) {
+  return !each_candidate(rules.size(), candidates, [&](std::size_t idx) {
     const RoleRule& rule = rules[idx];
-    if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
+    if (!rule.usable) return true;
     const RE2* to_end = rule.to_end.get();
-    if (!to_end || to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) return true;
-  }
-  return false;
+    return to_end && !to_end->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0);
+  });
 }
 
 // May a keyword that opens with `opening` stand in the body [b, e) without
@@ -919,13 +941,13 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
   // set of all the rules would tell which match, but its DFA keeps building
   // states and costs more than the few rules' own DFAs.
   if (must_close && !may_close(rules, candidates, input)) return;
-  for (std::size_t idx = 0; idx < rules.size(); ++idx) {
+  each_candidate(rules.size(), candidates, [&](std::size_t idx) {
     const RoleRule& rule = rules[idx];
-    if (!rule.usable || !RequiredWords::may(candidates, idx)) continue;
+    if (!rule.usable) return true;
     if (rule.closes_at_end) {
       bool taken = false;
       for (std::size_t k = first; k < kept.size(); ++k) taken |= kept[k].kw_b < e && e <= kept[k].kw_e;
-      if (taken) continue;
+      if (taken) return true;
     }
     // A match whose keyword overlaps one kept before is dropped: when no
     // keyword of this rule fits outside those, none of its matches counts
@@ -934,7 +956,7 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
     if (after_others && rule.kw_wanted->load(std::memory_order_relaxed))
       if (const std::string* opening = rule.kw_opening.get();
           opening && !keyword_room(*opening, text, b, e, {kept.data() + first, kept.size() - first}))
-        continue;
+        return true;
     const std::size_t kept_before = kept.size();
     // A match, in the body: kept unless its keyword is taken.
     auto consider = [&](std::size_t start, std::size_t end, auto&& groups) {
@@ -982,7 +1004,8 @@ void role_matches(const std::vector<RoleRule>& rules, std::uint64_t candidates, 
       pos = end > pos ? end : pos + 1;
     }
     if (after_others && kept.size() == kept_before) rule.kw_wanted->store(true, std::memory_order_relaxed);
-  }
+    return true;
+  });
 }
 
 }  // namespace
