@@ -207,7 +207,10 @@ void WordScanner::scan(std::string_view text, Found&& found, std::size_t from) c
       if (next_from[list] <= start) {
         for (; w < next; ++w) {
           const std::string& word = words_[w].text;
-          if (word.size() <= text.size() - start && text.compare(start, word.size(), word) == 0) {
+          // Byte by byte: words are a few characters, a call costs more.
+          bool same = word.size() <= text.size() - start;
+          for (std::size_t b = 0; same && b < word.size(); ++b) same = text[start + b] == word[b];
+          if (same) {
             found(list, start, start + word.size());
             next_from[list] = start + word.size();
             break;
