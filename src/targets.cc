@@ -1516,7 +1516,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   for (std::size_t k = 0; k < gr.hits.size() || k < indicators.size(); ++k) {
     const ValueHit& hit = gr.hits[std::min(k, gr.hits.size() - 1)];
     const Phrase& ind = indicators.empty() ? indicator : indicators[std::min(k, indicators.size() - 1)];
-    Target t;
+    Target& t = doc_.targets.emplace_back();  // filled in place: no move of its strings
     t.clause = loc.clause;
     t.section = loc.section;
     t.indicator = show(ind);
@@ -1530,8 +1530,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     const bool last = k + 1 >= gr.hits.size() && k + 1 >= indicators.size();
     t.quote = last ? std::move(quote) : quote;
     t.rule = last ? std::move(rule_ids) : rule_ids;
-    doc_.targets.push_back(std::move(t));
-    if (last) last_by_verb_ = by_verb || doc_.targets.back().rule.find("verb.carried") != std::string::npos;
+    if (last) last_by_verb_ = by_verb || t.rule.find("verb.carried") != std::string::npos;
   }
   std::swap(last_indicator_, indicator_);
   last_region_ = region;
