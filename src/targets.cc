@@ -553,7 +553,7 @@ class TargetExtractor {
       if (tf_.clause_verbs_two_bytes && (e - from < 2 || !tf_.clause_verb_before_last[static_cast<unsigned char>(v[e - 2])]))
         continue;
       if (std::any_of(clause_verbs_.begin(), clause_verbs_.end(), [&](const std::string& verb) {
-            return verb.size() <= e - from && v.compare(e - verb.size(), verb.size(), verb) == 0;
+            return verb.size() <= e - from && ends_with(v.substr(0, e), verb);
           }))
         break;
     }
@@ -1029,7 +1029,7 @@ std::pair<std::size_t, std::size_t> TargetExtractor::clean_range(std::string_vie
     const std::size_t tail = v.size() > kBaselineBytes ? v.size() - kBaselineBytes : 0;
     re2::StringPiece groups[2];
     const re2::StringPiece p(v.data() + tail, v.size() - tail);
-    if (v.find("年", tail) != std::string_view::npos &&
+    if (find_literal(v, "年", tail) != std::string_view::npos &&
         baseline_re.Match(p, 0, p.size(), RE2::UNANCHORED, groups, 2)) {
       if (baseline) *baseline = static_cast<int>(parse_number(std::string(groups[1].data(), groups[1].size())).value_or(0));
       hi = lo + static_cast<std::size_t>(groups[0].data() - v.data());
@@ -1234,7 +1234,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   // follows the value after a 的 or a qualifier: what the steps below would
   // end with, told before them (most such values are item numbers).
   if (pre.empty() && !first.water_class && !gr.qualifier_rule && !tf_.verb_takes_empty &&
-      text_.compare(gr.hits.back().span.end, 3, "的") != 0 && !TargetsTesting::straightforward)
+      !starts_with(std::string_view(text_).substr(gr.hits.back().span.end), "的") && !TargetsTesting::straightforward)
     return false;
 
   // The cleaned form of pre's first n bytes, asked for the same n by the
@@ -1402,12 +1402,12 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   Phrase after;
   if (counted_after) {
     tail_end = seg.end;
-  } else if (ind_lo >= ind_hi && text_.compare(tail_end, 3, "的") == 0) {
+  } else if (ind_lo >= ind_hi && starts_with(std::string_view(text_).substr(tail_end), "的")) {
     after.append(text_, {tail_end + 3, seg.end});
     std::tie(ind_lo, ind_hi) = clean_range(after.s, 0, after.s.size(), nullptr);
     ind_base = &after;
     tail_end = seg.end;
-  } else if (text_.compare(tail_end, 3, "的") == 0) {
+  } else if (starts_with(std::string_view(text_).substr(tail_end), "的")) {
     return false;  // "20%的企业": the value modifies a noun
   }
   // "…较2020年提升10个百分点,达到75%以上": the indicator of the target before.
@@ -1516,7 +1516,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
   for (std::size_t k = 0; k < gr.hits.size() || k < indicators.size(); ++k) {
     const ValueHit& hit = gr.hits[std::min(k, gr.hits.size() - 1)];
     const Phrase& ind = indicators.empty() ? indicator : indicators[std::min(k, indicators.size() - 1)];
-    Target t;
+    Target& t = doc_.targets.emplace_back();  // filled in place: no move of its strings
     t.clause = loc.clause;
     t.section = loc.section;
     t.indicator = show(ind);
@@ -1530,8 +1530,7 @@ bool TargetExtractor::emit_group(Span region, Span seg, Span anchor, const Group
     const bool last = k + 1 >= gr.hits.size() && k + 1 >= indicators.size();
     t.quote = last ? std::move(quote) : quote;
     t.rule = last ? std::move(rule_ids) : rule_ids;
-    doc_.targets.push_back(std::move(t));
-    if (last) last_by_verb_ = by_verb || doc_.targets.back().rule.find("verb.carried") != std::string::npos;
+    if (last) last_by_verb_ = by_verb || t.rule.find("verb.carried") != std::string::npos;
   }
   std::swap(last_indicator_, indicator_);
   last_region_ = region;

@@ -72,9 +72,29 @@ bool CharSet::within(const CharSet& other) const {
   return true;
 }
 
-CharTable::CharTable(CharSet set) : set_(std::move(set)), bits_(0x10000 / 64) {
+CharTable::CharTable(CharSet set) : set_(std::move(set)) {
+  std::size_t others = 0;  // non-ASCII characters
+  for (const auto& [lo, hi] : set_.ranges()) {
+    for (char32_t c = lo; c <= hi && c < 0x80; ++c) ascii_[c >> 6] |= std::uint64_t{1} << (c & 63);
+    if (hi >= 0x80) others += hi - std::max<char32_t>(lo, 0x80) + 1;
+  }
+  few_ = others <= kFewChars;
+  if (few_) {
+    for (const auto& [lo, hi] : set_.ranges())
+      for (char32_t c = std::max<char32_t>(lo, 0x80); c <= hi; ++c) {
+        few_chars_.push_back(c);
+        const std::uint32_t h = filter_slot(c);
+        filter_[h >> 6] |= std::uint64_t{1} << (h & 63);
+      }
+    return;
+  }
+  bits_.assign(0x10000 / 64, 0);
   for (const auto& [lo, hi] : set_.ranges())
     for (char32_t c = lo; c <= hi && c < 0x10000; ++c) bits_[c >> 6] |= std::uint64_t{1} << (c & 63);
+}
+
+bool CharTable::few_contains(char32_t c) const {
+  return std::binary_search(few_chars_.begin(), few_chars_.end(), c);
 }
 
 bool CharSet::contains(char32_t c) const {
@@ -684,7 +704,7 @@ StartTest::StartTest(const RE2& re) {
   any_byte = lo == 0 && hi == 0xFF;
 }
 
-WordScanner::WordScanner(const std::vector<const WordList*>& lists) : first_bits_(0x10000 / 64) {
+WordScanner::WordScanner(const std::vector<const WordList*>& lists) {
   if (lists.size() > 64) return;
   lists_ = lists.size();
   struct Keyed {
@@ -708,9 +728,10 @@ WordScanner::WordScanner(const std::vector<const WordList*>& lists) : first_bits
     if (firsts_.empty() || firsts_.back().c != k.c) firsts_.push_back({k.c, words_.size(), words_.size()});
     words_.push_back(std::move(k.word));
     firsts_.back().end = words_.size();
-    if (k.c < 0x10000) first_bits_[k.c >> 6] |= std::uint64_t{1} << (k.c & 63);
-    else astral_firsts_ = true;
   }
+  CharSet firsts;
+  for (const First& f : firsts_) firsts.add(f.c);
+  first_chars_ = CharTable(std::move(firsts));
   usable_ = true;
 }
 

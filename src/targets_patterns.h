@@ -61,16 +61,35 @@ class CharSet {
   std::uint64_t ascii_[2] = {0, 0};
 };
 
-// A CharSet's membership test as a bit table (for the characters below
-// U+10000; the set itself answers for the others).
+// A CharSet's membership test. ASCII by a 128-bit table. A set of few
+// other characters (the usual unit or verb openers, spread over the CJK
+// block) by a 512-bit filter of one cache line, then its sorted list: an
+// 8 KB bit table would miss the cache on most text characters. Larger sets
+// by a bit table below U+10000 (the set itself answers above).
 class CharTable {
  public:
   explicit CharTable(CharSet set);
-  bool contains(char32_t c) const { return c < 0x10000 ? bits_[c >> 6] >> (c & 63) & 1 : set_.contains(c); }
+  bool contains(char32_t c) const {
+    if (c < 0x80) return ascii_[c >> 6] >> (c & 63) & 1;
+    if (few_) {
+      const std::uint32_t h = filter_slot(c);
+      return (filter_[h >> 6] >> (h & 63) & 1) && few_contains(c);
+    }
+    return c < 0x10000 ? bits_[c >> 6] >> (c & 63) & 1 : set_.contains(c);
+  }
+
+  static constexpr std::size_t kFewChars = 64;  // at most this many non-ASCII characters: the filter
 
  private:
+  static std::uint32_t filter_slot(char32_t c) { return static_cast<std::uint32_t>(c) * 0x9E3779B1u >> 23; }
+  bool few_contains(char32_t c) const;
+
+  std::uint64_t ascii_[2] = {0, 0};
+  bool few_ = false;
+  std::uint64_t filter_[8] = {};
+  std::vector<char32_t> few_chars_;  // sorted, when few_
   CharSet set_;
-  std::vector<std::uint64_t> bits_;
+  std::vector<std::uint64_t> bits_;  // when !few_
 };
 
 // Does text[begin, end) hold a character of `set`? (Invalid bytes are none.)
@@ -168,8 +187,7 @@ class WordScanner {
   std::size_t lists_ = 0, longest_ = 0;
   std::vector<Word> words_;
   std::vector<First> firsts_;                // by c
-  std::vector<std::uint64_t> first_bits_;    // bit per code point below U+10000
-  bool astral_firsts_ = false;               // a word opens above U+FFFF
+  CharTable first_chars_{CharSet{}};         // the characters words open with
 };
 
 template <class Found>
@@ -179,7 +197,7 @@ void WordScanner::scan(std::string_view text, Found&& found, std::size_t from) c
   for (std::size_t at = from; at < text.size();) {
     const std::size_t start = at;
     const char32_t c = utf8::next(text, at);
-    if (c < 0x10000 ? !(first_bits_[c >> 6] >> (c & 63) & 1) : !astral_firsts_) continue;
+    if (!first_chars_.contains(c)) continue;
     const First* first = words_opening(c);
     if (!first) continue;
     for (std::size_t w = first->begin; w < first->end;) {
@@ -189,7 +207,10 @@ void WordScanner::scan(std::string_view text, Found&& found, std::size_t from) c
       if (next_from[list] <= start) {
         for (; w < next; ++w) {
           const std::string& word = words_[w].text;
-          if (word.size() <= text.size() - start && text.compare(start, word.size(), word) == 0) {
+          // Byte by byte: words are a few characters, a call costs more.
+          bool same = word.size() <= text.size() - start;
+          for (std::size_t b = 0; same && b < word.size(); ++b) same = text[start + b] == word[b];
+          if (same) {
             found(list, start, start + word.size());
             next_from[list] = start + word.size();
             break;

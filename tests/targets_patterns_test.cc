@@ -2,6 +2,10 @@
 // what they claim of a pattern must hold of every match RE2 finds.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
+#include <iterator>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -537,5 +541,32 @@ TEST_CASE("CharSet: disjoint_from and within agree with testing every character"
     CHECK(a.disjoint_from(b) == !shared);
     CHECK(b.disjoint_from(a) == !shared);
     CHECK(a.within(b) == all_in_b);
+  }
+}
+
+TEST_CASE("CharTable: contains agrees with its CharSet, small sets (filter) and large ones (bit table)") {
+  plancmp_test::Lcg rng{53};
+  const char32_t kBases[] = {0, 0x80, 0x3000, 0x4E00, 0x9F00, 0xFF00, 0xFFF0, 0x1F600, 0x20000, 0x10FF00};
+  for (int round = 0; round < 300; ++round) {
+    CharSet set;
+    std::vector<std::pair<char32_t, char32_t>> added;
+    const bool wide = rng.next(4) == 0;  // some sets past the filter's size
+    for (unsigned n = rng.next(round % 3 == 0 ? 70 : 10); n > 0; --n) {
+      const char32_t lo = kBases[rng.next(std::size(kBases))] + rng.next(0xF0);
+      const char32_t hi = std::min<char32_t>(lo + (wide ? rng.next(300) : rng.next(3)), 0x10FFFF);
+      set.add(lo, hi);
+      added.push_back({lo, hi});
+    }
+    const CharTable table(set);
+    auto check = [&](char32_t c) {
+      CAPTURE(static_cast<unsigned>(c));
+      CHECK(table.contains(c) == set.contains(c));
+    };
+    for (char32_t c = 0; c < 0x200; ++c) check(c);
+    for (const auto& [lo, hi] : added)
+      for (const char32_t c : std::array<char32_t, 6>{lo - 1, lo, lo + 1, hi - 1, hi, hi + 1})
+        if (c <= 0x10FFFF) check(c);
+    for (int k = 0; k < 2000; ++k) check(kBases[rng.next(std::size(kBases))] + rng.next(0x100));
+    for (int k = 0; k < 2000; ++k) check(rng.next(0x110000));
   }
 }
