@@ -570,3 +570,50 @@ TEST_CASE("CharTable: contains agrees with its CharSet, small sets (filter) and 
     for (int k = 0; k < 2000; ++k) check(rng.next(0x110000));
   }
 }
+
+TEST_CASE("CharTable: exactly 64 and 65 non-ASCII characters, at the range edges, agree with the CharSet") {
+  // 64 is the last size the filter takes, 65 the first the bit table does;
+  // each set mixes ASCII, the 0x7F/0x80 edge, U+FFFF/U+10000 and U+10FFFF.
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65}}) {
+    CharSet set;
+    set.add(U'a', U'z');
+    set.add(0x7F);
+    std::vector<char32_t> edges = {0x80, 0xFFFF, 0x10000, 0x10FFFF, 0x4E00, 0xFFFD};
+    std::size_t added = 0;
+    for (const char32_t c : edges)
+      if (added < n) set.add(c), ++added;
+    for (char32_t c = 0x20000; added < n; c += 2, ++added) set.add(c);
+    const CharTable table(set);
+    CAPTURE(n);
+    for (char32_t c = 0; c <= 0x10FFFF; ++c)
+      if (table.contains(c) != set.contains(c)) {
+        CAPTURE(static_cast<unsigned>(c));
+        FAIL("CharTable and CharSet disagree");
+      }
+    CHECK(!table.contains(0x110000));
+    CHECK(!table.contains(0xFFFFFFFF));
+  }
+}
+
+TEST_CASE("WordScanner: words opening with astral characters and ASCII are found as RE2 finds them") {
+  for (const char* pattern : {"(?:𠀀到|😀|a到|达到|\U0010FFFF)", "(?:𠀀|𠀁成)"}) {
+    RE2 re(pattern);
+    REQUIRE(re.ok());
+    const std::optional<WordList> list = word_list(re);
+    REQUIRE(list);
+    const WordScanner scanner({&*list});
+    REQUIRE(scanner.usable());
+    const std::string text = "x𠀀到𠀁成😀a到\xFF达到\U0010FFFF\xED\xA0\x80𠀀";
+    std::vector<std::pair<std::size_t, std::size_t>> found;
+    scanner.scan(text, [&](std::size_t, std::size_t b, std::size_t e) { found.emplace_back(b, e); });
+    std::vector<std::pair<std::size_t, std::size_t>> expected;
+    re2::StringPiece input(text), m;
+    for (std::size_t pos = 0; pos <= text.size() && re.Match(input, pos, text.size(), RE2::UNANCHORED, &m, 1);) {
+      const std::size_t b = static_cast<std::size_t>(m.data() - text.data());
+      expected.emplace_back(b, b + m.size());
+      pos = b + std::max<std::size_t>(m.size(), 1);
+    }
+    CAPTURE(pattern);
+    CHECK(found == expected);
+  }
+}
