@@ -51,9 +51,11 @@ extern "C" void on_fatal_signal(int sig) {
 
 // Opens a new temporary file at `name`, whose last six characters are
 // replaced by a name no file in the folder has (O_EXCL): mkstemp's contract,
-// but created with mode 0666 less the umask, as the file plancmp would
-// create directly, so no fchmod is needed after it (one system call fewer
-// per output file). Returns the descriptor, or -1 with errno set.
+// but created with mode 0666, which the kernel reduces by the umask (or by
+// the folder's default ACL, if it has one) exactly as for a file plancmp
+// would create directly or a shell's `>`, so no fchmod is needed after it
+// (one system call fewer per output file). Returns the descriptor, or -1
+// with errno set.
 int open_new_temporary(char* name, std::size_t length) {
   static std::atomic<std::uint64_t> counter{0};
   static const std::uint64_t seed = static_cast<std::uint64_t>(getpid()) * 0x9E3779B97F4A7C15ull;
