@@ -421,3 +421,59 @@ TEST_CASE("ByteSetScanner finds every byte of its set, in order, whichever way i
   CHECK(nibble_sets > 50);
   CHECK(nibble_sets < 200);
 }
+
+TEST_CASE("find_markers' opening test agrees with RE2 for literal openings of every length") {
+  // Openings of 1 to 9 bytes (the range test reads up to 7 of them and the
+  // next byte as one eight-byte word; longer ones, and places near the end of
+  // a text, take the plain compare), at every position kind.
+  const std::string yaml = R"(markers:
+  - id: a.one
+    level: 1
+    pattern: '#(?P<num>[0-9]{1,2})'
+    numeral: arabic
+    at: anywhere
+  - id: a.three
+    level: 2
+    pattern: '第(?P<num>[一二三四五六七八九十]{1,3})章'
+    numeral: chinese
+    at: boundary_preferred
+  - id: a.six
+    level: 3
+    pattern: '附件(?P<num>[0-9]{1,2})'
+    numeral: arabic
+    at: anywhere
+  - id: a.seven
+    level: 4
+    pattern: 'ABCDEFG(?P<num>[0-9])'
+    numeral: arabic
+    at: boundary
+  - id: a.eight
+    level: 5
+    pattern: 'ABCDEFGH(?P<num>[0-9])'
+    numeral: arabic
+    at: anywhere
+  - id: a.nine
+    level: 6
+    pattern: '项目ABC(?P<num>[0-9])'
+    numeral: arabic
+    at: line_start
+  - id: a.bare
+    level: 7
+    pattern: 'XYZ'
+    numeral: none
+    at: anywhere
+)";
+  const auto grammar = Grammar::from_files({{"numbering.yaml", yaml}}, "openings");
+  const Grammar::Impl& g = grammar->impl();
+  REQUIRE(g.markers.size() == 7);
+  const std::vector<std::string> pieces = {
+      "#", "#1", "#12", "第", "第三章", "第十二", "章", "附件", "附件3", "附", "件", "ABCDEFG", "ABCDEFG5",
+      "ABCDEFGH", "ABCDEFGH7", "ABCDEF", "项目ABC", "项目ABC9", "项目AB", "XYZ", "XY", "。", "\n", ";", "A",
+      "B", "C", "1", "9", "三", "\xFF", "\xE9\xA1", " "};
+  Random rng{23};
+  for (int round = 0; round < 400; ++round) {
+    const std::string text = random_text(rng, pieces, round % 4 ? 30 : 4);
+    CAPTURE(text);
+    check_same_markers(g, text);
+  }
+}
