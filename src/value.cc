@@ -356,6 +356,40 @@ inline int quoted_stops(const unsigned char* p) {
 }
 #endif
 
+// n bytes from s to out, returns out + n. The strings written are mostly
+// 3-60 bytes: fixed-size moves that overlap where n is not a multiple of
+// theirs cost less than a memcpy call and its size dispatch (1,700 calls a
+// plan). Reads and writes stay within the n bytes.
+inline char* copy_bytes(char* out, const char* s, std::size_t n) {
+  if (n >= 16) {
+    if (n > 128) {
+      std::memcpy(out, s, n);
+      return out + n;
+    }
+    for (std::size_t i = 0; i + 16 < n; i += 16) std::memcpy(out + i, s + i, 16);
+    char last[16];
+    std::memcpy(last, s + n - 16, 16);
+    std::memcpy(out + n - 16, last, 16);
+  } else if (n >= 8) {
+    std::uint64_t a, b;
+    std::memcpy(&a, s, 8);
+    std::memcpy(&b, s + n - 8, 8);
+    std::memcpy(out, &a, 8);
+    std::memcpy(out + n - 8, &b, 8);
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, s, 4);
+    std::memcpy(&b, s + n - 4, 4);
+    std::memcpy(out, &a, 4);
+    std::memcpy(out + n - 4, &b, 4);
+  } else if (n > 0) {
+    out[0] = s[0];
+    out[n / 2] = s[n / 2];
+    out[n - 1] = s[n - 1];
+  }
+  return out + n;
+}
+
 // Double-quoted YAML scalar, escaped as yaml-cpp escapes it (so outputs stay
 // byte-identical to the yaml-cpp emitter this writer replaced): the quote,
 // backslash and common controls by name, other controls, C1 controls, NBSP
@@ -393,10 +427,7 @@ char* yaml_double_quoted(char* out, std::string_view s) {
       cp = 0xFEFF;
       len = 3;
     }
-    if (i != run) {  // (an empty view's data may be null)
-      std::memcpy(out, p + run, i - run);
-      out += i - run;
-    }
+    out = copy_bytes(out, s.data() + run, i - run);
     auto two = [&](char a, char b) {
       out[0] = a;
       out[1] = b;
@@ -418,19 +449,13 @@ char* yaml_double_quoted(char* out, std::string_view s) {
     i += len - 1;
     run = i + 1;
   }
-  if (n != run) {
-    std::memcpy(out, p + run, n - run);
-    out += n - run;
-  }
+  out = copy_bytes(out, s.data() + run, n - run);
   *out++ = '"';
   return out;
 }
 
-char* copy(char* out, std::string_view s) {
-  if (s.empty()) return out;  // (an empty view's data may be null)
-  std::memcpy(out, s.data(), s.size());
-  return out + s.size();
-}
+
+char* copy(char* out, std::string_view s) { return copy_bytes(out, s.data(), s.size()); }
 
 // Block-style YAML with 2-space indentation, written straight into a string.
 // The layout is yaml-cpp's (which plancmp used before; tests/value_test.cc
