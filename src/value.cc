@@ -3,6 +3,7 @@
 // ".0" and doubles in their shortest round-trip form without an exponent.
 #include "plancmp/value.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 
@@ -127,17 +128,23 @@ std::string yaml_clean(std::string_view s) {
   return out;
 }
 
-// Finite values only. Integers without ".0" (29, not 29.0); others in the
-// shortest decimal form that reads back as the same double, never with an
-// exponent (PyYAML reads "1e-05" as a string).
-std::string format_number(double v) {
+// Finite values only, written at out, which has kYamlNumberRoom bytes.
+// Integers without ".0" (29, not 29.0); others in the shortest decimal form
+// that reads back as the same double, never with an exponent (PyYAML reads
+// "1e-05" as a string).
+char* write_number(char* out, double v) {
   if (v == std::trunc(v) && std::fabs(v) < 9.0e15) {
-    return std::to_string(static_cast<long long>(v));  // also turns -0 into 0
+    return write_yaml_integer(out, static_cast<long long>(v));  // also turns -0 into 0
   }
-  char buf[400];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  if (res.ec != std::errc()) return std::to_string(v);
-  return std::string(buf, res.ptr);
+  const auto res = std::to_chars(out, out + kYamlNumberRoom, v, std::chars_format::fixed);
+  if (res.ec == std::errc()) return res.ptr;
+  const std::string text = std::to_string(v);  // (never: the fixed form fits)
+  return std::copy(text.begin(), text.begin() + std::min(text.size(), kYamlNumberRoom), out);
+}
+
+std::string format_number(double v) {
+  char buf[kYamlNumberRoom];
+  return std::string(buf, write_number(buf, v));
 }
 
 // ---------------------------------------------------------------- YAML
@@ -691,7 +698,11 @@ char* write_yaml_string(char* out, std::string_view s, bool quoted, bool is_key)
   return copy(out, s);
 }
 
-char* write_yaml_integer(char* out, long long v) { return std::to_chars(out, out + kYamlIntegerRoom, v).ptr; }
+char* write_yaml_number(char* out, double v) {
+  if (std::isnan(v)) return copy(out, ".nan");
+  if (std::isinf(v)) return copy(out, v > 0 ? ".inf" : "-.inf");
+  return write_number(out, v);  // digits only: plain, read back as a number
+}
 
 void append_yaml_string(std::string& out, std::string_view s, bool quoted, bool is_key) {
   const std::size_t used = out.size();
@@ -705,13 +716,8 @@ void append_yaml_integer(std::string& out, long long v) {
 }
 
 void append_yaml_number(std::string& out, double v) {
-  if (std::isnan(v)) {
-    out += ".nan";
-  } else if (std::isinf(v)) {
-    out += v > 0 ? ".inf" : "-.inf";
-  } else {
-    out += format_number(v);  // digits only: plain, read back as a number
-  }
+  char buf[kYamlNumberRoom];
+  out.append(buf, write_yaml_number(buf, v));
 }
 
 std::string to_yaml_text(const Value& v) {
