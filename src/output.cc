@@ -301,6 +301,7 @@ class YamlFields {
   static std::size_t bound(const T&) = delete;
   static std::size_t bound(int) { return kYamlIntegerRoom; }
   static std::size_t bound(long long) { return kYamlIntegerRoom; }
+  static std::size_t bound(double) { return kYamlNumberRoom; }
   static std::size_t bound(const std::string& s) { return yaml_string_room(s.size()); }
   static std::size_t bound(Quoted q) { return q.text ? yaml_string_room(q.text->size()) : 4; }
   template <class T>
@@ -313,6 +314,7 @@ class YamlFields {
   // What scalar(v) writes, at p; returns the end.
   static char* put(char* p, int v) { return write_yaml_integer(p, v); }
   static char* put(char* p, long long v) { return write_yaml_integer(p, v); }
+  static char* put(char* p, double v) { return write_yaml_number(p, v); }
   static char* put(char* p, const std::string& s) { return write_yaml_string(p, s, false); }
   static char* put_null(char* p) {
     std::memcpy(p, "null", 4);
@@ -370,11 +372,7 @@ class YamlFields {
   void scalar(const T&) = delete;
   void scalar(int v) { out_.done(write_yaml_integer(out_.room(kYamlIntegerRoom), v)); }
   void scalar(long long v) { out_.done(write_yaml_integer(out_.room(kYamlIntegerRoom), v)); }
-  void scalar(double v) {
-    std::string number;
-    append_yaml_number(number, v);
-    literal(number);
-  }
+  void scalar(double v) { out_.done(write_yaml_number(out_.room(kYamlNumberRoom), v)); }
   void scalar(const char* s) { string(s, false); }
   void scalar(const std::string& s) { string(s, false); }
   void scalar(Quoted q) {
