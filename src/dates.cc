@@ -99,11 +99,26 @@ struct DateGroups {
   int y = -1, y2 = -1, yc = -1, fyp = -1, m = -1, m2 = -1, d = -1, d2 = -1, ye = -1, ye2 = -1, y1 = -1, q = -1;
 
   explicit DateGroups(const RE2& re) : count(re.NumberOfCapturingGroups() + 1) {
-    const std::map<std::string, int>& names = re.NamedCapturingGroups();
-    for (auto [name, index] : std::initializer_list<std::pair<const char*, int*>>{
-             {"y", &y}, {"y2", &y2}, {"yc", &yc}, {"fyp", &fyp}, {"m", &m}, {"m2", &m2}, {"d", &d},
-             {"d2", &d2}, {"ye", &ye}, {"ye2", &ye2}, {"y1", &y1}, {"q", &q}})
-      if (auto it = names.find(name); it != names.end()) *index = it->second;
+    // Each of the rule's few groups against the short names, compared in
+    // place (the map looked up by name cost a string, strlen and memcmp
+    // calls per name and rule, every document).
+    const std::pair<std::string_view, int*> wanted[] = {
+        {"y", &y},   {"y2", &y2}, {"yc", &yc}, {"fyp", &fyp}, {"m", &m},   {"m2", &m2},
+        {"d", &d},   {"d2", &d2}, {"ye", &ye}, {"ye2", &ye2}, {"y1", &y1}, {"q", &q}};
+    for (const auto& [name, index] : re.NamedCapturingGroups())
+      for (const auto& [w, slot] : wanted)
+        if (same(name, w)) {
+          *slot = index;
+          break;
+        }
+  }
+
+ private:
+  static bool same(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i]) return false;
+    return true;
   }
 };
 
