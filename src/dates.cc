@@ -92,6 +92,15 @@ std::string format_date(int y, int m, int d) {
   return std::string(buf, n);
 }
 
+// a == b for the short names and values read here, compared in place (a
+// call to memcmp costs more than the few bytes).
+bool same(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 // The capture indices of a rule's date groups (-1: the rule has none), read
 // once per rule and document rather than by name per match.
 struct DateGroups {
@@ -99,12 +108,20 @@ struct DateGroups {
   int y = -1, y2 = -1, yc = -1, fyp = -1, m = -1, m2 = -1, d = -1, d2 = -1, ye = -1, ye2 = -1, y1 = -1, q = -1;
 
   explicit DateGroups(const RE2& re) : count(re.NumberOfCapturingGroups() + 1) {
-    const std::map<std::string, int>& names = re.NamedCapturingGroups();
-    for (auto [name, index] : std::initializer_list<std::pair<const char*, int*>>{
-             {"y", &y}, {"y2", &y2}, {"yc", &yc}, {"fyp", &fyp}, {"m", &m}, {"m2", &m2}, {"d", &d},
-             {"d2", &d2}, {"ye", &ye}, {"ye2", &ye2}, {"y1", &y1}, {"q", &q}})
-      if (auto it = names.find(name); it != names.end()) *index = it->second;
+    // Each of the rule's few groups against the short names, compared in
+    // place (the map looked up by name cost a string, strlen and memcmp
+    // calls per name and rule, every document).
+    const std::pair<std::string_view, int*> wanted[] = {
+        {"y", &y},   {"y2", &y2}, {"yc", &yc}, {"fyp", &fyp}, {"m", &m},   {"m2", &m2},
+        {"d", &d},   {"d2", &d2}, {"ye", &ye}, {"ye2", &ye2}, {"y1", &y1}, {"q", &q}};
+    for (const auto& [name, index] : re.NamedCapturingGroups())
+      for (const auto& [w, slot] : wanted)
+        if (same(name, w)) {
+          *slot = index;
+          break;
+        }
   }
+
 };
 
 // Reads the date groups of one match; false when the match names no valid date.
@@ -245,11 +262,13 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
     if (a.end != b.end) return a.end > b.end;
     return a.rule < b.rule;
   });
-  // What a mention takes from its rule, read once per rule.
+  // What a mention takes from its rule, read once per rule (its few
+  // fields walked once, not looked up by name).
   struct Attrs {
     const std::string* kind;
-    bool commitment, scopes;
+    bool listed, commitment, scopes;  // listed: kind neither empty nor "none"
   };
+  static const std::string no_kind;
   std::vector<std::optional<Attrs>> attrs(rules.rules.size());
   std::size_t taken_end = 0;
   for (const Candidate& c : cands) {
@@ -258,10 +277,16 @@ std::vector<DateMention> find_dates(const NormalizedText& nt, const Grammar& gra
     const PatternRule& rule = rules.rules[static_cast<std::size_t>(c.rule)];
     std::optional<Attrs>& a = attrs[static_cast<std::size_t>(c.rule)];
     if (!a) {
-      const std::string& kind = rule.attr("kind");
-      a = Attrs{&kind, rule.attr("commitment") == "true", kind == "by" || rule.attr("scopes") == "true"};
+      a = Attrs{&no_kind, false, false, false};
+      for (const auto& [key, value] : rule.attrs) {
+        if (same(key, "kind")) a->kind = &value;
+        else if (same(key, "commitment")) a->commitment = same(value, "true");
+        else if (same(key, "scopes")) a->scopes = same(value, "true");
+      }
+      a->listed = !a->kind->empty() && !same(*a->kind, "none");
+      a->scopes = a->scopes || same(*a->kind, "by");
     }
-    if (a->kind->empty() || *a->kind == "none") continue;
+    if (!a->listed) continue;
     DateMention& m = out.emplace_back();
     m.begin = c.begin;
     m.end = c.end;
