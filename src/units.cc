@@ -628,9 +628,9 @@ class UnitReader {
       for (std::size_t r = 0; r < raw.size(); ++r)
         if (!take(raw[from_right ? raw.size() - 1 - r : r])) break;
     }
-    std::sort(kept.begin() + static_cast<std::ptrdiff_t>(begin), kept.end(),
-              [](const Piece& x, const Piece& y) { return x.b < y.b; });
+    units::sort_by_start(kept, begin);
   }
+
 
   // Names with "A、B、C管委会" distributed: A and B (places without a suffix)
   // take C's shared suffix.

@@ -3,13 +3,16 @@
 // units::same_text against string_view's ==.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "plancmp/normalize.h"
 #include "test_support.h"
+#include "units_lists.h"
 #include "units_names.h"
 
 namespace {
@@ -85,5 +88,35 @@ TEST_CASE("same_text agrees with == on short and long texts") {
     CAPTURE(b);
     CHECK(plancmp::units::same_text(va, vb) == (va == vb));
     CHECK(plancmp::units::same_text(vb, va) == (va == vb));
+  }
+}
+
+TEST_CASE("sort_by_start orders pieces as std::sort does") {
+  using plancmp::units::Piece;
+  plancmp_test::Lcg rng{20261126};
+  for (int round = 0; round < 5000; ++round) {
+    std::vector<Piece> pieces;
+    const unsigned before = rng.next(3), count = rng.next(9);
+    const unsigned span = 1 + rng.next(20);  // small spans: repeated starts
+    for (unsigned i = 0; i < before + count; ++i) pieces.push_back({rng.next(span), rng.next(100), rng.next(2) == 1});
+    const unsigned shape = rng.next(4);  // in order, in reverse, or as they came
+    auto by_b = [](const Piece& x, const Piece& y) { return x.b < y.b; };
+    if (shape == 0) std::sort(pieces.begin() + before, pieces.end(), by_b);
+    if (shape == 1) std::sort(pieces.begin() + before, pieces.end(), [&](const Piece& x, const Piece& y) { return by_b(y, x); });
+    std::vector<Piece> want = pieces;
+    std::sort(want.begin() + before, want.end(), by_b);
+    std::vector<Piece> got = pieces;
+    plancmp::units::sort_by_start(got, before);
+    REQUIRE(got.size() == want.size());
+    bool distinct = true;
+    for (std::size_t i = before + 1; i < want.size(); ++i) distinct &= want[i - 1].b != want[i].b;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CAPTURE(i);
+      CHECK(got[i].b == want[i].b);
+      if (i < before || distinct) {  // (std::sort may order pieces with the same start either way)
+        CHECK(got[i].e == want[i].e);
+        CHECK(got[i].weak == want[i].weak);
+      }
+    }
   }
 }
