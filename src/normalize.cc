@@ -877,15 +877,18 @@ std::string_view NormalizedText::source_span(std::size_t r, std::size_t first, s
 std::optional<std::string_view> NormalizedText::display_view(std::size_t begin, std::size_t end) const {
   if (begin >= end || begin >= text_.size()) return std::string_view();
   end = std::min(end, text_.size());
-  const std::size_t first = run_of(begin), last = run_of(end - 1);
-  if (first == last && !single_run(first)) return source_span(first, first, last, begin, end);
+  const std::size_t first = run_of(begin);
+  // One run holds all of it (run_of(end - 1) == first), and one of the source's bytes.
+  if (end <= run_text_[first + 1] && !single_run(first)) return source_span(first, first, first, begin, end);
   return std::nullopt;
 }
 
 void NormalizedText::display_append(std::string& out, std::size_t begin, std::size_t end) const {
   if (begin >= end || begin >= text_.size()) return;
   end = std::min(end, text_.size());
-  const std::size_t first = run_of(begin), last = run_of(end - 1);
+  const std::size_t first = run_of(begin);
+  std::size_t last = first;  // run_of(end - 1), on from first
+  while (run_text_[last + 1] < end) ++last;
   // The original script, folded (as the character was read in build()):
   // a run of the source's own bytes is copied, a single run's character
   // read back and folded.
