@@ -860,38 +860,56 @@ SourcePosition NormalizedText::position(std::size_t text_byte) const {
   return source_position(source_offset(text_byte));
 }
 
-std::string NormalizedText::display(std::size_t begin, std::size_t end) const {
-  if (begin >= end || begin >= text_.size()) return {};
+std::string_view NormalizedText::source_span(std::size_t r, std::size_t first, std::size_t last, std::size_t begin,
+                                             std::size_t end) const {
+  // In run r: the source bytes from the start of the character holding
+  // `begin` (or the run's start) to the end of the one holding `end - 1`
+  // (or the run's end).
+  const std::size_t t0 = run_text_[r], t1 = run_text_[r + 1];
+  std::size_t b = t0, e = t1;
+  if (r == first)
+    for (b = begin; b > t0 && is_continuation(text_[b]);) --b;
+  if (r == last)
+    for (e = end; e < t1 && is_continuation(text_[e]);) ++e;
+  return std::string_view(source_).substr(run_source_[r] + (b - t0), e - b);
+}
+
+std::optional<std::string_view> NormalizedText::display_view(std::size_t begin, std::size_t end) const {
+  if (begin >= end || begin >= text_.size()) return std::string_view();
   end = std::min(end, text_.size());
-  const std::size_t first = run_of(begin), last = run_of(end - 1);
+  const std::size_t first = run_of(begin);
+  // One run holds all of it (run_of(end - 1) == first), and one of the source's bytes.
+  if (end <= run_text_[first + 1] && !single_run(first)) return source_span(first, first, first, begin, end);
+  return std::nullopt;
+}
+
+void NormalizedText::display_append(std::string& out, std::size_t begin, std::size_t end) const {
+  if (begin >= end || begin >= text_.size()) return;
+  end = std::min(end, text_.size());
+  const std::size_t first = run_of(begin);
+  std::size_t last = first;  // run_of(end - 1), on from first
+  while (run_text_[last + 1] < end) ++last;
   // The original script, folded (as the character was read in build()):
   // a run of the source's own bytes is copied, a single run's character
-  // read back and folded. In run r: the source bytes from the start of the
-  // character holding `begin` (or the run's start) to the end of the one
-  // holding `end - 1` (or the run's end).
-  auto source_span = [&](std::size_t r) {
-    const std::size_t t0 = run_text_[r], t1 = run_text_[r + 1];
-    std::size_t b = t0, e = t1;
-    if (r == first)
-      for (b = begin; b > t0 && is_continuation(text_[b]);) --b;
-    if (r == last)
-      for (e = end; e < t1 && is_continuation(text_[e]);) ++e;
-    return std::string_view(source_).substr(run_source_[r] + (b - t0), e - b);
-  };
-  if (first == last && !single_run(first)) return std::string(source_span(first));  // the usual case
+  // read back and folded.
   std::size_t most = 0;  // bytes at most (a single run's character takes up to four)
   for (std::size_t r = first; r <= last; ++r) most += single_run(r) ? 4 : run_text_[r + 1] - run_text_[r];
-  std::string out;
-  out.reserve(most);
+  out.reserve(out.size() + most);
   for (std::size_t r = first; r <= last; ++r) {
     if (single_run(r)) {
       std::size_t i = run_source_[r];
       char bytes[4];
       out.append(bytes, static_cast<std::size_t>(utf8::encode_to(bytes, fold_fullwidth(utf8::next(source_, i))) - bytes));
     } else {
-      out += source_span(r);
+      out += source_span(r, first, last, begin, end);
     }
   }
+}
+
+std::string NormalizedText::display(std::size_t begin, std::size_t end) const {
+  if (const std::optional<std::string_view> v = display_view(begin, end)) return std::string(*v);  // the usual case
+  std::string out;
+  display_append(out, begin, end);
   return out;
 }
 

@@ -292,6 +292,42 @@ void boundaries(std::string_view s, std::size_t b, std::size_t e, std::vector<st
   out.push_back(e);
 }
 
+// The display texts of a document's names, without a string each: most
+// are a view of the source as it is (NormalizedText::display_view); the
+// others (changed characters, a shared suffix added) are written into one
+// buffer. A Ref is read back with view() once the buffer has stopped
+// growing.
+class NameTexts {
+ public:
+  struct Ref {
+    std::uint32_t at, size;
+    bool written;  // in the buffer, else in nt.source()
+  };
+  // display(b, e).
+  Ref add(const NormalizedText& nt, std::size_t b, std::size_t e) {
+    if (const std::optional<std::string_view> v = nt.display_view(b, e))
+      return v->empty() ? Ref{0, 0, false}
+                        : Ref{static_cast<std::uint32_t>(v->data() - nt.source().data()),
+                              static_cast<std::uint32_t>(v->size()), false};
+    const std::size_t at = buffer_.size();
+    nt.display_append(buffer_, b, e);
+    return {static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(buffer_.size() - at), true};
+  }
+  // display(b, e) + display(b2, e2).
+  Ref add_joined(const NormalizedText& nt, std::size_t b, std::size_t e, std::size_t b2, std::size_t e2) {
+    const std::size_t at = buffer_.size();
+    nt.display_append(buffer_, b, e);
+    nt.display_append(buffer_, b2, e2);
+    return {static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(buffer_.size() - at), true};
+  }
+  std::string_view view(const NormalizedText& nt, Ref r) const {
+    return std::string_view(r.written ? buffer_ : nt.source()).substr(r.at, r.size);
+  }
+
+ private:
+  std::string buffer_;
+};
+
 class UnitReader {
  public:
   UnitReader(std::string_view text, const Lexicon& lex) : t_(text), lex_(lex) {}
@@ -592,16 +628,17 @@ class UnitReader {
       for (std::size_t r = 0; r < raw.size(); ++r)
         if (!take(raw[from_right ? raw.size() - 1 - r : r])) break;
     }
-    std::sort(kept.begin() + static_cast<std::ptrdiff_t>(begin), kept.end(),
-              [](const Piece& x, const Piece& y) { return x.b < y.b; });
+    units::sort_by_start(kept, begin);
   }
+
 
   // Names with "A、B、C管委会" distributed: A and B (places without a suffix)
   // take C's shared suffix.
-  // Into out, cleared first.
-  void names(std::span<const Piece> kept, const NormalizedText& nt, std::vector<std::string>& out) const {
+  // Into out, cleared first (their texts as NameTexts::add() keeps them).
+  void names(std::span<const Piece> kept, const NormalizedText& nt, NameTexts& texts,
+             std::vector<NameTexts::Ref>& out) const {
     out.clear();
-    for (const Piece& p : kept) out.push_back(nt.display(p.b, p.e));
+    for (const Piece& p : kept) out.push_back(texts.add(nt, p.b, p.e));
     for (std::size_t i = 0; i < kept.size(); ++i) {
       const Piece& p = kept[i];
       if (!lex_.shared_ends.may_end(t_, p.e, p.b)) continue;  // (most names end with none)
@@ -613,7 +650,7 @@ class UnitReader {
           const Piece& q = kept[j];
           if (has_suffix(q) || !ends_in_place(q) || !separated_by_list_mark(q.e, kept[j + 1].b))
             break;
-          out[j] = nt.display(q.b, q.e) + nt.display(p.e - s.size(), p.e);
+          out[j] = texts.add_joined(nt, q.b, q.e, p.e - s.size(), p.e);
         }
         break;
       }
@@ -1350,6 +1387,14 @@ int clause_at(const Document& doc, std::size_t pos) {
   return -1;
 }
 
+// Is `name` among `names`? (A few names each: a look at each.)
+template <class Texts>
+bool holds(const Texts& names, std::string_view name) {
+  for (const auto& n : names)
+    if (units::same_text(n, name)) return true;
+  return false;
+}
+
 // A name read for a clause (lead or support), for the document's
 // implementers, or outside every clause (loose).
 struct Named {
@@ -1374,16 +1419,15 @@ std::vector<Named> grouped(std::vector<Named> named, std::size_t clauses) {
   return out;
 }
 
-// Names in text order, each once (the first place it is read).
-std::vector<std::string> ordered(std::vector<Named>::iterator b, std::vector<Named>::iterator e,
-                                 std::vector<std::string>& names) {
+// Names in text order, each once (the first place it is read), into out
+// (cleared first).
+void ordered(std::vector<Named>::iterator b, std::vector<Named>::iterator e,
+             const std::vector<std::string_view>& names, std::vector<std::string_view>& out) {
   auto by_pos = [](const Named& x, const Named& y) { return x.pos < y.pos; };
   if (!std::is_sorted(b, e, by_pos)) std::stable_sort(b, e, by_pos);  // (a sort's buffer for nothing)
-  std::vector<std::string> out;
-  out.reserve(static_cast<std::size_t>(e - b));
+  out.clear();
   for (auto it = b; it != e; ++it)
-    if (std::find(out.begin(), out.end(), names[it->name]) == out.end()) out.push_back(std::move(names[it->name]));
-  return out;
+    if (!holds(out, names[it->name])) out.push_back(names[it->name]);
 }
 
 }  // namespace
@@ -1446,10 +1490,11 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
 
   // The names, by where they go; each clause's first note for its rule and quote.
   std::vector<Named> named;
-  std::vector<std::string> all_names;  // what `named` refers to
+  NameTexts texts;
+  std::vector<NameTexts::Ref> all_refs;  // what `named` refers to
   std::vector<const NoteBody*> first_note(doc.clauses.size(), nullptr);
   std::vector<const std::string*> first_rule(doc.clauses.size(), nullptr);
-  std::vector<std::string> names;
+  std::vector<NameTexts::Ref> names;
   for (std::size_t bi : read) {
     const NoteBody& body = notes.bodies[bi];
     const int clause = clause_at(doc, body.b);
@@ -1457,10 +1502,10 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
       const std::span<const Piece> kept = notes.pieces_of(mi);
       if (kept.empty()) continue;
       const RoleRule& rule = rules[static_cast<std::size_t>(notes.matches[mi].rule)];
-      reader.names(kept, nt, names);
+      reader.names(kept, nt, texts, names);
       for (std::size_t i = 0; i < kept.size(); ++i) {
-        const std::size_t name = all_names.size();
-        all_names.push_back(std::move(names[i]));
+        const std::size_t name = all_refs.size();
+        all_refs.push_back(names[i]);
         if (rule.implementers) {
           named.push_back({Named::kImplementers, -1, kept[i].b, name, nullptr});
         } else if (clause >= 0) {
@@ -1476,6 +1521,9 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
       }
     }
   }
+  std::vector<std::string_view> all_names;
+  all_names.reserve(all_refs.size());
+  for (const NameTexts::Ref r : all_refs) all_names.push_back(texts.view(nt, r));
   // Grouped by kind and clause, in the order read within each group.
   std::vector<Named> loose;
   for (const Named& n : named)
@@ -1496,24 +1544,26 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
     }
   }
   doc.implementers.clear();
+  std::vector<std::string_view> group;
   for (auto it = named.begin(); it != named.end();) {
     auto end = it;
     while (end != named.end() && end->kind == it->kind && end->clause == it->clause) ++end;
-    if (it->kind == Named::kLead) {
-      doc.clauses[static_cast<std::size_t>(it->clause)].lead = ordered(it, end, all_names);
-    } else if (it->kind == Named::kSupport) {
-      Clause& c = doc.clauses[static_cast<std::size_t>(it->clause)];
-      for (std::string& s : ordered(it, end, all_names))
-        if (std::find(c.lead.begin(), c.lead.end(), s) == c.lead.end()) c.support.push_back(std::move(s));
-    } else if (it->kind == Named::kImplementers) {
-      doc.implementers = ordered(it, end, all_names);
-    }
+    if (it->kind == Named::kLoose) break;  // (the last kind: read from `loose` below)
+    ordered(it, end, all_names, group);
+    std::vector<std::string>& out = it->kind == Named::kLead      ? doc.clauses[static_cast<std::size_t>(it->clause)].lead
+                                    : it->kind == Named::kSupport ? doc.clauses[static_cast<std::size_t>(it->clause)].support
+                                                                  : doc.implementers;
+    const std::vector<std::string>* lead =
+        it->kind == Named::kSupport ? &doc.clauses[static_cast<std::size_t>(it->clause)].lead : nullptr;
+    out.reserve(group.size());
+    for (const std::string_view name : group)
+      if (!lead || !holds(*lead, name)) out.emplace_back(name);
     it = end;
   }
   doc.units.clear();
   for (const Named& n : loose) {
     Location loc = locate(doc, n.pos);
-    doc.units.push_back({all_names[n.name], *n.role, nt.position(n.pos).line, loc.section});
+    doc.units.push_back({std::string(all_names[n.name]), *n.role, nt.position(n.pos).line, loc.section});
   }
 }
 

@@ -7,6 +7,7 @@
 // from the right, as far as its reader goes (a long sentence before a note's
 // keyword is mostly never read).
 #pragma once
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <string_view>
@@ -27,6 +28,22 @@ struct Piece {
   std::size_t b = 0, e = 0;
   bool weak = false;
 };
+
+// Sorts pieces[begin, end) by start, as std::sort would. A list's reader
+// keeps them in order or in reverse: a reversal when they are strictly so
+// (the one order a sort can give then), a sort only for the rest.
+inline void sort_by_start(std::vector<Piece>& pieces, std::size_t begin) {
+  const auto first = pieces.begin() + static_cast<std::ptrdiff_t>(begin);
+  if (pieces.end() - first < 2) return;
+  bool up = true, down = true;
+  for (auto it = first + 1; it != pieces.end(); ++it) {
+    up &= (it - 1)->b < it->b;
+    down &= (it - 1)->b > it->b;
+  }
+  if (up) return;
+  if (down) return std::reverse(first, pieces.end());
+  std::sort(first, pieces.end(), [](const Piece& x, const Piece& y) { return x.b < y.b; });
+}
 
 // Where a list is cut (outside parentheses).
 inline bool is_separator(char32_t c) { return c == U'、' || c == U',' || c == U';' || c == U' ' || c == U'\t'; }

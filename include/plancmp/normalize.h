@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -81,6 +82,11 @@ class NormalizedText {
   // The cleaned text of [begin, end) in its original script (folded, OCR spaces
   // and artefacts removed, but not converted to Simplified).
   std::string display(std::size_t begin, std::size_t end) const;
+  // display(begin, end) with no copy: a view of source() when the text there
+  // is the source's own bytes (the usual case), else nullopt.
+  std::optional<std::string_view> display_view(std::size_t begin, std::size_t end) const;
+  // Appends display(begin, end) to out.
+  void display_append(std::string& out, std::size_t begin, std::size_t end) const;
   // The exact raw source substring covering text [begin, end), clipped to the
   // source line where it starts (quotes are substrings of one raw line).
   std::string quote(std::size_t begin, std::size_t end) const;
@@ -95,6 +101,9 @@ class NormalizedText {
   // The run that holds text byte `text_byte` (< text size).
   std::size_t run_of(std::size_t text_byte) const;
   bool single_run(std::size_t run) const { return (single_runs_[run / 64] >> (run % 64) & 1) != 0; }
+  // display()'s bytes of run r (first..last: the runs of [begin, end)).
+  std::string_view source_span(std::size_t r, std::size_t first, std::size_t last, std::size_t begin,
+                               std::size_t end) const;
   // Code points (bytes that are no continuation byte) in source_[0, source_byte).
   std::size_t source_cps_before(std::size_t source_byte) const;
 
