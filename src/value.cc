@@ -363,6 +363,18 @@ inline int quoted_stops(const unsigned char* p) {
 }
 #endif
 
+// The n bytes from s to out, for sizeof(Word) <= n <= 2 * sizeof(Word): the
+// first and the last sizeof(Word) bytes, two moves that overlap unless n is
+// twice the word.
+template <class Word>
+inline void copy_ends(char* out, const char* s, std::size_t n) {
+  Word first, last;
+  std::memcpy(&first, s, sizeof first);
+  std::memcpy(&last, s + n - sizeof last, sizeof last);
+  std::memcpy(out, &first, sizeof first);
+  std::memcpy(out + n - sizeof last, &last, sizeof last);
+}
+
 // n bytes from s to out, returns out + n. The strings written are mostly
 // 3-60 bytes: fixed-size moves that overlap where n is not a multiple of
 // theirs cost less than a memcpy call and its size dispatch (1,700 calls a
@@ -378,17 +390,9 @@ inline char* copy_bytes(char* out, const char* s, std::size_t n) {
     std::memcpy(last, s + n - 16, 16);
     std::memcpy(out + n - 16, last, 16);
   } else if (n >= 8) {
-    std::uint64_t a, b;
-    std::memcpy(&a, s, 8);
-    std::memcpy(&b, s + n - 8, 8);
-    std::memcpy(out, &a, 8);
-    std::memcpy(out + n - 8, &b, 8);
+    copy_ends<std::uint64_t>(out, s, n);
   } else if (n >= 4) {
-    std::uint32_t a, b;
-    std::memcpy(&a, s, 4);
-    std::memcpy(&b, s + n - 4, 4);
-    std::memcpy(out, &a, 4);
-    std::memcpy(out + n - 4, &b, 4);
+    copy_ends<std::uint32_t>(out, s, n);
   } else if (n > 0) {
     out[0] = s[0];
     out[n / 2] = s[n / 2];
