@@ -1,6 +1,8 @@
-// Review of the m15 merge (struct14, yaml14, words14, units14): numbers at
-// the extremes written as the pre-merge format_number wrote them, in YAML
-// (append_yaml_number) and JSON (to_json_text).
+// Numbers at the extremes (denormals, the largest doubles, -0.0, NaN and
+// infinities, random bit patterns) in YAML (append_yaml_number) and JSON
+// (to_json_text), against a plain reference of the format: integers below
+// 9e15 without a fraction, other values in shortest fixed notation (the
+// writer now formats in place, session 11).
 #include <doctest/doctest.h>
 
 #include <charconv>
@@ -15,7 +17,7 @@
 
 namespace {
 
-// format_number as it was before yaml14 (0347b86).
+// The format, written plainly (as format_number was before it wrote in place).
 std::string reference_number(double v) {
   if (v == std::trunc(v) && std::fabs(v) < 9.0e15) return std::to_string(static_cast<long long>(v));
   char buf[400];
@@ -32,7 +34,7 @@ std::string reference_yaml(double v) {
 
 }  // namespace
 
-TEST_CASE("append_yaml_number and JSON numbers match the pre-merge writer at the extremes") {
+TEST_CASE("YAML and JSON numbers at the extremes are written as the plain reference writes them") {
   std::vector<double> values = {0.0,
                                 -0.0,
                                 5e-324,
