@@ -4,6 +4,9 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <tuple>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,31 @@
 using namespace plancmp;
 
 namespace {
+
+// The built-in grammar with `rules` (YAML list items) first in targets.yaml's
+// not_targets.
+std::shared_ptr<const Grammar> with_not_targets(const std::string& rules) {
+  std::string yaml = builtin_grammar_files().at("targets.yaml");
+  const std::string from = "  not_targets:\n";
+  const std::size_t at = yaml.find(from);
+  REQUIRE(at != std::string::npos);
+  yaml.insert(at + from.size(), rules);
+  return Grammar::from_files({{"targets.yaml", yaml}});
+}
+
+// The next span to ask about after `at`: it starts up to `gap` bytes on and
+// holds 1 to `length` + 1 bytes, both ends moved to character starts (as
+// segments' are). A start at the text's end means none is left.
+std::pair<std::size_t, std::size_t> next_span(const std::string& text, std::size_t at, plancmp_test::Lcg& rng,
+                                              unsigned gap, unsigned length) {
+  auto to_char_start = [&](std::size_t k) {
+    while (k < text.size() && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80) ++k;
+    return k;
+  };
+  at = to_char_start(at + rng.next(gap));
+  const std::size_t end = to_char_start(std::min(text.size(), at + 1 + rng.next(length)));
+  return {at, end};
+}
 
 // Asks the lazy mask about spans of `text` (in order, from `rng`) and checks
 // each byte of them against the mask built by scanning everything.
@@ -32,11 +60,8 @@ void check_lazy_like_eager(const RuleSet& rules, const std::string& text, plancm
   }
   std::size_t at = 0;
   while (at < text.size()) {
-    at += rng.next(200);
-    // Spans start and end on character starts (as segments do).
-    while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
-    std::size_t end = std::min(text.size(), at + 1 + rng.next(60));
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    std::size_t end = 0;
+    std::tie(at, end) = next_span(text, at, rng, 200, 60);
     if (at >= text.size()) break;
     lazy.prepare(at, end);
     asked += end - at;
@@ -87,14 +112,8 @@ TEST_CASE("not_targets mask: lazy scanning agrees with a whole-text scan") {
 
 TEST_CASE("not_targets mask: rules that match across lines and long runs") {
   // A user grammar whose rule spans lines and runs of digits of any length.
-  std::string yaml = builtin_grammar_files().at("targets.yaml");
-  const std::string from = "  not_targets:\n";
-  const std::size_t at = yaml.find(from);
-  REQUIRE(at != std::string::npos);
-  yaml.insert(at + from.size(),
-              "    - id: not.test-run\n"
-              "      pattern: '\\d[\\d\\s]*号|[甲乙]\\s+[甲乙]'\n");
-  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const auto grammar = with_not_targets("    - id: not.test-run\n"
+                                        "      pattern: '\\d[\\d\\s]*号|[甲乙]\\s+[甲乙]'\n");
   const RuleSet& rules = grammar->impl().rule_set("targets.yaml", "not_targets");
   REQUIRE(NotTargetScan(rules).alphabet.has_value());  // a rule of the alternation
   plancmp_test::Lcg rng{5};
@@ -110,12 +129,8 @@ TEST_CASE("not_targets mask: rules that match across lines and long runs") {
 }
 
 TEST_CASE("not_targets mask: rules the pattern reading refuses are scanned whole") {
-  std::string yaml = builtin_grammar_files().at("targets.yaml");
-  const std::string from = "  not_targets:\n";
-  yaml.insert(yaml.find(from) + from.size(),
-              "    - id: not.test-any\n"
-              "      pattern: '\\d.号'\n");
-  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const auto grammar = with_not_targets("    - id: not.test-any\n"
+                                        "      pattern: '\\d.号'\n");
   const RuleSet& rules = grammar->impl().rule_set("targets.yaml", "not_targets");
   const NotTargetScan scan(rules);
   CHECK(!scan.alphabet.has_value());
@@ -162,20 +177,16 @@ TEST_CASE("NotTargetMask: marked spans answer masked() and all_masked() for ever
 // read from the pattern: whichever path a rule takes, the mask must be what
 // scanning each rule alone over the whole text gives (per_rule).
 TEST_CASE("not_targets mask: the literal and alternation paths mark what a scan per rule marks") {
-  std::string yaml = builtin_grammar_files().at("targets.yaml");
-  const std::string from = "  not_targets:\n";
-  yaml.insert(yaml.find(from) + from.size(),
-              "    - id: not.test-repeat\n"
-              "      pattern: 'a{3}x\\d'\n"
-              "    - id: not.test-short\n"
-              "      pattern: 'ab\\d+'\n"
-              "    - id: not.test-long\n"
-              "      pattern: '号码\\d{2}'\n"
-              "    - id: not.test-either\n"
-              "      pattern: '(?:编号|编码)\\d'\n"
-              "    - id: not.test-plus\n"
-              "      pattern: 'x+y\\d'\n");
-  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const auto grammar = with_not_targets("    - id: not.test-repeat\n"
+                                        "      pattern: 'a{3}x\\d'\n"
+                                        "    - id: not.test-short\n"
+                                        "      pattern: 'ab\\d+'\n"
+                                        "    - id: not.test-long\n"
+                                        "      pattern: '号码\\d{2}'\n"
+                                        "    - id: not.test-either\n"
+                                        "      pattern: '(?:编号|编码)\\d'\n"
+                                        "    - id: not.test-plus\n"
+                                        "      pattern: 'x+y\\d'\n");
   const RuleSet& rules = grammar->impl().rule_set("targets.yaml", "not_targets");
   const NotTargetScan scan(rules);
   REQUIRE(!scan.per_rule);
@@ -209,12 +220,8 @@ TEST_CASE("not_targets mask: the literal and alternation paths mark what a scan 
 // every occurrence marks, also for occurrences inside another's match and
 // for spans asked out of order.
 TEST_CASE("not_targets mask: a literal's rule run only near the spans asked about marks what it marks everywhere") {
-  std::string yaml = builtin_grammar_files().at("targets.yaml");
-  const std::string from = "  not_targets:\n";
-  yaml.insert(yaml.find(from) + from.size(),
-              "    - id: not.test-code\n"
-              "      pattern: '号码[\\d号码]{0,3}'\n");
-  const auto grammar = Grammar::from_files({{"targets.yaml", yaml}});
+  const auto grammar = with_not_targets("    - id: not.test-code\n"
+                                        "      pattern: '号码[\\d号码]{0,3}'\n");
   const RuleSet& rules = grammar->impl().rule_set("targets.yaml", "not_targets");
   const NotTargetScan scan(rules);
   REQUIRE(!scan.per_rule);
@@ -236,10 +243,8 @@ TEST_CASE("not_targets mask: a literal's rule run only near the spans asked abou
     const bool backwards = t % 10 == 9;  // one span then an earlier one: everything
     std::size_t at = backwards ? text.size() / 2 : 0;
     while (at < text.size()) {
-      at += rng.next(150);
-      while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
-      std::size_t end = std::min(text.size(), at + 1 + rng.next(30));
-      while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+      std::size_t end = 0;
+      std::tie(at, end) = next_span(text, at, rng, 150, 30);
       if (at >= text.size()) break;
       lazy.cover(at, end);
       lazy.prepare(at, end);

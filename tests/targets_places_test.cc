@@ -84,6 +84,14 @@ std::shared_ptr<const Grammar> with_values(const std::string& rules, bool replac
   return Grammar::from_files({{"targets.yaml", yaml}});
 }
 
+// A section heading, then `count` of `pieces` drawn by an Lcg seeded `seed`.
+std::string random_paragraph(const std::vector<std::string>& pieces, unsigned seed, unsigned count) {
+  plancmp_test::Lcg rng{seed};
+  std::string text = "一、主要目标\n";
+  for (; count > 0; --count) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+  return text;
+}
+
 // 80 random paragraphs of `pieces` under the built-in grammar and `custom`:
 // the fast and the straightforward paths give the same targets. Returns how
 // many there were.
@@ -92,9 +100,7 @@ std::size_t same_targets_on_random_texts(const std::vector<std::string>& pieces,
   std::size_t targets = 0;
   for (unsigned seed = 1; seed <= 80; ++seed) {
     CAPTURE(seed);
-    plancmp_test::Lcg rng{seed};
-    std::string text = "一、主要目标\n";
-    for (unsigned n = 240; n > 0; --n) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    const std::string text = random_paragraph(pieces, seed, 240);
     for (const auto& grammar : {std::shared_ptr<const Grammar>(), custom}) {
       const std::vector<Target> fast = extract(text, false, grammar), plain = extract(text, true, grammar);
       check_same(fast, plain);
@@ -154,9 +160,7 @@ TEST_CASE("value places: anchored searches from each start give what an unanchor
   std::size_t targets = 0;
   for (unsigned seed = 1; seed <= 80; ++seed) {
     CAPTURE(seed);
-    plancmp_test::Lcg rng{seed};
-    std::string text = "一、主要目标\n";
-    for (unsigned n = 200; n > 0; --n) text += pieces[rng.next(static_cast<unsigned>(pieces.size()))];
+    const std::string text = random_paragraph(pieces, seed, 200);
     const std::vector<Target> fast = extract(text, false, grammar), plain = extract(text, true, grammar);
     check_same(fast, plain);
     for (const Target& t : fast) targets += t.rule.find("value.test") != std::string::npos;
