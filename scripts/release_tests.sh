@@ -14,7 +14,8 @@ JOBS=${RELEASE_JOBS:-$(nproc)}
 for cxx in ${RELEASE_COMPILERS:-clang++ g++}; do
   case "$cxx" in
     clang++) dir=build ;;
-    *) dir=build-gcc ;;
+    g++) dir=build-gcc ;;
+    *) dir=build-$(basename "$cxx") ;;
   esac
   echo "release_tests.sh: $cxx in $dir/"
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx"
