@@ -9,7 +9,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <set>
 #include <sstream>
 #include <string>
@@ -178,6 +182,47 @@ TEST_CASE("run_in_order hands results back in order with any number of workers")
     std::vector<std::size_t> expected(50);
     for (std::size_t i = 0; i < 50; ++i) expected[i] = i;
     CHECK(seen == expected);
+  }
+}
+
+TEST_CASE("run_in_order consumes on the calling thread and uses at most jobs threads, with or without a tick") {
+  const std::thread::id caller = std::this_thread::get_id();
+  for (const bool with_tick : {false, true}) {
+    for (const int jobs : {2, 3}) {
+      CAPTURE(with_tick);
+      CAPTURE(jobs);
+      std::mutex mu;
+      std::set<std::thread::id> working;
+      std::vector<std::size_t> seen;
+      int ticks = 0;
+      auto work = [&](std::size_t i) {
+        // Some inputs are slow, so results arrive out of order.
+        if (i % 5 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::lock_guard lock(mu);
+        working.insert(std::this_thread::get_id());
+        return i + 1;
+      };
+      auto consume = [&](std::size_t i, std::size_t& r) {
+        CHECK(std::this_thread::get_id() == caller);
+        CHECK(r == i + 1);
+        seen.push_back(i);
+      };
+      std::function<void()> tick;
+      if (with_tick) tick = [&] {
+        CHECK(std::this_thread::get_id() == caller);
+        ++ticks;
+      };
+      cli::run_in_order<std::size_t>(30, jobs, work, consume, tick);
+      std::vector<std::size_t> expected(30);
+      for (std::size_t i = 0; i < 30; ++i) expected[i] = i;
+      CHECK(seen == expected);
+      CHECK(working.size() <= static_cast<std::size_t>(jobs));
+      // With a tick the calling thread only consumes and ticks (after every result).
+      if (with_tick) {
+        CHECK_FALSE(working.count(caller));
+        CHECK(ticks >= 30);
+      }
+    }
   }
 }
 

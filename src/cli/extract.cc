@@ -4,6 +4,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -229,8 +230,11 @@ int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
     ++printed;
     if (format == OutputFormat::kJsonLines) out.flush();  // a stream: each line as soon as it is ready
   };
+  // A tick only when the line is drawn: without one the calling thread works too.
+  std::function<void()> tick;
+  if (progress.enabled()) tick = [&] { progress.tick(); };
   run_in_order<ExtractResult>(inputs.size(), args.read.jobs > 0 ? args.read.jobs : default_jobs(), work, consume,
-                              [&] { progress.tick(); });
+                              tick);
   progress.clear();
 
   if (json_array && args.out_dir.empty()) out << (printed ? "\n]\n" : "]\n");

@@ -17,6 +17,8 @@ class Progress {
   Progress(std::ostream& err, bool enabled, std::size_t files, std::uintmax_t bytes);
   ~Progress() { clear(); }
 
+  // Whether the line is drawn at all (stderr a terminal, not --quiet, a batch).
+  bool enabled() const { return enabled_; }
   // Called by workers when an input is finished (thread-safe).
   void finished(std::uintmax_t bytes) {
     files_done_.fetch_add(1, std::memory_order_relaxed);
