@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <cerrno>
 #include <climits>
@@ -116,6 +117,17 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   std::vector<long long>().swap(decoded.input_offset);
   NormalizedText text = NormalizedText::build_from(std::move(decoded.utf8));
   std::shared_ptr<const Grammar> grammar = options.grammar ? options.grammar : Grammar::builtin();
+  // Which line rules can match and the dates depend on the text alone, so
+  // computed first they are the same; the targets found here are dropped.
+  std::optional<LineRules> lines;
+  std::vector<DateMention> dates;
+  if (options.prepare_late_stages_first) {
+    Catalogue::from_grammar(*grammar);
+    lines.emplace(match_lines(text, *grammar));
+    dates = find_dates(text, *grammar, &*lines);
+    Document scratch;
+    extract_targets(text, *grammar, dates, scratch, &*lines);
+  }
   Structure structure = find_structure(text, *grammar, options.max_numbering_states);
 
   Document doc;
@@ -127,10 +139,12 @@ Document extract_bytes(std::string_view bytes, const std::string& display_name,
   doc.clauses = std::move(structure.clauses);
   extract_units(text, *grammar, doc);
   // One set pass per line tells both dates and targets which rules to run.
-  const LineRules lines = match_lines(text, *grammar);
-  std::vector<DateMention> dates = find_dates(text, *grammar, &lines);
+  if (!lines) {
+    lines.emplace(match_lines(text, *grammar));
+    dates = find_dates(text, *grammar, &*lines);
+  }
   extract_deadlines(text, dates, doc);
-  extract_targets(text, *grammar, dates, doc, &lines);
+  extract_targets(text, *grammar, dates, doc, &*lines);
   // Stage 5: catalogue ids (the catalogue is built once per grammar and cached).
   // With no targets there is nothing to match: the built-in catalogue is then
   // not even built (start-up); a replacement one is, so a broken file is

@@ -17,6 +17,13 @@ struct ExtractOptions {
   std::shared_ptr<const Grammar> grammar;  // null: Grammar::builtin()
   // Bound on the numbering check's work per level (see find_structure()).
   std::size_t max_numbering_states = kDefaultMaxNumberingStates;
+  // Run the later stages' one-time set-up (the catalogue, the joint line
+  // rules and the states their regexes build, date and target rules) on this
+  // input before the early stages. A batch sets it for the first input of a
+  // second worker: while the first worker builds the early stages' set-up,
+  // this one builds the rest, instead of both waiting on the same builds.
+  // The output does not depend on it.
+  bool prepare_late_stages_first = false;
 };
 
 // `display_name` is the file name reported in messages and in `source:`;
