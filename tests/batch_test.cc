@@ -7,6 +7,10 @@
 #include <re2/re2.h>
 
 #include <sys/stat.h>
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -23,6 +27,7 @@
 #include "cli/ordered_runner.h"
 #include "cli/output_file.h"
 #include "cli/progress.h"
+#include "cli/spread_thread.h"
 #include "test_support.h"
 
 using namespace plancmp_test;
@@ -225,6 +230,26 @@ TEST_CASE("run_in_order consumes on the calling thread and uses at most jobs thr
     }
   }
 }
+
+#ifdef __linux__
+TEST_CASE("start_on_another_cpu runs the body free to use every CPU the process may use") {
+  cpu_set_t process;
+  REQUIRE(sched_getaffinity(0, sizeof process, &process) == 0);
+  // Far past the CPU count: the index cycles over the CPUs.
+  for (const std::size_t index : {std::size_t{0}, std::size_t{1}, std::size_t{1000}}) {
+    cpu_set_t seen;
+    CPU_ZERO(&seen);
+    bool ran = false;
+    std::thread t = cli::start_on_another_cpu(index, [&] {
+      ran = true;
+      pthread_getaffinity_np(pthread_self(), sizeof seen, &seen);
+    });
+    t.join();
+    CHECK(ran);
+    CHECK(CPU_EQUAL(&seen, &process));  // the start's pin is gone
+  }
+}
+#endif
 
 TEST_CASE("write_atomically replaces the file whole and leaves no temporary behind") {
   TempDir dir;

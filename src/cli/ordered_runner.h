@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "spread_thread.h"
+
 namespace plancmp::cli {
 
 // work(i) runs on one of `jobs` threads (it must not throw); consume(i, result)
@@ -64,7 +66,8 @@ void run_in_order(std::size_t count, int jobs, const std::function<Result(std::s
   };
   std::vector<std::thread> threads;
   threads.reserve(workers);
-  for (std::size_t t = caller_works ? 1 : 0; t < workers; ++t) threads.emplace_back(worker);
+  for (std::size_t t = caller_works ? 1 : 0; t < workers; ++t)
+    threads.push_back(start_on_another_cpu(threads.size(), worker));
 
   std::unique_lock lock(mu);
   while (consumed < count) {
