@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -299,10 +300,26 @@ void load_file(const FileContext& f, const std::string& name, const Node& root, 
   else load_rule_file(f, name, root, g);
 }
 
+// Moves what one file's loading produced into the grammar being built.
+void merge_part(Grammar::Impl& part, Grammar::Impl& g) {
+  for (MarkerRule& m : part.markers) g.markers.push_back(std::move(m));
+  if (!part.confusables.empty()) g.confusables = std::move(part.confusables);
+  if (!part.task_note.id.empty()) {  // field by field: its once_flag does not move
+    TaskNote& from = part.task_note;
+    g.task_note.id = std::move(from.id);
+    g.task_note.description = std::move(from.description);
+    g.task_note.pattern = std::move(from.pattern);
+    g.task_note.options = from.options;
+    g.task_note.compiled = std::move(from.compiled);
+  }
+  g.files.merge(part.files);
+  for (RuleExample& e : part.examples) g.examples.push_back(std::move(e));
+}
+
 // `trees`: read the built-in files from their pre-parsed trees (yaml_tree.h);
 // a TreeViewFallback then means "read them all again through yaml-cpp".
 std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std::string>& files,
-                                                 const std::string& dir, bool trees) {
+                                                 const std::string& dir, bool trees, const RunTasks& run) {
   auto g = std::make_shared<Grammar::Impl>();
   auto source_of = [&](const std::string& name) -> FileContext {
     auto it = files.find(name);
@@ -314,30 +331,66 @@ std::shared_ptr<const Grammar::Impl> compile_all(const std::map<std::string, std
   for (const auto& [name, text] : builtin_grammar_files()) names.push_back(name);
   for (const auto& [name, text] : files)
     if (!builtin_grammar_files().count(name)) names.push_back(name);
+  // Each file is read into a part of its own (one task each, perhaps side by
+  // side); the parts are then joined in file order, and so are errors: the
+  // first bad file's error is the one thrown, as when read one by one.
+  struct Part {
+    std::string name;
+    FileContext f;
+    bool builtin = false;
+    std::unique_ptr<Grammar::Impl> loaded;
+    std::exception_ptr error;
+  };
+  std::vector<Part> parts;
   for (const std::string& name : names) {
-    FileContext f = source_of(name);
-    g->raw_files[name] = f.text;
-    g->file_paths[name] = f.path;
-    const bool builtin = !files.count(name);
-    if (builtin) g->builtin_files.insert(name);
+    Part part{name, source_of(name), !files.count(name), nullptr, nullptr};
+    g->raw_files[name] = part.f.text;
+    g->file_paths[name] = part.f.path;
+    if (part.builtin) g->builtin_files.insert(name);
+    parts.push_back(std::move(part));
+  }
+  // Longest text first (a guess at the most patterns), so that side by side
+  // the last file to finish is a short one.
+  std::vector<std::size_t> by_size(parts.size());
+  for (std::size_t i = 0; i < parts.size(); ++i) by_size[i] = i;
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](std::size_t a, std::size_t b) { return parts[a].f.text.size() > parts[b].f.text.size(); });
+  auto load_part = [&](std::size_t task) {
+    Part& part = parts[by_size[task]];
+    const FileContext& f = part.f;
     // indicators.yaml has a format of its own, read by the catalogue
     // (canonicalize.cc) when first needed; the built-in copy is known to be
     // valid YAML, so start-up does not parse it (a replacement still is, so a
     // broken file is reported on load).
-    if (name == "indicators.yaml" && builtin) continue;
+    if (part.name == "indicators.yaml" && part.builtin) return;
     try {
-      const auto tree = builtin && trees ? builtin_yaml_trees().find(name) : builtin_yaml_trees().end();
-      if (tree != builtin_yaml_trees().end()) {
-        const TreeView view(tree->second);
-        load_file(f, name, view.root(), *g);
-      } else {
-        load_file(f, name, builtin ? load_yaml_builtin(f.text) : load_yaml_bounded(f.path, f.text), *g);
+      auto loaded = std::make_unique<Grammar::Impl>();
+      try {
+        const auto tree =
+            part.builtin && trees ? builtin_yaml_trees().find(part.name) : builtin_yaml_trees().end();
+        if (tree != builtin_yaml_trees().end()) {
+          const TreeView view(tree->second);
+          load_file(f, part.name, view.root(), *loaded);
+        } else {
+          load_file(f, part.name, part.builtin ? load_yaml_builtin(f.text) : load_yaml_bounded(f.path, f.text),
+                    *loaded);
+        }
+      } catch (const YAML::ParserException& e) {
+        throw_at_mark(f.path, f.text, e.mark, e.msg);
+      } catch (const YAML::RepresentationException& e) {
+        throw_at_mark(f.path, f.text, e.mark, e.msg);
       }
-    } catch (const YAML::ParserException& e) {
-      throw_at_mark(f.path, f.text, e.mark, e.msg);
-    } catch (const YAML::RepresentationException& e) {
-      throw_at_mark(f.path, f.text, e.mark, e.msg);
+      part.loaded = std::move(loaded);
+    } catch (...) {
+      part.error = std::current_exception();
     }
+  };
+  if (run) run(parts.size(), load_part);
+  else
+    for (std::size_t i = 0; i < parts.size(); ++i) load_part(i);
+  for (Part& part : parts) {
+    if (part.error) std::rethrow_exception(part.error);
+    if (part.loaded) merge_part(*part.loaded, *g);
   }
   for (const auto& [file, rf] : g->files)
     for (const auto& [name, words] : rf.lists)
@@ -353,25 +406,25 @@ bool pattern_context_free(const std::string& pattern) {
 }
 
 std::shared_ptr<const Grammar> Grammar::from_files(const std::map<std::string, std::string>& files,
-                                                   const std::string& dir_for_messages) {
+                                                   const std::string& dir_for_messages, const RunTasks& run) {
   auto grammar = std::make_shared<Grammar>();
   try {
-    grammar->impl_ = compile_all(files, dir_for_messages, true);
+    grammar->impl_ = compile_all(files, dir_for_messages, true, run);
   } catch (const TreeViewFallback&) {
-    grammar->impl_ = compile_all(files, dir_for_messages, false);
+    grammar->impl_ = compile_all(files, dir_for_messages, false, run);
   }
   return grammar;
 }
 
-std::shared_ptr<const Grammar> Grammar::builtin() {
+std::shared_ptr<const Grammar> Grammar::builtin(const RunTasks& run) {
   // Never destroyed: freeing its regexes and their DFA caches at exit cost
   // every run ~3M instructions for nothing. Still reachable (a static
   // pointer), so leak checkers do not report it.
-  static const auto* const instance = new std::shared_ptr<const Grammar>(from_files({}, "grammars"));
+  static const auto* const instance = new std::shared_ptr<const Grammar>(from_files({}, "grammars", run));
   return *instance;
 }
 
-std::shared_ptr<const Grammar> Grammar::load(const std::string& dir) {
+std::shared_ptr<const Grammar> Grammar::load(const std::string& dir, const RunTasks& run) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw InputError(dir, "not a grammar directory");
@@ -385,7 +438,7 @@ std::shared_ptr<const Grammar> Grammar::load(const std::string& dir) {
     files[entry.path().filename().string()] =
         read_bounded(in, entry.path().string(), YamlLimits{}.max_file_bytes);
   }
-  return from_files(files, dir);
+  return from_files(files, dir, run);
 }
 
 std::vector<std::string> Grammar::rule_ids() const {

@@ -62,6 +62,7 @@ struct PatternRule {
 };
 
 // The task note of numbering.yaml: a paragraph it matches is a task.
+// (merge_part in grammar.cc moves these fields one by one: add new ones there.)
 struct TaskNote {
   std::string id;  // "": the grammar has none
   std::string description;

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/common.h"
 #include "cli/inputs.h"
 #include "cli/ordered_runner.h"
 #include "cli/output_file.h"
@@ -248,6 +249,25 @@ TEST_CASE("start_on_another_cpu runs the body free to use every CPU the process 
     CHECK(ran);
     CHECK(CPU_EQUAL(&seen, &process));  // the start's pin is gone
   }
+}
+
+TEST_CASE("-j defaults to the CPUs the process may run on, not the machine's") {
+  cpu_set_t process;
+  REQUIRE(sched_getaffinity(0, sizeof process, &process) == 0);
+  CHECK(cli::default_jobs() == CPU_COUNT(&process));
+  // As under `taskset -c <one cpu>` (the set applies to this thread, which
+  // is the one asking).
+  std::thread([&] {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+      if (CPU_ISSET(cpu, &process)) {
+        CPU_SET(cpu, &one);
+        break;
+      }
+    REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);
+    CHECK(cli::default_jobs() == 1);
+  }).join();
 }
 #endif
 

@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "plancmp/diagnostic.h"
@@ -118,17 +120,11 @@ TEST_CASE("pattern_token_end steps over whole escapes and classes, and gives up 
 // The built-in files are read from their pre-parsed trees (TreeView); the
 // same texts given as a --grammars folder go through yaml-cpp. Both readings
 // must build the same grammar, field by field.
-TEST_CASE("built-in grammar read from pre-parsed trees equals the yaml-cpp reading") {
-  std::map<std::string, std::string> files;
-  for (const auto& [name, text] : plancmp::builtin_grammar_files())
-    if (name.find('/') == std::string::npos && name != "indicators.yaml") files[name] = text;
-  REQUIRE(files.size() >= 5);
-  const auto& tree = Grammar::builtin()->impl();
-  const auto plain_grammar = Grammar::from_files(files, "g");
-  const auto& plain = plain_grammar->impl();
-  CHECK(tree.builtin_files.size() == files.size() + 1);  // all of them, and indicators.yaml
-  CHECK(plain.builtin_files.size() == 1);                // indicators.yaml only
+namespace {
 
+// Every rule, marker, list and example of `tree` is in `plain`, in the same
+// order; returns how many set rules were compared.
+std::size_t check_same_rules(const Grammar::Impl& tree, const Grammar::Impl& plain) {
   CHECK(tree.confusables == plain.confusables);
   CHECK(tree.task_note.id == plain.task_note.id);
   CHECK(tree.task_note.description == plain.task_note.description);
@@ -174,7 +170,6 @@ TEST_CASE("built-in grammar read from pre-parsed trees equals the yaml-cpp readi
       }
     }
   }
-  CHECK(rules > 50);
   const auto a = tree.examples;
   const auto b = plain.examples;
   REQUIRE(a.size() == b.size());
@@ -184,6 +179,54 @@ TEST_CASE("built-in grammar read from pre-parsed trees equals the yaml-cpp readi
     CHECK(a[i].text == b[i].text);
     CHECK(a[i].should_match == b[i].should_match);
   }
+  return rules;
+}
+
+}  // namespace
+
+TEST_CASE("built-in grammar read from pre-parsed trees equals the yaml-cpp reading") {
+  std::map<std::string, std::string> files;
+  for (const auto& [name, text] : plancmp::builtin_grammar_files())
+    if (name.find('/') == std::string::npos && name != "indicators.yaml") files[name] = text;
+  REQUIRE(files.size() >= 5);
+  const auto& tree = Grammar::builtin()->impl();
+  const auto plain_grammar = Grammar::from_files(files, "g");
+  const auto& plain = plain_grammar->impl();
+  CHECK(tree.builtin_files.size() == files.size() + 1);  // all of them, and indicators.yaml
+  CHECK(plain.builtin_files.size() == 1);                // indicators.yaml only
+  CHECK(check_same_rules(tree, plain) > 50);
+}
+
+TEST_CASE("files loaded side by side, in any order, make the same grammar and report the first bad file") {
+  std::map<std::string, std::string> files;
+  for (const auto& [name, text] : plancmp::builtin_grammar_files())
+    if (name.find('/') == std::string::npos) files[name] = text;
+  files["numbering.yaml"] += "\n# not the built-in text: its task note compiles on load\n";
+  // Last task first, each on a thread of its own, all started before any ends.
+  const plancmp::RunTasks reversed_on_threads = [](std::size_t count, const std::function<void(std::size_t)>& task) {
+    std::vector<std::thread> threads;
+    for (std::size_t i = count; i-- > 0;) threads.emplace_back([&task, i] { task(i); });
+    for (std::thread& t : threads) t.join();
+  };
+  const auto one_by_one = Grammar::from_files(files, "g");
+  const auto side_by_side = Grammar::from_files(files, "g", reversed_on_threads);
+  CHECK(check_same_rules(one_by_one->impl(), side_by_side->impl()) > 50);
+  CHECK(one_by_one->rule_ids() == side_by_side->rule_ids());
+  CHECK(one_by_one->impl().task_note.compiled != nullptr);
+  CHECK(side_by_side->impl().task_note.compiled != nullptr);
+  CHECK(side_by_side->impl().raw_files == one_by_one->impl().raw_files);
+
+  // Two bad files: the first by name is reported, whichever task failed first.
+  files["dates.yaml"] = "sets:\n  d:\n    - id: a\n      pattern: '(unclosed'\n";
+  files["units.yaml"] = "sets:\n  u:\n    - id: b\n      pattern: '[unclosed'\n";
+  std::string expected;
+  try {
+    Grammar::from_files(files, "g");
+  } catch (const plancmp::InputError& e) {
+    expected = e.what();
+  }
+  CHECK(expected.find("g/dates.yaml:4:") != std::string::npos);
+  CHECK_THROWS_WITH_AS(Grammar::from_files(files, "g", reversed_on_threads), expected.c_str(), plancmp::InputError);
 }
 
 TEST_CASE("the built-in grammar is one instance that outlives its users") {

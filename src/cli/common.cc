@@ -11,12 +11,17 @@
 #include <ostream>
 #include <thread>
 
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 #include "inputs.h"
 #include "ordered_runner.h"
 #include "output_file.h"
 #include "plancmp/diagnostic.h"
 #include "plancmp/document_reader.h"
 #include "plancmp/grammar.h"
+#include "spread_thread.h"
 
 namespace plancmp::cli {
 
@@ -43,7 +48,9 @@ bool make_extract_options(const ReadFlags& flags, ExtractOptions& options, std::
   options.decode.max_input_bytes = static_cast<std::size_t>(flags.max_input_mb * (1 << 20));
   options.max_numbering_states = flags.max_numbering_states;
   try {
-    options.grammar = flags.grammars.empty() ? Grammar::builtin() : Grammar::load(flags.grammars);
+    // The grammar files compile side by side on the threads -j allows.
+    const RunTasks run = run_tasks_on(flags.jobs > 0 ? flags.jobs : default_jobs());
+    options.grammar = flags.grammars.empty() ? Grammar::builtin(run) : Grammar::load(flags.grammars, run);
   } catch (const InputError& e) {
     err << "plancmp: " << e.what() << '\n';
     return false;
@@ -90,6 +97,12 @@ void add_read_flags(CLI::App* sub, ReadFlags& flags, const std::string& jobs_hel
 }
 
 int default_jobs() {
+#ifdef __linux__
+  // The CPUs this process may run on (taskset, cgroup cpusets), not all of
+  // the machine's.
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0) return CPU_COUNT(&allowed);
+#endif
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
 }
@@ -104,11 +117,14 @@ LoadedDocuments load_documents(const std::vector<std::string>& args, const Extra
     std::optional<Document> document;
     std::string error;
   };
+  if (jobs <= 0) jobs = default_jobs();
+  ExtractOptions late_first = options;  // see the same in extract.cc
+  late_first.prepare_late_stages_first = true;
   auto work = [&](std::size_t i) {
     Read r;
     const std::string& path = list.inputs[i].path;
     try {
-      r.document = load_document(path, options);
+      r.document = load_document(path, i == 1 && jobs > 1 ? late_first : options);
     } catch (const InputError& e) {
       r.error = e.what();
     } catch (const std::exception& e) {
@@ -124,7 +140,7 @@ LoadedDocuments load_documents(const std::vector<std::string>& args, const Extra
       loaded.any_error = true;
     }
   };
-  run_in_order<Read>(list.inputs.size(), jobs > 0 ? jobs : default_jobs(), work, consume);
+  run_in_order<Read>(list.inputs.size(), jobs, work, consume);
   return loaded;
 }
 

@@ -49,7 +49,8 @@ struct LoadedDocuments {
 LoadedDocuments load_documents(const std::vector<std::string>& args, const ExtractOptions& options, int jobs,
                                std::ostream& err);
 
-// The number of cores (at least 1).
+// The number of cores this process may run on (taskset and cpusets count; at
+// least 1): the default of -j.
 int default_jobs();
 
 }  // namespace plancmp::cli

@@ -1,6 +1,7 @@
 // See spread_thread.h.
 #include "spread_thread.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <utility>
@@ -43,6 +44,20 @@ std::thread start_on_another_cpu(std::size_t index, std::function<void()> body) 
   (void)index;
 #endif
   return std::thread(std::move(body));
+}
+
+RunTasks run_tasks_on(int jobs) {
+  return [jobs](std::size_t count, const std::function<void(std::size_t)>& task) {
+    std::atomic<std::size_t> next{0};
+    auto take_tasks = [&] {
+      for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < count;) task(i);
+    };
+    const std::size_t threads = std::min<std::size_t>(count, static_cast<std::size_t>(std::max(jobs, 1)));
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threads; ++t) helpers.push_back(start_on_another_cpu(t - 1, take_tasks));
+    take_tasks();
+    for (std::thread& h : helpers) h.join();
+  };
 }
 
 }  // namespace plancmp::cli

@@ -5,6 +5,8 @@
 #include <functional>
 #include <thread>
 
+#include "plancmp/grammar.h"
+
 namespace plancmp::cli {
 
 // A thread running `body`, started on the `index`-th CPU (counting round)
@@ -18,5 +20,9 @@ namespace plancmp::cli {
 // 4.5 ms of work each took 8 ms, and a -j2 batch of 0.1 s lost part of its
 // second core. With one allowed CPU, or off Linux, it is a plain std::thread.
 std::thread start_on_another_cpu(std::size_t index, std::function<void()> body);
+
+// Runs tasks on up to `jobs` threads: the caller's and jobs - 1 started as
+// above, each taking the next task until none is left (for Grammar loading).
+RunTasks run_tasks_on(int jobs);
 
 }  // namespace plancmp::cli
