@@ -563,3 +563,28 @@ TEST_CASE("normalize: runs of 3-byte characters read eight a step, with another 
         check_same(s);
       }
 }
+
+TEST_CASE("normalize: run starts on, before and after every edge of the 64-byte run steps") {
+  // run_of()'s starting points are marked by the run that starts in each
+  // step and carried on: a changed character (a run of its own, and the
+  // source run after it) at every text byte around the first steps, texts
+  // ending at and just past a step, and back-to-back changed characters.
+  for (std::size_t at = 0; at <= 200; ++at)
+    for (std::size_t tail : {0, 1, 2, 62, 63, 64, 65}) {
+      std::string s(at, 'a');
+      s += "（";
+      s += std::string(tail, 'b');
+      check_same(s);
+    }
+  std::mt19937 rng(1515);
+  const std::vector<std::string> parts = {"中", "，", "（", "國", "\xE3\x80\x80", "a", "\n"};
+  for (int round = 0; round < 300; ++round) {
+    std::string s;
+    const std::size_t size = 1 + rng() % 400;
+    while (s.size() < size) {
+      const std::string& part = parts[rng() % parts.size()];
+      for (unsigned k = 1 + rng() % 40; k > 0; --k) s += part;
+    }
+    check_same(s);
+  }
+}
