@@ -495,6 +495,8 @@ bool remove_page_markers(Chars& chars, const std::vector<Line>& lines) {
 
 // Lines that are nothing but a page number: "- 3 -", "— 12 —", "第3页", "3/20".
 bool is_page_number_line(const Chars& chars, const Line& line) {
+  // What is left of such a line without its digits and spaces.
+  static constexpr std::u32string_view kRests[] = {U"--", U"——", U"––", U"第页", U"/", U"第页共页"};
   // The longest accepted rest is four characters: stop reading past that.
   constexpr std::size_t kMaxRest = 4;
   char32_t rest[kMaxRest];
@@ -506,12 +508,17 @@ bool is_page_number_line(const Chars& chars, const Line& line) {
       if (++digits > 4) return false;
     } else {
       if (rest_size == kMaxRest) return false;
+      // No rest opens otherwise: most lines go at their first character
+      // instead of their fifth.
+      if (rest_size == 0 && std::none_of(std::begin(kRests), std::end(kRests),
+                                         [c](std::u32string_view r) { return r.front() == c; }))
+        return false;
       rest[rest_size++] = c;
     }
   }
   if (digits == 0) return false;
   const std::u32string_view r(rest, rest_size);
-  return r == U"--" || r == U"——" || r == U"––" || r == U"第页" || r == U"/" || r == U"第页共页";
+  return std::find(std::begin(kRests), std::end(kRests), r) != std::end(kRests);
 }
 
 bool is_item_numeral(char32_t c) {
