@@ -552,14 +552,17 @@ bool opens_with_item_number(const Chars& chars, const Line& line) {
 // mid-sentence at about the same length. Such breaks are soft. Never joined:
 // across a blank line, after a sentence end, or before a numbered line.
 // A table row keeps column gaps: a tab, or a run of spaces inside the line.
-bool is_table_row(const Chars& chars, const Line& line) {
+// `first`: the index in chars.spaces() of the first space at or after an
+// earlier line's start, moved on to this line's (the lines are asked in
+// order: a short walk instead of a search per line).
+bool is_table_row(const Chars& chars, const Line& line, std::size_t& first) {
   int run = 0;
   bool text_seen = false;
   // Only the line's spaces are read: what lies between them is text.
   const std::vector<std::uint32_t>& spaces = chars.spaces();
+  while (first < spaces.size() && spaces[first] < line.begin) ++first;
   std::size_t unread = line.begin;
-  for (auto s = std::lower_bound(spaces.begin(), spaces.end(), line.begin);
-       s != spaces.end() && *s < line.end; ++s) {
+  for (auto s = spaces.begin() + static_cast<std::ptrdiff_t>(first); s != spaces.end() && *s < line.end; ++s) {
     const std::size_t i = *s;
     if (i > unread) {
       run = 0;
@@ -582,9 +585,10 @@ bool join_wrapped_lines(Chars& chars, const std::vector<Line>& lines) {
   std::vector<char> table_row(lines.size());
   std::vector<std::size_t> widths(lines.size());  // characters
   std::vector<std::size_t> lengths;
+  std::size_t first_space = 0;  // is_table_row()'s walk
   for (std::size_t k = 0; k < lines.size(); ++k) {
     const Line& l = lines[k];
-    table_row[k] = l.end > l.begin && is_table_row(chars, l);
+    table_row[k] = l.end > l.begin && is_table_row(chars, l, first_space);
     widths[k] = chars.count(l.begin, l.end);
     if (l.end > l.begin && !table_row[k]) lengths.push_back(widths[k]);
   }

@@ -611,3 +611,27 @@ TEST_CASE("normalize: page-number lines in every accepted form and near misses a
   }
   CHECK(dropped > 0);  // the fixed page-number lines did go
 }
+
+TEST_CASE("normalize: table rows among wrapped lines, spaces on every line or none, agree with the reference") {
+  // is_table_row() walks on through the spaces from line to line instead of
+  // searching them for each: lines with no spaces, runs of spaces and tabs
+  // (column gaps, leading, trailing, ideographic), empty and blank lines,
+  // among the long lines of a wrapped dump.
+  const std::vector<std::string> rows = {"细颗粒物  35\t30 微克", "  ", "", " 中文", "中文 ", "a  b",
+                                         "中\xE3\x80\x80\xE3\x80\x80文", "\t中", "PM2.5 浓度", "中  文  字",
+                                         "   中文字", " \t中文", "\xE3\x80\x80  中"};
+  std::mt19937 rng(5150);
+  bool wrapped = false;
+  for (int round = 0; round < 300; ++round) {
+    std::string doc;
+    const int lines = 6 + static_cast<int>(rng() % 14);
+    for (int l = 0; l < lines; ++l) {
+      doc += rng() % 3 == 0 ? rows[rng() % rows.size()] : han_run(rng, 20 + rng() % 3);
+      doc += "\n";
+    }
+    check_same(doc);
+    const reference::Normalized want = reference::build(doc);
+    wrapped |= std::find(want.warnings.begin(), want.warnings.end(), "wrapped-lines-joined") != want.warnings.end();
+  }
+  CHECK(wrapped);  // the documents did reach the joining step
+}
