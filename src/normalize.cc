@@ -495,6 +495,8 @@ bool remove_page_markers(Chars& chars, const std::vector<Line>& lines) {
 
 // Lines that are nothing but a page number: "- 3 -", "— 12 —", "第3页", "3/20".
 bool is_page_number_line(const Chars& chars, const Line& line) {
+  // What is left of such a line without its digits and spaces.
+  static constexpr std::u32string_view kRests[] = {U"--", U"——", U"––", U"第页", U"/", U"第页共页"};
   // The longest accepted rest is four characters: stop reading past that.
   constexpr std::size_t kMaxRest = 4;
   char32_t rest[kMaxRest];
@@ -506,12 +508,17 @@ bool is_page_number_line(const Chars& chars, const Line& line) {
       if (++digits > 4) return false;
     } else {
       if (rest_size == kMaxRest) return false;
+      // No rest opens otherwise: most lines go at their first character
+      // instead of their fifth.
+      if (rest_size == 0 && std::none_of(std::begin(kRests), std::end(kRests),
+                                         [c](std::u32string_view r) { return r.front() == c; }))
+        return false;
       rest[rest_size++] = c;
     }
   }
   if (digits == 0) return false;
   const std::u32string_view r(rest, rest_size);
-  return r == U"--" || r == U"——" || r == U"––" || r == U"第页" || r == U"/" || r == U"第页共页";
+  return std::find(std::begin(kRests), std::end(kRests), r) != std::end(kRests);
 }
 
 bool is_item_numeral(char32_t c) {
@@ -545,14 +552,17 @@ bool opens_with_item_number(const Chars& chars, const Line& line) {
 // mid-sentence at about the same length. Such breaks are soft. Never joined:
 // across a blank line, after a sentence end, or before a numbered line.
 // A table row keeps column gaps: a tab, or a run of spaces inside the line.
-bool is_table_row(const Chars& chars, const Line& line) {
+// `first`: the index in chars.spaces() of the first space at or after an
+// earlier line's start, moved on to this line's (the lines are asked in
+// order: a short walk instead of a search per line).
+bool is_table_row(const Chars& chars, const Line& line, std::size_t& first) {
   int run = 0;
   bool text_seen = false;
   // Only the line's spaces are read: what lies between them is text.
   const std::vector<std::uint32_t>& spaces = chars.spaces();
+  while (first < spaces.size() && spaces[first] < line.begin) ++first;
   std::size_t unread = line.begin;
-  for (auto s = std::lower_bound(spaces.begin(), spaces.end(), line.begin);
-       s != spaces.end() && *s < line.end; ++s) {
+  for (auto s = spaces.begin() + static_cast<std::ptrdiff_t>(first); s != spaces.end() && *s < line.end; ++s) {
     const std::size_t i = *s;
     if (i > unread) {
       run = 0;
@@ -575,9 +585,10 @@ bool join_wrapped_lines(Chars& chars, const std::vector<Line>& lines) {
   std::vector<char> table_row(lines.size());
   std::vector<std::size_t> widths(lines.size());  // characters
   std::vector<std::size_t> lengths;
+  std::size_t first_space = 0;  // is_table_row()'s walk
   for (std::size_t k = 0; k < lines.size(); ++k) {
     const Line& l = lines[k];
-    table_row[k] = l.end > l.begin && is_table_row(chars, l);
+    table_row[k] = l.end > l.begin && is_table_row(chars, l, first_space);
     widths[k] = chars.count(l.begin, l.end);
     if (l.end > l.begin && !table_row[k]) lengths.push_back(widths[k]);
   }
@@ -794,13 +805,19 @@ void NormalizedText::build_from_source() {
   run_text_ = std::move(runs.text_at);
   run_source_ = std::move(runs.source_at);
   single_runs_ = std::move(runs.single);
-  // run_of()'s starting points.
-  run_index_.resize(text_.size() / kRunIndexStep + 1);  // every entry is written below
-  std::size_t run = 0;
-  for (std::size_t k = 0; k < run_index_.size(); ++k) {
-    while (run + 2 < run_text_.size() && run_text_[run + 1] <= k * kRunIndexStep) ++run;
-    run_index_[k] = static_cast<std::uint32_t>(run);
-  }
+  // run_of()'s starting points: entry k is the last run starting at or
+  // before text byte k * kRunIndexStep. Each run marks the first entry it
+  // is that for (the later of two marks wins: runs go up), and a running
+  // maximum carries the marks on -- no branch on where the runs fall,
+  // which a walk per entry mispredicted. (One entry more, for the mark of
+  // a run in the last step.)
+  const std::size_t entries = text_.size() / kRunIndexStep + 1;
+  run_index_.assign(entries + 1, 0);
+  for (std::size_t r = 1; r + 1 < run_text_.size(); ++r)
+    run_index_[(run_text_[r] + kRunIndexStep - 1) / kRunIndexStep] = static_cast<std::uint32_t>(r);
+  std::uint32_t run = 0;
+  for (std::size_t k = 0; k < entries; ++k) run_index_[k] = run = std::max(run, run_index_[k]);
+  run_index_.resize(entries);
 }
 
 std::size_t NormalizedText::run_of(std::size_t text_byte) const {

@@ -563,3 +563,75 @@ TEST_CASE("normalize: runs of 3-byte characters read eight a step, with another 
         check_same(s);
       }
 }
+
+TEST_CASE("normalize: run starts on, before and after every edge of the 64-byte run steps") {
+  // run_of()'s starting points are marked by the run that starts in each
+  // step and carried on: a changed character (a run of its own, and the
+  // source run after it) at every text byte around the first steps, texts
+  // ending at and just past a step, and back-to-back changed characters.
+  for (std::size_t at = 0; at <= 200; ++at)
+    for (std::size_t tail : {0, 1, 2, 62, 63, 64, 65}) {
+      std::string s(at, 'a');
+      s += "（";
+      s += std::string(tail, 'b');
+      check_same(s);
+    }
+  std::mt19937 rng(1515);
+  const std::vector<std::string> parts = {"中", "，", "（", "國", "\xE3\x80\x80", "a", "\n"};
+  for (int round = 0; round < 300; ++round) {
+    std::string s;
+    const std::size_t size = 1 + rng() % 400;
+    while (s.size() < size) {
+      const std::string& part = parts[rng() % parts.size()];
+      for (unsigned k = 1 + rng() % 40; k > 0; --k) s += part;
+    }
+    check_same(s);
+  }
+}
+
+TEST_CASE("normalize: page-number lines in every accepted form and near misses agree with the reference") {
+  // A line goes at its first character that no accepted rest ("--", "——",
+  // "––", "第页", "/", "第页共页") opens with: short lines of digits,
+  // spaces, those characters and others, in random order, with the
+  // reference reading every character.
+  const std::vector<std::string> parts = {"1", "23", "4567", " ", "\xE3\x80\x80", "-", "—", "–", "第", "页",
+                                          "共", "/", "中", "a", "（", "頁", "－", "／"};
+  std::mt19937 rng(2612);
+  int dropped = 0;
+  for (int round = 0; round < 1500; ++round) {
+    std::string doc = "中文\n";
+    for (int l = 0; l < 3; ++l) {
+      for (unsigned k = 1 + rng() % 7; k > 0; --k) doc += parts[rng() % parts.size()];
+      doc += "\n";
+    }
+    doc += "- 3 -\n第3页共20页\n3/20";
+    check_same(doc);
+    const reference::Normalized want = reference::build(doc);
+    dropped += want.text.find("共") == std::string::npos;
+  }
+  CHECK(dropped > 0);  // the fixed page-number lines did go
+}
+
+TEST_CASE("normalize: table rows among wrapped lines, spaces on every line or none, agree with the reference") {
+  // is_table_row() walks on through the spaces from line to line instead of
+  // searching them for each: lines with no spaces, runs of spaces and tabs
+  // (column gaps, leading, trailing, ideographic), empty and blank lines,
+  // among the long lines of a wrapped dump.
+  const std::vector<std::string> rows = {"细颗粒物  35\t30 微克", "  ", "", " 中文", "中文 ", "a  b",
+                                         "中\xE3\x80\x80\xE3\x80\x80文", "\t中", "PM2.5 浓度", "中  文  字",
+                                         "   中文字", " \t中文", "\xE3\x80\x80  中"};
+  std::mt19937 rng(5150);
+  bool wrapped = false;
+  for (int round = 0; round < 300; ++round) {
+    std::string doc;
+    const int lines = 6 + static_cast<int>(rng() % 14);
+    for (int l = 0; l < lines; ++l) {
+      doc += rng() % 3 == 0 ? rows[rng() % rows.size()] : han_run(rng, 20 + rng() % 3);
+      doc += "\n";
+    }
+    check_same(doc);
+    const reference::Normalized want = reference::build(doc);
+    wrapped |= std::find(want.warnings.begin(), want.warnings.end(), "wrapped-lines-joined") != want.warnings.end();
+  }
+  CHECK(wrapped);  // the documents did reach the joining step
+}
