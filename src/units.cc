@@ -73,7 +73,7 @@ std::uint16_t key2(std::string_view s, std::size_t i) {
   return static_cast<std::uint16_t>((static_cast<unsigned char>(s[i]) << 8) | static_cast<unsigned char>(s[i + 1]));
 }
 
-bool same_bytes(const char* a, const char* b, std::size_t n);
+using units::same_bytes;
 bool ends_with_at(std::string_view s, std::size_t end, std::size_t begin, std::string_view w);
 
 // One bit per first (or last) two bytes of a list's words: most places in
@@ -257,13 +257,6 @@ using units::PatternFacts;
 using units::leftmost_match;
 using units::to_end_of;
 using units::WordFinder;
-
-// The words compared are a few bytes: a loop beats a call to memcmp.
-bool same_bytes(const char* a, const char* b, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
 
 bool starts_with_at(std::string_view s, std::size_t pos, std::string_view w) {
   return pos + w.size() <= s.size() && same_bytes(s.data() + pos, w.data(), w.size());
