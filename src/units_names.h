@@ -89,6 +89,14 @@ class TextMap {
     ++size_;
   }
   std::size_t size() const { return size_; }
+  // Room for n keys without growing (a map's size known beforehand: no
+  // rehash of every key at each doubling). A map that holds keys already
+  // is left as it is.
+  void reserve(std::size_t n) {
+    std::size_t size = 16;
+    while (size < 2 * n) size *= 2;
+    if (size_ == 0 && size > slots_.size()) slots_.assign(size, Slot{});
+  }
 
  private:
   struct Slot {
@@ -120,6 +128,7 @@ class NameSet {
   // The set of `names` (repeats allowed); the views must outlive the set.
   void assign(const std::vector<std::string_view>& names) {
     names_ = TextMap<bool>();
+    names_.reserve(names.size());  // (repeats counted: a few slots more)
     longest_ = 0;
     for (const std::string_view name : names) {
       if (names_.find(name)) continue;
