@@ -1077,6 +1077,18 @@ struct Notes {
   std::vector<Reading> readings;
   std::vector<Piece> pieces;
 
+  // Empties every member above (the buffers stay).
+  void clear() {
+    bodies.clear();
+    segment_ends.clear();
+    tail_matches.clear();
+    match_begin.clear();
+    match_end.clear();
+    matches.clear();
+    readings.clear();
+    pieces.clear();
+  }
+
   std::span<const RoleMatch> matches_of(std::size_t body) const {
     return {matches.data() + match_begin[body], match_end[body] - match_begin[body]};
   }
@@ -1132,13 +1144,15 @@ std::vector<NoteRule> prepare_note_rules(const RuleSet& notes) {
 constexpr std::size_t kDeferredTailSegment = 192;
 
 // `words`: the note rules' RequiredWords.
-Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rules, const RequiredWords& words,
-                       const Document& doc) {
+// Into `out`, cleared first (its buffers kept: a thread reads plan after
+// plan, and these grow to the same few hundred entries each time).
+void find_note_bodies(const std::string& text, const std::vector<NoteRule>& rules, const RequiredWords& words,
+                      const Document& doc, Notes& out) {
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
   // (a class first) would scan all of them.
   const RequiredWords::Hits note_words = words.hits(text);
-  Notes out;
+  out.clear();
   for (const auto& segment : segments(text, doc)) {
     const std::size_t sb = segment.first, se = segment.second;
     std::string_view seg(text.data() + sb, se - sb);
@@ -1218,7 +1232,6 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
   }
   out.match_begin.assign(out.bodies.size(), Notes::kNotYet);
   out.match_end.assign(out.bodies.size(), Notes::kNotYet);
-  return out;
 }
 
 // Reads the body of a tail kept as its whole match (state kMatch): kBody,
@@ -1463,7 +1476,8 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   const std::string& text = nt.text();
   UnitReader reader(text, tables.lex);
   const RoleFilter filter(tables.role_words, text);
-  Notes notes = find_note_bodies(text, tables.note_rules, *tables.note_words, doc);
+  thread_local Notes notes;
+  find_note_bodies(text, tables.note_rules, *tables.note_words, doc, notes);
   static const std::vector<RoleRule> no_rules;
   const std::vector<RoleRule>& rules = notes.bodies.empty() ? no_rules : tables.role_rules();
   // Two passes: the second knows every name the first read, so a name glued
