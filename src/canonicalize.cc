@@ -1349,24 +1349,35 @@ std::optional<double> Catalogue::to_canonical(const Indicator& ind, double value
 
 void canonicalize(const Catalogue& catalogue, Document& doc) {
   // A plan repeats its indicators: each distinct (phrase, unit) is matched
-  // once. The keys view the targets' own strings (they outlive the map).
-  struct Key {
-    std::string_view indicator, unit;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-      return std::hash<std::string_view>{}(k.indicator) * 31 + std::hash<std::string_view>{}(k.unit);
+  // once, and the later targets with it copy the first one's id. The first
+  // of each key is found in a flat open-addressing table of target indices
+  // (a slot: the key's hash's upper half and index + 1; 0 is empty), not a
+  // map with a node on the heap per key. At most half full.
+  const std::size_t count = doc.targets.size();
+  if (count == 0) return;
+  std::size_t size = 16;
+  while (size < count * 2) size *= 2;
+  thread_local std::vector<std::uint64_t> slots;
+  slots.assign(size, 0);
+  const std::size_t mask = size - 1;
+  for (std::size_t i = 0; i < count; ++i) {
+    Target& t = doc.targets[i];
+    const std::uint64_t h = hash_step(hash_bytes(t.indicator), hash_bytes(t.unit));
+    const std::uint64_t tag = h >> 32 << 32;
+    for (std::size_t k = h & mask;; k = (k + 1) & mask) {
+      const std::uint64_t slot = slots[k];
+      if (slot == 0) {
+        slots[k] = tag | (i + 1);
+        t.indicator_id = catalogue.match(t.indicator, t.unit);
+        break;
+      }
+      if ((slot & ~std::uint64_t{0xFFFFFFFF}) != tag) continue;
+      const Target& first = doc.targets[static_cast<std::uint32_t>(slot) - 1];
+      if (first.indicator == t.indicator && first.unit == t.unit) {
+        t.indicator_id = first.indicator_id;
+        break;
+      }
     }
-  };
-  // Each key maps to the first target that has it, whose id the later
-  // ones copy (the first takes the match's own string).
-  std::unordered_map<Key, const Target*, KeyHash> seen;
-  seen.reserve(doc.targets.size());
-  for (Target& t : doc.targets) {
-    auto [it, fresh] = seen.try_emplace({t.indicator, t.unit}, &t);
-    if (fresh) t.indicator_id = catalogue.match(t.indicator, t.unit);
-    else t.indicator_id = it->second->indicator_id;
   }
 }
 

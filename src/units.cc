@@ -73,7 +73,7 @@ std::uint16_t key2(std::string_view s, std::size_t i) {
   return static_cast<std::uint16_t>((static_cast<unsigned char>(s[i]) << 8) | static_cast<unsigned char>(s[i + 1]));
 }
 
-bool same_bytes(const char* a, const char* b, std::size_t n);
+using units::same_bytes;
 bool ends_with_at(std::string_view s, std::size_t end, std::size_t begin, std::string_view w);
 
 // One bit per first (or last) two bytes of a list's words: most places in
@@ -257,13 +257,6 @@ using units::PatternFacts;
 using units::leftmost_match;
 using units::to_end_of;
 using units::WordFinder;
-
-// The words compared are a few bytes: a loop beats a call to memcmp.
-bool same_bytes(const char* a, const char* b, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
 
 bool starts_with_at(std::string_view s, std::size_t pos, std::string_view w) {
   return pos + w.size() <= s.size() && same_bytes(s.data() + pos, w.data(), w.size());
@@ -1084,6 +1077,18 @@ struct Notes {
   std::vector<Reading> readings;
   std::vector<Piece> pieces;
 
+  // Empties every member above (the buffers stay).
+  void clear() {
+    bodies.clear();
+    segment_ends.clear();
+    tail_matches.clear();
+    match_begin.clear();
+    match_end.clear();
+    matches.clear();
+    readings.clear();
+    pieces.clear();
+  }
+
   std::span<const RoleMatch> matches_of(std::size_t body) const {
     return {matches.data() + match_begin[body], match_end[body] - match_begin[body]};
   }
@@ -1139,13 +1144,15 @@ std::vector<NoteRule> prepare_note_rules(const RuleSet& notes) {
 constexpr std::size_t kDeferredTailSegment = 192;
 
 // `words`: the note rules' RequiredWords.
-Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rules, const RequiredWords& words,
-                       const Document& doc) {
+// Into `out`, cleared first (its buffers kept: a thread reads plan after
+// plan, and these grow to the same few hundred entries each time).
+void find_note_bodies(const std::string& text, const std::vector<NoteRule>& rules, const RequiredWords& words,
+                      const Document& doc, Notes& out) {
   // A rule whose words are not in a segment is not searched there: most
   // segments hold no bracket or label, and a rule that cannot skip ahead
   // (a class first) would scan all of them.
   const RequiredWords::Hits note_words = words.hits(text);
-  Notes out;
+  out.clear();
   for (const auto& segment : segments(text, doc)) {
     const std::size_t sb = segment.first, se = segment.second;
     std::string_view seg(text.data() + sb, se - sb);
@@ -1225,7 +1232,6 @@ Notes find_note_bodies(const std::string& text, const std::vector<NoteRule>& rul
   }
   out.match_begin.assign(out.bodies.size(), Notes::kNotYet);
   out.match_end.assign(out.bodies.size(), Notes::kNotYet);
-  return out;
 }
 
 // Reads the body of a tail kept as its whole match (state kMatch): kBody,
@@ -1470,7 +1476,8 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
   const std::string& text = nt.text();
   UnitReader reader(text, tables.lex);
   const RoleFilter filter(tables.role_words, text);
-  Notes notes = find_note_bodies(text, tables.note_rules, *tables.note_words, doc);
+  thread_local Notes notes;
+  find_note_bodies(text, tables.note_rules, *tables.note_words, doc, notes);
   static const std::vector<RoleRule> no_rules;
   const std::vector<RoleRule>& rules = notes.bodies.empty() ? no_rules : tables.role_rules();
   // Two passes: the second knows every name the first read, so a name glued

@@ -30,13 +30,12 @@ inline std::uint64_t text_hash(std::string_view s) {
   return h ^ (h >> 31);
 }
 
-// a == b, for the short texts here: a few word compares inline, where
-// string_view's == calls memcmp (a plan looks names up ~800 times).
-inline bool same_text(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
+// x[0, n) == y[0, n), for the short texts and words here: a few word
+// compares inline, where string_view's == calls memcmp (a plan looks names
+// up ~800 times) and a byte loop's exit (at the second or third byte of a
+// CJK character mostly) mispredicts. The first and last two, four or eight
+// bytes, overlapping when shorter.
+inline bool same_bytes(const char* x, const char* y, std::size_t n) {
   if (n >= 8) {
     std::uint64_t u, v;
     for (std::size_t i = 0; i + 8 < n; i += 8) {
@@ -56,9 +55,20 @@ inline bool same_text(std::string_view a, std::string_view b) {
     std::memcpy(&z, y + n - 4, 4);
     return u == v && w == z;
   }
-  for (std::size_t i = 0; i < n; ++i)
-    if (x[i] != y[i]) return false;
-  return true;
+  if (n >= 2) {
+    std::uint16_t u, v, w, z;
+    std::memcpy(&u, x, 2);
+    std::memcpy(&v, y, 2);
+    std::memcpy(&w, x + n - 2, 2);
+    std::memcpy(&z, y + n - 2, 2);
+    return ((u ^ v) | (w ^ z)) == 0;
+  }
+  return n == 0 || x[0] == y[0];
+}
+
+// a == b (same_bytes()).
+inline bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
 // A map from texts (views that outlive it) to values, by open addressing.
@@ -79,6 +89,14 @@ class TextMap {
     ++size_;
   }
   std::size_t size() const { return size_; }
+  // Room for n keys without growing (a map's size known beforehand: no
+  // rehash of every key at each doubling). A map that holds keys already
+  // is left as it is.
+  void reserve(std::size_t n) {
+    std::size_t size = 16;
+    while (size < 2 * n) size *= 2;
+    if (size_ == 0 && size > slots_.size()) slots_.assign(size, Slot{});
+  }
 
  private:
   struct Slot {
@@ -110,6 +128,7 @@ class NameSet {
   // The set of `names` (repeats allowed); the views must outlive the set.
   void assign(const std::vector<std::string_view>& names) {
     names_ = TextMap<bool>();
+    names_.reserve(names.size());  // (repeats counted: a few slots more)
     longest_ = 0;
     for (const std::string_view name : names) {
       if (names_.find(name)) continue;
