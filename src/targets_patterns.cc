@@ -709,9 +709,11 @@ StartTest::StartTest(const RE2& re) {
   for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;
   any_byte = lo == 0 && hi == 0xFF;
   // The second bytes of the opening characters (all beyond ASCII), when
-  // they are few enough to list.
+  // they are few enough to list. Not with U+FFFD among them: next() reads
+  // invalid bytes as U+FFFD, whatever byte follows their lead.
 #ifdef PLANCMP_X86_DISPATCH
-  if (first_chars && literal.empty() && !any_byte && chars->first.ranges().front().first >= 0x80 && cpu::has_ssse3()) {
+  if (first_chars && literal.empty() && !any_byte && chars->first.ranges().front().first >= 0x80 &&
+      !chars->first.contains(0xFFFD) && cpu::has_ssse3()) {
     ByteSet seconds{};
     std::size_t listed = 0;
     for (const auto& [from, to] : chars->first.ranges()) {
