@@ -1,6 +1,12 @@
 // Readings of pattern text for the target extractor: see targets_patterns.h.
 #include "targets_patterns.h"
 
+#include "cpu_features.h"
+
+#ifdef PLANCMP_X86_DISPATCH
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -702,6 +708,58 @@ StartTest::StartTest(const RE2& re) {
   }
   for (int b = lo; b <= hi; ++b) first[static_cast<std::size_t>(b)] = true;
   any_byte = lo == 0 && hi == 0xFF;
+  // The second bytes of the opening characters (all beyond ASCII), when
+  // they are few enough to list. Not with U+FFFD among them: next() reads
+  // invalid bytes as U+FFFD, whatever byte follows their lead.
+#ifdef PLANCMP_X86_DISPATCH
+  if (first_chars && literal.empty() && !any_byte && chars->first.ranges().front().first >= 0x80 &&
+      !chars->first.contains(0xFFFD) && cpu::has_ssse3()) {
+    ByteSet seconds{};
+    std::size_t listed = 0;
+    for (const auto& [from, to] : chars->first.ranges()) {
+      listed += to - from + 1;
+      if (listed > 4096) return;
+      for (char32_t c = from; c <= to; ++c) {
+        char buf[4];
+        utf8::encode_to(buf, c);
+        seconds[static_cast<unsigned char>(buf[1])] = true;
+      }
+    }
+    by_pairs = second.from(seconds);
+  }
+#endif
+}
+
+#ifdef PLANCMP_X86_DISPATCH
+__attribute__((target("ssse3")))
+#endif
+std::size_t StartTest::next_by_pairs(std::string_view text, std::size_t from, std::size_t end) const {
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t at = from;
+#ifdef PLANCMP_X86_DISPATCH
+  // Sixteen places a step (each block also reads the byte after it, inside
+  // the text): lead bytes by one signed compare (find_byte_in_range), the
+  // bytes after them by two nibble look-ups.
+  const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - lo));
+  const __m128i top = _mm_set1_epi8(static_cast<char>(hi - lo - 0x80));
+  const __m128i lo_table = _mm_loadu_si128(reinterpret_cast<const __m128i*>(second.lo.data()));
+  const __m128i hi_table = _mm_loadu_si128(reinterpret_cast<const __m128i*>(second.hi.data()));
+  const __m128i low_nibble = _mm_set1_epi8(0x0F);
+  for (; at + 16 <= end && at + 17 <= text.size(); at += 16) {
+    const __m128i lead = _mm_add_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at)), shift);
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at + 1));
+    const __m128i in_second =
+        _mm_and_si128(_mm_shuffle_epi8(lo_table, _mm_and_si128(next, low_nibble)),
+                      _mm_shuffle_epi8(hi_table, _mm_and_si128(_mm_srli_epi16(next, 4), low_nibble)));
+    const unsigned leads = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpgt_epi8(lead, top))) & 0xFFFF;
+    const unsigned seconds = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(in_second, _mm_setzero_si128()))) & 0xFFFF;
+    if (const unsigned both = leads & seconds) return at + static_cast<std::size_t>(__builtin_ctz(both));
+  }
+#endif
+  auto in_second = [&](unsigned char b) { return (second.lo[b & 15] & second.hi[b >> 4]) != 0; };
+  for (; at < end; ++at)
+    if (t[at] >= lo && t[at] <= hi && (at + 1 >= text.size() || in_second(t[at + 1]))) return at;
+  return end;
 }
 
 WordScanner::WordScanner(const std::vector<const WordList*>& lists) {

@@ -235,14 +235,21 @@ struct StartTest {
   unsigned char lo = 0, hi = 0xFF;  // `first` is the range [lo, hi]
   std::optional<CharTable> first_chars;  // the characters a match opens with (none: any)
 
+  // When every opening character is beyond ASCII: the bytes that may follow
+  // its lead byte (their second bytes), as nibble tables; `by_pairs`: the
+  // byte scan tests both bytes (a lead byte alone stops at most CJK
+  // characters), with SSSE3.
+  bool by_pairs = false;
+  NibbleTables second;
+
   explicit StartTest(const RE2& re);
   // The first position in [from, end) of `text` where a match could start;
   // `end` when there is none.
   std::size_t next(std::string_view text, std::size_t from, std::size_t end) const {
-    std::size_t at = next_by_bytes(text, from, end);
+    std::size_t at = by_pairs ? next_by_pairs(text, from, end) : next_by_bytes(text, from, end);
     if (!first_chars) return at;
     const std::string_view bounded = text.substr(0, end);
-    for (; at < end; at = next_by_bytes(text, at + 1, end)) {
+    for (; at < end; at = by_pairs ? next_by_pairs(text, at + 1, end) : next_by_bytes(text, at + 1, end)) {
       std::size_t i = at;
       if (first_chars->contains(utf8::next(bounded, i))) return at;
     }
@@ -254,6 +261,10 @@ struct StartTest {
     if (!literal.empty()) return std::min(find_literal(text.substr(0, end), literal, from), end);
     return any_byte ? from : find_byte_in_range(text, from, end, lo, hi);
   }
+  // The first position in [from, end) whose byte is in [lo, hi] and whose
+  // next byte is in `second` (or that ends the text), or `end`: a place
+  // next_by_bytes() finds that holds no opening character is passed over.
+  std::size_t next_by_pairs(std::string_view text, std::size_t from, std::size_t end) const;
 };
 
 }  // namespace plancmp

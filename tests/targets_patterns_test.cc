@@ -617,3 +617,52 @@ TEST_CASE("WordScanner: words opening with astral characters and ASCII are found
     CHECK(found == expected);
   }
 }
+
+// StartTest's two-byte scan (by_pairs: lead byte and the byte after it)
+// stops where the lead-byte scan would, once the opening characters are
+// checked: next() the same with it as without, from every place, on random
+// texts of the opening characters, characters that share their lead bytes
+// and not their second ones, ASCII, and cut characters (invalid bytes).
+TEST_CASE("StartTest: next() by byte pairs is next() by lead bytes") {
+  std::vector<const RE2*> patterns = grammar_patterns();
+  std::vector<std::unique_ptr<RE2>> own;
+  for (const char* p : {"[一二三四五六七八九十两]+万", "(?:达到|优于|保持|无劣)\\d", "[森林]", "[\\x{4E00}-\\x{4FFF}]x",
+                        "(?:中|国|\\x{1F600})a", "[Ⅰ-Ⅴ]类", "[\\x{FFF0}-\\x{FFFF}一]a"})
+    patterns.push_back(own.emplace_back(std::make_unique<RE2>(p)).get());
+  const std::vector<std::string> pieces = {"一", "二", "十", "两", "达", "优", "保", "无", "森", "林", "中", "国", "Ⅲ",
+                                           "类", "万", "丁", "专", "乙", "务", "伐", "亿", "年", "的", "a", "1", ",",
+                                           "\xF0\x9F\x98\x80", "\xE4\xB8", "\xE4"};
+  std::uint32_t seed = 12345;
+  auto random = [&](std::uint32_t n) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % n;
+  };
+  int paired = 0, compared = 0;
+  for (const RE2* re : patterns) {
+    const StartTest test(*re);
+    if (!test.by_pairs) continue;
+    ++paired;
+    StartTest plain = test;
+    plain.by_pairs = false;
+    const std::string pattern = re->pattern();
+    CAPTURE(pattern);
+    for (int round = 0; round < 200; ++round) {
+      std::string text;
+      const std::uint32_t count = random(40);
+      // Now and then a cut character (invalid bytes), mostly at the end.
+      for (std::uint32_t k = 0; k < count; ++k)
+        text += pieces[random(static_cast<std::uint32_t>(pieces.size()) - (random(8) == 0 ? 0 : 2))];
+      if (random(4) == 0) text += pieces[pieces.size() - 1 - random(2)];
+      CAPTURE(text);
+      for (std::size_t end = text.size(); end + 8 >= text.size() && end <= text.size(); --end) {
+        for (std::size_t from = 0; from <= end; ++from) {
+          CHECK(test.next(text, from, end) == plain.next(text, from, end));
+          ++compared;
+        }
+        if (end == 0) break;
+      }
+    }
+  }
+  CHECK(paired >= 4);  // the scan is taken for the patterns above (and the grammar's)
+  CHECK(compared > 10000);
+}
