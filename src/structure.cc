@@ -287,10 +287,11 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
 
   // One state per (candidate, number it is read as), kept sparse: a printed
   // number allows few readings. The states of candidate i are
-  // states[row_start[i] .. row_start[i + 1]), by number.
+  // states[row_start[i] .. row_start[i + 1]), by number: the k-th reads
+  // (*only[i])[k], or k + 1 when only[i] is null. A state keeps only the link
+  // back (its score lives in the running bests; the chain is read back by
+  // links alone), so the rows the DP writes take a third of the memory.
   struct State {
-    int v;
-    double score;
     int prev_i, prev_v;  // (candidate, number) before it, (-1,-1) at a chain start
   };
   // Every state is written once, in place (no zeroing first: State is
@@ -338,7 +339,7 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
     // Writes the row's k-th state and lets it join the row's best and the
     // running bests of its number.
     auto settle = [&](std::size_t k, int v, double score, int prev_i, int prev_v) {
-      row_states[k] = {v, score, prev_i, prev_v};
+      row_states[k] = {prev_i, prev_v};
       if (score >= best_score) {
         best_score = score;
         best_v = v;
@@ -436,8 +437,9 @@ std::vector<std::pair<int, int>> best_chain(const std::vector<Candidate>& cands,
   auto state_of = [&](int i, int v) -> const State& {
     const auto row = static_cast<std::size_t>(i);
     const State* first = states.get() + row_start[row];
-    const State* last = states.get() + row_start[row + 1];
-    return *std::lower_bound(first, last, v, [](const State& st, int x) { return st.v < x; });
+    const std::vector<int>* numbers = only[row];
+    if (!numbers) return first[v - 1];
+    return first[std::lower_bound(numbers->begin(), numbers->end(), v) - numbers->begin()];
   };
   for (std::pair<int, int> at{overall.i, overall.v}; at.first >= 0;) {
     chain.push_back(at);
