@@ -1088,6 +1088,19 @@ struct Notes {
     readings.clear();
     pieces.clear();
   }
+  // Frees the buffers when one document made them large (a 10 MB file's
+  // are ~5 MB): a thread then keeps a typical plan's worth between
+  // documents, and a big file's notes do not stay for the stages after
+  // units, where they would add to the peak.
+  void release_if_large() {
+    constexpr std::size_t kKeepBytes = 1 << 20;
+    const std::size_t bytes = bodies.capacity() * sizeof(NoteBody) + segment_ends.capacity() * sizeof(std::size_t) +
+                              tail_matches.capacity() * sizeof(TailMatch) +
+                              (match_begin.capacity() + match_end.capacity()) * sizeof(std::size_t) +
+                              matches.capacity() * sizeof(RoleMatch) + readings.capacity() * sizeof(Reading) +
+                              pieces.capacity() * sizeof(Piece);
+    if (bytes > kKeepBytes) *this = Notes{};
+  }
 
   std::span<const RoleMatch> matches_of(std::size_t body) const {
     return {matches.data() + match_begin[body], match_end[body] - match_begin[body]};
@@ -1572,6 +1585,7 @@ void extract_units(const NormalizedText& nt, const Grammar& grammar, Document& d
     Location loc = locate(doc, n.pos);
     doc.units.push_back({std::string(all_names[n.name]), *n.role, nt.position(n.pos).line, loc.section});
   }
+  notes.release_if_large();
 }
 
 }  // namespace plancmp
