@@ -30,6 +30,18 @@ inline std::uint64_t text_hash(std::string_view s) {
   return h ^ (h >> 31);
 }
 
+// The first and the last sizeof(Word) bytes of x and y agree (n at least
+// sizeof(Word); the two reads overlap when n is under twice that).
+template <class Word>
+inline bool same_ends(const char* x, const char* y, std::size_t n) {
+  Word u, v, w, z;
+  std::memcpy(&u, x, sizeof(Word));
+  std::memcpy(&v, y, sizeof(Word));
+  std::memcpy(&w, x + n - sizeof(Word), sizeof(Word));
+  std::memcpy(&z, y + n - sizeof(Word), sizeof(Word));
+  return ((u ^ v) | (w ^ z)) == 0;
+}
+
 // x[0, n) == y[0, n), for the short texts and words here: a few word
 // compares inline, where string_view's == calls memcmp (a plan looks names
 // up ~800 times) and a byte loop's exit (at the second or third byte of a
@@ -47,22 +59,8 @@ inline bool same_bytes(const char* x, const char* y, std::size_t n) {
     std::memcpy(&v, y + n - 8, 8);
     return u == v;
   }
-  if (n >= 4) {
-    std::uint32_t u, v, w, z;
-    std::memcpy(&u, x, 4);
-    std::memcpy(&v, y, 4);
-    std::memcpy(&w, x + n - 4, 4);
-    std::memcpy(&z, y + n - 4, 4);
-    return u == v && w == z;
-  }
-  if (n >= 2) {
-    std::uint16_t u, v, w, z;
-    std::memcpy(&u, x, 2);
-    std::memcpy(&v, y, 2);
-    std::memcpy(&w, x + n - 2, 2);
-    std::memcpy(&z, y + n - 2, 2);
-    return ((u ^ v) | (w ^ z)) == 0;
-  }
+  if (n >= 4) return same_ends<std::uint32_t>(x, y, n);
+  if (n >= 2) return same_ends<std::uint16_t>(x, y, n);
   return n == 0 || x[0] == y[0];
 }
 
