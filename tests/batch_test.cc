@@ -271,6 +271,21 @@ TEST_CASE("-j defaults to the CPUs the process may run on, not the machine's") {
 }
 #endif
 
+TEST_CASE("a batch's second input, on a second worker, prepares the later stages first") {
+  plancmp::ExtractOptions options;
+  options.max_numbering_states = 1234;  // carried to every input
+  const cli::BatchOptions two(options, 2);
+  CHECK(two.jobs() == 2);
+  CHECK_FALSE(two.for_input(0).prepare_late_stages_first);
+  CHECK(two.for_input(1).prepare_late_stages_first);
+  CHECK_FALSE(two.for_input(2).prepare_late_stages_first);
+  for (std::size_t i : {0, 1, 2}) CHECK(two.for_input(i).max_numbering_states == 1234);
+  // One worker: every input as given.
+  const cli::BatchOptions one(options, 1);
+  CHECK_FALSE(one.for_input(1).prepare_late_stages_first);
+  CHECK(cli::BatchOptions(options, 0).jobs() == cli::default_jobs());
+}
+
 TEST_CASE("write_atomically replaces the file whole and leaves no temporary behind") {
   TempDir dir;
   const fs::path target = dir.path / "report.yaml";

@@ -96,6 +96,11 @@ void add_read_flags(CLI::App* sub, ReadFlags& flags, const std::string& jobs_hel
       ->type_name("N");
 }
 
+BatchOptions::BatchOptions(const ExtractOptions& options, int jobs)
+    : jobs_(jobs > 0 ? jobs : default_jobs()), plain_(options), late_first_(options) {
+  late_first_.prepare_late_stages_first = true;
+}
+
 int default_jobs() {
 #ifdef __linux__
   // The CPUs this process may run on (taskset, cgroup cpusets), not all of
@@ -117,14 +122,12 @@ LoadedDocuments load_documents(const std::vector<std::string>& args, const Extra
     std::optional<Document> document;
     std::string error;
   };
-  if (jobs <= 0) jobs = default_jobs();
-  ExtractOptions late_first = options;  // see the same in extract.cc
-  late_first.prepare_late_stages_first = true;
+  const BatchOptions batch(options, jobs);
   auto work = [&](std::size_t i) {
     Read r;
     const std::string& path = list.inputs[i].path;
     try {
-      r.document = load_document(path, i == 1 && jobs > 1 ? late_first : options);
+      r.document = load_document(path, batch.for_input(i));
     } catch (const InputError& e) {
       r.error = e.what();
     } catch (const std::exception& e) {
@@ -140,7 +143,7 @@ LoadedDocuments load_documents(const std::vector<std::string>& args, const Extra
       loaded.any_error = true;
     }
   };
-  run_in_order<Read>(list.inputs.size(), jobs, work, consume);
+  run_in_order<Read>(list.inputs.size(), batch.jobs(), work, consume);
   return loaded;
 }
 

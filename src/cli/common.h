@@ -53,4 +53,19 @@ LoadedDocuments load_documents(const std::vector<std::string>& args, const Extra
 // least 1): the default of -j.
 int default_jobs();
 
+// The options for each input of a batch on `jobs` workers (0: default_jobs()).
+// The second input starts on another worker than the first, so it runs the
+// later stages' one-time set-up first (ExtractOptions::
+// prepare_late_stages_first) while the first input builds the early stages'.
+class BatchOptions {
+ public:
+  BatchOptions(const ExtractOptions& options, int jobs);
+  int jobs() const { return jobs_; }
+  const ExtractOptions& for_input(std::size_t i) const { return i == 1 && jobs_ > 1 ? late_first_ : plain_; }
+
+ private:
+  int jobs_;
+  ExtractOptions plain_, late_first_;
+};
+
 }  // namespace plancmp::cli

@@ -179,18 +179,14 @@ int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
   for (const Input& in : inputs) total_bytes += in.size;
   Progress progress(err, !args.quiet && inputs.size() > 1, inputs.size(), total_bytes);
 
-  const int jobs = args.read.jobs > 0 ? args.read.jobs : default_jobs();
-  // The second input starts on another worker than the first: it builds the
-  // later stages' set-up while the first builds the early stages'.
-  ExtractOptions late_first = options;
-  late_first.prepare_late_stages_first = true;
+  const BatchOptions batch(options, args.read.jobs);
   auto work = [&](std::size_t i) {
     const Input& in = inputs[i];
     ExtractResult r;
     std::ostringstream messages;
     if (!args.out_dir.empty()) messages << plan.notes[i];
     try {
-      const Document doc = extract_file(in.path, i == 1 && jobs > 1 ? late_first : options);
+      const Document doc = extract_file(in.path, batch.for_input(i));
       const std::string& name = doc.source.empty() ? in.path : doc.source;
       if (!args.quiet)
         for (const Warning& w : doc.warnings) print_warning(messages, name, w);
@@ -238,7 +234,7 @@ int run_extract(const ExtractArgs& args, std::ostream& out, std::ostream& err) {
   // A tick only when the line is drawn: without one the calling thread works too.
   std::function<void()> tick;
   if (progress.enabled()) tick = [&] { progress.tick(); };
-  run_in_order<ExtractResult>(inputs.size(), jobs, work, consume, tick);
+  run_in_order<ExtractResult>(inputs.size(), batch.jobs(), work, consume, tick);
   progress.clear();
 
   if (json_array && args.out_dir.empty()) out << (printed ? "\n]\n" : "]\n");
